@@ -1,0 +1,54 @@
+package io.certigate.signing;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * Where a key store passphrase comes from: a file (first line, trailing newline removed) or an
+ * environment variable. There is no default passphrase: a missing or empty source is an error.
+ */
+public final class Passphrase {
+    private Passphrase() {}
+
+    public static char[] fromFile(Path file) throws SigningException {
+        try {
+            String s = Files.readString(file, StandardCharsets.UTF_8);
+            int nl = s.indexOf('\n');
+            if (nl >= 0) {
+                s = s.substring(0, nl);
+            }
+            s = s.strip();
+            if (s.isEmpty()) {
+                throw new SigningException("passphrase file " + file + " is empty");
+            }
+            return s.toCharArray();
+        } catch (IOException e) {
+            throw new SigningException("cannot read passphrase file " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    public static char[] fromEnvironment(String variable, Map<String, String> env) throws SigningException {
+        String v = env.get(variable);
+        if (v == null || v.isEmpty()) {
+            throw new SigningException("environment variable " + variable + " holding the key passphrase is not set");
+        }
+        return v.toCharArray();
+    }
+
+    /** Resolves {@code file:PATH} or {@code env:NAME}. */
+    public static char[] resolve(String source) throws SigningException {
+        if (source == null || source.isBlank()) {
+            throw new SigningException("no passphrase source given (use file:PATH or env:NAME)");
+        }
+        if (source.startsWith("file:")) {
+            return fromFile(Path.of(source.substring(5)));
+        }
+        if (source.startsWith("env:")) {
+            return fromEnvironment(source.substring(4), System.getenv());
+        }
+        throw new SigningException("passphrase source '" + source + "' is neither file:PATH nor env:NAME");
+    }
+}
