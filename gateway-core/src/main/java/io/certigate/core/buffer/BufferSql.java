@@ -1,0 +1,90 @@
+package io.certigate.core.buffer;
+
+/**
+ * Every SQL statement of the record buffer, in one place.
+ *
+ * <p>Lifecycle of a record: <b>created</b> ({@code created_ms}, set in the transaction that
+ * commits it), <b>delivered</b> ({@code delivered_ms}, once an uplink peer acknowledged it),
+ * <b>batched</b> ({@code batch_id}) and <b>anchored</b> ({@code anchored_ms}) once its batch root
+ * is on the ledger, <b>erased</b> ({@code cose} NULL, {@code tomb} = chain hash ‖ leaf hash), and
+ * <b>purged</b> (row deleted once delivered and anchored, under the purge capacity policy; the
+ * highest purged seq is kept in {@code meta.purged_through}).
+ */
+final class BufferSql {
+    private BufferSql() {}
+
+    /** "Cgt1": marks the file as a certigate buffer. */
+    static final int APPLICATION_ID = 0x43677431;
+    static final int SCHEMA_VERSION = 1;
+
+    static final String[] PRAGMAS = {
+        "PRAGMA journal_mode=WAL",
+        "PRAGMA synchronous=FULL",
+        "PRAGMA foreign_keys=ON",
+        "PRAGMA wal_autocheckpoint=1000",
+        "PRAGMA journal_size_limit=16777216",
+    };
+
+    static final String[] SCHEMA = {
+        "PRAGMA application_id=" + APPLICATION_ID,
+        "PRAGMA user_version=" + SCHEMA_VERSION,
+        "CREATE TABLE meta (key TEXT PRIMARY KEY, value BLOB NOT NULL)",
+        "CREATE TABLE record ("
+                + " seq INTEGER PRIMARY KEY,"
+                + " cose BLOB,"
+                + " tomb BLOB,"
+                + " created_ms INTEGER NOT NULL,"
+                + " delivered_ms INTEGER,"
+                + " batch_id INTEGER,"
+                + " anchored_ms INTEGER,"
+                + " CHECK ((cose IS NULL) <> (tomb IS NULL)))",
+        "CREATE INDEX record_undelivered ON record(seq) WHERE delivered_ms IS NULL",
+        "CREATE INDEX record_unbatched ON record(seq) WHERE batch_id IS NULL",
+    };
+
+    static final String APPLICATION_ID_QUERY = "PRAGMA application_id";
+    static final String USER_VERSION_QUERY = "PRAGMA user_version";
+    static final String TABLE_COUNT = "SELECT count(*) FROM sqlite_schema WHERE type = 'table'";
+    static final String QUICK_CHECK = "PRAGMA quick_check";
+    static final String INTEGRITY_CHECK = "PRAGMA integrity_check";
+    static final String CHECKPOINT = "PRAGMA wal_checkpoint(TRUNCATE)";
+    static final String MAX_PAGE_COUNT = "PRAGMA max_page_count=";
+
+    static final String BEGIN = "BEGIN IMMEDIATE";
+    static final String COMMIT = "COMMIT";
+    static final String ROLLBACK = "ROLLBACK";
+
+    static final String META_GET = "SELECT value FROM meta WHERE key = ?";
+    static final String META_PUT = "INSERT INTO meta(key, value) VALUES (?, ?) "
+            + "ON CONFLICT(key) DO UPDATE SET value = excluded.value";
+
+    static final String INSERT = "INSERT INTO record(seq, cose, created_ms) VALUES (?, ?, ?)";
+    static final String COUNT_LIVE = "SELECT count(*) FROM record";
+    static final String COUNT_UNDELIVERED = "SELECT count(*) FROM record WHERE delivered_ms IS NULL";
+    static final String OLDEST_UNDELIVERED = "SELECT min(created_ms) FROM record WHERE delivered_ms IS NULL";
+    static final String OLDEST_UNANCHORED = "SELECT min(created_ms) FROM record WHERE anchored_ms IS NULL";
+    static final String MIN_MAX_SEQ = "SELECT min(seq), max(seq) FROM record";
+    static final String RANGE = "SELECT seq, cose, tomb FROM record WHERE seq BETWEEN ? AND ? ORDER BY seq";
+    static final String RANGE_CREATED = "SELECT seq, cose, tomb, created_ms, delivered_ms, batch_id, anchored_ms "
+            + "FROM record WHERE seq BETWEEN ? AND ? ORDER BY seq";
+    static final String UNDELIVERED = "SELECT seq, cose, tomb FROM record "
+            + "WHERE delivered_ms IS NULL AND seq > ? ORDER BY seq LIMIT ?";
+    static final String MARK_DELIVERED = "UPDATE record SET delivered_ms = ? "
+            + "WHERE seq BETWEEN ? AND ? AND delivered_ms IS NULL";
+    static final String ERASE = "UPDATE record SET cose = NULL, tomb = ? WHERE seq = ? AND cose IS NOT NULL";
+    static final String PURGEABLE = "SELECT seq FROM record "
+            + "WHERE delivered_ms IS NOT NULL AND anchored_ms IS NOT NULL ORDER BY seq LIMIT ?";
+    static final String DELETE_THROUGH = "DELETE FROM record WHERE seq <= ? "
+            + "AND delivered_ms IS NOT NULL AND anchored_ms IS NOT NULL";
+    static final String UNBATCHED = "SELECT seq, cose, tomb, created_ms FROM record "
+            + "WHERE batch_id IS NULL AND seq > ? ORDER BY seq LIMIT ?";
+    static final String ASSIGN_BATCH = "UPDATE record SET batch_id = ? WHERE seq BETWEEN ? AND ?";
+    static final String MARK_ANCHORED = "UPDATE record SET anchored_ms = ? WHERE batch_id = ?";
+
+    static final String KEY_DEVICE = "device";
+    static final String KEY_HEAD_SEQ = "head_seq";
+    static final String KEY_HEAD_HASH = "head_hash";
+    static final String KEY_PURGED_THROUGH = "purged_through";
+    static final String KEY_PUBLIC_KEY = "public_key";
+    static final String KEY_CERT_CHAIN = "cert_chain";
+}

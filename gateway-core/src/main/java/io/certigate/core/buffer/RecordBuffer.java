@@ -1,0 +1,545 @@
+package io.certigate.core.buffer;
+
+import io.certigate.core.model.RecordHashes;
+import io.certigate.core.model.StoredRecord;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Properties;
+
+/**
+ * The durable record buffer of one device: an SQLite file in WAL mode with
+ * {@code synchronous=FULL}, written in {@code BEGIN IMMEDIATE} transactions. A record handed to
+ * {@link #append} is durable when the call returns. All SQL lives in {@link BufferSql}.
+ *
+ * <p>Two connections: the writer (appends, lifecycle updates) and a reader, each used under its
+ * own lock, so that exports and uplinks read while the sequencer commits.
+ */
+public final class RecordBuffer implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(RecordBuffer.class.getName());
+    private static final byte[] SQLITE_MAGIC = "SQLite format 3\0".getBytes(StandardCharsets.US_ASCII);
+
+    /**
+     * @param deviceId     the device whose chain this file holds; a file of another device is refused
+     * @param maxRecords   records kept at most (live and erased); 0 for no limit
+     * @param policy       what to do at that limit
+     * @param busyTimeout  how long a statement waits for another connection's lock
+     * @param maxPageCount SQLite page limit (0: none), a way to bound the file below the disk size
+     */
+    public record Options(String deviceId, long maxRecords, CapacityPolicy policy, Duration busyTimeout,
+            long maxPageCount) {
+        public static Options defaults(String deviceId) {
+            return new Options(deviceId, 0, CapacityPolicy.REJECT, Duration.ofSeconds(5), 0);
+        }
+
+        public Options withCapacity(long max, CapacityPolicy p) {
+            return new Options(deviceId, max, p, busyTimeout, maxPageCount);
+        }
+
+        public Options withMaxPageCount(long pages) {
+            return new Options(deviceId, maxRecords, policy, busyTimeout, pages);
+        }
+    }
+
+    /** Operator figures. Ages are in milliseconds of the clock that stamped created_ms; -1 if none. */
+    public record Stats(long records, long undelivered, long oldestUndeliveredMs, long oldestUnanchoredMs,
+            long headSeq, long fileBytes) {}
+
+    /** Work run on a connection, inside a transaction for {@link #transaction}. */
+    @FunctionalInterface
+    public interface SqlWork<T> {
+        T run(Connection c) throws SQLException;
+    }
+
+    private final Path file;
+    private final Options options;
+    private final Connection writer;
+    private final Connection reader;
+    private final Object writeLock = new Object();
+    private final Object readLock = new Object();
+    private volatile ChainHead head;
+    private long liveRecords;
+
+    private RecordBuffer(Path file, Options options, Connection writer, Connection reader, ChainHead head, long live) {
+        this.file = file;
+        this.options = options;
+        this.writer = writer;
+        this.reader = reader;
+        this.head = head;
+        this.liveRecords = live;
+    }
+
+    /**
+     * Opens or creates the buffer. A file that is not SQLite, not a certigate buffer, of a newer
+     * schema, damaged, or of another device is refused with an error naming it; it is never
+     * deleted or recreated.
+     */
+    public static RecordBuffer open(Path file, Options options) throws BufferException {
+        boolean fresh = !Files.exists(file) || sizeOf(file) == 0;
+        if (!fresh) {
+            checkMagic(file);
+        }
+        Connection w = null;
+        Connection r = null;
+        try {
+            if (file.toAbsolutePath().getParent() != null) {
+                Files.createDirectories(file.toAbsolutePath().getParent());
+            }
+            w = connect(file, options);
+            if (fresh) {
+                createSchema(w, options.deviceId());
+            } else {
+                checkSchema(w, file, options.deviceId());
+            }
+            r = connect(file, options);
+            ChainHead head = readHead(w);
+            long live = scalar(w, BufferSql.COUNT_LIVE);
+            return new RecordBuffer(file, options, w, r, head, live);
+        } catch (SQLException | IOException e) {
+            closeQuietly(w);
+            closeQuietly(r);
+            if (e instanceof SQLException s && isCorrupt(s)) {
+                throw new BufferException(BufferException.Reason.REFUSED_FILE, file,
+                        "buffer file is damaged or not a database: " + e.getMessage(), e);
+            }
+            throw new BufferException(BufferException.Reason.IO, file, "cannot open buffer: " + e.getMessage(), e);
+        } catch (BufferException e) {
+            closeQuietly(w);
+            closeQuietly(r);
+            throw e;
+        }
+    }
+
+    private static Connection connect(Path file, Options o) throws SQLException {
+        Properties p = new Properties();
+        p.setProperty("busy_timeout", Long.toString(o.busyTimeout().toMillis()));
+        Connection c = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath(), p);
+        try (Statement s = c.createStatement()) {
+            for (String pragma : BufferSql.PRAGMAS) {
+                s.execute(pragma);
+            }
+            if (o.maxPageCount() > 0) {
+                s.execute(BufferSql.MAX_PAGE_COUNT + o.maxPageCount());
+            }
+        }
+        return c;
+    }
+
+    private static void createSchema(Connection c, String deviceId) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute(BufferSql.BEGIN);
+            for (String ddl : BufferSql.SCHEMA) {
+                s.execute(ddl);
+            }
+            putMeta(c, BufferSql.KEY_DEVICE, deviceId.getBytes(StandardCharsets.UTF_8));
+            s.execute(BufferSql.COMMIT);
+        }
+    }
+
+    private static void checkSchema(Connection c, Path file, String deviceId) throws SQLException, BufferException {
+        long appId = scalar(c, BufferSql.APPLICATION_ID_QUERY);
+        if (appId != BufferSql.APPLICATION_ID) {
+            String what = appId == 0 && scalar(c, BufferSql.TABLE_COUNT) == 0 ? "an empty SQLite file without the certigate mark"
+                    : "an SQLite database of another application (application_id " + appId + ")";
+            throw new BufferException(BufferException.Reason.REFUSED_FILE, file, "refusing to use " + what, null);
+        }
+        long version = scalar(c, BufferSql.USER_VERSION_QUERY);
+        if (version != BufferSql.SCHEMA_VERSION) {
+            throw new BufferException(BufferException.Reason.REFUSED_FILE, file,
+                    "buffer schema version " + version + " is not the supported " + BufferSql.SCHEMA_VERSION, null);
+        }
+        String check = quickCheck(c);
+        if (!"ok".equals(check)) {
+            throw new BufferException(BufferException.Reason.REFUSED_FILE, file, "buffer failed quick_check: " + check, null);
+        }
+        byte[] dev = getMeta(c, BufferSql.KEY_DEVICE);
+        String owner = dev == null ? null : new String(dev, StandardCharsets.UTF_8);
+        if (!deviceId.equals(owner)) {
+            throw new BufferException(BufferException.Reason.REFUSED_FILE, file,
+                    "buffer belongs to device '" + owner + "', not '" + deviceId + "'", null);
+        }
+    }
+
+    private static String quickCheck(Connection c) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(BufferSql.QUICK_CHECK)) {
+            StringBuilder sb = new StringBuilder();
+            while (rs.next()) {
+                sb.append(sb.length() == 0 ? "" : "; ").append(rs.getString(1));
+            }
+            return sb.toString();
+        }
+    }
+
+    private static void checkMagic(Path file) throws BufferException {
+        byte[] header = new byte[16];
+        try (InputStream in = Files.newInputStream(file)) {
+            int n = in.readNBytes(header, 0, 16);
+            if (n < 16 || !Arrays.equals(header, SQLITE_MAGIC)) {
+                throw new BufferException(BufferException.Reason.REFUSED_FILE, file,
+                        "refusing to use a file that is not an SQLite database", null);
+            }
+        } catch (IOException e) {
+            throw new BufferException(BufferException.Reason.IO, file, "cannot read buffer file: " + e.getMessage(), e);
+        }
+    }
+
+    private static ChainHead readHead(Connection c) throws SQLException {
+        byte[] seq = getMeta(c, BufferSql.KEY_HEAD_SEQ);
+        byte[] hash = getMeta(c, BufferSql.KEY_HEAD_HASH);
+        if (seq == null || hash == null) {
+            return ChainHead.GENESIS;
+        }
+        return new ChainHead(Long.parseLong(new String(seq, StandardCharsets.US_ASCII)), hash);
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    public String deviceId() {
+        return options.deviceId();
+    }
+
+    /** The last committed record's seq and chain hash. */
+    public ChainHead head() {
+        return head;
+    }
+
+    /**
+     * Commits {@code records} in one transaction; when this returns they are durable. They must
+     * continue the chain: consecutive seqs starting right after {@link #head()}, each record's prev
+     * being checked by the caller. {@code newHeadHash} is the chain hash of the last record.
+     */
+    public void append(List<StoredRecord.Signed> records, byte[] newHeadHash, long createdMs) throws BufferException {
+        if (records.isEmpty()) {
+            return;
+        }
+        synchronized (writeLock) {
+            long expected = head.seq() + 1;
+            for (StoredRecord.Signed r : records) {
+                if (r.seq() != expected++) {
+                    throw new IllegalArgumentException("append out of order: seq " + r.seq() + " after head " + head.seq());
+                }
+            }
+            makeRoom(records.size());
+            long last = records.get(records.size() - 1).seq();
+            inWriteTransaction(c -> {
+                try (PreparedStatement ps = c.prepareStatement(BufferSql.INSERT)) {
+                    for (StoredRecord.Signed r : records) {
+                        ps.setLong(1, r.seq());
+                        ps.setBytes(2, r.coseUnsafe());
+                        ps.setLong(3, createdMs);
+                        ps.executeUpdate();
+                    }
+                }
+                putMeta(c, BufferSql.KEY_HEAD_SEQ, Long.toString(last).getBytes(StandardCharsets.US_ASCII));
+                putMeta(c, BufferSql.KEY_HEAD_HASH, newHeadHash);
+                return null;
+            }, "append seq " + records.get(0).seq() + ".." + last);
+            head = new ChainHead(last, newHeadHash);
+            liveRecords += records.size();
+        }
+    }
+
+    private void makeRoom(int n) throws BufferException {
+        if (options.maxRecords() <= 0 || liveRecords + n <= options.maxRecords()) {
+            return;
+        }
+        long needed = liveRecords + n - options.maxRecords();
+        if (options.policy() == CapacityPolicy.PURGE_DELIVERED_AND_ANCHORED) {
+            long purged = inWriteTransaction(c -> purge(c, needed), "purge");
+            liveRecords -= purged;
+            if (purged > 0) {
+                LOG.log(System.Logger.Level.INFO, "purged {0} delivered and anchored records from {1}", purged, file);
+            }
+            if (liveRecords + n <= options.maxRecords()) {
+                return;
+            }
+        }
+        throw new BufferException(BufferException.Reason.CAPACITY, file, "buffer is full: " + liveRecords + " of "
+                + options.maxRecords() + " records kept and policy " + options.policy() + " cannot make room", null);
+    }
+
+    private long purge(Connection c, long needed) throws SQLException {
+        long through = -1;
+        long count = 0;
+        try (PreparedStatement ps = c.prepareStatement(BufferSql.PURGEABLE)) {
+            ps.setLong(1, needed);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    through = rs.getLong(1);
+                    count++;
+                }
+            }
+        }
+        if (count == 0) {
+            return 0;
+        }
+        long deleted;
+        try (PreparedStatement ps = c.prepareStatement(BufferSql.DELETE_THROUGH)) {
+            ps.setLong(1, through);
+            deleted = ps.executeUpdate();
+        }
+        putMeta(c, BufferSql.KEY_PURGED_THROUGH, Long.toString(through).getBytes(StandardCharsets.US_ASCII));
+        return deleted;
+    }
+
+    /** Records with seq in [from, to], in order: signed ones and tombstones. */
+    public List<StoredRecord> range(long from, long to) throws BufferException {
+        return read(c -> {
+            List<StoredRecord> out = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement(BufferSql.RANGE)) {
+                ps.setLong(1, from);
+                ps.setLong(2, to);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(toRecord(rs));
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
+    /** Up to {@code limit} undelivered records after {@code afterSeq}, in seq order. */
+    public List<StoredRecord> undelivered(long afterSeq, int limit) throws BufferException {
+        return read(c -> {
+            List<StoredRecord> out = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement(BufferSql.UNDELIVERED)) {
+                ps.setLong(1, afterSeq);
+                ps.setInt(2, limit);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(toRecord(rs));
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
+    static StoredRecord toRecord(ResultSet rs) throws SQLException {
+        long seq = rs.getLong(1);
+        byte[] cose = rs.getBytes(2);
+        if (cose != null) {
+            return new StoredRecord.Signed(seq, cose);
+        }
+        byte[] tomb = rs.getBytes(3);
+        return new StoredRecord.Erased(seq, Arrays.copyOfRange(tomb, 0, 32), Arrays.copyOfRange(tomb, 32, 64));
+    }
+
+    /** Marks [from, to] delivered; returns how many records changed state. */
+    public int markDelivered(long from, long to, long nowMs) throws BufferException {
+        return inWriteTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement(BufferSql.MARK_DELIVERED)) {
+                ps.setLong(1, nowMs);
+                ps.setLong(2, from);
+                ps.setLong(3, to);
+                return ps.executeUpdate();
+            }
+        }, "mark delivered " + from + ".." + to);
+    }
+
+    /**
+     * Replaces the payload of each given record with a tombstone keeping its seq, chain hash and
+     * leaf hash. Returns how many records were erased (already-erased ones are skipped).
+     */
+    public int erase(List<Long> seqs) throws BufferException {
+        return inWriteTransaction(c -> {
+            int n = 0;
+            try (PreparedStatement get = c.prepareStatement(BufferSql.RANGE);
+                    PreparedStatement put = c.prepareStatement(BufferSql.ERASE)) {
+                for (long seq : seqs) {
+                    get.setLong(1, seq);
+                    get.setLong(2, seq);
+                    byte[] cose = null;
+                    try (ResultSet rs = get.executeQuery()) {
+                        if (rs.next()) {
+                            cose = rs.getBytes(2);
+                        }
+                    }
+                    if (cose == null) {
+                        continue;
+                    }
+                    byte[] tomb = Arrays.copyOf(RecordHashes.chainHash(cose), 64);
+                    System.arraycopy(RecordHashes.leafHash(cose), 0, tomb, 32, 32);
+                    put.setBytes(1, tomb);
+                    put.setLong(2, seq);
+                    n += put.executeUpdate();
+                }
+            }
+            return n;
+        }, "erase " + seqs.size() + " records");
+    }
+
+    /** Stores a metadata value (for example the device certificate chain) in the buffer file. */
+    public void putMetadata(String key, byte[] value) throws BufferException {
+        inWriteTransaction(c -> {
+            putMeta(c, key, value);
+            return null;
+        }, "store " + key);
+    }
+
+    public byte[] metadata(String key) throws BufferException {
+        return read(c -> getMeta(c, key));
+    }
+
+    public Stats stats() throws BufferException {
+        return read(c -> new Stats(scalar(c, BufferSql.COUNT_LIVE), scalar(c, BufferSql.COUNT_UNDELIVERED),
+                scalarOr(c, BufferSql.OLDEST_UNDELIVERED, -1), scalarOr(c, BufferSql.OLDEST_UNANCHORED, -1),
+                head.seq(), sizeOf(file) + sizeOf(Path.of(file + "-wal"))));
+    }
+
+    /** Full {@code PRAGMA integrity_check}: "ok" or the problems found. */
+    public String integrityCheck() throws BufferException {
+        return read(c -> {
+            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(BufferSql.INTEGRITY_CHECK)) {
+                StringBuilder sb = new StringBuilder();
+                while (rs.next()) {
+                    sb.append(sb.length() == 0 ? "" : "; ").append(rs.getString(1));
+                }
+                return sb.toString();
+            }
+        });
+    }
+
+    /** Runs {@code work} in one {@code BEGIN IMMEDIATE} transaction on the writer connection. */
+    public <T> T transaction(SqlWork<T> work, String what) throws BufferException {
+        synchronized (writeLock) {
+            return inWriteTransaction(work, what);
+        }
+    }
+
+    /** Runs {@code work} on the reader connection (a consistent WAL snapshot per statement). */
+    public <T> T read(SqlWork<T> work) throws BufferException {
+        synchronized (readLock) {
+            try {
+                return work.run(reader);
+            } catch (SQLException e) {
+                throw translate(e, "read");
+            }
+        }
+    }
+
+    private <T> T inWriteTransaction(SqlWork<T> work, String what) throws BufferException {
+        synchronized (writeLock) {
+            try (Statement s = writer.createStatement()) {
+                s.execute(BufferSql.BEGIN);
+                try {
+                    T result = work.run(writer);
+                    s.execute(BufferSql.COMMIT);
+                    return result;
+                } catch (SQLException | RuntimeException e) {
+                    rollback();
+                    throw e;
+                }
+            } catch (SQLException e) {
+                throw translate(e, what);
+            }
+        }
+    }
+
+    private void rollback() {
+        try (Statement s = writer.createStatement()) {
+            s.execute(BufferSql.ROLLBACK);
+        } catch (SQLException e) {
+            // SQLite may already have rolled back (e.g. after SQLITE_FULL); nothing is left open
+            LOG.log(System.Logger.Level.DEBUG, "rollback after failure: {0}", e.getMessage());
+        }
+    }
+
+    private BufferException translate(SQLException e, String what) {
+        int code = e.getErrorCode() & 0xff;
+        if (code == 13) { // SQLITE_FULL
+            return new BufferException(BufferException.Reason.DISK_FULL, file,
+                    what + " failed: no space left for the buffer (SQLITE_FULL); nothing was committed", e);
+        }
+        if (isCorrupt(e)) {
+            return new BufferException(BufferException.Reason.REFUSED_FILE, file, what + " failed: " + e.getMessage(), e);
+        }
+        return new BufferException(BufferException.Reason.IO, file, what + " failed: " + e.getMessage(), e);
+    }
+
+    private static boolean isCorrupt(SQLException e) {
+        int code = e.getErrorCode() & 0xff;
+        return code == 11 || code == 26; // SQLITE_CORRUPT, SQLITE_NOTADB
+    }
+
+    static byte[] getMeta(Connection c, String key) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(BufferSql.META_GET)) {
+            ps.setString(1, key);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getBytes(1) : null;
+            }
+        }
+    }
+
+    static void putMeta(Connection c, String key, byte[] value) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(BufferSql.META_PUT)) {
+            ps.setString(1, key);
+            ps.setBytes(2, value);
+            ps.executeUpdate();
+        }
+    }
+
+    static long scalar(Connection c, String sql) throws SQLException {
+        return scalarOr(c, sql, 0);
+    }
+
+    private static long scalarOr(Connection c, String sql, long ifNull) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            if (!rs.next()) {
+                return ifNull;
+            }
+            long v = rs.getLong(1);
+            return rs.wasNull() ? ifNull : v;
+        }
+    }
+
+    private static long sizeOf(Path p) {
+        try {
+            return Files.exists(p) ? Files.size(p) : 0;
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    private static void closeQuietly(Connection c) {
+        if (c != null) {
+            try {
+                c.close();
+            } catch (SQLException ignored) {
+                // closing after a failed open: the open error is what matters
+            }
+        }
+    }
+
+    @Override
+    public void close() throws BufferException {
+        synchronized (writeLock) {
+            synchronized (readLock) {
+                try {
+                    try (Statement s = writer.createStatement()) {
+                        s.execute(BufferSql.CHECKPOINT);
+                    }
+                    reader.close();
+                    writer.close();
+                } catch (SQLException e) {
+                    throw translate(e, "close");
+                }
+            }
+        }
+    }
+}

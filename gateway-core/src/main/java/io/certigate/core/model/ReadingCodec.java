@@ -1,0 +1,158 @@
+package io.certigate.core.model;
+
+import io.certigate.cbor.CborFormatException;
+import io.certigate.cbor.CborItem;
+import io.certigate.cbor.CborReader;
+import io.certigate.cbor.CborWriter;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Encodes a {@link ChainedReading} as the deterministic CBOR map of the Reading format (RFC 8949
+ * §4.2.1: text keys sorted bytewise by their encoding, shortest forms) and decodes it strictly.
+ * Key order on the wire: t, tq, dev, seq, src, sub, val, kind, prev, salt, unit, flags.
+ */
+public final class ReadingCodec {
+    private static final Set<String> KNOWN = Set.of("t", "tq", "dev", "seq", "src", "sub", "val", "kind", "prev",
+            "salt", "unit", "flags");
+    private static final int DECIMAL_FRACTION_TAG = 4;
+
+    private ReadingCodec() {}
+
+    public static byte[] encode(ChainedReading c) {
+        return encode(c, new CborWriter(256));
+    }
+
+    /** Encodes into {@code w} (reset first) and returns the bytes; lets a hot loop reuse one writer. */
+    public static byte[] encode(ChainedReading c, CborWriter w) {
+        Reading r = c.reading();
+        boolean hasUnit = r.unit() != null;
+        boolean hasFlags = !r.flags().isEmpty();
+        w.reset().mapHeader(10 + (hasUnit ? 1 : 0) + (hasFlags ? 1 : 0));
+        w.text("t").integer(r.observedAtMillis());
+        w.text("tq").text(r.timeQuality().code());
+        w.text("dev").text(c.device());
+        w.text("seq").integer(c.seq());
+        w.text("src").text(r.source());
+        w.text("sub").text(r.subject());
+        w.text("val");
+        value(w, r.value());
+        w.text("kind").text(r.kind());
+        w.text("prev").bytes(c.prev());
+        w.text("salt").bytes(c.salt());
+        if (hasUnit) {
+            w.text("unit").text(r.unit());
+        }
+        if (hasFlags) {
+            w.text("flags").arrayHeader(r.flags().size());
+            r.flags().forEach(w::text);
+        }
+        return w.toByteArray();
+    }
+
+    private static void value(CborWriter w, ReadingValue v) {
+        if (v instanceof ReadingValue.Int i) {
+            w.integer(i.value());
+        } else if (v instanceof ReadingValue.Decimal d) {
+            BigDecimal b = d.value();
+            w.tag(DECIMAL_FRACTION_TAG).arrayHeader(2).integer(-b.scale()).integer(b.unscaledValue().longValueExact());
+        } else if (v instanceof ReadingValue.Float f) {
+            w.floating(f.value());
+        } else if (v instanceof ReadingValue.Text t) {
+            w.text(t.value());
+        } else if (v instanceof ReadingValue.Bytes b) {
+            w.bytes(b.value());
+        }
+    }
+
+    /** Decodes a record payload, refusing non-deterministic CBOR, unknown or missing keys and bad types. */
+    public static ChainedReading decode(byte[] payload) throws RecordFormatException {
+        CborItem item;
+        try {
+            item = CborReader.decode(payload);
+        } catch (CborFormatException e) {
+            throw new RecordFormatException("reading is not deterministic CBOR: " + e.getMessage(), e);
+        }
+        if (!(item instanceof CborItem.MapItem m)) {
+            throw new RecordFormatException("reading is not a CBOR map");
+        }
+        for (CborItem k : m.entries().keySet()) {
+            if (!(k instanceof CborItem.Text t) || !KNOWN.contains(t.value())) {
+                throw new RecordFormatException("reading has an unknown key " + k);
+            }
+        }
+        try {
+            List<String> flags = new ArrayList<>();
+            CborItem f = m.get("flags");
+            if (f != null) {
+                if (!(f instanceof CborItem.Array a)) {
+                    throw new RecordFormatException("reading flags is not an array");
+                }
+                for (CborItem x : a.items()) {
+                    if (!(x instanceof CborItem.Text t)) {
+                        throw new RecordFormatException("reading flag is not text");
+                    }
+                    flags.add(t.value());
+                }
+            }
+            CborItem unit = m.get("unit");
+            if (unit != null && !(unit instanceof CborItem.Text)) {
+                throw new RecordFormatException("reading unit is not text");
+            }
+            Reading r = new Reading(integer(m, "t"), TimeQuality.fromCode(text(m, "tq")), text(m, "src"),
+                    text(m, "kind"), text(m, "sub"), value(m.get("val")),
+                    unit == null ? null : ((CborItem.Text) unit).value(), flags);
+            return new ChainedReading(text(m, "dev"), integer(m, "seq"), bytes(m, "prev"), bytes(m, "salt"), r);
+        } catch (IllegalArgumentException | ArithmeticException e) {
+            throw new RecordFormatException("reading is not valid: " + e.getMessage(), e);
+        }
+    }
+
+    private static ReadingValue value(CborItem v) throws RecordFormatException {
+        if (v instanceof CborItem.Int i) {
+            return new ReadingValue.Int(i.value().longValueExact());
+        }
+        if (v instanceof CborItem.Float f) {
+            return new ReadingValue.Float(f.value());
+        }
+        if (v instanceof CborItem.Text t) {
+            return new ReadingValue.Text(t.value());
+        }
+        if (v instanceof CborItem.Bytes b) {
+            return new ReadingValue.Bytes(b.value());
+        }
+        if (v instanceof CborItem.Tagged t && t.tag() == DECIMAL_FRACTION_TAG
+                && t.content() instanceof CborItem.Array a && a.items().size() == 2
+                && a.items().get(0) instanceof CborItem.Int e && a.items().get(1) instanceof CborItem.Int mant) {
+            BigInteger unscaled = mant.value();
+            return new ReadingValue.Decimal(new BigDecimal(unscaled, -e.value().intValueExact()));
+        }
+        throw new RecordFormatException("reading val is missing or not a number, decimal fraction, text or bytes");
+    }
+
+    private static long integer(CborItem.MapItem m, String key) throws RecordFormatException {
+        if (!(m.get(key) instanceof CborItem.Int i)) {
+            throw new RecordFormatException("reading " + key + " is missing or not an integer");
+        }
+        return i.value().longValueExact();
+    }
+
+    private static String text(CborItem.MapItem m, String key) throws RecordFormatException {
+        if (!(m.get(key) instanceof CborItem.Text t)) {
+            throw new RecordFormatException("reading " + key + " is missing or not text");
+        }
+        return t.value();
+    }
+
+    private static byte[] bytes(CborItem.MapItem m, String key) throws RecordFormatException {
+        if (!(m.get(key) instanceof CborItem.Bytes b)) {
+            throw new RecordFormatException("reading " + key + " is missing or not a byte string");
+        }
+        return b.value();
+    }
+
+}
