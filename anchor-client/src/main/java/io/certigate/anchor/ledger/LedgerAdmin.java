@@ -11,6 +11,7 @@ import org.web3j.protocol.core.methods.response.TransactionReceipt;
  * account and waits (polling) for its receipt. Not used by the anchoring path.
  */
 public final class LedgerAdmin {
+    private static final BigInteger DEPLOY_GAS = BigInteger.valueOf(1_500_000);
     private final LedgerClient client;
     private final LedgerAccount admin;
     private final Duration timeout;
@@ -23,7 +24,7 @@ public final class LedgerAdmin {
 
     /** Deploys {@code CertigateAnchor} (the admin becomes its admin and first anchorer); returns its address. */
     public String deploy() throws LedgerException, IOException, InterruptedException {
-        TransactionReceipt r = send("", BigInteger.ZERO, AnchorContract.creationBytecode());
+        TransactionReceipt r = send("", BigInteger.ZERO, AnchorContract.creationBytecode(), DEPLOY_GAS);
         return r.getContractAddress();
     }
 
@@ -37,7 +38,12 @@ public final class LedgerAdmin {
 
     /** Sends one transaction from the admin account and waits for a successful receipt. */
     public TransactionReceipt send(String to, BigInteger value, String data) throws LedgerException, InterruptedException {
-        SignedTx tx = client.sign(admin, client.nonce(admin.address(), true), to, value, data);
+        return send(to, value, data, client.config().gasLimit());
+    }
+
+    private TransactionReceipt send(String to, BigInteger value, String data, BigInteger gas)
+            throws LedgerException, InterruptedException {
+        SignedTx tx = client.sign(admin, client.nonce(admin.address(), true), to, value, data, gas);
         client.broadcast(tx.raw());
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {

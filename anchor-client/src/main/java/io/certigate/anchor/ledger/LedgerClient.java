@@ -78,17 +78,23 @@ public final class LedgerClient implements AutoCloseable {
     /** Signs a call (or, with {@code to} empty, a contract creation) with the configured fee mode. */
     public SignedTx sign(LedgerAccount account, BigInteger nonce, String to, BigInteger value, String data)
             throws LedgerException {
+        return sign(account, nonce, to, value, data, config.gasLimit());
+    }
+
+    /** Like {@link #sign(LedgerAccount, BigInteger, String, BigInteger, String)} with an explicit gas limit. */
+    public SignedTx sign(LedgerAccount account, BigInteger nonce, String to, BigInteger value, String data,
+            BigInteger gasLimit) throws LedgerException {
         RawTransaction tx;
         byte[] raw;
         if (config.feeMode() == LedgerConfig.FeeMode.EIP1559) {
             BigInteger tip = config.maxPriorityFee();
             BigInteger maxFee = config.maxFeePerGas() != null ? config.maxFeePerGas() : baseFee().shiftLeft(1).add(tip);
-            tx = RawTransaction.createTransaction(config.chainId(), nonce, config.gasLimit(), to, value, data, tip, maxFee);
+            tx = RawTransaction.createTransaction(config.chainId(), nonce, gasLimit, to, value, data, tip, maxFee);
             raw = TransactionEncoder.signMessage(tx, account.credentials());
         } else {
             BigInteger price = config.gasPrice() != null ? config.gasPrice()
                     : call("eth_gasPrice", () -> web3j.ethGasPrice().send()).getGasPrice();
-            tx = RawTransaction.createTransaction(nonce, price, config.gasLimit(), to, value, data);
+            tx = RawTransaction.createTransaction(nonce, price, gasLimit, to, value, data);
             raw = TransactionEncoder.signMessage(tx, config.chainId(), account.credentials());
         }
         return new SignedTx(raw, Numeric.toHexString(Hash.sha3(raw)), nonce);
