@@ -8,6 +8,10 @@ import io.certigate.anchor.batch.BatchStore;
 import io.certigate.anchor.ledger.AnchorContract;
 import io.certigate.anchor.ledger.LedgerAdmin;
 import io.certigate.anchor.ledger.LedgerClient;
+import io.certigate.anchor.proof.BundleVerifier;
+import io.certigate.anchor.proof.ProofBundle;
+import io.certigate.anchor.proof.ProofBundleJson;
+import io.certigate.anchor.proof.ProofExporter;
 import io.certigate.anchor.testing.TestChain;
 import io.certigate.anchor.testing.TestDevice;
 import java.math.BigInteger;
@@ -100,6 +104,12 @@ class ExactlyOnceAnchoringTest {
             }
         });
         assertThat(unanchoredRecords).isZero();
+        long last = batches.get(batches.size() - 1).lastSeq();
+        ProofBundle bundle = ProofBundleJson.read(ProofBundleJson.write(
+                new ProofExporter(device.buffer, store).export(1, last, device.key.certificateChain())));
+        BundleVerifier.Report report = BundleVerifier.verify(bundle, chain.chain.rpcUrl());
+        assertThat(report.valid()).as(report.render()).isTrue();
+        assertThat(report.checks()).filteredOn(BundleVerifier.Check::ok).hasSize((int) last + 1 + expectedBatches);
     }
 
     private BigInteger gatewayNonce() throws Exception {
