@@ -77,13 +77,14 @@ public final class AnchorService implements AutoCloseable {
                 if (o == Anchorer.Outcome.OUTAGE) {
                     if (outage.compareAndSet(false, true)) {
                         LOG.log(System.Logger.Level.WARNING, "ledger unreachable: {0} batches queued, anchoring resumes when it answers",
-                                store.unanchoredCount());
+                                Long.toString(store.unanchoredCount()));
                     }
                     holdUntil.set(clock.millis() + options.tick().toMillis() * 5);
                     return;
                 }
                 if (outage.compareAndSet(true, false)) {
-                    LOG.log(System.Logger.Level.INFO, "ledger reachable again: {0} batches to anchor", store.unanchoredCount());
+                    LOG.log(System.Logger.Level.INFO, "ledger reachable again: {0} batches to anchor",
+                            Long.toString(store.unanchoredCount()));
                 }
                 if (o == Anchorer.Outcome.REFUSED) {
                     holdUntil.set(clock.millis() + options.backoff().toMillis());

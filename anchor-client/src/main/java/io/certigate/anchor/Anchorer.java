@@ -57,6 +57,7 @@ public final class Anchorer {
     private final byte[] device;
     private final Clock clock;
     private long lateLoggedFor = -1;
+    private String lastRefusal = "";
 
     public Anchorer(BatchStore store, LedgerClient client, LedgerAccount account, String deviceId, Clock clock) {
         this.store = store;
@@ -78,7 +79,11 @@ public final class Anchorer {
             if (e.unreachable()) {
                 return Outcome.OUTAGE;
             }
-            LOG.log(System.Logger.Level.WARNING, "anchoring {0}: {1}", b, e.getMessage());
+            String message = e.getMessage();
+            if (!message.equals(lastRefusal)) {
+                lastRefusal = message;
+                LOG.log(System.Logger.Level.WARNING, "anchoring {0}: {1} (retrying after a back-off)", b, message);
+            }
             return Outcome.REFUSED;
         }
     }
@@ -92,7 +97,7 @@ public final class Anchorer {
         SignedTx tx = client.sign(account, nonce, client.config().contract(), BigInteger.ZERO, data);
         store.markSent(b.id(), nonce.longValueExact(), tx.hash(), tx.raw(), clock.millis(), client.config().chainId(),
                 contract());
-        LOG.log(System.Logger.Level.DEBUG, "batch {0}: signed tx {1} nonce {2}", b.id(), tx.hash(), nonce);
+        LOG.log(System.Logger.Level.DEBUG, "batch {0}: signed tx {1} nonce {2}", str(b.id()), tx.hash(), nonce.toString());
         return Outcome.PROGRESS;
     }
 
@@ -118,15 +123,15 @@ public final class Anchorer {
                 return Outcome.REFUSED;
             }
             store.markAnchored(b.id(), b.txHash(), client.config().chainId(), contract(), block, clock.millis());
-            LOG.log(System.Logger.Level.INFO, "anchored batch {0} (seq {1}..{2}) in block {3}, tx {4}", b.id(), b.firstSeq(),
-                    b.lastSeq(), block, b.txHash());
+            LOG.log(System.Logger.Level.INFO, "anchored batch {0} (seq {1}..{2}) in block {3}, tx {4}", str(b.id()),
+                    str(b.firstSeq()), str(b.lastSeq()), str(block), b.txHash());
             return Outcome.PROGRESS;
         }
         if (client.knows(b.txHash())) {
             if (clock.millis() - b.sentMs() > client.config().receiptTimeout().toMillis() && lateLoggedFor != b.id()) {
                 lateLoggedFor = b.id();
                 LOG.log(System.Logger.Level.WARNING, "anchor transaction {0} of batch {1} still unmined after {2}; waiting for it",
-                        b.txHash(), b.id(), client.config().receiptTimeout());
+                        b.txHash(), str(b.id()), client.config().receiptTimeout());
             }
             return Outcome.WAITING;
         }
@@ -136,7 +141,7 @@ public final class Anchorer {
         BigInteger mined = client.nonce(account.address(), false);
         if (mined.compareTo(BigInteger.valueOf(b.nonce())) > 0) {
             LOG.log(System.Logger.Level.WARNING, "nonce {0} of batch {1} was taken by another transaction; signing again",
-                    b.nonce(), b.id());
+                    str(b.nonce()), str(b.id()));
             store.backToPending(b.id());
             return Outcome.PROGRESS;
         }
@@ -156,11 +161,11 @@ public final class Anchorer {
         }
         if (e.firstSeq() != b.firstSeq() || e.lastSeq() != b.lastSeq() || !Arrays.equals(e.device(), device)) {
             LOG.log(System.Logger.Level.WARNING, "root of {0} is on chain with other metadata (seq {1}..{2})", b,
-                    e.firstSeq(), e.lastSeq());
+                    str(e.firstSeq()), str(e.lastSeq()));
         }
         store.markAnchored(b.id(), e.txHash(), client.config().chainId(), contract(), e.blockNumber(), clock.millis());
         LOG.log(System.Logger.Level.INFO, "root of batch {0} already on chain in block {1} (tx {2}): recorded as anchored",
-                b.id(), e.blockNumber(), e.txHash());
+                str(b.id()), str(e.blockNumber()), e.txHash());
         return true;
     }
 
@@ -172,6 +177,10 @@ public final class Anchorer {
             }
         }
         return false;
+    }
+
+    private static String str(long v) {
+        return Long.toString(v);
     }
 
     private String contract() {

@@ -77,7 +77,7 @@ public final class AnchorBatcher {
                 long seq = r.record().seq();
                 if (count > 0 && seq != cursor + 1) {
                     LOG.log(System.Logger.Level.WARNING, "seq {0} follows {1} among unbatched records: closing the batch at the gap",
-                            seq, cursor);
+                            Long.toString(seq), Long.toString(cursor));
                     gap = true;
                     break;
                 }

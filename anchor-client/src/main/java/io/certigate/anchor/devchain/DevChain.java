@@ -110,7 +110,7 @@ public final class DevChain implements AutoCloseable {
                 throw new IOException("ganache exited with " + process.exitValue() + ": " + tail(log));
             }
             if (answers()) {
-                LOG.log(System.Logger.Level.INFO, "dev chain {0} up on {1}", options.chainId(), rpcUrl());
+                LOG.log(System.Logger.Level.INFO, "dev chain {0} up on {1}", Long.toString(options.chainId()), rpcUrl());
                 return this;
             }
             try {
