@@ -22,7 +22,8 @@ import picocli.CommandLine.Option;
 /** {@code certigate anchor}: the local dev ledger, anchoring a buffer, and the state of its batches. */
 @Command(name = "anchor", mixinStandardHelpOptions = true,
         description = "Anchor Merkle roots of a device's records on the ledger.",
-        subcommands = {AnchorCommand.DevChain.class, AnchorCommand.Run.class, AnchorCommand.Status.class})
+        subcommands = {AnchorCommand.DevChain.class, AnchorCommand.Run.class, AnchorCommand.Status.class,
+            LedgerAdminCommands.Account.class, LedgerAdminCommands.Deploy.class, LedgerAdminCommands.Allow.class})
 public final class AnchorCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

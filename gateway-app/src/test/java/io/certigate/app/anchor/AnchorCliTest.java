@@ -59,6 +59,12 @@ class AnchorCliTest {
         }
     }
 
+    private static String[] concat(String[] a, String[] b) {
+        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
     private static void produce(Sequencer s, int n) throws Exception {
         List<CompletableFuture<ReadingSink.Committed>> fs = new ArrayList<>();
         for (int i = 0; i < n; i++) {
@@ -119,6 +125,27 @@ class AnchorCliTest {
             Run otherChain = run("proof", "verify", dir.resolve("early.json").toString(), "--rpc", ledger.config().rpcUrl());
             assertThat(otherChain.exit()).isEqualTo(1);
             assertThat(otherChain.out()).contains("INVALID");
+
+            // administration as on a real network: a new account, a new contract, the allowlist
+            Path l2 = dir.resolve("ledger2");
+            Files.writeString(dir.resolve("new.pass"), "new-account-pass\n");
+            Run account = run("anchor", "account", "--key", dir.resolve("new.json").toString(),
+                    "--passphrase", "file:" + dir.resolve("new.pass"));
+            assertThat(account.out().strip()).matches("0x[0-9a-f]{40}");
+            String[] signer = {"--rpc", ledger.config().rpcUrl(), "--chain-id", "1337", "--key",
+                l2.resolve("dev-admin.json").toString(), "--passphrase", "file:" + l2.resolve("dev-admin.pass")};
+            Run deploy = run(concat(new String[] {"anchor", "deploy"}, signer));
+            assertThat(deploy.exit()).as(deploy.err()).isZero();
+            String contract = deploy.out().strip();
+            assertThat(contract).matches("0x[0-9a-fA-F]{40}");
+            Run allow = run(concat(new String[] {"anchor", "allow", "--contract", contract, "--account", account.out().strip()},
+                    signer));
+            assertThat(allow.exit()).as(allow.err()).isZero();
+            assertThat(allow.out()).startsWith("allowed " + account.out().strip());
+            Run wrongChain = run("anchor", "deploy", "--rpc", ledger.config().rpcUrl(), "--chain-id", "5", "--key",
+                    l2.resolve("dev-admin.json").toString(), "--passphrase", "file:" + l2.resolve("dev-admin.pass"));
+            assertThat(wrongChain.exit()).isNotZero();
+            assertThat(wrongChain.err()).contains("is on chain 1337, configured 5");
 
             String text = Files.readString(bundle);
             Files.writeString(bundle, text.replace("\"seq\" : 1510", "\"seq\" : 1511"));
