@@ -11,7 +11,6 @@ import io.certigate.core.buffer.BufferException;
 import java.math.BigInteger;
 import java.time.Clock;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import org.web3j.protocol.core.methods.response.Log;
@@ -151,11 +150,11 @@ public final class Anchorer {
 
     /** If an {@code Anchored} event for the batch's root exists, records the batch anchored by it. */
     private boolean alreadyOnChain(Batch b) throws LedgerException, BufferException {
-        List<AnchorContract.AnchoredEvent> events = client.anchoredEvents(b.root());
-        if (events.isEmpty()) {
+        Optional<AnchorContract.AnchoredEvent> found = client.anchoredEvent(b.root());
+        if (found.isEmpty()) {
             return false;
         }
-        AnchorContract.AnchoredEvent e = events.get(0);
+        AnchorContract.AnchoredEvent e = found.get();
         if (client.config().confirmations() > 0 && client.blockNumber() - e.blockNumber() < client.config().confirmations()) {
             return false;
         }

@@ -20,6 +20,7 @@ import org.web3j.protocol.core.methods.request.Transaction;
 import org.web3j.protocol.core.methods.response.EthLog;
 import org.web3j.protocol.core.methods.response.Log;
 import org.web3j.protocol.core.methods.response.TransactionReceipt;
+import org.web3j.protocol.exceptions.ClientConnectionException;
 import org.web3j.protocol.http.HttpService;
 import org.web3j.utils.Numeric;
 
@@ -124,6 +125,8 @@ public final class LedgerClient implements AutoCloseable {
             }
         } catch (IOException e) {
             throw unreachable("eth_sendRawTransaction", e);
+        } catch (ClientConnectionException e) {
+            throw new LedgerException("eth_sendRawTransaction: ledger node unreachable (" + e.getMessage() + ")", true, e);
         }
     }
 
@@ -144,10 +147,27 @@ public final class LedgerClient implements AutoCloseable {
         return out == null || out.equals("0x") ? 0 : Numeric.toBigInt(out).longValueExact();
     }
 
-    /** The {@code Anchored} events of {@code root} emitted by the configured contract. */
+    /**
+     * The {@code Anchored} event of {@code root}, if the contract holds the root: one {@code eth_call}
+     * to {@code blockOf}, then a log query of that single block.
+     */
+    public Optional<AnchorContract.AnchoredEvent> anchoredEvent(byte[] root) throws LedgerException {
+        long block = blockOf(root);
+        if (block == 0) {
+            return Optional.empty();
+        }
+        DefaultBlockParameter at = DefaultBlockParameter.valueOf(BigInteger.valueOf(block));
+        return logs(root, at, at).stream().findFirst();
+    }
+
+    /** Every {@code Anchored} event of {@code root} emitted by the configured contract, from genesis on (audits, tests). */
     public List<AnchorContract.AnchoredEvent> anchoredEvents(byte[] root) throws LedgerException {
-        EthFilter filter = new EthFilter(DefaultBlockParameter.valueOf(BigInteger.ZERO), DefaultBlockParameterName.LATEST,
-                config.contract());
+        return logs(root, DefaultBlockParameter.valueOf(BigInteger.ZERO), DefaultBlockParameterName.LATEST);
+    }
+
+    private List<AnchorContract.AnchoredEvent> logs(byte[] root, DefaultBlockParameter from, DefaultBlockParameter to)
+            throws LedgerException {
+        EthFilter filter = new EthFilter(from, to, config.contract());
         filter.addSingleTopic(AnchorContract.ANCHORED_TOPIC);
         filter.addSingleTopic(Numeric.toHexString(root));
         List<AnchorContract.AnchoredEvent> out = new ArrayList<>();
@@ -176,6 +196,9 @@ public final class LedgerClient implements AutoCloseable {
             r = rpc.send();
         } catch (IOException e) {
             throw unreachable(what, e);
+        } catch (ClientConnectionException e) {
+            // an HTTP error status (a proxy in front of a node that is down): an outage too
+            throw new LedgerException(what + ": ledger node unreachable (" + e.getMessage() + ")", true, e);
         }
         if (r.hasError()) {
             throw new LedgerException(what + " failed: " + r.getError().getMessage(), false, null);
