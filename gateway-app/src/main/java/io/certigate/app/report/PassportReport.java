@@ -91,7 +91,7 @@ public final class PassportReport {
                 .append("<th>signature &amp; chain</th><th>anchored</th><th>anomaly</th></tr></thead><tbody>\n");
         for (PassportEntry e : entries) {
             ChainedReading c = e.reading();
-            h.append("<tr class=\"").append(e.anomaly() != null ? "anomaly" : !e.verified() ? "failed" : "ok").append("\">")
+            h.append("<tr class=\"").append(e.anomaly() != null ? "anomaly" : !e.verified() ? "failed" : "verified").append("\">")
                     .append("<td>").append(c.seq()).append("</td><td>")
                     .append(Instant.ofEpochMilli(c.reading().observedAtMillis())).append(" (").append(c.reading().timeQuality().code())
                     .append(")</td><td>").append(esc(c.reading().kind())).append("</td><td>").append(esc(c.reading().value().toString()))
