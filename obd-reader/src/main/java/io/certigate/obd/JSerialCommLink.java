@@ -75,7 +75,7 @@ public final class JSerialCommLink implements SerialLink {
             write("\rATI\r".getBytes(StandardCharsets.US_ASCII));
             if (awaitPrompt()) {
                 baud = rate;
-                LOG.log(System.Logger.Level.INFO, "{0}: adapter answers at {1} baud", path, rate);
+                LOG.log(System.Logger.Level.INFO, "{0}: adapter answers at {1} baud", path, String.valueOf(rate));
                 return;
             }
         }
