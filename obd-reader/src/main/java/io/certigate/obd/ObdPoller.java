@@ -103,7 +103,7 @@ public final class ObdPoller implements AutoCloseable {
                 backOff();
                 return;
             }
-            supported = ObdDiscovery.supportedPids(session);
+            supported = ObdDiscovery.supportedPids(session, this::malformed);
             LOG.log(System.Logger.Level.INFO, "{0}: {1}, {2}, supported PIDs {3}", info.port(), info.identity(),
                     info.protocol().description(), supported);
             quietRun = 0;

@@ -49,7 +49,7 @@ class Elm327SessionComponentTest {
             assertThat(info.identity()).isEqualTo("ELM327 v1.5");
             assertThat(info.protocol().number()).isEqualTo(protocol);
             assertThat(info.vehicleAnswered()).isTrue();
-            SupportedPids pids = ObdDiscovery.supportedPids(session);
+            SupportedPids pids = ObdDiscovery.supportedPids(session, e -> { throw new AssertionError(e); });
             assertThat(pids.supports(ObdPid.ODOMETER)).isTrue();
             assertThat(pids.supports(ObdPid.SPEED)).isTrue();
             assertThat(pids.supports(0x01)).isTrue(); // from the second ECU's bitmap
@@ -72,7 +72,7 @@ class Elm327SessionComponentTest {
                 Elm327Session session = new Elm327Session(TcpLink.parse(sim.address(), Duration.ofSeconds(2)),
                         Elm327Session.Options.defaults())) {
             session.initialize();
-            assertThat(ObdDiscovery.supportedPids(session).supports(ObdPid.ODOMETER)).isFalse();
+            assertThat(ObdDiscovery.supportedPids(session, e -> { throw new AssertionError(e); }).supports(ObdPid.ODOMETER)).isFalse();
             assertThat(ObdDiscovery.vin(session)).isNull();
             assertThat(session.query(ObdPid.ODOMETER.request())).isInstanceOf(ObdReply.Condition.class);
         }
