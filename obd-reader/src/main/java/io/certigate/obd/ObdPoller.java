@@ -118,9 +118,6 @@ public final class ObdPoller implements AutoCloseable {
             }
             state = State.POLLING;
             tick();
-        } catch (ObdReplyException e) {
-            malformed(e);
-            backOff();
         } catch (IOException | Elm327Exception e) {
             LOG.log(System.Logger.Level.WARNING, "adapter lost: {0}", e.getMessage());
             backOff();
