@@ -151,7 +151,7 @@ public final class Elm327Replies {
             throw new ObdReplyException("unreadable line " + ObdReplyException.quote(line), raw);
         }
         boolean can11 = layout == HeaderLayout.CAN_11 || layout == HeaderLayout.NONE;
-        boolean threeDigitId = tokens.length > 1 ? tokens[0].length() == 3 : compact.length() % 2 == 1;
+        boolean threeDigitId = tokens.length > 1 ? tokens[0].length() == 3 : compact.length() % 2 == 1 && compact.length() > 3;
         if (threeDigitId && can11) {
             if (tokens.length > 1 && !allPairs(tokens, 1)) {
                 throw new ObdReplyException("uneven hex groups in " + ObdReplyException.quote(line), raw);
