@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
             io.certigate.app.spine.EraseCommand.class,
             io.certigate.app.spine.KeyCommand.class,
             io.certigate.app.bench.BenchCommand.class,
+            io.certigate.app.obd.ObdCommand.class,
         })
 public final class CertigateCli implements Runnable {
 

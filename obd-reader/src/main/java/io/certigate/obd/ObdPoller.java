@@ -47,7 +47,7 @@ public final class ObdPoller implements AutoCloseable {
 
     private final Map<ObdPid, Long> due = new EnumMap<>(ObdPid.class);
     private long identityDue;
-    private Elm327Session session;
+    private volatile Elm327Session session;
     private SupportedPids supported = SupportedPids.none();
     private Vin vin;
     private long backoffMs;
@@ -119,11 +119,11 @@ public final class ObdPoller implements AutoCloseable {
             state = State.POLLING;
             tick();
         } catch (IOException | Elm327Exception e) {
-            LOG.log(System.Logger.Level.WARNING, "adapter lost: {0}", e.getMessage());
-            backOff();
+            lost(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            close();
+            state = State.CLOSED; // the scheduler is shutting down: this task closes the port itself
+            closeSession();
         }
     }
 
@@ -151,11 +151,11 @@ public final class ObdPoller implements AutoCloseable {
                 next = scheduler.schedule(this::tick, Math.max(0, wake - clock.millis()), TimeUnit.MILLISECONDS);
             }
         } catch (IOException | Elm327Exception e) {
-            LOG.log(System.Logger.Level.WARNING, "adapter lost: {0}", e.getMessage());
-            backOff();
+            lost(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            close();
+            state = State.CLOSED; // the scheduler is shutting down: this task closes the port itself
+            closeSession();
         }
     }
 
@@ -267,6 +267,13 @@ public final class ObdPoller implements AutoCloseable {
         stats.reading();
     }
 
+    private void lost(Exception e) {
+        if (state != State.CLOSED) {
+            LOG.log(System.Logger.Level.WARNING, "adapter lost: {0}", e.getMessage());
+            backOff();
+        }
+    }
+
     private void malformed(ObdReplyException e) {
         stats.malformed();
         LOG.log(System.Logger.Level.WARNING, "{0}: malformed reply dropped: {1}",
@@ -287,16 +294,34 @@ public final class ObdPoller implements AutoCloseable {
         next = scheduler.schedule(this::connect, delay, TimeUnit.MILLISECONDS);
     }
 
-    /** Stops polling and closes the adapter; safe to call twice. */
+    /**
+     * Stops polling and closes the adapter; safe to call twice. The session is closed on the
+     * scheduler, after a poll in progress, so that a port is never closed under a running read.
+     */
     @Override
-    public synchronized void close() {
-        state = State.CLOSED;
-        ScheduledFuture<?> n = next;
-        if (n != null) {
-            n.cancel(false);
+    public void close() {
+        synchronized (this) {
+            state = State.CLOSED;
+            ScheduledFuture<?> n = next;
+            if (n != null) {
+                n.cancel(false);
+            }
         }
-        if (session != null) {
-            session.close();
+        try {
+            scheduler.submit(this::closeSession).get(5, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException | java.util.concurrent.ExecutionException
+                | java.util.concurrent.TimeoutException e) {
+            closeSession();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            closeSession();
+        }
+    }
+
+    private void closeSession() {
+        Elm327Session s = session;
+        if (s != null) {
+            s.close();
         }
     }
 }
