@@ -214,7 +214,7 @@ public final class ObdPoller implements AutoCloseable {
         ObdReply.Data data = (ObdReply.Data) reply;
         ReadingValue value;
         try {
-            value = pid.decode(data.responses().get(0), data.toString());
+            value = pid.decode(data.primary(), data.toString());
         } catch (ObdReplyException e) {
             malformed(e);
             return;

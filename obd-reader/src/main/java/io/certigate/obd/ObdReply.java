@@ -27,6 +27,20 @@ public sealed interface ObdReply {
         public byte[] first() {
             return responses.get(0).data();
         }
+
+        /**
+         * The answer of the primary ECU: with headers, the lowest id (the engine ECU, 7E8 on
+         * 11-bit CAN, answers before transmission 7E9); without headers, the first printed.
+         */
+        public EcuResponse primary() {
+            EcuResponse best = responses.get(0);
+            for (EcuResponse r : responses) {
+                if (r.header() != null && best.header() != null && r.header().compareTo(best.header()) < 0) {
+                    best = r;
+                }
+            }
+            return best;
+        }
     }
 
     /** The adapter reported a condition instead of data (NO DATA, UNABLE TO CONNECT, ...). */

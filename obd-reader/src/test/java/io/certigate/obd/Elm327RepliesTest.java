@@ -63,6 +63,9 @@ class Elm327RepliesTest {
         ObdReply.Data on = data(Elm327Replies.parse(PIDS, HeaderLayout.CAN_11,
                 "7E8 06 41 00 BE 3F A8 13\r7E9 06 41 00 98 18 80 01\r\r>"));
         assertThat(on.responses()).extracting(ObdReply.EcuResponse::header).containsExactly("7E8", "7E9");
+        ObdReply.Data swapped = data(Elm327Replies.parse(PIDS, HeaderLayout.CAN_11,
+                "7E9 06 41 00 98 18 80 01\r7E8 06 41 00 BE 3F A8 13\r\r>"));
+        assertThat(swapped.primary().header()).isEqualTo("7E8");
         SupportedPids s = SupportedPids.none().with(on);
         assertThat(s.supports(0x0D)).isTrue();  // BE: 01 03 04 05 06 07 of 7E8
         assertThat(s.supports(0x01)).isTrue();

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.certigate.core.model.Reading;
 import io.certigate.core.model.ReadingValue;
 import io.certigate.core.model.TimeQuality;
+import io.certigate.simulators.elm327.Elm327PtyServer;
 import io.certigate.simulators.elm327.Elm327Switches;
 import io.certigate.simulators.elm327.Elm327TcpServer;
 import io.certigate.simulators.elm327.SimulatedVehicle;
@@ -168,6 +169,29 @@ class ObdPollerComponentTest {
             assertThat(ofKind(all, "vehicle.odometer")).isNotEmpty()
                     .allSatisfy(r -> assertThat(km(r)).isGreaterThanOrEqualTo(CAR.odometerStartKm()));
             assertThat(ofKind(all, "vehicle.odometer")).allSatisfy(r -> assertThat(r.flags()).isEmpty());
+        }
+    }
+
+    @Test
+    void serialAdapterUnpluggedAndReplugged() throws Exception {
+        Elm327Switches sw = Elm327Switches.defaults().withDisconnectAfter(30);
+        ObdStats stats = new ObdStats();
+        try (ObdTestSpine spine = ObdTestSpine.start(dir);
+                Elm327PtyServer sim = Elm327PtyServer.start(new SimulatedVehicle(CAR, sw, Clock.systemUTC()),
+                        dir.resolve("ttyOBD"), Duration.ofMillis(300))) {
+            MileageGuard guard = new MileageGuard(new BufferOdometerStore(spine.buffer), stats);
+            Elm327Session.Options options = new Elm327Session.Options(false, true, Duration.ofMillis(500),
+                    Duration.ofSeconds(1), Duration.ofSeconds(1));
+            String path = sim.path().toString();
+            try (ObdPoller p = new ObdPoller(() -> new Elm327Session(new JSerialCommLink(path, 38400, Duration.ofMillis(300)),
+                    options), spine.sequencer, guard, stats, Clock.systemUTC(), scheduler, fast(5), TimeQuality.NTP).start()) {
+                ObdTestSpine.await("polling again after the unplug", Duration.ofSeconds(20), () -> stats.snapshot().reconnects() >= 1
+                        && sim.vehicle().odometerReads() >= 3 && p.state() == ObdPoller.State.POLLING);
+                assertThat(p.vin().value()).isEqualTo(VIN);
+            }
+            awaitCommitted(spine, stats);
+            List<Reading> odo = ofKind(spine.committed(), "vehicle.odometer");
+            assertThat(odo).hasSizeGreaterThanOrEqualTo(3).allSatisfy(r -> assertThat(r.flags()).isEmpty());
         }
     }
 }
