@@ -8,6 +8,7 @@ import picocli.CommandLine.Command;
         description = "Certified readings at the origin: sign, buffer, forward and anchor gateway data.",
         subcommands = {
             CommandLine.HelpCommand.class,
+            io.certigate.app.run.RunCommand.class,
             io.certigate.app.demo.DemoCommand.class,
             io.certigate.app.spine.VerifyCommand.class,
             io.certigate.app.spine.ExportCommand.class,
