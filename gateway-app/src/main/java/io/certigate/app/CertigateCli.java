@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
             io.certigate.app.report.ReportCommand.class,
             io.certigate.app.spine.KeyCommand.class,
             io.certigate.app.bench.BenchCommand.class,
+            io.certigate.app.obd.ObdCommand.class,
         })
 public final class CertigateCli implements Runnable {
 
