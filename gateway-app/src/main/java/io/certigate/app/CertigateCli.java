@@ -8,12 +8,15 @@ import picocli.CommandLine.Command;
         description = "Certified readings at the origin: sign, buffer, forward and anchor gateway data.",
         subcommands = {
             CommandLine.HelpCommand.class,
+            io.certigate.app.run.RunCommand.class,
             io.certigate.app.demo.DemoCommand.class,
             io.certigate.app.spine.VerifyCommand.class,
             io.certigate.app.spine.ExportCommand.class,
             io.certigate.app.spine.EraseCommand.class,
+            io.certigate.app.report.ReportCommand.class,
             io.certigate.app.spine.KeyCommand.class,
             io.certigate.app.bench.BenchCommand.class,
+            io.certigate.app.obd.ObdCommand.class,
             io.certigate.app.anchor.AnchorCommand.class,
             io.certigate.app.anchor.ProofCommand.class,
         })
