@@ -155,4 +155,35 @@ class AnchorCliTest {
         }
         assertThat(rpc).startsWith("http://127.0.0.1:");
     }
+
+    @Test
+    void runAnchoringComponentAnchorsFromTheRunConfiguration() throws Exception {
+        SoftwareDeviceKey key = Pkcs12KeyStore.create(dir.resolve("r.p12"), CoseAlgorithm.EDDSA, "gw-run", "pw".toCharArray());
+        ExecutorService writer = Executors.newSingleThreadExecutor();
+        try (var ledger = io.certigate.anchor.devchain.DevLedger.start(dir.resolve("ledger"));
+                Spine spine = Spine.open(key, dir.resolve("run.db"), RecordBuffer.Options.defaults("gw-run"),
+                        Sequencer.Options.DEFAULT, Clock.systemUTC(), writer)) {
+            java.util.Properties p = new java.util.Properties();
+            io.certigate.app.run.RunConfig.Values none = new io.certigate.app.run.RunConfig.Values(p, "run.properties");
+            assertThat(RunAnchoring.start(none, spine, System.out)).isNull();
+            p.setProperty("anchor.ledger", dir.resolve("ledger/ledger.properties").toString());
+            p.setProperty("anchor.batch-size", "25");
+            p.setProperty("anchor.batch-age-s", "0");
+            try (var pipeline = RunAnchoring.start(new io.certigate.app.run.RunConfig.Values(p, "run.properties"), spine,
+                    System.out)) {
+                produce(spine.sequencer(), 60);
+                long deadline = System.nanoTime() + 60_000_000_000L;
+                while (System.nanoTime() < deadline
+                        && (pipeline.store().unanchoredCount() > 0 || pipeline.store().all().isEmpty()
+                                || pipeline.store().all().get(pipeline.store().all().size() - 1).lastSeq() < 60)) {
+                    Thread.sleep(50);
+                }
+                assertThat(pipeline.store().unanchoredCount()).isZero();
+                assertThat(pipeline.store().all().get(pipeline.store().all().size() - 1).lastSeq()).isEqualTo(60);
+            }
+            spine.sequencer().close();
+        } finally {
+            writer.shutdownNow();
+        }
+    }
 }
