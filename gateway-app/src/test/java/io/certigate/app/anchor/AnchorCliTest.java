@@ -163,6 +163,7 @@ class AnchorCliTest {
         try (var ledger = io.certigate.anchor.devchain.DevLedger.start(dir.resolve("ledger"));
                 Spine spine = Spine.open(key, dir.resolve("run.db"), RecordBuffer.Options.defaults("gw-run"),
                         Sequencer.Options.DEFAULT, Clock.systemUTC(), writer)) {
+            assertThat(ledger.chain().running()).isTrue();
             java.util.Properties p = new java.util.Properties();
             io.certigate.app.run.RunConfig.Values none = new io.certigate.app.run.RunConfig.Values(p, "run.properties");
             assertThat(RunAnchoring.start(none, spine, System.out)).isNull();
