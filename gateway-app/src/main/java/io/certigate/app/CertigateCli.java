@@ -8,6 +8,13 @@ import picocli.CommandLine.Command;
         description = "Certified readings at the origin: sign, buffer, forward and anchor gateway data.",
         subcommands = {
             CommandLine.HelpCommand.class,
+            io.certigate.app.run.RunCommand.class,
+            io.certigate.app.demo.DemoCommand.class,
+            io.certigate.app.spine.VerifyCommand.class,
+            io.certigate.app.spine.ExportCommand.class,
+            io.certigate.app.spine.EraseCommand.class,
+            io.certigate.app.spine.KeyCommand.class,
+            io.certigate.app.bench.BenchCommand.class,
         })
 public final class CertigateCli implements Runnable {
 
@@ -20,6 +27,19 @@ public final class CertigateCli implements Runnable {
     }
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new CertigateCli()).execute(args));
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The configured command line: errors name the bad option or value, not a stack trace. */
+    public static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new CertigateCli());
+        cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            cmd.getErr().println(cmd.getCommandName() + ": " + e.getMessage());
+            if (Boolean.getBoolean("certigate.debug")) {
+                e.printStackTrace(cmd.getErr());
+            }
+            return 1;
+        });
+        return cl;
     }
 }

@@ -1,0 +1,74 @@
+package io.certigate.app.run;
+
+import io.certigate.app.demo.DemoScenario;
+import io.certigate.app.demo.SyntheticLoadScenario;
+import io.certigate.core.spine.Spine;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code certigate run --config FILE}: the standalone gateway. Starts the spine and the configured
+ * sources, runs until SIGTERM or SIGINT, then stops the sources, commits what is queued and closes
+ * the buffer. See docs/certigate.service for a systemd unit.
+ */
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = "Run the gateway from one configuration file until stopped (SIGTERM flushes and closes).")
+public final class RunCommand implements Callable<Integer> {
+    @Option(names = "--config", required = true, description = "Properties file (see docs/configuration.md).")
+    Path config;
+
+    @Override
+    public Integer call() throws Exception {
+        RunConfig cfg;
+        try {
+            cfg = RunConfig.load(config);
+        } catch (RunConfig.ConfigException e) {
+            System.err.println("run: " + e.getMessage());
+            return 2;
+        }
+        ExecutorService writer = Executors.newSingleThreadExecutor(r -> new Thread(r, "sequencer"));
+        ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2);
+        CountDownLatch stop = new CountDownLatch(1);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            stop.countDown();
+            try {
+                stopped.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "certigate-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try (Spine spine = Spine.open(cfg.key(), cfg.bufferFile(), cfg.bufferOptions(), cfg.sequencerOptions(),
+                Clock.systemUTC(), writer)) {
+            System.out.println("certigate run: device " + cfg.deviceId() + ", " + spine.key().describe() + ", buffer "
+                    + cfg.bufferFile() + " at seq " + spine.buffer().head().seq());
+            List<AutoCloseable> sources = new ArrayList<>();
+            DemoScenario.Context ctx = new DemoScenario.Context(spine.sequencer(), cfg.bufferFile().toAbsolutePath().getParent(),
+                    Clock.systemUTC(), scheduler, System.out);
+            if (cfg.syntheticRate() > 0) {
+                sources.add(new SyntheticLoadScenario(cfg.syntheticRate()).start(ctx));
+            }
+            stop.await();
+            System.out.println("certigate run: stopping; committing queued readings");
+            for (AutoCloseable s : sources) {
+                s.close();
+            }
+        } finally {
+            scheduler.shutdownNow();
+            writer.shutdownNow();
+            stopped.countDown();
+        }
+        System.out.println("certigate run: stopped cleanly");
+        return 0;
+    }
+}
