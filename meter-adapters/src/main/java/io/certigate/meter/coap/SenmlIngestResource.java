@@ -1,6 +1,5 @@
 package io.certigate.meter.coap;
 
-import io.certigate.core.buffer.BufferException;
 import io.certigate.core.model.Reading;
 import io.certigate.core.model.TimeQuality;
 import io.certigate.core.sequencer.ReadingSink;
@@ -126,7 +125,7 @@ public final class SenmlIngestResource extends CoapResource {
                 Thread.currentThread().interrupt();
                 unavailable(exchange, sensor, "interrupted");
                 return;
-            } catch (ExecutionException | TimeoutException | BufferException | IllegalStateException e) {
+            } catch (ExecutionException | TimeoutException | java.io.IOException | IllegalStateException e) {
                 unavailable(exchange, sensor, e.toString());
                 return;
             }

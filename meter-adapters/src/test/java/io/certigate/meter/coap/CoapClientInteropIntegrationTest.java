@@ -62,7 +62,7 @@ class CoapClientInteropIntegrationTest {
         try (TestChain chain = new TestChain(dir, "hub-interop");
                 CoapIngestServer server = new CoapIngestServer(
                         CoapIngestServer.Options.of(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), Map.of("road-01", KEY)),
-                        chain.sequencer, new SensorSequences(chain.buffer, Clock.systemUTC()), Clock.systemUTC()).start()) {
+                        chain.sequencer, SensorSequences.inBuffer(chain.buffer, Clock.systemUTC()), Clock.systemUTC()).start()) {
             Result json = post(server.address(), "road-01", KEY, "shock.json", 110);
             assertThat(json.out()).contains("stored 3 readings, seq 42");
             Result cbor = post(server.address(), "road-01", KEY, "shock.cbor", 112);

@@ -42,7 +42,7 @@ class CoapIngestComponentTest {
     void fleetOverALossyLinkIsStoredExactlyOncePerSequence() throws Exception {
         Map<String, byte[]> keys = RoadSensorFleet.keys(3, 11);
         try (TestChain chain = new TestChain(dir, "hub-1")) {
-            SensorSequences seqs = new SensorSequences(chain.buffer, Clock.systemUTC());
+            SensorSequences seqs = SensorSequences.inBuffer(chain.buffer, Clock.systemUTC());
             try (CoapIngestServer server = new CoapIngestServer(CoapIngestServer.Options.of(ANY, keys), chain.sequencer, seqs,
                     Clock.systemUTC()).start();
                     RoadSensorFleet fleet = new RoadSensorFleet(3, server.address(), "senml", 0.2, 11, relayThreads)) {
@@ -66,7 +66,7 @@ class CoapIngestComponentTest {
         Map<String, byte[]> keys = RoadSensorFleet.keys(1, 5);
         byte[] key = keys.get("road-01");
         try (TestChain chain = new TestChain(dir, "hub-2")) {
-            SensorSequences seqs = new SensorSequences(chain.buffer, Clock.systemUTC());
+            SensorSequences seqs = SensorSequences.inBuffer(chain.buffer, Clock.systemUTC());
             try (CoapIngestServer server = new CoapIngestServer(CoapIngestServer.Options.of(ANY, keys), chain.sequencer, seqs,
                     Clock.systemUTC()).start();
                     RoadSensor s = new RoadSensor("road-01", key, server.address(), "senml", 1)) {
@@ -89,7 +89,7 @@ class CoapIngestComponentTest {
             }
             // gateway restart: new server and sequence table over the same buffer file
             try (CoapIngestServer server = new CoapIngestServer(CoapIngestServer.Options.of(ANY, keys), chain.sequencer,
-                    new SensorSequences(chain.buffer, Clock.systemUTC()), Clock.systemUTC()).start();
+                    SensorSequences.inBuffer(chain.buffer, Clock.systemUTC()), Clock.systemUTC()).start();
                     RoadSensor s = new RoadSensor("road-01", key, server.address(), "senml", 1)) {
                 CoapResponse again = s.post(raw("shock.json"), MediaTypeRegistry.APPLICATION_SENML_JSON);
                 assertThat(again.getResponseText()).contains("duplicate seq 42");
@@ -103,7 +103,7 @@ class CoapIngestComponentTest {
         Map<String, byte[]> keys = RoadSensorFleet.keys(1, 5);
         try (TestChain chain = new TestChain(dir, "hub-3")) {
             try (CoapIngestServer server = new CoapIngestServer(CoapIngestServer.Options.of(ANY, keys), chain.sequencer,
-                    new SensorSequences(chain.buffer, Clock.systemUTC()), Clock.systemUTC()).start();
+                    SensorSequences.inBuffer(chain.buffer, Clock.systemUTC()), Clock.systemUTC()).start();
                     RoadSensor stranger = new RoadSensor("road-99", "0123456789abcdef0123".getBytes(StandardCharsets.US_ASCII),
                             server.address(), "senml", 1);
                     RoadSensor impostor = new RoadSensor("road-01", "wrong-key-wrong-key!".getBytes(StandardCharsets.US_ASCII),

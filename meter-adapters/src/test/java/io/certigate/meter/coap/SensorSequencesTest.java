@@ -18,7 +18,7 @@ class SensorSequencesTest {
     void windowRecognisesLateRetransmissionsAndSurvivesReopening() throws Exception {
         Path file = dir.resolve("buffer.db");
         try (RecordBuffer b = RecordBuffer.open(file, RecordBuffer.Options.defaults("gw"))) {
-            SensorSequences s = new SensorSequences(b, Clock.systemUTC());
+            SensorSequences s = SensorSequences.inBuffer(b, Clock.systemUTC());
             assertThat(s.seen("road-01", 5)).isFalse();
             s.commit("road-01", 5);
             s.commit("road-01", 7);
@@ -32,11 +32,25 @@ class SensorSequencesTest {
             assertThat(s.seen("road-01", 100)).isTrue(); // beyond the 64 window: treated as seen
         }
         try (RecordBuffer b = RecordBuffer.open(file, RecordBuffer.Options.defaults("gw"))) {
-            SensorSequences s = new SensorSequences(b, Clock.systemUTC());
+            SensorSequences s = SensorSequences.inBuffer(b, Clock.systemUTC());
             assertThat(s.seen("road-01", 200)).isTrue();
             assertThat(s.seen("road-01", 199)).isFalse();
             assertThat(s.seen("road-01", 201)).isFalse();
             assertThat(b.integrityCheck()).isEqualTo("ok");
+        }
+    }
+
+    @Test
+    void ownFileKeepsTheMarksAcrossReopening() throws Exception {
+        Path file = dir.resolve("sequences.db");
+        try (SensorSequences s = SensorSequences.inFile(file, Clock.systemUTC())) {
+            s.commit("road-02", 10);
+            assertThat(s.seen("road-02", 10)).isTrue();
+        }
+        try (SensorSequences s = SensorSequences.inFile(file, Clock.systemUTC())) {
+            assertThat(s.seen("road-02", 10)).isTrue();
+            assertThat(s.seen("road-02", 9)).isFalse();
+            assertThat(s.seen("road-02", 11)).isFalse();
         }
     }
 }
