@@ -35,7 +35,7 @@ public final class RoadHubScenario implements DemoScenario {
         server = new CoapIngestServer(CoapIngestServer.Options.of(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), keys),
                 ctx.sink(), sequences, ctx.clock()).start();
         ExecutorService threads = Executors.newCachedThreadPool(r -> new Thread(r, "road-hub-demo"));
-        fleet = new RoadSensorFleet(SENSORS, server.address(), "senml", 0.10, ctx.clock().millis(), threads);
+        fleet = new RoadSensorFleet(SENSORS, server.address(), "senml", 0.10, 2026, threads);
         running = true;
         threads.execute(() -> {
             while (running) {
