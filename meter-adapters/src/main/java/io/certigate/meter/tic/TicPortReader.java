@@ -105,8 +105,17 @@ public final class TicPortReader implements AutoCloseable {
             if (n > 0) {
                 buf.flip();
                 List<TicFrame> frames = assembler.accept(buf);
+                boolean otherMode = false;
                 for (TicFrame f : frames) {
                     listener.accept(f);
+                    otherMode |= options.mode() == null && f.clean() && f.mode() != speed;
+                }
+                if (otherMode) {
+                    // a clean frame of the other mode (possible on a pty, which ignores the speed): follow it
+                    speed = speed == TicMode.STANDARD ? TicMode.HISTORIC : TicMode.STANDARD;
+                    LOG.log(System.Logger.Level.INFO, "{0} mode frames on {1}, reopening at {2} baud", speed.name().toLowerCase(),
+                            l.name(), speed.baudRate());
+                    return;
                 }
             }
             if (options.mode() == null && assembler.stats().groups() == goodAtStart

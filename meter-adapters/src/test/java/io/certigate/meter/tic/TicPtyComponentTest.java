@@ -20,7 +20,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -82,8 +81,9 @@ class TicPtyComponentTest {
         }
     }
 
-    @Test
-    void historicModeConfiguredAt1200BaudReadsHcHp() throws Exception {
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(booleans = {true, false})
+    void historicHcHpStreamConfiguredOrDetected(boolean configured) throws Exception {
         try (PtyPair pty = PtyPair.open(dir.resolve("pty"))) {
             TicStreamGenerator gen = new TicStreamGenerator(new TicStreamGenerator.Config(true, TicTariff.HCHP, "524563565245", 0,
                     false, 5), new long[] {1_065_963, 1_521_211});
@@ -91,11 +91,12 @@ class TicPtyComponentTest {
                     Instant.parse("2026-03-01T12:00:00Z"), 60)) {
                 List<TicFrame> frames = new CopyOnWriteArrayList<>();
                 TicPortReader reader = new TicPortReader(JSerialCommLink.at(pty.gatewaySide().toString()),
-                        TicPortReader.Options.of(TicMode.HISTORIC), frames::add, Clock.systemUTC(), scheduler);
+                        TicPortReader.Options.of(configured ? TicMode.HISTORIC : null), frames::add, Clock.systemUTC(), scheduler);
                 reader.start();
                 sim.start(scheduler, Duration.ofMillis(50));
                 waitUntil(() -> frames.size() >= 5, Duration.ofSeconds(20));
                 reader.close();
+                assertThat(reader.speed()).isEqualTo(TicMode.HISTORIC);
                 assertThat(frames).allSatisfy(f -> {
                     assertThat(f.clean()).isTrue();
                     assertThat(f.meterId()).contains("524563565245");
