@@ -16,7 +16,6 @@ import org.eclipse.californium.elements.config.UdpConfig;
 import org.eclipse.californium.scandium.DTLSConnector;
 import org.eclipse.californium.scandium.config.DtlsConfig;
 import org.eclipse.californium.scandium.config.DtlsConnectorConfig;
-import org.eclipse.californium.scandium.dtls.pskstore.AdvancedMultiPskStore;
 
 /**
  * The road-sensor hub's CoAP ingest: a Californium server with one DTLS endpoint (Scandium) that
@@ -61,11 +60,11 @@ public final class CoapIngestServer implements AutoCloseable {
     private final CoapServer server;
     private final CoapEndpoint endpoint;
     private final SenmlIngestResource resource;
+    private final SensorPskStore psk;
 
     public CoapIngestServer(Options options, ReadingSink sink, SensorSequences sequences, Clock clock) {
         Configuration config = configuration();
-        AdvancedMultiPskStore psk = new AdvancedMultiPskStore();
-        options.sensorKeys().forEach(psk::setKey);
+        this.psk = new SensorPskStore(options.sensorKeys());
         DtlsConnectorConfig dtls = DtlsConnectorConfig.builder(config)
                 .setAddress(options.bind())
                 .set(DtlsConfig.DTLS_ROLE, DtlsConfig.DtlsRole.SERVER_ONLY)
@@ -105,6 +104,11 @@ public final class CoapIngestServer implements AutoCloseable {
     /** The bound address (with the actual port when 0 was asked). */
     public InetSocketAddress address() {
         return endpoint.getAddress();
+    }
+
+    /** Handshakes refused because they named an identity that is not configured. */
+    public long unknownIdentities() {
+        return psk.unknownIdentities();
     }
 
     public SenmlIngestResource.Stats stats() {

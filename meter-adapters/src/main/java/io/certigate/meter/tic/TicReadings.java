@@ -66,8 +66,10 @@ public final class TicReadings {
             unattributable++;
             return List.of();
         }
-        boolean indexDue = due(now, options.indexPeriod(), true);
-        boolean instantDue = due(now, options.instantPeriod(), false);
+        // a period is used up only by a frame that carries what it is due for
+        boolean indexDue = has(frame, TicLabel.Role.IMPORT_INDEX) && due(now, options.indexPeriod(), true);
+        boolean instantDue = (has(frame, TicLabel.Role.APPARENT_POWER) || has(frame, TicLabel.Role.CURRENT))
+                && due(now, options.instantPeriod(), false);
         if (!indexDue && !instantDue) {
             return List.of();
         }
@@ -124,6 +126,15 @@ public final class TicReadings {
         lastIndex.put(key, v);
         String kind = l.role() == TicLabel.Role.EXPORT_INDEX ? EXPORT : IMPORT;
         out.add(new Reading(t, tq, options.source(), kind, meter, ReadingValue.of(v), "Wh", flags));
+    }
+
+    private static boolean has(TicFrame frame, TicLabel.Role role) {
+        for (TicGroup g : frame.groups()) {
+            if (g.known() != null && g.known().role() == role) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static List<String> phase(TicLabel l) {

@@ -111,6 +111,7 @@ class CoapIngestComponentTest {
                 assertThat(post(stranger.timeout(java.time.Duration.ofSeconds(3)))).isNull();
                 assertThat(post(impostor.timeout(java.time.Duration.ofSeconds(3)))).isNull();
                 assertThat(server.stats().stored()).isZero();
+                assertThat(server.unknownIdentities()).isPositive();
             }
             assertThat(chain.readings()).isEmpty();
         }

@@ -71,6 +71,15 @@ class TicReadingsTest {
     }
 
     @Test
+    void aFrameWhoseIndexGroupWasBadDoesNotUseUpThePeriod() {
+        TicReadings r = new TicReadings(TicReadings.Options.defaults());
+        assertThat(r.map(frame("historic-base-bad-checksum.raw", TicMode.HISTORIC), T0)).extracting(Reading::kind)
+                .doesNotContain(TicReadings.IMPORT);
+        assertThat(r.map(frame("historic-base.raw", TicMode.HISTORIC), T0.plusSeconds(2))).extracting(Reading::kind)
+                .contains(TicReadings.IMPORT);
+    }
+
+    @Test
     void aDegradedMeterClockGivesTimeQualityNone() {
         List<Reading> out = new TicReadings(TicReadings.Options.defaults()).map(frame("standard-degraded-clock.raw", TicMode.STANDARD), T0);
         assertThat(out).isNotEmpty().allSatisfy(x -> assertThat(x.timeQuality()).isEqualTo(TimeQuality.NONE));
