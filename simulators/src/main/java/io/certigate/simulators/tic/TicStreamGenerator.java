@@ -21,7 +21,7 @@ import java.util.Random;
  */
 public final class TicStreamGenerator {
     static final ZoneId PARIS = ZoneId.of("Europe/Paris");
-    private static final String[] HIST_HISTORIC_TEMPO = {"BBRHCJB", "BBRHPJB", "BBRHCJW", "BBRHPJW", "BBRHCJR", "BBRHPJR"};
+    private static final String[] HISTORIC_TEMPO_REGISTERS = {"BBRHCJB", "BBRHPJB", "BBRHCJW", "BBRHPJW", "BBRHCJR", "BBRHPJR"};
     private static final String[] PTEC_TEMPO = {"HCJB", "HPJB", "HCJW", "HPJW", "HCJR", "HPJR"};
     private static final String[] COLORS = {"BLEU", "BLAN", "ROUG"};
 
@@ -154,7 +154,7 @@ public final class TicStreamGenerator {
             g.add(f("HCHP", idx(1)));
         } else {
             for (int i = 0; i < 6; i++) {
-                g.add(f(HIST_HISTORIC_TEMPO[i], idx(i)));
+                g.add(f(HISTORIC_TEMPO_REGISTERS[i], idx(i)));
             }
         }
         g.add(f("PTEC", t == TicTariff.BASE ? "TH.." : t == TicTariff.HCHP ? (active == 0 ? "HC.." : "HP..") : PTEC_TEMPO[active]));
