@@ -8,6 +8,7 @@ import picocli.CommandLine.Command;
         description = "Certified readings at the origin: sign, buffer, forward and anchor gateway data.",
         subcommands = {
             CommandLine.HelpCommand.class,
+            io.certigate.app.uplink.CollectCommand.class,
         })
 public final class CertigateCli implements Runnable {
 
