@@ -77,6 +77,9 @@ public final class MqttUplink implements ProofPublisher, AutoCloseable {
      */
     public MqttUplink(RecordBuffer buffer, List<X509Certificate> deviceChain, MqttUplinkOptions options, Clock clock,
             ScheduledExecutorService scheduler, RandomGenerator random) {
+        if (options.serverUri().startsWith("ssl://") && options.tls() == null) {
+            throw new IllegalArgumentException("an ssl:// broker needs TLS settings (trusted CA certificates)");
+        }
         this.buffer = buffer;
         this.device = buffer.deviceId();
         this.deviceChain = List.copyOf(deviceChain);

@@ -29,9 +29,6 @@ public record MqttUplinkOptions(String serverUri, String clientId, String userna
         if (serverUri == null || !(serverUri.startsWith("tcp://") || serverUri.startsWith("ssl://"))) {
             throw new IllegalArgumentException("MQTT server URI must be tcp://host:port or ssl://host:port, got " + serverUri);
         }
-        if (serverUri.startsWith("ssl://") && tls == null) {
-            throw new IllegalArgumentException("an ssl:// broker needs TLS settings (trusted CA certificates)");
-        }
         if (recordsPerBatch < 1 || window < 1) {
             throw new IllegalArgumentException("records per batch and window must be >= 1");
         }

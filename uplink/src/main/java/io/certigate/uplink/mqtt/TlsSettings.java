@@ -88,7 +88,7 @@ public record TlsSettings(List<X509Certificate> trustAnchors, KeyStore clientKey
         tmf.init(trust);
         KeyManagerFactory kmf = null;
         if (clientKeys != null) {
-            kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+            kmf = KeyManagerFactory.getInstance("PKIX"); // chooses keys by TLS signature scheme, EdDSA included
             kmf.init(clientKeys, keyPassword);
         }
         SSLContext ctx = SSLContext.getInstance("TLS");

@@ -33,6 +33,7 @@ public final class MosquittoBroker implements AutoCloseable {
         private final Path dir;
         private final List<String> lines = new ArrayList<>();
         private boolean anonymous = true;
+        private final List<String> tlsLines = new ArrayList<>();
         private boolean tls;
 
         Builder(Path dir) {
@@ -49,15 +50,18 @@ public final class MosquittoBroker implements AutoCloseable {
             return this;
         }
 
-        /** TLS listener with the given PEM files; {@code requireClientCert} for mutual TLS. */
+        /**
+         * A second listener, TLS on its own loopback port, with the given PEM files;
+         * {@code requireClientCert} for mutual TLS (the client certificate's CN becomes the user name).
+         */
         public Builder tls(Path caPem, Path certPem, Path keyPem, boolean requireClientCert) {
             tls = true;
-            lines.add("cafile " + caPem.toAbsolutePath());
-            lines.add("certfile " + certPem.toAbsolutePath());
-            lines.add("keyfile " + keyPem.toAbsolutePath());
+            tlsLines.add("cafile " + caPem.toAbsolutePath());
+            tlsLines.add("certfile " + certPem.toAbsolutePath());
+            tlsLines.add("keyfile " + keyPem.toAbsolutePath());
+            tlsLines.add("require_certificate " + requireClientCert);
             if (requireClientCert) {
-                lines.add("require_certificate true");
-                lines.add("use_identity_as_username true");
+                tlsLines.add("use_identity_as_username true");
             }
             return this;
         }
@@ -81,21 +85,27 @@ public final class MosquittoBroker implements AutoCloseable {
             conf.add("log_type notice");
             conf.add("log_type information");
             conf.addAll(lines);
+            int tlsPort = 0;
+            if (tls) {
+                tlsPort = freePort();
+                conf.add("listener " + tlsPort + " 127.0.0.1");
+                conf.addAll(tlsLines);
+            }
             Path config = dir.resolve("mosquitto.conf");
             Files.write(config, conf, StandardCharsets.UTF_8);
-            MosquittoBroker b = new MosquittoBroker(dir, port, config, tls);
+            MosquittoBroker b = new MosquittoBroker(dir, port, tlsPort, config);
             b.launch();
             return b;
         }
     }
 
-    private final boolean tls;
+    private final int tlsPort;
 
-    private MosquittoBroker(Path dir, int port, Path config, boolean tls) {
+    private MosquittoBroker(Path dir, int port, int tlsPort, Path config) {
         this.dir = dir;
         this.port = port;
+        this.tlsPort = tlsPort;
         this.config = config;
-        this.tls = tls;
     }
 
     public static Builder in(Path dir) {
@@ -131,9 +141,17 @@ public final class MosquittoBroker implements AutoCloseable {
         return port;
     }
 
-    /** {@code tcp://127.0.0.1:port} (or {@code ssl://localhost:port} for a TLS listener). */
+    /** The plain listener, {@code tcp://127.0.0.1:port}. */
     public String url() {
-        return tls ? "ssl://localhost:" + port : "tcp://127.0.0.1:" + port;
+        return "tcp://127.0.0.1:" + port;
+    }
+
+    /** The TLS listener, {@code ssl://localhost:port} (the broker certificate names localhost). */
+    public String tlsUrl() {
+        if (tlsPort == 0) {
+            throw new IllegalStateException("this broker has no TLS listener");
+        }
+        return "ssl://localhost:" + tlsPort;
     }
 
     public synchronized boolean running() {
@@ -150,14 +168,21 @@ public final class MosquittoBroker implements AutoCloseable {
             if (!process.isAlive()) {
                 throw new IOException("mosquitto exited with " + process.exitValue() + ": " + log());
             }
-            try (Socket s = new Socket()) {
-                s.connect(new InetSocketAddress("127.0.0.1", port), 200);
+            if (listening(port) && (tlsPort == 0 || listening(tlsPort))) {
                 return;
-            } catch (IOException notYet) {
-                Thread.sleep(20);
             }
+            Thread.sleep(20);
         }
         throw new IOException("mosquitto did not listen on port " + port + " within 10 s: " + log());
+    }
+
+    private static boolean listening(int p) {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", p), 200);
+            return true;
+        } catch (IOException notYet) {
+            return false;
+        }
     }
 
     /** SIGTERM and wait: Mosquitto saves its persistent sessions and queued messages. */

@@ -105,7 +105,11 @@ public final class TestPki {
         StringWriter sw = new StringWriter();
         try (JcaPEMWriter w = new JcaPEMWriter(sw)) {
             for (Object o : objects) {
-                w.writeObject(o);
+                if (o instanceof java.security.PrivateKey k) {
+                    w.writeObject(new org.bouncycastle.openssl.jcajce.JcaPKCS8Generator(k, null)); // "PRIVATE KEY"
+                } else {
+                    w.writeObject(o);
+                }
             }
         }
         Files.writeString(file, sw.toString());
