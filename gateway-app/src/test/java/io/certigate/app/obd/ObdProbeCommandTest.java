@@ -47,6 +47,7 @@ class ObdProbeCommandTest {
     void probesAVehicleOverTcp() throws Exception {
         try (Elm327TcpServer sim = Elm327TcpServer.start(new SimulatedVehicle(CAR, Elm327Switches.defaults(), Clock.systemUTC()), 0)) {
             Run r = probe("--port", sim.address());
+            System.out.print(r.out()); // kept in the surefire report as a sample of the technician's view
             assertThat(r.exit()).as(r.err()).isZero();
             assertThat(r.out()).contains("adapter    ELM327 v1.5")
                     .contains("protocol   6 ISO 15765-4 CAN (11 bit ID, 500 kbaud)")
