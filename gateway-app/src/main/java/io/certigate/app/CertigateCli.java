@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
             io.certigate.app.spine.VerifyCommand.class,
             io.certigate.app.spine.ExportCommand.class,
             io.certigate.app.spine.EraseCommand.class,
+            io.certigate.app.report.ReportCommand.class,
             io.certigate.app.spine.KeyCommand.class,
             io.certigate.app.bench.BenchCommand.class,
             io.certigate.app.obd.ObdCommand.class,
