@@ -17,6 +17,8 @@ import picocli.CommandLine.Command;
             io.certigate.app.spine.KeyCommand.class,
             io.certigate.app.bench.BenchCommand.class,
             io.certigate.app.obd.ObdCommand.class,
+            io.certigate.app.anchor.AnchorCommand.class,
+            io.certigate.app.anchor.ProofCommand.class,
         })
 public final class CertigateCli implements Runnable {
 
@@ -29,6 +31,10 @@ public final class CertigateCli implements Runnable {
     }
 
     public static void main(String[] args) {
+        if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
+            // one line per event: time, level, logger, message
+            System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tT %4$-7s %3$s: %5$s%6$s%n");
+        }
         System.exit(commandLine().execute(args));
     }
 

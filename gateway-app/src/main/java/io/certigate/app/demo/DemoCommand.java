@@ -44,8 +44,26 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--dir", description = "Work directory (default: a new temporary directory, kept afterwards).")
     Path dir;
 
-    @Option(names = "--rate", defaultValue = "50", description = "Synthetic load readings per second (0: none).")
+    @Option(names = "--rate", defaultValue = "0", description = "Extra synthetic load, readings per second (default 0: none).")
     int rate;
+
+    @Option(names = "--scenarios", split = ",", defaultValue = "vehicle",
+            description = "Field scenarios to run (default: all): ${COMPLETION-CANDIDATES}.")
+    List<Scenario> selected;
+
+    /** The field scenarios the demo knows. */
+    enum Scenario {
+        vehicle;
+
+        DemoScenario create() {
+            switch (this) {
+                case vehicle:
+                    return new VehicleScenario();
+                default:
+                    throw new IllegalStateException(name());
+            }
+        }
+    }
 
     @Override
     public Integer call() throws Exception {
@@ -68,6 +86,9 @@ public final class DemoCommand implements Callable<Integer> {
         System.out.println("  device " + device + ", " + key.describe());
 
         List<DemoScenario> scenarios = new ArrayList<>();
+        for (Scenario s : selected) {
+            scenarios.add(s.create());
+        }
         if (rate > 0) {
             scenarios.add(new SyntheticLoadScenario(rate));
         }
