@@ -123,7 +123,7 @@ class ObdProbeCommandTest {
         sim.setOut(new PrintWriter(simOut, true));
         int[] simExit = {-1};
         Thread t = new Thread(() -> simExit[0] = sim.execute("obd", "simulate", "--tcp", String.valueOf(port), "--pty",
-                tty.toString(), "--no-odometer", "--vin", "WVWZZZ1KZAW123456", "--duration", "3s"));
+                tty.toString(), "--no-odometer", "--vin", "WVWZZZ1KZAW123456", "--duration", "8s"));
         t.start();
         long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
         while (!simOut.toString().contains("stop with Ctrl-C") && System.nanoTime() < deadline) {
@@ -134,7 +134,7 @@ class ObdProbeCommandTest {
         assertThat(r.out()).contains("VIN        WVWZZZ1KZAW123456 (check digit not applicable)").contains("odometer   NOT usable");
         Run serial = probe("--port", tty.toString());
         assertThat(serial.exit()).as(serial.err()).isZero();
-        t.join(10_000);
+        t.join(15_000);
         assertThat(simExit[0]).isZero();
         assertThat(simOut.toString()).contains("simulated ELM327 on tcp://127.0.0.1:" + port)
                 .contains("simulated ELM327 on " + tty).contains("odometer read 0 times");
