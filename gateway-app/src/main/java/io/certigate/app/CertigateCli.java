@@ -19,6 +19,9 @@ import picocli.CommandLine.Command;
             io.certigate.app.obd.ObdCommand.class,
             io.certigate.app.anchor.AnchorCommand.class,
             io.certigate.app.anchor.ProofCommand.class,
+            io.certigate.app.meter.TicCommand.class,
+            io.certigate.app.meter.RfidCommand.class,
+            io.certigate.app.uplink.CollectCommand.class,
         })
 public final class CertigateCli implements Runnable {
 
