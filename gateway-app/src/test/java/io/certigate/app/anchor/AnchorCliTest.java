@@ -77,6 +77,19 @@ class AnchorCliTest {
     }
 
     @Test
+    void everyAnchoringCommandHasHelp() {
+        for (String[] c : new String[][] {{"anchor"}, {"anchor", "devchain"}, {"anchor", "run"}, {"anchor", "status"},
+            {"anchor", "account"}, {"anchor", "deploy"}, {"anchor", "allow"}, {"proof"}, {"proof", "export"},
+            {"proof", "verify"}, {"bench", "anchor"}}) {
+            String[] args = java.util.Arrays.copyOf(c, c.length + 1);
+            args[c.length] = "--help";
+            Run r = run(args);
+            assertThat(r.exit()).as(String.join(" ", c)).isZero();
+            assertThat(r.out()).contains("Usage: certigate " + String.join(" ", c));
+        }
+    }
+
+    @Test
     void demoAnchoringThenTheAnchorAndProofCommands() throws Exception {
         SoftwareDeviceKey key = Pkcs12KeyStore.create(dir.resolve("d.p12"), CoseAlgorithm.ES256, "gw-cli", "pw".toCharArray());
         Path buffer = dir.resolve("buffer.db");
