@@ -59,8 +59,8 @@ public final class DemoCommand implements Callable<Integer> {
     boolean noUplink;
 
     @Option(names = "--scenarios", split = ",", defaultValue = "vehicle,meter,rfid,road",
-            description = "Field scenarios to run (default: all): ${COMPLETION-CANDIDATES}.")
-    List<Scenario> selected;
+            description = "Field scenarios to run, comma-separated (default: all): vehicle, meter, rfid, road; or none.")
+    List<String> selected;
 
     /** The field scenarios the demo knows. */
     enum Scenario {
@@ -103,8 +103,15 @@ public final class DemoCommand implements Callable<Integer> {
         System.out.println("  device " + device + ", " + key.describe());
 
         List<DemoScenario> scenarios = new ArrayList<>();
-        for (Scenario s : selected) {
-            scenarios.add(s.create());
+        for (String name : selected) {
+            if (!name.isBlank() && !name.equals("none")) {
+                try {
+                    scenarios.add(Scenario.valueOf(name.trim()).create());
+                } catch (IllegalArgumentException e) {
+                    System.err.println("demo: unknown scenario '" + name + "' (expected vehicle, meter, rfid, road or none)");
+                    return 2;
+                }
+            }
         }
         if (rate > 0) {
             scenarios.add(new SyntheticLoadScenario(rate));
