@@ -53,12 +53,18 @@ public final class DemoCommand implements Callable<Integer> {
 
     /** The field scenarios the demo knows. */
     enum Scenario {
-        vehicle;
+        vehicle, linky, rfid, road;
 
         DemoScenario create() {
             switch (this) {
                 case vehicle:
                     return new VehicleScenario();
+                case linky:
+                    return new LinkyHomeMeterScenario();
+                case rfid:
+                    return new RfidStationScenario();
+                case road:
+                    return new RoadHubScenario();
                 default:
                     throw new IllegalStateException(name());
             }
