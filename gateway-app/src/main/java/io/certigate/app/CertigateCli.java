@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
             io.certigate.app.anchor.ProofCommand.class,
             io.certigate.app.meter.TicCommand.class,
             io.certigate.app.meter.RfidCommand.class,
+            io.certigate.app.uplink.CollectCommand.class,
         })
 public final class CertigateCli implements Runnable {
 

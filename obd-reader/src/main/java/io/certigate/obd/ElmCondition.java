@@ -16,6 +16,9 @@ public enum ElmCondition {
     RX_ERROR("<RX ERROR", Kind.BUS),
     BUFFER_FULL("BUFFER FULL", Kind.ADAPTER),
     LV_RESET("LV RESET", Kind.ADAPTER),
+    ACT_ALERT("ACT ALERT", Kind.ADAPTER),
+    /** The adapter printed its identity unasked: it reset (power dip) and lost its settings. */
+    ADAPTER_RESET("ELM327", Kind.ADAPTER),
     ERR("ERR", Kind.ADAPTER),
     UNKNOWN_COMMAND("?", Kind.ADAPTER);
 
@@ -51,12 +54,15 @@ public enum ElmCondition {
         if (s.equals("?")) {
             return UNKNOWN_COMMAND;
         }
+        if (s.startsWith("ELM327")) {
+            return ADAPTER_RESET;
+        }
         if (s.startsWith("BUS INIT")) {
             return s.endsWith("ERROR") ? BUS_INIT_ERROR : null;
         }
         String compact = s.replace(" ", "");
         for (ElmCondition c : values()) {
-            if (c != UNKNOWN_COMMAND && c != ERR && compact.equals(c.text.replace(" ", ""))) {
+            if (c != UNKNOWN_COMMAND && c != ERR && c != ADAPTER_RESET && compact.equals(c.text.replace(" ", ""))) {
                 return c;
             }
         }

@@ -128,6 +128,10 @@ class Elm327RepliesTest {
         assertThat(((ObdReply.Condition) Elm327Replies.parse(SPEED, "BUS INIT: ...ERROR\r\r>")).condition())
                 .isEqualTo(ElmCondition.BUS_INIT_ERROR);
         assertThat(((ObdReply.Condition) Elm327Replies.parse(SPEED, "NODATA\r>")).condition()).isEqualTo(ElmCondition.NO_DATA);
+        assertThat(((ObdReply.Condition) Elm327Replies.parse(SPEED, "ACT ALERT\r\r>")).condition()).isEqualTo(ElmCondition.ACT_ALERT);
+        // a power dip resets the adapter: it prints its identity and forgets ATE0/ATH1
+        ObdReply reset = Elm327Replies.parse(SPEED, HeaderLayout.CAN_11, "\r\rELM327 v1.5\r\r>");
+        assertThat(((ObdReply.Condition) reset).condition().kind()).isEqualTo(ElmCondition.Kind.ADAPTER);
         ObdReply.Negative neg = (ObdReply.Negative) Elm327Replies.parse(VIN, HeaderLayout.CAN_11, "7E8 03 7F 09 12\r\r>");
         assertThat(neg.responseCode()).isEqualTo(0x12);
     }

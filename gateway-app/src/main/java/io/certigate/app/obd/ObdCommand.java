@@ -5,7 +5,7 @@ import picocli.CommandLine.Command;
 
 /** {@code certigate obd}: technician tools for OBD-II adapters. */
 @Command(name = "obd", mixinStandardHelpOptions = true, description = "OBD-II adapter tools for technicians.",
-        subcommands = {ObdProbeCommand.class})
+        subcommands = {ObdProbeCommand.class, ObdSimulateCommand.class})
 public final class ObdCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

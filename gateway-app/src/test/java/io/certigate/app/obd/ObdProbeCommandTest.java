@@ -47,6 +47,7 @@ class ObdProbeCommandTest {
     void probesAVehicleOverTcp() throws Exception {
         try (Elm327TcpServer sim = Elm327TcpServer.start(new SimulatedVehicle(CAR, Elm327Switches.defaults(), Clock.systemUTC()), 0)) {
             Run r = probe("--port", sim.address());
+            System.out.print(r.out()); // kept in the surefire report as a sample of the technician's view
             assertThat(r.exit()).as(r.err()).isZero();
             assertThat(r.out()).contains("adapter    ELM327 v1.5")
                     .contains("protocol   6 ISO 15765-4 CAN (11 bit ID, 500 kbaud)")
@@ -108,5 +109,37 @@ class ObdProbeCommandTest {
             assertThat(r.exit()).isEqualTo(2);
             assertThat(r.out()).contains("vehicle    not answering (ignition off?)").contains("UNABLE TO CONNECT");
         }
+    }
+
+    @Test
+    void simulateCommandServesTheProbe(@TempDir Path dir) throws Exception {
+        int port;
+        try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = free.getLocalPort();
+        }
+        Path tty = dir.resolve("ttySIM");
+        StringWriter simOut = new StringWriter();
+        var sim = CertigateCli.commandLine();
+        sim.setOut(new PrintWriter(simOut, true));
+        int[] simExit = {-1};
+        Thread t = new Thread(() -> simExit[0] = sim.execute("obd", "simulate", "--tcp", String.valueOf(port), "--pty",
+                tty.toString(), "--no-odometer", "--vin", "WVWZZZ1KZAW123456", "--duration", "8s"));
+        t.start();
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (!simOut.toString().contains("stop with Ctrl-C") && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        Run r = probe("--port", "tcp://127.0.0.1:" + port);
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).contains("VIN        WVWZZZ1KZAW123456 (check digit not applicable)").contains("odometer   NOT usable");
+        Run serial = probe("--port", tty.toString());
+        assertThat(serial.exit()).as(serial.err()).isZero();
+        t.join(15_000);
+        assertThat(simExit[0]).isZero();
+        assertThat(simOut.toString()).contains("simulated ELM327 on tcp://127.0.0.1:" + port)
+                .contains("simulated ELM327 on " + tty).contains("odometer read 0 times");
+        Run bad = probe("--port", "tcp://");
+        assertThat(bad.exit()).isEqualTo(1);
+        assertThat(bad.err()).contains("tcp://");
     }
 }

@@ -69,15 +69,19 @@ public final class Elm327PtyServer implements AutoCloseable {
         } catch (IOException e) {
             throw new IOException("cannot start socat (Debian package socat): " + e.getMessage(), e);
         }
-        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-        while (!Files.exists(link)) {
-            if (!p.isAlive() || System.nanoTime() > deadline) {
-                p.destroy();
-                throw new IOException("socat did not create " + link + " (exit " + (p.isAlive() ? "none" : p.exitValue()) + ")");
-            }
-            Thread.sleep(10);
-        }
         socat = p;
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        try {
+            while (!Files.exists(link)) {
+                if (!p.isAlive() || System.nanoTime() > deadline) {
+                    throw new IOException("socat did not create " + link + " (exit " + (p.isAlive() ? "none" : p.exitValue()) + ")");
+                }
+                Thread.sleep(10);
+            }
+        } catch (IOException | InterruptedException e) {
+            p.destroy();
+            throw e;
+        }
     }
 
     private void supervise() {
@@ -106,6 +110,7 @@ public final class Elm327PtyServer implements AutoCloseable {
     public void close() throws IOException, InterruptedException {
         closed = true;
         supervisor.interrupt();
+        supervisor.join(5000);
         Process p = socat;
         if (p != null) {
             p.destroy();
