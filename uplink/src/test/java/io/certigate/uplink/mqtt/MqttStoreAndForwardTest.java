@@ -13,7 +13,6 @@ import io.certigate.uplink.collector.DeviceKeys;
 import io.certigate.uplink.collector.MqttCollector;
 import io.certigate.uplink.collector.RecordCollector;
 import io.certigate.uplink.testing.Await;
-import io.certigate.uplink.testing.MosquittoBroker;
 import io.certigate.uplink.testing.TestDevice;
 import java.nio.file.Files;
 import java.nio.file.Path;
