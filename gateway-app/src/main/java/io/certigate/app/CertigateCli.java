@@ -8,6 +8,19 @@ import picocli.CommandLine.Command;
         description = "Certified readings at the origin: sign, buffer, forward and anchor gateway data.",
         subcommands = {
             CommandLine.HelpCommand.class,
+            io.certigate.app.run.RunCommand.class,
+            io.certigate.app.demo.DemoCommand.class,
+            io.certigate.app.spine.VerifyCommand.class,
+            io.certigate.app.spine.ExportCommand.class,
+            io.certigate.app.spine.EraseCommand.class,
+            io.certigate.app.report.ReportCommand.class,
+            io.certigate.app.spine.KeyCommand.class,
+            io.certigate.app.bench.BenchCommand.class,
+            io.certigate.app.obd.ObdCommand.class,
+            io.certigate.app.anchor.AnchorCommand.class,
+            io.certigate.app.anchor.ProofCommand.class,
+            io.certigate.app.meter.TicCommand.class,
+            io.certigate.app.meter.RfidCommand.class,
             io.certigate.app.uplink.CollectCommand.class,
         })
 public final class CertigateCli implements Runnable {
@@ -21,6 +34,23 @@ public final class CertigateCli implements Runnable {
     }
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new CertigateCli()).execute(args));
+        if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
+            // one line per event: time, level, logger, message
+            System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tT %4$-7s %3$s: %5$s%6$s%n");
+        }
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The configured command line: errors name the bad option or value, not a stack trace. */
+    public static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new CertigateCli());
+        cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            cmd.getErr().println(cmd.getCommandName() + ": " + e.getMessage());
+            if (Boolean.getBoolean("certigate.debug")) {
+                e.printStackTrace(cmd.getErr());
+            }
+            return 1;
+        });
+        return cl;
     }
 }

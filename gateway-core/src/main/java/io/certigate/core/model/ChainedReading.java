@@ -43,6 +43,14 @@ public record ChainedReading(String device, long seq, byte[] prev, byte[] salt, 
         return salt.clone();
     }
 
+    byte[] prevUnsafe() {
+        return prev;
+    }
+
+    byte[] saltUnsafe() {
+        return salt;
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof ChainedReading c && device.equals(c.device) && seq == c.seq

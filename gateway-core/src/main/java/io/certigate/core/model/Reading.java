@@ -2,7 +2,6 @@ package io.certigate.core.model;
 
 import java.util.List;
 import java.util.Objects;
-import java.util.regex.Pattern;
 
 /**
  * A plain reading as a source adapter produces it, before the sequencer gives it a place in the
@@ -20,15 +19,13 @@ import java.util.regex.Pattern;
 public record Reading(long observedAtMillis, TimeQuality timeQuality, String source, String kind, String subject,
         ReadingValue value, String unit, List<String> flags) {
 
-    private static final Pattern KIND = Pattern.compile("[a-z][a-z0-9_-]*(\\.[a-z0-9_-]+)*");
-    private static final Pattern SOURCE = Pattern.compile("[a-z][a-z0-9]*(:[A-Za-z0-9._/-]+)?");
     private static final int MAX_TEXT = 256;
 
     public Reading {
         Objects.requireNonNull(timeQuality, "tq");
         Objects.requireNonNull(value, "val");
-        check("src", source, SOURCE);
-        check("kind", kind, KIND);
+        checkSource(source);
+        checkKind("kind", kind);
         if (subject == null || subject.isEmpty() || subject.length() > MAX_TEXT) {
             throw new IllegalArgumentException("reading sub must be 1.." + MAX_TEXT + " characters, got "
                     + (subject == null ? "null" : subject.length() + " characters"));
@@ -41,7 +38,7 @@ public record Reading(long observedAtMillis, TimeQuality timeQuality, String sou
         }
         flags = List.copyOf(flags == null ? List.of() : flags);
         for (String f : flags) {
-            check("flag", f, KIND);
+            checkKind("flag", f);
         }
     }
 
@@ -50,10 +47,45 @@ public record Reading(long observedAtMillis, TimeQuality timeQuality, String sou
         this(observedAtMillis, timeQuality, source, kind, subject, value, unit, List.of());
     }
 
-    private static void check(String field, String v, Pattern p) {
-        if (v == null || v.length() > MAX_TEXT || !p.matcher(v).matches()) {
-            throw new IllegalArgumentException("reading " + field + " '" + v + "' is not valid (pattern " + p + ")");
+    /** Dotted lower-case name: {@code [a-z][a-z0-9_-]*(\.[a-z0-9_-]+)*}. */
+    private static void checkKind(String field, String v) {
+        boolean ok = v != null && !v.isEmpty() && v.length() <= MAX_TEXT && lower(v.charAt(0));
+        for (int i = 1; ok && i < v.length(); i++) {
+            char c = v.charAt(i);
+            ok = c == '.' ? i + 1 < v.length() && v.charAt(i + 1) != '.' : lower(c) || digit(c) || c == '_' || c == '-';
         }
+        if (!ok) {
+            throw new IllegalArgumentException("reading " + field + " '" + v
+                    + "' is not a dotted lower-case name such as vehicle.odometer");
+        }
+    }
+
+    /** {@code [a-z][a-z0-9]*} optionally followed by {@code :} and {@code [A-Za-z0-9._/-]+}. */
+    private static void checkSource(String v) {
+        boolean ok = v != null && !v.isEmpty() && v.length() <= MAX_TEXT && lower(v.charAt(0));
+        int colon = ok ? v.indexOf(':') : -1;
+        int end = colon < 0 ? (v == null ? 0 : v.length()) : colon;
+        for (int i = 1; ok && i < end; i++) {
+            ok = lower(v.charAt(i)) || digit(v.charAt(i));
+        }
+        if (ok && colon >= 0) {
+            ok = colon + 1 < v.length();
+            for (int i = colon + 1; ok && i < v.length(); i++) {
+                char c = v.charAt(i);
+                ok = lower(c) || digit(c) || (c >= 'A' && c <= 'Z') || c == '.' || c == '_' || c == '/' || c == '-';
+            }
+        }
+        if (!ok) {
+            throw new IllegalArgumentException("reading src '" + v + "' is not a source id such as obd, tic, rfid:ttyS1");
+        }
+    }
+
+    private static boolean lower(char c) {
+        return c >= 'a' && c <= 'z';
+    }
+
+    private static boolean digit(char c) {
+        return c >= '0' && c <= '9';
     }
 
     public Reading withFlag(String flag) {

@@ -20,6 +20,22 @@ public final class ReadingCodec {
     private static final Set<String> KNOWN = Set.of("t", "tq", "dev", "seq", "src", "sub", "val", "kind", "prev",
             "salt", "unit", "flags");
     private static final int DECIMAL_FRACTION_TAG = 4;
+    private static final byte[] K_T = key("t");
+    private static final byte[] K_TQ = key("tq");
+    private static final byte[] K_DEV = key("dev");
+    private static final byte[] K_SEQ = key("seq");
+    private static final byte[] K_SRC = key("src");
+    private static final byte[] K_SUB = key("sub");
+    private static final byte[] K_VAL = key("val");
+    private static final byte[] K_KIND = key("kind");
+    private static final byte[] K_PREV = key("prev");
+    private static final byte[] K_SALT = key("salt");
+    private static final byte[] K_UNIT = key("unit");
+    private static final byte[] K_FLAGS = key("flags");
+
+    private static byte[] key(String k) {
+        return new CborWriter(8).text(k).toByteArray();
+    }
 
     private ReadingCodec() {}
 
@@ -33,22 +49,22 @@ public final class ReadingCodec {
         boolean hasUnit = r.unit() != null;
         boolean hasFlags = !r.flags().isEmpty();
         w.reset().mapHeader(10 + (hasUnit ? 1 : 0) + (hasFlags ? 1 : 0));
-        w.text("t").integer(r.observedAtMillis());
-        w.text("tq").text(r.timeQuality().code());
-        w.text("dev").text(c.device());
-        w.text("seq").integer(c.seq());
-        w.text("src").text(r.source());
-        w.text("sub").text(r.subject());
-        w.text("val");
+        w.raw(K_T).integer(r.observedAtMillis());
+        w.raw(K_TQ).text(r.timeQuality().code());
+        w.raw(K_DEV).text(c.device());
+        w.raw(K_SEQ).integer(c.seq());
+        w.raw(K_SRC).text(r.source());
+        w.raw(K_SUB).text(r.subject());
+        w.raw(K_VAL);
         value(w, r.value());
-        w.text("kind").text(r.kind());
-        w.text("prev").bytes(c.prev());
-        w.text("salt").bytes(c.salt());
+        w.raw(K_KIND).text(r.kind());
+        w.raw(K_PREV).bytes(c.prevUnsafe());
+        w.raw(K_SALT).bytes(c.saltUnsafe());
         if (hasUnit) {
-            w.text("unit").text(r.unit());
+            w.raw(K_UNIT).text(r.unit());
         }
         if (hasFlags) {
-            w.text("flags").arrayHeader(r.flags().size());
+            w.raw(K_FLAGS).arrayHeader(r.flags().size());
             r.flags().forEach(w::text);
         }
         return w.toByteArray();

@@ -30,8 +30,9 @@ import java.util.function.LongConsumer;
  * The single writer of a device chain. It takes plain readings from a bounded queue, gives each the
  * next seq, the previous record's chain hash and a fresh salt, signs it as COSE_Sign1 and commits a
  * group of records in one buffer transaction; each producer's future completes only after that
- * commit (group commit). If a commit fails, the group is refused and the chain head is left where
- * the buffer has it, so no seq is skipped and nothing unacknowledged is half-stored.
+ * commit (group commit). Signing the next group overlaps the commit (and its fsync) of the previous
+ * one. If a commit fails, that group and any group signed on top of it are refused and the chain
+ * continues from the buffer's head, so no seq is skipped and nothing unacknowledged is stored.
  */
 public final class Sequencer implements ReadingSink, AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Sequencer.class.getName());
@@ -64,8 +65,12 @@ public final class Sequencer implements ReadingSink, AutoCloseable {
     private final List<LongConsumer> commitListeners = new CopyOnWriteArrayList<>();
     private final AtomicLong committed = new AtomicLong();
     private final AtomicLong refused = new AtomicLong();
+    private final java.util.concurrent.ConcurrentHashMap<String, java.util.concurrent.atomic.LongAdder> perSource =
+            new java.util.concurrent.ConcurrentHashMap<>();
+    private volatile String lastError;
     private volatile boolean accepting = true;
     private volatile BufferException.Reason failing;
+    private volatile long epoch;
     private volatile Future<?> loop;
 
     public Sequencer(DeviceKey key, RecordBuffer buffer, Clock clock, SecureRandom random, ExecutorService executor,
@@ -115,14 +120,45 @@ public final class Sequencer implements ReadingSink, AutoCloseable {
         return refused.get();
     }
 
+    /** Committed readings by source id. */
+    public java.util.Map<String, Long> committedBySource() {
+        java.util.Map<String, Long> m = new java.util.TreeMap<>();
+        perSource.forEach((k, v) -> m.put(k, v.sum()));
+        return m;
+    }
+
+    /** The message of the last refusal, or null. */
+    public String lastError() {
+        return lastError;
+    }
+
     public int queueDepth() {
         return queue.size();
     }
 
+    /** A signed group on its way to the committer, with the epoch it was signed in. */
+    private record SignedGroup(List<Pending> pending, List<StoredRecord.Signed> records, List<Committed> results,
+            byte[] lastHash, long epoch) {}
+
+    private static final SignedGroup END = new SignedGroup(List.of(), List.of(), List.of(), null, -1);
+
+    /**
+     * The signing stage: assigns seq and prev from the speculative head (the last record signed),
+     * signs, and hands the group to the commit stage, which runs while the next group is signed.
+     * After a failed commit the epoch changes, the speculative head is reset to the buffer's, and
+     * groups signed on top of the failed one are refused rather than stored.
+     */
     private void run() {
+        BlockingQueue<SignedGroup> toCommit = new ArrayBlockingQueue<>(1);
+        Thread committer = new Thread(() -> commitLoop(toCommit), "sequencer-commit-" + deviceId);
+        committer.start();
         List<Pending> group = new ArrayList<>(options.maxGroup());
         CborWriter writer = new CborWriter(512);
         MessageDigest sha = io.certigate.core.model.RecordHashes.sha256();
+        long signedEpoch = epoch;
+        ChainHead head = buffer.head();
+        long seq = head.seq();
+        byte[] prev = head.hash();
         try {
             while (accepting || !queue.isEmpty()) {
                 Pending first = queue.poll(50, TimeUnit.MILLISECONDS);
@@ -131,42 +167,80 @@ public final class Sequencer implements ReadingSink, AutoCloseable {
                 }
                 group.add(first);
                 queue.drainTo(group, options.maxGroup() - 1);
-                commitGroup(group, writer, sha);
-                group.clear();
+                if (signedEpoch != epoch) {
+                    signedEpoch = epoch;
+                    head = buffer.head();
+                    seq = head.seq();
+                    prev = head.hash();
+                }
+                List<StoredRecord.Signed> records = new ArrayList<>(group.size());
+                List<Committed> results = new ArrayList<>(group.size());
+                byte[] salt = new byte[ChainedReading.SALT_BYTES];
+                long s0 = seq;
+                byte[] p0 = prev;
+                try {
+                    for (Pending p : group) {
+                        random.nextBytes(salt);
+                        ChainedReading c = new ChainedReading(deviceId, ++seq, prev, salt, p.reading());
+                        byte[] cose = CoseSign1.sign(key, protectedHeader, ReadingCodec.encode(c, writer));
+                        prev = sha.digest(cose);
+                        records.add(new StoredRecord.Signed(seq, cose));
+                        results.add(new Committed(seq, prev, cose));
+                    }
+                } catch (SigningException | RuntimeException e) {
+                    refuse(group, e);
+                    LOG.log(System.Logger.Level.ERROR, "readings refused: " + e.getMessage(), e);
+                    seq = s0;
+                    prev = p0;
+                    group = new ArrayList<>(options.maxGroup());
+                    continue;
+                }
+                toCommit.put(new SignedGroup(group, records, results, prev, signedEpoch));
+                group = new ArrayList<>(options.maxGroup());
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
             failRemaining(group);
+            try {
+                toCommit.put(END);
+                committer.join();
+            } catch (InterruptedException e) {
+                committer.interrupt();
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
-    private void commitGroup(List<Pending> group, CborWriter writer, MessageDigest sha) {
-        ChainHead head = buffer.head();
-        long seq = head.seq();
-        byte[] prev = head.hash();
-        List<StoredRecord.Signed> records = new ArrayList<>(group.size());
-        List<Committed> results = new ArrayList<>(group.size());
-        byte[] salt = new byte[ChainedReading.SALT_BYTES];
+    private void commitLoop(BlockingQueue<SignedGroup> toCommit) {
         try {
-            for (Pending p : group) {
-                random.nextBytes(salt);
-                ChainedReading c = new ChainedReading(deviceId, ++seq, prev, salt, p.reading());
-                byte[] cose = CoseSign1.sign(key, protectedHeader, ReadingCodec.encode(c, writer));
-                prev = sha.digest(cose);
-                records.add(new StoredRecord.Signed(seq, cose));
-                results.add(new Committed(seq, prev, cose));
+            for (SignedGroup g = toCommit.take(); g != END; g = toCommit.take()) {
+                commit(g);
             }
-            buffer.append(records, prev, clock.millis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void commit(SignedGroup g) {
+        if (g.epoch() != epoch) {
+            refuse(g.pending(), new BufferException(failingReason(), buffer.file(),
+                    "readings refused: signed on top of a group the buffer refused", null));
+            return;
+        }
+        try {
+            buffer.append(g.records(), g.lastHash(), clock.millis());
         } catch (BufferException e) {
-            refuse(group, e);
+            epoch++;
+            refuse(g.pending(), e);
             if (failing != e.reason()) {
                 failing = e.reason();
                 LOG.log(System.Logger.Level.ERROR, "readings refused: {0}", e.getMessage());
             }
             return;
-        } catch (SigningException | RuntimeException e) {
-            refuse(group, e);
+        } catch (RuntimeException e) {
+            epoch++;
+            refuse(g.pending(), e);
             LOG.log(System.Logger.Level.ERROR, "readings refused: " + e.getMessage(), e);
             return;
         }
@@ -174,11 +248,13 @@ public final class Sequencer implements ReadingSink, AutoCloseable {
             LOG.log(System.Logger.Level.INFO, "buffer accepts readings again after {0}", failing);
             failing = null;
         }
-        committed.addAndGet(group.size());
-        for (int i = 0; i < group.size(); i++) {
-            group.get(i).done().complete(results.get(i));
+        committed.addAndGet(g.pending().size());
+        for (int i = 0; i < g.pending().size(); i++) {
+            Pending p = g.pending().get(i);
+            perSource.computeIfAbsent(p.reading().source(), k -> new java.util.concurrent.atomic.LongAdder()).increment();
+            p.done().complete(g.results().get(i));
         }
-        long last = seq;
+        long last = g.records().get(g.records().size() - 1).seq();
         for (LongConsumer l : commitListeners) {
             try {
                 l.accept(last);
@@ -188,8 +264,14 @@ public final class Sequencer implements ReadingSink, AutoCloseable {
         }
     }
 
+    private BufferException.Reason failingReason() {
+        BufferException.Reason r = failing;
+        return r == null ? BufferException.Reason.IO : r;
+    }
+
     private void refuse(List<Pending> group, Exception e) {
         refused.addAndGet(group.size());
+        lastError = e.getMessage();
         for (Pending p : group) {
             p.done().completeExceptionally(e);
         }

@@ -1,0 +1,43 @@
+package io.certigate.app.bench;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code certigate bench}: the spine's figures measured in one run. The last line is
+ * {@code key=value} pairs for scripts. Run it pinned to one core ({@code taskset -c 0}) and within
+ * {@code -Xmx64m} to reproduce BENCHMARKS.md.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        subcommands = {MemoryBench.class, io.certigate.app.anchor.AnchorBenchCommand.class},
+        description = {"Measure signing, durable ingest, ack latency, bytes per reading and heap in one run.",
+            "Last line: key=value pairs (ingest_ratio, ack_p99_ms, bytes_per_reading, ...)."})
+public final class BenchCommand implements Callable<Integer> {
+    @Option(names = "--quick", description = "Short phases: finishes within 60 s.")
+    boolean quick;
+
+    @Option(names = "--dir", description = "Where the bench writes its key and buffers (default: a temp dir, deleted).")
+    Path dir;
+
+    @Override
+    public Integer call() throws Exception {
+        Path work = dir != null ? Files.createDirectories(dir) : Files.createTempDirectory("certigate-bench-");
+        try {
+            Map<String, String> r = new SpineBench(quick, System.out).run(work);
+            System.out.println(r.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
+                    .collect(Collectors.joining(" ")));
+        } finally {
+            if (dir == null) {
+                try (var files = Files.walk(work)) {
+                    files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                }
+            }
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,104 @@
+package io.certigate.app.run;
+
+import io.certigate.app.demo.DemoScenario;
+import io.certigate.app.demo.SyntheticLoadScenario;
+import io.certigate.core.spine.Spine;
+import io.certigate.app.metrics.MetricsServer;
+import io.certigate.app.metrics.SpineMetrics;
+import io.certigate.core.metrics.Metrics;
+import io.certigate.core.model.TimeQuality;
+import io.certigate.obd.BufferOdometerStore;
+import io.certigate.obd.ObdReaderConfig;
+import io.certigate.obd.ObdStats;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code certigate run --config FILE}: the standalone gateway. Starts the spine and the configured
+ * sources, runs until SIGTERM or SIGINT, then stops the sources, commits what is queued and closes
+ * the buffer. See docs/certigate.service for a systemd unit.
+ */
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = "Run the gateway from one configuration file until stopped (SIGTERM flushes and closes).")
+public final class RunCommand implements Callable<Integer> {
+    @Option(names = "--config", required = true, description = "Properties file (see docs/configuration.md).")
+    Path config;
+
+    @Override
+    public Integer call() throws Exception {
+        RunConfig cfg;
+        ObdReaderConfig obd;
+        try {
+            cfg = RunConfig.load(config);
+            obd = ObdReaderConfig.present(cfg.raw()) ? ObdReaderConfig.parse(cfg.raw(), config.toString()) : null;
+        } catch (RunConfig.ConfigException | IllegalArgumentException e) {
+            System.err.println("run: " + e.getMessage());
+            return 2;
+        }
+        ExecutorService writer = Executors.newSingleThreadExecutor(r -> new Thread(r, "sequencer"));
+        ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2);
+        CountDownLatch stop = new CountDownLatch(1);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            stop.countDown();
+            try {
+                stopped.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "certigate-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try (Spine spine = Spine.open(cfg.key(), cfg.bufferFile(), cfg.bufferOptions(), cfg.sequencerOptions(),
+                Clock.systemUTC(), writer)) {
+            System.out.println("certigate run: device " + cfg.deviceId() + ", " + spine.key().describe() + ", buffer "
+                    + cfg.bufferFile() + " at seq " + spine.buffer().head().seq());
+            List<AutoCloseable> sources = new ArrayList<>();
+            RunConfig.Values values = new RunConfig.Values(cfg.raw(), config.toString());
+            long metricsPort = values.longValue("metrics.port", -1L, -1);
+            if (metricsPort >= 0) {
+                Metrics metrics = new Metrics();
+                SpineMetrics.register(metrics, spine, Clock.systemUTC());
+                MetricsServer server = new MetricsServer(metrics, new InetSocketAddress(
+                        values.get("metrics.address", "127.0.0.1"), (int) metricsPort));
+                sources.add(server);
+                System.out.println("certigate run: metrics on http://" + server.address().getHostString() + ":"
+                        + server.address().getPort() + "/metrics");
+            }
+            DemoScenario.Context ctx = new DemoScenario.Context(spine.sequencer(), cfg.bufferFile().toAbsolutePath().getParent(),
+                    Clock.systemUTC(), scheduler, System.out);
+            if (obd != null) {
+                // the poller blocks on adapter I/O: it gets a thread of its own
+                ScheduledExecutorService obdThread = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "obd"));
+                sources.add(obdThread::shutdownNow);
+                sources.add(obd.start(spine.sequencer(), new BufferOdometerStore(spine.buffer()), new ObdStats(),
+                        Clock.systemUTC(), obdThread, TimeQuality.NTP));
+                System.out.println("certigate run: OBD reader on " + obd.port());
+            }
+            if (cfg.syntheticRate() > 0) {
+                sources.add(new SyntheticLoadScenario(cfg.syntheticRate()).start(ctx));
+            }
+            stop.await();
+            System.out.println("certigate run: stopping; committing queued readings");
+            java.util.Collections.reverse(sources);
+            for (AutoCloseable s : sources) {
+                s.close();
+            }
+        } finally {
+            scheduler.shutdownNow();
+            writer.shutdownNow();
+            stopped.countDown();
+        }
+        System.out.println("certigate run: stopped cleanly");
+        return 0;
+    }
+}

@@ -1,0 +1,131 @@
+package io.certigate.core.buffer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.certigate.core.model.StoredRecord;
+import io.certigate.core.sequencer.ReadingSink;
+import io.certigate.core.sequencer.Sequencer;
+import io.certigate.core.testing.TestSpine;
+import io.certigate.core.verify.ChainVerifier;
+import io.certigate.core.verify.VerificationReport;
+import io.certigate.signing.SignatureVerifier;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+@Tag("component")
+class RecordBufferTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void refusesAFileThatIsNotSqliteAndLeavesItAlone() throws Exception {
+        Path f = Files.writeString(dir.resolve("buffer.db"), "these are somebody's notes\n".repeat(100));
+        byte[] before = Files.readAllBytes(f);
+        assertThatThrownBy(() -> RecordBuffer.open(f, RecordBuffer.Options.defaults("gw")))
+                .isInstanceOf(BufferException.class).hasMessageContaining(f.toString())
+                .hasMessageContaining("not an SQLite database")
+                .satisfies(e -> assertThat(((BufferException) e).reason()).isEqualTo(BufferException.Reason.REFUSED_FILE));
+        assertThat(Files.readAllBytes(f)).isEqualTo(before);
+    }
+
+    @Test
+    void refusesAnotherApplicationsDatabase() throws Exception {
+        Path f = dir.resolve("other.db");
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + f); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE invoices(id INTEGER PRIMARY KEY, amount REAL)");
+            s.execute("INSERT INTO invoices(amount) VALUES (12.5)");
+        }
+        long size = Files.size(f);
+        assertThatThrownBy(() -> RecordBuffer.open(f, RecordBuffer.Options.defaults("gw")))
+                .isInstanceOf(BufferException.class).hasMessageContaining("another application").hasMessageContaining(f.toString());
+        assertThat(Files.size(f)).isEqualTo(size);
+    }
+
+    @Test
+    void refusesAnotherDevicesBufferAndADamagedFile() throws Exception {
+        try (TestSpine spine = TestSpine.start(dir)) {
+            for (int i = 0; i < 3000; i++) {
+                spine.sequencer.submit(TestSpine.odometer(i));
+            }
+            spine.sequencer.submit(TestSpine.odometer(3000)).get(30, TimeUnit.SECONDS);
+        }
+        Path f = dir.resolve("buffer.db");
+        assertThatThrownBy(() -> RecordBuffer.open(f, RecordBuffer.Options.defaults("gw-other")))
+                .hasMessageContaining("belongs to device '" + TestSpine.DEVICE + "'");
+        // damage pages in the middle of the file
+        byte[] b = Files.readAllBytes(f);
+        for (int i = b.length / 3; i < b.length / 3 + 8192; i++) {
+            b[i] = (byte) 0x5a;
+        }
+        Files.write(f, b);
+        assertThatThrownBy(() -> RecordBuffer.open(f, RecordBuffer.Options.defaults(TestSpine.DEVICE)))
+                .isInstanceOf(BufferException.class).hasMessageContaining(f.toString())
+                .satisfies(e -> assertThat(((BufferException) e).reason()).isEqualTo(BufferException.Reason.REFUSED_FILE));
+        assertThat(Files.readAllBytes(f)).isEqualTo(b);
+    }
+
+    @Test
+    void fullDatabaseGivesAClearErrorLosesNothingAndResumesWhenSpaceReturns() throws Exception {
+        RecordBuffer.Options small = RecordBuffer.Options.defaults(TestSpine.DEVICE).withMaxPageCount(40);
+        List<Long> acked = new ArrayList<>();
+        BufferException refused = null;
+        try (TestSpine spine = TestSpine.start(dir, small, new Sequencer.Options(64, 8))) {
+            for (int i = 0; i < 5000 && refused == null; i++) {
+                CompletableFuture<ReadingSink.Committed> f = spine.sequencer.submit(TestSpine.odometer(i));
+                try {
+                    acked.add(f.get(10, TimeUnit.SECONDS).seq());
+                } catch (ExecutionException e) {
+                    refused = (BufferException) e.getCause();
+                }
+            }
+            assertThat(refused).isNotNull();
+            assertThat(refused.reason()).isEqualTo(BufferException.Reason.DISK_FULL);
+            assertThat(refused.getMessage()).contains("no space left").contains("buffer.db");
+            assertThat(spine.buffer.integrityCheck()).isEqualTo("ok");
+            assertThat(spine.buffer.head().seq()).isEqualTo(acked.size());
+        }
+        // space returns: a larger page limit; ingest resumes and the chain continues without a gap
+        try (TestSpine spine = TestSpine.start(dir, small.withMaxPageCount(0), Sequencer.Options.DEFAULT)) {
+            long next = spine.sequencer.submit(TestSpine.odometer(99)).get(10, TimeUnit.SECONDS).seq();
+            assertThat(next).isEqualTo(acked.size() + 1);
+            List<StoredRecord> all = spine.buffer.range(1, Long.MAX_VALUE);
+            assertThat(all.stream().map(StoredRecord::seq).toList()).containsAll(acked);
+            VerificationReport r = new ChainVerifier(TestSpine.DEVICE, List.of(spine.key.publicKey()),
+                    SignatureVerifier.BOUNCY_CASTLE).verify(all);
+            assertThat(r.ok()).as("%s", r.findings()).isTrue();
+        }
+    }
+
+    @Test
+    void erasureKeepsTheChainVerifiable() throws Exception {
+        try (TestSpine spine = TestSpine.start(dir)) {
+            for (int i = 0; i < 20; i++) {
+                spine.sequencer.submit(TestSpine.odometer(i)).get(5, TimeUnit.SECONDS);
+            }
+            List<StoredRecord> before = spine.buffer.range(1, 20);
+            assertThat(spine.buffer.erase(List.of(5L, 6L, 7L, 20L))).isEqualTo(4);
+            assertThat(spine.buffer.erase(List.of(5L))).isZero();
+            List<StoredRecord> after = spine.buffer.range(1, 20);
+            assertThat(after.get(4)).isInstanceOf(StoredRecord.Erased.class);
+            assertThat(after.get(4).chainHash()).isEqualTo(before.get(4).chainHash());
+            assertThat(after.get(4).leafHash()).isEqualTo(before.get(4).leafHash());
+            VerificationReport r = new ChainVerifier(TestSpine.DEVICE, List.of(spine.key.publicKey()),
+                    SignatureVerifier.BOUNCY_CASTLE).verify(after);
+            assertThat(r.ok()).as("%s", r.findings()).isTrue();
+            assertThat(r.erased()).isEqualTo(4);
+            assertThat(r.verified()).isEqualTo(16);
+        }
+    }
+}

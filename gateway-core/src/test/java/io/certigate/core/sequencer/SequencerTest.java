@@ -1,0 +1,126 @@
+package io.certigate.core.sequencer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.certigate.core.buffer.BufferException;
+import io.certigate.core.buffer.CapacityPolicy;
+import io.certigate.core.buffer.RecordBuffer;
+import io.certigate.core.model.ChainedReading;
+import io.certigate.core.model.ReadingCodec;
+import io.certigate.core.model.StoredRecord;
+import io.certigate.core.testing.TestSpine;
+import io.certigate.core.verify.ChainVerifier;
+import io.certigate.core.verify.VerificationReport;
+import io.certigate.signing.CoseSign1;
+import io.certigate.signing.SignatureVerifier;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+@Tag("component")
+class SequencerTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void assignsSeqChainsSignsAndCommitsBeforeAcknowledging() throws Exception {
+        List<CompletableFuture<ReadingSink.Committed>> acks = new ArrayList<>();
+        try (TestSpine spine = TestSpine.start(dir)) {
+            for (int i = 0; i < 2000; i++) {
+                acks.add(spine.sequencer.submit(TestSpine.odometer(i)));
+            }
+            for (int i = 0; i < acks.size(); i++) {
+                ReadingSink.Committed c = acks.get(i).get(10, TimeUnit.SECONDS);
+                assertThat(c.seq()).isEqualTo(i + 1);
+                // acknowledged means readable from the file
+            }
+            assertThat(spine.buffer.head().seq()).isEqualTo(2000);
+            List<StoredRecord> all = spine.buffer.range(1, 2000);
+            assertThat(all).hasSize(2000);
+            VerificationReport r = new ChainVerifier(TestSpine.DEVICE, List.of(spine.key.publicKey()),
+                    SignatureVerifier.JDK).verify(all);
+            assertThat(r.ok()).as("%s", r.findings()).isTrue();
+            assertThat(r.verified()).isEqualTo(2000);
+            byte[] payload = CoseSign1.verify(((StoredRecord.Signed) all.get(0)).cose(), spine.key.publicKey(), null);
+            ChainedReading first = ReadingCodec.decode(payload);
+            assertThat(first.prev()).isEqualTo(new byte[32]);
+            assertThat(first.reading()).isEqualTo(TestSpine.odometer(0));
+            assertThat(first.salt()).isNotEqualTo(ReadingCodec.decode(CoseSign1.verify(
+                    ((StoredRecord.Signed) all.get(1)).cose(), spine.key.publicKey(), null)).salt());
+        }
+    }
+
+    @Test
+    void restartContinuesSeqAndChain() throws Exception {
+        try (TestSpine spine = TestSpine.start(dir)) {
+            for (int i = 0; i < 10; i++) {
+                spine.sequencer.submit(TestSpine.odometer(i)).get(5, TimeUnit.SECONDS);
+            }
+        }
+        try (TestSpine spine = TestSpine.start(dir)) {
+            assertThat(spine.buffer.head().seq()).isEqualTo(10);
+            assertThat(spine.sequencer.submit(TestSpine.odometer(10)).get(5, TimeUnit.SECONDS).seq()).isEqualTo(11);
+            VerificationReport r = new ChainVerifier(TestSpine.DEVICE, List.of(spine.key.publicKey()),
+                    SignatureVerifier.BOUNCY_CASTLE).verify(spine.buffer.range(1, 100));
+            assertThat(r.ok()).as("%s", r.findings()).isTrue();
+            assertThat(r.verified()).isEqualTo(11);
+        }
+    }
+
+    @Test
+    void rejectPolicyRefusesWithAClearErrorAndKeepsTheChainWhole() throws Exception {
+        RecordBuffer.Options opts = RecordBuffer.Options.defaults(TestSpine.DEVICE).withCapacity(5, CapacityPolicy.REJECT);
+        try (TestSpine spine = TestSpine.start(dir, opts, new Sequencer.Options(16, 1))) {
+            for (int i = 0; i < 5; i++) {
+                spine.sequencer.submit(TestSpine.odometer(i)).get(5, TimeUnit.SECONDS);
+            }
+            CompletableFuture<ReadingSink.Committed> sixth = spine.sequencer.submit(TestSpine.odometer(5));
+            assertThatThrownBy(() -> sixth.get(5, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
+                    .cause().isInstanceOf(BufferException.class).hasMessageContaining("buffer is full")
+                    .hasMessageContaining("5 of 5");
+            assertThat(spine.buffer.head().seq()).isEqualTo(5);
+            assertThat(spine.sequencer.refusedCount()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void purgePolicyMakesRoomFromDeliveredAndAnchoredRecordsOnly() throws Exception {
+        RecordBuffer.Options opts = RecordBuffer.Options.defaults(TestSpine.DEVICE)
+                .withCapacity(10, CapacityPolicy.PURGE_DELIVERED_AND_ANCHORED);
+        try (TestSpine spine = TestSpine.start(dir, opts, new Sequencer.Options(16, 1))) {
+            for (int i = 0; i < 10; i++) {
+                spine.sequencer.submit(TestSpine.odometer(i)).get(5, TimeUnit.SECONDS);
+            }
+            spine.buffer.markDelivered(1, 4, 1);
+            // delivered but not anchored: nothing may be purged yet
+            assertThatThrownBy(() -> spine.sequencer.submit(TestSpine.odometer(10)).get(5, TimeUnit.SECONDS))
+                    .hasCauseInstanceOf(BufferException.class);
+            spine.buffer.transaction(c -> c.createStatement().executeUpdate(
+                    "UPDATE record SET batch_id = 1, anchored_ms = 2 WHERE seq <= 3"), "test anchor");
+            assertThat(spine.sequencer.submit(TestSpine.odometer(10)).get(5, TimeUnit.SECONDS).seq()).isEqualTo(11);
+            List<StoredRecord> left = spine.buffer.range(1, 100);
+            assertThat(left.get(0).seq()).isEqualTo(2); // only seq 1 was purged: the minimum needed
+            assertThat(left).hasSize(10);
+        }
+    }
+
+    @Test
+    void submitBlocksWhenTheQueueIsFullInsteadOfGrowingMemory() throws Exception {
+        try (TestSpine spine = TestSpine.start(dir, RecordBuffer.Options.defaults(TestSpine.DEVICE), new Sequencer.Options(4, 2))) {
+            List<CompletableFuture<ReadingSink.Committed>> acks = new ArrayList<>();
+            for (int i = 0; i < 200; i++) {
+                acks.add(spine.sequencer.submit(TestSpine.odometer(i)));
+                assertThat(spine.sequencer.queueDepth()).isLessThanOrEqualTo(4);
+            }
+            CompletableFuture.allOf(acks.toArray(new CompletableFuture[0])).get(30, TimeUnit.SECONDS);
+            assertThat(spine.buffer.head().seq()).isEqualTo(200);
+        }
+    }
+}
