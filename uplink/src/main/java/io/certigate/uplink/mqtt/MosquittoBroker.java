@@ -218,7 +218,15 @@ public final class MosquittoBroker implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
-        stop();
+    public void close() {
+        try {
+            stop();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            Process p = process;
+            if (p != null) {
+                p.destroyForcibly();
+            }
+        }
     }
 }
