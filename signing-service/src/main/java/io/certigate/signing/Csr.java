@@ -160,13 +160,20 @@ public final class Csr {
     }
 
     private static Identity identity(PKCS10CertificationRequest req) throws SigningException {
-        X500Name subject = req.getSubject();
+        Extensions ext = req.getRequestedExtensions();
+        return identityOf(req.getSubject(),
+                ext == null ? null : GeneralNames.fromExtensions(ext, Extension.subjectAlternativeName));
+    }
+
+    /**
+     * Reads a device identity from a subject name and subjectAltName (of a CSR or of a device
+     * certificate), in the layout {@link #build} writes.
+     */
+    public static Identity identityOf(X500Name subject, GeneralNames names) throws SigningException {
         String deviceId = single(subject, BCStyle.CN, "CN");
         String serial = single(subject, BCStyle.SERIALNUMBER, "SERIALNUMBER");
-        Extensions ext = req.getRequestedExtensions();
-        GeneralNames names = ext == null ? null : GeneralNames.fromExtensions(ext, Extension.subjectAlternativeName);
         if (names == null) {
-            throw new SigningException("CSR for " + deviceId + " requests no subjectAltName: model and subject missing");
+            throw new SigningException("no subjectAltName for " + deviceId + ": model and subject missing");
         }
         String model = null;
         SubjectKind kind = null;
@@ -188,26 +195,26 @@ public final class Csr {
                 try {
                     SubjectKind k = SubjectKind.parse(label);
                     if (kind != null) {
-                        throw new SigningException("CSR for " + deviceId + " names two subjects");
+                        throw new SigningException(deviceId + " names two subjects");
                     }
                     kind = k;
                     value = v;
                 } catch (IllegalArgumentException e) {
-                    throw new SigningException("CSR for " + deviceId + ": " + e.getMessage(), e);
+                    throw new SigningException(deviceId + ": " + e.getMessage(), e);
                 }
             }
         }
         try {
             return new Identity(deviceId, serial, model, kind, value);
         } catch (IllegalArgumentException e) {
-            throw new SigningException("CSR: " + e.getMessage(), e);
+            throw new SigningException("identity of " + deviceId + ": " + e.getMessage(), e);
         }
     }
 
     private static String single(X500Name name, ASN1ObjectIdentifier oid, String label) throws SigningException {
         RDN[] rdns = name.getRDNs(oid);
         if (rdns.length != 1) {
-            throw new SigningException("CSR subject '" + name + "' must hold exactly one " + label);
+            throw new SigningException("subject '" + name + "' must hold exactly one " + label);
         }
         return IETFUtils.valueToString(rdns[0].getFirst().getValue());
     }
