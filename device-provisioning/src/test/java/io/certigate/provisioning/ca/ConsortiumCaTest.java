@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.certigate.provisioning.device.KeyBackend;
 import io.certigate.provisioning.testing.MemoryKey;
 import io.certigate.provisioning.testing.SoftHsmToken;
+import io.certigate.provisioning.testing.TestCa;
 import io.certigate.signing.CoseAlgorithm;
 import io.certigate.signing.CoseSign1;
 import io.certigate.signing.Csr;
@@ -61,14 +62,6 @@ class ConsortiumCaTest {
                 Duration.ofDays(3650), Duration.ofDays(1825));
         rootB.installChain(h.rootChain());
         return new ConsortiumCa(issB.installChain(h.issuingChain()), clock);
-    }
-
-    static ConsortiumCa memoryCa(Clock clock) throws Exception {
-        MemoryKey rootKey = new MemoryKey(CoseAlgorithm.ES256);
-        MemoryKey issKey = new MemoryKey(CoseAlgorithm.EDDSA);
-        ConsortiumCa.Hierarchy h = ConsortiumCa.init(rootKey, issKey, "Other Consortium", clock,
-                Duration.ofDays(3650), Duration.ofDays(1825));
-        return new ConsortiumCa(issKey.withChain(h.issuingChain()), clock);
     }
 
     @ParameterizedTest
@@ -146,7 +139,7 @@ class ConsortiumCaTest {
     @Test
     void aChainFromAnotherConsortiumOrWithAnAlteredLeafIsRefused() throws Exception {
         DeviceKey key = new MemoryKey(CoseAlgorithm.EDDSA);
-        ConsortiumCa rogue = memoryCa(Clock.fixed(NOW, ZoneOffset.UTC));
+        ConsortiumCa rogue = TestCa.create("Other Consortium", Clock.fixed(NOW, ZoneOffset.UTC));
         List<X509Certificate> rogueChain = rogue.issue(Csr.build(key, METER), METER, Duration.ofDays(30));
         assertThatThrownBy(() -> new ChainValidator(root).validate(rogueChain, NOW.plusSeconds(1)))
                 .isInstanceOf(ProvisioningException.class).hasMessageContaining("does not validate");
