@@ -15,6 +15,8 @@ import picocli.CommandLine.Command;
             io.certigate.app.spine.EraseCommand.class,
             io.certigate.app.spine.KeyCommand.class,
             io.certigate.app.bench.BenchCommand.class,
+            io.certigate.app.anchor.AnchorCommand.class,
+            io.certigate.app.anchor.ProofCommand.class,
         })
 public final class CertigateCli implements Runnable {
 

@@ -79,8 +79,8 @@ final class BufferSql {
             + "AND delivered_ms IS NOT NULL AND anchored_ms IS NOT NULL";
     static final String UNBATCHED = "SELECT seq, cose, tomb, created_ms FROM record "
             + "WHERE batch_id IS NULL AND seq > ? ORDER BY seq LIMIT ?";
-    static final String ASSIGN_BATCH = "UPDATE record SET batch_id = ? WHERE seq BETWEEN ? AND ?";
-    static final String MARK_ANCHORED = "UPDATE record SET anchored_ms = ? WHERE batch_id = ?";
+    static final String ASSIGN_BATCH = "UPDATE record SET batch_id = ? WHERE seq BETWEEN ? AND ? AND batch_id IS NULL";
+    static final String MARK_ANCHORED = "UPDATE record SET anchored_ms = ? WHERE batch_id = ? AND anchored_ms IS NULL";
 
     static final String KEY_DEVICE = "device";
     static final String KEY_HEAD_SEQ = "head_seq";

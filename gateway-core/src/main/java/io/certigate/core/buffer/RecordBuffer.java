@@ -340,6 +340,49 @@ public final class RecordBuffer implements AutoCloseable {
         return new StoredRecord.Erased(seq, Arrays.copyOfRange(tomb, 0, 32), Arrays.copyOfRange(tomb, 32, 64));
     }
 
+    /** A record with the time its commit was stamped (for age-based batching). */
+    public record Created(StoredRecord record, long createdMs) {}
+
+    /** Up to {@code limit} records not yet in an anchor batch, after {@code afterSeq}, in seq order. */
+    public List<Created> unbatched(long afterSeq, int limit) throws BufferException {
+        return read(c -> {
+            List<Created> out = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement(BufferSql.UNBATCHED)) {
+                ps.setLong(1, afterSeq);
+                ps.setInt(2, limit);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(new Created(toRecord(rs), rs.getLong(4)));
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
+    /**
+     * Inside a {@link #transaction}: assigns the unbatched records [from, to] to anchor batch
+     * {@code batchId}, so that a module's batch row and the assignment commit together. Returns the
+     * number of records assigned.
+     */
+    public static int assignBatch(Connection c, long batchId, long from, long to) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(BufferSql.ASSIGN_BATCH)) {
+            ps.setLong(1, batchId);
+            ps.setLong(2, from);
+            ps.setLong(3, to);
+            return ps.executeUpdate();
+        }
+    }
+
+    /** Inside a {@link #transaction}: marks the records of batch {@code batchId} anchored. */
+    public static int markAnchored(Connection c, long batchId, long nowMs) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(BufferSql.MARK_ANCHORED)) {
+            ps.setLong(1, nowMs);
+            ps.setLong(2, batchId);
+            return ps.executeUpdate();
+        }
+    }
+
     /** Marks [from, to] delivered; returns how many records changed state. */
     public int markDelivered(long from, long to, long nowMs) throws BufferException {
         return inWriteTransaction(c -> {
