@@ -72,7 +72,7 @@ class Pkcs11ProvisioningTest {
         state.enter();
         ScheduledExecutorService ex = Executors.newSingleThreadScheduledExecutor();
         try (EnrolmentAgent agent = new EnrolmentAgent(state, device, new EnrolmentAgent.Settings(
-                new InetSocketAddress("127.0.0.1", 0), vehicle, CoseAlgorithm.ES256, Duration.ofSeconds(3), 8),
+                new InetSocketAddress("127.0.0.1", 0), vehicle, CoseAlgorithm.ES256, Duration.ofSeconds(3), 8, null),
                 clock, new SecureRandom(), ex, s -> { })) {
             int port = agent.start().getPort();
             byte[] nonce = new byte[16];

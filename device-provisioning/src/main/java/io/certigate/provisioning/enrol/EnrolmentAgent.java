@@ -41,7 +41,7 @@ public final class EnrolmentAgent implements AutoCloseable {
 
     /** Where to listen, what identity to enrol, and bounds on the handshake. */
     public record Settings(InetSocketAddress bind, Csr.Identity identity, CoseAlgorithm algorithm, Duration timeout,
-            int maxHandshakes) {}
+            int maxHandshakes, String ledgerAccount) {}
 
     private final ProvisioningState state;
     private final KeyBackend backend;
@@ -94,7 +94,7 @@ public final class EnrolmentAgent implements AutoCloseable {
                 .setAdvancedPskStore(pskStore).build());
         server = new CoapServer(cfg);
         server.addEndpoint(new CoapEndpoint.Builder().setConfiguration(cfg).setConnector(connector).build());
-        server.add(new CsrResource(), new InstallResource());
+        server.add(new CsrResource(), new InstallResource(), new AccountResource());
         server.start();
         InetSocketAddress bound = connector.getAddress();
         console.accept("provisioning mode: device " + settings.identity().deviceId() + " waits on coaps://"
@@ -142,6 +142,23 @@ public final class EnrolmentAgent implements AutoCloseable {
                 return;
             }
             ex.respond(ResponseCode.CONTENT, csr, EnrolmentProtocol.CF_PKCS10);
+        }
+    }
+
+    private final class AccountResource extends CoapResource {
+        AccountResource() {
+            super(EnrolmentProtocol.ACCOUNT_PATH);
+        }
+
+        @Override
+        public void handleGET(CoapExchange ex) {
+            if (done.get()) {
+                refuse(ex, ResponseCode.FORBIDDEN, "the device is already provisioned");
+            } else if (settings.ledgerAccount() == null) {
+                refuse(ex, ResponseCode.NOT_FOUND, "this device has no ledger account");
+            } else {
+                ex.respond(ResponseCode.CONTENT, settings.ledgerAccount(), MediaTypeRegistry.TEXT_PLAIN);
+            }
         }
     }
 

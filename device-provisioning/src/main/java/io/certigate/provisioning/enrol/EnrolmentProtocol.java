@@ -24,6 +24,8 @@ import java.util.TreeMap;
 public final class EnrolmentProtocol {
     public static final String CSR_PATH = "csr";
     public static final String INSTALL_PATH = "install";
+    /** {@code GET /account}: the device's own ledger account address (text), made on the device. */
+    public static final String ACCOUNT_PATH = "account";
     public static final int CF_PKCS10 = 286;
     public static final int CF_CBOR = 60;
     public static final int CF_COSE_SIGN1 = 18;

@@ -56,6 +56,18 @@ public final class EnrolmentClient implements AutoCloseable {
         }
     }
 
+    /** The device's ledger account address. */
+    public String ledgerAccount() throws EnrolmentException {
+        CoapClient c = client(EnrolmentProtocol.ACCOUNT_PATH);
+        try {
+            return new String(expect(c.get(), ResponseCode.CONTENT, "GET /account"), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (ConnectorException | IOException e) {
+            throw unreachable("GET /account", e);
+        } finally {
+            c.shutdown();
+        }
+    }
+
     /** Sends the chain, ledger settings and nonce; returns the device's signed test record. */
     public byte[] install(EnrolmentProtocol.Install install) throws EnrolmentException {
         CoapClient c = client(EnrolmentProtocol.INSTALL_PATH);

@@ -77,7 +77,7 @@ class EnrolmentAgentTest {
     void startAgent() throws Exception {
         state.enter();
         agent = new EnrolmentAgent(state, backend, new EnrolmentAgent.Settings(new InetSocketAddress("127.0.0.1", 0), HUB,
-                CoseAlgorithm.EDDSA, TIMEOUT, 8), Clock.systemUTC(), new SecureRandom(), executor, console::add);
+                CoseAlgorithm.EDDSA, TIMEOUT, 8, null), Clock.systemUTC(), new SecureRandom(), executor, console::add);
         InetSocketAddress a = agent.start();
         address = URI.create("coaps://127.0.0.1:" + a.getPort());
     }
@@ -163,7 +163,7 @@ class EnrolmentAgentTest {
     @Test
     void theAgentStaysOffOutsideProvisioningMode() {
         agent = new EnrolmentAgent(state, backend, new EnrolmentAgent.Settings(new InetSocketAddress("127.0.0.1", 0), HUB,
-                CoseAlgorithm.EDDSA, TIMEOUT, 8), Clock.systemUTC(), new SecureRandom(), executor, console::add);
+                CoseAlgorithm.EDDSA, TIMEOUT, 8, null), Clock.systemUTC(), new SecureRandom(), executor, console::add);
         assertThatThrownBy(agent::start).isInstanceOf(EnrolmentException.class).hasMessageContaining("not in provisioning mode");
         assertThat(Files.exists(dir.resolve("device.p12"))).isFalse();
     }
