@@ -17,6 +17,10 @@ import picocli.CommandLine.Command;
             io.certigate.app.bench.BenchCommand.class,
             io.certigate.app.anchor.AnchorCommand.class,
             io.certigate.app.anchor.ProofCommand.class,
+            io.certigate.app.provision.CaCommand.class,
+            io.certigate.app.provision.ProvisionCommand.class,
+            io.certigate.app.provision.DecommissionCommand.class,
+            io.certigate.app.provision.EnrolCommand.class,
         })
 public final class CertigateCli implements Runnable {
 
