@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
             io.certigate.app.provision.ProvisionCommand.class,
             io.certigate.app.provision.DecommissionCommand.class,
             io.certigate.app.provision.EnrolCommand.class,
+            io.certigate.app.provision.TrustCommand.class,
         })
 public final class CertigateCli implements Runnable {
 
