@@ -71,6 +71,8 @@ public final class RecordBuffer implements AutoCloseable {
     private final Object readLock = new Object();
     private volatile ChainHead head;
     private long liveRecords;
+    private long undeliveredHint = 1; // under readLock
+    private long unanchoredHint = 1; // under readLock
 
     private RecordBuffer(Path file, Options options, Connection writer, Connection reader, ChainHead head, long live) {
         this.file = file;
@@ -439,10 +441,39 @@ public final class RecordBuffer implements AutoCloseable {
         return read(c -> getMeta(c, key));
     }
 
+    /** Operator figures; cost proportional to the undelivered and unanchored backlog, not the history. */
     public Stats stats() throws BufferException {
-        return read(c -> new Stats(scalar(c, BufferSql.COUNT_LIVE), scalar(c, BufferSql.COUNT_UNDELIVERED),
-                scalarOr(c, BufferSql.OLDEST_UNDELIVERED, -1), scalarOr(c, BufferSql.OLDEST_UNANCHORED, -1),
-                head.seq(), sizeOf(file) + sizeOf(Path.of(file + "-wal"))));
+        long live;
+        synchronized (writeLock) {
+            live = liveRecords;
+        }
+        return read(c -> {
+            long[] undelivered = firstPending(c, BufferSql.FIRST_UNDELIVERED, undeliveredHint);
+            long[] unanchored = firstPending(c, BufferSql.FIRST_UNANCHORED, unanchoredHint);
+            undeliveredHint = undelivered[0] > 0 ? undelivered[0] : head.seq() + 1;
+            unanchoredHint = unanchored[0] > 0 ? unanchored[0] : head.seq() + 1;
+            long count = 0;
+            if (undelivered[0] > 0) {
+                try (PreparedStatement ps = c.prepareStatement(BufferSql.COUNT_UNDELIVERED_FROM)) {
+                    ps.setLong(1, undelivered[0]);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        count = rs.next() ? rs.getLong(1) : 0;
+                    }
+                }
+            }
+            return new Stats(live, count, undelivered[1], unanchored[1], head.seq(),
+                    sizeOf(file) + sizeOf(Path.of(file + "-wal")));
+        });
+    }
+
+    /** {seq, created_ms} of the first pending record at or after {@code from}, or {0, -1}. */
+    private static long[] firstPending(Connection c, String sql, long from) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setLong(1, from);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? new long[] {rs.getLong(1), rs.getLong(2)} : new long[] {0, -1};
+            }
+        }
     }
 
     /** Full {@code PRAGMA integrity_check}: "ok" or the problems found. */
