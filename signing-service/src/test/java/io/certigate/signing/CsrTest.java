@@ -107,4 +107,25 @@ class CsrTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("serial");
         assertThatThrownBy(() -> Csr.SubjectKind.parse("boat")).hasMessageContaining("vin, meter or site");
     }
+
+    static byte[] fixture(String name) throws Exception {
+        try (java.io.InputStream in = CsrTest.class.getResourceAsStream("/csr/" + name)) {
+            return in.readAllBytes();
+        }
+    }
+
+    @Test
+    void requestsMadeByOpenSslAreReadAndVerified() throws Exception {
+        assertThat(Csr.verify(fixture("openssl-ed25519.der")).identity()).isEqualTo(new Csr.Identity("gw-openssl-1",
+                "SN-OSSL-1", "CG-OBD-2", Csr.SubjectKind.VIN, "WVWZZZ1JZXW000042"));
+        assertThat(Csr.verify(fixture("openssl-es256.der")).identity()).isEqualTo(new Csr.Identity("gw-openssl-2",
+                "SN-OSSL-2", "CG-TIC-1", Csr.SubjectKind.METER, "09123456789012"));
+    }
+
+    @Test
+    void corruptOpenSslRequestsAreRefused() {
+        assertThatThrownBy(() -> Csr.verify(fixture("openssl-es256-bad-signature.der"))).isInstanceOf(SigningException.class);
+        assertThatThrownBy(() -> Csr.verify(fixture("openssl-ed25519-altered-subject.der")))
+                .isInstanceOf(SigningException.class).hasMessageContaining("no proof of possession");
+    }
 }
