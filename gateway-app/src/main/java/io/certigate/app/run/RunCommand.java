@@ -3,6 +3,7 @@ package io.certigate.app.run;
 import io.certigate.app.demo.DemoScenario;
 import io.certigate.app.demo.SyntheticLoadScenario;
 import io.certigate.core.spine.Spine;
+import io.certigate.app.anchor.RunAnchoring;
 import io.certigate.app.metrics.MetricsServer;
 import io.certigate.app.metrics.SpineMetrics;
 import io.certigate.core.metrics.Metrics;
@@ -83,6 +84,10 @@ public final class RunCommand implements Callable<Integer> {
                 sources.add(obd.start(spine.sequencer(), new BufferOdometerStore(spine.buffer()), new ObdStats(),
                         Clock.systemUTC(), obdThread, TimeQuality.NTP));
                 System.out.println("certigate run: OBD reader on " + obd.port());
+            }
+            AutoCloseable anchoring = RunAnchoring.start(values, spine, System.out);
+            if (anchoring != null) {
+                sources.add(0, anchoring); // closed last: anchors what the sources produced until the end
             }
             if (cfg.syntheticRate() > 0) {
                 sources.add(new SyntheticLoadScenario(cfg.syntheticRate()).start(ctx));
