@@ -1,5 +1,6 @@
 package io.certigate.app.provision;
 
+import io.certigate.app.CliRun;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.certigate.app.CertigateCli;
@@ -7,9 +8,6 @@ import io.certigate.signing.CoseAlgorithm;
 import io.certigate.signing.Csr;
 import io.certigate.signing.Pkcs12KeyStore;
 import io.certigate.signing.SoftwareDeviceKey;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Tag;
@@ -22,32 +20,13 @@ class ProvisionCliTest {
     @TempDir
     Path dir;
 
-    private record Run(int exit, String out, String err) {}
 
-    private static Run run(String... args) {
-        PrintStream out = System.out;
-        PrintStream err = System.err;
-        ByteArrayOutputStream o = new ByteArrayOutputStream();
-        ByteArrayOutputStream e = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
-            var cl = CertigateCli.commandLine();
-            cl.setOut(new java.io.PrintWriter(System.out, true));
-            cl.setErr(new java.io.PrintWriter(System.err, true));
-            int code = cl.execute(args);
-            return new Run(code, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-        }
-    }
 
     @Test
     void caInitThenIssueChecksTheIdentity() throws Exception {
         Path secret = Files.writeString(dir.resolve("ca.pass"), "ca secret\n");
         Path ca = dir.resolve("ca");
-        Run init = run("ca", "init", "--dir", ca.toString(), "--consortium", "CLI Consortium", "--secret", "file:" + secret);
+        CliRun.Result init = CliRun.run("ca", "init", "--dir", ca.toString(), "--consortium", "CLI Consortium", "--secret", "file:" + secret);
         assertThat(init.exit()).as(init.err()).isZero();
         assertThat(ca.resolve("root.pem")).exists();
         assertThat(ca.resolve("ca-issuing.p12")).exists();
@@ -56,13 +35,13 @@ class ProvisionCliTest {
                 "d".toCharArray());
         Path csr = Files.write(dir.resolve("m-1.csr"), Csr.build(key, new Csr.Identity("m-1", "S-1", "CG-TIC-1",
                 Csr.SubjectKind.METER, "09123456789012")));
-        Run issue = run("ca", "issue", "--dir", ca.toString(), "--secret", "file:" + secret, "--csr", csr.toString(),
+        CliRun.Result issue = CliRun.run("ca", "issue", "--dir", ca.toString(), "--secret", "file:" + secret, "--csr", csr.toString(),
                 "--device-id", "m-1", "--serial", "S-1", "--model", "CG-TIC-1", "--subject", "meter:09123456789012",
                 "--out", dir.resolve("m-1.pem").toString());
         assertThat(issue.exit()).as(issue.err()).isZero();
         assertThat(Files.readString(dir.resolve("m-1.pem"))).contains("BEGIN CERTIFICATE");
 
-        Run mismatch = run("ca", "issue", "--dir", ca.toString(), "--secret", "file:" + secret, "--csr", csr.toString(),
+        CliRun.Result mismatch = CliRun.run("ca", "issue", "--dir", ca.toString(), "--secret", "file:" + secret, "--csr", csr.toString(),
                 "--device-id", "m-1", "--serial", "S-1", "--model", "CG-TIC-1", "--subject", "meter:00000000000000",
                 "--out", dir.resolve("m-1b.pem").toString());
         assertThat(mismatch.exit()).isEqualTo(1);
@@ -72,7 +51,7 @@ class ProvisionCliTest {
 
     @Test
     void selfTestRunsTheWholeFlowOnLoopback() {
-        Run r = run("provision", "--self-test", "--work-dir", dir.resolve("self").toString());
+        CliRun.Result r = CliRun.run("provision", "--self-test", "--work-dir", dir.resolve("self").toString());
         assertThat(r.exit()).as(r.out() + r.err()).isZero();
         assertThat(r.out()).contains("self-test passed").contains("ok   revoked device cannot anchor")
                 .contains("ok   reused PSK refused").doesNotContain("FAIL");
