@@ -13,8 +13,15 @@ import picocli.CommandLine.Command;
             io.certigate.app.spine.VerifyCommand.class,
             io.certigate.app.spine.ExportCommand.class,
             io.certigate.app.spine.EraseCommand.class,
+            io.certigate.app.report.ReportCommand.class,
             io.certigate.app.spine.KeyCommand.class,
             io.certigate.app.bench.BenchCommand.class,
+            io.certigate.app.obd.ObdCommand.class,
+            io.certigate.app.anchor.AnchorCommand.class,
+            io.certigate.app.anchor.ProofCommand.class,
+            io.certigate.app.meter.TicCommand.class,
+            io.certigate.app.meter.RfidCommand.class,
+            io.certigate.app.uplink.CollectCommand.class,
         })
 public final class CertigateCli implements Runnable {
 
@@ -27,6 +34,10 @@ public final class CertigateCli implements Runnable {
     }
 
     public static void main(String[] args) {
+        if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
+            // one line per event: time, level, logger, message
+            System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tT %4$-7s %3$s: %5$s%6$s%n");
+        }
         System.exit(commandLine().execute(args));
     }
 

@@ -36,12 +36,21 @@ class RunCommandTest {
                 "key.store = " + dir.resolve("device.p12"),
                 "key.passphrase = file:" + dir.resolve("pass"),
                 "buffer.file = " + dir.resolve("buffer.db"),
-                "sources.synthetic.rate = 200", ""));
+                "sources.synthetic.rate = 200",
+                "metrics.port = 0", ""));
         Process p = start(config);
         BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
         String first = out.readLine();
         assertThat(first).contains("certigate run: device gw-run-1").contains("at seq 0");
+        String metricsLine = out.readLine();
+        assertThat(metricsLine).contains("metrics on http://127.0.0.1:");
+        String url = metricsLine.substring(metricsLine.indexOf("http://"));
         Thread.sleep(1500);
+        String scrape = new String(java.net.URI.create(url).toURL().openStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(scrape).contains("# TYPE certigate_readings_total counter")
+                .containsPattern("certigate_readings_total\\{source=\"sim\"} [1-9][0-9]*")
+                .containsPattern("certigate_buffer_undelivered [1-9][0-9]*")
+                .contains("certigate_oldest_undelivered_age_seconds");
         new ProcessBuilder("kill", "-TERM", Long.toString(p.pid())).start().waitFor(); // SIGTERM, streams kept open
         assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
         String rest = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

@@ -1,6 +1,7 @@
 package io.certigate.app.demo;
 
 import io.certigate.app.DurationConverter;
+import io.certigate.app.anchor.DemoAnchoring;
 import io.certigate.app.spine.VerifyCommand;
 import io.certigate.core.buffer.RecordBuffer;
 import io.certigate.core.export.ExportFile;
@@ -44,8 +45,29 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--dir", description = "Work directory (default: a new temporary directory, kept afterwards).")
     Path dir;
 
-    @Option(names = "--rate", defaultValue = "50", description = "Synthetic load readings per second (0: none).")
+    @Option(names = "--rate", defaultValue = "0", description = "Extra synthetic load, readings per second (default 0: none).")
     int rate;
+
+    @Option(names = "--no-ledger", description = "Skip anchoring (no dev chain is started).")
+    boolean noLedger;
+
+    @Option(names = "--scenarios", split = ",", defaultValue = "vehicle",
+            description = "Field scenarios to run (default: all): ${COMPLETION-CANDIDATES}.")
+    List<Scenario> selected;
+
+    /** The field scenarios the demo knows. */
+    enum Scenario {
+        vehicle;
+
+        DemoScenario create() {
+            switch (this) {
+                case vehicle:
+                    return new VehicleScenario();
+                default:
+                    throw new IllegalStateException(name());
+            }
+        }
+    }
 
     @Override
     public Integer call() throws Exception {
@@ -68,6 +90,9 @@ public final class DemoCommand implements Callable<Integer> {
         System.out.println("  device " + device + ", " + key.describe());
 
         List<DemoScenario> scenarios = new ArrayList<>();
+        for (Scenario s : selected) {
+            scenarios.add(s.create());
+        }
         if (rate > 0) {
             scenarios.add(new SyntheticLoadScenario(rate));
         }
@@ -75,8 +100,11 @@ public final class DemoCommand implements Callable<Integer> {
         ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2);
         Path bufferFile = work.resolve("buffer.db");
         long committed;
+        boolean anchoredOk = true;
         try (Spine spine = Spine.open(key, bufferFile, RecordBuffer.Options.defaults(device),
-                Sequencer.Options.DEFAULT, Clock.systemUTC(), writer)) {
+                Sequencer.Options.DEFAULT, Clock.systemUTC(), writer);
+                DemoAnchoring anchoring = noLedger ? null
+                        : DemoAnchoring.start(work, spine.buffer(), spine.sequencer(), System.out)) {
             DemoScenario.Context ctx = new DemoScenario.Context(spine.sequencer(), work, Clock.systemUTC(), scheduler,
                     System.out);
             List<AutoCloseable> running = new ArrayList<>();
@@ -94,6 +122,11 @@ public final class DemoCommand implements Callable<Integer> {
             }
             spine.sequencer().close();
             committed = spine.sequencer().committedCount();
+            if (anchoring != null) {
+                System.out.println();
+                System.out.println("anchoring");
+                anchoredOk = anchoring.finish(key.certificateChain(), System.out);
+            }
         } finally {
             scheduler.shutdownNow();
             writer.shutdownNow();
@@ -112,7 +145,10 @@ public final class DemoCommand implements Callable<Integer> {
         System.out.println("  committed " + committed + " signed readings to " + bufferFile);
         System.out.println("  exported to " + export + "; independent verification:");
         VerifyCommand.print(report, System.out);
-        boolean ok = report.ok() && committed > 0 && report.verified() + report.erased() == report.records();
+        if (noLedger) {
+            System.out.println("  ledger: skipped (--no-ledger): nothing was anchored");
+        }
+        boolean ok = report.ok() && committed > 0 && report.verified() + report.erased() == report.records() && anchoredOk;
         System.out.println(ok ? "demo: everything verified" : "demo: verification FAILED");
         return ok ? 0 : 1;
     }

@@ -3,6 +3,10 @@ package io.certigate.app.run;
 import io.certigate.app.demo.DemoScenario;
 import io.certigate.app.demo.SyntheticLoadScenario;
 import io.certigate.core.spine.Spine;
+import io.certigate.app.metrics.MetricsServer;
+import io.certigate.app.metrics.SpineMetrics;
+import io.certigate.core.metrics.Metrics;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -53,6 +57,17 @@ public final class RunCommand implements Callable<Integer> {
             System.out.println("certigate run: device " + cfg.deviceId() + ", " + spine.key().describe() + ", buffer "
                     + cfg.bufferFile() + " at seq " + spine.buffer().head().seq());
             List<AutoCloseable> sources = new ArrayList<>();
+            RunConfig.Values values = new RunConfig.Values(cfg.raw(), config.toString());
+            long metricsPort = values.longValue("metrics.port", -1L, -1);
+            if (metricsPort >= 0) {
+                Metrics metrics = new Metrics();
+                SpineMetrics.register(metrics, spine, Clock.systemUTC());
+                MetricsServer server = new MetricsServer(metrics, new InetSocketAddress(
+                        values.get("metrics.address", "127.0.0.1"), (int) metricsPort));
+                sources.add(server);
+                System.out.println("certigate run: metrics on http://" + server.address().getHostString() + ":"
+                        + server.address().getPort() + "/metrics");
+            }
             DemoScenario.Context ctx = new DemoScenario.Context(spine.sequencer(), cfg.bufferFile().toAbsolutePath().getParent(),
                     Clock.systemUTC(), scheduler, System.out);
             if (cfg.syntheticRate() > 0) {

@@ -44,6 +44,10 @@ public final class ExportCommand implements Callable<Integer> {
         Selection sel = new Selection(fromSeq, toSeq, since == null ? null : since.toEpochMilli(),
                 until == null ? null : until.toEpochMilli(), kind, subject);
         try (RecordBuffer buffer = RecordBuffer.open(spine.buffer, spine.bufferOptions())) {
+            if (io.certigate.core.spine.DeviceIdentity.chains(buffer).isEmpty()) {
+                System.err.println("export: warning: " + spine.buffer + " holds no device certificate; the export "
+                        + "cannot be verified without the device's public key");
+            }
             Exporter.Result r = Exporter.export(buffer, sel, out);
             System.out.println("exported " + r.selected() + " records, " + r.erased() + " erased, " + r.omitted()
                     + " outside the selection (hashes only) to " + out);

@@ -61,9 +61,13 @@ final class BufferSql {
 
     static final String INSERT = "INSERT INTO record(seq, cose, created_ms) VALUES (?, ?, ?)";
     static final String COUNT_LIVE = "SELECT count(*) FROM record";
-    static final String COUNT_UNDELIVERED = "SELECT count(*) FROM record WHERE delivered_ms IS NULL";
-    static final String OLDEST_UNDELIVERED = "SELECT min(created_ms) FROM record WHERE delivered_ms IS NULL";
-    static final String OLDEST_UNANCHORED = "SELECT min(created_ms) FROM record WHERE anchored_ms IS NULL";
+    // delivery and anchoring advance in seq order: scans start at the previous oldest pending seq,
+    // so they cover the backlog only, not the delivered and anchored history before it
+    static final String FIRST_UNDELIVERED = "SELECT seq, created_ms FROM record "
+            + "WHERE seq >= ? AND delivered_ms IS NULL ORDER BY seq LIMIT 1";
+    static final String COUNT_UNDELIVERED_FROM = "SELECT count(*) FROM record WHERE seq >= ? AND delivered_ms IS NULL";
+    static final String FIRST_UNANCHORED = "SELECT seq, created_ms FROM record "
+            + "WHERE seq >= ? AND anchored_ms IS NULL ORDER BY seq LIMIT 1";
     static final String MIN_MAX_SEQ = "SELECT min(seq), max(seq) FROM record";
     static final String RANGE = "SELECT seq, cose, tomb FROM record WHERE seq BETWEEN ? AND ? ORDER BY seq";
     static final String RANGE_CREATED = "SELECT seq, cose, tomb, created_ms, delivered_ms, batch_id, anchored_ms "
@@ -79,8 +83,8 @@ final class BufferSql {
             + "AND delivered_ms IS NOT NULL AND anchored_ms IS NOT NULL";
     static final String UNBATCHED = "SELECT seq, cose, tomb, created_ms FROM record "
             + "WHERE batch_id IS NULL AND seq > ? ORDER BY seq LIMIT ?";
-    static final String ASSIGN_BATCH = "UPDATE record SET batch_id = ? WHERE seq BETWEEN ? AND ?";
-    static final String MARK_ANCHORED = "UPDATE record SET anchored_ms = ? WHERE batch_id = ?";
+    static final String ASSIGN_BATCH = "UPDATE record SET batch_id = ? WHERE seq BETWEEN ? AND ? AND batch_id IS NULL";
+    static final String MARK_ANCHORED = "UPDATE record SET anchored_ms = ? WHERE batch_id = ? AND anchored_ms IS NULL";
 
     static final String KEY_DEVICE = "device";
     static final String KEY_HEAD_SEQ = "head_seq";

@@ -71,6 +71,8 @@ public final class RecordBuffer implements AutoCloseable {
     private final Object readLock = new Object();
     private volatile ChainHead head;
     private long liveRecords;
+    private long undeliveredHint = 1; // under readLock
+    private long unanchoredHint = 1; // under readLock
 
     private RecordBuffer(Path file, Options options, Connection writer, Connection reader, ChainHead head, long live) {
         this.file = file;
@@ -340,6 +342,49 @@ public final class RecordBuffer implements AutoCloseable {
         return new StoredRecord.Erased(seq, Arrays.copyOfRange(tomb, 0, 32), Arrays.copyOfRange(tomb, 32, 64));
     }
 
+    /** A record with the time its commit was stamped (for age-based batching). */
+    public record Created(StoredRecord record, long createdMs) {}
+
+    /** Up to {@code limit} records not yet in an anchor batch, after {@code afterSeq}, in seq order. */
+    public List<Created> unbatched(long afterSeq, int limit) throws BufferException {
+        return read(c -> {
+            List<Created> out = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement(BufferSql.UNBATCHED)) {
+                ps.setLong(1, afterSeq);
+                ps.setInt(2, limit);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(new Created(toRecord(rs), rs.getLong(4)));
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
+    /**
+     * Inside a {@link #transaction}: assigns the unbatched records [from, to] to anchor batch
+     * {@code batchId}, so that a module's batch row and the assignment commit together. Returns the
+     * number of records assigned.
+     */
+    public static int assignBatch(Connection c, long batchId, long from, long to) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(BufferSql.ASSIGN_BATCH)) {
+            ps.setLong(1, batchId);
+            ps.setLong(2, from);
+            ps.setLong(3, to);
+            return ps.executeUpdate();
+        }
+    }
+
+    /** Inside a {@link #transaction}: marks the records of batch {@code batchId} anchored. */
+    public static int markAnchored(Connection c, long batchId, long nowMs) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(BufferSql.MARK_ANCHORED)) {
+            ps.setLong(1, nowMs);
+            ps.setLong(2, batchId);
+            return ps.executeUpdate();
+        }
+    }
+
     /** Marks [from, to] delivered; returns how many records changed state. */
     public int markDelivered(long from, long to, long nowMs) throws BufferException {
         return inWriteTransaction(c -> {
@@ -396,10 +441,39 @@ public final class RecordBuffer implements AutoCloseable {
         return read(c -> getMeta(c, key));
     }
 
+    /** Operator figures; cost proportional to the undelivered and unanchored backlog, not the history. */
     public Stats stats() throws BufferException {
-        return read(c -> new Stats(scalar(c, BufferSql.COUNT_LIVE), scalar(c, BufferSql.COUNT_UNDELIVERED),
-                scalarOr(c, BufferSql.OLDEST_UNDELIVERED, -1), scalarOr(c, BufferSql.OLDEST_UNANCHORED, -1),
-                head.seq(), sizeOf(file) + sizeOf(Path.of(file + "-wal"))));
+        long live;
+        synchronized (writeLock) {
+            live = liveRecords;
+        }
+        return read(c -> {
+            long[] undelivered = firstPending(c, BufferSql.FIRST_UNDELIVERED, undeliveredHint);
+            long[] unanchored = firstPending(c, BufferSql.FIRST_UNANCHORED, unanchoredHint);
+            undeliveredHint = undelivered[0] > 0 ? undelivered[0] : head.seq() + 1;
+            unanchoredHint = unanchored[0] > 0 ? unanchored[0] : head.seq() + 1;
+            long count = 0;
+            if (undelivered[0] > 0) {
+                try (PreparedStatement ps = c.prepareStatement(BufferSql.COUNT_UNDELIVERED_FROM)) {
+                    ps.setLong(1, undelivered[0]);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        count = rs.next() ? rs.getLong(1) : 0;
+                    }
+                }
+            }
+            return new Stats(live, count, undelivered[1], unanchored[1], head.seq(),
+                    sizeOf(file) + sizeOf(Path.of(file + "-wal")));
+        });
+    }
+
+    /** {seq, created_ms} of the first pending record at or after {@code from}, or {0, -1}. */
+    private static long[] firstPending(Connection c, String sql, long from) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setLong(1, from);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? new long[] {rs.getLong(1), rs.getLong(2)} : new long[] {0, -1};
+            }
+        }
     }
 
     /** Full {@code PRAGMA integrity_check}: "ok" or the problems found. */

@@ -65,6 +65,9 @@ public final class Sequencer implements ReadingSink, AutoCloseable {
     private final List<LongConsumer> commitListeners = new CopyOnWriteArrayList<>();
     private final AtomicLong committed = new AtomicLong();
     private final AtomicLong refused = new AtomicLong();
+    private final java.util.concurrent.ConcurrentHashMap<String, java.util.concurrent.atomic.LongAdder> perSource =
+            new java.util.concurrent.ConcurrentHashMap<>();
+    private volatile String lastError;
     private volatile boolean accepting = true;
     private volatile BufferException.Reason failing;
     private volatile long epoch;
@@ -115,6 +118,18 @@ public final class Sequencer implements ReadingSink, AutoCloseable {
 
     public long refusedCount() {
         return refused.get();
+    }
+
+    /** Committed readings by source id. */
+    public java.util.Map<String, Long> committedBySource() {
+        java.util.Map<String, Long> m = new java.util.TreeMap<>();
+        perSource.forEach((k, v) -> m.put(k, v.sum()));
+        return m;
+    }
+
+    /** The message of the last refusal, or null. */
+    public String lastError() {
+        return lastError;
     }
 
     public int queueDepth() {
@@ -235,7 +250,9 @@ public final class Sequencer implements ReadingSink, AutoCloseable {
         }
         committed.addAndGet(g.pending().size());
         for (int i = 0; i < g.pending().size(); i++) {
-            g.pending().get(i).done().complete(g.results().get(i));
+            Pending p = g.pending().get(i);
+            perSource.computeIfAbsent(p.reading().source(), k -> new java.util.concurrent.atomic.LongAdder()).increment();
+            p.done().complete(g.results().get(i));
         }
         long last = g.records().get(g.records().size() - 1).seq();
         for (LongConsumer l : commitListeners) {
@@ -254,6 +271,7 @@ public final class Sequencer implements ReadingSink, AutoCloseable {
 
     private void refuse(List<Pending> group, Exception e) {
         refused.addAndGet(group.size());
+        lastError = e.getMessage();
         for (Pending p : group) {
             p.done().completeExceptionally(e);
         }

@@ -45,6 +45,7 @@ public final class TestSpine implements AutoCloseable {
         SoftwareDeviceKey key = java.nio.file.Files.exists(ks) ? Pkcs12KeyStore.open(ks, PASS)
                 : Pkcs12KeyStore.create(ks, CoseAlgorithm.EDDSA, options.deviceId(), PASS);
         RecordBuffer buffer = RecordBuffer.open(dir.resolve("buffer.db"), options);
+        io.certigate.core.spine.DeviceIdentity.remember(buffer, key);
         ExecutorService ex = Executors.newSingleThreadExecutor(r -> new Thread(r, "sequencer"));
         Sequencer s = new Sequencer(key, buffer, Clock.systemUTC(), new SecureRandom(), ex, seqOptions).start();
         return new TestSpine(key, buffer, s, ex);

@@ -1,0 +1,83 @@
+package io.certigate.anchor;
+
+import io.certigate.anchor.batch.AnchorBatcher;
+import io.certigate.anchor.batch.BatchStore;
+import io.certigate.anchor.ledger.LedgerAccount;
+import io.certigate.anchor.ledger.LedgerClient;
+import io.certigate.anchor.ledger.LedgerConfig;
+import io.certigate.anchor.proof.ProofExporter;
+import io.certigate.core.buffer.BufferException;
+import io.certigate.core.buffer.RecordBuffer;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongConsumer;
+
+/**
+ * The anchoring of one device wired together: batch store, batcher, anchorer and service over the
+ * device's buffer, on its own single-threaded scheduler. Register {@link #commitListener()} with the
+ * sequencer; call {@link #drain} before shutdown to anchor what is left.
+ */
+public final class AnchorPipeline implements AutoCloseable {
+    private final BatchStore store;
+    private final LedgerClient client;
+    private final AnchorService service;
+    private final ScheduledExecutorService executor;
+    private final RecordBuffer buffer;
+
+    public AnchorPipeline(RecordBuffer buffer, LedgerConfig config, LedgerAccount account, AnchorBatcher.Options batching,
+            Clock clock) throws BufferException {
+        this.buffer = buffer;
+        this.store = new BatchStore(buffer);
+        this.client = LedgerClient.connect(config);
+        this.executor = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "anchor-" + buffer.deviceId()));
+        this.service = new AnchorService(new AnchorBatcher(store, batching, clock),
+                new Anchorer(store, client, account, buffer.deviceId(), clock), store, executor, clock,
+                new AnchorService.Options(config.pollInterval(), Duration.ofSeconds(5)));
+    }
+
+    public AnchorPipeline start() {
+        service.start();
+        return this;
+    }
+
+    public LongConsumer commitListener() {
+        return service::wake;
+    }
+
+    /** Closes the open batch and waits until every batch is anchored; false on timeout. */
+    public boolean drain(Duration timeout) throws BufferException, InterruptedException {
+        service.flush();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (store.unanchoredCount() == 0) {
+                return true;
+            }
+            service.wake(0);
+            Thread.sleep(50);
+        }
+        return store.unanchoredCount() == 0;
+    }
+
+    public BatchStore store() {
+        return store;
+    }
+
+    public ProofExporter exporter() {
+        return new ProofExporter(buffer, store);
+    }
+
+    public boolean ledgerUnreachable() {
+        return service.ledgerUnreachable();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        service.close();
+        executor.shutdown();
+        executor.awaitTermination(5, TimeUnit.SECONDS);
+        client.close();
+    }
+}

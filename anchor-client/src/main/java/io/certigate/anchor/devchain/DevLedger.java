@@ -1,0 +1,104 @@
+package io.certigate.anchor.devchain;
+
+import io.certigate.anchor.ledger.LedgerAccount;
+import io.certigate.anchor.ledger.LedgerAdmin;
+import io.certigate.anchor.ledger.LedgerClient;
+import io.certigate.anchor.ledger.LedgerConfig;
+import io.certigate.anchor.ledger.LedgerException;
+import io.certigate.anchor.ledger.LedgerSettings;
+import java.io.IOException;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.Base64;
+
+/**
+ * A ready-to-use local ledger for the demo, the bench and the CLI: a {@link DevChain} started in
+ * {@code dir}, the contract deployed by the chain's development admin, a new gateway ledger
+ * account (encrypted key file + passphrase file, both 0600) funded and allowed to anchor, and a
+ * {@code ledger.properties} describing it all.
+ */
+public final class DevLedger implements AutoCloseable {
+    private final DevChain chain;
+    private final LedgerSettings settings;
+    private final LedgerAccount account;
+
+    private DevLedger(DevChain chain, LedgerSettings settings, LedgerAccount account) {
+        this.chain = chain;
+        this.settings = settings;
+        this.account = account;
+    }
+
+    public static DevLedger start(Path dir) throws IOException, LedgerException, InterruptedException {
+        return start(dir, 0);
+    }
+
+    public static DevLedger start(Path dir, int port) throws IOException, LedgerException, InterruptedException {
+        Files.createDirectories(dir);
+        DevChain.Options o = DevChain.Options.defaults(DevChain.locateGanache(), dir.resolve("chain"));
+        DevChain chain = new DevChain(new DevChain.Options(o.ganacheCli(), o.stateDir(), port, o.chainId(), o.hardfork(),
+                o.blockTime())).start();
+        try {
+            char[] adminPass = secret(dir.resolve("dev-admin.pass"));
+            Path adminFile = dir.resolve("dev-admin.json");
+            LedgerAccount admin = Files.exists(adminFile) ? LedgerAccount.open(adminFile, adminPass)
+                    : LedgerAccount.importKey(adminFile, chain.adminKey(), adminPass);
+            Path passFile = dir.resolve("ledger-account.pass");
+            LedgerAccount account = LedgerAccount.openOrCreate(dir.resolve("ledger-account.json"), secret(passFile));
+            LedgerConfig base = LedgerConfig.of(chain.rpcUrl(), chain.chainId(), "0x" + "0".repeat(40));
+            String contract;
+            try (LedgerClient c = LedgerClient.connect(base)) {
+                contract = new LedgerAdmin(c, admin, Duration.ofSeconds(30)).deploy();
+            }
+            LedgerConfig config = base.withContract(contract);
+            try (LedgerClient c = LedgerClient.connect(config)) {
+                LedgerAdmin a = new LedgerAdmin(c, admin, Duration.ofSeconds(30));
+                a.fund(account.address(), BigInteger.TEN.pow(20));
+                a.allowAnchorer(account.address(), true);
+            }
+            LedgerSettings settings = new LedgerSettings(config, dir.resolve("ledger-account.json"), "file:" + passFile);
+            settings.save(dir.resolve("ledger.properties"));
+            return new DevLedger(chain, settings, account);
+        } catch (IOException | LedgerException | InterruptedException | RuntimeException e) {
+            chain.stop();
+            throw e;
+        }
+    }
+
+    /** Reads {@code file}'s passphrase, creating a random one (0600) if it does not exist. */
+    private static char[] secret(Path file) throws IOException {
+        if (!Files.exists(file)) {
+            byte[] b = new byte[24];
+            new SecureRandom().nextBytes(b);
+            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            Files.writeString(file, Base64.getUrlEncoder().withoutPadding().encodeToString(b) + "\n", StandardCharsets.US_ASCII);
+        }
+        return Files.readString(file, StandardCharsets.US_ASCII).strip().toCharArray();
+    }
+
+    public DevChain chain() {
+        return chain;
+    }
+
+    public LedgerSettings settings() {
+        return settings;
+    }
+
+    public LedgerConfig config() {
+        return settings.config();
+    }
+
+    /** The gateway's ledger account (not the dev admin). */
+    public LedgerAccount account() {
+        return account;
+    }
+
+    @Override
+    public void close() {
+        chain.stop();
+    }
+}

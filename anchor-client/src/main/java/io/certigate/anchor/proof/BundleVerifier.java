@@ -1,0 +1,184 @@
+package io.certigate.anchor.proof;
+
+import io.certigate.anchor.ledger.AnchorContract;
+import io.certigate.anchor.ledger.LedgerClient;
+import io.certigate.anchor.ledger.LedgerConfig;
+import io.certigate.anchor.ledger.LedgerException;
+import io.certigate.anchor.merkle.InclusionVerifier;
+import io.certigate.anchor.merkle.MerkleHash;
+import io.certigate.core.model.ChainedReading;
+import io.certigate.core.model.ReadingCodec;
+import io.certigate.core.model.RecordFormatException;
+import io.certigate.signing.CoseException;
+import io.certigate.signing.CoseSign1;
+import io.certigate.signing.KeyIds;
+import java.security.GeneralSecurityException;
+import java.security.PublicKey;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import org.web3j.protocol.core.methods.response.Log;
+import org.web3j.protocol.core.methods.response.TransactionReceipt;
+
+/**
+ * Verifies a proof bundle without the gateway: each record's COSE signature with the bundle's
+ * device certificate, its device and seq, its inclusion in the anchored root, and (given a
+ * JSON-RPC endpoint) each anchor on chain: the node's chain id, the contract's block for the root,
+ * the transaction receipt and its {@code Anchored} event. Without an endpoint the report says
+ * plainly that the chain was not checked.
+ */
+public final class BundleVerifier {
+    /** One finding. */
+    public record Check(String subject, boolean ok, String detail) {}
+
+    /** All findings; {@code chainChecked} is false when the verification ran offline. */
+    public record Report(List<Check> checks, boolean chainChecked) {
+        public boolean valid() {
+            return checks.stream().allMatch(Check::ok);
+        }
+
+        public String render() {
+            StringBuilder sb = new StringBuilder();
+            for (Check c : checks) {
+                sb.append(c.ok() ? "ok    " : "FAIL  ").append(c.subject()).append(": ").append(c.detail()).append('\n');
+            }
+            if (!chainChecked) {
+                sb.append("OFFLINE: the anchors were NOT checked on the ledger; only signatures and Merkle inclusion were verified\n");
+            }
+            sb.append(valid() ? (chainChecked ? "VALID (signatures, inclusion and on-chain anchors)"
+                    : "VALID OFFLINE ONLY (signatures and inclusion; anchors not checked)") : "INVALID").append('\n');
+            return sb.toString();
+        }
+    }
+
+    private BundleVerifier() {}
+
+    /** @param rpcUrl a JSON-RPC endpoint of the ledger, or null to verify offline */
+    public static Report verify(ProofBundle bundle, String rpcUrl) {
+        List<Check> checks = new ArrayList<>();
+        PublicKey key = certificate(bundle, checks);
+        byte[] device = AnchorContract.deviceKey(bundle.device());
+        for (ProofBundle.Entry e : bundle.records()) {
+            checks.add(record(bundle, e, key));
+        }
+        if (rpcUrl != null) {
+            for (int i = 0; i < bundle.anchors().size(); i++) {
+                checks.addAll(onChain(rpcUrl, i, bundle.anchors().get(i), device));
+            }
+        }
+        return new Report(checks, rpcUrl != null);
+    }
+
+    private static PublicKey certificate(ProofBundle b, List<Check> checks) {
+        if (b.certificateChain().isEmpty()) {
+            checks.add(new Check("certificate", false, "the bundle holds no device certificate"));
+            return null;
+        }
+        List<X509Certificate> chain = b.certificateChain();
+        for (int i = 0; i + 1 < chain.size(); i++) {
+            try {
+                chain.get(i).verify(chain.get(i + 1).getPublicKey());
+            } catch (GeneralSecurityException e) {
+                checks.add(new Check("certificate", false, "certificate " + i + " is not signed by certificate " + (i + 1)));
+                return null;
+            }
+        }
+        checks.add(new Check("certificate", true, chain.get(0).getSubjectX500Principal().getName() + " issued by "
+                + chain.get(chain.size() - 1).getIssuerX500Principal().getName()
+                + " (chain of " + chain.size() + "; trust in the issuing CA is the verifier's decision)"));
+        return chain.get(0).getPublicKey();
+    }
+
+    private static Check record(ProofBundle b, ProofBundle.Entry e, PublicKey key) {
+        String subject = "record " + e.seq();
+        if (key == null) {
+            return new Check(subject, false, "no usable device key");
+        }
+        ChainedReading reading;
+        try {
+            reading = ReadingCodec.decode(CoseSign1.verify(e.cose(), key, KeyIds.of(key)));
+        } catch (CoseException | RecordFormatException ex) {
+            return new Check(subject, false, "signature or payload rejected: " + ex.getMessage());
+        }
+        if (!reading.device().equals(b.device()) || reading.seq() != e.seq()) {
+            return new Check(subject, false, "payload is " + reading.device() + " seq " + reading.seq());
+        }
+        ProofBundle.Anchor a = b.anchors().get(e.anchor());
+        if (e.seq() < a.firstSeq() || e.seq() > a.lastSeq()) {
+            return new Check(subject, false, "outside its anchor's range " + a.firstSeq() + ".." + a.lastSeq());
+        }
+        if (e.proof().leafIndex() != e.seq() - a.firstSeq() || e.proof().treeSize() != a.treeSize()) {
+            return new Check(subject, false, "leaf " + e.proof().leafIndex() + " of " + e.proof().treeSize()
+                    + " does not match seq " + e.seq() + " in batch " + a.firstSeq() + ".." + a.lastSeq());
+        }
+        InclusionVerifier.Result r = InclusionVerifier.check(MerkleHash.leaf(e.cose()), e.proof(), a.root());
+        if (!r.valid()) {
+            return new Check(subject, false, r.reason());
+        }
+        return new Check(subject, true, "signed by the device, leaf " + e.proof().leafIndex() + " of "
+                + e.proof().treeSize() + " under root " + hex(a.root()).substring(0, 18) + "…");
+    }
+
+    private static List<Check> onChain(String rpcUrl, int index, ProofBundle.Anchor a, byte[] device) {
+        List<Check> out = new ArrayList<>();
+        String subject = "anchor " + index + " (seq " + a.firstSeq() + ".." + a.lastSeq() + ")";
+        LedgerConfig cfg;
+        try {
+            cfg = LedgerConfig.of(rpcUrl, a.chainId(), a.contract());
+        } catch (IllegalArgumentException e) {
+            out.add(new Check(subject, false, e.getMessage()));
+            return out;
+        }
+        try (LedgerClient c = LedgerClient.connect(cfg)) {
+            long chainId = c.chainId();
+            if (chainId != a.chainId()) {
+                out.add(new Check(subject, false, "the node is on chain " + chainId + ", the anchor on " + a.chainId()));
+                return out;
+            }
+            long block = c.blockOf(a.root());
+            if (block != a.blockNumber()) {
+                out.add(new Check(subject, false, block == 0 ? "the contract does not hold this root"
+                        : "the contract holds the root from block " + block + ", not " + a.blockNumber()));
+                return out;
+            }
+            Optional<TransactionReceipt> receipt = c.receipt(a.txHash());
+            if (receipt.isEmpty() || !receipt.get().isStatusOK()
+                    || receipt.get().getBlockNumber().longValueExact() != a.blockNumber()
+                    || !a.contract().equalsIgnoreCase(receipt.get().getTo())) {
+                out.add(new Check(subject, false, "transaction " + a.txHash() + " is missing, failed, or not a call to "
+                        + a.contract() + " in block " + a.blockNumber()));
+                return out;
+            }
+            if (!hasEvent(receipt.get(), a, device)) {
+                out.add(new Check(subject, false, "transaction " + a.txHash() + " has no Anchored event for this root, "
+                        + "device and seq range"));
+                return out;
+            }
+            long depth = c.blockNumber() - a.blockNumber();
+            out.add(new Check(subject, true, "root in block " + a.blockNumber() + " of chain " + chainId + " (contract "
+                    + a.contract() + ", tx " + a.txHash() + ", " + depth + " blocks on top)"));
+        } catch (LedgerException e) {
+            out.add(new Check(subject, false, "ledger check failed: " + e.getMessage()));
+        }
+        return out;
+    }
+
+    private static boolean hasEvent(TransactionReceipt r, ProofBundle.Anchor a, byte[] device) {
+        for (Log log : r.getLogs()) {
+            Optional<AnchorContract.AnchoredEvent> e = AnchorContract.decode(log);
+            if (e.isPresent() && e.get().contract().equals(a.contract().toLowerCase(Locale.ROOT))
+                    && Arrays.equals(e.get().root(), a.root()) && Arrays.equals(e.get().device(), device)
+                    && e.get().firstSeq() == a.firstSeq() && e.get().lastSeq() == a.lastSeq()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String hex(byte[] b) {
+        return "0x" + java.util.HexFormat.of().formatHex(b);
+    }
+}

@@ -1,0 +1,83 @@
+package io.certigate.anchor.proof;
+
+import io.certigate.anchor.batch.Batch;
+import io.certigate.anchor.batch.BatchStore;
+import io.certigate.anchor.merkle.MerkleTree;
+import io.certigate.core.buffer.BufferException;
+import io.certigate.core.buffer.RecordBuffer;
+import io.certigate.core.model.StoredRecord;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Builds proof bundles from a device's buffer: for each anchored batch that a requested seq range
+ * touches, the batch's tree is rebuilt from the stored records (erased records keep their leaf
+ * hash, so trees stay whole) and the requested records get their audit paths. Records that are not
+ * anchored yet, or were erased or purged, cannot be proven and are refused by name.
+ */
+public final class ProofExporter {
+    private final RecordBuffer buffer;
+    private final BatchStore store;
+
+    public ProofExporter(RecordBuffer buffer, BatchStore store) {
+        this.buffer = buffer;
+        this.store = store;
+    }
+
+    /** The bundle of records {@code from..to} (one reading: from == to). */
+    public ProofBundle export(long from, long to, List<X509Certificate> certificateChain)
+            throws BufferException, ProofException {
+        if (from < 1 || to < from) {
+            throw new ProofException("bad seq range " + from + ".." + to);
+        }
+        List<ProofBundle.Anchor> anchors = new ArrayList<>();
+        List<ProofBundle.Entry> entries = new ArrayList<>();
+        long seq = from;
+        while (seq <= to) {
+            Optional<Batch> found = store.containing(seq);
+            if (found.isEmpty()) {
+                throw new ProofException("record " + seq + " is not in an anchor batch yet");
+            }
+            Batch b = found.get();
+            if (b.state() != Batch.State.ANCHORED) {
+                throw new ProofException("record " + seq + " is in batch " + b.id() + " which is " + b.state()
+                        + ", not anchored yet");
+            }
+            List<StoredRecord> records = buffer.range(b.firstSeq(), b.lastSeq());
+            if (records.size() != b.size()) {
+                throw new ProofException("batch " + b.id() + " (seq " + b.firstSeq() + ".." + b.lastSeq() + ") has only "
+                        + records.size() + " records left in the buffer (purged?): its proofs cannot be rebuilt");
+            }
+            byte[] flat = new byte[records.size() * MerkleTree.HASH_LEN];
+            for (int i = 0; i < records.size(); i++) {
+                System.arraycopy(records.get(i).leafHash(), 0, flat, i * MerkleTree.HASH_LEN, MerkleTree.HASH_LEN);
+            }
+            MerkleTree tree = MerkleTree.buildFlat(flat);
+            if (!java.util.Arrays.equals(tree.root(), b.root())) {
+                throw new ProofException("records of batch " + b.id() + " no longer hash to its anchored root");
+            }
+            int anchorIndex = anchors.size();
+            anchors.add(new ProofBundle.Anchor(b.chainId(), b.contract(), b.txHash(), b.blockNumber(), b.root(),
+                    b.firstSeq(), b.lastSeq()));
+            long end = Math.min(to, b.lastSeq());
+            for (; seq <= end; seq++) {
+                StoredRecord r = records.get((int) (seq - b.firstSeq()));
+                if (!(r instanceof StoredRecord.Signed s)) {
+                    throw new ProofException("record " + seq + " was erased: only its hashes remain, nothing to prove");
+                }
+                entries.add(new ProofBundle.Entry(seq, s.coseUnsafe(), anchorIndex,
+                        tree.inclusionProof((int) (seq - b.firstSeq()))));
+            }
+        }
+        return new ProofBundle(buffer.deviceId(), certificateChain, anchors, entries);
+    }
+
+    /** A range that cannot be proven. */
+    public static final class ProofException extends Exception {
+        public ProofException(String message) {
+            super(message);
+        }
+    }
+}

@@ -1,0 +1,226 @@
+package io.certigate.anchor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.certigate.anchor.batch.AnchorBatcher;
+import io.certigate.anchor.batch.Batch;
+import io.certigate.anchor.batch.BatchStore;
+import io.certigate.anchor.ledger.AnchorContract;
+import io.certigate.anchor.ledger.LedgerAdmin;
+import io.certigate.anchor.ledger.LedgerClient;
+import io.certigate.anchor.proof.BundleVerifier;
+import io.certigate.anchor.proof.ProofBundle;
+import io.certigate.anchor.proof.ProofBundleJson;
+import io.certigate.anchor.proof.ProofExporter;
+import io.certigate.anchor.testing.TestChain;
+import io.certigate.anchor.testing.TestDevice;
+import java.math.BigInteger;
+import java.nio.file.Path;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Exactly-once anchoring against a real ganache chain, across a chain outage (node stopped with
+ * its database kept, then restarted) and gateway crashes at each point between signing and the
+ * receipt. After every scenario each batch root has exactly one Anchored event, batches were
+ * anchored in order, and the gateway account spent exactly one nonce per batch.
+ */
+@Tag("integration")
+class ExactlyOnceAnchoringTest {
+    @TempDir
+    Path dir;
+    TestChain chain;
+    TestDevice device;
+    final Clock clock = Clock.systemUTC();
+
+    @BeforeEach
+    void start() throws Exception {
+        chain = TestChain.start(dir);
+        device = new TestDevice(dir, "dev-once", clock);
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        device.close();
+        chain.close();
+    }
+
+    private Anchorer anchorer(LedgerClient c) throws Exception {
+        return new Anchorer(new BatchStore(device.buffer), c, chain.gateway, device.id, clock);
+    }
+
+    private static void stepUntilIdle(Anchorer a) throws Exception {
+        for (int i = 0; i < 200; i++) {
+            Anchorer.Outcome o = a.step();
+            if (o == Anchorer.Outcome.IDLE) {
+                return;
+            }
+            assertThat(o).isNotEqualTo(Anchorer.Outcome.REFUSED);
+            if (o == Anchorer.Outcome.WAITING) {
+                Thread.sleep(50);
+            }
+        }
+        throw new AssertionError("anchorer did not finish");
+    }
+
+    /** Every batch anchored once, in order, by the gateway, and its records marked anchored. */
+    private void assertAnchoredExactlyOnce(int expectedBatches) throws Exception {
+        BatchStore store = new BatchStore(device.buffer);
+        List<Batch> batches = store.all();
+        assertThat(batches).hasSize(expectedBatches);
+        long previousBlock = 0;
+        try (LedgerClient c = chain.client()) {
+            for (Batch b : batches) {
+                assertThat(b.state()).as("%s", b).isEqualTo(Batch.State.ANCHORED);
+                List<AnchorContract.AnchoredEvent> events = c.anchoredEvents(b.root());
+                assertThat(events).as("events of %s", b).hasSize(1);
+                AnchorContract.AnchoredEvent e = events.get(0);
+                assertThat(e.txHash()).isEqualTo(b.txHash());
+                assertThat(e.blockNumber()).isEqualTo(b.blockNumber()).isEqualTo(c.blockOf(b.root()));
+                assertThat(e.firstSeq()).isEqualTo(b.firstSeq());
+                assertThat(e.lastSeq()).isEqualTo(b.lastSeq());
+                assertThat(e.device()).isEqualTo(AnchorContract.deviceKey(device.id));
+                assertThat(e.blockNumber()).isGreaterThan(previousBlock);
+                previousBlock = e.blockNumber();
+                assertThat(c.transaction(b.txHash()).orElseThrow().getFrom()).isEqualTo(chain.gateway.address());
+            }
+        }
+        long unanchoredRecords = device.buffer.read(c -> {
+            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
+                    "SELECT count(*) FROM record WHERE anchored_ms IS NULL OR batch_id IS NULL")) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        });
+        assertThat(unanchoredRecords).isZero();
+        long last = batches.get(batches.size() - 1).lastSeq();
+        ProofBundle bundle = ProofBundleJson.read(ProofBundleJson.write(
+                new ProofExporter(device.buffer, store).export(1, last, device.key.certificateChain())));
+        BundleVerifier.Report report = BundleVerifier.verify(bundle, chain.chain.rpcUrl());
+        assertThat(report.valid()).as(report.render()).isTrue();
+        assertThat(report.checks()).filteredOn(BundleVerifier.Check::ok).hasSize((int) last + 1 + expectedBatches);
+    }
+
+    private BigInteger gatewayNonce() throws Exception {
+        try (LedgerClient c = chain.client()) {
+            return c.nonce(chain.gateway.address(), false);
+        }
+    }
+
+    @Test
+    void aCrashAfterSigningOrAfterSendingNeitherLosesNorRepeatsAnAnchor() throws Exception {
+        device.produce(30);
+        new AnchorBatcher(new BatchStore(device.buffer), new AnchorBatcher.Options(10, Duration.ofHours(1)), clock).cutRipe();
+
+        try (LedgerClient c = chain.client()) {
+            Anchorer a = anchorer(c);
+            assertThat(a.step()).isEqualTo(Anchorer.Outcome.PROGRESS); // batch 1 signed and persisted, not sent
+        }
+        device.crash(); // crash 1: between persisting the signed transaction and sending it
+        device.open();
+        try (LedgerClient c = chain.client()) {
+            Anchorer a = anchorer(c);
+            assertThat(a.step()).isEqualTo(Anchorer.Outcome.WAITING); // unknown to the node: the same bytes are sent
+            Batch sent = new BatchStore(device.buffer).nextUnanchored().orElseThrow();
+            assertThat(sent.state()).isEqualTo(Batch.State.SENT);
+            assertThat(c.knows(sent.txHash())).isTrue();
+        }
+        device.crash(); // crash 2: between sending and reading the receipt
+        device.open();
+        try (LedgerClient c = chain.client()) {
+            stepUntilIdle(anchorer(c));
+        }
+        assertAnchoredExactlyOnce(3);
+        assertThat(gatewayNonce()).isEqualTo(BigInteger.valueOf(3));
+    }
+
+    @Test
+    void aRootAlreadyOnChainIsRecognisedAndANonceTakenElsewhereIsReplaced() throws Exception {
+        device.produce(20);
+        BatchStore store = new BatchStore(device.buffer);
+        List<Batch> cut = new AnchorBatcher(store, new AnchorBatcher.Options(10, Duration.ofHours(1)), clock).cutRipe();
+        assertThat(cut).hasSize(2);
+        try (LedgerClient c = chain.client()) {
+            LedgerAdmin gw = new LedgerAdmin(c, chain.gateway, Duration.ofSeconds(30));
+            // batch 1's root reaches the chain through another transaction (say, a restored backup's gateway)
+            Batch first = cut.get(0);
+            gw.send(chain.contract, BigInteger.ZERO, AnchorContract.encodeAnchor(first.root(),
+                    AnchorContract.deviceKey(device.id), first.firstSeq(), first.lastSeq()));
+            Anchorer a = anchorer(c);
+            assertThat(a.step()).isEqualTo(Anchorer.Outcome.PROGRESS);
+            assertThat(store.byId(first.id()).orElseThrow().state()).isEqualTo(Batch.State.ANCHORED);
+
+            // batch 2 is signed, then its nonce is spent by another transaction of the same account
+            assertThat(a.step()).isEqualTo(Anchorer.Outcome.PROGRESS);
+            Batch signed = store.byId(cut.get(1).id()).orElseThrow();
+            assertThat(signed.state()).isEqualTo(Batch.State.SENT);
+            gw.fund(chain.admin.address(), BigInteger.ONE);
+            assertThat(c.nonce(chain.gateway.address(), false).longValueExact()).isGreaterThan(signed.nonce());
+            stepUntilIdle(a);
+            Batch anchored = store.byId(signed.id()).orElseThrow();
+            assertThat(anchored.txHash()).isNotEqualTo(signed.txHash());
+            assertThat(c.knows(signed.txHash())).isFalse();
+        }
+        assertAnchoredExactlyOnce(2);
+    }
+
+    @Test
+    void aChainOutageMidRunOnlyDelaysAnchoring() throws Exception {
+        ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor();
+        BatchStore store = new BatchStore(device.buffer);
+        try (LedgerClient c = chain.client();
+                AnchorService service = new AnchorService(
+                        new AnchorBatcher(store, new AnchorBatcher.Options(25, Duration.ofHours(1)), clock),
+                        new Anchorer(store, c, chain.gateway, device.id, clock), store, executor, clock,
+                        new AnchorService.Options(Duration.ofMillis(100), Duration.ofMillis(500)))) {
+            device.sequencer.addCommitListener(service::wake);
+            service.start();
+            device.produce(100);
+            waitUntil(() -> store.unanchoredCount() == 0 && store.all().size() == 4, "first 4 batches anchored");
+
+            chain.stopNode();
+            device.produce(100); // readings keep being signed and batched while the ledger is down
+            waitUntil(() -> store.all().size() == 8, "batches cut during the outage");
+            Thread.sleep(600);
+            assertThat(service.ledgerUnreachable()).isTrue();
+            assertThat(store.unanchoredCount()).isEqualTo(4);
+
+            chain.restartNode();
+            device.produce(50);
+            waitUntil(() -> store.unanchoredCount() == 0 && store.all().size() == 10, "all batches anchored after the outage");
+            assertThat(service.ledgerUnreachable()).isFalse();
+        } finally {
+            executor.shutdownNow();
+            executor.awaitTermination(5, TimeUnit.SECONDS);
+        }
+        assertAnchoredExactlyOnce(10);
+        assertThat(gatewayNonce()).isEqualTo(BigInteger.valueOf(10));
+    }
+
+    @FunctionalInterface
+    interface Check {
+        boolean ok() throws Exception;
+    }
+
+    static void waitUntil(Check check, String what) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline) {
+            if (check.ok()) {
+                return;
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("timed out waiting: " + what);
+    }
+}

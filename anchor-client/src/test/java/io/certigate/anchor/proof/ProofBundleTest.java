@@ -1,0 +1,147 @@
+package io.certigate.anchor.proof;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.certigate.anchor.Anchorer;
+import io.certigate.anchor.batch.AnchorBatcher;
+import io.certigate.anchor.batch.BatchStore;
+import io.certigate.anchor.ledger.LedgerClient;
+import io.certigate.anchor.merkle.InclusionProof;
+import io.certigate.anchor.testing.TestChain;
+import io.certigate.anchor.testing.TestDevice;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Proof bundles exported from a real buffer, anchored on a real ganache chain, verified on and off chain. */
+@Tag("integration")
+class ProofBundleTest {
+    @TempDir
+    static Path dir;
+    static TestChain chain;
+    static TestDevice device;
+    static ProofExporter exporter;
+
+    @BeforeAll
+    static void anchorSomeReadings() throws Exception {
+        chain = TestChain.start(dir);
+        device = new TestDevice(dir, "dev-proof", Clock.systemUTC());
+        device.produce(57);
+        BatchStore store = new BatchStore(device.buffer);
+        new AnchorBatcher(store, new AnchorBatcher.Options(20, Duration.ofHours(1)), Clock.systemUTC()).cutAll();
+        try (LedgerClient c = chain.client()) {
+            Anchorer a = new Anchorer(store, c, chain.gateway, device.id, Clock.systemUTC());
+            for (int i = 0; i < 100 && a.step() != Anchorer.Outcome.IDLE; i++) {
+                Thread.sleep(20);
+            }
+        }
+        assertThat(store.unanchoredCount()).isZero();
+        exporter = new ProofExporter(device.buffer, store);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        device.close();
+        chain.close();
+    }
+
+    private static ProofBundle roundTrip(ProofBundle b) throws Exception {
+        return ProofBundleJson.read(ProofBundleJson.write(b));
+    }
+
+    @Test
+    void everyRecordOfEveryBatchVerifiesOnChain() throws Exception {
+        ProofBundle b = roundTrip(exporter.export(1, 57, device.key.certificateChain()));
+        assertThat(b.anchors()).hasSize(3);
+        assertThat(b.records()).hasSize(57);
+        BundleVerifier.Report r = BundleVerifier.verify(b, chain.chain.rpcUrl());
+        assertThat(r.valid()).as(r.render()).isTrue();
+        assertThat(r.chainChecked()).isTrue();
+        assertThat(r.checks()).filteredOn(c -> c.subject().startsWith("anchor")).hasSize(3);
+        assertThat(r.render()).contains("VALID (signatures, inclusion and on-chain anchors)").doesNotContain("OFFLINE");
+    }
+
+    @Test
+    void offlineVerificationSaysSoPlainly() throws Exception {
+        ProofBundle one = roundTrip(exporter.export(33, 33, device.key.certificateChain()));
+        assertThat(one.records()).singleElement().extracting(ProofBundle.Entry::seq).isEqualTo(33L);
+        BundleVerifier.Report r = BundleVerifier.verify(one, null);
+        assertThat(r.valid()).isTrue();
+        assertThat(r.chainChecked()).isFalse();
+        assertThat(r.render()).contains("OFFLINE: the anchors were NOT checked").contains("VALID OFFLINE ONLY");
+    }
+
+    @Test
+    void tamperedRecordsPathsAndAnchorsAreRejected() throws Exception {
+        ProofBundle good = exporter.export(21, 22, device.key.certificateChain());
+        ProofBundle.Entry e = good.records().get(0);
+        ProofBundle.Anchor a = good.anchors().get(0);
+
+        byte[] cose = e.cose();
+        cose[cose.length - 1] ^= 1;
+        assertInvalid(with(good, new ProofBundle.Entry(e.seq(), cose, 0, e.proof()), a), null, "record 21");
+
+        List<byte[]> path = e.proof().path();
+        path.get(1)[0] ^= 1;
+        assertInvalid(with(good, new ProofBundle.Entry(e.seq(), e.cose(), 0,
+                new InclusionProof(0, 20, path)), a), null, "recomputed root differs");
+        assertInvalid(with(good, new ProofBundle.Entry(e.seq(), e.cose(), 0,
+                new InclusionProof(1, 20, e.proof().path())), a), null, "does not match seq");
+
+        String rpc = chain.chain.rpcUrl();
+        assertInvalid(with(good, e, new ProofBundle.Anchor(a.chainId(), a.contract(), a.txHash(), a.blockNumber() + 1,
+                a.root(), a.firstSeq(), a.lastSeq())), rpc, "not " + (a.blockNumber() + 1));
+        assertInvalid(with(good, e, new ProofBundle.Anchor(a.chainId() + 1, a.contract(), a.txHash(), a.blockNumber(),
+                a.root(), a.firstSeq(), a.lastSeq())), rpc, "the node is on chain");
+        ProofBundle.Anchor other = exporter.export(1, 1, List.of()).anchors().get(0);
+        assertInvalid(with(good, e, new ProofBundle.Anchor(a.chainId(), a.contract(), other.txHash(), a.blockNumber(),
+                a.root(), a.firstSeq(), a.lastSeq())), rpc, "transaction");
+        assertInvalid(with(good, e, new ProofBundle.Anchor(a.chainId(), "0x" + "1".repeat(40), a.txHash(),
+                a.blockNumber(), a.root(), a.firstSeq(), a.lastSeq())), rpc, "does not hold this root");
+        assertInvalid(new ProofBundle(good.device(), List.of(), good.anchors(), good.records()), null, "no device certificate");
+    }
+
+    private static ProofBundle with(ProofBundle b, ProofBundle.Entry e, ProofBundle.Anchor a) {
+        return new ProofBundle(b.device(), b.certificateChain(), List.of(a), List.of(e));
+    }
+
+    private static void assertInvalid(ProofBundle b, String rpc, String reason) throws Exception {
+        BundleVerifier.Report r = BundleVerifier.verify(roundTrip(b), rpc);
+        assertThat(r.valid()).as(r.render()).isFalse();
+        assertThat(r.render()).contains(reason).contains("INVALID");
+    }
+
+    @Test
+    void unanchoredOrMissingRecordsCannotBeExported() throws Exception {
+        assertThatThrownBy(() -> exporter.export(50, 60, List.of())).hasMessageContaining("record 58 is not in an anchor batch");
+        assertThatThrownBy(() -> exporter.export(0, 3, List.of())).hasMessageContaining("bad seq range");
+    }
+
+    @Test
+    void malformedBundlesAreRefusedWithTheirReason() {
+        String good = new String(ProofBundleJson.write(new ProofBundle("d", List.of(), List.of(), List.of())),
+                StandardCharsets.UTF_8);
+        assertThatThrownBy(() -> ProofBundleJson.read("{".getBytes(StandardCharsets.UTF_8))).hasMessageContaining("not JSON");
+        assertThatThrownBy(() -> ProofBundleJson.read(good.replace("certigate-proof/1", "x").getBytes(StandardCharsets.UTF_8)))
+                .hasMessageContaining("format");
+        assertThatThrownBy(() -> ProofBundleJson.read(("{\"format\":\"certigate-proof/1\",\"device\":\"d\","
+                + "\"certificateChain\":[],\"anchors\":[{\"chainId\":1,\"contract\":\"0x\",\"txHash\":\"0x\","
+                + "\"blockNumber\":1,\"root\":\"AAAA\",\"firstSeq\":1,\"lastSeq\":1}],\"records\":[]}")
+                .getBytes(StandardCharsets.UTF_8))).hasMessageContaining("anchors.root has 3 bytes");
+        assertThatThrownBy(() -> ProofBundleJson.read(("{\"format\":\"certigate-proof/1\",\"device\":\"d\","
+                + "\"certificateChain\":[\"!!\"],\"anchors\":[],\"records\":[]}").getBytes(StandardCharsets.UTF_8)))
+                .hasMessageContaining("not base64url");
+        assertThatThrownBy(() -> ProofBundleJson.read(("{\"format\":\"certigate-proof/1\",\"device\":\"d\","
+                + "\"certificateChain\":[],\"anchors\":[],\"records\":[{\"seq\":1,\"cose\":\"AA\",\"anchor\":0,"
+                + "\"leafIndex\":0,\"treeSize\":1,\"auditPath\":[]}]}").getBytes(StandardCharsets.UTF_8)))
+                .hasMessageContaining("refers to anchor 0 of 0");
+    }
+}

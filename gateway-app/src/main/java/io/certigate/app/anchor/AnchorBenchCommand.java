@@ -1,0 +1,42 @@
+package io.certigate.app.anchor;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code certigate bench anchor}: gas and Merkle figures in one run on a local ganache chain.
+ * The last line is {@code key=value} pairs (gas_per_reading_1m, merkle_ratio, ...).
+ */
+@Command(name = "anchor", mixinStandardHelpOptions = true,
+        description = {"Measure gas per anchor transaction, gas per reading for 1k/100k/1M batches, Merkle build rate",
+            "against raw SHA-256 and proof verification rate, on a local ganache chain (npm ci first).",
+            "Last line: key=value pairs (gas_per_reading_1m, merkle_ratio, ...)."})
+public final class AnchorBenchCommand implements Callable<Integer> {
+    @Option(names = "--quick", description = "Fewer repetitions: finishes within a few minutes.")
+    boolean quick;
+
+    @Option(names = "--dir", description = "Work directory (default: a temp dir, deleted).")
+    Path dir;
+
+    @Override
+    public Integer call() throws Exception {
+        Path work = dir != null ? Files.createDirectories(dir) : Files.createTempDirectory("certigate-bench-anchor-");
+        try {
+            Map<String, String> r = new AnchorBench(quick, System.out).run(work);
+            System.out.println(r.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
+                    .collect(Collectors.joining(" ")));
+        } finally {
+            if (dir == null) {
+                try (var files = Files.walk(work)) {
+                    files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                }
+            }
+        }
+        return 0;
+    }
+}

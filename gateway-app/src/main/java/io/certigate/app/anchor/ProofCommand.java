@@ -1,0 +1,113 @@
+package io.certigate.app.anchor;
+
+import io.certigate.anchor.batch.BatchStore;
+import io.certigate.anchor.proof.BundleVerifier;
+import io.certigate.anchor.proof.ProofBundle;
+import io.certigate.anchor.proof.ProofBundleJson;
+import io.certigate.anchor.proof.ProofExporter;
+import io.certigate.core.buffer.RecordBuffer;
+import io.certigate.core.model.StoredRecord;
+import io.certigate.core.spine.DeviceIdentity;
+import io.certigate.signing.CoseSign1;
+import io.certigate.signing.KeyIds;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code certigate proof}: export proof bundles of anchored readings and verify them. */
+@Command(name = "proof", mixinStandardHelpOptions = true,
+        description = "Proof bundles: a reading (or a range), its certificate chain, Merkle audit path and anchor.",
+        subcommands = {ProofCommand.Export.class, ProofCommand.Verify.class})
+public final class ProofCommand implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    @Command(name = "export", mixinStandardHelpOptions = true, description = "Write the proof bundle of anchored records.")
+    static final class Export implements Callable<Integer> {
+        @Option(names = "--buffer", required = true, description = "The device's SQLite buffer file.")
+        Path buffer;
+
+        @Option(names = "--device", required = true, description = "Device id.")
+        String device;
+
+        @Option(names = "--seq", description = "One record.")
+        Long seq;
+
+        @Option(names = "--from-seq", description = "First record of a range.")
+        Long from;
+
+        @Option(names = "--to-seq", description = "Last record of a range.")
+        Long to;
+
+        @Option(names = {"-o", "--out"}, required = true, description = "Bundle file to write (JSON).")
+        Path out;
+
+        @Override
+        public Integer call() throws Exception {
+            long a = seq != null ? seq : from == null ? 1 : from;
+            long b = seq != null ? seq : to == null ? a : to;
+            try (RecordBuffer rb = RecordBuffer.open(buffer, AnchorCommand.bufferOptions(device))) {
+                List<StoredRecord> first = rb.range(a, a);
+                List<X509Certificate> chain = first.isEmpty() || !(first.get(0) instanceof StoredRecord.Signed s)
+                        ? List.of() : chainFor(DeviceIdentity.chains(rb), s.coseUnsafe());
+                ProofBundle bundle = new ProofExporter(rb, new BatchStore(rb)).export(a, b, chain);
+                Files.write(out, ProofBundleJson.write(bundle));
+                System.out.println("wrote the proof of " + bundle.records().size() + " records in "
+                        + bundle.anchors().size() + " anchored batches to " + out);
+            }
+            return 0;
+        }
+    }
+
+    /** The stored certificate chain whose key id the record carries (the newest one if none matches). */
+    static List<X509Certificate> chainFor(List<List<X509Certificate>> chains, byte[] cose) throws Exception {
+        byte[] kid = CoseSign1.parse(cose).keyId();
+        for (List<X509Certificate> c : chains) {
+            if (!c.isEmpty() && Arrays.equals(KeyIds.of(c.get(0).getPublicKey()), kid)) {
+                return c;
+            }
+        }
+        return chains.isEmpty() ? List.of() : chains.get(chains.size() - 1);
+    }
+
+    @Command(name = "verify", mixinStandardHelpOptions = true,
+            description = {"Verify a proof bundle: signatures, Merkle inclusion and, with --rpc, each anchor on chain",
+                "(the contract's block for the root, the transaction receipt and its Anchored event).",
+                "Exit 0 valid, 1 invalid. --offline checks no anchor and says so."})
+    static final class Verify implements Callable<Integer> {
+        @Parameters(index = "0", description = "The proof bundle (JSON).")
+        Path bundle;
+
+        @ArgGroup(exclusive = true, multiplicity = "1")
+        Ledger ledger;
+
+        static final class Ledger {
+            @Option(names = "--rpc", description = "JSON-RPC URL of a ledger node to check the anchors against.")
+            String rpc;
+
+            @Option(names = "--offline", description = "Do not contact the ledger (the anchors stay unchecked).")
+            boolean offline;
+        }
+
+        @Override
+        public Integer call() throws Exception {
+            ProofBundle b = ProofBundleJson.read(Files.readAllBytes(bundle));
+            BundleVerifier.Report r = BundleVerifier.verify(b, ledger.offline ? null : ledger.rpc);
+            System.out.print(r.render());
+            return r.valid() ? 0 : 1;
+        }
+    }
+}

@@ -1,0 +1,17 @@
+package io.certigate.app.obd;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code certigate obd}: technician tools for OBD-II adapters. */
+@Command(name = "obd", mixinStandardHelpOptions = true, description = "OBD-II adapter tools for technicians.",
+        subcommands = {ObdProbeCommand.class, ObdSimulateCommand.class})
+public final class ObdCommand implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+}

@@ -1,0 +1,82 @@
+package io.certigate.app.report;
+
+import io.certigate.core.buffer.RecordBuffer;
+import io.certigate.core.export.ExportFile;
+import io.certigate.core.export.Exporter;
+import io.certigate.core.export.Selection;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code certigate report --subject VIN -o passport.html}: a subject's certified history as one HTML page. */
+@Command(name = "report", mixinStandardHelpOptions = true,
+        description = {"Write a passport report for a subject (VIN, meter id): a timeline chart and every reading",
+            "with its verdicts (signature, chain, anchor), anomalies such as rollbacks highlighted."})
+public final class ReportCommand implements Callable<Integer> {
+    @Option(names = "--subject", required = true, description = "VIN or meter id.")
+    String subject;
+
+    @Option(names = "--kind", description = "Kind to chart (default: vehicle.odometer, or the subject's first numeric kind).")
+    String kind;
+
+    @Option(names = {"-o", "--out"}, required = true, description = "HTML file to write.")
+    Path out;
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    Input input;
+
+    static final class Input {
+        @Option(names = "--export", description = "An export file.")
+        Path export;
+
+        @ArgGroup(exclusive = false)
+        BufferInput buffer;
+    }
+
+    static final class BufferInput {
+        @Option(names = "--buffer", required = true, description = "A buffer file.")
+        Path file;
+
+        @Option(names = "--device", required = true, description = "The buffer's device id.")
+        String device;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        Path export = input.export;
+        if (export == null) {
+            export = Files.createTempFile("certigate-report-", ".json");
+            try (RecordBuffer b = RecordBuffer.open(input.buffer.file, RecordBuffer.Options.defaults(input.buffer.device))) {
+                Exporter.export(b, Selection.ALL, export);
+            }
+        }
+        try {
+            ExportFile.Contents c = ExportFile.read(export);
+            List<PassportEntry> entries = PassportReport.entries(c, subject, null);
+            if (entries.isEmpty()) {
+                System.err.println("report: no readings of subject '" + subject + "' in " + export);
+                return 1;
+            }
+            String chartKind = kind != null ? kind : entries.stream().map(e -> e.reading().reading().kind())
+                    .filter(k -> k.equals("vehicle.odometer")).findFirst()
+                    .orElse(entries.stream().filter(e -> e.reading().reading().value().asDouble().isPresent())
+                            .map(e -> e.reading().reading().kind()).findFirst().orElse(entries.get(0).reading().reading().kind()));
+            Files.writeString(out, PassportReport.html(subject, c.device(), chartKind, entries, Instant.now()),
+                    StandardCharsets.UTF_8);
+            long anomalies = entries.stream().filter(e -> e.anomaly() != null).count();
+            System.out.println("wrote " + out + ": " + entries.size() + " readings of " + subject + ", " + anomalies
+                    + " anomal" + (anomalies == 1 ? "y" : "ies"));
+            return 0;
+        } finally {
+            if (input.export == null) {
+                Files.deleteIfExists(export);
+            }
+        }
+    }
+}

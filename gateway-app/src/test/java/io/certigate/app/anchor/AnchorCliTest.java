@@ -1,0 +1,158 @@
+package io.certigate.app.anchor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.certigate.app.CertigateCli;
+import io.certigate.core.buffer.RecordBuffer;
+import io.certigate.core.model.Reading;
+import io.certigate.core.model.ReadingValue;
+import io.certigate.core.model.TimeQuality;
+import io.certigate.core.sequencer.ReadingSink;
+import io.certigate.core.sequencer.Sequencer;
+import io.certigate.core.spine.Spine;
+import io.certigate.signing.CoseAlgorithm;
+import io.certigate.signing.Pkcs12KeyStore;
+import io.certigate.signing.SoftwareDeviceKey;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The anchoring commands end to end on a real ganache chain: the demo's anchoring helper on a live
+ * sequencer, then {@code anchor run} / {@code anchor status} on the buffer, and {@code proof export}
+ * / {@code proof verify} online, offline and against a tampered bundle.
+ */
+@Tag("integration")
+class AnchorCliTest {
+    @TempDir
+    Path dir;
+
+    private record Run(int exit, String out, String err) {}
+
+    private static Run run(String... args) {
+        PrintStream out = System.out;
+        PrintStream err = System.err;
+        ByteArrayOutputStream o = new ByteArrayOutputStream();
+        ByteArrayOutputStream e = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
+            var cl = CertigateCli.commandLine();
+            cl.setOut(new java.io.PrintWriter(System.out, true));
+            cl.setErr(new java.io.PrintWriter(System.err, true));
+            int code = cl.execute(args);
+            return new Run(code, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(out);
+            System.setErr(err);
+        }
+    }
+
+    private static String[] concat(String[] a, String[] b) {
+        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
+    private static void produce(Sequencer s, int n) throws Exception {
+        List<CompletableFuture<ReadingSink.Committed>> fs = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            fs.add(s.submit(new Reading(System.currentTimeMillis(), TimeQuality.GNSS, "tic", "meter.energy.import",
+                    "09876543210123", new ReadingValue.Int(5_000_000 + i), "Wh")));
+        }
+        for (CompletableFuture<ReadingSink.Committed> f : fs) {
+            f.get();
+        }
+    }
+
+    @Test
+    void demoAnchoringThenTheAnchorAndProofCommands() throws Exception {
+        SoftwareDeviceKey key = Pkcs12KeyStore.create(dir.resolve("d.p12"), CoseAlgorithm.ES256, "gw-cli", "pw".toCharArray());
+        Path buffer = dir.resolve("buffer.db");
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        PrintStream out = new PrintStream(log, true, StandardCharsets.UTF_8);
+        ExecutorService writer = Executors.newSingleThreadExecutor();
+        String rpc;
+        try (Spine spine = Spine.open(key, buffer, RecordBuffer.Options.defaults("gw-cli"), Sequencer.Options.DEFAULT,
+                Clock.systemUTC(), writer);
+                DemoAnchoring anchoring = DemoAnchoring.start(dir, spine.buffer(), spine.sequencer(), out)) {
+            produce(spine.sequencer(), 1500);
+            assertThat(anchoring.finish(key.certificateChain(), out)).as(log.toString(StandardCharsets.UTF_8)).isTrue();
+            rpc = anchoring.rpcUrl();
+            produce(spine.sequencer(), 30); // left unanchored for `anchor run`
+            spine.sequencer().close();
+        } finally {
+            writer.shutdownNow();
+        }
+        assertThat(log.toString(StandardCharsets.UTF_8)).contains("anchored 2 of 2 batches").contains("all ");
+
+        // the chain is down now (DemoAnchoring closed it): restart it from its kept database
+        try (var ledger = io.certigate.anchor.devchain.DevLedger.start(dir.resolve("ledger2"))) {
+            Run r = run("anchor", "run", "--buffer", buffer.toString(), "--device", "gw-cli",
+                    "--ledger", dir.resolve("ledger2/ledger.properties").toString(), "--batch-size", "100");
+            assertThat(r.exit()).as(r.out() + r.err()).isZero();
+            assertThat(r.out()).contains("3 of 3 batches anchored");
+            Run status = run("anchor", "status", "--buffer", buffer.toString(), "--device", "gw-cli");
+            assertThat(status.out()).contains("batch 3  seq 1501..1530  ANCHORED");
+
+            Path bundle = dir.resolve("one.json");
+            Run exp = run("proof", "export", "--buffer", buffer.toString(), "--device", "gw-cli", "--seq", "1510",
+                    "-o", bundle.toString());
+            assertThat(exp.exit()).as(exp.err()).isZero();
+            Run online = run("proof", "verify", bundle.toString(), "--rpc", ledger.config().rpcUrl());
+            assertThat(online.exit()).as(online.out()).isZero();
+            assertThat(online.out()).contains("VALID (signatures, inclusion and on-chain anchors)");
+            Run offline = run("proof", "verify", bundle.toString(), "--offline");
+            assertThat(offline.exit()).isZero();
+            assertThat(offline.out()).contains("OFFLINE: the anchors were NOT checked");
+            Run neither = run("proof", "verify", bundle.toString());
+            assertThat(neither.exit()).isNotZero();
+            // the first two batches were anchored on the demo's chain, not on this one
+            Run early = run("proof", "export", "--buffer", buffer.toString(), "--device", "gw-cli", "--from-seq", "999",
+                    "--to-seq", "1001", "-o", dir.resolve("early.json").toString());
+            assertThat(early.exit()).isZero();
+            Run otherChain = run("proof", "verify", dir.resolve("early.json").toString(), "--rpc", ledger.config().rpcUrl());
+            assertThat(otherChain.exit()).isEqualTo(1);
+            assertThat(otherChain.out()).contains("INVALID");
+
+            // administration as on a real network: a new account, a new contract, the allowlist
+            Path l2 = dir.resolve("ledger2");
+            Files.writeString(dir.resolve("new.pass"), "new-account-pass\n");
+            Run account = run("anchor", "account", "--key", dir.resolve("new.json").toString(),
+                    "--passphrase", "file:" + dir.resolve("new.pass"));
+            assertThat(account.out().strip()).matches("0x[0-9a-f]{40}");
+            String[] signer = {"--rpc", ledger.config().rpcUrl(), "--chain-id", "1337", "--key",
+                l2.resolve("dev-admin.json").toString(), "--passphrase", "file:" + l2.resolve("dev-admin.pass")};
+            Run deploy = run(concat(new String[] {"anchor", "deploy"}, signer));
+            assertThat(deploy.exit()).as(deploy.err()).isZero();
+            String contract = deploy.out().strip();
+            assertThat(contract).matches("0x[0-9a-fA-F]{40}");
+            Run allow = run(concat(new String[] {"anchor", "allow", "--contract", contract, "--account", account.out().strip()},
+                    signer));
+            assertThat(allow.exit()).as(allow.err()).isZero();
+            assertThat(allow.out()).startsWith("allowed " + account.out().strip());
+            Run wrongChain = run("anchor", "deploy", "--rpc", ledger.config().rpcUrl(), "--chain-id", "5", "--key",
+                    l2.resolve("dev-admin.json").toString(), "--passphrase", "file:" + l2.resolve("dev-admin.pass"));
+            assertThat(wrongChain.exit()).isNotZero();
+            assertThat(wrongChain.err()).contains("is on chain 1337, configured 5");
+
+            String text = Files.readString(bundle);
+            Files.writeString(bundle, text.replace("\"seq\" : 1510", "\"seq\" : 1511"));
+            Run tampered = run("proof", "verify", bundle.toString(), "--offline");
+            assertThat(tampered.exit()).isEqualTo(1);
+            assertThat(tampered.out()).contains("FAIL  record 1511");
+        }
+        assertThat(rpc).startsWith("http://127.0.0.1:");
+    }
+}

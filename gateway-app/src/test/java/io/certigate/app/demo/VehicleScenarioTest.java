@@ -1,0 +1,74 @@
+package io.certigate.app.demo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.certigate.app.spine.VerifyCommand;
+import io.certigate.core.buffer.RecordBuffer;
+import io.certigate.core.export.ExportFile;
+import io.certigate.core.export.Exporter;
+import io.certigate.core.export.Selection;
+import io.certigate.core.sequencer.Sequencer;
+import io.certigate.core.spine.Spine;
+import io.certigate.core.verify.VerificationReport;
+import io.certigate.signing.CoseAlgorithm;
+import io.certigate.signing.Pkcs12KeyStore;
+import io.certigate.signing.SoftwareDeviceKey;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The demo's vehicle through a real spine: certified odometer readings, then a rollback visible in verify. */
+@Tag("component")
+class VehicleScenarioTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void driveWithARollbackAttemptShowsInVerify() throws Exception {
+        SoftwareDeviceKey key = Pkcs12KeyStore.create(dir.resolve("device.p12"), CoseAlgorithm.EDDSA, "gw-vehicle",
+                "pass".toCharArray());
+        ExecutorService writer = Executors.newSingleThreadExecutor();
+        ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(1);
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        VehicleScenario scenario = new VehicleScenario(Duration.ofMillis(250));
+        Path bufferFile = dir.resolve("buffer.db");
+        try (Spine spine = Spine.open(key, bufferFile, RecordBuffer.Options.defaults("gw-vehicle"), Sequencer.Options.DEFAULT,
+                Clock.systemUTC(), writer)) {
+            DemoScenario.Context ctx = new DemoScenario.Context(spine.sequencer(), dir, Clock.systemUTC(), scheduler,
+                    new PrintStream(log, true, StandardCharsets.UTF_8));
+            try (AutoCloseable running = scenario.start(ctx)) {
+                long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+                while (!String.join("\n", scenario.summary()).matches("(?s).*\\n[1-9][0-9]* odometer readings flagged.*")) {
+                    assertThat(System.nanoTime()).as("rollback within 20 s").isLessThan(deadline);
+                    Thread.sleep(100);
+                }
+            }
+            spine.sequencer().close();
+        } finally {
+            scheduler.shutdownNow();
+            writer.shutdownNow();
+        }
+        assertThat(log.toString(StandardCharsets.UTF_8)).contains("simulated ELM327 on " + dir.resolve("ttyOBD"));
+        Path export = dir.resolve("export.json");
+        try (RecordBuffer buffer = RecordBuffer.open(bufferFile, RecordBuffer.Options.defaults("gw-vehicle"))) {
+            Exporter.export(buffer, Selection.ALL, export);
+        }
+        VerificationReport report = VerifyCommand.verify(ExportFile.read(export));
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        VerifyCommand.print(report, new PrintStream(printed, true, StandardCharsets.UTF_8));
+        String text = printed.toString(StandardCharsets.UTF_8);
+        assertThat(report.ok()).as(text).isTrue();
+        assertThat(text).contains("rollback-suspected").contains("result: OK");
+        assertThat(String.join("\n", scenario.summary())).contains("VIN 1M8GDM9AXKP042788")
+                .containsPattern("[0-9]+ odometer readings, certified 12345[0-9.]+ \\.\\. 12345[0-9.]+ km");
+    }
+}

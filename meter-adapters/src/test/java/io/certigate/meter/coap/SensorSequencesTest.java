@@ -1,0 +1,56 @@
+package io.certigate.meter.coap;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.certigate.core.buffer.RecordBuffer;
+import java.nio.file.Path;
+import java.time.Clock;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+@Tag("component")
+class SensorSequencesTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void windowRecognisesLateRetransmissionsAndSurvivesReopening() throws Exception {
+        Path file = dir.resolve("buffer.db");
+        try (RecordBuffer b = RecordBuffer.open(file, RecordBuffer.Options.defaults("gw"))) {
+            SensorSequences s = SensorSequences.inBuffer(b, Clock.systemUTC());
+            assertThat(s.seen("road-01", 5)).isFalse();
+            s.commit("road-01", 5);
+            s.commit("road-01", 7);
+            assertThat(s.seen("road-01", 5)).isTrue();
+            assertThat(s.seen("road-01", 6)).isFalse(); // skipped, may still arrive
+            assertThat(s.seen("road-01", 7)).isTrue();
+            assertThat(s.seen("road-02", 7)).isFalse();
+            s.commit("road-01", 6);
+            s.commit("road-01", 200);
+            assertThat(s.seen("road-01", 150)).isFalse();
+            assertThat(s.seen("road-01", 100)).isTrue(); // beyond the 64 window: treated as seen
+        }
+        try (RecordBuffer b = RecordBuffer.open(file, RecordBuffer.Options.defaults("gw"))) {
+            SensorSequences s = SensorSequences.inBuffer(b, Clock.systemUTC());
+            assertThat(s.seen("road-01", 200)).isTrue();
+            assertThat(s.seen("road-01", 199)).isFalse();
+            assertThat(s.seen("road-01", 201)).isFalse();
+            assertThat(b.integrityCheck()).isEqualTo("ok");
+        }
+    }
+
+    @Test
+    void ownFileKeepsTheMarksAcrossReopening() throws Exception {
+        Path file = dir.resolve("sequences.db");
+        try (SensorSequences s = SensorSequences.inFile(file, Clock.systemUTC())) {
+            s.commit("road-02", 10);
+            assertThat(s.seen("road-02", 10)).isTrue();
+        }
+        try (SensorSequences s = SensorSequences.inFile(file, Clock.systemUTC())) {
+            assertThat(s.seen("road-02", 10)).isTrue();
+            assertThat(s.seen("road-02", 9)).isFalse();
+            assertThat(s.seen("road-02", 11)).isFalse();
+        }
+    }
+}

@@ -1,0 +1,307 @@
+package io.certigate.uplink;
+
+import io.certigate.core.buffer.BufferException;
+import io.certigate.core.buffer.RecordBuffer;
+import io.certigate.core.model.StoredRecord;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.random.RandomGenerator;
+
+/**
+ * Moves a device's undelivered records from the {@link RecordBuffer} to a {@link BatchTransport}
+ * and marks them delivered once the peer acknowledged them. The buffer stays the source of truth:
+ * nothing is kept here that a restart would need.
+ *
+ * <ul>
+ * <li>Records leave in seq order, cut into batches by {@link BatchCodec}; at most
+ * {@code window} batches are unacknowledged at once.</li>
+ * <li>An acknowledgement marks exactly its batch's range delivered; acknowledgements that arrive
+ * together are merged into one buffer transaction.</li>
+ * <li>When the link comes (back) up, or a send fails, the pump rewinds to the oldest undelivered
+ * record and sends everything unacknowledged again: delivery is at least once, and the collector
+ * deduplicates by (device, seq). After a failed send it waits a jittered exponential backoff.</li>
+ * </ul>
+ *
+ * All state is touched by one drain task at a time, run on the given scheduler; transports call
+ * back from their own threads through a queue.
+ */
+public final class ForwardingPump implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(ForwardingPump.class.getName());
+
+    /**
+     * @param recordsPerBatch records per message at most
+     * @param window          unacknowledged batches at most
+     * @param retry           delay after a failed send, growing with consecutive failures
+     */
+    public record Options(int recordsPerBatch, int window, Backoff retry) {
+        public Options {
+            if (recordsPerBatch < 1 || window < 1) {
+                throw new IllegalArgumentException("records per batch and window must be >= 1");
+            }
+        }
+    }
+
+    /** Counters for operators and tests. */
+    public record Stats(long batchesSent, long recordsSent, long batchesAcked, long recordsDelivered,
+            long sendFailures, long oversized, int inFlight, boolean linkUp) {}
+
+    private record Ack(long generation, long first, long last, Throwable failure) {}
+
+    private final RecordBuffer buffer;
+    private final BatchTransport transport;
+    private final Options options;
+    private final Clock clock;
+    private final ScheduledExecutorService scheduler;
+    private final RandomGenerator random;
+    private final BatchCodec codec;
+    private final ConcurrentLinkedQueue<Ack> acks = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger wip = new AtomicInteger();
+    private final AtomicLong linkEpoch = new AtomicLong();
+    private volatile boolean linkUp;
+    private volatile boolean closed;
+
+    private final AtomicLong batchesSent = new AtomicLong();
+    private final AtomicLong recordsSent = new AtomicLong();
+    private final AtomicLong batchesAcked = new AtomicLong();
+    private final AtomicLong recordsDelivered = new AtomicLong();
+    private final AtomicLong sendFailures = new AtomicLong();
+    private final AtomicLong oversized = new AtomicLong();
+
+    // drain-task state
+    private volatile long generation;
+    private volatile int inFlight;
+    private long cursor;
+    private long seenEpoch;
+    private long pausedUntil;
+    private int failuresInRow;
+    private long highestOversized;
+    private String lastError;
+
+    public ForwardingPump(RecordBuffer buffer, BatchTransport transport, Options options, Clock clock,
+            ScheduledExecutorService scheduler, RandomGenerator random) {
+        this.buffer = buffer;
+        this.transport = transport;
+        this.options = options;
+        this.clock = clock;
+        this.scheduler = scheduler;
+        this.random = random;
+        this.codec = new BatchCodec(buffer.deviceId(), options.recordsPerBatch(), transport.maxPayloadBytes());
+    }
+
+    /** For {@code Sequencer.addCommitListener}: new records to forward. */
+    public void onCommit(long lastSeq) {
+        wake();
+    }
+
+    /** The transport is (again) able to send: rewind to the oldest undelivered record and send. */
+    public void linkUp() {
+        linkEpoch.incrementAndGet();
+        linkUp = true;
+        wake();
+    }
+
+    /** The transport lost its link; nothing is sent until {@link #linkUp()}. */
+    public void linkDown() {
+        linkUp = false;
+        wake();
+    }
+
+    public Stats stats() {
+        return new Stats(batchesSent.get(), recordsSent.get(), batchesAcked.get(), recordsDelivered.get(),
+                sendFailures.get(), oversized.get(), inFlight, linkUp);
+    }
+
+    /** Schedules a drain; safe from any thread, coalesces concurrent requests. */
+    public void wake() {
+        if (closed || wip.getAndIncrement() != 0) {
+            return;
+        }
+        try {
+            scheduler.execute(this::drainLoop);
+        } catch (RejectedExecutionException e) {
+            wip.set(0);
+            LOG.log(System.Logger.Level.DEBUG, "uplink scheduler is shut down; drain skipped");
+        }
+    }
+
+    private void drainLoop() {
+        int missed = 1;
+        while (true) {
+            drain();
+            missed = wip.addAndGet(-missed);
+            if (missed == 0) {
+                return;
+            }
+        }
+    }
+
+    private void drain() {
+        try {
+            long epoch = linkEpoch.get();
+            if (epoch != seenEpoch) {
+                seenEpoch = epoch;
+                rewind();
+                pausedUntil = 0;
+                failuresInRow = 0;
+            }
+            markAcknowledged();
+            if (closed || !linkUp) {
+                return;
+            }
+            long wait = pausedUntil - clock.millis();
+            if (wait > 0) {
+                return; // a wake is scheduled for the end of the pause
+            }
+            fill();
+            lastError = null;
+        } catch (BufferException | RuntimeException e) {
+            String msg = "uplink of " + buffer.deviceId() + " cannot read or mark the buffer: " + e.getMessage();
+            if (!msg.equals(lastError)) {
+                LOG.log(System.Logger.Level.ERROR, msg, e);
+                lastError = msg;
+            }
+            later(1000);
+        }
+    }
+
+    private void rewind() {
+        generation++;
+        inFlight = 0;
+        cursor = 0;
+    }
+
+    private void markAcknowledged() throws BufferException {
+        List<Ack> ok = new ArrayList<>();
+        Ack a;
+        boolean failed = false;
+        while ((a = acks.poll()) != null) {
+            boolean current = a.generation() == generation;
+            if (a.failure() == null) {
+                ok.add(a);
+                batchesAcked.incrementAndGet();
+                if (current) {
+                    inFlight--;
+                }
+            } else if (current) {
+                failed = true;
+                sendFailures.incrementAndGet();
+                LOG.log(System.Logger.Level.DEBUG, "batch {0}..{1} of {2} failed: {3}", a.first(), a.last(),
+                        buffer.deviceId(), a.failure().toString());
+            }
+        }
+        if (!ok.isEmpty()) {
+            failuresInRow = 0;
+            markDelivered(ok);
+        }
+        if (failed) {
+            pauseAfterFailure();
+        }
+    }
+
+    private void markDelivered(List<Ack> ok) throws BufferException {
+        ok.sort((x, y) -> Long.compare(x.first(), y.first()));
+        long now = clock.millis();
+        long from = ok.get(0).first();
+        long to = ok.get(0).last();
+        int done = 0;
+        try {
+            for (int i = 1; i <= ok.size(); i++) {
+                Ack next = i < ok.size() ? ok.get(i) : null;
+                if (next != null && next.first() <= to + 1) {
+                    to = Math.max(to, next.last());
+                    continue;
+                }
+                recordsDelivered.addAndGet(buffer.markDelivered(from, to, now));
+                done = i;
+                if (next != null) {
+                    from = next.first();
+                    to = next.last();
+                }
+            }
+        } catch (BufferException e) {
+            for (Ack r : ok.subList(done, ok.size())) {
+                acks.add(new Ack(-1, r.first(), r.last(), null)); // retried on the next drain
+                batchesAcked.decrementAndGet();
+            }
+            throw e;
+        }
+    }
+
+    private void pauseAfterFailure() {
+        rewind();
+        failuresInRow++;
+        long delay = options.retry().delayMillis(failuresInRow, random);
+        pausedUntil = clock.millis() + delay;
+        later(delay);
+    }
+
+    private void later(long delayMs) {
+        try {
+            scheduler.schedule(this::wake, delayMs, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            LOG.log(System.Logger.Level.DEBUG, "uplink scheduler is shut down; retry skipped");
+        }
+    }
+
+    private void fill() throws BufferException {
+        while (inFlight < options.window() && linkUp && !closed) {
+            int room = options.window() - inFlight;
+            List<StoredRecord> records = buffer.undelivered(cursor, room * options.recordsPerBatch());
+            if (records.isEmpty()) {
+                return;
+            }
+            BatchCodec.Split split = codec.split(records);
+            for (long seq : split.oversized()) {
+                oversized.incrementAndGet();
+                if (seq > highestOversized) {
+                    highestOversized = seq;
+                    LOG.log(System.Logger.Level.ERROR, "record {0} of {1} is larger than the {2}-byte payload limit of "
+                            + "the uplink: it stays undelivered in the buffer", seq, buffer.deviceId(),
+                            transport.maxPayloadBytes());
+                }
+            }
+            for (RecordBatch batch : split.batches()) {
+                if (inFlight >= options.window()) {
+                    return;
+                }
+                if (!send(batch)) {
+                    return;
+                }
+                cursor = batch.lastSeq();
+            }
+            cursor = Math.max(cursor, records.get(records.size() - 1).seq());
+        }
+    }
+
+    private boolean send(RecordBatch batch) {
+        long gen = generation;
+        try {
+            transport.send(batch, failure -> {
+                acks.add(new Ack(gen, batch.firstSeq(), batch.lastSeq(), failure));
+                wake();
+            });
+        } catch (UplinkException | RuntimeException e) {
+            sendFailures.incrementAndGet();
+            LOG.log(System.Logger.Level.DEBUG, "cannot hand over {0}: {1}", batch, e.toString());
+            pauseAfterFailure();
+            return false;
+        }
+        inFlight++;
+        batchesSent.incrementAndGet();
+        recordsSent.addAndGet(batch.records());
+        return true;
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        linkUp = false;
+    }
+}

@@ -1,0 +1,182 @@
+package io.certigate.uplink.coap;
+
+import io.certigate.core.buffer.RecordBuffer;
+import io.certigate.uplink.Backoff;
+import io.certigate.uplink.BatchTransport;
+import io.certigate.uplink.ForwardingPump;
+import io.certigate.uplink.RecordBatch;
+import io.certigate.uplink.UplinkException;
+import io.certigate.uplink.UplinkTopics;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import java.util.function.LongConsumer;
+import java.util.random.RandomGenerator;
+import org.eclipse.californium.core.CoapClient;
+import org.eclipse.californium.core.CoapHandler;
+import org.eclipse.californium.core.CoapResponse;
+import org.eclipse.californium.core.coap.MediaTypeRegistry;
+import org.eclipse.californium.core.coap.Request;
+import org.eclipse.californium.core.network.CoapEndpoint;
+
+/**
+ * Store-and-forward CoAP uplink of one device (Californium 3.14 over Scandium DTLS 1.2): each batch
+ * is a confirmable POST (RFC 7252 §4.2) of the CBOR array of {@link io.certigate.uplink.BatchCodec}
+ * (Content-Format 60, application/cbor) to {@code <endpoint>/certigate/v1/<device>/readings};
+ * bodies larger than the block size go blockwise (RFC 7959 Block1). The batch's records are marked
+ * delivered when a 2.xx response arrives; any other code, a timeout or a DTLS failure leaves them
+ * in the buffer and the pump retries after a jittered backoff.
+ *
+ * @see ForwardingPump
+ */
+public final class CoapUplink implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(CoapUplink.class.getName());
+
+    /**
+     * @param endpoint        base URI, {@code coaps://host:port}
+     * @param credentials     DTLS credentials of the device
+     * @param recordsPerBatch records per POST at most
+     * @param window          unanswered POSTs at most (1 keeps RFC 7252's NSTART and seq order)
+     * @param maxBodyBytes    largest POST body; batches are cut to fit
+     * @param timing          block size and retransmission timing
+     * @param retry           delay after a failed POST
+     */
+    public record Options(URI endpoint, DtlsCredentials credentials, int recordsPerBatch, int window, int maxBodyBytes,
+            CoapEndpoints.Timing timing, Backoff retry) {
+        public Options {
+            if (endpoint == null || !"coaps".equals(endpoint.getScheme())) {
+                throw new IllegalArgumentException("CoAP uplink endpoint must be coaps://host:port, got " + endpoint);
+            }
+            if (maxBodyBytes > timing.maxBody()) {
+                throw new IllegalArgumentException("batch body " + maxBodyBytes + " exceeds the configured maximum body "
+                        + timing.maxBody());
+            }
+        }
+
+        public static Options defaults(URI endpoint, DtlsCredentials credentials) {
+            return new Options(endpoint, credentials, 100, 1, 64 * 1024, CoapEndpoints.Timing.DEFAULT,
+                    new Backoff(Duration.ofMillis(500), Duration.ofSeconds(60)));
+        }
+
+        public Options with(int records, int inFlight, int maxBody, CoapEndpoints.Timing t, Backoff r) {
+            return new Options(endpoint, credentials, records, inFlight, maxBody, t, r);
+        }
+    }
+
+    private final String device;
+    private final Options options;
+    private final URI target;
+    private final ForwardingPump pump;
+    private final AtomicReference<String> lastError = new AtomicReference<>();
+    private volatile CoapEndpoint endpoint;
+    private volatile CoapClient client;
+
+    public CoapUplink(RecordBuffer buffer, Options options, Clock clock, ScheduledExecutorService scheduler,
+            RandomGenerator random) {
+        this.device = buffer.deviceId();
+        this.options = options;
+        String base = options.endpoint().toString().replaceAll("/+$", "");
+        this.target = URI.create(base + "/" + UplinkTopics.READINGS.topic(device));
+        this.pump = new ForwardingPump(buffer, new Transport(),
+                new ForwardingPump.Options(options.recordsPerBatch(), options.window(), options.retry()), clock,
+                scheduler, random);
+    }
+
+    public synchronized CoapUplink start() throws UplinkException {
+        if (client != null) {
+            return this;
+        }
+        try {
+            endpoint = CoapEndpoints.client(options.credentials(), options.timing());
+            endpoint.start();
+        } catch (java.io.IOException | RuntimeException e) {
+            throw new UplinkException("cannot start the CoAP client of " + device + ": " + e.getMessage(), e);
+        }
+        client = new CoapClient(target).setEndpoint(endpoint);
+        pump.linkUp();
+        return this;
+    }
+
+    /** The URI batches are posted to. */
+    public URI target() {
+        return target;
+    }
+
+    public LongConsumer commitListener() {
+        return pump::onCommit;
+    }
+
+    public ForwardingPump.Stats stats() {
+        return pump.stats();
+    }
+
+    /** The last delivery problem, or null once a batch went through after it. */
+    public String lastError() {
+        return lastError.get();
+    }
+
+    @Override
+    public void close() {
+        pump.close();
+        CoapClient c = client;
+        if (c != null) {
+            c.shutdown();
+        }
+        CoapEndpoint e = endpoint;
+        if (e != null) {
+            e.destroy();
+        }
+    }
+
+    private void failed(String msg) {
+        String full = "CoAP uplink of " + device + " to " + target + ": " + msg + "; readings keep being buffered";
+        if (!full.equals(lastError.getAndSet(full))) {
+            LOG.log(System.Logger.Level.WARNING, full);
+        }
+    }
+
+    private final class Transport implements BatchTransport {
+        @Override
+        public int maxPayloadBytes() {
+            return options.maxBodyBytes();
+        }
+
+        @Override
+        public void send(RecordBatch batch, Consumer<Throwable> done) throws UplinkException {
+            CoapClient c = client;
+            if (c == null) {
+                throw new UplinkException("CoAP uplink not started");
+            }
+            Request post = Request.newPost();
+            post.setURI(target);
+            post.setConfirmable(true);
+            post.getOptions().setContentFormat(MediaTypeRegistry.APPLICATION_CBOR);
+            post.setPayload(batch.payload());
+            c.advanced(new CoapHandler() {
+                @Override
+                public void onLoad(CoapResponse response) {
+                    if (response.isSuccess()) {
+                        if (lastError.getAndSet(null) != null) {
+                            LOG.log(System.Logger.Level.INFO, "CoAP uplink of {0} delivers again", device);
+                        }
+                        done.accept(null);
+                    } else {
+                        String msg = "peer answered " + response.getCode() + " " + response.getResponseText();
+                        failed(msg);
+                        done.accept(new UplinkException(msg));
+                    }
+                }
+
+                @Override
+                public void onError() {
+                    String msg = "no response (timeout, DTLS handshake failure or unreachable peer)";
+                    failed(msg);
+                    done.accept(new UplinkException(msg));
+                }
+            }, post);
+        }
+    }
+}

@@ -1,0 +1,31 @@
+package io.certigate.uplink.collector;
+
+/**
+ * What the collector holds and what it saw.
+ *
+ * @param received     records received (each delivery counted, duplicates included)
+ * @param unique       distinct (device, seq) records stored and verified
+ * @param duplicates   deliveries of a record already stored (same bytes)
+ * @param missing      seqs absent between 1 and the highest seq received or announced, per device
+ * @param badSignature records refused: unknown key id or signature that does not verify
+ * @param brokenLink   stored records whose prev is not the chain hash of their predecessor
+ * @param conflicts    deliveries carrying different bytes under a stored (device, seq)
+ * @param malformed    items or messages that are not records of the claimed device
+ * @param unverified   stored records whose device key is not known yet
+ * @param devices      devices seen
+ */
+public record CollectorReport(long received, long unique, long duplicates, long missing, long badSignature,
+        long brokenLink, long conflicts, long malformed, long unverified, long devices) {
+
+    /** The summary line, {@code key=value} pairs. */
+    public String line() {
+        return "received=" + received + " unique=" + unique + " duplicates=" + duplicates + " missing=" + missing
+                + " bad_signature=" + badSignature + " broken_link=" + brokenLink + " conflicts=" + conflicts
+                + " malformed=" + malformed + " unverified=" + unverified + " devices=" + devices;
+    }
+
+    @Override
+    public String toString() {
+        return line();
+    }
+}

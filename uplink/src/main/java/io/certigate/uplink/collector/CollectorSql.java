@@ -1,0 +1,57 @@
+package io.certigate.uplink.collector;
+
+/**
+ * Every SQL statement of the collector's SQLite file, in one place.
+ *
+ * <p>{@code record} holds one row per (device, seq): the idempotency key of the uplink, so a
+ * record delivered twice is stored once. {@code verified} is 1 once its signature checked out
+ * against a known device key, 0 while the device key is not known yet (checked when it arrives).
+ * An erased record is stored as its tombstone ({@code cose} NULL, {@code leaf_hash} set).
+ * {@code device_key} keeps the keys learned from configuration or status messages, so a restarted
+ * collector keeps verifying; {@code device} keeps the highest seq each device announced.
+ */
+final class CollectorSql {
+    private CollectorSql() {}
+
+    static final String[] PRAGMAS = {
+        "PRAGMA journal_mode=WAL",
+        "PRAGMA synchronous=NORMAL",
+    };
+
+    static final String[] SCHEMA = {
+        "CREATE TABLE IF NOT EXISTS record ("
+                + " device TEXT NOT NULL,"
+                + " seq INTEGER NOT NULL,"
+                + " cose BLOB,"
+                + " chain_hash BLOB NOT NULL,"
+                + " leaf_hash BLOB,"
+                + " verified INTEGER NOT NULL,"
+                + " received_ms INTEGER NOT NULL,"
+                + " PRIMARY KEY (device, seq)) WITHOUT ROWID",
+        "CREATE TABLE IF NOT EXISTS device_key ("
+                + " device TEXT NOT NULL,"
+                + " spki BLOB NOT NULL,"
+                + " source TEXT NOT NULL,"
+                + " PRIMARY KEY (device, spki))",
+        "CREATE TABLE IF NOT EXISTS device ("
+                + " device TEXT PRIMARY KEY,"
+                + " announced_head INTEGER NOT NULL)",
+    };
+
+    static final String INSERT = "INSERT INTO record(device, seq, cose, chain_hash, leaf_hash, verified, received_ms) "
+            + "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(device, seq) DO NOTHING";
+    static final String CHAIN_HASH_OF = "SELECT chain_hash FROM record WHERE device = ? AND seq = ?";
+    static final String UNVERIFIED_OF = "SELECT seq, cose FROM record WHERE device = ? AND verified = 0";
+    static final String SET_VERIFIED = "UPDATE record SET verified = 1 WHERE device = ? AND seq = ?";
+    static final String DELETE_ONE = "DELETE FROM record WHERE device = ? AND seq = ?";
+    static final String RECORDS_OF = "SELECT seq, cose, chain_hash, leaf_hash FROM record "
+            + "WHERE device = ? AND verified = 1 ORDER BY seq";
+    static final String DEVICES = "SELECT device FROM record UNION SELECT device FROM device ORDER BY 1";
+    static final String COUNT_OF = "SELECT count(*), coalesce(max(seq), 0), coalesce(sum(verified = 0), 0) "
+            + "FROM record WHERE device = ?";
+    static final String ANNOUNCED_OF = "SELECT announced_head FROM device WHERE device = ?";
+    static final String ANNOUNCE = "INSERT INTO device(device, announced_head) VALUES (?, ?) "
+            + "ON CONFLICT(device) DO UPDATE SET announced_head = max(announced_head, excluded.announced_head)";
+    static final String KEY_PUT = "INSERT OR IGNORE INTO device_key(device, spki, source) VALUES (?, ?, ?)";
+    static final String KEYS_ALL = "SELECT device, spki FROM device_key";
+}

@@ -1,0 +1,193 @@
+package io.certigate.uplink.collector;
+
+import io.certigate.core.model.StoredRecord;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The collector's SQLite file (see {@link CollectorSql}); one connection, used under a lock. */
+final class CollectorStore implements AutoCloseable {
+
+    enum Outcome { NEW, DUPLICATE, CONFLICT }
+
+    @FunctionalInterface
+    interface Work<T> {
+        T run() throws SQLException;
+    }
+
+    /** Per-device figures: rows stored, highest seq stored, rows not yet verified. */
+    record DeviceCounts(long rows, long maxSeq, long unverified) {}
+
+    private final Connection c;
+
+    private CollectorStore(Connection c) {
+        this.c = c;
+    }
+
+    static CollectorStore open(Path file) throws SQLException {
+        try {
+            if (file.toAbsolutePath().getParent() != null) {
+                Files.createDirectories(file.toAbsolutePath().getParent());
+            }
+        } catch (java.io.IOException e) {
+            throw new SQLException("cannot create the directory of " + file + ": " + e.getMessage(), e);
+        }
+        Connection c = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
+        try (Statement s = c.createStatement()) {
+            for (String p : CollectorSql.PRAGMAS) {
+                s.execute(p);
+            }
+            for (String ddl : CollectorSql.SCHEMA) {
+                s.execute(ddl);
+            }
+        } catch (SQLException e) {
+            c.close();
+            throw e;
+        }
+        return new CollectorStore(c);
+    }
+
+    synchronized <T> T transaction(Work<T> work) throws SQLException {
+        c.setAutoCommit(false);
+        try {
+            T t = work.run();
+            c.commit();
+            return t;
+        } catch (SQLException | RuntimeException e) {
+            c.rollback();
+            throw e;
+        } finally {
+            c.setAutoCommit(true);
+        }
+    }
+
+    synchronized Outcome put(String device, long seq, byte[] cose, byte[] chainHash, byte[] leafHash, boolean verified,
+            long nowMs) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(CollectorSql.INSERT)) {
+            ps.setString(1, device);
+            ps.setLong(2, seq);
+            ps.setBytes(3, cose);
+            ps.setBytes(4, chainHash);
+            ps.setBytes(5, leafHash);
+            ps.setInt(6, verified ? 1 : 0);
+            ps.setLong(7, nowMs);
+            if (ps.executeUpdate() == 1) {
+                return Outcome.NEW;
+            }
+        }
+        try (PreparedStatement ps = c.prepareStatement(CollectorSql.CHAIN_HASH_OF)) {
+            ps.setString(1, device);
+            ps.setLong(2, seq);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() && Arrays.equals(rs.getBytes(1), chainHash) ? Outcome.DUPLICATE : Outcome.CONFLICT;
+            }
+        }
+    }
+
+    synchronized Map<Long, byte[]> unverified(String device) throws SQLException {
+        Map<Long, byte[]> out = new LinkedHashMap<>();
+        try (PreparedStatement ps = c.prepareStatement(CollectorSql.UNVERIFIED_OF)) {
+            ps.setString(1, device);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.put(rs.getLong(1), rs.getBytes(2));
+                }
+            }
+        }
+        return out;
+    }
+
+    synchronized void setVerified(String device, long seq, boolean ok) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(ok ? CollectorSql.SET_VERIFIED : CollectorSql.DELETE_ONE)) {
+            ps.setString(1, device);
+            ps.setLong(2, seq);
+            ps.executeUpdate();
+        }
+    }
+
+    synchronized List<StoredRecord> verifiedRecords(String device) throws SQLException {
+        List<StoredRecord> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(CollectorSql.RECORDS_OF)) {
+            ps.setString(1, device);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    byte[] cose = rs.getBytes(2);
+                    out.add(cose != null ? new StoredRecord.Signed(rs.getLong(1), cose)
+                            : new StoredRecord.Erased(rs.getLong(1), rs.getBytes(3), rs.getBytes(4)));
+                }
+            }
+        }
+        return out;
+    }
+
+    synchronized List<String> devices() throws SQLException {
+        List<String> out = new ArrayList<>();
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(CollectorSql.DEVICES)) {
+            while (rs.next()) {
+                out.add(rs.getString(1));
+            }
+        }
+        return out;
+    }
+
+    synchronized DeviceCounts counts(String device) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(CollectorSql.COUNT_OF)) {
+            ps.setString(1, device);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return new DeviceCounts(rs.getLong(1), rs.getLong(2), rs.getLong(3));
+            }
+        }
+    }
+
+    synchronized long announcedHead(String device) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(CollectorSql.ANNOUNCED_OF)) {
+            ps.setString(1, device);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getLong(1) : 0;
+            }
+        }
+    }
+
+    synchronized void announce(String device, long headSeq) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(CollectorSql.ANNOUNCE)) {
+            ps.setString(1, device);
+            ps.setLong(2, headSeq);
+            ps.executeUpdate();
+        }
+    }
+
+    synchronized void putKey(String device, byte[] spki, String source) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(CollectorSql.KEY_PUT)) {
+            ps.setString(1, device);
+            ps.setBytes(2, spki);
+            ps.setString(3, source);
+            ps.executeUpdate();
+        }
+    }
+
+    synchronized Map<String, List<byte[]>> keys() throws SQLException {
+        Map<String, List<byte[]>> out = new LinkedHashMap<>();
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(CollectorSql.KEYS_ALL)) {
+            while (rs.next()) {
+                out.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(rs.getBytes(2));
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public synchronized void close() throws SQLException {
+        c.close();
+    }
+}

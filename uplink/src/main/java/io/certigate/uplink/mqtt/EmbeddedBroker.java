@@ -1,0 +1,73 @@
+package io.certigate.uplink.mqtt;
+
+import io.certigate.uplink.UplinkException;
+import io.moquette.broker.Server;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.util.Properties;
+
+/**
+ * An in-process MQTT broker (Moquette 0.17) on a loopback port, so that {@code certigate demo}
+ * runs with nothing installed. In memory only (no persistence), anonymous, Moquette's telemetry
+ * disabled. Not for production: use Mosquitto or another broker with persistent sessions.
+ */
+public final class EmbeddedBroker implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(EmbeddedBroker.class.getName());
+
+    private final Server server;
+    private final String host;
+    private final int port;
+
+    private EmbeddedBroker(Server server, String host, int port) {
+        this.server = server;
+        this.host = host;
+        this.port = port;
+    }
+
+    /**
+     * Starts the broker on {@code 127.0.0.1:port} (0 picks a free port).
+     *
+     * @param maxMessageBytes largest MQTT message the broker accepts
+     */
+    public static EmbeddedBroker start(int port, int maxMessageBytes) throws UplinkException {
+        String host = "127.0.0.1";
+        try {
+            int p = port == 0 ? freePort() : port;
+            Properties props = new Properties();
+            props.setProperty("host", host);
+            props.setProperty("port", Integer.toString(p));
+            props.setProperty("websocket_port", "disabled");
+            props.setProperty("persistence_enabled", "false");
+            props.setProperty("allow_anonymous", "true");
+            props.setProperty("telemetry_enabled", "false");
+            props.setProperty("netty.mqtt.message_size", Integer.toString(maxMessageBytes));
+            Server server = new Server();
+            server.startServer(props);
+            LOG.log(System.Logger.Level.INFO, "embedded MQTT broker listening on {0}:{1}", host, Integer.toString(p));
+            return new EmbeddedBroker(server, host, p);
+        } catch (IOException | RuntimeException e) {
+            throw new UplinkException("cannot start the embedded MQTT broker: " + e.getMessage(), e);
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    public int port() {
+        return port;
+    }
+
+    /** {@code tcp://127.0.0.1:port}. */
+    public String url() {
+        return "tcp://" + host + ":" + port;
+    }
+
+    @Override
+    public void close() {
+        server.stopServer();
+    }
+}

@@ -1,0 +1,106 @@
+package io.certigate.uplink;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.certigate.cbor.CborItem;
+import io.certigate.cbor.CborReader;
+import io.certigate.core.model.StoredRecord;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+@Tag("unit")
+class BatchCodecTest {
+    private static final HexFormat HEX = HexFormat.of();
+
+    /** Stand-in COSE items: a tag-18 byte string of the given total size (the codec copies bytes as is). */
+    private static StoredRecord.Signed record(long seq, int size) {
+        byte[] b = new byte[size];
+        b[0] = (byte) 0xd2; // tag 18
+        b[1] = 0x59;        // byte string, 2-byte length
+        b[2] = (byte) ((size - 4) >> 8);
+        b[3] = (byte) (size - 4);
+        new SplittableRandom(seq).nextBytes(new byte[0]);
+        for (int i = 4; i < size; i++) {
+            b[i] = (byte) (seq + i);
+        }
+        return new StoredRecord.Signed(seq, b);
+    }
+
+    @Test
+    void encodesADefiniteArrayOfTheRecordBytesUnchanged() throws Exception {
+        List<StoredRecord> recs = List.of(record(1, 40), record(2, 41));
+        BatchCodec.Split s = new BatchCodec("dev-1", 10, 1000).split(recs);
+        assertThat(s.batches()).hasSize(1);
+        RecordBatch b = s.batches().get(0);
+        assertThat(b.firstSeq()).isEqualTo(1);
+        assertThat(b.lastSeq()).isEqualTo(2);
+        assertThat(b.payload()[0]).isEqualTo((byte) 0x82); // array(2)
+        List<byte[]> items = BatchDecoder.items(b.payload());
+        assertThat(items).hasSize(2);
+        assertThat(items.get(0)).isEqualTo(((StoredRecord.Signed) recs.get(0)).cose());
+        assertThat(items.get(1)).isEqualTo(((StoredRecord.Signed) recs.get(1)).cose());
+    }
+
+    @Test
+    void cutsByRecordCountAndByPayloadSizeKeepingOrder() throws Exception {
+        List<StoredRecord> recs = new ArrayList<>();
+        for (int i = 1; i <= 50; i++) {
+            recs.add(record(i, 100 + i));
+        }
+        BatchCodec.Split byCount = new BatchCodec("d", 7, 1 << 20).split(recs);
+        assertThat(byCount.batches()).hasSize(8);
+        assertThat(byCount.batches()).allMatch(b -> b.records() <= 7);
+
+        BatchCodec.Split bySize = new BatchCodec("d", 1000, 600).split(recs);
+        long next = 1;
+        for (RecordBatch b : bySize.batches()) {
+            assertThat(b.payload().length).isLessThanOrEqualTo(600);
+            assertThat(b.firstSeq()).isEqualTo(next);
+            assertThat(BatchDecoder.items(b.payload())).hasSize(b.records());
+            next = b.lastSeq() + 1;
+        }
+        assertThat(next).isEqualTo(51);
+        assertThat(bySize.oversized()).isEmpty();
+    }
+
+    @Test
+    void aRecordLargerThanThePayloadLimitIsReportedNotSent() {
+        BatchCodec.Split s = new BatchCodec("d", 10, 200).split(List.of(record(1, 100), record(2, 300), record(3, 100)));
+        assertThat(s.oversized()).containsExactly(2L);
+        assertThat(s.batches()).extracting(RecordBatch::records).containsExactly(1, 1);
+        assertThat(s.batches()).extracting(RecordBatch::firstSeq).containsExactly(1L, 3L);
+    }
+
+    @Test
+    void arrayHeaderGrowsWithTheCount() {
+        assertThat(BatchCodec.arrayHeaderBytes(23)).isEqualTo(1);
+        assertThat(BatchCodec.arrayHeaderBytes(24)).isEqualTo(2);
+        assertThat(BatchCodec.arrayHeaderBytes(256)).isEqualTo(3);
+    }
+
+    @Test
+    void anErasedRecordTravelsAsADeterministicTombstoneMap() throws Exception {
+        byte[] chain = new byte[32];
+        byte[] leaf = new byte[32];
+        chain[0] = 1;
+        leaf[0] = 2;
+        RecordBatch b = new BatchCodec("dev-1", 10, 1000).split(List.of(new StoredRecord.Erased(9, chain, leaf)))
+                .batches().get(0);
+        byte[] item = BatchDecoder.items(b.payload()).get(0);
+        // a4 map(4), 63 "dev" 65 "dev-1", 63 "seq" 09, 64 "leaf" 58 20 ..., 65 "chain" 58 20 ...
+        assertThat(HEX.formatHex(item)).startsWith("a463646576656465762d316373657109646c6561665820");
+        CborItem.MapItem m = (CborItem.MapItem) CborReader.decode(item); // strict: deterministic
+        assertThat(((CborItem.Bytes) m.get("chain")).value()).isEqualTo(chain);
+    }
+
+    @Test
+    void refusesNonsenseLimits() {
+        assertThatThrownBy(() -> new BatchCodec("d", 0, 1000)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new BatchCodec("d", 10, 10)).isInstanceOf(IllegalArgumentException.class);
+    }
+}

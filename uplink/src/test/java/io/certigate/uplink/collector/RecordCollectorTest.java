@@ -1,0 +1,190 @@
+package io.certigate.uplink.collector;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.certigate.core.model.ChainedReading;
+import io.certigate.core.model.Reading;
+import io.certigate.core.model.ReadingCodec;
+import io.certigate.core.model.ReadingValue;
+import io.certigate.core.model.StoredRecord;
+import io.certigate.core.model.TimeQuality;
+import io.certigate.signing.CoseSign1;
+import io.certigate.signing.Pkcs12KeyStore;
+import io.certigate.uplink.BatchCodec;
+import io.certigate.uplink.RecordBatch;
+import io.certigate.uplink.StatusMessage;
+import io.certigate.uplink.testing.TestDevice;
+import io.certigate.uplink.testing.TestPki;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The collector's verification, deduplication and gap counting over real signed records. */
+@Tag("component")
+class RecordCollectorTest {
+    @TempDir
+    Path dir;
+
+    private TestDevice device;
+    private RecordCollector collector;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        device = TestDevice.create(dir, "dev-1");
+        device.produce(20);
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        if (collector != null) {
+            collector.close();
+        }
+        device.close();
+    }
+
+    private RecordCollector open(DeviceKeys keys) throws Exception {
+        collector = RecordCollector.open(dir.resolve("collector.db"), keys, Clock.systemUTC());
+        return collector;
+    }
+
+    private DeviceKeys configured() {
+        DeviceKeys k = new DeviceKeys(List.of(), false);
+        k.add("dev-1", device.key().publicKey());
+        return k;
+    }
+
+    private byte[] batch(long from, long to) throws Exception {
+        List<RecordBatch> b = new BatchCodec("dev-1", 1000, 1 << 20).split(device.buffer().range(from, to)).batches();
+        assertThat(b).hasSize(1);
+        return b.get(0).payload();
+    }
+
+    private static byte[] batchOf(List<StoredRecord> records) {
+        return new BatchCodec("dev-1", 1000, 1 << 20).split(records).batches().get(0).payload();
+    }
+
+    @Test
+    void storesEachRecordOnceCountsDuplicatesAndGaps() throws Exception {
+        RecordCollector c = open(configured());
+        c.acceptBatch("dev-1", batch(1, 10));
+        c.acceptBatch("dev-1", batch(1, 10));
+        c.acceptBatch("dev-1", batch(16, 20));
+        CollectorReport r = c.report();
+        assertThat(r.line()).startsWith("received=25 unique=15 duplicates=10 missing=5 bad_signature=0 broken_link=0");
+    }
+
+    @Test
+    void refusesABadSignatureAndARecordOfAnotherKey() throws Exception {
+        RecordCollector c = open(configured());
+        List<StoredRecord> recs = new ArrayList<>(device.buffer().range(1, 3));
+        byte[] tampered = ((StoredRecord.Signed) recs.get(1)).cose();
+        tampered[tampered.length - 1] ^= 1; // last signature byte
+        recs.set(1, new StoredRecord.Signed(2, tampered));
+        c.acceptBatch("dev-1", batchOf(recs));
+
+        // same device id, another key: an impostor
+        TestDevice impostor = TestDevice.create(dir.resolve("other"), "dev-1");
+        impostor.produce(5);
+        c.acceptBatch("dev-1", new BatchCodec("dev-1", 100, 1 << 20).split(impostor.buffer().range(4, 5)).batches().get(0).payload());
+        impostor.close();
+
+        CollectorReport r = c.report();
+        assertThat(r.badSignature()).isEqualTo(3);
+        assertThat(r.unique()).isEqualTo(2);
+        assertThat(r.missing()).isEqualTo(1); // seq 2
+    }
+
+    @Test
+    void detectsABrokenChainLinkBetweenValidlySignedRecords() throws Exception {
+        RecordCollector c = open(configured());
+        c.acceptBatch("dev-1", batch(1, 3));
+        // a validly signed seq 4 whose prev is not the hash of seq 3
+        ChainedReading forged = new ChainedReading("dev-1", 4, new byte[32], new byte[16], new Reading(1, TimeQuality.RTC,
+                "obd", "vehicle.odometer", "VIN", ReadingValue.of(1), "km"));
+        byte[] cose = CoseSign1.sign(device.key(), ReadingCodec.encode(forged));
+        c.acceptBatch("dev-1", batchOf(List.of(new StoredRecord.Signed(4, cose))));
+        CollectorReport r = c.report();
+        assertThat(r.brokenLink()).isEqualTo(1);
+        assertThat(r.badSignature()).isZero();
+    }
+
+    @Test
+    void anErasedRecordKeepsTheChainWhole() throws Exception {
+        assertThat(device.buffer().erase(List.of(5L))).isEqualTo(1);
+        RecordCollector c = open(configured());
+        c.acceptBatch("dev-1", batch(1, 20));
+        CollectorReport r = c.report();
+        assertThat(r.unique()).isEqualTo(20);
+        assertThat(r.missing()).isZero();
+        assertThat(r.brokenLink()).isZero();
+    }
+
+    @Test
+    void withoutAKeyRecordsWaitUntilAStatusTeachesIt() throws Exception {
+        RecordCollector c = open(new DeviceKeys(List.of(), true));
+        c.acceptBatch("dev-1", batch(1, 20));
+        assertThat(c.report().unverified()).isEqualTo(20);
+        StatusMessage birth = new StatusMessage("dev-1", StatusMessage.State.ONLINE, 25, 0, device.key().certificateChain());
+        c.acceptStatus("dev-1", birth.encode());
+        CollectorReport r = c.report();
+        assertThat(r.unverified()).isZero();
+        assertThat(r.unique()).isEqualTo(20);
+        assertThat(r.missing()).as("the birth announced head 25").isEqualTo(5);
+    }
+
+    @Test
+    void withoutTrustOnFirstUseAStatusKeyIsNotTaken() throws Exception {
+        RecordCollector c = open(new DeviceKeys(List.of(), false));
+        c.acceptStatus("dev-1", new StatusMessage("dev-1", StatusMessage.State.ONLINE, 20, 0,
+                device.key().certificateChain()).encode());
+        c.acceptBatch("dev-1", batch(1, 20));
+        assertThat(c.report().unverified()).isEqualTo(20);
+        assertThat(c.report().unique()).isZero();
+    }
+
+    @Test
+    void aStatusChainIssuedByTheConsortiumCaIsAcceptedAndASelfSignedOneIsNot() throws Exception {
+        TestPki pki = TestPki.create("consortium CA");
+        TestDevice issued = TestDevice.create(dir.resolve("issued"), "dev-2");
+        var chain = List.of(pki.issue(issued.key().publicKey(), "dev-2", false), pki.caCertificate());
+        Pkcs12KeyStore.installChain(issued.keyStore(), TestDevice.PASSPHRASE, chain);
+        issued.produce(3);
+        DeviceKeys keys = new DeviceKeys(List.of(pki.caCertificate()), false);
+        assertThat(keys.learn(new StatusMessage("dev-1", StatusMessage.State.ONLINE, 0, 0,
+                device.key().certificateChain()))).as("self-signed").isFalse();
+        assertThat(keys.learn(new StatusMessage("dev-2", StatusMessage.State.ONLINE, 0, 0, chain))).isTrue();
+        assertThat(keys.learn(new StatusMessage("dev-3", StatusMessage.State.ONLINE, 0, 0, chain)))
+                .as("certificate of another device").isFalse();
+        issued.close();
+    }
+
+    @Test
+    void garbageIsCountedNotFatal() throws Exception {
+        RecordCollector c = open(configured());
+        c.acceptBatch("dev-1", new byte[] {(byte) 0x83, 0x01});
+        c.acceptBatch("dev-1", new byte[] {(byte) 0x81, 0x01});
+        c.acceptStatus("dev-1", "{\"format\":\"nope\"}".getBytes());
+        c.acceptBatch("dev-2", batch(1, 2)); // records of dev-1 on dev-2's topic
+        CollectorReport r = c.report();
+        assertThat(r.malformed()).isEqualTo(5);
+        assertThat(r.unique()).isZero();
+    }
+
+    @Test
+    void keysLearnedOnceAreKeptAcrossRestarts() throws Exception {
+        RecordCollector c = open(new DeviceKeys(List.of(), true));
+        c.acceptStatus("dev-1", new StatusMessage("dev-1", StatusMessage.State.ONLINE, 0, 0,
+                device.key().certificateChain()).encode());
+        c.close();
+        collector = null;
+        RecordCollector again = open(new DeviceKeys(List.of(), false));
+        again.acceptBatch("dev-1", batch(1, 20));
+        assertThat(again.report().unique()).isEqualTo(20);
+    }
+}
