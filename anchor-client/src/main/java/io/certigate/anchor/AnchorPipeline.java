@@ -74,10 +74,15 @@ public final class AnchorPipeline implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         service.close();
         executor.shutdown();
-        executor.awaitTermination(5, TimeUnit.SECONDS);
-        client.close();
+        try {
+            executor.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            client.close();
+        }
     }
 }

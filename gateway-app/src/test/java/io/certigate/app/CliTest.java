@@ -53,7 +53,7 @@ class CliTest {
 
     @Test
     void demoThenExportEraseAndVerify() throws Exception {
-        Run demo = run("demo", "--duration", "2s", "--scenarios", "", "--no-ledger", "--rate", "200", "--dir", dir.toString());
+        Run demo = run("demo", "--duration", "2s", "--scenarios", "none", "--no-ledger", "--no-uplink", "--rate", "200", "--dir", dir.toString());
         assertThat(demo.exit()).as(demo.out() + demo.err()).isZero();
         assertThat(demo.out()).contains("result: OK").contains("demo: everything verified");
         String device = demo.out().replaceAll("(?s).*device (gw-demo-[0-9a-f]+),.*", "$1");

@@ -51,6 +51,7 @@ public final class DevChain implements AutoCloseable {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private int port;
     private Process process;
+    private Thread reaper;
 
     public DevChain(Options options) {
         this.options = options;
@@ -103,6 +104,11 @@ public final class DevChain implements AutoCloseable {
             process = pb.start();
         } catch (IOException e) {
             throw new IOException("cannot run node (is Node.js installed?): " + e.getMessage(), e);
+        }
+        if (reaper == null) {
+            // never leave a node behind when the JVM exits without close() (a failed or killed test run)
+            reaper = new Thread(this::stop, "devchain-reaper");
+            Runtime.getRuntime().addShutdownHook(reaper);
         }
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (System.nanoTime() < deadline) {
@@ -201,5 +207,15 @@ public final class DevChain implements AutoCloseable {
     @Override
     public void close() {
         stop();
+        synchronized (this) {
+            if (reaper != null) {
+                try {
+                    Runtime.getRuntime().removeShutdownHook(reaper);
+                } catch (IllegalStateException e) {
+                    // the JVM is already shutting down: the hook runs anyway
+                }
+                reaper = null;
+            }
+        }
     }
 }

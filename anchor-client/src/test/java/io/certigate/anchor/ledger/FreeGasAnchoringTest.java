@@ -60,9 +60,12 @@ class FreeGasAnchoringTest {
                 assertThat(c.transaction(b.txHash()).orElseThrow().getGasPrice()).isZero();
                 assertThat(c.receipt(b.txHash()).orElseThrow().getGasUsed().longValue()).isPositive();
             }
-            try (var w = org.web3j.protocol.Web3j.build(new org.web3j.protocol.http.HttpService(chain.rpcUrl()))) {
+            org.web3j.protocol.Web3j w = org.web3j.protocol.Web3j.build(new org.web3j.protocol.http.HttpService(chain.rpcUrl()));
+            try {
                 assertThat(w.ethGetBalance(gateway.address(),
                         org.web3j.protocol.core.DefaultBlockParameterName.LATEST).send().getBalance()).isZero();
+            } finally {
+                w.shutdown();
             }
         }
     }

@@ -120,6 +120,29 @@ class ProofBundleTest {
     }
 
     @Test
+    void erasingAReadingKeepsTheOthersProvableAndRefusesItsOwnProof() throws Exception {
+        try (TestDevice d = new TestDevice(dir, "dev-erase", Clock.systemUTC())) {
+            d.produce(10);
+            BatchStore store = new BatchStore(d.buffer);
+            new AnchorBatcher(store, new AnchorBatcher.Options(10, Duration.ofHours(1)), Clock.systemUTC()).cutRipe();
+            try (LedgerClient c = chain.client()) {
+                Anchorer a = new Anchorer(store, c, chain.gateway, d.id, Clock.systemUTC());
+                for (int i = 0; i < 100 && a.step() != Anchorer.Outcome.IDLE; i++) {
+                    Thread.sleep(20);
+                }
+            }
+            assertThat(d.buffer.erase(List.of(4L))).isEqualTo(1);
+            ProofExporter ex = new ProofExporter(d.buffer, store);
+            for (long[] range : new long[][] {{1, 3}, {5, 10}}) {
+                BundleVerifier.Report r = BundleVerifier.verify(roundTrip(ex.export(range[0], range[1],
+                        d.key.certificateChain())), chain.chain.rpcUrl());
+                assertThat(r.valid()).as(r.render()).isTrue();
+            }
+            assertThatThrownBy(() -> ex.export(4, 4, List.of())).hasMessageContaining("record 4 was erased");
+        }
+    }
+
+    @Test
     void unanchoredOrMissingRecordsCannotBeExported() throws Exception {
         assertThatThrownBy(() -> exporter.export(50, 60, List.of())).hasMessageContaining("record 58 is not in an anchor batch");
         assertThatThrownBy(() -> exporter.export(0, 3, List.of())).hasMessageContaining("bad seq range");

@@ -1,5 +1,6 @@
 package io.certigate.anchor.testing;
 
+import io.certigate.core.buffer.BufferException;
 import io.certigate.core.buffer.RecordBuffer;
 import io.certigate.core.model.Reading;
 import io.certigate.core.model.ReadingValue;
@@ -60,14 +61,18 @@ public final class TestDevice implements AutoCloseable {
     }
 
     /** Drops the sequencer and the buffer as a process exit would (the file stays). */
-    public void crash() throws Exception {
-        sequencer.close();
+    public void crash() throws BufferException {
+        try {
+            sequencer.close();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         executor.shutdownNow();
         buffer.close();
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() throws BufferException {
         crash();
     }
 }

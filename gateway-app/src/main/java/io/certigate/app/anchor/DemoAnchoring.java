@@ -93,7 +93,7 @@ public final class DemoAnchoring implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         pipeline.close();
         ledger.close();
     }

@@ -83,6 +83,17 @@ public final class ProofCommand implements Runnable {
         return chains.isEmpty() ? List.of() : chains.get(chains.size() - 1);
     }
 
+    /**
+     * Verifies a proof bundle file and prints the report; {@code rpc} null verifies offline (and says
+     * so). Returns the exit code: 0 valid, 1 invalid. For {@code certigate verify} to accept bundles
+     * (their {@code "format"} is {@value ProofBundle#FORMAT}).
+     */
+    public static int verify(Path bundle, String rpc, java.io.PrintStream out) throws Exception {
+        BundleVerifier.Report r = BundleVerifier.verify(ProofBundleJson.read(Files.readAllBytes(bundle)), rpc);
+        out.print(r.render());
+        return r.valid() ? 0 : 1;
+    }
+
     @Command(name = "verify", mixinStandardHelpOptions = true,
             description = {"Verify a proof bundle: signatures, Merkle inclusion and, with --rpc, each anchor on chain",
                 "(the contract's block for the root, the transaction receipt and its Anchored event).",
@@ -104,10 +115,7 @@ public final class ProofCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            ProofBundle b = ProofBundleJson.read(Files.readAllBytes(bundle));
-            BundleVerifier.Report r = BundleVerifier.verify(b, ledger.offline ? null : ledger.rpc);
-            System.out.print(r.render());
-            return r.valid() ? 0 : 1;
+            return verify(bundle, ledger.offline ? null : ledger.rpc, System.out);
         }
     }
 }

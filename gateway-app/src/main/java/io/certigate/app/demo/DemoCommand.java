@@ -2,6 +2,7 @@ package io.certigate.app.demo;
 
 import io.certigate.app.DurationConverter;
 import io.certigate.app.anchor.DemoAnchoring;
+import io.certigate.uplink.DemoUplink;
 import io.certigate.app.spine.VerifyCommand;
 import io.certigate.core.buffer.RecordBuffer;
 import io.certigate.core.export.ExportFile;
@@ -51,18 +52,30 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--no-ledger", description = "Skip anchoring (no dev chain is started).")
     boolean noLedger;
 
-    @Option(names = "--scenarios", split = ",", defaultValue = "vehicle",
-            description = "Field scenarios to run (default: all): ${COMPLETION-CANDIDATES}.")
-    List<Scenario> selected;
+    @Option(names = "--mqtt", description = "Publish to this external MQTT broker (tcp://host:port) instead of the embedded one.")
+    String mqtt;
+
+    @Option(names = "--no-uplink", description = "Do not forward readings over MQTT.")
+    boolean noUplink;
+
+    @Option(names = "--scenarios", split = ",", defaultValue = "vehicle,meter,rfid,road",
+            description = "Field scenarios to run, comma-separated (default: all): vehicle, meter, rfid, road; or none.")
+    List<String> selected;
 
     /** The field scenarios the demo knows. */
     enum Scenario {
-        vehicle;
+        vehicle, meter, rfid, road;
 
         DemoScenario create() {
             switch (this) {
                 case vehicle:
                     return new VehicleScenario();
+                case meter:
+                    return new LinkyHomeMeterScenario();
+                case rfid:
+                    return new RfidStationScenario();
+                case road:
+                    return new RoadHubScenario();
                 default:
                     throw new IllegalStateException(name());
             }
@@ -90,8 +103,15 @@ public final class DemoCommand implements Callable<Integer> {
         System.out.println("  device " + device + ", " + key.describe());
 
         List<DemoScenario> scenarios = new ArrayList<>();
-        for (Scenario s : selected) {
-            scenarios.add(s.create());
+        for (String name : selected) {
+            if (!name.isBlank() && !name.equals("none")) {
+                try {
+                    scenarios.add(Scenario.valueOf(name.trim()).create());
+                } catch (IllegalArgumentException e) {
+                    System.err.println("demo: unknown scenario '" + name + "' (expected vehicle, meter, rfid, road or none)");
+                    return 2;
+                }
+            }
         }
         if (rate > 0) {
             scenarios.add(new SyntheticLoadScenario(rate));
@@ -101,10 +121,17 @@ public final class DemoCommand implements Callable<Integer> {
         Path bufferFile = work.resolve("buffer.db");
         long committed;
         boolean anchoredOk = true;
+        boolean uplinkOk = true;
         try (Spine spine = Spine.open(key, bufferFile, RecordBuffer.Options.defaults(device),
                 Sequencer.Options.DEFAULT, Clock.systemUTC(), writer);
                 DemoAnchoring anchoring = noLedger ? null
-                        : DemoAnchoring.start(work, spine.buffer(), spine.sequencer(), System.out)) {
+                        : DemoAnchoring.start(work, spine.buffer(), spine.sequencer(), System.out);
+                DemoUplink uplink = noUplink ? null : DemoUplink.start(mqtt, work, Clock.systemUTC(), scheduler)) {
+            if (uplink != null) {
+                uplink.attach(spine.buffer(), spine.sequencer(), key);
+                System.out.println("  uplink: MQTT QoS 1 to " + uplink.brokerUrl() + (uplink.embedded() ? " (embedded broker)" : "")
+                        + ", reference collector subscribed");
+            }
             DemoScenario.Context ctx = new DemoScenario.Context(spine.sequencer(), work, Clock.systemUTC(), scheduler,
                     System.out);
             List<AutoCloseable> running = new ArrayList<>();
@@ -122,6 +149,13 @@ public final class DemoCommand implements Callable<Integer> {
             }
             spine.sequencer().close();
             committed = spine.sequencer().committedCount();
+            if (uplink != null) {
+                System.out.println();
+                System.out.println("uplink");
+                boolean drained = uplink.awaitDrained(Duration.ofSeconds(60));
+                uplink.summary().forEach(line -> System.out.println("  " + line));
+                uplinkOk = drained && uplink.report().missing() == 0 && uplink.report().badSignature() == 0;
+            }
             if (anchoring != null) {
                 System.out.println();
                 System.out.println("anchoring");
@@ -148,7 +182,7 @@ public final class DemoCommand implements Callable<Integer> {
         if (noLedger) {
             System.out.println("  ledger: skipped (--no-ledger): nothing was anchored");
         }
-        boolean ok = report.ok() && committed > 0 && report.verified() + report.erased() == report.records() && anchoredOk;
+        boolean ok = report.ok() && committed > 0 && report.verified() + report.erased() == report.records() && anchoredOk && uplinkOk;
         System.out.println(ok ? "demo: everything verified" : "demo: verification FAILED");
         return ok ? 0 : 1;
     }

@@ -64,7 +64,8 @@ public final class RoadHubScenario implements DemoScenario {
         List<String> lines = new ArrayList<>();
         if (server != null) {
             var s = server.stats();
-            lines.add(String.format("%d shock events acknowledged, %d lost after all retransmissions; %d datagrams dropped by the link",
+            lines.add(String.format("%d shock events acknowledged, %d unanswered (all retransmissions lost, or cut at shutdown);"
+                    + " %d datagrams dropped by the link",
                     fleet.acknowledged(), fleet.failed(), fleet.relay().dropped()));
             lines.add(String.format("hub stored %d packs (%d readings), %d duplicates recognised, %d rejected", s.stored(), s.readings(),
                     s.duplicates(), s.rejected()));

@@ -3,9 +3,14 @@ package io.certigate.app.run;
 import io.certigate.app.demo.DemoScenario;
 import io.certigate.app.demo.SyntheticLoadScenario;
 import io.certigate.core.spine.Spine;
+import io.certigate.app.anchor.RunAnchoring;
 import io.certigate.app.metrics.MetricsServer;
 import io.certigate.app.metrics.SpineMetrics;
 import io.certigate.core.metrics.Metrics;
+import io.certigate.core.model.TimeQuality;
+import io.certigate.obd.BufferOdometerStore;
+import io.certigate.obd.ObdReaderConfig;
+import io.certigate.obd.ObdStats;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -33,9 +38,11 @@ public final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         RunConfig cfg;
+        ObdReaderConfig obd;
         try {
             cfg = RunConfig.load(config);
-        } catch (RunConfig.ConfigException e) {
+            obd = ObdReaderConfig.present(cfg.raw()) ? ObdReaderConfig.parse(cfg.raw(), config.toString()) : null;
+        } catch (RunConfig.ConfigException | IllegalArgumentException e) {
             System.err.println("run: " + e.getMessage());
             return 2;
         }
@@ -70,11 +77,24 @@ public final class RunCommand implements Callable<Integer> {
             }
             DemoScenario.Context ctx = new DemoScenario.Context(spine.sequencer(), cfg.bufferFile().toAbsolutePath().getParent(),
                     Clock.systemUTC(), scheduler, System.out);
+            if (obd != null) {
+                // the poller blocks on adapter I/O: it gets a thread of its own
+                ScheduledExecutorService obdThread = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "obd"));
+                sources.add(obdThread::shutdownNow);
+                sources.add(obd.start(spine.sequencer(), new BufferOdometerStore(spine.buffer()), new ObdStats(),
+                        Clock.systemUTC(), obdThread, TimeQuality.NTP));
+                System.out.println("certigate run: OBD reader on " + obd.port());
+            }
+            AutoCloseable anchoring = RunAnchoring.start(values, spine, System.out);
+            if (anchoring != null) {
+                sources.add(0, anchoring); // closed last: anchors what the sources produced until the end
+            }
             if (cfg.syntheticRate() > 0) {
                 sources.add(new SyntheticLoadScenario(cfg.syntheticRate()).start(ctx));
             }
             stop.await();
             System.out.println("certigate run: stopping; committing queued readings");
+            java.util.Collections.reverse(sources);
             for (AutoCloseable s : sources) {
                 s.close();
             }

@@ -18,17 +18,24 @@ import picocli.CommandLine.Parameters;
 
 /** {@code certigate verify FILE}: checks an export without trusting the gateway. */
 @Command(name = "verify", mixinStandardHelpOptions = true,
-        description = {"Check every signature, seq continuity and the prev-hash chain of an export file.",
-            "Reports each gap, reorder, duplicate, fork, broken link or bad signature by seq; exits 1 on any failure."})
+        description = {"Check an export file: every signature, seq continuity and the prev-hash chain; reports each gap,",
+            "reorder, duplicate, fork, broken link or bad signature by seq. Or check a proof bundle: signatures, Merkle",
+            "inclusion and, with --rpc, each anchor on chain (offline otherwise, and it says so). Exit 1 on any failure."})
 public final class VerifyCommand implements Callable<Integer> {
-    @Parameters(paramLabel = "FILE", description = "Export file written by 'certigate export'.")
+    @Parameters(paramLabel = "FILE", description = "Export file ('certigate export') or proof bundle ('certigate proof export').")
     Path file;
+
+    @Option(names = "--rpc", description = "For a proof bundle: JSON-RPC URL of a ledger node to check the anchors against.")
+    String rpc;
 
     @Option(names = "--json", description = "Print the report as JSON.")
     boolean json;
 
     @Override
     public Integer call() throws Exception {
+        if (isProofBundle(file)) {
+            return io.certigate.app.anchor.ProofCommand.verify(file, rpc, System.out);
+        }
         ExportFile.Contents c;
         try {
             c = ExportFile.read(file);
@@ -43,6 +50,26 @@ public final class VerifyCommand implements Callable<Integer> {
             print(r, System.out);
         }
         return r.ok() ? 0 : 1;
+    }
+
+    /** Peeks at the top-level "format" field without reading the whole (possibly large) file. */
+    private static boolean isProofBundle(Path file) {
+        try (com.fasterxml.jackson.core.JsonParser p = new com.fasterxml.jackson.core.JsonFactory().createParser(file.toFile())) {
+            if (p.nextToken() != com.fasterxml.jackson.core.JsonToken.START_OBJECT) {
+                return false;
+            }
+            while (p.nextToken() == com.fasterxml.jackson.core.JsonToken.FIELD_NAME) {
+                String name = p.currentName();
+                p.nextToken();
+                if ("format".equals(name)) {
+                    return p.getValueAsString("").startsWith("certigate-proof/");
+                }
+                p.skipChildren();
+            }
+            return false;
+        } catch (java.io.IOException e) {
+            return false; // reported by the export reader with the file's name
+        }
     }
 
     public static VerificationReport verify(ExportFile.Contents c) {

@@ -77,6 +77,19 @@ class AnchorCliTest {
     }
 
     @Test
+    void everyAnchoringCommandHasHelp() {
+        for (String[] c : new String[][] {{"anchor"}, {"anchor", "devchain"}, {"anchor", "run"}, {"anchor", "status"},
+            {"anchor", "account"}, {"anchor", "deploy"}, {"anchor", "allow"}, {"proof"}, {"proof", "export"},
+            {"proof", "verify"}, {"bench", "anchor"}}) {
+            String[] args = java.util.Arrays.copyOf(c, c.length + 1);
+            args[c.length] = "--help";
+            Run r = run(args);
+            assertThat(r.exit()).as(String.join(" ", c)).isZero();
+            assertThat(r.out()).contains("Usage: certigate " + String.join(" ", c));
+        }
+    }
+
+    @Test
     void demoAnchoringThenTheAnchorAndProofCommands() throws Exception {
         SoftwareDeviceKey key = Pkcs12KeyStore.create(dir.resolve("d.p12"), CoseAlgorithm.ES256, "gw-cli", "pw".toCharArray());
         Path buffer = dir.resolve("buffer.db");
@@ -154,5 +167,37 @@ class AnchorCliTest {
             assertThat(tampered.out()).contains("FAIL  record 1511");
         }
         assertThat(rpc).startsWith("http://127.0.0.1:");
+    }
+
+    @Test
+    void runAnchoringComponentAnchorsFromTheRunConfiguration() throws Exception {
+        SoftwareDeviceKey key = Pkcs12KeyStore.create(dir.resolve("r.p12"), CoseAlgorithm.EDDSA, "gw-run", "pw".toCharArray());
+        ExecutorService writer = Executors.newSingleThreadExecutor();
+        try (var ledger = io.certigate.anchor.devchain.DevLedger.start(dir.resolve("ledger"));
+                Spine spine = Spine.open(key, dir.resolve("run.db"), RecordBuffer.Options.defaults("gw-run"),
+                        Sequencer.Options.DEFAULT, Clock.systemUTC(), writer)) {
+            assertThat(ledger.chain().running()).isTrue();
+            java.util.Properties p = new java.util.Properties();
+            io.certigate.app.run.RunConfig.Values none = new io.certigate.app.run.RunConfig.Values(p, "run.properties");
+            assertThat(RunAnchoring.start(none, spine, System.out)).isNull();
+            p.setProperty("anchor.ledger", dir.resolve("ledger/ledger.properties").toString());
+            p.setProperty("anchor.batch-size", "25");
+            p.setProperty("anchor.batch-age-s", "0");
+            try (var pipeline = RunAnchoring.start(new io.certigate.app.run.RunConfig.Values(p, "run.properties"), spine,
+                    System.out)) {
+                produce(spine.sequencer(), 60);
+                long deadline = System.nanoTime() + 60_000_000_000L;
+                while (System.nanoTime() < deadline
+                        && (pipeline.store().unanchoredCount() > 0 || pipeline.store().all().isEmpty()
+                                || pipeline.store().all().get(pipeline.store().all().size() - 1).lastSeq() < 60)) {
+                    Thread.sleep(50);
+                }
+                assertThat(pipeline.store().unanchoredCount()).isZero();
+                assertThat(pipeline.store().all().get(pipeline.store().all().size() - 1).lastSeq()).isEqualTo(60);
+            }
+            spine.sequencer().close();
+        } finally {
+            writer.shutdownNow();
+        }
     }
 }

@@ -93,6 +93,14 @@ public final class ChainVerifier {
                 bySeq.isEmpty() ? 0 : bySeq.firstKey(), bySeq.isEmpty() ? 0 : bySeq.lastKey(), List.copyOf(findings));
     }
 
+    /**
+     * Alert flags mark a finding of the adapter (e.g. {@code rollback-suspected}); other flags are
+     * qualifiers of the value (a tariff, a phase) and are not reported.
+     */
+    public static boolean isAlert(String flag) {
+        return flag.endsWith("-suspected") || flag.endsWith("-detected");
+    }
+
     private boolean checkSigned(StoredRecord.Signed r, byte[] expectedPrev, List<Finding> findings) {
         long seq = r.seq();
         byte[] payload;
@@ -130,10 +138,11 @@ public final class ChainVerifier {
             findings.add(new Finding(Finding.Kind.BROKEN_LINK, seq, "prev is not the hash of seq " + (seq - 1)));
             return false;
         }
-        if (!c.reading().flags().isEmpty()) {
+        List<String> alerts = c.reading().flags().stream().filter(ChainVerifier::isAlert).toList();
+        if (!alerts.isEmpty()) {
             findings.add(new Finding(Finding.Kind.FLAGGED, seq, c.reading().kind() + " " + c.reading().subject() + " = "
                     + c.reading().value() + (c.reading().unit() == null ? "" : " " + c.reading().unit())
-                    + " flags " + String.join(",", c.reading().flags())));
+                    + " flags " + String.join(",", alerts)));
         }
         return true;
     }

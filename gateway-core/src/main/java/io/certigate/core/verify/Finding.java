@@ -19,7 +19,7 @@ public record Finding(Kind kind, long seq, String detail) {
         MALFORMED(true),
         /** Erased (tombstone): payload dropped, hashes kept. Not a failure. */
         ERASED(false),
-        /** A signed reading carrying flags such as rollback-suspected. Not a failure. */
+        /** A signed reading carrying an alert flag such as rollback-suspected. Not a failure. */
         FLAGGED(false);
 
         private final boolean failure;

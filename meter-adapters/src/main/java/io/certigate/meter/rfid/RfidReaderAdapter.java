@@ -10,7 +10,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -132,8 +131,7 @@ public final class RfidReaderAdapter implements AutoCloseable {
         if (!debouncer.accept(t.id(), now) || sink == null) {
             return;
         }
-        Reading reading = new Reading(now, options.clockQuality(), source, KIND, t.id(), ReadingValue.of(t.number()), null,
-                t.format() == RfidEvent.Format.WIEGAND26 ? List.of("wiegand26") : List.of());
+        Reading reading = new Reading(now, options.clockQuality(), source, KIND, t.id(), ReadingValue.of(t.number()), null);
         try {
             sink.submit(reading).whenComplete((c, err) -> {
                 if (err != null) {

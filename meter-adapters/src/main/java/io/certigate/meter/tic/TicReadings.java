@@ -12,17 +12,23 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Turns TIC frames into readings, at a configured pace rather than every frame: energy indexes
- * ({@code meter.energy.import} / {@code meter.energy.export}, Wh, one reading per tariff register,
- * flagged {@code tariff.<label>}) once per index period, apparent power ({@code meter.power.apparent},
- * VA) and current ({@code meter.current}, A) once per instant period. The subject is the meter id
- * (ADCO or ADSC); a frame whose id group was bad is not attributable and yields nothing.
+ * Turns TIC frames into readings, at a configured pace rather than every frame. Energy indexes
+ * (Wh) once per index period: the standard-mode total EAST as {@code meter.energy.import}, each
+ * tariff register as {@code meter.energy.import.<label>} (e.g. {@code .hchp}, {@code .easf02},
+ * {@code .bbrhpjr}; registers still at zero skipped), EAIT as {@code meter.energy.export}. Apparent
+ * power ({@code meter.power.apparent}, VA) and current ({@code meter.current}, or
+ * {@code meter.current.l1}..{@code l3} for a numbered phase, A) once per instant period. The
+ * register goes into the kind, not into flags: flags mark anomalies such as
+ * {@code rollback-suspected} (an index lower than the last one of that register), which a verifier
+ * reports. The subject is the meter id (ADCO or ADSC); a frame whose id group was bad is not
+ * attributable and yields nothing.
  *
  * <p>Time: a standard-mode frame's {@code DATE} horodate gives {@code t} with {@code tq=rtc}, or
  * {@code tq=none} when the meter flags its clock as degraded (lower-case season letter); without a
  * usable DATE (historic mode) {@code t} is the gateway's clock with the configured quality.
  * Periods are aligned on the gateway clock (a 15-minute period emits on the first frame after each
- * quarter hour). Pure apart from that state; not thread-safe.
+ * quarter hour) and used up only by a frame that carries what they are due for. Pure apart from
+ * that state; not thread-safe.
  */
 public final class TicReadings {
     public static final String IMPORT = "meter.energy.import";
@@ -101,7 +107,7 @@ public final class TicReadings {
                     break;
                 case CURRENT:
                     if (instantDue) {
-                        out.add(new Reading(t, tq, options.source(), CURRENT, meter, ReadingValue.of(v), "A", phase(l)));
+                        out.add(new Reading(t, tq, options.source(), CURRENT + phase(l), meter, ReadingValue.of(v), "A"));
                     }
                     break;
                 default:
@@ -118,13 +124,10 @@ public final class TicReadings {
         if (v == 0 && (before == null || before == 0) && l != TicLabel.EAST && l != TicLabel.BASE) {
             return;
         }
-        List<String> flags = new ArrayList<>(2);
-        flags.add("tariff." + l.wire().toLowerCase(Locale.ROOT));
-        if (before != null && v < before) {
-            flags.add(ROLLBACK);
-        }
+        List<String> flags = before != null && v < before ? List.of(ROLLBACK) : List.of();
         lastIndex.put(key, v);
-        String kind = l.role() == TicLabel.Role.EXPORT_INDEX ? EXPORT : IMPORT;
+        String kind = l.role() == TicLabel.Role.EXPORT_INDEX ? EXPORT
+                : l == TicLabel.EAST ? IMPORT : IMPORT + '.' + l.wire().toLowerCase(Locale.ROOT);
         out.add(new Reading(t, tq, options.source(), kind, meter, ReadingValue.of(v), "Wh", flags));
     }
 
@@ -137,9 +140,9 @@ public final class TicReadings {
         return false;
     }
 
-    private static List<String> phase(TicLabel l) {
+    private static String phase(TicLabel l) {
         char last = l.wire().charAt(l.wire().length() - 1);
-        return last >= '1' && last <= '3' ? List.of("phase." + last) : List.of();
+        return last >= '1' && last <= '3' ? ".l" + last : "";
     }
 
     private boolean due(Instant now, Duration period, boolean index) {
