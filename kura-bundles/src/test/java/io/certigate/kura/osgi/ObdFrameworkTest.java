@@ -126,7 +126,7 @@ class ObdFrameworkTest {
             }
             Thread.sleep(100);
         }
-        throw new AssertionError("the buffer never held the expected readings; it holds " + readings.size() + ": "
-                + readings + "; components: " + osgi.components());
+        throw new AssertionError("the buffer never held the expected readings; it holds " + readings.size() + ", the last: "
+                + readings.subList(Math.max(0, readings.size() - 5), readings.size()) + "; components: " + osgi.components());
     }
 }
