@@ -62,6 +62,50 @@ class RunCommandTest {
     }
 
     @Test
+    void runsATicMeterFromItsKeys() throws Exception {
+        Files.writeString(dir.resolve("pass"), "run-test-pass\n");
+        Pkcs12KeyStore.create(dir.resolve("device.p12"), CoseAlgorithm.EDDSA, "gw-meter-1", "run-test-pass".toCharArray());
+        var pty = io.certigate.simulators.tic.PtyPair.open(dir.resolve("pty"));
+        var threads = java.util.concurrent.Executors.newScheduledThreadPool(1);
+        var gen = new io.certigate.simulators.tic.TicStreamGenerator(new io.certigate.simulators.tic.TicStreamGenerator.Config(
+                false, io.certigate.simulators.tic.TicTariff.BASE, "041876097359", 0.0, false, System.currentTimeMillis()),
+                new long[] {12_345_678});
+        try (var sim = io.certigate.simulators.tic.TicSimulator.onPty(pty.deviceSide(), gen, java.time.Clock.systemUTC(),
+                java.time.Instant.now(), 1)) {
+            sim.start(threads, java.time.Duration.ofMillis(300));
+            Path config = Files.writeString(dir.resolve("meter.conf"), String.join("\n",
+                    "device.id = gw-meter-1",
+                    "key.store = " + dir.resolve("device.p12"),
+                    "key.passphrase = file:" + dir.resolve("pass"),
+                    "buffer.file = " + dir.resolve("buffer.db"),
+                    "tic.port = " + pty.gatewaySide(),
+                    "tic.mode = standard",
+                    "tic.index-period-s = 1",
+                    "tic.instant-period-s = 0", ""));
+            Process p = start(config);
+            BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+            assertThat(out.readLine()).contains("device gw-meter-1");
+            assertThat(out.readLine()).contains("TIC meter on " + pty.gatewaySide());
+            Thread.sleep(4000);
+            new ProcessBuilder("kill", "-TERM", Long.toString(p.pid())).start().waitFor();
+            assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        } finally {
+            threads.shutdownNow();
+            pty.close();
+        }
+        try (RecordBuffer b = RecordBuffer.open(dir.resolve("buffer.db"), RecordBuffer.Options.defaults("gw-meter-1"))) {
+            var export = dir.resolve("e.json");
+            io.certigate.core.export.Exporter.export(b, io.certigate.core.export.Selection.ALL, export);
+            var records = io.certigate.core.export.ExportFile.read(export).records();
+            assertThat(records).isNotEmpty();
+            var first = io.certigate.core.model.ReadingCodec.decode(io.certigate.signing.CoseSign1.parse(
+                    ((io.certigate.core.model.StoredRecord.Signed) records.get(0)).cose()).payload());
+            assertThat(first.reading().source()).isEqualTo("tic");
+            assertThat(first.reading().subject()).isEqualTo("041876097359");
+        }
+    }
+
+    @Test
     void configErrorsNameTheKeyAndValue() throws Exception {
         Path config = Files.writeString(dir.resolve("bad.conf"),
                 "device.id = gw\nkey.store = k.p12\nkey.passphrase = env:X\nbuffer.file = b.db\nbuffer.max-records = lots\n");
@@ -75,5 +119,11 @@ class RunCommandTest {
         String t = new String(q.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         q.waitFor(30, TimeUnit.SECONDS);
         assertThat(t).contains("unknown key(s) [bufer.file]");
+        Path mode = Files.writeString(dir.resolve("mode.conf"),
+                "device.id = gw\nkey.store = k.p12\nkey.passphrase = env:X\nbuffer.file = b.db\ntic.port = /dev/ttyS1\ntic.mode = turbo\n");
+        Process m = start(mode);
+        String mo = new String(m.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        m.waitFor(30, TimeUnit.SECONDS);
+        assertThat(mo).contains("tic.mode = 'turbo' is not auto, historic or standard");
     }
 }

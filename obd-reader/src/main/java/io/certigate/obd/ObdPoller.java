@@ -32,6 +32,7 @@ public final class ObdPoller implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(ObdPoller.class.getName());
     private static final String NO_VIN_SUBJECT = "unknown-vin";
+    private static final int VIN_ATTEMPTS = 6;
 
     /** What the poller is doing, for operators and tests. */
     public enum State { STOPPED, CONNECTING, POLLING, BACKING_OFF, CLOSED }
@@ -160,11 +161,17 @@ public final class ObdPoller implements AutoCloseable {
     }
 
     private void readIdentity() throws IOException, Elm327Exception, InterruptedException {
-        try {
-            vin = ObdDiscovery.vin(session);
-        } catch (ObdReplyException e) {
-            malformed(e);
+        // a garbled reply or a short NO DATA run must not leave the odometer without its VIN:
+        // ask again a few times before certifying readings as vin-unavailable
+        Vin read = null;
+        for (int attempt = 0; attempt < VIN_ATTEMPTS && read == null; attempt++) {
+            try {
+                read = ObdDiscovery.vin(session);
+            } catch (ObdReplyException e) {
+                malformed(e);
+            }
         }
+        vin = read;
         List<String> flags = new ArrayList<>();
         boolean odometer = supported.supports(ObdPid.ODOMETER);
         if (!odometer) {

@@ -39,9 +39,11 @@ public final class RunCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         RunConfig cfg;
         ObdReaderConfig obd;
+        MeterSources.Plan meters;
         try {
             cfg = RunConfig.load(config);
             obd = ObdReaderConfig.present(cfg.raw()) ? ObdReaderConfig.parse(cfg.raw(), config.toString()) : null;
+            meters = MeterSources.parse(new RunConfig.Values(cfg.raw(), config.toString()), cfg.raw(), config.toString());
         } catch (RunConfig.ConfigException | IllegalArgumentException e) {
             System.err.println("run: " + e.getMessage());
             return 2;
@@ -89,6 +91,7 @@ public final class RunCommand implements Callable<Integer> {
             if (anchoring != null) {
                 sources.add(0, anchoring); // closed last: anchors what the sources produced until the end
             }
+            sources.addAll(MeterSources.start(meters, spine.sequencer(), Clock.systemUTC(), TimeQuality.NTP, System.out));
             if (cfg.syntheticRate() > 0) {
                 sources.add(new SyntheticLoadScenario(cfg.syntheticRate()).start(ctx));
             }

@@ -1,0 +1,122 @@
+package io.certigate.app.run;
+
+import io.certigate.core.model.TimeQuality;
+import io.certigate.core.sequencer.ReadingSink;
+import io.certigate.meter.rfid.RfidEvent;
+import io.certigate.meter.rfid.RfidReaderAdapter;
+import io.certigate.meter.serial.JSerialCommLink;
+import io.certigate.meter.tic.TicMeterAdapter;
+import io.certigate.meter.tic.TicMode;
+import io.certigate.meter.tic.TicPortReader;
+import io.certigate.meter.tic.TicReadings;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+
+/**
+ * The Linky TIC and RFID readers of {@code certigate run}, from the {@code tic.*} and
+ * {@code rfid.*} keys. Parsed (and refused with the key and value named) before anything starts.
+ *
+ * <pre>
+ * tic.port              serial device of the TIC interface            (required for a meter)
+ * tic.mode              auto, historic or standard                    (auto)
+ * tic.index-period-s    seconds between index readings                (900)
+ * tic.instant-period-s  seconds between power/current readings        (60)
+ * rfid.port             serial device of the RFID reader              (required for a reader)
+ * rfid.format           em4100 (RDM6300) or wiegand26                 (em4100)
+ * rfid.debounce-ms      a held tag is one event within this window    (2000)
+ * </pre>
+ */
+public final class MeterSources {
+    private static final Set<String> TIC_KEYS = Set.of("tic.port", "tic.mode", "tic.index-period-s", "tic.instant-period-s");
+    private static final Set<String> RFID_KEYS = Set.of("rfid.port", "rfid.format", "rfid.debounce-ms");
+
+    /** What was configured; start it with {@link #start}. */
+    public record Plan(String ticPort, TicMode ticMode, Duration indexPeriod, Duration instantPeriod, String rfidPort,
+            RfidEvent.Format rfidFormat, Duration debounce) {}
+
+    private MeterSources() {}
+
+    public static Plan parse(RunConfig.Values v, java.util.Properties raw, String origin) throws RunConfig.ConfigException {
+        for (String k : raw.stringPropertyNames()) {
+            if (k.startsWith("tic.") && !TIC_KEYS.contains(k) || k.startsWith("rfid.") && !RFID_KEYS.contains(k)) {
+                throw new RunConfig.ConfigException(origin + ": unknown key " + k);
+            }
+        }
+        String tic = v.get("tic.port", null);
+        boolean anyTic = raw.stringPropertyNames().stream().anyMatch(k -> k.startsWith("tic."));
+        if (anyTic && tic == null) {
+            throw new RunConfig.ConfigException(origin + ": tic.port is required for a TIC meter");
+        }
+        String mode = v.get("tic.mode", "auto").toLowerCase(Locale.ROOT);
+        TicMode ticMode;
+        switch (mode) {
+            case "auto":
+                ticMode = null;
+                break;
+            case "historic":
+                ticMode = TicMode.HISTORIC;
+                break;
+            case "standard":
+                ticMode = TicMode.STANDARD;
+                break;
+            default:
+                throw new RunConfig.ConfigException(origin + ": tic.mode = '" + mode + "' is not auto, historic or standard");
+        }
+        String rfid = v.get("rfid.port", null);
+        boolean anyRfid = raw.stringPropertyNames().stream().anyMatch(k -> k.startsWith("rfid."));
+        if (anyRfid && rfid == null) {
+            throw new RunConfig.ConfigException(origin + ": rfid.port is required for an RFID reader");
+        }
+        String format = v.get("rfid.format", "em4100").toLowerCase(Locale.ROOT);
+        RfidEvent.Format rfidFormat;
+        switch (format) {
+            case "em4100":
+                rfidFormat = RfidEvent.Format.EM4100;
+                break;
+            case "wiegand26":
+                rfidFormat = RfidEvent.Format.WIEGAND26;
+                break;
+            default:
+                throw new RunConfig.ConfigException(origin + ": rfid.format = '" + format + "' is not em4100 or wiegand26");
+        }
+        return new Plan(tic, ticMode, Duration.ofSeconds(v.longValue("tic.index-period-s", 900L, 1)),
+                Duration.ofSeconds(v.longValue("tic.instant-period-s", 60L, 0)), rfid, rfidFormat,
+                Duration.ofMillis(v.longValue("rfid.debounce-ms", 2000L, 0)));
+    }
+
+    /** Starts what the plan configures; the handles close the readers and their threads. */
+    public static List<AutoCloseable> start(Plan plan, ReadingSink sink, Clock clock, TimeQuality clockQuality,
+            java.io.PrintStream out) {
+        List<AutoCloseable> handles = new ArrayList<>();
+        if (plan.ticPort() != null) {
+            ScheduledExecutorService t = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "tic"));
+            TicMeterAdapter adapter = new TicMeterAdapter(new TicReadings.Options("tic", plan.indexPeriod(),
+                    plan.instantPeriod(), clockQuality), sink, clock);
+            TicPortReader reader = new TicPortReader(JSerialCommLink.at(plan.ticPort()), TicPortReader.Options.of(plan.ticMode()),
+                    adapter, clock, t);
+            reader.start();
+            handles.add(t::shutdownNow);
+            handles.add(reader::close);
+            out.println("certigate run: TIC meter on " + plan.ticPort() + " ("
+                    + (plan.ticMode() == null ? "mode detected" : plan.ticMode().name().toLowerCase(Locale.ROOT)) + ")");
+        }
+        if (plan.rfidPort() != null) {
+            ScheduledExecutorService t = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "rfid"));
+            RfidReaderAdapter.Options o = RfidReaderAdapter.Options.rdm6300().withDebounce(plan.debounce());
+            o = new RfidReaderAdapter.Options(plan.rfidFormat(), o.baudRate(), o.debounce(), clockQuality, o.readTimeout(),
+                    o.reconnectDelay());
+            RfidReaderAdapter adapter = new RfidReaderAdapter(JSerialCommLink.at(plan.rfidPort()), o, sink, e -> { }, clock, t);
+            adapter.start();
+            handles.add(t::shutdownNow);
+            handles.add(adapter::close);
+            out.println("certigate run: RFID reader on " + plan.rfidPort() + " (" + plan.rfidFormat() + ")");
+        }
+        return handles;
+    }
+}
