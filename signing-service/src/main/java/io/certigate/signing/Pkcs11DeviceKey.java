@@ -114,6 +114,30 @@ public final class Pkcs11DeviceKey implements DeviceKey {
         }
     }
 
+    /**
+     * Replaces the certificate chain stored with the token key (after the CA issued one), keeping
+     * the key itself on the token; refuses a chain whose leaf is not for this key.
+     */
+    public static Pkcs11DeviceKey installChain(TokenConfig config, char[] pin, List<X509Certificate> chain)
+            throws SigningException {
+        Provider p = provider(config);
+        try {
+            KeyStore ks = KeyStore.getInstance("PKCS11", p);
+            ks.load(null, pin);
+            if (!(ks.getKey(config.alias(), null) instanceof PrivateKey pk)) {
+                throw new SigningException(config.describe() + " holds no private key under that alias");
+            }
+            if (!chain.get(0).getPublicKey().equals(ks.getCertificate(config.alias()).getPublicKey())) {
+                throw new SigningException("certificate for " + config.describe() + " does not match its device key");
+            }
+            ks.setKeyEntry(config.alias(), pk, null, chain.toArray(new Certificate[0]));
+            return open(config, pin, p);
+        } catch (GeneralSecurityException | java.io.IOException | java.security.ProviderException e) {
+            throw new SigningException("cannot store a certificate chain on " + config.describe() + ": "
+                    + rootMessage(e), e);
+        }
+    }
+
     private static String rootMessage(Throwable e) {
         Throwable t = e;
         while (t.getCause() != null && t.getCause() != t) {

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.security.KeyFactory;
+import java.security.cert.X509Certificate;
+import java.util.List;
 import java.security.spec.PKCS8EncodedKeySpec;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -54,5 +56,41 @@ class Pkcs11DeviceKeyTest {
                 .isInstanceOf(SigningException.class).hasMessageContaining("ES256 only");
         assertThatThrownBy(() -> Pkcs11DeviceKey.open(cfg, "9999".toCharArray()))
                 .isInstanceOf(SigningException.class).hasMessageContaining("slot " + token.slot);
+    }
+
+    @Test
+    void csrIsSignedOnTheTokenAndTheIssuedChainIsStoredBesideTheKey() throws Exception {
+        Pkcs11DeviceKey.TokenConfig cfg = new Pkcs11DeviceKey.TokenConfig(SoftHsmToken.LIBRARY, token.slot, "csr");
+        Pkcs11DeviceKey key = Pkcs11DeviceKey.generate(cfg, CoseAlgorithm.ES256, "gw-hsm-2", "4321".toCharArray());
+        Csr.Identity id = new Csr.Identity("gw-hsm-2", "SN-2", "CG-TIC-1", Csr.SubjectKind.METER, "09123456789012");
+        Csr.Verified v = Csr.verify(Csr.build(key, id));
+        assertThat(v.publicKey()).isEqualTo(key.publicKey());
+        assertThat(v.identity()).isEqualTo(id);
+
+        // a chain as a CA would return it: a leaf for the token key, issued by a (software) CA key
+        java.security.KeyPair ca = Pkcs12KeyStore.generate(CoseAlgorithm.ES256);
+        X509Certificate caCert = Certificates.selfSigned(ca, "test-ca", CoseAlgorithm.ES256, null, java.time.Duration.ofDays(1));
+        X509Certificate leaf = issued(ca, caCert, key.publicKey());
+        Pkcs11DeviceKey installed = Pkcs11DeviceKey.installChain(cfg, "4321".toCharArray(), List.of(leaf, caCert));
+        assertThat(installed.certificateChain()).containsExactly(leaf, caCert);
+        assertThat(Pkcs11DeviceKey.open(cfg, "4321".toCharArray()).certificateChain()).containsExactly(leaf, caCert);
+        assertThat(CoseSign1.verify(CoseSign1.sign(installed, new byte[] {1}), leaf.getPublicKey(), installed.keyId()))
+                .containsExactly(1);
+
+        // a chain for another key is refused and leaves the token as it was
+        X509Certificate foreign = issued(ca, caCert, Pkcs12KeyStore.generate(CoseAlgorithm.ES256).getPublic());
+        assertThatThrownBy(() -> Pkcs11DeviceKey.installChain(cfg, "4321".toCharArray(), List.of(foreign, caCert)))
+                .isInstanceOf(SigningException.class).hasMessageContaining("does not match");
+        assertThat(Pkcs11DeviceKey.open(cfg, "4321".toCharArray()).certificateChain().get(0)).isEqualTo(leaf);
+    }
+
+    private static X509Certificate issued(java.security.KeyPair ca, X509Certificate caCert, java.security.PublicKey subject)
+            throws Exception {
+        java.time.Instant now = java.time.Instant.now();
+        org.bouncycastle.cert.X509v3CertificateBuilder b = new org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder(
+                caCert, java.math.BigInteger.valueOf(now.toEpochMilli()), java.util.Date.from(now.minusSeconds(60)),
+                java.util.Date.from(now.plusSeconds(3600)), Certificates.deviceName("gw-hsm-2"), subject);
+        return new org.bouncycastle.cert.jcajce.JcaX509CertificateConverter().getCertificate(
+                b.build(new org.bouncycastle.operator.jcajce.JcaContentSignerBuilder("SHA256withECDSA").build(ca.getPrivate())));
     }
 }

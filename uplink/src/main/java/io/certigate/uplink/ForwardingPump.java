@@ -29,8 +29,10 @@ import java.util.random.RandomGenerator;
  * deduplicates by (device, seq). After a failed send it waits a jittered exponential backoff.</li>
  * </ul>
  *
- * All state is touched by one drain task at a time, run on the given scheduler; transports call
- * back from their own threads through a queue.
+ * Two serialized tasks run on the given scheduler: the sending one (window, cursor, rewinds) and
+ * the marking one (delivery marks, an fsync'd buffer transaction each), so that with two scheduler
+ * threads the window is refilled while marks are written. Transports call back from their own
+ * threads through a queue.
  */
 public final class ForwardingPump implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(ForwardingPump.class.getName());
@@ -62,7 +64,9 @@ public final class ForwardingPump implements AutoCloseable {
     private final RandomGenerator random;
     private final BatchCodec codec;
     private final ConcurrentLinkedQueue<Ack> acks = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<Ack> toMark = new ConcurrentLinkedQueue<>();
     private final AtomicInteger wip = new AtomicInteger();
+    private final AtomicInteger markWip = new AtomicInteger();
     private final AtomicLong linkEpoch = new AtomicLong();
     private volatile boolean linkUp;
     private volatile boolean closed;
@@ -77,12 +81,14 @@ public final class ForwardingPump implements AutoCloseable {
     // drain-task state
     private volatile long generation;
     private volatile int inFlight;
-    private long cursor;
+    private long cursor; // highest seq read into ready (or sent)
+    private final java.util.ArrayDeque<RecordBatch> ready = new java.util.ArrayDeque<>(); // read, not yet sent
     private long seenEpoch;
     private long pausedUntil;
     private int failuresInRow;
     private long highestOversized;
     private String lastError;
+    private volatile String markError;
 
     public ForwardingPump(RecordBuffer buffer, BatchTransport transport, Options options, Clock clock,
             ScheduledExecutorService scheduler, RandomGenerator random) {
@@ -151,18 +157,17 @@ public final class ForwardingPump implements AutoCloseable {
                 pausedUntil = 0;
                 failuresInRow = 0;
             }
-            markAcknowledged();
-            if (closed || !linkUp) {
-                return;
+            List<Ack> acknowledged = collectAcknowledgements();
+            if (!acknowledged.isEmpty()) {
+                toMark.addAll(acknowledged);
+                wakeMarker();
             }
-            long wait = pausedUntil - clock.millis();
-            if (wait > 0) {
-                return; // a wake is scheduled for the end of the pause
+            if (!closed && linkUp && pausedUntil - clock.millis() <= 0) {
+                fill();
             }
-            fill();
             lastError = null;
         } catch (BufferException | RuntimeException e) {
-            String msg = "uplink of " + buffer.deviceId() + " cannot read or mark the buffer: " + e.getMessage();
+            String msg = "uplink of " + buffer.deviceId() + " cannot read the buffer: " + e.getMessage();
             if (!msg.equals(lastError)) {
                 LOG.log(System.Logger.Level.ERROR, msg, e);
                 lastError = msg;
@@ -171,13 +176,60 @@ public final class ForwardingPump implements AutoCloseable {
         }
     }
 
+    /** Schedules the marking task; it runs beside the sending one when the scheduler has two threads. */
+    private void wakeMarker() {
+        if (markWip.getAndIncrement() != 0) {
+            return;
+        }
+        try {
+            scheduler.execute(this::markLoop);
+        } catch (RejectedExecutionException e) {
+            markWip.set(0);
+            LOG.log(System.Logger.Level.DEBUG, "uplink scheduler is shut down; marks skipped");
+        }
+    }
+
+    private void markLoop() {
+        int missed = 1;
+        while (true) {
+            List<Ack> batch = new ArrayList<>();
+            Ack a;
+            while ((a = toMark.poll()) != null) {
+                batch.add(a);
+            }
+            if (!batch.isEmpty()) {
+                try {
+                    markDelivered(batch);
+                    markError = null;
+                } catch (BufferException | RuntimeException e) {
+                    String msg = "uplink of " + buffer.deviceId() + " cannot mark records delivered: " + e.getMessage();
+                    if (!msg.equals(markError)) {
+                        LOG.log(System.Logger.Level.ERROR, msg, e);
+                        markError = msg;
+                    }
+                    try {
+                        scheduler.schedule(this::wakeMarker, 1000, TimeUnit.MILLISECONDS);
+                    } catch (RejectedExecutionException r) {
+                        LOG.log(System.Logger.Level.DEBUG, "uplink scheduler is shut down; marks dropped");
+                    }
+                }
+            }
+            missed = markWip.addAndGet(-missed);
+            if (missed == 0) {
+                return;
+            }
+        }
+    }
+
     private void rewind() {
         generation++;
         inFlight = 0;
         cursor = 0;
+        ready.clear();
     }
 
-    private void markAcknowledged() throws BufferException {
+    /** Frees the window slots of acknowledged batches; returns the successes, to be marked. */
+    private List<Ack> collectAcknowledgements() {
         List<Ack> ok = new ArrayList<>();
         Ack a;
         boolean failed = false;
@@ -198,11 +250,11 @@ public final class ForwardingPump implements AutoCloseable {
         }
         if (!ok.isEmpty()) {
             failuresInRow = 0;
-            markDelivered(ok);
         }
         if (failed) {
             pauseAfterFailure();
         }
+        return ok;
     }
 
     private void markDelivered(List<Ack> ok) throws BufferException {
@@ -226,10 +278,7 @@ public final class ForwardingPump implements AutoCloseable {
                 }
             }
         } catch (BufferException e) {
-            for (Ack r : ok.subList(done, ok.size())) {
-                acks.add(new Ack(-1, r.first(), r.last(), null)); // retried on the next drain
-                batchesAcked.decrementAndGet();
-            }
+            toMark.addAll(ok.subList(done, ok.size())); // retried by the next marking run
             throw e;
         }
     }
@@ -250,10 +299,23 @@ public final class ForwardingPump implements AutoCloseable {
         }
     }
 
+    /**
+     * Sends read-ahead batches while the window has room, then reads and encodes up to one more
+     * window of batches so that the next acknowledgements find them ready.
+     */
     private void fill() throws BufferException {
-        while (inFlight < options.window() && linkUp && !closed) {
-            int room = options.window() - inFlight;
-            List<StoredRecord> records = buffer.undelivered(cursor, room * options.recordsPerBatch());
+        while (linkUp && !closed) {
+            while (inFlight < options.window() && !ready.isEmpty()) {
+                if (!send(ready.peekFirst())) {
+                    return; // the failure rewound the pump
+                }
+                ready.pollFirst();
+            }
+            if (ready.size() >= options.window()) {
+                return;
+            }
+            List<StoredRecord> records = buffer.undelivered(cursor,
+                    (options.window() - ready.size()) * options.recordsPerBatch());
             if (records.isEmpty()) {
                 return;
             }
@@ -267,16 +329,11 @@ public final class ForwardingPump implements AutoCloseable {
                             transport.maxPayloadBytes());
                 }
             }
-            for (RecordBatch batch : split.batches()) {
-                if (inFlight >= options.window()) {
-                    return;
-                }
-                if (!send(batch)) {
-                    return;
-                }
-                cursor = batch.lastSeq();
+            ready.addAll(split.batches());
+            cursor = records.get(records.size() - 1).seq();
+            if (inFlight >= options.window()) {
+                return;
             }
-            cursor = Math.max(cursor, records.get(records.size() - 1).seq());
         }
     }
 

@@ -147,6 +147,12 @@ public final class LedgerClient implements AutoCloseable {
         return out == null || out.equals("0x") ? 0 : Numeric.toBigInt(out).longValueExact();
     }
 
+    /** An {@code eth_call} of {@code data} on contract {@code to} at the latest block; the raw hex result. */
+    public String callContract(String to, String data) throws LedgerException {
+        return call("eth_call", () -> web3j.ethCall(Transaction.createEthCallTransaction(null, to, data),
+                DefaultBlockParameterName.LATEST).send()).getValue();
+    }
+
     /**
      * The {@code Anchored} event of {@code root}, if the contract holds the root: one {@code eth_call}
      * to {@code blockOf}, then a log query of that single block.

@@ -1,6 +1,8 @@
 package io.certigate.app.bench;
 
 import io.certigate.app.DurationConverter;
+import io.certigate.app.anchor.DemoAnchoring;
+import io.certigate.uplink.DemoUplink;
 import io.certigate.app.demo.DemoScenario;
 import io.certigate.app.demo.SyntheticLoadScenario;
 import io.certigate.core.buffer.RecordBuffer;
@@ -29,7 +31,8 @@ import picocli.CommandLine.Option;
  * with {@code -Xmx64m}; the last line gives {@code heap_after_gc_max_mb}.
  */
 @Command(name = "memory", mixinStandardHelpOptions = true,
-        description = "Run the runtime at a fixed rate (default 1000/s for 10m) and report the heap used after GC.")
+        description = {"Run the runtime (spine, MQTT uplink to an embedded broker with a collector, anchoring on a dev",
+            "chain) at a fixed rate (default 1000/s for 10m) and report the heap used after GC."})
 public final class MemoryBench implements Callable<Integer> {
     @Option(names = "--rate", defaultValue = "1000")
     int rate;
@@ -37,17 +40,26 @@ public final class MemoryBench implements Callable<Integer> {
     @Option(names = "--duration", defaultValue = "10m", converter = DurationConverter.class)
     Duration duration;
 
+    @Option(names = "--spine-only", description = "Without the uplink (embedded broker + collector) and anchoring (dev chain).")
+    boolean spineOnly;
+
     @Override
     public Integer call() throws Exception {
         listenToCollections();
         Path work = Files.createTempDirectory("certigate-membench-");
         ExecutorService writer = Executors.newSingleThreadExecutor();
-        ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2);
+        ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(3);
         double maxAfterGc = 0;
         long committed;
         try (Spine spine = Spine.open(Pkcs12KeyStore.create(work.resolve("k.p12"), CoseAlgorithm.EDDSA, "gw-mem",
                 "bench-only-passphrase".toCharArray()), work.resolve("buffer.db"), RecordBuffer.Options.defaults("gw-mem"),
-                Sequencer.Options.DEFAULT, Clock.systemUTC(), writer)) {
+                Sequencer.Options.DEFAULT, Clock.systemUTC(), writer);
+                DemoAnchoring anchoring = spineOnly ? null
+                        : DemoAnchoring.start(work, spine.buffer(), spine.sequencer(), System.out);
+                DemoUplink uplink = spineOnly ? null : DemoUplink.start(null, work, Clock.systemUTC(), scheduler)) {
+            if (uplink != null) {
+                uplink.attach(spine.buffer(), spine.sequencer(), spine.key());
+            }
             DemoScenario.Context ctx = new DemoScenario.Context(spine.sequencer(), work, Clock.systemUTC(), scheduler, System.out);
             try (AutoCloseable load = new SyntheticLoadScenario(rate).start(ctx)) {
                 long end = System.nanoTime() + duration.toNanos();
@@ -64,6 +76,9 @@ public final class MemoryBench implements Callable<Integer> {
                 }
             }
             committed = spine.sequencer().committedCount();
+            if (uplink != null) {
+                System.out.println("uplink: " + uplink.summary().get(uplink.summary().size() - 1));
+            }
         } finally {
             scheduler.shutdownNow();
             writer.shutdownNow();

@@ -7,6 +7,10 @@ import io.certigate.app.anchor.RunAnchoring;
 import io.certigate.app.metrics.MetricsServer;
 import io.certigate.app.metrics.SpineMetrics;
 import io.certigate.core.metrics.Metrics;
+import io.certigate.uplink.UplinkConfig;
+import io.certigate.uplink.coap.CoapUplink;
+import io.certigate.uplink.mqtt.MqttUplink;
+import java.util.SplittableRandom;
 import io.certigate.core.model.TimeQuality;
 import io.certigate.obd.BufferOdometerStore;
 import io.certigate.obd.ObdReaderConfig;
@@ -40,16 +44,18 @@ public final class RunCommand implements Callable<Integer> {
         RunConfig cfg;
         ObdReaderConfig obd;
         MeterSources.Plan meters;
+        UplinkConfig uplinkConfig;
         try {
             cfg = RunConfig.load(config);
             obd = ObdReaderConfig.present(cfg.raw()) ? ObdReaderConfig.parse(cfg.raw(), config.toString()) : null;
             meters = MeterSources.parse(new RunConfig.Values(cfg.raw(), config.toString()), cfg.raw(), config.toString());
+            uplinkConfig = UplinkConfig.present(cfg.raw()) ? UplinkConfig.parse(cfg.raw(), cfg.deviceId(), config.toString()) : null;
         } catch (RunConfig.ConfigException | IllegalArgumentException e) {
             System.err.println("run: " + e.getMessage());
             return 2;
         }
         ExecutorService writer = Executors.newSingleThreadExecutor(r -> new Thread(r, "sequencer"));
-        ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2);
+        ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(3);
         CountDownLatch stop = new CountDownLatch(1);
         CountDownLatch stopped = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
@@ -86,6 +92,20 @@ public final class RunCommand implements Callable<Integer> {
                 sources.add(obd.start(spine.sequencer(), new BufferOdometerStore(spine.buffer()), new ObdStats(),
                         Clock.systemUTC(), obdThread, TimeQuality.NTP));
                 System.out.println("certigate run: OBD reader on " + obd.port());
+            }
+            if (uplinkConfig != null && uplinkConfig.mqtt() != null) {
+                MqttUplink mqtt = new MqttUplink(spine.buffer(), spine.key().certificateChain(), uplinkConfig.mqtt(),
+                        Clock.systemUTC(), scheduler, new SplittableRandom()).start();
+                spine.sequencer().addCommitListener(mqtt.commitListener());
+                sources.add(0, mqtt);
+                System.out.println("certigate run: MQTT uplink to " + uplinkConfig.mqtt().serverUri());
+            }
+            if (uplinkConfig != null && uplinkConfig.coap() != null) {
+                CoapUplink coap = new CoapUplink(spine.buffer(), uplinkConfig.coap(), Clock.systemUTC(), scheduler,
+                        new SplittableRandom()).start();
+                spine.sequencer().addCommitListener(coap.commitListener());
+                sources.add(0, coap);
+                System.out.println("certigate run: CoAP uplink to " + uplinkConfig.coap().endpoint());
             }
             AutoCloseable anchoring = RunAnchoring.start(values, spine, System.out);
             if (anchoring != null) {

@@ -45,7 +45,7 @@ public final class CollectCommand implements Callable<Integer> {
     @Option(names = "--db", required = true, paramLabel = "FILE", description = "Collector SQLite database (created if absent).")
     Path db;
 
-    @Option(names = "--duration", paramLabel = "D", converter = DurationOption.class,
+    @Option(names = "--duration", paramLabel = "D", converter = io.certigate.app.DurationConverter.class,
             description = "How long to collect (30s, 5m, PT1H); until interrupted if absent.")
     Duration duration;
 

@@ -1,5 +1,6 @@
 package io.certigate.app.anchor;
 
+import io.certigate.app.CliRun;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.certigate.app.CertigateCli;
@@ -38,26 +39,7 @@ class AnchorCliTest {
     @TempDir
     Path dir;
 
-    private record Run(int exit, String out, String err) {}
 
-    private static Run run(String... args) {
-        PrintStream out = System.out;
-        PrintStream err = System.err;
-        ByteArrayOutputStream o = new ByteArrayOutputStream();
-        ByteArrayOutputStream e = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
-            var cl = CertigateCli.commandLine();
-            cl.setOut(new java.io.PrintWriter(System.out, true));
-            cl.setErr(new java.io.PrintWriter(System.err, true));
-            int code = cl.execute(args);
-            return new Run(code, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-        }
-    }
 
     private static String[] concat(String[] a, String[] b) {
         String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
@@ -83,7 +65,7 @@ class AnchorCliTest {
             {"proof", "verify"}, {"bench", "anchor"}}) {
             String[] args = java.util.Arrays.copyOf(c, c.length + 1);
             args[c.length] = "--help";
-            Run r = run(args);
+            CliRun.Result r = CliRun.run(args);
             assertThat(r.exit()).as(String.join(" ", c)).isZero();
             assertThat(r.out()).contains("Usage: certigate " + String.join(" ", c));
         }
@@ -112,57 +94,57 @@ class AnchorCliTest {
 
         // the chain is down now (DemoAnchoring closed it): restart it from its kept database
         try (var ledger = io.certigate.anchor.devchain.DevLedger.start(dir.resolve("ledger2"))) {
-            Run r = run("anchor", "run", "--buffer", buffer.toString(), "--device", "gw-cli",
+            CliRun.Result r = CliRun.run("anchor", "run", "--buffer", buffer.toString(), "--device", "gw-cli",
                     "--ledger", dir.resolve("ledger2/ledger.properties").toString(), "--batch-size", "100");
             assertThat(r.exit()).as(r.out() + r.err()).isZero();
             assertThat(r.out()).contains("3 of 3 batches anchored");
-            Run status = run("anchor", "status", "--buffer", buffer.toString(), "--device", "gw-cli");
+            CliRun.Result status = CliRun.run("anchor", "status", "--buffer", buffer.toString(), "--device", "gw-cli");
             assertThat(status.out()).contains("batch 3  seq 1501..1530  ANCHORED");
 
             Path bundle = dir.resolve("one.json");
-            Run exp = run("proof", "export", "--buffer", buffer.toString(), "--device", "gw-cli", "--seq", "1510",
+            CliRun.Result exp = CliRun.run("proof", "export", "--buffer", buffer.toString(), "--device", "gw-cli", "--seq", "1510",
                     "-o", bundle.toString());
             assertThat(exp.exit()).as(exp.err()).isZero();
-            Run online = run("proof", "verify", bundle.toString(), "--rpc", ledger.config().rpcUrl());
+            CliRun.Result online = CliRun.run("proof", "verify", bundle.toString(), "--rpc", ledger.config().rpcUrl());
             assertThat(online.exit()).as(online.out()).isZero();
             assertThat(online.out()).contains("VALID (signatures, inclusion and on-chain anchors)");
-            Run offline = run("proof", "verify", bundle.toString(), "--offline");
+            CliRun.Result offline = CliRun.run("proof", "verify", bundle.toString(), "--offline");
             assertThat(offline.exit()).isZero();
             assertThat(offline.out()).contains("OFFLINE: the anchors were NOT checked");
-            Run neither = run("proof", "verify", bundle.toString());
+            CliRun.Result neither = CliRun.run("proof", "verify", bundle.toString());
             assertThat(neither.exit()).isNotZero();
             // the first two batches were anchored on the demo's chain, not on this one
-            Run early = run("proof", "export", "--buffer", buffer.toString(), "--device", "gw-cli", "--from-seq", "999",
+            CliRun.Result early = CliRun.run("proof", "export", "--buffer", buffer.toString(), "--device", "gw-cli", "--from-seq", "999",
                     "--to-seq", "1001", "-o", dir.resolve("early.json").toString());
             assertThat(early.exit()).isZero();
-            Run otherChain = run("proof", "verify", dir.resolve("early.json").toString(), "--rpc", ledger.config().rpcUrl());
+            CliRun.Result otherChain = CliRun.run("proof", "verify", dir.resolve("early.json").toString(), "--rpc", ledger.config().rpcUrl());
             assertThat(otherChain.exit()).isEqualTo(1);
             assertThat(otherChain.out()).contains("INVALID");
 
             // administration as on a real network: a new account, a new contract, the allowlist
             Path l2 = dir.resolve("ledger2");
             Files.writeString(dir.resolve("new.pass"), "new-account-pass\n");
-            Run account = run("anchor", "account", "--key", dir.resolve("new.json").toString(),
+            CliRun.Result account = CliRun.run("anchor", "account", "--key", dir.resolve("new.json").toString(),
                     "--passphrase", "file:" + dir.resolve("new.pass"));
             assertThat(account.out().strip()).matches("0x[0-9a-f]{40}");
             String[] signer = {"--rpc", ledger.config().rpcUrl(), "--chain-id", "1337", "--key",
                 l2.resolve("dev-admin.json").toString(), "--passphrase", "file:" + l2.resolve("dev-admin.pass")};
-            Run deploy = run(concat(new String[] {"anchor", "deploy"}, signer));
+            CliRun.Result deploy = CliRun.run(concat(new String[] {"anchor", "deploy"}, signer));
             assertThat(deploy.exit()).as(deploy.err()).isZero();
             String contract = deploy.out().strip();
             assertThat(contract).matches("0x[0-9a-fA-F]{40}");
-            Run allow = run(concat(new String[] {"anchor", "allow", "--contract", contract, "--account", account.out().strip()},
+            CliRun.Result allow = CliRun.run(concat(new String[] {"anchor", "allow", "--contract", contract, "--account", account.out().strip()},
                     signer));
             assertThat(allow.exit()).as(allow.err()).isZero();
             assertThat(allow.out()).startsWith("allowed " + account.out().strip());
-            Run wrongChain = run("anchor", "deploy", "--rpc", ledger.config().rpcUrl(), "--chain-id", "5", "--key",
+            CliRun.Result wrongChain = CliRun.run("anchor", "deploy", "--rpc", ledger.config().rpcUrl(), "--chain-id", "5", "--key",
                     l2.resolve("dev-admin.json").toString(), "--passphrase", "file:" + l2.resolve("dev-admin.pass"));
             assertThat(wrongChain.exit()).isNotZero();
             assertThat(wrongChain.err()).contains("is on chain 1337, configured 5");
 
             String text = Files.readString(bundle);
             Files.writeString(bundle, text.replace("\"seq\" : 1510", "\"seq\" : 1511"));
-            Run tampered = run("proof", "verify", bundle.toString(), "--offline");
+            CliRun.Result tampered = CliRun.run("proof", "verify", bundle.toString(), "--offline");
             assertThat(tampered.exit()).isEqualTo(1);
             assertThat(tampered.out()).contains("FAIL  record 1511");
         }

@@ -1,5 +1,6 @@
 package io.certigate.app.meter;
 
+import io.certigate.app.CliRun;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.certigate.app.CertigateCli;
@@ -8,10 +9,6 @@ import io.certigate.simulators.tic.PtyPair;
 import io.certigate.simulators.tic.TicSimulator;
 import io.certigate.simulators.tic.TicStreamGenerator;
 import io.certigate.simulators.tic.TicTariff;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -35,21 +32,7 @@ class MeterCommandsTest {
         scheduler.shutdownNow();
     }
 
-    private record Run(int exit, String out) {}
 
-    private static Run run(String... args) {
-        PrintStream saved = System.out;
-        ByteArrayOutputStream o = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
-            var cl = CertigateCli.commandLine();
-            cl.setOut(new PrintWriter(System.out, true));
-            int code = cl.execute(args);
-            return new Run(code, o.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(saved);
-        }
-    }
 
     @Test
     void ticReadPrintsGroupsAndChecksumErrorsThenExits() throws Exception {
@@ -58,7 +41,7 @@ class MeterCommandsTest {
                     false, 9), new long[] {1_065_963, 1_521_211});
             try (TicSimulator sim = TicSimulator.onPty(pty.deviceSide(), gen, Clock.systemUTC(), Instant.parse("2026-03-01T12:00:00Z"), 1)) {
                 sim.start(scheduler, Duration.ofMillis(100));
-                Run r = run("tic", "read", "--port", pty.gatewaySide().toString(), "--mode", "historic", "--frames", "8",
+                CliRun.Result r = CliRun.run("tic", "read", "--port", pty.gatewaySide().toString(), "--mode", "historic", "--frames", "8",
                         "--timeout", "20s");
                 assertThat(r.exit()).as(r.out()).isZero();
                 assertThat(r.out()).contains("frame 8: historic mode, meter 524563565245").contains("  HCHP      00152")
@@ -70,7 +53,7 @@ class MeterCommandsTest {
     @Test
     void ticReadTimesOutWithoutAMeter() throws Exception {
         try (PtyPair pty = PtyPair.open(dir.resolve("pty"))) {
-            Run r = run("tic", "read", "--port", pty.gatewaySide().toString(), "--frames", "1", "--timeout", "1s");
+            CliRun.Result r = CliRun.run("tic", "read", "--port", pty.gatewaySide().toString(), "--frames", "1", "--timeout", "1s");
             assertThat(r.exit()).isEqualTo(1);
             assertThat(r.out()).contains("timeout: 0 of 1 frame(s)");
         }
@@ -83,7 +66,7 @@ class MeterCommandsTest {
                 sim.present(0x0F00A1B2C3L, 2);
                 return null;
             }, 500, java.util.concurrent.TimeUnit.MILLISECONDS);
-            Run r = run("rfid", "read", "--port", pty.gatewaySide().toString(), "--count", "2", "--timeout", "10s");
+            CliRun.Result r = CliRun.run("rfid", "read", "--port", pty.gatewaySide().toString(), "--count", "2", "--timeout", "10s");
             assertThat(r.exit()).as(r.out()).isZero();
             assertThat(r.out()).contains("tag 0F00A1B2C3  card 10597059  (em4100)").contains("2 tag read(s), 0 rejected");
         }

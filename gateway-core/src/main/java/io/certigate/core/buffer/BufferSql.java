@@ -4,7 +4,10 @@ package io.certigate.core.buffer;
  * Every SQL statement of the record buffer, in one place.
  *
  * <p>Lifecycle of a record: <b>created</b> ({@code created_ms}, set in the transaction that
- * commits it), <b>delivered</b> ({@code delivered_ms}, once an uplink peer acknowledged it),
+ * commits it), <b>delivered</b> once an uplink peer acknowledged it: records are delivered in seq
+ * order, so delivery is a watermark ({@code meta.delivered_through}, with its time in
+ * {@code meta.delivered_through_ms}: one row written per acknowledgement, not one per record), and
+ * only a record acknowledged ahead of a gap gets its own {@code delivered_ms},
  * <b>batched</b> ({@code batch_id}) and <b>anchored</b> ({@code anchored_ms}) once its batch root
  * is on the ledger, <b>erased</b> ({@code cose} NULL, {@code tomb} = chain hash ‖ leaf hash), and
  * <b>purged</b> (row deleted once delivered and anchored, under the purge capacity policy; the
@@ -74,13 +77,18 @@ final class BufferSql {
             + "FROM record WHERE seq BETWEEN ? AND ? ORDER BY seq";
     static final String UNDELIVERED = "SELECT seq, cose, tomb FROM record "
             + "WHERE delivered_ms IS NULL AND seq > ? ORDER BY seq LIMIT ?";
+    /** Marks records acknowledged ahead of the watermark, one by one. */
     static final String MARK_DELIVERED = "UPDATE record SET delivered_ms = ? "
             + "WHERE seq BETWEEN ? AND ? AND delivered_ms IS NULL";
+    static final String COUNT_MARKED_FROM = "SELECT count(*) FROM record WHERE seq >= ? AND delivered_ms IS NOT NULL";
+    static final String COUNT_MARKED_BETWEEN = "SELECT count(*) FROM record "
+            + "WHERE seq BETWEEN ? AND ? AND delivered_ms IS NOT NULL";
+    static final String FIRST_UNMARKED_AFTER = "SELECT min(seq) FROM record WHERE seq > ? AND delivered_ms IS NULL";
     static final String ERASE = "UPDATE record SET cose = NULL, tomb = ? WHERE seq = ? AND cose IS NOT NULL";
     static final String PURGEABLE = "SELECT seq FROM record "
-            + "WHERE delivered_ms IS NOT NULL AND anchored_ms IS NOT NULL ORDER BY seq LIMIT ?";
+            + "WHERE (seq <= ? OR delivered_ms IS NOT NULL) AND anchored_ms IS NOT NULL ORDER BY seq LIMIT ?";
     static final String DELETE_THROUGH = "DELETE FROM record WHERE seq <= ? "
-            + "AND delivered_ms IS NOT NULL AND anchored_ms IS NOT NULL";
+            + "AND (seq <= ? OR delivered_ms IS NOT NULL) AND anchored_ms IS NOT NULL";
     static final String UNBATCHED = "SELECT seq, cose, tomb, created_ms FROM record "
             + "WHERE batch_id IS NULL AND seq > ? ORDER BY seq LIMIT ?";
     static final String ASSIGN_BATCH = "UPDATE record SET batch_id = ? WHERE seq BETWEEN ? AND ? AND batch_id IS NULL";
@@ -90,6 +98,8 @@ final class BufferSql {
     static final String KEY_HEAD_SEQ = "head_seq";
     static final String KEY_HEAD_HASH = "head_hash";
     static final String KEY_PURGED_THROUGH = "purged_through";
+    static final String KEY_DELIVERED_THROUGH = "delivered_through";
+    static final String KEY_DELIVERED_THROUGH_MS = "delivered_through_ms";
     static final String KEY_PUBLIC_KEY = "public_key";
     static final String KEY_CERT_CHAIN = "cert_chain";
 }

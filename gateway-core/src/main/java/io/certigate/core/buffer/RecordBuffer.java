@@ -72,6 +72,10 @@ public final class RecordBuffer implements AutoCloseable {
     private volatile ChainHead head;
     private long liveRecords;
     private long undeliveredHint = 1; // under readLock
+    /** Every record up to this seq is delivered (written under writeLock). */
+    private volatile long deliveredThrough;
+    /** Records above the watermark that carry their own delivered_ms (under writeLock). */
+    private long marksAboveWatermark;
     private long unanchoredHint = 1; // under readLock
 
     private RecordBuffer(Path file, Options options, Connection writer, Connection reader, ChainHead head, long live) {
@@ -108,7 +112,11 @@ public final class RecordBuffer implements AutoCloseable {
             r = connect(file, options);
             ChainHead head = readHead(w);
             long live = scalar(w, BufferSql.COUNT_LIVE);
-            return new RecordBuffer(file, options, w, r, head, live);
+            RecordBuffer b = new RecordBuffer(file, options, w, r, head, live);
+            byte[] through = getMeta(w, BufferSql.KEY_DELIVERED_THROUGH);
+            b.deliveredThrough = through == null ? 0 : Long.parseLong(new String(through, StandardCharsets.US_ASCII));
+            b.marksAboveWatermark = countFrom(w, BufferSql.COUNT_MARKED_FROM, b.deliveredThrough + 1);
+            return b;
         } catch (SQLException | IOException e) {
             closeQuietly(w);
             closeQuietly(r);
@@ -278,7 +286,8 @@ public final class RecordBuffer implements AutoCloseable {
         long through = -1;
         long count = 0;
         try (PreparedStatement ps = c.prepareStatement(BufferSql.PURGEABLE)) {
-            ps.setLong(1, needed);
+            ps.setLong(1, deliveredThrough);
+            ps.setLong(2, needed);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     through = rs.getLong(1);
@@ -292,6 +301,7 @@ public final class RecordBuffer implements AutoCloseable {
         long deleted;
         try (PreparedStatement ps = c.prepareStatement(BufferSql.DELETE_THROUGH)) {
             ps.setLong(1, through);
+            ps.setLong(2, deliveredThrough);
             deleted = ps.executeUpdate();
         }
         putMeta(c, BufferSql.KEY_PURGED_THROUGH, Long.toString(through).getBytes(StandardCharsets.US_ASCII));
@@ -320,7 +330,7 @@ public final class RecordBuffer implements AutoCloseable {
         return read(c -> {
             List<StoredRecord> out = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement(BufferSql.UNDELIVERED)) {
-                ps.setLong(1, afterSeq);
+                ps.setLong(1, Math.max(afterSeq, deliveredThrough));
                 ps.setInt(2, limit);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
@@ -385,16 +395,79 @@ public final class RecordBuffer implements AutoCloseable {
         }
     }
 
-    /** Marks [from, to] delivered; returns how many records changed state. */
+    /**
+     * Marks [from, to] delivered; returns how many records changed state. A range that continues
+     * the delivered prefix moves the watermark (one meta row, whatever the range's size); a range
+     * acknowledged ahead of a gap marks its rows one by one until the gap closes.
+     */
     public int markDelivered(long from, long to, long nowMs) throws BufferException {
-        return inWriteTransaction(c -> {
-            try (PreparedStatement ps = c.prepareStatement(BufferSql.MARK_DELIVERED)) {
-                ps.setLong(1, nowMs);
-                ps.setLong(2, from);
-                ps.setLong(3, to);
-                return ps.executeUpdate();
+        synchronized (writeLock) {
+            long w = deliveredThrough;
+            long top = Math.min(to, head.seq());
+            if (top <= w) {
+                return 0;
             }
-        }, "mark delivered " + from + ".." + to);
+            long[] moved = new long[2];
+            int n = inWriteTransaction(c -> {
+                if (from > w + 1) {
+                    try (PreparedStatement ps = c.prepareStatement(BufferSql.MARK_DELIVERED)) {
+                        ps.setLong(1, nowMs);
+                        ps.setLong(2, from);
+                        ps.setLong(3, top);
+                        int marked = ps.executeUpdate();
+                        moved[0] = w;
+                        moved[1] = marksAboveWatermark + marked;
+                        return marked;
+                    }
+                }
+                long already = marksAboveWatermark == 0 ? 0 : countBetween(c, w + 1, top);
+                long through = top;
+                long marks = 0;
+                if (marksAboveWatermark > 0) {
+                    // records acknowledged earlier, ahead of the gap this range closes, join the prefix
+                    try (PreparedStatement ps = c.prepareStatement(BufferSql.FIRST_UNMARKED_AFTER)) {
+                        ps.setLong(1, top);
+                        try (ResultSet rs = ps.executeQuery()) {
+                            long next = rs.next() ? rs.getLong(1) : 0;
+                            through = rs.wasNull() || next == 0 ? head.seq() : next - 1;
+                        }
+                    }
+                    marks = countFrom(c, BufferSql.COUNT_MARKED_FROM, through + 1);
+                }
+                putMeta(c, BufferSql.KEY_DELIVERED_THROUGH, Long.toString(through).getBytes(StandardCharsets.US_ASCII));
+                putMeta(c, BufferSql.KEY_DELIVERED_THROUGH_MS, Long.toString(nowMs).getBytes(StandardCharsets.US_ASCII));
+                moved[0] = through;
+                moved[1] = marks;
+                return (int) (top - w - already);
+            }, "mark delivered " + from + ".." + to);
+            deliveredThrough = moved[0];
+            marksAboveWatermark = moved[1];
+            return n;
+        }
+    }
+
+    /** Every record up to this seq has been delivered. */
+    public long deliveredThrough() {
+        return deliveredThrough;
+    }
+
+    private static long countBetween(Connection c, long from, long to) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(BufferSql.COUNT_MARKED_BETWEEN)) {
+            ps.setLong(1, from);
+            ps.setLong(2, to);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getLong(1) : 0;
+            }
+        }
+    }
+
+    private static long countFrom(Connection c, String sql, long from) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setLong(1, from);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getLong(1) : 0;
+            }
+        }
     }
 
     /**
@@ -448,7 +521,7 @@ public final class RecordBuffer implements AutoCloseable {
             live = liveRecords;
         }
         return read(c -> {
-            long[] undelivered = firstPending(c, BufferSql.FIRST_UNDELIVERED, undeliveredHint);
+            long[] undelivered = firstPending(c, BufferSql.FIRST_UNDELIVERED, Math.max(undeliveredHint, deliveredThrough + 1));
             long[] unanchored = firstPending(c, BufferSql.FIRST_UNANCHORED, unanchoredHint);
             undeliveredHint = undelivered[0] > 0 ? undelivered[0] : head.seq() + 1;
             unanchoredHint = unanchored[0] > 0 ? unanchored[0] : head.seq() + 1;

@@ -109,6 +109,52 @@ class RecordBufferTest {
     }
 
     @Test
+    void deliveryIsAWatermarkThatSurvivesRestartsAndAbsorbsOutOfOrderAcks() throws Exception {
+        try (TestSpine spine = TestSpine.start(dir)) {
+            for (int i = 0; i < 50; i++) {
+                spine.sequencer.submit(TestSpine.odometer(i)).get(5, TimeUnit.SECONDS);
+            }
+            RecordBuffer b = spine.buffer;
+            assertThat(b.markDelivered(1, 10, 1000)).isEqualTo(10);
+            assertThat(b.deliveredThrough()).isEqualTo(10);
+            assertThat(b.markDelivered(21, 30, 1001)).isEqualTo(10); // ahead of the gap 11..20
+            assertThat(b.deliveredThrough()).isEqualTo(10);
+            assertThat(b.undelivered(0, 100)).extracting(StoredRecord::seq)
+                    .containsExactlyElementsOf(concat(range(11, 20), range(31, 50)));
+            assertThat(b.stats().undelivered()).isEqualTo(30);
+            assertThat(b.markDelivered(5, 15, 1002)).isEqualTo(5); // overlaps the prefix
+            assertThat(b.deliveredThrough()).isEqualTo(15);
+            assertThat(b.markDelivered(16, 20, 1003)).isEqualTo(5); // closes the gap: 21..30 join
+            assertThat(b.deliveredThrough()).isEqualTo(30);
+            assertThat(b.markDelivered(1, 30, 1004)).isZero();
+            assertThat(b.undelivered(0, 100)).extracting(StoredRecord::seq).containsExactlyElementsOf(range(31, 50));
+            assertThat(b.markDelivered(45, 46, 1005)).isEqualTo(2);
+        }
+        try (TestSpine spine = TestSpine.start(dir)) {
+            assertThat(spine.buffer.deliveredThrough()).isEqualTo(30);
+            assertThat(spine.buffer.undelivered(0, 100)).extracting(StoredRecord::seq)
+                    .containsExactlyElementsOf(concat(range(31, 44), range(47, 50)));
+            assertThat(spine.buffer.markDelivered(31, 44, 2000)).isEqualTo(14);
+            assertThat(spine.buffer.deliveredThrough()).isEqualTo(46);
+            assertThat(spine.buffer.stats().undelivered()).isEqualTo(4);
+        }
+    }
+
+    private static List<Long> range(long a, long b) {
+        List<Long> l = new ArrayList<>();
+        for (long i = a; i <= b; i++) {
+            l.add(i);
+        }
+        return l;
+    }
+
+    private static List<Long> concat(List<Long> a, List<Long> b) {
+        List<Long> l = new ArrayList<>(a);
+        l.addAll(b);
+        return l;
+    }
+
+    @Test
     void erasureKeepsTheChainVerifiable() throws Exception {
         try (TestSpine spine = TestSpine.start(dir)) {
             for (int i = 0; i < 20; i++) {

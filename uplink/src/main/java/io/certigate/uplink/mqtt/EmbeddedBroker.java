@@ -14,6 +14,19 @@ import java.util.Properties;
  */
 public final class EmbeddedBroker implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(EmbeddedBroker.class.getName());
+    /**
+     * Moquette logs every MQTT packet at INFO (its MQTTMessageLogger handler is always installed);
+     * where SLF4J is bound to java.util.logging, the demo would drown in them. Unless a level is
+     * configured for {@code io.moquette}, it is lowered to WARNING. Kept here so the logger (and
+     * its level) is not garbage-collected.
+     */
+    private static final java.util.logging.Logger MOQUETTE_LOG = java.util.logging.Logger.getLogger("io.moquette");
+
+    static {
+        if (MOQUETTE_LOG.getLevel() == null) {
+            MOQUETTE_LOG.setLevel(java.util.logging.Level.WARNING);
+        }
+    }
 
     private final Server server;
     private final String host;

@@ -66,6 +66,7 @@ public final class MqttUplink implements ProofPublisher, AutoCloseable {
     private final String proofsTopic;
     private final AtomicInteger attempts = new AtomicInteger();
     private final AtomicLong connects = new AtomicLong();
+    private volatile long connectedAtMs;
     private final java.util.concurrent.atomic.AtomicBoolean connecting = new java.util.concurrent.atomic.AtomicBoolean();
     private volatile MqttAsyncClient client;
     private volatile State state = State.NEW;
@@ -126,6 +127,11 @@ public final class MqttUplink implements ProofPublisher, AutoCloseable {
 
     public ForwardingPump.Stats stats() {
         return pump.stats();
+    }
+
+    /** Clock time (epoch ms) of the last successful connect, 0 before the first. */
+    public long connectedAtMillis() {
+        return connectedAtMs;
     }
 
     /** Successful connects so far (1 + reconnects). */
@@ -209,6 +215,7 @@ public final class MqttUplink implements ProofPublisher, AutoCloseable {
             return;
         }
         attempts.set(0);
+        connectedAtMs = clock.millis();
         connects.incrementAndGet();
         if (lastError != null) {
             LOG.log(System.Logger.Level.INFO, "uplink of {0} connected to {1} again", device, options.serverUri());

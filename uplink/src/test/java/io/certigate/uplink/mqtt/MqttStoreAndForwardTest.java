@@ -13,7 +13,6 @@ import io.certigate.uplink.collector.DeviceKeys;
 import io.certigate.uplink.collector.MqttCollector;
 import io.certigate.uplink.collector.RecordCollector;
 import io.certigate.uplink.testing.Await;
-import io.certigate.uplink.testing.MosquittoBroker;
 import io.certigate.uplink.testing.TestDevice;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -113,8 +112,16 @@ class MqttStoreAndForwardTest {
     }
 
     private CollectorReport awaitCollected(long expected) throws Exception {
-        Await.until(LONG, () -> report().line(), () -> report().unique() >= expected);
+        Await.until(LONG, () -> "unique " + unique() + " of " + expected, () -> unique() >= expected);
         return report();
+    }
+
+    private long unique() {
+        try {
+            return collector.uniqueCount();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private CollectorReport report() {
@@ -217,7 +224,7 @@ class MqttStoreAndForwardTest {
         device.produce(200);
         awaitAllDelivered();
         CollectorReport r = awaitCollected(500);
-        Await.until(LONG, () -> report().line(), () -> report().duplicates() >= 300);
+        Await.until(LONG, () -> "duplicates " + report().duplicates(), () -> report().duplicates() >= 300);
         r = report();
         assertThat(r.unique()).isEqualTo(500);
         assertThat(r.duplicates()).isEqualTo(300);
@@ -228,6 +235,26 @@ class MqttStoreAndForwardTest {
 
     private TestDevice reopen() throws Exception {
         return TestDevice.reopen(dir, "dev-1", device.key());
+    }
+
+    @Test
+    void proofBundlesGoToTheProofsTopicAndCompleteOnPuback() throws Exception {
+        broker = MosquittoBroker.start(dir.resolve("broker"));
+        uplink = new MqttUplink(device.buffer(), device.key().certificateChain(), options(), Clock.systemUTC(), scheduler,
+                new SplittableRandom(7));
+        assertThat(uplink.publishProof("{}".getBytes())).as("not connected").isCompletedExceptionally();
+        uplink.start();
+        Await.until(Duration.ofSeconds(10), () -> "state " + uplink.state(), () -> uplink.state() == MqttUplink.State.CONNECTED);
+        List<byte[]> got = new CopyOnWriteArrayList<>();
+        MqttClient watcher = new MqttClient(broker.url(), "proof-watcher", new MemoryPersistence());
+        watcher.connect(new MqttConnectOptions());
+        watcher.subscribe(UplinkTopics.PROOFS.topic(device.id()), 1, (topic, msg) -> got.add(msg.getPayload()));
+        byte[] proof = "{\"format\":\"certigate-proof/1\",\"leafIndex\":7}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        uplink.publishProof(proof).get(10, java.util.concurrent.TimeUnit.SECONDS);
+        Await.until(Duration.ofSeconds(10), () -> "proof not seen", () -> !got.isEmpty());
+        assertThat(got.get(0)).isEqualTo(proof);
+        watcher.disconnect();
+        watcher.close();
     }
 
     @Test

@@ -6,7 +6,6 @@ import io.certigate.signing.CoseAlgorithm;
 import io.certigate.signing.Pkcs12KeyStore;
 import io.certigate.uplink.Backoff;
 import io.certigate.uplink.testing.Await;
-import io.certigate.uplink.testing.MosquittoBroker;
 import io.certigate.uplink.testing.TestDevice;
 import io.certigate.uplink.testing.TestPki;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package io.certigate.uplink.testing;
+package io.certigate.uplink.mqtt;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -12,12 +12,13 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A real Mosquitto broker (the Debian package) for tests: started on a free loopback port with a
+ * A real Mosquitto broker (the Debian package) for tests and the uplink bench: started on a free loopback port with a
  * generated configuration in a temporary directory, stoppable (SIGTERM, which lets Mosquitto save
  * its persistent sessions), restartable on the same port, and removed by {@link #close()}. The
  * persistent-session queue is not capped, so a collector that is away gets everything.
  *
- * <p>Fails, never skips, when {@code mosquitto} is not installed: CI installs it.
+ * <p>Fails with a clear error when {@code mosquitto} is not installed (tests fail, never skip: CI
+ * installs it). Not a production component: a gateway talks to a broker it is configured with.
  */
 public final class MosquittoBroker implements AutoCloseable {
     private static final List<String> LOCATIONS = List.of("/usr/sbin/mosquitto", "/usr/bin/mosquitto",
@@ -217,7 +218,15 @@ public final class MosquittoBroker implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
-        stop();
+    public void close() {
+        try {
+            stop();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            Process p = process;
+            if (p != null) {
+                p.destroyForcibly();
+            }
+        }
     }
 }

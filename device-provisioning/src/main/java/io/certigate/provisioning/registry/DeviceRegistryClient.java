@@ -1,0 +1,106 @@
+package io.certigate.provisioning.registry;
+
+import io.certigate.anchor.ledger.LedgerAccount;
+import io.certigate.anchor.ledger.LedgerClient;
+import io.certigate.anchor.ledger.LedgerException;
+import io.certigate.anchor.ledger.SignedTx;
+import java.io.IOException;
+import java.math.BigInteger;
+import java.security.PublicKey;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import org.web3j.protocol.core.methods.response.TransactionReceipt;
+
+/**
+ * The consortium's view of the {@code DeviceRegistry} contract through the anchor client's
+ * {@link LedgerClient}: the registrar registers and revokes device keys (one transaction each,
+ * waited for), anyone reads a key's status at a block.
+ */
+public final class DeviceRegistryClient {
+    static final BigInteger DEPLOY_GAS = BigInteger.valueOf(2_000_000);
+    static final BigInteger CALL_GAS = BigInteger.valueOf(400_000);
+    private final LedgerClient client;
+    private final String registry;
+    private final LedgerAccount registrar;
+    private final Duration timeout;
+
+    /** A registered or revoked key: where the transaction landed. */
+    public record Receipt(String txHash, long block) {}
+
+    /** @param registrar the registrar account, or null for read-only use */
+    public DeviceRegistryClient(LedgerClient client, String registry, LedgerAccount registrar, Duration timeout) {
+        this.client = client;
+        this.registry = registry;
+        this.registrar = registrar;
+        this.timeout = timeout;
+    }
+
+    public String address() {
+        return registry;
+    }
+
+    /** Deploys a registry whose registrar is {@code registrar}; returns its address. */
+    public static String deploy(LedgerClient client, LedgerAccount registrar, Duration timeout)
+            throws LedgerException, IOException, InterruptedException {
+        return send(client, registrar, "", RegistryContract.creationBytecode(), DEPLOY_GAS, timeout).getContractAddress();
+    }
+
+    /** Makes the anchor contract accept anchors only from this registry's active device accounts. */
+    public static Receipt bindAnchorContract(LedgerClient client, LedgerAccount anchorAdmin, String anchorContract,
+            String registry, Duration timeout) throws LedgerException, InterruptedException {
+        return receipt(send(client, anchorAdmin, anchorContract, RegistryContract.encodeSetRegistry(registry), CALL_GAS,
+                timeout));
+    }
+
+    public Receipt register(String deviceId, PublicKey key, X509Certificate cert, String account)
+            throws LedgerException, InterruptedException {
+        return receipt(send(client, registrar(), registry, RegistryContract.encodeRegister(RegistryContract.device(deviceId),
+                RegistryContract.keyHash(key), RegistryContract.certHash(cert), account), CALL_GAS, timeout));
+    }
+
+    public Receipt revoke(PublicKey key, String reason) throws LedgerException, InterruptedException {
+        return receipt(send(client, registrar(), registry, RegistryContract.encodeRevoke(RegistryContract.keyHash(key),
+                reason), CALL_GAS, timeout));
+    }
+
+    public RegistryContract.Status statusAt(PublicKey key, long block) throws LedgerException {
+        return RegistryContract.status(client.callContract(registry,
+                RegistryContract.encodeStatusAt(RegistryContract.keyHash(key), block)));
+    }
+
+    public boolean isActiveAccount(String account) throws LedgerException {
+        return RegistryContract.word(client.callContract(registry, RegistryContract.encodeIsActiveAccount(account)))
+                .signum() != 0;
+    }
+
+    private LedgerAccount registrar() throws LedgerException {
+        if (registrar == null) {
+            throw new LedgerException("no registrar account configured: the registry is read-only here", false, null);
+        }
+        return registrar;
+    }
+
+    private static Receipt receipt(TransactionReceipt r) {
+        return new Receipt(r.getTransactionHash(), r.getBlockNumber().longValueExact());
+    }
+
+    /** Sends one transaction and waits for its receipt; a reverted transaction is an error. */
+    static TransactionReceipt send(LedgerClient client, LedgerAccount from, String to, String data, BigInteger gas,
+            Duration timeout) throws LedgerException, InterruptedException {
+        SignedTx tx = client.sign(from, client.nonce(from.address(), true), to, BigInteger.ZERO, data, gas);
+        client.broadcast(tx.raw());
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            var r = client.receipt(tx.hash());
+            if (r.isPresent()) {
+                if (!r.get().isStatusOK()) {
+                    throw new LedgerException("registry transaction " + tx.hash() + " from " + from.address()
+                            + " reverted", false, null);
+                }
+                return r.get();
+            }
+            Thread.sleep(client.config().pollInterval().toMillis());
+        }
+        throw new LedgerException("no receipt for registry transaction " + tx.hash() + " within " + timeout, false, null);
+    }
+}

@@ -1,0 +1,106 @@
+package io.certigate.app.provision;
+
+import io.certigate.provisioning.ca.ConsortiumCa;
+import io.certigate.provisioning.device.KeyBackend;
+import io.certigate.signing.CoseAlgorithm;
+import io.certigate.signing.DeviceKey;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code certigate ca init | issue}: the consortium CA. */
+@Command(name = "ca", mixinStandardHelpOptions = true, description = "Consortium certification authority.",
+        subcommands = {CaCommand.Init.class, CaCommand.Issue.class})
+public final class CaCommand {
+    static final String ROOT = "ca-root";
+    static final String ISSUING = "ca-issuing";
+
+    /** Opens the issuing CA of {@code dir} (its key in PKCS#12 there, or on the token). */
+    static ConsortiumCa open(KeyOptions keys, Path dir, Clock clock) throws Exception {
+        return new ConsortiumCa(keys.backend(dir, ISSUING).open(), clock);
+    }
+
+    @Command(name = "init", mixinStandardHelpOptions = true,
+            description = "Create the root and issuing CA keys (PKCS#12 files in --dir, or on a PKCS#11 token) and certificates.")
+    static final class Init implements Callable<Integer> {
+        @Option(names = "--dir", required = true, description = "CA directory (keys for PKCS#12, root.pem, issuing.pem).")
+        Path dir;
+
+        @Option(names = "--consortium", required = true, description = "Consortium name, written into the CA names.")
+        String consortium;
+
+        @Option(names = "--alg", defaultValue = "es256", description = "CA key algorithm: es256 (default) or ed25519 (PKCS#12 only).")
+        String alg;
+
+        @Option(names = "--root-validity", defaultValue = "P7300D", converter = io.certigate.app.DurationConverter.class,
+                description = "Root certificate validity (default P7300D, 20 years).")
+        Duration rootValidity;
+
+        @Option(names = "--issuing-validity", defaultValue = "P3650D", converter = io.certigate.app.DurationConverter.class,
+                description = "Issuing CA certificate validity (default P3650D).")
+        Duration issuingValidity;
+
+        @Mixin
+        KeyOptions keys;
+
+        @Override
+        public Integer call() throws Exception {
+            Files.createDirectories(dir);
+            KeyBackend root = keys.backend(dir, ROOT);
+            KeyBackend issuing = keys.backend(dir, ISSUING);
+            CoseAlgorithm a = CoseAlgorithm.parse(alg);
+            DeviceKey rootKey = root.generate(a, consortium + " root CA");
+            DeviceKey issuingKey = issuing.generate(a, consortium + " issuing CA");
+            ConsortiumCa.Hierarchy h = ConsortiumCa.init(rootKey, issuingKey, consortium, Clock.systemUTC(),
+                    rootValidity, issuingValidity);
+            root.installChain(h.rootChain());
+            issuing.installChain(h.issuingChain());
+            Identities.writePem(dir.resolve("root.pem"), List.of(h.root()));
+            Identities.writePem(dir.resolve("issuing.pem"), List.of(h.issuing()));
+            System.out.println("consortium CA ready: root " + h.root().getSubjectX500Principal().getName() + " in "
+                    + root.describe() + "; issuing CA in " + issuing.describe() + "; root certificate "
+                    + dir.resolve("root.pem"));
+            return 0;
+        }
+    }
+
+    @Command(name = "issue", mixinStandardHelpOptions = true,
+            description = "Issue a device certificate for a CSR after checking its proof of possession and identity.")
+    static final class Issue implements Callable<Integer> {
+        @Option(names = "--dir", required = true, description = "CA directory made by 'ca init'.")
+        Path dir;
+
+        @Option(names = "--csr", required = true, description = "DER PKCS#10 file from the device.")
+        Path csr;
+
+        @Option(names = "--validity", defaultValue = "P1825D", converter = io.certigate.app.DurationConverter.class,
+                description = "Device certificate validity (default P1825D; clipped to the issuing CA's).")
+        Duration validity;
+
+        @Option(names = {"-o", "--out"}, required = true, description = "PEM chain to write: device, issuing CA, root.")
+        Path out;
+
+        @Mixin
+        Identities expected;
+
+        @Mixin
+        KeyOptions keys;
+
+        @Override
+        public Integer call() throws Exception {
+            ConsortiumCa ca = open(keys, dir, Clock.systemUTC());
+            List<X509Certificate> chain = ca.issue(Files.readAllBytes(csr), expected.identity(), validity);
+            Identities.writePem(out, chain);
+            System.out.println("issued " + chain.get(0).getSubjectX500Principal().getName() + " valid until "
+                    + chain.get(0).getNotAfter().toInstant() + "; chain written to " + out);
+            return 0;
+        }
+    }
+}

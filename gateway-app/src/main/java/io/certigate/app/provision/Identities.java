@@ -1,0 +1,52 @@
+package io.certigate.app.provision;
+
+import io.certigate.signing.Csr;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.CertificateEncodingException;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import picocli.CommandLine.Option;
+
+/** The identity options shared by the CA, technician and device commands. */
+final class Identities {
+    @Option(names = "--device-id", required = true, description = "Device id (the reading's 'dev').")
+    String deviceId;
+
+    @Option(names = "--serial", required = true, description = "Device serial number.")
+    String serial;
+
+    @Option(names = "--model", required = true, description = "Device model.")
+    String model;
+
+    @Option(names = "--subject", required = true, description = "What it certifies: vin:<VIN>, meter:<id> or site:<id>.")
+    String subject;
+
+    Csr.Identity identity() {
+        int colon = subject.indexOf(':');
+        if (colon <= 0) {
+            throw new IllegalArgumentException("--subject must be vin:<VIN>, meter:<id> or site:<id>, not '" + subject + "'");
+        }
+        return new Csr.Identity(deviceId, serial, model, Csr.SubjectKind.parse(subject.substring(0, colon)),
+                subject.substring(colon + 1));
+    }
+
+    static Path writePem(Path file, List<X509Certificate> certs) throws IOException {
+        List<String> lines = new ArrayList<>();
+        for (X509Certificate c : certs) {
+            lines.add("-----BEGIN CERTIFICATE-----");
+            try {
+                lines.add(Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(c.getEncoded()));
+            } catch (CertificateEncodingException e) {
+                throw new IOException("certificate cannot be encoded", e);
+            }
+            lines.add("-----END CERTIFICATE-----");
+        }
+        Path abs = file.toAbsolutePath();
+        Files.createDirectories(abs.getParent());
+        return Files.write(abs, lines);
+    }
+}

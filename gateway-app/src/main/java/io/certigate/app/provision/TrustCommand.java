@@ -1,0 +1,59 @@
+package io.certigate.app.provision;
+
+import io.certigate.anchor.ledger.LedgerClient;
+import io.certigate.anchor.ledger.LedgerConfig;
+import io.certigate.anchor.proof.ProofBundle;
+import io.certigate.anchor.proof.ProofBundleJson;
+import io.certigate.provisioning.registry.DeviceRegistryClient;
+import io.certigate.provisioning.verify.DeviceTrustVerifier;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code certigate trust}: checks a proof bundle's device certificate chain up to the consortium
+ * root and the device key's registry status at each anchoring block (complements
+ * {@code certigate proof verify}, which checks signatures, inclusion and anchors).
+ */
+@Command(name = "trust", mixinStandardHelpOptions = true,
+        description = {"Check a proof bundle's device trust: certificate chain to the consortium root at each record's",
+            "time, and the key's DeviceRegistry status at each anchoring block. Exit 0 only if all records pass."})
+public final class TrustCommand implements Callable<Integer> {
+    @Parameters(index = "0", description = "The proof bundle (JSON).")
+    Path bundle;
+
+    @Option(names = "--root", required = true, description = "The consortium root certificate (PEM or DER).")
+    Path root;
+
+    @Option(names = "--rpc", required = true, description = "JSON-RPC URL of a ledger node.")
+    String rpc;
+
+    @Option(names = "--chain-id", required = true, description = "EIP-155 chain id.")
+    long chainId;
+
+    @Option(names = "--registry", required = true, description = "DeviceRegistry contract address.")
+    String registry;
+
+    @Override
+    public Integer call() throws Exception {
+        ProofBundle b = ProofBundleJson.read(Files.readAllBytes(bundle));
+        X509Certificate rootCert;
+        try (InputStream in = Files.newInputStream(root)) {
+            rootCert = (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
+        }
+        try (LedgerClient c = LedgerClient.connect(LedgerConfig.of(rpc, chainId, registry))) {
+            c.checkChain();
+            DeviceTrustVerifier.Report r = new DeviceTrustVerifier(rootCert,
+                    new DeviceRegistryClient(c, registry, null, Duration.ofMinutes(1))).verify(b);
+            System.out.print(r.render());
+            return r.valid() ? 0 : 1;
+        }
+    }
+}

@@ -1,0 +1,59 @@
+package io.certigate.app.provision;
+
+import io.certigate.app.CliRun;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.certigate.app.CertigateCli;
+import io.certigate.signing.CoseAlgorithm;
+import io.certigate.signing.Csr;
+import io.certigate.signing.Pkcs12KeyStore;
+import io.certigate.signing.SoftwareDeviceKey;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The provisioning commands: {@code ca init/issue} on PKCS#12 and {@code provision --self-test}. */
+@Tag("integration")
+class ProvisionCliTest {
+    @TempDir
+    Path dir;
+
+
+
+    @Test
+    void caInitThenIssueChecksTheIdentity() throws Exception {
+        Path secret = Files.writeString(dir.resolve("ca.pass"), "ca secret\n");
+        Path ca = dir.resolve("ca");
+        CliRun.Result init = CliRun.run("ca", "init", "--dir", ca.toString(), "--consortium", "CLI Consortium", "--secret", "file:" + secret);
+        assertThat(init.exit()).as(init.err()).isZero();
+        assertThat(ca.resolve("root.pem")).exists();
+        assertThat(ca.resolve("ca-issuing.p12")).exists();
+
+        SoftwareDeviceKey key = Pkcs12KeyStore.create(dir.resolve("device.p12"), CoseAlgorithm.EDDSA, "m-1",
+                "d".toCharArray());
+        Path csr = Files.write(dir.resolve("m-1.csr"), Csr.build(key, new Csr.Identity("m-1", "S-1", "CG-TIC-1",
+                Csr.SubjectKind.METER, "09123456789012")));
+        CliRun.Result issue = CliRun.run("ca", "issue", "--dir", ca.toString(), "--secret", "file:" + secret, "--csr", csr.toString(),
+                "--device-id", "m-1", "--serial", "S-1", "--model", "CG-TIC-1", "--subject", "meter:09123456789012",
+                "--out", dir.resolve("m-1.pem").toString());
+        assertThat(issue.exit()).as(issue.err()).isZero();
+        assertThat(Files.readString(dir.resolve("m-1.pem"))).contains("BEGIN CERTIFICATE");
+
+        CliRun.Result mismatch = CliRun.run("ca", "issue", "--dir", ca.toString(), "--secret", "file:" + secret, "--csr", csr.toString(),
+                "--device-id", "m-1", "--serial", "S-1", "--model", "CG-TIC-1", "--subject", "meter:00000000000000",
+                "--out", dir.resolve("m-1b.pem").toString());
+        assertThat(mismatch.exit()).isEqualTo(1);
+        assertThat(mismatch.err()).contains("but the device to provision is");
+        assertThat(dir.resolve("m-1b.pem")).doesNotExist();
+    }
+
+    @Test
+    void selfTestRunsTheWholeFlowOnLoopback() {
+        CliRun.Result r = CliRun.run("provision", "--self-test", "--work-dir", dir.resolve("self").toString());
+        assertThat(r.exit()).as(r.out() + r.err()).isZero();
+        assertThat(r.out()).contains("self-test passed").contains("ok   revoked device cannot anchor")
+                .contains("ok   reused PSK refused").doesNotContain("FAIL");
+    }
+}

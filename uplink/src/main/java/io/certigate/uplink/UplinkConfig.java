@@ -1,0 +1,156 @@
+package io.certigate.uplink;
+
+import io.certigate.uplink.coap.CoapEndpoints;
+import io.certigate.uplink.coap.CoapUplink;
+import io.certigate.uplink.coap.DtlsCredentials;
+import io.certigate.uplink.mqtt.MqttUplinkOptions;
+import io.certigate.uplink.mqtt.TlsSettings;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.Properties;
+import java.util.Set;
+
+/**
+ * The uplink's settings for {@code certigate run}, read once from the {@code uplink.*} keys of a
+ * properties configuration and validated in one place. Every error names the key and the value;
+ * an unknown {@code uplink.} key is an error.
+ *
+ * <pre>
+ * uplink.mqtt.url                   tcp://host:port or ssl://host:port (enables MQTT)
+ * uplink.mqtt.client-id             MQTT client id                                  (certigate-&lt;device&gt;)
+ * uplink.mqtt.username / .password  credentials                                      (none)
+ * uplink.mqtt.records-per-batch     records per message                              (100)
+ * uplink.mqtt.window                QoS 1 messages in flight                         (32)
+ * uplink.mqtt.max-packet-bytes      the broker's maximum packet size                 (262144)
+ * uplink.mqtt.reconnect-min-ms / uplink.mqtt.reconnect-max-ms  backoff bounds       (250 / 30000)
+ * uplink.mqtt.tls.ca                PEM CA certificates trusted for the broker       (required for ssl://)
+ * uplink.mqtt.tls.client-keystore   PKCS#12 key store for mutual TLS (the device's)  (none)
+ * uplink.mqtt.tls.client-passphrase its passphrase
+ * uplink.coap.url                   coaps://host:port (enables CoAP)
+ * uplink.coap.psk-identity          DTLS PSK identity                                (the device id)
+ * uplink.coap.psk-secret-hex        DTLS PSK secret, hex, at least 16 bytes          (required for CoAP)
+ * uplink.coap.records-per-batch     records per POST                                 (100)
+ * uplink.coap.window                unanswered POSTs                                 (1)
+ * uplink.coap.max-body-bytes        largest POST body (blockwise above 1024 bytes)   (65536)
+ * uplink.coap.retry-min-ms / uplink.coap.retry-max-ms  backoff bounds               (500 / 60000)
+ * </pre>
+ *
+ * @param mqtt the MQTT uplink's options, or null when {@code uplink.mqtt.url} is absent
+ * @param coap the CoAP uplink's options, or null when {@code uplink.coap.url} is absent
+ */
+public record UplinkConfig(MqttUplinkOptions mqtt, CoapUplink.Options coap) {
+    public static final String PREFIX = "uplink.";
+    private static final Set<String> KEYS = Set.of("uplink.mqtt.url", "uplink.mqtt.client-id", "uplink.mqtt.username",
+            "uplink.mqtt.password", "uplink.mqtt.records-per-batch", "uplink.mqtt.window", "uplink.mqtt.max-packet-bytes",
+            "uplink.mqtt.reconnect-min-ms", "uplink.mqtt.reconnect-max-ms", "uplink.mqtt.tls.ca",
+            "uplink.mqtt.tls.client-keystore", "uplink.mqtt.tls.client-passphrase", "uplink.coap.url",
+            "uplink.coap.psk-identity", "uplink.coap.psk-secret-hex", "uplink.coap.records-per-batch",
+            "uplink.coap.window", "uplink.coap.max-body-bytes", "uplink.coap.retry-min-ms", "uplink.coap.retry-max-ms");
+
+    /** Whether the configuration has an uplink section at all. */
+    public static boolean present(Properties p) {
+        return p.stringPropertyNames().stream().anyMatch(k -> k.startsWith(PREFIX));
+    }
+
+    /** @throws IllegalArgumentException naming the key and value that are wrong */
+    public static UplinkConfig parse(Properties p, String device, String origin) {
+        for (String k : p.stringPropertyNames()) {
+            if (k.startsWith(PREFIX) && !KEYS.contains(k)) {
+                throw new IllegalArgumentException(origin + ": unknown key " + k);
+            }
+        }
+        return new UplinkConfig(mqtt(p, device, origin), coap(p, device, origin));
+    }
+
+    private static MqttUplinkOptions mqtt(Properties p, String device, String origin) {
+        String url = p.getProperty("uplink.mqtt.url", "").trim();
+        if (url.isEmpty()) {
+            return null;
+        }
+        MqttUplinkOptions o;
+        try {
+            o = MqttUplinkOptions.defaults(url, device);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(origin + ": uplink.mqtt.url = " + url + ": " + e.getMessage());
+        }
+        String id = p.getProperty("uplink.mqtt.client-id", "").trim();
+        if (!id.isEmpty()) {
+            o = o.withClientId(id);
+        }
+        String user = p.getProperty("uplink.mqtt.username", "").trim();
+        if (!user.isEmpty()) {
+            o = o.withCredentials(user, p.getProperty("uplink.mqtt.password", "").toCharArray());
+        }
+        o = o.withBatching((int) number(p, origin, "uplink.mqtt.records-per-batch", 100, 1, 65_535),
+                (int) number(p, origin, "uplink.mqtt.window", 32, 1, 65_535),
+                (int) number(p, origin, "uplink.mqtt.max-packet-bytes", 256 * 1024, 512, MqttUplinkOptions.MQTT_MAX_PACKET));
+        o = o.withReconnect(backoff(p, origin, "uplink.mqtt.reconnect-", 250, 30_000));
+        String ca = p.getProperty("uplink.mqtt.tls.ca", "").trim();
+        if (url.startsWith("ssl://") && ca.isEmpty()) {
+            throw new IllegalArgumentException(origin + ": uplink.mqtt.tls.ca is required for " + url);
+        }
+        if (!ca.isEmpty()) {
+            String ks = p.getProperty("uplink.mqtt.tls.client-keystore", "").trim();
+            try {
+                o = o.withTls(TlsSettings.fromFiles(Path.of(ca), ks.isEmpty() ? null : Path.of(ks),
+                        p.getProperty("uplink.mqtt.tls.client-passphrase", "").toCharArray()));
+            } catch (IOException | IllegalArgumentException e) {
+                throw new IllegalArgumentException(origin + ": uplink.mqtt.tls: " + e.getMessage());
+            }
+        }
+        return o;
+    }
+
+    private static CoapUplink.Options coap(Properties p, String device, String origin) {
+        String url = p.getProperty("uplink.coap.url", "").trim();
+        if (url.isEmpty()) {
+            return null;
+        }
+        String hex = p.getProperty("uplink.coap.psk-secret-hex", "").trim();
+        DtlsCredentials.Psk psk;
+        try {
+            psk = new DtlsCredentials.Psk(p.getProperty("uplink.coap.psk-identity", device).trim(),
+                    HexFormat.of().parseHex(hex));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(origin + ": uplink.coap.psk-secret-hex: " + e.getMessage()
+                    + " (hex, at least 16 bytes)");
+        }
+        try {
+            return CoapUplink.Options.defaults(URI.create(url), psk).with(
+                    (int) number(p, origin, "uplink.coap.records-per-batch", 100, 1, 65_535),
+                    (int) number(p, origin, "uplink.coap.window", 1, 1, 64),
+                    (int) number(p, origin, "uplink.coap.max-body-bytes", 64 * 1024, 64, CoapEndpoints.Timing.DEFAULT.maxBody()),
+                    CoapEndpoints.Timing.DEFAULT, backoff(p, origin, "uplink.coap.retry-", 500, 60_000));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(origin + ": uplink.coap.url = " + url + ": " + e.getMessage());
+        }
+    }
+
+    private static Backoff backoff(Properties p, String origin, String prefix, long min, long max) {
+        long lo = number(p, origin, prefix + "min-ms", min, 1, 3_600_000);
+        long hi = number(p, origin, prefix + "max-ms", max, 1, 3_600_000);
+        if (hi < lo) {
+            throw new IllegalArgumentException(origin + ": " + prefix + "max-ms " + hi + " is below " + prefix + "min-ms " + lo);
+        }
+        return new Backoff(Duration.ofMillis(lo), Duration.ofMillis(hi));
+    }
+
+    private static long number(Properties p, String origin, String key, long def, long min, long max) {
+        String v = p.getProperty(key);
+        if (v == null || v.isBlank()) {
+            return def;
+        }
+        try {
+            long n = Long.parseLong(v.trim());
+            if (n < min || n > max) {
+                throw new IllegalArgumentException(origin + ": " + key + " = " + v.trim() + " is outside " + min + ".." + max);
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(origin + ": " + key + " = " + v.trim() + " is not a whole number");
+        }
+    }
+}

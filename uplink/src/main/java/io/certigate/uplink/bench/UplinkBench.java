@@ -1,0 +1,218 @@
+package io.certigate.uplink.bench;
+
+import io.certigate.core.buffer.RecordBuffer;
+import io.certigate.core.model.Reading;
+import io.certigate.core.model.ReadingValue;
+import io.certigate.core.model.TimeQuality;
+import io.certigate.core.sequencer.ReadingSink;
+import io.certigate.core.sequencer.Sequencer;
+import io.certigate.signing.CoseAlgorithm;
+import io.certigate.signing.Pkcs12KeyStore;
+import io.certigate.signing.SoftwareDeviceKey;
+import io.certigate.uplink.Backoff;
+import io.certigate.uplink.BatchCodec;
+import io.certigate.uplink.RecordBatch;
+import io.certigate.uplink.UplinkTopics;
+import io.certigate.uplink.mqtt.MqttUplink;
+import io.certigate.uplink.mqtt.MqttUplinkOptions;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.eclipse.paho.client.mqttv3.IMqttActionListener;
+import org.eclipse.paho.client.mqttv3.IMqttToken;
+import org.eclipse.paho.client.mqttv3.MqttAsyncClient;
+import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
+import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
+
+/**
+ * Publish throughput of the store-and-forward uplink against plain Paho, in one run and on one
+ * broker: the uplink reads undelivered records from the SQLite buffer, batches them, publishes at
+ * QoS 1 and marks each batch delivered (an fsync'd transaction) on its PUBACK; plain Paho publishes
+ * the very same batch payloads at QoS 1 with the same in-flight window and no buffer. Records are
+ * signed and committed before timing starts. The two alternate in rounds (each on its own buffer)
+ * so that both see the same machine load, after a warm-up round so that neither pays the JVM's
+ * class loading and compilation. Each timing starts once the client is connected and ends with the
+ * last acknowledgement (the uplink: its last delivery mark). The ratio, uplink throughput / plain
+ * throughput, is the median of the rounds' ratios (goal ≥ 0.8).
+ */
+public final class UplinkBench {
+    private static final String DEVICE = "bench-device";
+
+    /** The measured figures; rates are over all measured rounds, the ratio is the median of the rounds' ratios. */
+    public record Result(int records, int recordsPerBatch, int window, int rounds, int batches, long payloadBytes,
+            double uplinkRecordsPerSecond, double plainRecordsPerSecond, double ratio) {
+
+        /** {@code key=value} pairs, {@code uplink_ratio} last. */
+        public String line() {
+            return String.format(Locale.ROOT, "records=%d batch=%d window=%d rounds=%d batches=%d payload_bytes=%d "
+                    + "uplink_rps=%.0f plain_rps=%.0f uplink_ratio=%.3f", records, recordsPerBatch, window, rounds,
+                    batches, payloadBytes, uplinkRecordsPerSecond, plainRecordsPerSecond, ratio);
+        }
+    }
+
+    private UplinkBench() {}
+
+    /**
+     * Runs the bench against the broker at {@code brokerUrl}, keeping its files in {@code workDir}
+     * (which must not hold an earlier run): {@code records} split over {@code rounds} rounds, each
+     * timing the uplink and plain Paho on the same records in alternating order, after one
+     * warm-up round.
+     */
+    public static Result run(String brokerUrl, Path workDir, int records, int recordsPerBatch, int window, int rounds,
+            PrintStream progress) throws Exception {
+        if (rounds < 1 || records < rounds) {
+            throw new IllegalArgumentException("need at least one record per round");
+        }
+        SoftwareDeviceKey key = Pkcs12KeyStore.create(workDir.resolve("bench.p12"), CoseAlgorithm.EDDSA, DEVICE,
+                "bench".toCharArray());
+        ExecutorService seqExecutor = Executors.newSingleThreadExecutor();
+        ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2);
+        MqttUplinkOptions options = MqttUplinkOptions.defaults(brokerUrl, DEVICE)
+                .withBatching(recordsPerBatch, window, 256 * 1024)
+                .withReconnect(new Backoff(Duration.ofMillis(100), Duration.ofSeconds(1)));
+        BatchCodec codec = new BatchCodec(DEVICE, recordsPerBatch, 256 * 1024 - 64);
+        int perRound = records / rounds;
+        List<Double> ratios = new ArrayList<>();
+        double uplinkSeconds = 0;
+        double plainSeconds = 0;
+        int batchCount = 0;
+        long bytes = 0;
+        try {
+            progress.println("signing and committing " + (perRound * (rounds + 1)) + " records in " + (rounds + 1)
+                    + " buffers (one for warm-up) ...");
+            List<RecordBuffer> buffers = new ArrayList<>();
+            for (int i = 0; i <= rounds; i++) {
+                RecordBuffer b = RecordBuffer.open(workDir.resolve("round-" + i + ".db"), RecordBuffer.Options.defaults(DEVICE));
+                buffers.add(b);
+                produce(key, b, perRound, seqExecutor);
+            }
+            for (int i = 0; i <= rounds; i++) {
+                RecordBuffer b = buffers.get(i);
+                List<RecordBatch> batches = codec.split(b.range(1, perRound)).batches();
+                double up;
+                double plain;
+                if (i % 2 == 0) {
+                    up = uplink(b, options, perRound, scheduler, key);
+                    plain = plain(brokerUrl, batches, window);
+                } else {
+                    plain = plain(brokerUrl, batches, window);
+                    up = uplink(b, options, perRound, scheduler, key);
+                }
+                b.close();
+                if (i == 0) {
+                    progress.printf(Locale.ROOT, "warm-up: uplink %.0f/s, plain %.0f/s%n", perRound / up, perRound / plain);
+                    continue;
+                }
+                progress.printf(Locale.ROOT, "round %d: uplink %.0f records/s, plain %.0f records/s, ratio %.3f%n", i,
+                        perRound / up, perRound / plain, plain / up);
+                ratios.add(plain / up);
+                uplinkSeconds += up;
+                plainSeconds += plain;
+                batchCount += batches.size();
+                bytes += batches.stream().mapToLong(x -> x.payload().length).sum();
+            }
+        } finally {
+            seqExecutor.shutdownNow();
+            scheduler.shutdownNow();
+        }
+        ratios.sort(null);
+        double median = ratios.size() % 2 == 1 ? ratios.get(ratios.size() / 2)
+                : (ratios.get(ratios.size() / 2 - 1) + ratios.get(ratios.size() / 2)) / 2;
+        int measured = perRound * rounds;
+        return new Result(measured, recordsPerBatch, window, rounds, batchCount, bytes, measured / uplinkSeconds,
+                measured / plainSeconds, median);
+    }
+
+    private static void produce(SoftwareDeviceKey key, RecordBuffer buffer, int n, ExecutorService executor)
+            throws Exception {
+        Sequencer sequencer = new Sequencer(key, buffer, Clock.systemUTC(), new SecureRandom(), executor,
+                Sequencer.Options.DEFAULT).start();
+        produce(sequencer, n);
+        sequencer.close();
+    }
+
+    private static void produce(Sequencer sequencer, int n) throws Exception {
+        List<CompletableFuture<ReadingSink.Committed>> done = new ArrayList<>(n);
+        for (int i = 1; i <= n; i++) {
+            done.add(sequencer.submit(new Reading(1_700_000_000_000L + i, TimeQuality.NTP, "obd", "vehicle.odometer",
+                    "VF1BENCH000000001", ReadingValue.of(100_000 + i), "km")));
+        }
+        CompletableFuture.allOf(done.toArray(new CompletableFuture<?>[0])).get();
+    }
+
+    /** Seconds from the uplink's connect to its last delivery mark. */
+    private static double uplink(RecordBuffer buffer, MqttUplinkOptions options, int records,
+            ScheduledExecutorService scheduler, SoftwareDeviceKey key) throws Exception {
+        Clock clock = Clock.systemUTC();
+        try (MqttUplink uplink = new MqttUplink(buffer, key.certificateChain(), options, clock, scheduler,
+                new SplittableRandom())) {
+            uplink.start();
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
+            while (uplink.stats().recordsDelivered() < records) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("uplink did not deliver within 10 minutes: " + uplink.stats()
+                            + " " + uplink.lastError());
+                }
+                Thread.sleep(1);
+            }
+            double seconds = (clock.millis() - uplink.connectedAtMillis()) / 1e3;
+            if (buffer.stats().undelivered() != 0) {
+                throw new IllegalStateException("buffer still holds undelivered records after the uplink run");
+            }
+            return seconds;
+        }
+    }
+
+    private static double plain(String url, List<RecordBatch> batches, int window) throws Exception {
+        String topic = UplinkTopics.READINGS.topic(DEVICE);
+        MqttAsyncClient client = new MqttAsyncClient(url, "bench-plain-" + System.nanoTime(), new MemoryPersistence());
+        try {
+            MqttConnectOptions o = new MqttConnectOptions();
+            o.setCleanSession(true);
+            o.setMaxInflight(window + 8);
+            client.connect(o).waitForCompletion(10_000);
+            long start = System.nanoTime();
+            Semaphore slots = new Semaphore(window);
+            AtomicReference<Throwable> failure = new AtomicReference<>();
+            IMqttActionListener release = new IMqttActionListener() {
+                @Override
+                public void onSuccess(IMqttToken token) {
+                    slots.release();
+                }
+
+                @Override
+                public void onFailure(IMqttToken token, Throwable e) {
+                    failure.compareAndSet(null, e);
+                    slots.release();
+                }
+            };
+            for (RecordBatch b : batches) {
+                slots.acquire();
+                client.publish(topic, b.payload(), 1, false, null, release);
+            }
+            slots.acquire(window);
+            if (failure.get() != null) {
+                throw new IllegalStateException("plain publishing failed: " + failure.get(), failure.get());
+            }
+            return (System.nanoTime() - start) / 1e9;
+        } finally {
+            if (client.isConnected()) {
+                client.disconnect().waitForCompletion(5000);
+            }
+            client.close();
+        }
+    }
+}

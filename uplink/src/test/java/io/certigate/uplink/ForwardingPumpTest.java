@@ -1,0 +1,152 @@
+package io.certigate.uplink;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.certigate.uplink.testing.Await;
+import io.certigate.uplink.testing.TestDevice;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The pump against a scripted peer (in the manner of Californium's lockstep endpoints): the test
+ * decides when each batch is acknowledged or fails, over a real SQLite buffer and sequencer.
+ */
+@Tag("component")
+class ForwardingPumpTest {
+    @TempDir
+    Path dir;
+
+    private ScheduledExecutorService scheduler;
+    private TestDevice device;
+    private ScriptedPeer peer;
+    private ForwardingPump pump;
+
+    /** Holds every batch until the test answers it. */
+    static final class ScriptedPeer implements BatchTransport {
+        final ConcurrentLinkedQueue<Object[]> pending = new ConcurrentLinkedQueue<>();
+        final List<RecordBatch> sent = java.util.Collections.synchronizedList(new ArrayList<>());
+        volatile int maxPending;
+
+        @Override
+        public int maxPayloadBytes() {
+            return 1 << 20;
+        }
+
+        @Override
+        public void send(RecordBatch batch, Consumer<Throwable> done) {
+            sent.add(batch);
+            pending.add(new Object[] {batch, done});
+            maxPending = Math.max(maxPending, pending.size());
+        }
+
+        @SuppressWarnings("unchecked")
+        RecordBatch answer(Throwable failure) {
+            Object[] p = pending.poll();
+            ((Consumer<Throwable>) p[1]).accept(failure);
+            return (RecordBatch) p[0];
+        }
+    }
+
+    @BeforeEach
+    void setUp() throws Exception {
+        scheduler = Executors.newScheduledThreadPool(2);
+        device = TestDevice.create(dir, "dev-p");
+        peer = new ScriptedPeer();
+        pump = new ForwardingPump(device.buffer(), peer,
+                new ForwardingPump.Options(10, 3, new Backoff(Duration.ofMillis(50), Duration.ofMillis(100))),
+                Clock.systemUTC(), scheduler, new SplittableRandom(3));
+        device.sequencer().addCommitListener(pump::onCommit);
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        pump.close();
+        device.close();
+        scheduler.shutdownNow();
+    }
+
+    @Test
+    void keepsAtMostTheWindowInFlightInSeqOrderAndMarksOnlyWhatWasAcknowledged() throws Exception {
+        device.produce(100);
+        pump.linkUp();
+        Await.until(Duration.ofSeconds(5), () -> "sent " + peer.sent.size(), () -> peer.sent.size() == 3);
+        Thread.sleep(200); // nothing more may leave while three batches are unanswered
+        assertThat(peer.sent).hasSize(3);
+        assertThat(device.undelivered()).isEqualTo(100);
+
+        RecordBatch first = peer.answer(null);
+        assertThat(first.firstSeq()).isEqualTo(1);
+        Await.until(Duration.ofSeconds(5), () -> "undelivered " + undelivered(), () -> undelivered() == 90);
+        Await.until(Duration.ofSeconds(5), () -> "sent " + peer.sent.size(), () -> peer.sent.size() == 4);
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (peer.sent.size() < 10 || !peer.pending.isEmpty()) {
+            assertThat(System.nanoTime()).as("all batches answered in time").isLessThan(deadline);
+            if (!peer.pending.isEmpty()) {
+                peer.answer(null);
+            }
+            Thread.sleep(1);
+        }
+        Await.until(Duration.ofSeconds(5), () -> "undelivered " + undelivered(), () -> undelivered() == 0);
+        assertThat(peer.maxPending).isEqualTo(3);
+        long next = 1;
+        for (RecordBatch b : peer.sent) {
+            assertThat(b.firstSeq()).isEqualTo(next);
+            next = b.lastSeq() + 1;
+        }
+        assertThat(pump.stats().recordsDelivered()).isEqualTo(100);
+    }
+
+    @Test
+    void aFailedBatchRewindsToTheOldestUndeliveredRecordAfterABackoff() throws Exception {
+        device.produce(30);
+        pump.linkUp();
+        Await.until(Duration.ofSeconds(5), () -> "sent " + peer.sent.size(), () -> peer.sent.size() == 3);
+        peer.answer(null);                                 // 1..10 delivered
+        peer.answer(new UplinkException("timeout"));       // 11..20 failed
+        Await.until(Duration.ofSeconds(5), () -> "undelivered " + undelivered(), () -> undelivered() == 20);
+        peer.answer(null);                                 // 21..30 acknowledged late: still marked
+        Await.until(Duration.ofSeconds(5), () -> "undelivered " + undelivered(), () -> undelivered() == 10);
+        Await.until(Duration.ofSeconds(5), () -> "resent " + peer.sent, () -> peer.sent.size() >= 4);
+        RecordBatch resent = peer.sent.get(3);
+        assertThat(resent.firstSeq()).as("resent from the oldest undelivered").isEqualTo(11);
+        assertThat(resent.lastSeq()).isEqualTo(20);
+        peer.answer(null);
+        Await.until(Duration.ofSeconds(5), () -> "undelivered " + undelivered(), () -> undelivered() == 0);
+        assertThat(pump.stats().sendFailures()).isEqualTo(1);
+    }
+
+    @Test
+    void nothingLeavesWhileTheLinkIsDownAndEverythingUnacknowledgedGoesAgainAfter() throws Exception {
+        device.produce(20);
+        Thread.sleep(200);
+        assertThat(peer.sent).isEmpty();
+        pump.linkUp();
+        Await.until(Duration.ofSeconds(5), () -> "sent " + peer.sent.size(), () -> peer.sent.size() == 2);
+        pump.linkDown();
+        peer.pending.clear(); // the connection took them
+        pump.linkUp();
+        Await.until(Duration.ofSeconds(5), () -> "sent " + peer.sent.size(), () -> peer.sent.size() == 4);
+        assertThat(peer.sent.get(2).firstSeq()).isEqualTo(1);
+    }
+
+    private long undelivered() {
+        try {
+            return device.undelivered();
+        } catch (Exception e) {
+            return -1;
+        }
+    }
+}
