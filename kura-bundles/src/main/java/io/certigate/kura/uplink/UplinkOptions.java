@@ -14,12 +14,12 @@ public record UplinkOptions(String broker, String clientId, String username, Str
 
     /** @throws IllegalArgumentException naming the key and the bad value */
     public static UplinkOptions from(Map<String, ?> p) {
-        String broker = text(p, "uplink.broker");
+        String broker = text(p, "uplink.mqtt.url");
         if (broker.isEmpty() || !broker.startsWith("tcp://")) {
-            throw new IllegalArgumentException(UplinkComponent.PID + ": uplink.broker = '" + broker + "' must be tcp://host:port");
+            throw new IllegalArgumentException(UplinkComponent.PID + ": uplink.mqtt.url = '" + broker + "' must be tcp://host:port");
         }
-        return new UplinkOptions(broker, text(p, "uplink.client-id"), text(p, "uplink.username"), text(p, "uplink.password"),
-                atLeastOne(p, "uplink.records-per-batch", 100), atLeastOne(p, "uplink.window", 32));
+        return new UplinkOptions(broker, text(p, "uplink.mqtt.client-id"), text(p, "uplink.mqtt.username"), text(p, "uplink.mqtt.password-source"),
+                atLeastOne(p, "uplink.mqtt.records-per-batch", 100), atLeastOne(p, "uplink.mqtt.window", 32));
     }
 
     /** The core's options for {@code device}; reads the password from its source. */

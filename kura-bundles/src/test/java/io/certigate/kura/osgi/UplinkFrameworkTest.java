@@ -65,8 +65,8 @@ class UplinkFrameworkTest {
 
         Mosquitto first = broker("first");
         Map<String, Object> up = new HashMap<>();
-        up.put("uplink.broker", first.uri());
-        up.put("uplink.records-per-batch", 4);
+        up.put("uplink.mqtt.url", first.uri());
+        up.put("uplink.mqtt.records-per-batch", 4);
         up.put("spine.target", FILTER);
         Configuration upConfig = osgi.configure("io.certigate.kura.uplink", up);
         configs.add(upConfig);
@@ -80,7 +80,7 @@ class UplinkFrameworkTest {
         Thread.sleep(500);
         assertThat(spine.buffer().stats().undelivered()).as("nothing delivered with the broker gone").isEqualTo(6);
 
-        up.put("uplink.broker", broker("second").uri());
+        up.put("uplink.mqtt.url", broker("second").uri());
         upConfig.update(new java.util.Hashtable<>(up));
         awaitUndelivered(spine, 0);
         assertThat(spine.buffer().stats().records()).isEqualTo(16);
