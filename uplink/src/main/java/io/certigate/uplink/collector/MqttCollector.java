@@ -108,6 +108,13 @@ public final class MqttCollector implements AutoCloseable {
         if (closed) {
             return;
         }
+        if (client.isConnected()) {
+            // a second retry chain met a connection another one made: just make sure we are subscribed
+            if (!subscribed) {
+                subscribe();
+            }
+            return;
+        }
         try {
             MqttConnectOptions o = new MqttConnectOptions();
             o.setCleanSession(false);
@@ -146,11 +153,11 @@ public final class MqttCollector implements AutoCloseable {
 
                 @Override
                 public void onFailure(IMqttToken token, Throwable e) {
-                    LOG.log(System.Logger.Level.ERROR, "collector subscription refused: {0}", String.valueOf(e));
+                    retry("subscription refused", e);
                 }
             });
         } catch (MqttException e) {
-            LOG.log(System.Logger.Level.ERROR, "collector cannot subscribe: {0}", e.getMessage());
+            retry("cannot subscribe", e);
         }
     }
 
