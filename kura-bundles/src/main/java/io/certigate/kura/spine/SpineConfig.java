@@ -1,0 +1,54 @@
+package io.certigate.kura.spine;
+
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.osgi.service.metatype.annotations.Option;
+
+/** Metatype of the spine (Kura renders it as the component's form); names map to dotted keys. */
+@ObjectClassDefinition(id = SpineComponent.PID, name = "certigate spine",
+        description = "Signs, chains and durably buffers every reading of this device.")
+public @interface SpineConfig {
+
+    @AttributeDefinition(name = "Device id", description = "The buffer refuses a file of another device.")
+    String device_id();
+
+    @AttributeDefinition(name = "Key type", options = {
+        @Option(label = "PKCS#12 file", value = "pkcs12"), @Option(label = "PKCS#11 token", value = "pkcs11")})
+    String key_type() default "pkcs12";
+
+    @AttributeDefinition(name = "PKCS#12 key store", required = false, description = "Path of the PKCS#12 file.")
+    String key_store() default "";
+
+    @AttributeDefinition(name = "Key store passphrase", required = false,
+            description = "Where the passphrase is read from: file:PATH or env:NAME (never the secret itself).")
+    String key_passphrase() default "";
+
+    @AttributeDefinition(name = "PKCS#11 library", required = false)
+    String key_pkcs11_library() default "";
+
+    @AttributeDefinition(name = "PKCS#11 slot", min = "0")
+    long key_pkcs11_slot() default 0;
+
+    @AttributeDefinition(name = "PKCS#11 key alias")
+    String key_pkcs11_alias() default "device";
+
+    @AttributeDefinition(name = "PKCS#11 PIN", required = false, description = "file:PATH or env:NAME.")
+    String key_pkcs11_pin() default "";
+
+    @AttributeDefinition(name = "Buffer file", description = "The device's SQLite buffer.")
+    String buffer_file();
+
+    @AttributeDefinition(name = "Maximum records", min = "0", description = "Records kept at most; 0 for no limit.")
+    long buffer_max_records() default 0;
+
+    @AttributeDefinition(name = "At capacity", options = {
+        @Option(label = "Refuse new readings", value = "reject"),
+        @Option(label = "Purge delivered and anchored records", value = "purge")})
+    String buffer_capacity_policy() default "reject";
+
+    @AttributeDefinition(name = "Queue capacity", min = "1", description = "Readings waiting to be signed.")
+    int sequencer_queue_capacity() default 4096;
+
+    @AttributeDefinition(name = "Group size", min = "1", description = "Readings signed and committed together.")
+    int sequencer_max_group() default 512;
+}

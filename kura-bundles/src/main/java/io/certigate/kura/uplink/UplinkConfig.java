@@ -1,0 +1,35 @@
+package io.certigate.kura.uplink;
+
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+
+/**
+ * Metatype of the MQTT uplink: the {@code uplink.mqtt.*} keys of the standalone configuration
+ * (TLS not yet); {@code $_$} in a name stands for '-'. The password is given by its source.
+ */
+@ObjectClassDefinition(id = UplinkComponent.PID, name = "certigate MQTT uplink",
+        description = "Forwards the spine's signed records to an MQTT broker (QoS 1) and marks them delivered on PUBACK.")
+public @interface UplinkConfig {
+
+    @AttributeDefinition(name = "Broker", description = "tcp://host:port")
+    String uplink_mqtt_url();
+
+    @AttributeDefinition(name = "Client id", required = false, description = "Empty: certigate-<device>.")
+    String uplink_mqtt_client$_$id() default "";
+
+    @AttributeDefinition(name = "User name", required = false)
+    String uplink_mqtt_username() default "";
+
+    @AttributeDefinition(name = "Password", required = false,
+            description = "Where the password is read from: file:PATH or env:NAME (never the secret itself).")
+    String uplink_mqtt_password$_$source() default "";
+
+    @AttributeDefinition(name = "Records per message", min = "1")
+    int uplink_mqtt_records$_$per$_$batch() default 100;
+
+    @AttributeDefinition(name = "Messages in flight", min = "1")
+    int uplink_mqtt_window() default 32;
+
+    @AttributeDefinition(name = "Spine", description = "Filter selecting the spine whose records are forwarded.")
+    String spine_target() default "(device.id=*)";
+}

@@ -1,0 +1,91 @@
+package io.certigate.kura;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.certigate.core.model.TimeQuality;
+import io.certigate.kura.obd.ObdOptions;
+import io.certigate.kura.rfid.RfidOptions;
+import io.certigate.kura.tic.TicOptions;
+import io.certigate.kura.uplink.UplinkOptions;
+import io.certigate.meter.rfid.RfidEvent;
+import io.certigate.meter.tic.TicMode;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/** The adapters' options as their components build them from a ConfigAdmin property map. */
+@Tag("unit")
+class ComponentOptionsTest {
+
+    @Test
+    void obdOptionsUseTheReadersOwnParserAndCompareByValue() {
+        Map<String, Object> p = map("obd.port", "/dev/ttyUSB0", "obd.timeout-ms", 500, "time.quality", "gnss",
+                "component.name", "io.certigate.kura.obd.ObdComponent");
+        ObdOptions o = ObdOptions.from(p);
+        assertThat(o.reader().port()).isEqualTo("/dev/ttyUSB0");
+        assertThat(o.timeQuality()).isEqualTo(TimeQuality.GNSS);
+        assertThat(ObdOptions.from(p)).isEqualTo(o);
+        assertThat(ObdOptions.from(with(p, "time.quality", "rtc"))).isNotEqualTo(o);
+        assertThatThrownBy(() -> ObdOptions.from(with(p, "obd.timeout-ms", 5))).hasMessageContaining("obd.timeout-ms = '5'");
+        assertThatThrownBy(() -> ObdOptions.from(with(p, "time.quality", "sundial")))
+                .hasMessageContaining("time.quality = 'sundial'");
+    }
+
+    @Test
+    void ticOptions() {
+        Map<String, Object> p = map("tic.port", "/dev/ttyAMA0", "tic.mode", "historic", "tic.index-period-s", 60);
+        TicOptions o = TicOptions.from(p);
+        assertThat(o.reader().mode()).isEqualTo(TicMode.HISTORIC);
+        assertThat(o.readings().indexPeriod()).isEqualTo(Duration.ofSeconds(60));
+        assertThat(o.readings().gatewayClockQuality()).isEqualTo(TimeQuality.RTC);
+        assertThat(TicOptions.from(p)).isEqualTo(o);
+        assertThat(TicOptions.from(with(p, "tic.mode", "auto")).reader().mode()).isNull();
+        assertThatThrownBy(() -> TicOptions.from(with(p, "tic.mode", "fast"))).hasMessageContaining("tic.mode = 'fast'");
+        assertThatThrownBy(() -> TicOptions.from(with(p, "tic.index-period-s", -1)))
+                .hasMessageContaining("tic.index-period-s = '-1'");
+        assertThatThrownBy(() -> TicOptions.from(map("tic.mode", "auto"))).hasMessageContaining("tic.port is required");
+    }
+
+    @Test
+    void rfidOptions() {
+        Map<String, Object> p = map("rfid.port", "/dev/ttyS1", "rfid.format", "wiegand26", "rfid.debounce-ms", 0);
+        RfidOptions o = RfidOptions.from(p);
+        assertThat(o.adapter().format()).isEqualTo(RfidEvent.Format.WIEGAND26);
+        assertThat(o.adapter().debounce()).isZero();
+        assertThat(RfidOptions.from(p)).isEqualTo(o);
+        assertThatThrownBy(() -> RfidOptions.from(with(p, "rfid.format", "mifare"))).hasMessageContaining("rfid.format = 'mifare'");
+        assertThatThrownBy(() -> RfidOptions.from(with(p, "rfid.debounce-ms", "soon")))
+                .hasMessageContaining("rfid.debounce-ms = 'soon'");
+    }
+
+    @Test
+    void uplinkOptionsKeepThePasswordSourceNotTheSecret() throws Exception {
+        Map<String, Object> p = map("uplink.mqtt.url", "tcp://127.0.0.1:1883", "uplink.mqtt.window", 4);
+        UplinkOptions o = UplinkOptions.from(p);
+        assertThat(o.toMqtt("dev-1").clientId()).isEqualTo("certigate-dev-1");
+        assertThat(o.toMqtt("dev-1").window()).isEqualTo(4);
+        assertThat(UplinkOptions.from(p)).isEqualTo(o);
+        assertThat(UplinkOptions.from(with(p, "uplink.mqtt.client-id", "gw-7")).toMqtt("dev-1").clientId()).isEqualTo("gw-7");
+        assertThatThrownBy(() -> UplinkOptions.from(with(p, "uplink.mqtt.url", "mqtt.example:1883")))
+                .hasMessageContaining("uplink.mqtt.url = 'mqtt.example:1883'");
+        assertThatThrownBy(() -> UplinkOptions.from(with(p, "uplink.mqtt.window", 0)))
+                .hasMessageContaining("uplink.mqtt.window = '0'");
+    }
+
+    private static Map<String, Object> map(Object... kv) {
+        Map<String, Object> m = new HashMap<>();
+        for (int i = 0; i < kv.length; i += 2) {
+            m.put((String) kv[i], kv[i + 1]);
+        }
+        return m;
+    }
+
+    private static Map<String, Object> with(Map<String, Object> m, String k, Object v) {
+        Map<String, Object> c = new HashMap<>(m);
+        c.put(k, v);
+        return c;
+    }
+}

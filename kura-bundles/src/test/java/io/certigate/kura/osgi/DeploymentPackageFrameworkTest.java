@@ -1,0 +1,78 @@
+package io.certigate.kura.osgi;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Enumeration;
+import java.util.List;
+import java.util.Map;
+import java.util.jar.Attributes;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
+import java.util.jar.Manifest;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.Version;
+import org.osgi.framework.wiring.BundleWire;
+import org.osgi.framework.wiring.BundleWiring;
+
+/**
+ * The deployment package the build wrote (its path comes from the run properties) against the
+ * framework it was tested in: its headers follow OSGi Compendium 114.3, its manifest comes first,
+ * and every bundle it carries is the very bundle (name and version) running here, active.
+ */
+@Tag("integration")
+class DeploymentPackageFrameworkTest {
+    private final OsgiHarness osgi = new OsgiHarness();
+
+    @Test
+    void carriesTheBundlesThatRanHere() throws Exception {
+        Path dp = Path.of(System.getProperty("certigate.dp", "(certigate.dp not set)"));
+        assertThat(dp).as("deployment package").exists();
+        try (JarFile jar = new JarFile(dp.toFile())) {
+            Enumeration<JarEntry> entries = jar.entries();
+            String first = entries.nextElement().getName();
+            if (first.equals("META-INF/")) {
+                first = entries.nextElement().getName();
+            }
+            assertThat(first).isEqualTo("META-INF/MANIFEST.MF");
+            Manifest mf = jar.getManifest();
+            Attributes main = mf.getMainAttributes();
+            assertThat(main.getValue("DeploymentPackage-SymbolicName")).isEqualTo("io.certigate.kura.dp");
+            assertThat(Version.parseVersion(main.getValue("DeploymentPackage-Version")))
+                    .isEqualTo(osgi.bundle("io.certigate.kura").getVersion());
+            List<String> names = new ArrayList<>();
+            for (Map.Entry<String, Attributes> e : mf.getEntries().entrySet()) {
+                assertThat(jar.getEntry(e.getKey())).as(e.getKey()).isNotNull();
+                String bsn = e.getValue().getValue("Bundle-SymbolicName");
+                Bundle running = osgi.bundle(bsn);
+                assertThat(running.getVersion()).as(bsn)
+                        .isEqualTo(Version.parseVersion(e.getValue().getValue("Bundle-Version")));
+                // STARTING: started with a lazy activation policy (Paho), active on first class load
+                assertThat(running.getState()).as(bsn + " state").isIn(Bundle.ACTIVE, Bundle.STARTING);
+                names.add(bsn);
+            }
+            assertThat(names).contains("io.certigate.kura", "org.xerial.sqlite-jdbc", "com.fazecast.jSerialComm")
+                    .doesNotContain("io.certigate.kura.api.stub", "org.eclipse.osgi", "org.apache.felix.scr");
+            assertThat(Files.size(dp)).isGreaterThan(1_000_000);
+            // and nothing the certigate bundle needs is missing: every bundle it is wired to is in
+            // the package, except the framework and the Kura API (on a gateway: Kura's own)
+            BundleWiring wiring = osgi.bundle("io.certigate.kura").adapt(BundleWiring.class);
+            for (BundleWire w : wiring.getRequiredWires(null)) {
+                Bundle provider = w.getProvider().getBundle();
+                if (provider.getBundleId() == 0 || provider.getSymbolicName().equals("io.certigate.kura.api.stub")
+                        || provider.getSymbolicName().equals("io.certigate.kura")
+                        || provider.getSymbolicName().equals("org.apache.felix.scr")) {
+                    continue;
+                }
+                assertThat(names).as("wired to " + provider.getSymbolicName() + " for " + w.getCapability())
+                        .contains(provider.getSymbolicName());
+            }
+        } finally {
+            osgi.close();
+        }
+    }
+}

@@ -1,0 +1,132 @@
+package io.certigate.kura.osgi;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.certigate.core.model.Reading;
+import io.certigate.core.model.ReadingCodec;
+import io.certigate.core.model.ReadingValue;
+import io.certigate.core.model.StoredRecord;
+import io.certigate.core.model.TimeQuality;
+import io.certigate.core.spine.Spine;
+import io.certigate.signing.CoseAlgorithm;
+import io.certigate.signing.CoseSign1;
+import io.certigate.signing.DeviceKey;
+import io.certigate.signing.Pkcs12KeyStore;
+import io.certigate.simulators.elm327.Elm327PtyServer;
+import io.certigate.simulators.elm327.Elm327Switches;
+import io.certigate.simulators.elm327.SimulatedVehicle;
+import io.certigate.simulators.elm327.VehicleScript;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.osgi.framework.ServiceReference;
+import org.osgi.service.cm.Configuration;
+
+/**
+ * The OBD reader component inside Equinox, polling the ELM327 simulator on a real pty (socat):
+ * VIN, odometer and speed readings reach the spine's buffer signed by the device key; changing the
+ * reader's time quality through ConfigAdmin restarts the poller only (the spine stays up) and the
+ * readings after it carry the new quality.
+ */
+@Tag("integration")
+class ObdFrameworkTest {
+    static final String DEVICE = "kura-obd-1";
+    static final String FILTER = "(device.id=" + DEVICE + ")";
+    static final String VIN = "1M8GDM9AXKP042788";
+
+    @TempDir
+    Path dir;
+
+    private final OsgiHarness osgi = new OsgiHarness();
+    private final List<Configuration> configs = new ArrayList<>();
+    private Elm327PtyServer adapter;
+
+    @AfterEach
+    void tearDown() throws Exception {
+        for (int i = configs.size() - 1; i >= 0; i--) {
+            configs.get(i).delete();
+        }
+        osgi.awaitNoService(Spine.class, FILTER);
+        if (adapter != null) {
+            adapter.close();
+        }
+        osgi.close();
+    }
+
+    @Test
+    void vehicleReadingsReachTheBufferSignedAndATimeQualityChangeRestartsOnlyThePoller() throws Exception {
+        Files.writeString(dir.resolve("passphrase"), "correct horse", StandardCharsets.UTF_8);
+        DeviceKey key = Pkcs12KeyStore.create(dir.resolve("device.p12"), CoseAlgorithm.ES256, DEVICE,
+                "correct horse".toCharArray());
+        configs.add(osgi.configure("io.certigate.kura.spine", Map.of("device.id", DEVICE,
+                "key.store", dir.resolve("device.p12").toString(), "key.passphrase", "file:" + dir.resolve("passphrase"),
+                "buffer.file", dir.resolve("buffer.db").toString())));
+        ServiceReference<Spine> spineRef = osgi.awaitService(Spine.class, FILTER, -1);
+        Spine spine = osgi.context.getService(spineRef);
+
+        adapter = Elm327PtyServer.start(new SimulatedVehicle(VehicleScript.demo().withVin(VIN), Elm327Switches.defaults(),
+                Clock.systemUTC()), dir.resolve("ttyOBD"), Duration.ofMillis(200));
+        Map<String, Object> obd = new HashMap<>();
+        obd.put("obd.port", adapter.path().toString());
+        obd.put("obd.baud", 38400);
+        obd.put("obd.timeout-ms", 500);
+        obd.put("obd.identity-every-ms", 1000);
+        obd.put("obd.poll.speed", 100);
+        obd.put("time.quality", "gnss");
+        obd.put("spine.target", FILTER);
+        Configuration obdConfig = osgi.configure("io.certigate.kura.obd", obd);
+        configs.add(obdConfig);
+
+        List<Reading> first = await(key, spine, rs -> count(rs, "vehicle.odometer", TimeQuality.GNSS) >= 2
+                && count(rs, "vehicle.speed", TimeQuality.GNSS) >= 3 && count(rs, "vehicle.vin", TimeQuality.GNSS) >= 1);
+        assertThat(first).filteredOn(r -> r.kind().equals("vehicle.odometer")).allSatisfy(r -> {
+            assertThat(r.subject()).isEqualTo(VIN);
+            assertThat(r.source()).isEqualTo("obd");
+            assertThat(r.unit()).isEqualTo("km");
+        });
+        assertThat(first).filteredOn(r -> r.kind().equals("vehicle.vin"))
+                .allSatisfy(r -> assertThat(r.value()).isEqualTo(ReadingValue.of(VIN)));
+
+        obd.put("time.quality", "rtc");
+        obdConfig.update(new java.util.Hashtable<>(obd));
+        await(key, spine, rs -> count(rs, "vehicle.odometer", TimeQuality.RTC) >= 1
+                && count(rs, "vehicle.speed", TimeQuality.RTC) >= 2);
+        assertThat(osgi.awaitService(Spine.class, FILTER, -1)).extracting(OsgiHarness::id)
+                .as("the spine was not restarted").isEqualTo(OsgiHarness.id(spineRef));
+        osgi.context.ungetService(spineRef);
+    }
+
+    private static long count(List<Reading> readings, String kind, TimeQuality tq) {
+        return readings.stream().filter(r -> r.kind().equals(kind) && r.timeQuality() == tq).count();
+    }
+
+    /** Polls the buffer until the readings in it, each verified against the device key, satisfy {@code done}. */
+    private List<Reading> await(DeviceKey key, Spine spine, Predicate<List<Reading>> done) throws Exception {
+        long deadline = System.nanoTime() + OsgiHarness.WAIT.toNanos();
+        List<Reading> readings = new ArrayList<>();
+        while (System.nanoTime() < deadline) {
+            readings.clear();
+            for (StoredRecord r : spine.buffer().range(1, Long.MAX_VALUE)) {
+                byte[] payload = CoseSign1.verify(((StoredRecord.Signed) r).cose(), key.publicKey(), key.keyId());
+                readings.add(ReadingCodec.decode(payload).reading());
+            }
+            if (done.test(readings)) {
+                return List.copyOf(readings);
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("the buffer never held the expected readings; it holds " + readings.size() + ", the last: "
+                + readings.subList(Math.max(0, readings.size() - 5), readings.size()) + "; components: " + osgi.components());
+    }
+}

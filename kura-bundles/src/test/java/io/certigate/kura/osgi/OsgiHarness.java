@@ -1,0 +1,114 @@
+package io.certigate.kura.osgi;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Hashtable;
+import java.util.Map;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.Constants;
+import org.osgi.framework.FrameworkUtil;
+import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.framework.ServiceReference;
+import org.osgi.service.cm.Configuration;
+import org.osgi.service.cm.ConfigurationAdmin;
+import org.osgi.service.component.runtime.ServiceComponentRuntime;
+import org.osgi.service.component.runtime.dto.ComponentConfigurationDTO;
+import org.osgi.service.component.runtime.dto.ComponentDescriptionDTO;
+import org.osgi.util.tracker.ServiceTracker;
+
+/** What the in-framework tests do with the running framework: configure, look up, wait. */
+final class OsgiHarness implements AutoCloseable {
+    static final Duration WAIT = Duration.ofSeconds(20);
+
+    final BundleContext context = FrameworkUtil.getBundle(OsgiHarness.class).getBundleContext();
+    private final ServiceTracker<ConfigurationAdmin, ConfigurationAdmin> configAdmin =
+            new ServiceTracker<>(context, ConfigurationAdmin.class, null);
+
+    OsgiHarness() {
+        configAdmin.open();
+    }
+
+    /** Creates or updates a component's configuration, visible to any bundle (location "?"). */
+    Configuration configure(String pid, Map<String, ?> properties) throws IOException, InterruptedException {
+        ConfigurationAdmin ca = configAdmin.waitForService(WAIT.toMillis());
+        if (ca == null) {
+            throw new AssertionError("no ConfigurationAdmin service within " + WAIT);
+        }
+        Configuration c = ca.getConfiguration(pid, "?");
+        c.update(new Hashtable<>(properties));
+        return c;
+    }
+
+    /** Waits for a service matching {@code filter} whose service.id differs from {@code notId} (-1: any). */
+    <S> ServiceReference<S> awaitService(Class<S> type, String filter, long notId) throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (System.nanoTime() < deadline) {
+            try {
+                for (ServiceReference<S> r : context.getServiceReferences(type, filter)) {
+                    if (id(r) != notId) {
+                        return r;
+                    }
+                }
+            } catch (InvalidSyntaxException e) {
+                throw new IllegalArgumentException(filter, e);
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("no " + type.getSimpleName() + " service matching " + filter + " within " + WAIT
+                + "; components: " + components());
+    }
+
+    /** Every component's name, state and failure as SCR reports them, for failure messages. */
+    String components() {
+        ServiceReference<ServiceComponentRuntime> ref = context.getServiceReference(ServiceComponentRuntime.class);
+        if (ref == null) {
+            return "no ServiceComponentRuntime";
+        }
+        ServiceComponentRuntime scr = context.getService(ref);
+        try {
+            StringBuilder out = new StringBuilder();
+            for (ComponentDescriptionDTO d : scr.getComponentDescriptionDTOs()) {
+                out.append('\n').append(d.name).append(scr.isComponentEnabled(d) ? " enabled" : " disabled");
+                for (ComponentConfigurationDTO c : scr.getComponentConfigurationDTOs(d)) {
+                    out.append(", state ").append(c.state);
+                    if (c.failure != null) {
+                        out.append(", failure ").append(c.failure);
+                    }
+                }
+            }
+            return out.toString();
+        } finally {
+            context.ungetService(ref);
+        }
+    }
+
+    /** Waits until no service matches. */
+    void awaitNoService(Class<?> type, String filter) throws InterruptedException, InvalidSyntaxException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (!context.getServiceReferences(type, filter).isEmpty()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(type.getSimpleName() + " matching " + filter + " still registered after " + WAIT);
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    static long id(ServiceReference<?> r) {
+        return (Long) r.getProperty(Constants.SERVICE_ID);
+    }
+
+    Bundle bundle(String symbolicName) {
+        for (Bundle b : context.getBundles()) {
+            if (symbolicName.equals(b.getSymbolicName())) {
+                return b;
+            }
+        }
+        throw new AssertionError("bundle " + symbolicName + " is not installed");
+    }
+
+    @Override
+    public void close() {
+        configAdmin.close();
+    }
+}

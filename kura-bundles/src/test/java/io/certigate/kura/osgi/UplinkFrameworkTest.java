@@ -1,0 +1,115 @@
+package io.certigate.kura.osgi;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.certigate.core.model.Reading;
+import io.certigate.core.model.ReadingValue;
+import io.certigate.core.model.TimeQuality;
+import io.certigate.core.sequencer.ReadingSink;
+import io.certigate.core.spine.Spine;
+import io.certigate.signing.CoseAlgorithm;
+import io.certigate.signing.Pkcs12KeyStore;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.osgi.framework.ServiceReference;
+import org.osgi.service.cm.Configuration;
+
+/**
+ * The MQTT uplink component inside Equinox against real Mosquitto brokers: committed records are
+ * delivered (PUBACKed, marked in the buffer); with the first broker gone, pointing the uplink at a
+ * second one through ConfigAdmin delivers what was committed meanwhile.
+ */
+@Tag("integration")
+class UplinkFrameworkTest {
+    static final String DEVICE = "kura-up-1";
+    static final String FILTER = "(device.id=" + DEVICE + ")";
+
+    @TempDir
+    Path dir;
+
+    private final OsgiHarness osgi = new OsgiHarness();
+    private final List<Configuration> configs = new ArrayList<>();
+    private final List<Mosquitto> brokers = new ArrayList<>();
+
+    @AfterEach
+    void tearDown() throws Exception {
+        for (int i = configs.size() - 1; i >= 0; i--) {
+            configs.get(i).delete();
+        }
+        osgi.awaitNoService(Spine.class, FILTER);
+        for (Mosquitto b : brokers) {
+            b.close();
+        }
+        osgi.close();
+    }
+
+    @Test
+    void recordsAreDeliveredAndFollowTheUplinkToAnotherBroker() throws Exception {
+        Files.writeString(dir.resolve("passphrase"), "correct horse", StandardCharsets.UTF_8);
+        Pkcs12KeyStore.create(dir.resolve("device.p12"), CoseAlgorithm.ES256, DEVICE, "correct horse".toCharArray());
+        configs.add(osgi.configure("io.certigate.kura.spine", Map.of("device.id", DEVICE,
+                "key.store", dir.resolve("device.p12").toString(), "key.passphrase", "file:" + dir.resolve("passphrase"),
+                "buffer.file", dir.resolve("buffer.db").toString())));
+        ServiceReference<Spine> spineRef = osgi.awaitService(Spine.class, FILTER, -1);
+        Spine spine = osgi.context.getService(spineRef);
+
+        Mosquitto first = broker("first");
+        Map<String, Object> up = new HashMap<>();
+        up.put("uplink.mqtt.url", first.uri());
+        up.put("uplink.mqtt.records-per-batch", 4);
+        up.put("spine.target", FILTER);
+        Configuration upConfig = osgi.configure("io.certigate.kura.uplink", up);
+        configs.add(upConfig);
+
+        submit(spine, 10, 0);
+        awaitUndelivered(spine, 0);
+        assertThat(spine.buffer().stats().records()).isEqualTo(10);
+
+        first.close();
+        submit(spine, 6, 10);
+        Thread.sleep(500);
+        assertThat(spine.buffer().stats().undelivered()).as("nothing delivered with the broker gone").isEqualTo(6);
+
+        up.put("uplink.mqtt.url", broker("second").uri());
+        upConfig.update(new java.util.Hashtable<>(up));
+        awaitUndelivered(spine, 0);
+        assertThat(spine.buffer().stats().records()).isEqualTo(16);
+        osgi.context.ungetService(spineRef);
+    }
+
+    private Mosquitto broker(String name) throws Exception {
+        Mosquitto b = Mosquitto.start(dir.resolve(name));
+        brokers.add(b);
+        return b;
+    }
+
+    private static void submit(Spine spine, int n, int offset) throws Exception {
+        ReadingSink sink = spine.sequencer();
+        for (int i = 0; i < n; i++) {
+            sink.submit(new Reading(1_764_000_000_000L + offset + i, TimeQuality.NTP, "obd", "vehicle.speed",
+                    "VF1TEST0000000001", ReadingValue.of(50 + i), "km/h")).get(10, TimeUnit.SECONDS);
+        }
+    }
+
+    private void awaitUndelivered(Spine spine, long expected) throws Exception {
+        long deadline = System.nanoTime() + OsgiHarness.WAIT.toNanos();
+        long undelivered;
+        while ((undelivered = spine.buffer().stats().undelivered()) != expected) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(undelivered + " records undelivered, expected " + expected + "; components: "
+                        + osgi.components());
+            }
+            Thread.sleep(100);
+        }
+    }
+}
