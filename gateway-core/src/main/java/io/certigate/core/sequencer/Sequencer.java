@@ -98,6 +98,11 @@ public final class Sequencer implements ReadingSink, AutoCloseable {
         commitListeners.add(listener);
     }
 
+    /** Stops calling a listener added before (a component going away). */
+    public void removeCommitListener(LongConsumer listener) {
+        commitListeners.remove(listener);
+    }
+
     @Override
     public CompletableFuture<Committed> submit(Reading reading) throws InterruptedException {
         if (!accepting) {

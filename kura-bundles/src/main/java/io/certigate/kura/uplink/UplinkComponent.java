@@ -35,21 +35,24 @@ public final class UplinkComponent implements ConfigurableComponent {
             Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "certigate-uplink"));
     private UplinkOptions options;
     private volatile MqttUplink uplink;
+    private final java.util.function.LongConsumer wake;
 
     @Activate
     public UplinkComponent(@Reference(name = "spine") Spine spine, Map<String, Object> properties)
             throws UplinkException, SigningException {
         this.spine = spine;
-        // the sequencer keeps its listeners for its lifetime: one per activation, following the current client
-        spine.sequencer().addCommitListener(seq -> {
+        // one listener per activation, following the current client; removed on deactivation
+        this.wake = seq -> {
             MqttUplink u = uplink;
             if (u != null) {
                 u.commitListener().accept(seq);
             }
-        });
+        };
+        spine.sequencer().addCommitListener(wake);
         try {
             start(UplinkOptions.from(properties));
         } catch (UplinkException | SigningException | RuntimeException e) {
+            spine.sequencer().removeCommitListener(wake);
             scheduler.shutdownNow();
             throw e;
         }
@@ -68,6 +71,7 @@ public final class UplinkComponent implements ConfigurableComponent {
 
     @Deactivate
     void deactivate() {
+        spine.sequencer().removeCommitListener(wake);
         stop();
         scheduler.shutdownNow();
     }
