@@ -1,10 +1,7 @@
 package io.certigate.app.bench;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -27,18 +24,6 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Path work = dir != null ? Files.createDirectories(dir) : Files.createTempDirectory("certigate-bench-");
-        try {
-            Map<String, String> r = new SpineBench(quick, System.out).run(work);
-            System.out.println(r.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
-                    .collect(Collectors.joining(" ")));
-        } finally {
-            if (dir == null) {
-                try (var files = Files.walk(work)) {
-                    files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-                }
-            }
-        }
-        return 0;
+        return BenchRun.run(dir, "certigate-bench-", work -> new SpineBench(quick, System.out).run(work));
     }
 }

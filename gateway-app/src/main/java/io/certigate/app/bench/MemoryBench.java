@@ -85,9 +85,7 @@ public final class MemoryBench implements Callable<Integer> {
         } finally {
             scheduler.shutdownNow();
             writer.shutdownNow();
-            try (var files = Files.walk(work)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
+            BenchRun.delete(work);
         }
         System.out.printf("rate=%d duration_s=%d committed=%d achieved_rate=%.0f heap_after_gc_max_mb=%.1f heap_max_mb=%.0f%n",
                 rate, duration.toSeconds(), committed, committed / (double) duration.toSeconds(), maxAfterGc,
