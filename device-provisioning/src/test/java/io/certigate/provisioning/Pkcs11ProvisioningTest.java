@@ -11,7 +11,7 @@ import io.certigate.provisioning.enrol.EnrolmentProtocol;
 import io.certigate.provisioning.enrol.ProvisioningPsk;
 import io.certigate.provisioning.enrol.ProvisioningState;
 import io.certigate.provisioning.technician.EnrolmentClient;
-import io.certigate.provisioning.testing.SoftHsmToken;
+import io.certigate.signing.testing.SoftHsmToken;
 import io.certigate.signing.CoseAlgorithm;
 import io.certigate.signing.CoseSign1;
 import io.certigate.signing.Csr;

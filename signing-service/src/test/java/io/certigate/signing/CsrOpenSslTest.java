@@ -1,5 +1,6 @@
 package io.certigate.signing;
 
+import io.certigate.signing.testing.SoftHsmToken;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;

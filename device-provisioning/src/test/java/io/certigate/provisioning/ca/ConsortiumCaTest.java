@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.certigate.provisioning.device.KeyBackend;
 import io.certigate.provisioning.testing.MemoryKey;
-import io.certigate.provisioning.testing.SoftHsmToken;
+import io.certigate.signing.testing.SoftHsmToken;
 import io.certigate.provisioning.testing.TestCa;
 import io.certigate.signing.CoseAlgorithm;
 import io.certigate.signing.CoseSign1;

@@ -1,4 +1,4 @@
-package io.certigate.signing;
+package io.certigate.signing.testing;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -14,11 +14,11 @@ import java.util.regex.Pattern;
  * A fresh SoftHSM2 token for a test: writes the configuration named by SOFTHSM2_CONF (set by the
  * build for the test JVM), initialises a token with softhsm2-util and reports its slot.
  */
-final class SoftHsmToken {
-    static final Path LIBRARY = Path.of("/usr/lib/softhsm/libsofthsm2.so");
-    final Path conf;
-    final long slot;
-    final String pin;
+public final class SoftHsmToken {
+    public static final Path LIBRARY = Path.of("/usr/lib/softhsm/libsofthsm2.so");
+    public final Path conf;
+    public final long slot;
+    public final String pin;
 
     private SoftHsmToken(Path conf, long slot, String pin) {
         this.conf = conf;
@@ -26,7 +26,24 @@ final class SoftHsmToken {
         this.pin = pin;
     }
 
-    static SoftHsmToken create(String label, String pin) throws IOException, InterruptedException {
+    private static SoftHsmToken shared;
+
+    /**
+     * The token every test of this JVM uses (tests tell their keys apart by alias): SoftHSM reads
+     * its token list once per process, so a token made after the first PKCS#11 use is not seen.
+     */
+    public static synchronized SoftHsmToken shared() throws IOException, InterruptedException {
+        if (shared == null) {
+            shared = create("certigate-test", "5678");
+        }
+        return shared;
+    }
+
+    public io.certigate.signing.Pkcs11DeviceKey.TokenConfig config(String alias) {
+        return new io.certigate.signing.Pkcs11DeviceKey.TokenConfig(LIBRARY, slot, alias);
+    }
+
+    public static SoftHsmToken create(String label, String pin) throws IOException, InterruptedException {
         String confEnv = System.getenv("SOFTHSM2_CONF");
         if (confEnv == null) {
             throw new IllegalStateException("SOFTHSM2_CONF is not set: run this test through Maven");
@@ -50,12 +67,12 @@ final class SoftHsmToken {
     }
 
     /** pkcs11-tool's (OpenSC) independent view of the token's objects. */
-    String listObjects() throws IOException, InterruptedException {
+    public String listObjects() throws IOException, InterruptedException {
         return run(List.of("pkcs11-tool", "--module", LIBRARY.toString(), "--slot", Long.toString(slot),
                 "--login", "--pin", pin, "--list-objects"));
     }
 
-    static String run(List<String> command) throws IOException, InterruptedException {
+    public static String run(List<String> command) throws IOException, InterruptedException {
         ProcessBuilder pb = new ProcessBuilder(new ArrayList<>(command)).redirectErrorStream(true);
         Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
