@@ -21,7 +21,8 @@ import java.util.Set;
  * <pre>
  * uplink.mqtt.url                   tcp://host:port or ssl://host:port (enables MQTT)
  * uplink.mqtt.client-id             MQTT client id                                  (certigate-&lt;device&gt;)
- * uplink.mqtt.username / .password  credentials                                      (none)
+ * uplink.mqtt.username             user name                                        (none)
+ * uplink.mqtt.password-source      its password: file:PATH or env:NAME, never in clear (none)
  * uplink.mqtt.records-per-batch     records per message                              (100)
  * uplink.mqtt.window                QoS 1 messages in flight                         (32)
  * uplink.mqtt.max-packet-bytes      the broker's maximum packet size                 (262144)
@@ -44,7 +45,7 @@ import java.util.Set;
 public record UplinkConfig(MqttUplinkOptions mqtt, CoapUplink.Options coap) {
     public static final String PREFIX = "uplink.";
     private static final Set<String> KEYS = Set.of("uplink.mqtt.url", "uplink.mqtt.client-id", "uplink.mqtt.username",
-            "uplink.mqtt.password", "uplink.mqtt.records-per-batch", "uplink.mqtt.window", "uplink.mqtt.max-packet-bytes",
+            "uplink.mqtt.password-source", "uplink.mqtt.records-per-batch", "uplink.mqtt.window", "uplink.mqtt.max-packet-bytes",
             "uplink.mqtt.reconnect-min-ms", "uplink.mqtt.reconnect-max-ms", "uplink.mqtt.tls.ca",
             "uplink.mqtt.tls.client-keystore", "uplink.mqtt.tls.client-passphrase", "uplink.coap.url",
             "uplink.coap.psk-identity", "uplink.coap.psk-secret-hex", "uplink.coap.records-per-batch",
@@ -82,7 +83,16 @@ public record UplinkConfig(MqttUplinkOptions mqtt, CoapUplink.Options coap) {
         }
         String user = p.getProperty("uplink.mqtt.username", "").trim();
         if (!user.isEmpty()) {
-            o = o.withCredentials(user, p.getProperty("uplink.mqtt.password", "").toCharArray());
+            String source = p.getProperty("uplink.mqtt.password-source", "").trim();
+            char[] password = new char[0];
+            if (!source.isEmpty()) {
+                try {
+                    password = io.certigate.signing.Passphrase.resolve(source);
+                } catch (io.certigate.signing.SigningException e) {
+                    throw new IllegalArgumentException(origin + ": uplink.mqtt.password-source: " + e.getMessage());
+                }
+            }
+            o = o.withCredentials(user, password);
         }
         o = o.withBatching((int) number(p, origin, "uplink.mqtt.records-per-batch", 100, 1, 65_535),
                 (int) number(p, origin, "uplink.mqtt.window", 32, 1, 65_535),

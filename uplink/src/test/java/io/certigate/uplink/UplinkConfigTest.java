@@ -32,6 +32,24 @@ class UplinkConfigTest {
     }
 
     @Test
+    void thePasswordComesFromAFileOrTheEnvironmentNeverInClear() throws Exception {
+        java.nio.file.Path f = java.nio.file.Files.createTempFile("mqtt", ".pass");
+        try {
+            java.nio.file.Files.writeString(f, "s3cret\n");
+            UplinkConfig c = UplinkConfig.parse(props("uplink.mqtt.url", "tcp://b:1", "uplink.mqtt.username", "gw",
+                    "uplink.mqtt.password-source", "file:" + f), "d", "f");
+            assertThat(c.mqtt().password()).containsExactly("s3cret".toCharArray());
+        } finally {
+            java.nio.file.Files.delete(f);
+        }
+        assertThatThrownBy(() -> UplinkConfig.parse(props("uplink.mqtt.url", "tcp://b:1", "uplink.mqtt.username", "gw",
+                "uplink.mqtt.password-source", "hunter2"), "d", "f"))
+                .hasMessageContaining("uplink.mqtt.password-source").hasMessageContaining("neither file:PATH nor env:NAME");
+        assertThatThrownBy(() -> UplinkConfig.parse(props("uplink.mqtt.url", "tcp://b:1", "uplink.mqtt.password", "x"), "d", "f"))
+                .hasMessage("f: unknown key uplink.mqtt.password");
+    }
+
+    @Test
     void errorsNameTheKeyAndTheValue() {
         assertThatThrownBy(() -> UplinkConfig.parse(props("uplink.mqtt.url", "tcp://b:1", "uplink.mqtt.windwo", "3"), "d", "f"))
                 .hasMessage("f: unknown key uplink.mqtt.windwo");
