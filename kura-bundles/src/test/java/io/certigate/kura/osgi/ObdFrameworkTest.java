@@ -3,13 +3,10 @@ package io.certigate.kura.osgi;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.certigate.core.model.Reading;
-import io.certigate.core.model.ReadingCodec;
 import io.certigate.core.model.ReadingValue;
-import io.certigate.core.model.StoredRecord;
 import io.certigate.core.model.TimeQuality;
 import io.certigate.core.spine.Spine;
 import io.certigate.signing.CoseAlgorithm;
-import io.certigate.signing.CoseSign1;
 import io.certigate.signing.DeviceKey;
 import io.certigate.signing.Pkcs12KeyStore;
 import io.certigate.simulators.elm327.Elm327PtyServer;
@@ -25,7 +22,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -88,8 +84,8 @@ class ObdFrameworkTest {
         Configuration obdConfig = osgi.configure("io.certigate.kura.obd", obd);
         configs.add(obdConfig);
 
-        List<Reading> first = await(key, spine, rs -> count(rs, "vehicle.odometer", TimeQuality.GNSS) >= 2
-                && count(rs, "vehicle.speed", TimeQuality.GNSS) >= 3 && count(rs, "vehicle.vin", TimeQuality.GNSS) >= 1);
+        List<Reading> first = osgi.awaitReadings(key, spine, rs -> OsgiHarness.count(rs, "vehicle.odometer", TimeQuality.GNSS) >= 2
+                && OsgiHarness.count(rs, "vehicle.speed", TimeQuality.GNSS) >= 3 && OsgiHarness.count(rs, "vehicle.vin", TimeQuality.GNSS) >= 1);
         assertThat(first).filteredOn(r -> r.kind().equals("vehicle.odometer")).allSatisfy(r -> {
             assertThat(r.subject()).isEqualTo(VIN);
             assertThat(r.source()).isEqualTo("obd");
@@ -100,33 +96,10 @@ class ObdFrameworkTest {
 
         obd.put("time.quality", "rtc");
         obdConfig.update(new java.util.Hashtable<>(obd));
-        await(key, spine, rs -> count(rs, "vehicle.odometer", TimeQuality.RTC) >= 1
-                && count(rs, "vehicle.speed", TimeQuality.RTC) >= 2);
+        osgi.awaitReadings(key, spine, rs -> OsgiHarness.count(rs, "vehicle.odometer", TimeQuality.RTC) >= 1
+                && OsgiHarness.count(rs, "vehicle.speed", TimeQuality.RTC) >= 2);
         assertThat(osgi.awaitService(Spine.class, FILTER, -1)).extracting(OsgiHarness::id)
                 .as("the spine was not restarted").isEqualTo(OsgiHarness.id(spineRef));
         osgi.context.ungetService(spineRef);
-    }
-
-    private static long count(List<Reading> readings, String kind, TimeQuality tq) {
-        return readings.stream().filter(r -> r.kind().equals(kind) && r.timeQuality() == tq).count();
-    }
-
-    /** Polls the buffer until the readings in it, each verified against the device key, satisfy {@code done}. */
-    private List<Reading> await(DeviceKey key, Spine spine, Predicate<List<Reading>> done) throws Exception {
-        long deadline = System.nanoTime() + OsgiHarness.WAIT.toNanos();
-        List<Reading> readings = new ArrayList<>();
-        while (System.nanoTime() < deadline) {
-            readings.clear();
-            for (StoredRecord r : spine.buffer().range(1, Long.MAX_VALUE)) {
-                byte[] payload = CoseSign1.verify(((StoredRecord.Signed) r).cose(), key.publicKey(), key.keyId());
-                readings.add(ReadingCodec.decode(payload).reading());
-            }
-            if (done.test(readings)) {
-                return List.copyOf(readings);
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("the buffer never held the expected readings; it holds " + readings.size() + ", the last: "
-                + readings.subList(Math.max(0, readings.size() - 5), readings.size()) + "; components: " + osgi.components());
     }
 }

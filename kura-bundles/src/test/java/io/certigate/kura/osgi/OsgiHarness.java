@@ -107,6 +107,34 @@ final class OsgiHarness implements AutoCloseable {
         throw new AssertionError("bundle " + symbolicName + " is not installed");
     }
 
+    /** Readings of a given kind and time quality. */
+    static long count(java.util.List<io.certigate.core.model.Reading> readings, String kind,
+            io.certigate.core.model.TimeQuality tq) {
+        return readings.stream().filter(r -> r.kind().equals(kind) && r.timeQuality() == tq).count();
+    }
+
+    /** Polls the buffer until the readings in it, each verified against the device key, satisfy {@code done}. */
+    java.util.List<io.certigate.core.model.Reading> awaitReadings(io.certigate.signing.DeviceKey key,
+            io.certigate.core.spine.Spine spine, java.util.function.Predicate<java.util.List<io.certigate.core.model.Reading>> done)
+            throws Exception {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        java.util.List<io.certigate.core.model.Reading> readings = new java.util.ArrayList<>();
+        while (System.nanoTime() < deadline) {
+            readings.clear();
+            for (io.certigate.core.model.StoredRecord r : spine.buffer().range(1, Long.MAX_VALUE)) {
+                byte[] payload = io.certigate.signing.CoseSign1.verify(((io.certigate.core.model.StoredRecord.Signed) r).cose(),
+                        key.publicKey(), key.keyId());
+                readings.add(io.certigate.core.model.ReadingCodec.decode(payload).reading());
+            }
+            if (done.test(readings)) {
+                return java.util.List.copyOf(readings);
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("the buffer never held the expected readings; it holds " + readings.size() + ", the last: "
+                + readings.subList(Math.max(0, readings.size() - 5), readings.size()) + "; components: " + components());
+    }
+
     @Override
     public void close() {
         configAdmin.close();

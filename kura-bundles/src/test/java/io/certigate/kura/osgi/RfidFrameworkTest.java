@@ -3,12 +3,9 @@ package io.certigate.kura.osgi;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.certigate.core.model.Reading;
-import io.certigate.core.model.ReadingCodec;
-import io.certigate.core.model.StoredRecord;
 import io.certigate.core.model.TimeQuality;
 import io.certigate.core.spine.Spine;
 import io.certigate.signing.CoseAlgorithm;
-import io.certigate.signing.CoseSign1;
 import io.certigate.signing.DeviceKey;
 import io.certigate.signing.Pkcs12KeyStore;
 import io.certigate.simulators.tic.PtyPair;
@@ -23,7 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -82,9 +78,9 @@ class RfidFrameworkTest {
         Configuration rfidConfig = osgi.configure("io.certigate.kura.rfid", rfid);
         configs.add(rfidConfig);
 
-        List<Reading> held = await(key, spine, rs -> count(rs, "rfid.tag", TimeQuality.NTP) >= 1);
+        List<Reading> held = osgi.awaitReadings(key, spine, rs -> OsgiHarness.count(rs, "rfid.tag", TimeQuality.NTP) >= 1);
         Thread.sleep(1500); // the tag stays on the reader: more reads, no more readings
-        held = await(key, spine, rs -> true);
+        held = osgi.awaitReadings(key, spine, rs -> true);
         assertThat(held).hasSize(1).allSatisfy(r -> {
             assertThat(r.kind()).isEqualTo("rfid.tag");
             assertThat(r.source()).startsWith("rfid");
@@ -96,7 +92,7 @@ class RfidFrameworkTest {
         rfid.put("rfid.debounce-ms", 0);
         rfid.put("time.quality", "gnss");
         rfidConfig.update(new java.util.Hashtable<>(rfid));
-        await(key, spine, rs -> count(rs, "rfid.tag", TimeQuality.GNSS) >= 5);
+        osgi.awaitReadings(key, spine, rs -> OsgiHarness.count(rs, "rfid.tag", TimeQuality.GNSS) >= 5);
         osgi.context.ungetService(spineRef);
     }
 
@@ -108,27 +104,5 @@ class RfidFrameworkTest {
         lines.add(0, reader);
         reader.start(meterThread, List.of(TAG), Duration.ofMillis(200), 3);
         return pty.gatewaySide();
-    }
-
-    private static long count(List<Reading> readings, String kind, TimeQuality tq) {
-        return readings.stream().filter(r -> r.kind().equals(kind) && r.timeQuality() == tq).count();
-    }
-
-    private List<Reading> await(DeviceKey key, Spine spine, Predicate<List<Reading>> done) throws Exception {
-        long deadline = System.nanoTime() + OsgiHarness.WAIT.toNanos();
-        List<Reading> readings = new ArrayList<>();
-        while (System.nanoTime() < deadline) {
-            readings.clear();
-            for (StoredRecord r : spine.buffer().range(1, Long.MAX_VALUE)) {
-                byte[] payload = CoseSign1.verify(((StoredRecord.Signed) r).cose(), key.publicKey(), key.keyId());
-                readings.add(ReadingCodec.decode(payload).reading());
-            }
-            if (done.test(readings)) {
-                return List.copyOf(readings);
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("the buffer never held the expected readings; it holds " + readings.size() + ", the last: "
-                + readings.subList(Math.max(0, readings.size() - 5), readings.size()) + "; components: " + osgi.components());
     }
 }

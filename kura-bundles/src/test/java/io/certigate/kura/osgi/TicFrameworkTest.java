@@ -3,12 +3,9 @@ package io.certigate.kura.osgi;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.certigate.core.model.Reading;
-import io.certigate.core.model.ReadingCodec;
-import io.certigate.core.model.StoredRecord;
 import io.certigate.core.model.TimeQuality;
 import io.certigate.core.spine.Spine;
 import io.certigate.signing.CoseAlgorithm;
-import io.certigate.signing.CoseSign1;
 import io.certigate.signing.DeviceKey;
 import io.certigate.signing.Pkcs12KeyStore;
 import io.certigate.simulators.tic.PtyPair;
@@ -26,7 +23,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -88,7 +84,7 @@ class TicFrameworkTest {
         Configuration ticConfig = osgi.configure("io.certigate.kura.tic", tic);
         configs.add(ticConfig);
 
-        List<Reading> first = await(key, spine, rs -> count(rs, "meter.energy.import.base", TimeQuality.NTP) >= 3);
+        List<Reading> first = osgi.awaitReadings(key, spine, rs -> OsgiHarness.count(rs, "meter.energy.import.base", TimeQuality.NTP) >= 3);
         assertThat(first).filteredOn(r -> r.kind().equals("meter.energy.import.base")).allSatisfy(r -> {
             assertThat(r.subject()).isEqualTo(METER);
             assertThat(r.source()).isEqualTo("tic");
@@ -100,7 +96,7 @@ class TicFrameworkTest {
         tic.put("tic.port", meterLine("line2").toString());
         tic.put("time.quality", "gnss");
         ticConfig.update(new java.util.Hashtable<>(tic));
-        await(key, spine, rs -> count(rs, "meter.energy.import.base", TimeQuality.GNSS) >= 2);
+        osgi.awaitReadings(key, spine, rs -> OsgiHarness.count(rs, "meter.energy.import.base", TimeQuality.GNSS) >= 2);
         osgi.context.ungetService(spineRef);
     }
 
@@ -114,27 +110,5 @@ class TicFrameworkTest {
         lines.add(0, meter);
         meter.start(meterThread, Duration.ofMillis(300));
         return pty.gatewaySide();
-    }
-
-    private static long count(List<Reading> readings, String kind, TimeQuality tq) {
-        return readings.stream().filter(r -> r.kind().equals(kind) && r.timeQuality() == tq).count();
-    }
-
-    private List<Reading> await(DeviceKey key, Spine spine, Predicate<List<Reading>> done) throws Exception {
-        long deadline = System.nanoTime() + OsgiHarness.WAIT.toNanos();
-        List<Reading> readings = new ArrayList<>();
-        while (System.nanoTime() < deadline) {
-            readings.clear();
-            for (StoredRecord r : spine.buffer().range(1, Long.MAX_VALUE)) {
-                byte[] payload = CoseSign1.verify(((StoredRecord.Signed) r).cose(), key.publicKey(), key.keyId());
-                readings.add(ReadingCodec.decode(payload).reading());
-            }
-            if (done.test(readings)) {
-                return List.copyOf(readings);
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("the buffer never held the expected readings; it holds " + readings.size() + ", the last: "
-                + readings.subList(Math.max(0, readings.size() - 5), readings.size()) + "; components: " + osgi.components());
     }
 }
