@@ -44,8 +44,8 @@ final class CollectorSql {
     static final String UNVERIFIED_OF = "SELECT seq, cose FROM record WHERE device = ? AND verified = 0";
     static final String SET_VERIFIED = "UPDATE record SET verified = 1 WHERE device = ? AND seq = ?";
     static final String DELETE_ONE = "DELETE FROM record WHERE device = ? AND seq = ?";
-    static final String RECORDS_OF = "SELECT seq, cose, chain_hash, leaf_hash FROM record "
-            + "WHERE device = ? AND verified = 1 ORDER BY seq";
+    static final String RECORDS_PAGE = "SELECT seq, cose, chain_hash, leaf_hash FROM record "
+            + "WHERE device = ? AND verified = 1 AND seq > ? ORDER BY seq LIMIT ?";
     static final String DEVICES = "SELECT device FROM record UNION SELECT device FROM device ORDER BY 1";
     static final String COUNT_OF = "SELECT count(*), coalesce(max(seq), 0), coalesce(sum(verified = 0), 0) "
             + "FROM record WHERE device = ?";

@@ -115,10 +115,17 @@ final class CollectorStore implements AutoCloseable {
         }
     }
 
-    synchronized List<StoredRecord> verifiedRecords(String device) throws SQLException {
-        List<StoredRecord> out = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement(CollectorSql.RECORDS_OF)) {
+    /**
+     * At most {@code limit} verified records of {@code device} with a seq above {@code after}, in seq
+     * order: the report walks a device page by page, so neither its memory nor the time it holds
+     * the store's lock grows with the number of records.
+     */
+    synchronized List<StoredRecord> verifiedRecords(String device, long after, int limit) throws SQLException {
+        List<StoredRecord> out = new ArrayList<>(Math.min(limit, 4096));
+        try (PreparedStatement ps = c.prepareStatement(CollectorSql.RECORDS_PAGE)) {
             ps.setString(1, device);
+            ps.setLong(2, after);
+            ps.setInt(3, limit);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     byte[] cose = rs.getBytes(2);

@@ -7,9 +7,7 @@ import io.certigate.core.model.ChainedReading;
 import io.certigate.core.model.ReadingCodec;
 import io.certigate.core.model.RecordFormatException;
 import io.certigate.core.model.RecordHashes;
-import io.certigate.core.verify.ChainVerifier;
-import io.certigate.core.verify.Finding;
-import io.certigate.core.verify.VerificationReport;
+import io.certigate.core.model.StoredRecord;
 import io.certigate.signing.CoseException;
 import io.certigate.signing.CoseSign1;
 import io.certigate.signing.SignatureVerifier;
@@ -29,12 +27,14 @@ import java.util.concurrent.atomic.AtomicLong;
  * The receiving end of the uplink, independent of the transport: it takes batches of records
  * and status messages, verifies every record's signature against the device's key (see
  * {@link DeviceKeys}), stores each (device, seq) once in SQLite, and counts duplicates, refusals
- * and gaps. Chain links are checked with gateway-core's {@link ChainVerifier} when the report is
- * made. Bad input is counted, logged once with its context, and dropped.
+ * and gaps. Chain links are checked when the report is made, page by page in constant memory
+ * ({@link LinkChecker}). Bad input is counted, logged once with its context, and dropped.
  */
 public final class RecordCollector implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(RecordCollector.class.getName());
     private static final int TAG_18 = 0xd2;
+    /** Records read per query by {@link #report()}. */
+    private static final int REPORT_PAGE = 4096;
 
     private final CollectorStore store;
     private final DeviceKeys keys;
@@ -231,8 +231,12 @@ public final class RecordCollector implements AutoCloseable {
         return unique;
     }
 
-    /** Counts, plus gaps and chain links checked over everything stored (verifies every record again). */
+    /** Counts, plus gaps and chain links checked over everything stored, page by page. */
     public CollectorReport report() throws SQLException {
+        return report(REPORT_PAGE);
+    }
+
+    CollectorReport report(int pageSize) throws SQLException {
         long unique = 0;
         long missing = 0;
         long brokenLink = 0;
@@ -244,11 +248,19 @@ public final class RecordCollector implements AutoCloseable {
             missing += Math.max(0, expected - dc.rows());
             unverified += dc.unverified();
             unique += dc.rows() - dc.unverified();
-            List<PublicKey> deviceKeys = keys.keysFor(device);
-            if (!deviceKeys.isEmpty()) {
-                VerificationReport vr = new ChainVerifier(device, deviceKeys, verifier).verify(store.verifiedRecords(device));
-                brokenLink += vr.count(Finding.Kind.BROKEN_LINK);
+            LinkChecker links = new LinkChecker();
+            long after = 0;
+            while (true) {
+                List<StoredRecord> page = store.verifiedRecords(device, after, pageSize);
+                for (StoredRecord r : page) {
+                    links.accept(r);
+                }
+                if (page.size() < pageSize) {
+                    break;
+                }
+                after = page.get(page.size() - 1).seq();
             }
+            brokenLink += links.broken();
         }
         return new CollectorReport(received.get(), unique, duplicates.get(), missing, badSignature.get(), brokenLink,
                 conflicts.get(), malformed.get(), unverified, devices.size());

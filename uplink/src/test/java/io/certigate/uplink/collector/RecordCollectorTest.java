@@ -115,6 +115,31 @@ class RecordCollectorTest {
     }
 
     @Test
+    void theReportChecksLinksAcrossItsPages() throws Exception {
+        RecordCollector c = open(configured());
+        c.acceptBatch("dev-1", batch(1, 3));
+        ChainedReading forged = new ChainedReading("dev-1", 4, new byte[32], new byte[16], new Reading(1, TimeQuality.RTC,
+                "obd", "vehicle.odometer", "VIN", ReadingValue.of(1), "km"));
+        c.acceptBatch("dev-1", batchOf(List.of(new StoredRecord.Signed(4, CoseSign1.sign(device.key(),
+                ReadingCodec.encode(forged))))));
+        // seq 4 opens the second page of 3: its predecessor's hash must be carried over the page boundary
+        for (int page : new int[] {1, 2, 3, 4, 1000}) {
+            assertThat(c.report(page).brokenLink()).as("page of %d", page).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void anIntactChainReadInSmallPagesHasNoBrokenLink() throws Exception {
+        RecordCollector c = open(configured());
+        c.acceptBatch("dev-1", batch(1, 20));
+        for (int page : new int[] {1, 3, 7, 20, 21}) {
+            CollectorReport r = c.report(page);
+            assertThat(r.brokenLink()).as("page of %d", page).isZero();
+            assertThat(r.unique()).isEqualTo(20);
+        }
+    }
+
+    @Test
     void anErasedRecordKeepsTheChainWhole() throws Exception {
         assertThat(device.buffer().erase(List.of(5L))).isEqualTo(1);
         RecordCollector c = open(configured());
