@@ -21,6 +21,7 @@ import io.certigate.provisioning.registry.DeviceRegistryClient;
 import io.certigate.provisioning.technician.ProvisioningRecord;
 import io.certigate.signing.CoseSign1;
 import io.certigate.signing.KeyIds;
+import io.certigate.signing.testing.SoftHsmToken;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.math.BigInteger;
@@ -55,11 +56,38 @@ class RunProvisioningModeTest {
     Path dir;
 
     /** The run process's output lines, collected by a reader thread. */
-    final List<String> lines = Collections.synchronizedList(new ArrayList<>());
+    final List<String> output = Collections.synchronizedList(new ArrayList<>());
 
     @Test
-    void aBlankDeviceIsProvisionedByTheRunningGatewayAndCarriesOn() throws Exception {
+    void aBlankDeviceWithAPkcs12KeyIsProvisionedByTheRunningGatewayAndCarriesOn() throws Exception {
         Path pass = Files.writeString(dir.resolve("pass"), "run provisioning pass\n");
+        provisionAndRun(List.of("key.store = " + dir.resolve("device.p12"), "key.passphrase = file:" + pass),
+                () -> assertThat(dir.resolve("device.p12")).exists());
+    }
+
+    @Test
+    void aBlankDeviceWithATokenKeyIsProvisionedByTheRunningGatewayAndCarriesOn() throws Exception {
+        SoftHsmToken token = SoftHsmToken.shared();
+        Path pin = Files.writeString(dir.resolve("pin"), token.pin + "\n");
+        provisionAndRun(List.of("key.type = pkcs11", "key.pkcs11.library = " + SoftHsmToken.LIBRARY,
+                "key.pkcs11.slot = " + token.slot, "key.pkcs11.alias = run-device", "key.pkcs11.pin = file:" + pin,
+                "provisioning.algorithm = es256"), () -> {
+                    // generated on the token by the run process; OpenSC sees it sensitive, never extractable
+                    String objects = token.listObjects();
+                    assertThat(objects).contains("run-device").contains("sensitive").contains("never extractable");
+                });
+    }
+
+    /** A check of the generated key, made while the device waits to be provisioned. */
+    interface KeyCheck {
+        void check() throws Exception;
+    }
+
+    private void provisionAndRun(List<String> keyLines, KeyCheck keyGenerated) throws Exception {
+        Path pass = dir.resolve("pass");
+        if (!Files.exists(pass)) {
+            Files.writeString(pass, "run provisioning pass\n");
+        }
         char[] secret = "run provisioning pass".toCharArray();
         DevChain chain = new DevChain(DevChain.Options.defaults(DevChain.locateGanache(), dir.resolve("chain"))).start();
         Process run = null;
@@ -80,10 +108,9 @@ class RunProvisioningModeTest {
                 port = s.getLocalPort();
             }
             Path state = dir.resolve("state");
-            Path config = Files.writeString(dir.resolve("certigate.conf"), String.join("\n",
+            List<String> lines = new ArrayList<>(keyLines);
+            lines.addAll(List.of(
                     "device.id = hub-run-1",
-                    "key.store = " + dir.resolve("device.p12"),
-                    "key.passphrase = file:" + pass,
                     "buffer.file = " + dir.resolve("buffer.db"),
                     "sources.synthetic.rate = 20",
                     "anchor.ledger = " + state.resolve("anchoring.properties"),
@@ -96,15 +123,15 @@ class RunProvisioningModeTest {
                     "provisioning.model = CG-ROAD-1",
                     "provisioning.subject = site:A7-PR200",
                     "provisioning.ledger-passphrase = file:" + pass, ""));
-            assertThat(dir.resolve("device.p12")).doesNotExist();
+            Path config = Files.writeString(dir.resolve("certigate.conf"), String.join("\n", lines));
             run = start(config);
 
             Path label = state.resolve("provisioning-psk.txt");
             awaitLine(l -> l.contains("PSK label also in"), run);
             assertThat(label).exists();
-            assertThat(String.join("\n", lines)).contains("waits on coaps://127.0.0.1:" + port)
+            assertThat(String.join("\n", output)).contains("waits on coaps://127.0.0.1:" + port)
                     .contains("psk-identity=certigate-SN-RUN-1").contains("psk=");
-            assertThat(dir.resolve("device.p12")).exists(); // generated in the configured backend
+            keyGenerated.check(); // generated in the configured backend
             Path psk = Files.copy(label, dir.resolve("psk-copy.txt"));
             String deviceAccount = LedgerAccount.open(state.resolve("ledger.key.json"), secret).address();
             try (LedgerClient c = LedgerClient.connect(LedgerConfig.of(chain.rpcUrl(), chain.chainId(), anchor))) {
@@ -186,10 +213,10 @@ class RunProvisioningModeTest {
         Thread reader = new Thread(() -> {
             try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
                 for (String l = r.readLine(); l != null; l = r.readLine()) {
-                    lines.add(l);
+                    output.add(l);
                 }
             } catch (java.io.IOException e) {
-                lines.add("(output closed: " + e.getMessage() + ")");
+                output.add("(output closed: " + e.getMessage() + ")");
             }
         }, "run-output");
         reader.setDaemon(true);
@@ -200,8 +227,8 @@ class RunProvisioningModeTest {
     private void awaitLine(Predicate<String> what, Process p) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (System.nanoTime() < deadline) {
-            synchronized (lines) {
-                if (lines.stream().anyMatch(what)) {
+            synchronized (output) {
+                if (output.stream().anyMatch(what)) {
                     return;
                 }
             }
@@ -210,6 +237,6 @@ class RunProvisioningModeTest {
             }
             Thread.sleep(100);
         }
-        throw new AssertionError("expected line not printed; output so far:\n" + String.join("\n", lines));
+        throw new AssertionError("expected line not printed; output so far:\n" + String.join("\n", output));
     }
 }
