@@ -10,6 +10,7 @@ import io.certigate.provisioning.enrol.EnrolmentAgent;
 import io.certigate.provisioning.enrol.EnrolmentProtocol;
 import io.certigate.provisioning.enrol.ProvisioningPsk;
 import io.certigate.provisioning.enrol.ProvisioningState;
+import io.certigate.provisioning.enrol.SpineHandover;
 import io.certigate.provisioning.technician.EnrolmentClient;
 import io.certigate.signing.testing.SoftHsmToken;
 import io.certigate.signing.CoseAlgorithm;
@@ -32,6 +33,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -71,9 +73,12 @@ class Pkcs11ProvisioningTest {
         ProvisioningState state = new ProvisioningState(dir);
         state.enter();
         ScheduledExecutorService ex = Executors.newSingleThreadScheduledExecutor();
+        ExecutorService writer = Executors.newSingleThreadExecutor();
+        SpineHandover spine = SpineHandover.onBuffer(dir.resolve("buffer.db"), vehicle.deviceId(), clock, writer,
+                Duration.ofSeconds(30));
         try (EnrolmentAgent agent = new EnrolmentAgent(state, device, new EnrolmentAgent.Settings(
                 new InetSocketAddress("127.0.0.1", 0), vehicle, CoseAlgorithm.ES256, Duration.ofSeconds(3), 8, null),
-                clock, new SecureRandom(), ex, s -> { })) {
+                clock, new SecureRandom(), ex, s -> { }, spine)) {
             int port = agent.start().getPort();
             byte[] nonce = new byte[16];
             new SecureRandom().nextBytes(nonce);
@@ -86,12 +91,15 @@ class Pkcs11ProvisioningTest {
             }
             DeviceKey installed = agent.provisioned().get(10, TimeUnit.SECONDS);
             assertThat(installed).isInstanceOf(Pkcs11DeviceKey.class);
-            assertThat(EnrolmentProtocol.decodeTestReading(
-                    CoseSign1.verify(cose, chain.get(0).getPublicKey(), installed.keyId())).nonce()).isEqualTo(nonce);
+            // the test reading went through the sequencer, signed on the token
+            assertThat(EnrolmentProtocol.verifyTestRecord(cose, chain.get(0).getPublicKey(), vehicle.deviceId(), nonce)
+                    .seq()).isEqualTo(1);
+            spine.spine().get(10, TimeUnit.SECONDS).close();
             assertThat(new ChainValidator(ca.root()).validate(chain, Instant.now())).isEqualTo(vehicle);
             assertThat(device.open().certificateChain()).isEqualTo(chain);
         } finally {
             ex.shutdownNow();
+            writer.shutdownNow();
         }
     }
 

@@ -2,7 +2,6 @@ package io.certigate.provisioning.enrol;
 
 import io.certigate.provisioning.device.KeyBackend;
 import io.certigate.signing.CoseAlgorithm;
-import io.certigate.signing.CoseSign1;
 import io.certigate.signing.Csr;
 import io.certigate.signing.DeviceKey;
 import io.certigate.signing.SigningException;
@@ -33,8 +32,9 @@ import org.eclipse.californium.scandium.config.DtlsConnectorConfig;
  * (or reopens) the device key in the configured backend, builds the CSR, shows a fresh single-use
  * PSK on the console and in the label file, and serves {@link EnrolmentProtocol} over CoAP on DTLS.
  * When the technician posts the issued chain it installs it with the key, stores the ledger
- * settings, answers with a test record signed by the installed key, leaves provisioning mode,
- * invalidates the PSK (and deletes the label) and stops listening.
+ * settings, commits a test reading through the device's sequencer ({@link TestReadingSink}) and
+ * answers with that record, leaves provisioning mode, invalidates the PSK (and deletes the label)
+ * and stops listening.
  */
 public final class EnrolmentAgent implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(EnrolmentAgent.class.getName());
@@ -50,6 +50,7 @@ public final class EnrolmentAgent implements AutoCloseable {
     private final SecureRandom random;
     private final ScheduledExecutorService executor;
     private final Consumer<String> console;
+    private final TestReadingSink testReadings;
     private final CompletableFuture<DeviceKey> provisioned = new CompletableFuture<>();
     private final AtomicBoolean done = new AtomicBoolean();
     private final AtomicLong rejected = new AtomicLong();
@@ -59,7 +60,7 @@ public final class EnrolmentAgent implements AutoCloseable {
     private byte[] csr;
 
     public EnrolmentAgent(ProvisioningState state, KeyBackend backend, Settings settings, Clock clock,
-            SecureRandom random, ScheduledExecutorService executor, Consumer<String> console) {
+            SecureRandom random, ScheduledExecutorService executor, Consumer<String> console, TestReadingSink testReadings) {
         this.state = state;
         this.backend = backend;
         this.settings = settings;
@@ -67,6 +68,7 @@ public final class EnrolmentAgent implements AutoCloseable {
         this.random = random;
         this.executor = executor;
         this.console = console;
+        this.testReadings = testReadings;
     }
 
     /** Starts serving; returns the bound address. Refuses unless the device is in provisioning mode. */
@@ -187,12 +189,11 @@ public final class EnrolmentAgent implements AutoCloseable {
                 try {
                     key = backend.installChain(install.chain());
                     state.writeLedgerSettings(install.ledger());
-                    byte[] payload = EnrolmentProtocol.encodeTestReading(new EnrolmentProtocol.TestReading(
-                            settings.identity().deviceId(), install.nonce(), clock.millis()));
-                    cose = CoseSign1.sign(key, payload);
+                    cose = testReadings.commit(key, install.ledger(),
+                            EnrolmentProtocol.testReading(settings.identity(), install.nonce(), clock.millis()));
                     state.leave();
                     state.deleteLabel();
-                } catch (SigningException | IOException e) {
+                } catch (SigningException | IOException | EnrolmentException e) {
                     refuse(ex, ResponseCode.BAD_REQUEST, "cannot install: " + e.getMessage());
                     return;
                 }

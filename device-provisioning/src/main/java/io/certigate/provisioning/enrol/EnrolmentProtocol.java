@@ -4,7 +4,21 @@ import io.certigate.cbor.CborFormatException;
 import io.certigate.cbor.CborItem;
 import io.certigate.cbor.CborReader;
 import io.certigate.cbor.CborWriter;
+import io.certigate.core.model.ChainedReading;
+import io.certigate.core.model.Reading;
+import io.certigate.core.model.ReadingCodec;
+import io.certigate.core.model.ReadingValue;
+import io.certigate.core.model.RecordFormatException;
+import io.certigate.core.model.StoredRecord;
+import io.certigate.core.model.TimeQuality;
+import io.certigate.core.verify.ChainVerifier;
+import io.certigate.core.verify.VerificationReport;
+import io.certigate.signing.CoseException;
+import io.certigate.signing.CoseSign1;
+import io.certigate.signing.Csr;
+import io.certigate.signing.SignatureVerifier;
 import java.io.ByteArrayInputStream;
+import java.security.PublicKey;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
@@ -18,8 +32,8 @@ import java.util.TreeMap;
  * The enrolment exchange over CoAP, in one place: resource paths, content formats and the CBOR
  * bodies. {@code GET /csr} returns the DER CSR ({@code application/pkcs10}, content format 286,
  * RFC 9148 §5); {@code POST /install} carries {@code {"chain": [cert DER...], "ledger": {text:
- * text}, "nonce": bstr}} and answers with a COSE_Sign1 test record signed by the installed key
- * over {@code {"kind": "provisioning.test", "dev": id, "nonce": bstr, "t": epoch ms}}.
+ * text}, "nonce": bstr}} and answers with the COSE_Sign1 record of a test reading (kind
+ * {@code provisioning.test}, value the nonce) that the device's sequencer committed to its chain.
  */
 public final class EnrolmentProtocol {
     public static final String CSR_PATH = "csr";
@@ -30,6 +44,7 @@ public final class EnrolmentProtocol {
     public static final int CF_CBOR = 60;
     public static final int CF_COSE_SIGN1 = 18;
     public static final String TEST_KIND = "provisioning.test";
+    public static final String TEST_SOURCE = "provisioning";
     public static final int MIN_NONCE = 16;
     public static final int MAX_BODY = 16 * 1024;
 
@@ -43,9 +58,6 @@ public final class EnrolmentProtocol {
             nonce = nonce.clone();
         }
     }
-
-    /** The test record's payload fields. */
-    public record TestReading(String deviceId, byte[] nonce, long time) {}
 
     public static byte[] encodeInstall(Install install) {
         CborWriter w = new CborWriter().mapHeader(3);
@@ -102,26 +114,53 @@ public final class EnrolmentProtocol {
         }
     }
 
-    public static byte[] encodeTestReading(TestReading r) {
-        return new CborWriter().mapHeader(4)
-                .text("t").integer(r.time())
-                .text("dev").text(r.deviceId())
-                .text("kind").text(TEST_KIND)
-                .text("nonce").bytes(r.nonce())
-                .toByteArray();
+    /**
+     * The plain reading a device commits as its provisioning test once the chain is installed:
+     * source {@value #TEST_SOURCE}, kind {@value #TEST_KIND}, subject the certified subject (VIN,
+     * meter or site id), value the technician's nonce. The device's sequencer gives it its place in
+     * the chain and signs it like any other reading.
+     */
+    public static Reading testReading(Csr.Identity identity, byte[] nonce, long millis) {
+        return new Reading(millis, TimeQuality.NTP, TEST_SOURCE, TEST_KIND, identity.subject(),
+                new ReadingValue.Bytes(nonce), null);
     }
 
-    public static TestReading decodeTestReading(byte[] payload) throws EnrolmentException {
+    /**
+     * Checks the device's answer as a normal record of its chain, with the verifier of
+     * {@code certigate verify}: signed by {@code key} (kid included), a well-formed reading of
+     * {@code deviceId} carrying the seq it claims, prev = 32 zero bytes when it is seq 1 (a later
+     * seq continues a chain whose earlier records the technician does not hold); then that it is
+     * the test reading answering {@code nonce}. Returns the record.
+     */
+    public static ChainedReading verifyTestRecord(byte[] cose, PublicKey key, String deviceId, byte[] nonce)
+            throws EnrolmentException {
+        long seq;
         try {
-            CborItem.MapItem m = (CborItem.MapItem) CborReader.decode(payload);
-            if (!TEST_KIND.equals(((CborItem.Text) required(m, "kind")).value())) {
-                throw new EnrolmentException("not a provisioning test record");
-            }
-            return new TestReading(((CborItem.Text) required(m, "dev")).value(),
-                    ((CborItem.Bytes) required(m, "nonce")).value(), ((CborItem.Int) required(m, "t")).longValueExact());
-        } catch (CborFormatException | ClassCastException | ArithmeticException e) {
-            throw new EnrolmentException("malformed provisioning test record: " + e.getMessage(), e);
+            seq = ReadingCodec.decode(CoseSign1.parse(cose).payload()).seq();
+        } catch (CoseException | RecordFormatException e) {
+            throw new EnrolmentException("the test record is not a record of the device chain: " + e.getMessage(), e);
         }
+        VerificationReport report = new ChainVerifier(deviceId, List.of(key), SignatureVerifier.BOUNCY_CASTLE)
+                .verify(List.of(new StoredRecord.Signed(seq, cose)));
+        if (!report.ok() || report.verified() != 1) {
+            throw new EnrolmentException("the test record does not verify as a record of " + deviceId + ": "
+                    + report.findings());
+        }
+        ChainedReading c;
+        try {
+            c = ReadingCodec.decode(CoseSign1.parse(cose).payload());
+        } catch (CoseException | RecordFormatException e) {
+            throw new EnrolmentException("malformed test record: " + e.getMessage(), e);
+        }
+        Reading r = c.reading();
+        if (!TEST_KIND.equals(r.kind()) || !TEST_SOURCE.equals(r.source())) {
+            throw new EnrolmentException("record seq " + seq + " is a " + r.source() + " " + r.kind()
+                    + " reading, not the provisioning test reading");
+        }
+        if (!(r.value() instanceof ReadingValue.Bytes b) || !java.util.Arrays.equals(b.value(), nonce)) {
+            throw new EnrolmentException("the test reading does not carry our nonce");
+        }
+        return c;
     }
 
     private static CborItem required(CborItem.MapItem m, String key) throws EnrolmentException {

@@ -8,16 +8,12 @@ import io.certigate.provisioning.enrol.EnrolmentException;
 import io.certigate.provisioning.enrol.EnrolmentProtocol;
 import io.certigate.provisioning.enrol.ProvisioningPsk;
 import io.certigate.provisioning.registry.DeviceRegistryClient;
-import io.certigate.signing.CoseException;
-import io.certigate.signing.CoseSign1;
 import io.certigate.signing.Csr;
-import io.certigate.signing.KeyIds;
 import java.net.URI;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -25,7 +21,8 @@ import java.util.Map;
  * The technician's provisioning run: fetch the device's CSR and ledger account over DTLS, have the
  * consortium CA issue the certificate (proof of possession and expected identity checked), register
  * the key on the ledger, install the chain and ledger settings on the device, and verify the signed
- * test record it answers with (signature by the certified key, our nonce, chain to the root).
+ * test record it answers with: a normal record of the device chain committed by its sequencer
+ * (signature by the certified key, chain link, our nonce), and the certificate chain to the root.
  */
 public final class Provisioner {
     private final ConsortiumCa ca;
@@ -67,14 +64,9 @@ public final class Provisioner {
 
     private void verifyTestRecord(byte[] cose, List<X509Certificate> chain, byte[] nonce, Csr.Identity expected)
             throws ProvisioningException {
-        X509Certificate leaf = chain.get(0);
         try {
-            byte[] payload = CoseSign1.verify(cose, leaf.getPublicKey(), KeyIds.of(leaf.getPublicKey()));
-            EnrolmentProtocol.TestReading r = EnrolmentProtocol.decodeTestReading(payload);
-            if (!Arrays.equals(r.nonce(), nonce) || !r.deviceId().equals(expected.deviceId())) {
-                throw new ProvisioningException("the device's test record does not answer our request (nonce or device id)");
-            }
-        } catch (CoseException | EnrolmentException e) {
+            EnrolmentProtocol.verifyTestRecord(cose, chain.get(0).getPublicKey(), expected.deviceId(), nonce);
+        } catch (EnrolmentException e) {
             throw new ProvisioningException("the device's test record does not verify: " + e.getMessage(), e);
         }
         if (!new ChainValidator(ca.root()).validate(chain, clock.instant()).equals(expected)) {

@@ -3,6 +3,11 @@ package io.certigate.provisioning.enrol;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.certigate.core.model.ChainedReading;
+import io.certigate.core.model.StoredRecord;
+import io.certigate.core.sequencer.ReadingSink;
+import io.certigate.core.spine.DeviceIdentity;
+import io.certigate.core.spine.Spine;
 import io.certigate.provisioning.ca.ChainValidator;
 import io.certigate.provisioning.ca.ConsortiumCa;
 import io.certigate.provisioning.device.KeyBackend;
@@ -10,10 +15,8 @@ import io.certigate.provisioning.technician.EnrolmentClient;
 import io.certigate.provisioning.testing.MemoryKey;
 import io.certigate.provisioning.testing.TestCa;
 import io.certigate.signing.CoseAlgorithm;
-import io.certigate.signing.CoseSign1;
 import io.certigate.signing.Csr;
 import io.certigate.signing.DeviceKey;
-import io.certigate.signing.KeyIds;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Files;
@@ -25,6 +28,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -52,6 +56,8 @@ class EnrolmentAgentTest {
     EnrolmentAgent agent;
     List<String> console = new ArrayList<>();
     URI address;
+    ExecutorService writer;
+    SpineHandover spine;
 
     @BeforeAll
     static void ca() throws Exception {
@@ -63,6 +69,9 @@ class EnrolmentAgentTest {
         executor = Executors.newSingleThreadScheduledExecutor();
         state = new ProvisioningState(dir.resolve("state"));
         backend = new KeyBackend.Pkcs12(dir.resolve("device.p12"), "device pass".toCharArray());
+        writer = Executors.newSingleThreadExecutor();
+        spine = SpineHandover.onBuffer(dir.resolve("buffer.db"), HUB.deviceId(), Clock.systemUTC(), writer,
+                INSTALL_TIMEOUT);
     }
 
     @AfterEach
@@ -70,14 +79,18 @@ class EnrolmentAgentTest {
         if (agent != null) {
             agent.close();
         }
+        if (spine.spine().isDone()) {
+            spine.spine().get().close();
+        }
         executor.shutdownNow();
         executor.awaitTermination(5, TimeUnit.SECONDS);
+        writer.shutdownNow();
     }
 
     void startAgent() throws Exception {
         state.enter();
         agent = new EnrolmentAgent(state, backend, new EnrolmentAgent.Settings(new InetSocketAddress("127.0.0.1", 0), HUB,
-                CoseAlgorithm.EDDSA, TIMEOUT, 8, null), Clock.systemUTC(), new SecureRandom(), executor, console::add);
+                CoseAlgorithm.EDDSA, TIMEOUT, 8, null), Clock.systemUTC(), new SecureRandom(), executor, console::add, spine);
         InetSocketAddress a = agent.start();
         address = URI.create("coaps://127.0.0.1:" + a.getPort());
     }
@@ -102,13 +115,25 @@ class EnrolmentAgentTest {
             cose = c.install(install(chain, nonce));
         }
 
-        // the test record is signed by the key the certificate was issued for, over our nonce
+        // the test record is the first record of the device chain, committed by the sequencer and
+        // signed by the key the certificate was issued for, over our nonce
         X509Certificate leaf = chain.get(0);
-        byte[] payload = CoseSign1.verify(cose, leaf.getPublicKey(), KeyIds.of(leaf.getPublicKey()));
-        EnrolmentProtocol.TestReading r = EnrolmentProtocol.decodeTestReading(payload);
-        assertThat(r.nonce()).isEqualTo(nonce);
-        assertThat(r.deviceId()).isEqualTo("hub-12");
+        ChainedReading r = EnrolmentProtocol.verifyTestRecord(cose, leaf.getPublicKey(), "hub-12", nonce);
+        assertThat(r.seq()).isEqualTo(1);
+        assertThat(r.prev()).isEqualTo(new byte[32]);
+        assertThat(r.reading().subject()).isEqualTo(HUB.subject());
         assertThat(new ChainValidator(ca.root()).validate(chain, java.time.Instant.now())).isEqualTo(HUB);
+        Spine running = spine.spine().get(5, TimeUnit.SECONDS);
+        assertThat(((StoredRecord.Signed) running.buffer().range(1, 1).get(0)).cose()).isEqualTo(cose);
+        assertThat(DeviceIdentity.chains(running.buffer())).containsExactly(chain);
+        // and the next reading continues that chain
+        ReadingSink.Committed next = running.sequencer().submit(EnrolmentProtocol.testReading(HUB, nonce,
+                System.currentTimeMillis())).get(30, TimeUnit.SECONDS);
+        assertThat(next.seq()).isEqualTo(2);
+        assertThatThrownBy(() -> EnrolmentProtocol.verifyTestRecord(next.cose(), leaf.getPublicKey(), "hub-12",
+                new byte[16])).hasMessageContaining("nonce");
+        assertThatThrownBy(() -> EnrolmentProtocol.verifyTestRecord(cose, new MemoryKey(CoseAlgorithm.EDDSA).publicKey(),
+                "hub-12", nonce)).hasMessageContaining("does not verify");
 
         // the device state after enrolment
         DeviceKey installed = agent.provisioned().get(5, TimeUnit.SECONDS);
@@ -163,7 +188,7 @@ class EnrolmentAgentTest {
     @Test
     void theAgentStaysOffOutsideProvisioningMode() {
         agent = new EnrolmentAgent(state, backend, new EnrolmentAgent.Settings(new InetSocketAddress("127.0.0.1", 0), HUB,
-                CoseAlgorithm.EDDSA, TIMEOUT, 8, null), Clock.systemUTC(), new SecureRandom(), executor, console::add);
+                CoseAlgorithm.EDDSA, TIMEOUT, 8, null), Clock.systemUTC(), new SecureRandom(), executor, console::add, spine);
         assertThatThrownBy(agent::start).isInstanceOf(EnrolmentException.class).hasMessageContaining("not in provisioning mode");
         assertThat(Files.exists(dir.resolve("device.p12"))).isFalse();
     }

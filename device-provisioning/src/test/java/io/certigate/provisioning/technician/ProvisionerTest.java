@@ -12,6 +12,7 @@ import io.certigate.provisioning.device.KeyBackend;
 import io.certigate.provisioning.enrol.EnrolmentAgent;
 import io.certigate.provisioning.enrol.ProvisioningPsk;
 import io.certigate.provisioning.enrol.ProvisioningState;
+import io.certigate.provisioning.enrol.SpineHandover;
 import io.certigate.provisioning.registry.DeviceRegistryClient;
 import io.certigate.provisioning.registry.RegistryContract;
 import io.certigate.provisioning.testing.Ledger;
@@ -27,6 +28,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -66,9 +68,12 @@ class ProvisionerTest {
         ProvisioningState state = new ProvisioningState(stateDir);
         state.enter();
         ScheduledExecutorService ex = Executors.newSingleThreadScheduledExecutor();
+        ExecutorService writer = Executors.newSingleThreadExecutor();
+        SpineHandover spine = SpineHandover.onBuffer(stateDir.resolve("buffer.db"), expected.deviceId(),
+                Clock.systemUTC(), writer, TIMEOUT);
         try (EnrolmentAgent agent = new EnrolmentAgent(state, backend, new EnrolmentAgent.Settings(
                 new InetSocketAddress("127.0.0.1", 0), CAR, CoseAlgorithm.EDDSA, Duration.ofSeconds(3), 8, account),
-                Clock.systemUTC(), new SecureRandom(), ex, s -> { });
+                Clock.systemUTC(), new SecureRandom(), ex, s -> { }, spine);
                 LedgerClient c = ledger.client()) {
             int port = agent.start().getPort();
             Provisioner p = new Provisioner(ca, new DeviceRegistryClient(c, ledger.registry, ledger.registrar, TIMEOUT),
@@ -79,9 +84,11 @@ class ProvisionerTest {
             DeviceKey installed = agent.provisioned().get(10, TimeUnit.SECONDS);
             assertThat(installed.certificateChain()).isEqualTo(r.chain());
             assertThat(state.inProvisioningMode()).isFalse();
+            spine.spine().get(10, TimeUnit.SECONDS).close();
             return r;
         } finally {
             ex.shutdownNow();
+            writer.shutdownNow();
         }
     }
 

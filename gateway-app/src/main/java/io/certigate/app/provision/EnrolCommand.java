@@ -1,16 +1,16 @@
 package io.certigate.app.provision;
 
-import io.certigate.anchor.ledger.LedgerAccount;
+import io.certigate.core.spine.Spine;
 import io.certigate.provisioning.enrol.EnrolmentAgent;
 import io.certigate.provisioning.enrol.ProvisioningState;
+import io.certigate.provisioning.enrol.SpineHandover;
 import io.certigate.signing.CoseAlgorithm;
-import io.certigate.signing.Passphrase;
-import java.net.InetSocketAddress;
+import io.certigate.signing.Csr;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import picocli.CommandLine.Command;
@@ -18,9 +18,11 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code certigate enrol}: the device side. While the device is in provisioning mode it generates
- * the key, shows a fresh PSK (console and label file) and serves the enrolment over CoAP/DTLS until
- * a technician has provisioned it.
+ * {@code certigate enrol}: the device side on its own. While the device is in provisioning mode it
+ * generates the key, shows a fresh PSK (console and label file) and serves the enrolment over
+ * CoAP/DTLS until a technician has provisioned it; the test reading goes through a sequencer on the
+ * device's buffer. {@code certigate run} does the same in provisioning mode and then carries on as
+ * the gateway (io.certigate.app.run.ProvisioningMode).
  */
 @Command(name = "enrol", mixinStandardHelpOptions = true,
         description = {"Device side of provisioning: if the state directory is in provisioning mode (or --enter-mode),",
@@ -37,6 +39,9 @@ public final class EnrolCommand implements Callable<Integer> {
 
     @Option(names = "--bind", defaultValue = "0.0.0.0:5684", description = "host:port to listen on (default 0.0.0.0:5684).")
     String bind;
+
+    @Option(names = "--buffer", description = "The device's buffer (SQLite) that the test reading is committed to (default: buffer.db in --state-dir).")
+    Path buffer;
 
     @Option(names = "--ledger-passphrase", required = true, description = "file:PATH or env:NAME for the device's ledger key (made if missing).")
     String ledgerPassphrase;
@@ -60,20 +65,23 @@ public final class EnrolCommand implements Callable<Integer> {
         if (enter) {
             state.enter();
         }
-        LedgerAccount account = LedgerAccount.openOrCreate(stateDir.resolve("ledger.key.json"),
-                Passphrase.resolve(ledgerPassphrase));
-        int colon = bind.lastIndexOf(':');
-        InetSocketAddress address = new InetSocketAddress(bind.substring(0, colon), Integer.parseInt(bind.substring(colon + 1)));
+        Csr.Identity id = identity.identity();
         ScheduledExecutorService ex = Executors.newSingleThreadScheduledExecutor();
-        try (EnrolmentAgent agent = new EnrolmentAgent(state, keys.backend(stateDir, keyName), new EnrolmentAgent.Settings(
-                address, identity.identity(), CoseAlgorithm.parse(alg), timeout, 20, account.address()),
-                Clock.systemUTC(), new SecureRandom(), ex, System.out::println)) {
-            agent.start();
-            System.out.println("PSK label also in " + state.labelFile() + " (deleted once provisioned)");
+        ExecutorService writer = Executors.newSingleThreadExecutor(r -> new Thread(r, "sequencer"));
+        SpineHandover spine = SpineHandover.onBuffer(buffer != null ? buffer : stateDir.resolve("buffer.db"),
+                id.deviceId(), Clock.systemUTC(), writer, timeout);
+        try (EnrolmentAgent agent = DeviceEnrolment.start(state, keys.backend(stateDir, keyName),
+                new DeviceEnrolment.Settings(id, CoseAlgorithm.parse(alg), DeviceEnrolment.address(bind, "--bind"),
+                        ledgerPassphrase, timeout), spine, ex, System.out::println)) {
             agent.provisioned().get();
+            try (Spine s = spine.spine().get()) {
+                System.out.println("test reading committed as seq " + s.buffer().head().seq() + " of "
+                        + id.deviceId() + "'s chain in " + s.buffer().file());
+            }
             return 0;
         } finally {
             ex.shutdownNow();
+            writer.shutdownNow();
         }
     }
 }

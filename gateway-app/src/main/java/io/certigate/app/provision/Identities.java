@@ -26,12 +26,7 @@ final class Identities {
     String subject;
 
     Csr.Identity identity() {
-        int colon = subject.indexOf(':');
-        if (colon <= 0) {
-            throw new IllegalArgumentException("--subject must be vin:<VIN>, meter:<id> or site:<id>, not '" + subject + "'");
-        }
-        return new Csr.Identity(deviceId, serial, model, Csr.SubjectKind.parse(subject.substring(0, colon)),
-                subject.substring(colon + 1));
+        return DeviceEnrolment.identity(deviceId, serial, model, subject, "--subject");
     }
 
     static Path writePem(Path file, List<X509Certificate> certs) throws IOException {

@@ -109,6 +109,15 @@ public final class ProvisionCommand implements Callable<Integer> {
                 + ", certificate valid until " + r.chain().get(0).getNotAfter().toInstant() + "\n"
                 + "  registered in block " + r.registrationBlock() + " (tx " + r.registrationTx() + "), ledger account "
                 + r.ledgerAccount() + "\n"
-                + "  test record signed by the device key: verified";
+                + "  test reading committed by the device's sequencer as seq " + testSeq(r) + ", signed by the device key: verified";
+    }
+
+    private static String testSeq(ProvisioningRecord r) {
+        try {
+            return Long.toString(io.certigate.core.model.ReadingCodec.decode(
+                    io.certigate.signing.CoseSign1.parse(r.testRecord()).payload()).seq());
+        } catch (io.certigate.signing.CoseException | io.certigate.core.model.RecordFormatException e) {
+            return "? (" + e.getMessage() + ")"; // verified before the record was made: cannot happen
+        }
     }
 }

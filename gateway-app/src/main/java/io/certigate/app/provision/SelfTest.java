@@ -13,6 +13,7 @@ import io.certigate.provisioning.device.KeyBackend;
 import io.certigate.provisioning.enrol.EnrolmentAgent;
 import io.certigate.provisioning.enrol.ProvisioningPsk;
 import io.certigate.provisioning.enrol.ProvisioningState;
+import io.certigate.provisioning.enrol.SpineHandover;
 import io.certigate.provisioning.registry.DeviceRegistryClient;
 import io.certigate.provisioning.registry.RegistryContract;
 import io.certigate.provisioning.technician.Provisioner;
@@ -81,6 +82,7 @@ final class SelfTest {
 
         DevChain chain = new DevChain(DevChain.Options.defaults(DevChain.locateGanache(), dir.resolve("chain"))).start();
         ScheduledExecutorService ex = Executors.newSingleThreadScheduledExecutor();
+        java.util.concurrent.ExecutorService writer = Executors.newSingleThreadExecutor(r -> new Thread(r, "sequencer"));
         try {
             char[] pass = HexFormat.of().formatHex(bytes(16)).toCharArray();
             LedgerAccount registrar = LedgerAccount.importKey(dir.resolve("registrar.key.json"), chain.adminKey(), pass);
@@ -116,9 +118,12 @@ final class SelfTest {
             KeyBackend deviceKeys = new KeyBackend.Pkcs11(new Pkcs11DeviceKey.TokenConfig(SOFTHSM, slot, "device"),
                     pin.toCharArray());
             ProvisioningRecord record;
+            SpineHandover spine = SpineHandover.onBuffer(dir.resolve("device/buffer.db"), id.deviceId(), Clock.systemUTC(),
+                    writer, Duration.ofSeconds(30));
             try (EnrolmentAgent agent = new EnrolmentAgent(state, deviceKeys, new EnrolmentAgent.Settings(
                     new InetSocketAddress("127.0.0.1", 0), id, CoseAlgorithm.ES256, Duration.ofSeconds(5), 8,
-                    device.address()), Clock.systemUTC(), random, ex, s -> out.println("  [device] " + s.replace("\n", "\n  [device] ")));
+                    device.address()), Clock.systemUTC(), random, ex, s -> out.println("  [device] " + s.replace("\n", "\n  [device] ")),
+                    spine);
                     LedgerClient c = LedgerClient.connect(config)) {
                 int port = agent.start().getPort();
                 ProvisioningPsk psk = ProvisioningPsk.read(state.labelFile());
@@ -133,6 +138,11 @@ final class SelfTest {
                 check(installed instanceof Pkcs11DeviceKey k && k.privateKeyHandle().getEncoded() == null,
                         "device key is on the token and not exportable");
                 check(!state.inProvisioningMode() && !Files.exists(state.labelFile()), "device left provisioning mode");
+                try (io.certigate.core.spine.Spine running = spine.spine().get(30, TimeUnit.SECONDS)) {
+                    check(java.util.Arrays.equals(((io.certigate.core.model.StoredRecord.Signed) running.buffer()
+                            .range(1, 1).get(0)).cose(), record.testRecord()),
+                            "test reading went through the sequencer: seq 1 of the device's buffer");
+                }
                 check(new ChainValidator(ca.root()).validate(record.chain(), Clock.systemUTC().instant()).equals(id),
                         "certificate chain validates to the consortium root");
 
@@ -158,6 +168,7 @@ final class SelfTest {
             }
         } finally {
             ex.shutdownNow();
+            writer.shutdownNow();
             chain.stop();
         }
         out.println(failures.isEmpty() ? "self-test passed" : "self-test FAILED: " + String.join("; ", failures));

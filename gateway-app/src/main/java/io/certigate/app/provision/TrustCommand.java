@@ -7,6 +7,7 @@ import io.certigate.anchor.proof.ProofBundleJson;
 import io.certigate.provisioning.registry.DeviceRegistryClient;
 import io.certigate.provisioning.verify.DeviceTrustVerifier;
 import java.io.InputStream;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.CertificateFactory;
@@ -43,16 +44,36 @@ public final class TrustCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        return verify(ProofBundleJson.read(Files.readAllBytes(bundle)), root, rpc, chainId, registry, System.out);
+    }
+
+    /**
+     * The device trust check of a proof bundle file for {@code certigate verify}: the chain id is
+     * the bundle's (its anchors name it; the node must be on that chain). Returns 0 valid, 1 not.
+     */
+    public static int verify(Path bundle, Path root, String rpc, String registry, PrintStream out) throws Exception {
         ProofBundle b = ProofBundleJson.read(Files.readAllBytes(bundle));
+        if (b.anchors().isEmpty()) {
+            out.println("FAIL device trust: the bundle holds no anchor, so there is no block to check the registry at");
+            return 1;
+        }
+        return verify(b, root, rpc, b.anchors().get(0).chainId(), registry, out);
+    }
+
+    private static int verify(ProofBundle b, Path root, String rpc, long chainId, String registry, PrintStream out)
+            throws Exception {
         X509Certificate rootCert;
         try (InputStream in = Files.newInputStream(root)) {
             rootCert = (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
+        } catch (java.security.cert.CertificateException e) {
+            throw new IllegalArgumentException("consortium root " + root + " is not an X.509 certificate (PEM or DER): "
+                    + e.getMessage(), e);
         }
         try (LedgerClient c = LedgerClient.connect(LedgerConfig.of(rpc, chainId, registry))) {
             c.checkChain();
             DeviceTrustVerifier.Report r = new DeviceTrustVerifier(rootCert,
                     new DeviceRegistryClient(c, registry, null, Duration.ofMinutes(1))).verify(b);
-            System.out.print(r.render());
+            out.print(r.render());
             return r.valid() ? 0 : 1;
         }
     }

@@ -45,8 +45,10 @@ public final class RunCommand implements Callable<Integer> {
         ObdReaderConfig obd;
         MeterSources.Plan meters;
         UplinkConfig uplinkConfig;
+        ProvisioningMode provisioning;
         try {
             cfg = RunConfig.load(config);
+            provisioning = ProvisioningMode.parse(cfg, config.toString());
             obd = ObdReaderConfig.present(cfg.raw()) ? ObdReaderConfig.parse(cfg.raw(), config.toString()) : null;
             meters = MeterSources.parse(new RunConfig.Values(cfg.raw(), config.toString()), cfg.raw(), config.toString());
             uplinkConfig = UplinkConfig.present(cfg.raw()) ? UplinkConfig.parse(cfg.raw(), cfg.deviceId(), config.toString()) : null;
@@ -67,8 +69,10 @@ public final class RunCommand implements Callable<Integer> {
             }
         }, "certigate-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
-        try (Spine spine = Spine.open(cfg.key(), cfg.bufferFile(), cfg.bufferOptions(), cfg.sequencerOptions(),
-                Clock.systemUTC(), writer)) {
+        try (Spine spine = provisioning.openSpine(Clock.systemUTC(), writer, scheduler, stop, System.out)) {
+            if (spine == null) {
+                return 0; // stopped while waiting to be provisioned
+            }
             System.out.println("certigate run: device " + cfg.deviceId() + ", " + spine.key().describe() + ", buffer "
                     + cfg.bufferFile() + " at seq " + spine.buffer().head().seq());
             List<AutoCloseable> sources = new ArrayList<>();

@@ -28,7 +28,7 @@ public record RunConfig(String deviceId, KeySource key, Path bufferFile, RecordB
             "buffer.max-records", "buffer.capacity-policy", "buffer.busy-timeout-ms", "sequencer.queue-capacity",
             "sequencer.max-group", "sources.synthetic.rate");
     private static final Set<String> COMPONENT_PREFIXES = Set.of("obd.", "tic.", "rfid.", "coap.", "uplink.",
-            "anchor.", "metrics.");
+            "anchor.", "metrics.", "provisioning.");
 
     public static RunConfig load(Path file) throws ConfigException {
         Properties p = new Properties();

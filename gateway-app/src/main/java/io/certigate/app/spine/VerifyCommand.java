@@ -16,11 +16,17 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code certigate verify FILE}: checks an export without trusting the gateway. */
+/**
+ * {@code certigate verify FILE}: checks an export or a proof bundle without trusting the gateway;
+ * for a proof bundle, with {@code --trust-root} and {@code --registry}, also each record's device
+ * trust (certificate chain to the consortium root, registry status at the anchoring block).
+ */
 @Command(name = "verify", mixinStandardHelpOptions = true,
         description = {"Check an export file: every signature, seq continuity and the prev-hash chain; reports each gap,",
             "reorder, duplicate, fork, broken link or bad signature by seq. Or check a proof bundle: signatures, Merkle",
-            "inclusion and, with --rpc, each anchor on chain (offline otherwise, and it says so). Exit 1 on any failure."})
+            "inclusion and, with --rpc, each anchor on chain (offline otherwise, and it says so); with --trust-root and",
+            "--registry also each record's certificate chain up to the consortium root and the device key's registry",
+            "status at the anchoring block (anchored before a revocation: valid; after it: fails). Exit 1 on any failure."})
 public final class VerifyCommand implements Callable<Integer> {
     @Parameters(paramLabel = "FILE", description = "Export file ('certigate export') or proof bundle ('certigate proof export').")
     Path file;
@@ -28,13 +34,36 @@ public final class VerifyCommand implements Callable<Integer> {
     @Option(names = "--rpc", description = "For a proof bundle: JSON-RPC URL of a ledger node to check the anchors against.")
     String rpc;
 
+    @Option(names = "--trust-root", paramLabel = "FILE",
+            description = "For a proof bundle: the consortium root certificate (PEM or DER); needs --registry and --rpc.")
+    Path trustRoot;
+
+    @Option(names = "--registry", paramLabel = "ADDRESS",
+            description = "For a proof bundle: the DeviceRegistry contract address; needs --trust-root and --rpc.")
+    String registry;
+
     @Option(names = "--json", description = "Print the report as JSON.")
     boolean json;
 
     @Override
     public Integer call() throws Exception {
+        boolean trust = trustRoot != null || registry != null;
+        if (trust && (trustRoot == null || registry == null || rpc == null)) {
+            System.err.println("verify: the device trust check needs --trust-root, --registry and --rpc together");
+            return 2;
+        }
         if (isProofBundle(file)) {
-            return io.certigate.app.anchor.ProofCommand.verify(file, rpc, System.out);
+            int proof = io.certigate.app.anchor.ProofCommand.verify(file, rpc, System.out);
+            if (!trust) {
+                return proof;
+            }
+            int device = io.certigate.app.provision.TrustCommand.verify(file, trustRoot, rpc, registry, System.out);
+            return Math.max(proof, device);
+        }
+        if (trust) {
+            System.err.println("verify: " + file + " is an export, which carries no anchors: the device trust check"
+                    + " (--trust-root, --registry) needs a proof bundle ('certigate proof export')");
+            return 2;
         }
         ExportFile.Contents c;
         try {
