@@ -133,6 +133,11 @@ public record UplinkConfig(MqttUplinkOptions mqtt, CoapUplink.Options coap) {
             throw new IllegalArgumentException(origin + ": uplink.coap.psk-secret-source is required for " + url
                     + " (file:PATH or env:NAME holding the hex secret)");
         }
+        if (!source.startsWith("file:") && !source.startsWith("env:")) {
+            // perhaps the secret itself: not repeated in the error, which may end up in a log
+            throw new IllegalArgumentException(origin + ": uplink.coap.psk-secret-source is neither file:PATH nor env:NAME"
+                    + " (value not shown: the secret is never written in the configuration)");
+        }
         DtlsCredentials.Psk psk;
         try {
             char[] hex = io.certigate.signing.Passphrase.resolve(source);

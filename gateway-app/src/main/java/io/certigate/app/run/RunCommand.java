@@ -111,7 +111,7 @@ public final class RunCommand implements Callable<Integer> {
             if (anchoring != null) {
                 sources.add(0, anchoring); // closed last: anchors what the sources produced until the end
             }
-            sources.addAll(MeterSources.start(meters, spine.sequencer(), Clock.systemUTC(), TimeQuality.NTP, System.out));
+            sources.addAll(MeterSources.start(meters, spine, Clock.systemUTC(), TimeQuality.NTP, System.out));
             if (cfg.syntheticRate() > 0) {
                 sources.add(new SyntheticLoadScenario(cfg.syntheticRate()).start(ctx));
             }
