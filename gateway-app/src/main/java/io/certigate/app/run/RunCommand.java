@@ -83,7 +83,7 @@ public final class RunCommand implements Callable<Integer> {
                 System.out.println("certigate run: metrics on http://" + server.address().getHostString() + ":"
                         + server.address().getPort() + "/metrics");
             }
-            DemoScenario.Context ctx = new DemoScenario.Context(spine.sequencer(), cfg.bufferFile().toAbsolutePath().getParent(),
+            DemoScenario.Context ctx = new DemoScenario.Context(spine, cfg.bufferFile().toAbsolutePath().getParent(),
                     Clock.systemUTC(), scheduler, System.out);
             if (obd != null) {
                 // the poller blocks on adapter I/O: it gets a thread of its own
