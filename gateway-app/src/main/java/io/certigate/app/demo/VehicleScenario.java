@@ -116,10 +116,10 @@ public final class VehicleScenario implements DemoScenario {
                 vin = reading.subject();
                 odometerReadings.incrementAndGet();
                 BigDecimal km = ((ReadingValue.Decimal) reading.value()).value();
-                first.compareAndSet(null, km);
                 if (reading.flags().contains(MileageGuard.ROLLBACK_SUSPECTED)) {
                     flagged.incrementAndGet();
                 } else {
+                    first.compareAndSet(null, km);
                     lastCertified.set(km);
                 }
             }
@@ -137,7 +137,9 @@ public final class VehicleScenario implements DemoScenario {
         List<String> lines = new ArrayList<>();
         ObdStats.Snapshot s = stats.snapshot();
         lines.add("adapter " + port + ", VIN " + (vin == null ? "not read" : vin) + ", " + readings.get() + " readings");
-        lines.add(odometerReadings.get() + " odometer readings, certified " + first.get() + " .. " + lastCertified.get() + " km");
+        lines.add(odometerReadings.get() + " odometer readings, " + (first.get() == null
+                ? "none above the odometer certified before (kept in the buffer)"
+                : "certified " + first.get() + " .. " + lastCertified.get() + " km"));
         lines.add(flagged.get() + " odometer readings flagged rollback-suspected (alerts raised: " + s.rollbacksSuspected()
                 + ")");
         lines.add(s.malformedReplies() + " malformed adapter replies counted and dropped, " + s.reconnects() + " reconnects");

@@ -116,7 +116,12 @@ class DemoCommandTest {
         assertThat(accounts).as("one ledger account per gateway").hasSize(4);
         String html = Files.readString(passport, StandardCharsets.UTF_8);
         assertThat(html).contains("1M8GDM9AXKP042788").contains(devices.get("vehicle box")).contains("rollback").contains("block ");
-        assertThat(r.out()).contains("passport report: wrote " + passport + ": ");
+        Matcher flagged = Pattern.compile("vehicle: (\\d+) odometer readings flagged rollback-suspected").matcher(r.out());
+        assertThat(flagged.find()).isTrue();
+        assertThat(Integer.parseInt(flagged.group(1))).as("the rollback happened within the run").isPositive();
+        // the passport's anomalies are the rollbacks, not the speed or engine figures going down
+        assertThat(r.out()).containsPattern("passport report: wrote " + Pattern.quote(passport.toString())
+                + ": \\d+ readings of 1M8GDM9AXKP042788, " + flagged.group(1) + " anomal");
         // the same report from the vehicle's export with the report command
         CliRun.Result again = CliRun.run("report", "--export", dir.resolve("vehicle/export.json").toString(), "--subject",
                 "1M8GDM9AXKP042788", "-o", dir.resolve("again.html").toString());
