@@ -67,6 +67,7 @@ public final class RunCommand implements Callable<Integer> {
             }
         }, "certigate-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
+        boolean sourcesClosed = false;
         try (Spine spine = Spine.open(cfg.key(), cfg.bufferFile(), cfg.bufferOptions(), cfg.sequencerOptions(),
                 Clock.systemUTC(), writer)) {
             System.out.println("certigate run: device " + cfg.deviceId() + ", " + spine.key().describe() + ", buffer "
@@ -121,12 +122,15 @@ public final class RunCommand implements Callable<Integer> {
             for (AutoCloseable s : sources) {
                 s.close();
             }
+            sourcesClosed = true;
         } finally {
             scheduler.shutdownNow();
             writer.shutdownNow();
-            stopped.countDown();
+            if (sourcesClosed) { // after the spine (the resource) closed, unless its close throws
+                System.out.println("certigate run: stopped cleanly");
+            }
+            stopped.countDown(); // lets the shutdown hook return, after which the JVM may halt at once
         }
-        System.out.println("certigate run: stopped cleanly");
         return 0;
     }
 }
