@@ -58,6 +58,7 @@ public final class RunCommand implements Callable<Integer> {
         ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(3);
         CountDownLatch stop = new CountDownLatch(1);
         CountDownLatch stopped = new CountDownLatch(1);
+        boolean sourcesClosed = false;
         Thread hook = new Thread(() -> {
             stop.countDown();
             try {
@@ -67,7 +68,6 @@ public final class RunCommand implements Callable<Integer> {
             }
         }, "certigate-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
-        boolean sourcesClosed = false;
         try (Spine spine = Spine.open(cfg.key(), cfg.bufferFile(), cfg.bufferOptions(), cfg.sequencerOptions(),
                 Clock.systemUTC(), writer)) {
             System.out.println("certigate run: device " + cfg.deviceId() + ", " + spine.key().describe() + ", buffer "
