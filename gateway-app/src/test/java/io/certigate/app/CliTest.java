@@ -34,9 +34,10 @@ class CliTest {
         CliRun.Result demo = CliRun.run("demo", "--duration", "2s", "--scenarios", "none", "--no-ledger", "--no-uplink", "--rate", "200", "--dir", dir.toString());
         assertThat(demo.exit()).as(demo.out() + demo.err()).isZero();
         assertThat(demo.out()).contains("result: OK").contains("demo: everything verified");
-        String device = demo.out().replaceAll("(?s).*device (gw-demo-[0-9a-f]+),.*", "$1");
+        String device = demo.out().replaceAll("(?s).*synthetic load gateway: device (load-[0-9a-f]{4}),.*", "$1");
+        assertThat(device).matches("load-[0-9a-f]{4}");
 
-        Path buffer = dir.resolve("buffer.db");
+        Path buffer = dir.resolve("load/buffer.db");
         Path filtered = dir.resolve("filtered.json");
         CliRun.Result ex = CliRun.run("export", "--buffer", buffer.toString(), "--device", device, "-o", filtered.toString(),
                 "--from-seq", "10", "--to-seq", "60", "--kind", "vehicle.odometer");
@@ -72,6 +73,15 @@ class CliTest {
         CliRun.Result d = CliRun.run("demo", "--duration", "soon");
         assertThat(d.exit()).isEqualTo(2);
         assertThat(d.err()).contains("'soon' is not a duration");
+        CliRun.Result nothing = CliRun.run("demo", "--scenarios", "none", "--dir", dir.resolve("d1").toString());
+        assertThat(nothing.exit()).isEqualTo(2);
+        assertThat(nothing.err()).contains("nothing to run");
+        CliRun.Result noSubject = CliRun.run("demo", "--scenarios", "rfid,road", "--report", "p.html");
+        assertThat(noSubject.exit()).isEqualTo(2);
+        assertThat(noSubject.err()).contains("--report p.html needs the vehicle or the meter scenario");
+        CliRun.Result unknown = CliRun.run("demo", "--scenarios", "vehicle,boat");
+        assertThat(unknown.exit()).isEqualTo(2);
+        assertThat(unknown.err()).contains("unknown scenario 'boat'");
         Path foreign = Files.writeString(dir.resolve("buffer.db"), "not a database at all, just text");
         CliRun.Result e = CliRun.run("export", "--buffer", foreign.toString(), "--device", "gw", "-o", dir.resolve("o.json").toString());
         assertThat(e.exit()).isEqualTo(1);

@@ -22,9 +22,101 @@ class RunCommandTest {
     Path dir;
 
     private Process start(Path config) throws Exception {
-        return new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+        return start(config, java.util.Map.of());
+    }
+
+    private Process start(Path config, java.util.Map<String, String> env) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
                 System.getProperty("java.class.path"), CertigateCli.class.getName(), "run", "--config", config.toString())
-                .redirectErrorStream(true).start();
+                .redirectErrorStream(true);
+        pb.environment().putAll(env);
+        return pb.start();
+    }
+
+    /** Reads lines until one contains {@code text}; fails with what was read if the process ends first. */
+    private static String awaitLine(BufferedReader out, String text) throws Exception {
+        StringBuilder seen = new StringBuilder();
+        for (String line = out.readLine(); line != null; line = out.readLine()) {
+            if (line.contains(text)) {
+                return line;
+            }
+            seen.append(line).append('\n');
+        }
+        throw new AssertionError("no line with '" + text + "' in:\n" + seen);
+    }
+
+    @Test
+    void ingestsSenmlFromRoadSensorsOverDtlsPsk() throws Exception {
+        Files.writeString(dir.resolve("pass"), "run-test-pass\n");
+        var key = Pkcs12KeyStore.create(dir.resolve("device.p12"), CoseAlgorithm.EDDSA, "gw-hub-1", "run-test-pass".toCharArray());
+        byte[] k1 = java.util.HexFormat.of().parseHex("101112131415161718191a1b1c1d1e1f");
+        byte[] k2 = java.util.HexFormat.of().parseHex("202122232425262728292a2b2c2d2e2f2021");
+        Path k1File = Files.writeString(dir.resolve("road-1.psk"), java.util.HexFormat.of().formatHex(k1) + "\n");
+        Path config = Files.writeString(dir.resolve("hub.conf"), String.join("\n",
+                "device.id = gw-hub-1",
+                "key.store = " + dir.resolve("device.p12"),
+                "key.passphrase = file:" + dir.resolve("pass"),
+                "buffer.file = " + dir.resolve("buffer.db"),
+                "coap.ingest.address = 127.0.0.1",
+                "coap.ingest.port = 0",
+                "coap.ingest.psk.road-1 = file:" + k1File,
+                "coap.ingest.psk.road-2 = env:CERTIGATE_ROAD2_PSK", ""));
+        Process p = start(config, java.util.Map.of("CERTIGATE_ROAD2_PSK", java.util.HexFormat.of().formatHex(k2)));
+        BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+        String line = awaitLine(out, "CoAP ingest on coaps://");
+        assertThat(line).contains("2 sensors").contains("sequence marks in the buffer");
+        int port = Integer.parseInt(line.replaceAll(".*coaps://127\\.0\\.0\\.1:(\\d+)/senml.*", "$1"));
+        var hub = new java.net.InetSocketAddress("127.0.0.1", port);
+        int json = org.eclipse.californium.core.coap.MediaTypeRegistry.APPLICATION_SENML_JSON;
+        try (var road1 = new io.certigate.simulators.coap.RoadSensor("road-1", k1, hub, "senml", 1);
+                var road2 = new io.certigate.simulators.coap.RoadSensor("road-2", k2, hub, "senml", 100);
+                var stranger = new io.certigate.simulators.coap.RoadSensor("road-9", k1, hub, "senml", 1)
+                        .timeout(java.time.Duration.ofSeconds(3))) {
+            for (int i = 0; i < 3; i++) {
+                var r = road1.postShock(12.5 + i, 45.1, 4.8);
+                assertThat(r).isNotNull();
+                assertThat(r.getCode().name()).as(r.getResponseText()).isEqualTo("CHANGED");
+                assertThat(r.getResponseText()).startsWith("stored 3 readings");
+            }
+            assertThat(road2.postShock(30.0, 45.2, 4.9).getResponseText()).startsWith("stored 3 readings, seq 100");
+            // a retried pack (same sensor, same seq) is recognised, not stored twice
+            var again = road1.post(io.certigate.simulators.coap.RoadSensor.shockPack("road-1", 2, 99.0, 45.1, 4.8)
+                    .getBytes(StandardCharsets.UTF_8), json);
+            assertThat(again.getResponseText()).isEqualTo("duplicate seq 2, already stored");
+            var bad = road1.post("[{\"n\":\"seq\",\"v\":4},{\"n\":\"shock\",\"u\":\"km\",\"v\":1}]"
+                    .getBytes(StandardCharsets.UTF_8), json);
+            assertThat(bad.getCode().name()).isEqualTo("UNPROCESSABLE_ENTITY");
+            assertThat(stranger.postShock(1.0, 0, 0)).as("an identity that is not configured cannot handshake").isNull();
+        }
+        new ProcessBuilder("kill", "-TERM", Long.toString(p.pid())).start().waitFor();
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).contains("stopped cleanly");
+
+        Path export = dir.resolve("hub.json");
+        java.util.List<String> shocks = new java.util.ArrayList<>();
+        try (RecordBuffer b = RecordBuffer.open(dir.resolve("buffer.db"), RecordBuffer.Options.defaults("gw-hub-1"))) {
+            assertThat(b.head().seq()).isEqualTo(12); // 4 packs x (shock, lat, lon)
+            for (var r : b.range(1, b.head().seq())) {
+                var c = io.certigate.core.model.ReadingCodec.decode(io.certigate.signing.CoseSign1.verify(
+                        ((io.certigate.core.model.StoredRecord.Signed) r).cose(), key.publicKey(), key.keyId()));
+                if (c.reading().kind().equals("road.shock")) {
+                    shocks.add(c.reading().source() + " " + c.reading().subject() + " " + c.reading().value());
+                }
+            }
+            // the sequence marks live in the buffer's file, in the ingest's own table
+            Long marks = b.read(c -> {
+                try (var st = c.createStatement(); var rs = st.executeQuery("SELECT count(*) FROM coap_sensor_seq")) {
+                    return rs.next() ? rs.getLong(1) : null;
+                }
+            });
+            assertThat(marks).isEqualTo(2L);
+            io.certigate.core.export.Exporter.export(b, io.certigate.core.export.Selection.ALL, export);
+        }
+        assertThat(shocks).hasSize(4).allMatch(s -> s.startsWith("coap:road-"))
+                .anyMatch(s -> s.startsWith("coap:road-2 road-2 30"));
+        var report = io.certigate.app.spine.VerifyCommand.verify(io.certigate.core.export.ExportFile.read(export));
+        assertThat(report.ok()).isTrue();
+        assertThat(report.verified()).isEqualTo(12);
     }
 
     @Test
@@ -125,5 +217,13 @@ class RunCommandTest {
         String mo = new String(m.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         m.waitFor(30, TimeUnit.SECONDS);
         assertThat(mo).contains("tic.mode = 'turbo' is not auto, historic or standard");
+        Path coap = Files.writeString(dir.resolve("coap.conf"), "device.id = gw\nkey.store = k.p12\nkey.passphrase = env:X\n"
+                + "buffer.file = b.db\ncoap.ingest.port = 5684\ncoap.ingest.psk.road-1 = 00112233445566778899aabbccddeeff\n");
+        Process c = start(coap);
+        String co = new String(c.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(c.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(c.exitValue()).isEqualTo(2);
+        assertThat(co).contains(coap + ": coap.ingest.psk.road-1 is neither file:PATH nor env:NAME")
+                .doesNotContain("00112233445566778899aabbccddeeff");
     }
 }

@@ -32,7 +32,9 @@ import java.util.Set;
  * uplink.mqtt.tls.client-passphrase its passphrase
  * uplink.coap.url                   coaps://host:port (enables CoAP)
  * uplink.coap.psk-identity          DTLS PSK identity                                (the device id)
- * uplink.coap.psk-secret-hex        DTLS PSK secret, hex, at least 16 bytes          (required for CoAP)
+ * uplink.coap.psk-secret-source     DTLS PSK secret: file:PATH or env:NAME holding   (required for CoAP)
+ *                                   hex, at least 16 bytes; never in clear (the former
+ *                                   uplink.coap.psk-secret-hex is refused)
  * uplink.coap.records-per-batch     records per POST                                 (100)
  * uplink.coap.window                unanswered POSTs                                 (1)
  * uplink.coap.max-body-bytes        largest POST body (blockwise above 1024 bytes)   (65536)
@@ -44,11 +46,13 @@ import java.util.Set;
  */
 public record UplinkConfig(MqttUplinkOptions mqtt, CoapUplink.Options coap) {
     public static final String PREFIX = "uplink.";
+    /** The former clear-text key, still recognised so that its error says what to use instead. */
+    private static final String CLEAR_PSK = "uplink.coap.psk-secret-hex";
     private static final Set<String> KEYS = Set.of("uplink.mqtt.url", "uplink.mqtt.client-id", "uplink.mqtt.username",
             "uplink.mqtt.password-source", "uplink.mqtt.records-per-batch", "uplink.mqtt.window", "uplink.mqtt.max-packet-bytes",
             "uplink.mqtt.reconnect-min-ms", "uplink.mqtt.reconnect-max-ms", "uplink.mqtt.tls.ca",
             "uplink.mqtt.tls.client-keystore", "uplink.mqtt.tls.client-passphrase", "uplink.coap.url",
-            "uplink.coap.psk-identity", "uplink.coap.psk-secret-hex", "uplink.coap.records-per-batch",
+            "uplink.coap.psk-identity", "uplink.coap.psk-secret-source", CLEAR_PSK, "uplink.coap.records-per-batch",
             "uplink.coap.window", "uplink.coap.max-body-bytes", "uplink.coap.retry-min-ms", "uplink.coap.retry-max-ms");
 
     /** Whether the configuration has an uplink section at all. */
@@ -119,13 +123,29 @@ public record UplinkConfig(MqttUplinkOptions mqtt, CoapUplink.Options coap) {
         if (url.isEmpty()) {
             return null;
         }
-        String hex = p.getProperty("uplink.coap.psk-secret-hex", "").trim();
+        if (p.getProperty(CLEAR_PSK) != null) {
+            throw new IllegalArgumentException(origin + ": " + CLEAR_PSK + " puts the DTLS secret in clear in the configuration"
+                    + " and is no longer accepted: write the hex secret to a file readable only by the gateway (or an"
+                    + " environment variable) and set uplink.coap.psk-secret-source = file:PATH (or env:NAME)");
+        }
+        String source = p.getProperty("uplink.coap.psk-secret-source", "").trim();
+        if (source.isEmpty()) {
+            throw new IllegalArgumentException(origin + ": uplink.coap.psk-secret-source is required for " + url
+                    + " (file:PATH or env:NAME holding the hex secret)");
+        }
+        if (!source.startsWith("file:") && !source.startsWith("env:")) {
+            // perhaps the secret itself: not repeated in the error, which may end up in a log
+            throw new IllegalArgumentException(origin + ": uplink.coap.psk-secret-source is neither file:PATH nor env:NAME"
+                    + " (value not shown: the secret is never written in the configuration)");
+        }
         DtlsCredentials.Psk psk;
         try {
+            char[] hex = io.certigate.signing.Passphrase.resolve(source);
             psk = new DtlsCredentials.Psk(p.getProperty("uplink.coap.psk-identity", device).trim(),
-                    HexFormat.of().parseHex(hex));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(origin + ": uplink.coap.psk-secret-hex: " + e.getMessage()
+                    HexFormat.of().parseHex(new String(hex).strip()));
+            java.util.Arrays.fill(hex, '\0');
+        } catch (io.certigate.signing.SigningException | IllegalArgumentException e) {
+            throw new IllegalArgumentException(origin + ": uplink.coap.psk-secret-source = " + source + ": " + e.getMessage()
                     + " (hex, at least 16 bytes)");
         }
         try {

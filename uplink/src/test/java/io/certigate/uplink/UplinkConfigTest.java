@@ -3,9 +3,12 @@ package io.certigate.uplink;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Properties;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 @Tag("unit")
 class UplinkConfigTest {
@@ -17,17 +20,23 @@ class UplinkConfigTest {
         return p;
     }
 
+    @TempDir
+    Path dir;
+
     @Test
-    void readsMqttAndCoapWithDefaults() {
+    void readsMqttAndCoapWithDefaults() throws Exception {
+        Path secret = Files.writeString(dir.resolve("coap.psk"), "00112233445566778899aabbccddeeff\n");
         UplinkConfig c = UplinkConfig.parse(props("uplink.mqtt.url", "tcp://broker:1883", "uplink.mqtt.window", "8",
-                "uplink.coap.url", "coaps://collector:5684", "uplink.coap.psk-secret-hex", "00112233445566778899aabbccddeeff"),
+                "uplink.coap.url", "coaps://collector:5684", "uplink.coap.psk-secret-source", "file:" + secret),
                 "gw-1", "test.properties");
         assertThat(c.mqtt().serverUri()).isEqualTo("tcp://broker:1883");
         assertThat(c.mqtt().clientId()).isEqualTo("certigate-gw-1");
         assertThat(c.mqtt().window()).isEqualTo(8);
         assertThat(c.mqtt().recordsPerBatch()).isEqualTo(100);
         assertThat(c.coap().window()).isEqualTo(1);
-        assertThat(((io.certigate.uplink.coap.DtlsCredentials.Psk) c.coap().credentials()).identity()).isEqualTo("gw-1");
+        var psk = (io.certigate.uplink.coap.DtlsCredentials.Psk) c.coap().credentials();
+        assertThat(psk.identity()).isEqualTo("gw-1");
+        assertThat(psk.secret()).isEqualTo(java.util.HexFormat.of().parseHex("00112233445566778899aabbccddeeff"));
         assertThat(UplinkConfig.parse(props(), "gw-1", "x").mqtt()).isNull();
     }
 
@@ -50,6 +59,32 @@ class UplinkConfigTest {
     }
 
     @Test
+    void theCoapSecretComesFromAFileOrTheEnvironmentNeverInClear() throws Exception {
+        assertThatThrownBy(() -> UplinkConfig.parse(props("uplink.coap.url", "coaps://c:5684",
+                "uplink.coap.psk-secret-hex", "00112233445566778899aabbccddeeff"), "d", "f"))
+                .hasMessageStartingWith("f: uplink.coap.psk-secret-hex puts the DTLS secret in clear")
+                .hasMessageContaining("uplink.coap.psk-secret-source = file:PATH")
+                .hasMessageNotContaining("00112233445566778899aabbccddeeff");
+        Path shortSecret = Files.writeString(dir.resolve("short.psk"), "0011\n");
+        assertThatThrownBy(() -> UplinkConfig.parse(props("uplink.coap.url", "coaps://c:5684",
+                "uplink.coap.psk-secret-source", "file:" + shortSecret), "d", "f"))
+                .hasMessageStartingWith("f: uplink.coap.psk-secret-source = file:" + shortSecret)
+                .hasMessageContaining("at least 16 bytes");
+        Path notHex = Files.writeString(dir.resolve("nothex.psk"), "this is a passphrase, not hex\n");
+        assertThatThrownBy(() -> UplinkConfig.parse(props("uplink.coap.url", "coaps://c:5684",
+                "uplink.coap.psk-secret-source", "file:" + notHex), "d", "f"))
+                .hasMessageStartingWith("f: uplink.coap.psk-secret-source = file:" + notHex);
+        assertThatThrownBy(() -> UplinkConfig.parse(props("uplink.coap.url", "coaps://c:5684",
+                "uplink.coap.psk-secret-source", "00112233445566778899aabbccddeeff"), "d", "f"))
+                .hasMessageContaining("uplink.coap.psk-secret-source is neither file:PATH nor env:NAME")
+                .hasMessageNotContaining("00112233445566778899aabbccddeeff");
+        assertThatThrownBy(() -> UplinkConfig.parse(props("uplink.coap.url", "coaps://c:5684",
+                "uplink.coap.psk-secret-source", "env:CERTIGATE_TEST_SURELY_UNSET_PSK"), "d", "f"))
+                .hasMessageContaining("uplink.coap.psk-secret-source = env:CERTIGATE_TEST_SURELY_UNSET_PSK")
+                .hasMessageContaining("CERTIGATE_TEST_SURELY_UNSET_PSK");
+    }
+
+    @Test
     void errorsNameTheKeyAndTheValue() {
         assertThatThrownBy(() -> UplinkConfig.parse(props("uplink.mqtt.url", "tcp://b:1", "uplink.mqtt.windwo", "3"), "d", "f"))
                 .hasMessage("f: unknown key uplink.mqtt.windwo");
@@ -59,8 +94,8 @@ class UplinkConfigTest {
                 .hasMessageStartingWith("f: uplink.mqtt.url = http://b:");
         assertThatThrownBy(() -> UplinkConfig.parse(props("uplink.mqtt.url", "ssl://b:8883"), "d", "f"))
                 .hasMessageContaining("uplink.mqtt.tls.ca is required");
-        assertThatThrownBy(() -> UplinkConfig.parse(props("uplink.coap.url", "coaps://c:5684",
-                "uplink.coap.psk-secret-hex", "0011"), "d", "f")).hasMessageContaining("uplink.coap.psk-secret-hex");
+        assertThatThrownBy(() -> UplinkConfig.parse(props("uplink.coap.url", "coaps://c:5684"), "d", "f"))
+                .hasMessageContaining("uplink.coap.psk-secret-source is required for coaps://c:5684");
         assertThatThrownBy(() -> UplinkConfig.parse(props("uplink.mqtt.url", "tcp://b:1",
                 "uplink.mqtt.reconnect-min-ms", "5000", "uplink.mqtt.reconnect-max-ms", "100"), "d", "f"))
                 .hasMessageContaining("is below");

@@ -5,87 +5,128 @@ import io.certigate.anchor.batch.AnchorBatcher;
 import io.certigate.anchor.batch.Batch;
 import io.certigate.anchor.devchain.DevLedger;
 import io.certigate.anchor.ledger.AnchorContract;
+import io.certigate.anchor.ledger.LedgerAccount;
+import io.certigate.anchor.ledger.LedgerAdmin;
+import io.certigate.anchor.ledger.LedgerClient;
 import io.certigate.anchor.proof.BundleVerifier;
 import io.certigate.anchor.proof.ProofBundle;
 import io.certigate.anchor.proof.ProofBundleJson;
+import io.certigate.core.buffer.BufferException;
 import io.certigate.core.buffer.RecordBuffer;
 import io.certigate.core.sequencer.Sequencer;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
+import java.util.function.LongFunction;
 
 /**
- * Anchoring for {@code certigate demo}: a local ganache chain with the contract and a funded gateway
- * account in {@code <work>/ledger}, the anchor pipeline on the demo's sequencer, and at the end a
- * proof bundle of every reading verified against the chain.
+ * Anchoring for {@code certigate demo}: a local ganache chain with the contract in
+ * {@code <work>/ledger}, and per attached device its own funded and allowed ledger account, an
+ * anchor pipeline on its sequencer, and at the end a proof bundle of every reading verified
+ * against the chain.
  *
  * <pre>
- * try (DemoAnchoring anchoring = DemoAnchoring.start(work, spine.buffer(), spine.sequencer(), out)) {
+ * try (DemoAnchoring anchoring = DemoAnchoring.start(work, out)) {
+ *     DemoAnchoring.Device d = anchoring.attach(spine.buffer(), spine.sequencer(), deviceDir, out);
  *     ... run the scenarios, close the sequencer ...
- *     boolean anchoredOk = anchoring.finish(spine.key().certificateChain(), out);
+ *     boolean anchoredOk = d.finish(spine.key().certificateChain(), out);
  * }
  * </pre>
+ *
+ * {@link #start(Path, RecordBuffer, Sequencer, PrintStream)} and {@link #finish} do the same for
+ * one device, anchoring with the dev ledger's own gateway account (the memory bench, tests).
  */
 public final class DemoAnchoring implements AutoCloseable {
-    private final Path work;
-    private final RecordBuffer buffer;
-    private final DevLedger ledger;
-    private final AnchorPipeline pipeline;
+    private static final AnchorBatcher.Options BATCHING = new AnchorBatcher.Options(1000, Duration.ofSeconds(5));
 
-    private DemoAnchoring(Path work, RecordBuffer buffer, DevLedger ledger, AnchorPipeline pipeline) {
+    private final Path work;
+    private final DevLedger ledger;
+    private final List<Device> devices = new ArrayList<>();
+
+    private DemoAnchoring(Path work, DevLedger ledger) {
         this.work = work;
-        this.buffer = buffer;
         this.ledger = ledger;
-        this.pipeline = pipeline;
     }
 
-    /** Starts the chain (needs node and `npm ci`) and anchors batches of 1000 readings or 5 s. */
+    /** Starts the chain (needs node and `npm ci`) and deploys the contract; attach the devices next. */
+    public static DemoAnchoring start(Path work, PrintStream out) throws Exception {
+        DevLedger ledger = DevLedger.start(work.resolve("ledger"));
+        out.println("  ledger: ganache chain " + ledger.config().chainId() + " at " + ledger.config().rpcUrl()
+                + ", CertigateAnchor " + ledger.config().contract() + " (" + AnchorContract.compiledWith() + ")");
+        return new DemoAnchoring(work, ledger);
+    }
+
+    /** One device on the dev ledger's gateway account, batches of 1000 readings or 5 s. */
     public static DemoAnchoring start(Path work, RecordBuffer buffer, Sequencer sequencer, PrintStream out)
             throws Exception {
-        DevLedger ledger = DevLedger.start(work.resolve("ledger"));
+        DemoAnchoring a = start(work, out);
         try {
-            out.println("  ledger: ganache chain " + ledger.config().chainId() + " at " + ledger.config().rpcUrl()
-                    + ", CertigateAnchor " + ledger.config().contract() + " (" + AnchorContract.compiledWith() + ")");
-            out.println("  ledger account " + ledger.account().address());
-            AnchorPipeline pipeline = new AnchorPipeline(buffer, ledger.config(), ledger.account(),
-                    new AnchorBatcher.Options(1000, Duration.ofSeconds(5)), Clock.systemUTC()).start();
-            sequencer.addCommitListener(pipeline.commitListener());
-            return new DemoAnchoring(work, buffer, ledger, pipeline);
-        } catch (Exception e) {
-            ledger.close();
+            out.println("  ledger account " + a.ledger.account().address());
+            a.attach(buffer, sequencer, a.ledger.account(), work);
+            return a;
+        } catch (Exception | Error e) {
+            a.close();
             throw e;
         }
     }
 
     /**
-     * Anchors what is left, exports the proof bundle of every record to {@code <work>/proof.json} and
-     * verifies it against the chain. Returns true if every batch is anchored and every proof verifies.
+     * Anchors a device's batches (1000 readings or 5 s) with a ledger account of its own, created in
+     * {@code deviceDir} ({@code ledger-account.json} and its 0600 passphrase file), funded and
+     * allowed by the chain's development admin. Its proof bundle goes to {@code deviceDir/proof.json}.
      */
-    public boolean finish(List<X509Certificate> certificateChain, PrintStream out) throws Exception {
-        boolean drained = pipeline.drain(Duration.ofSeconds(60));
-        List<Batch> batches = pipeline.store().all();
-        long anchored = batches.stream().filter(b -> b.state() == Batch.State.ANCHORED).count();
-        out.println("  anchored " + anchored + " of " + batches.size() + " batches"
-                + (drained ? "" : " (the ledger did not finish in time)"));
-        long last = buffer.head().seq();
-        if (!drained || last == 0) {
-            return false;
+    public Device attach(RecordBuffer buffer, Sequencer sequencer, Path deviceDir, PrintStream out) throws Exception {
+        LedgerAccount account = LedgerAccount.openOrCreate(deviceDir.resolve("ledger-account.json"),
+                secret(deviceDir.resolve("ledger-account.pass")));
+        Path dir = work.resolve("ledger");
+        LedgerAccount admin = LedgerAccount.open(dir.resolve("dev-admin.json"),
+                Files.readString(dir.resolve("dev-admin.pass"), StandardCharsets.US_ASCII).strip().toCharArray());
+        try (LedgerClient c = LedgerClient.connect(ledger.config())) {
+            LedgerAdmin a = new LedgerAdmin(c, admin, Duration.ofSeconds(30));
+            a.fund(account.address(), BigInteger.TEN.pow(20));
+            a.allowAnchorer(account.address(), true);
         }
-        ProofBundle bundle = pipeline.exporter().export(1, last, certificateChain);
-        Path file = work.resolve("proof.json");
-        Files.write(file, ProofBundleJson.write(bundle));
-        BundleVerifier.Report r = BundleVerifier.verify(ProofBundleJson.read(Files.readAllBytes(file)),
-                ledger.config().rpcUrl());
-        long failed = r.checks().stream().filter(c -> !c.ok()).count();
-        out.println("  proof bundle of " + bundle.records().size() + " readings in " + bundle.anchors().size()
-                + " anchors written to " + file + "; verified on chain: "
-                + (r.valid() ? "all " + r.checks().size() + " checks passed" : failed + " checks FAILED"));
-        r.checks().stream().filter(c -> !c.ok()).limit(10).forEach(c -> out.println("    FAIL " + c.subject() + ": " + c.detail()));
-        return r.valid() && r.chainChecked();
+        out.println("  ledger account of " + buffer.deviceId() + ": " + account.address());
+        return attach(buffer, sequencer, account, deviceDir);
+    }
+
+    private Device attach(RecordBuffer buffer, Sequencer sequencer, LedgerAccount account, Path proofDir)
+            throws BufferException {
+        AnchorPipeline pipeline = new AnchorPipeline(buffer, ledger.config(), account, BATCHING, Clock.systemUTC()).start();
+        sequencer.addCommitListener(pipeline.commitListener());
+        Device d = new Device(buffer, pipeline, proofDir);
+        devices.add(d);
+        return d;
+    }
+
+    /** Reads {@code file}'s passphrase, creating a random one (0600) if it does not exist. */
+    private static char[] secret(Path file) throws IOException {
+        if (!Files.exists(file)) {
+            byte[] b = new byte[24];
+            new SecureRandom().nextBytes(b);
+            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            Files.writeString(file, Base64.getUrlEncoder().withoutPadding().encodeToString(b) + "\n", StandardCharsets.US_ASCII);
+        }
+        return Files.readString(file, StandardCharsets.US_ASCII).strip().toCharArray();
+    }
+
+    /** The single device's {@link Device#finish} (for {@link #start(Path, RecordBuffer, Sequencer, PrintStream)}). */
+    public boolean finish(List<X509Certificate> certificateChain, PrintStream out) throws Exception {
+        if (devices.size() != 1) {
+            throw new IllegalStateException(devices.size() + " devices attached: finish each Device");
+        }
+        return devices.get(0).finish(certificateChain, out);
     }
 
     public String rpcUrl() {
@@ -94,7 +135,57 @@ public final class DemoAnchoring implements AutoCloseable {
 
     @Override
     public void close() {
-        pipeline.close();
+        for (Device d : devices) {
+            d.pipeline.close();
+        }
         ledger.close();
+    }
+
+    /** One device's anchoring on the demo's chain. */
+    public final class Device {
+        private final RecordBuffer buffer;
+        private final AnchorPipeline pipeline;
+        private final Path proofDir;
+
+        private Device(RecordBuffer buffer, AnchorPipeline pipeline, Path proofDir) {
+            this.buffer = buffer;
+            this.pipeline = pipeline;
+            this.proofDir = proofDir;
+        }
+
+        /**
+         * Anchors what is left, exports the proof bundle of every record to {@code proof.json} in the
+         * device's directory and verifies it against the chain. Returns true if every batch is
+         * anchored and every proof verifies.
+         */
+        public boolean finish(List<X509Certificate> certificateChain, PrintStream out) throws Exception {
+            boolean drained = pipeline.drain(Duration.ofSeconds(60));
+            List<Batch> batches = pipeline.store().all();
+            long anchored = batches.stream().filter(b -> b.state() == Batch.State.ANCHORED).count();
+            out.println("  " + buffer.deviceId() + ": anchored " + anchored + " of " + batches.size() + " batches"
+                    + (drained ? "" : " (the ledger did not finish in time)"));
+            long last = buffer.head().seq();
+            if (!drained || last == 0) {
+                return false;
+            }
+            ProofBundle bundle = pipeline.exporter().export(1, last, certificateChain);
+            Path file = proofDir.resolve("proof.json");
+            Files.write(file, ProofBundleJson.write(bundle));
+            BundleVerifier.Report r = BundleVerifier.verify(ProofBundleJson.read(Files.readAllBytes(file)),
+                    ledger.config().rpcUrl());
+            long failed = r.checks().stream().filter(c -> !c.ok()).count();
+            out.println("    proof bundle of " + bundle.records().size() + " readings in " + bundle.anchors().size()
+                    + " anchors written to " + file + "; verified on chain: "
+                    + (r.valid() ? "all " + r.checks().size() + " checks passed" : failed + " checks FAILED"));
+            r.checks().stream().filter(c -> !c.ok()).limit(10).forEach(c -> out.println("      FAIL " + c.subject() + ": " + c.detail()));
+            return r.valid() && r.chainChecked();
+        }
+
+        /** Where each record was anchored ("block N"), null when it was not; for the passport report. */
+        public LongFunction<String> anchors() throws BufferException {
+            List<Batch> anchored = pipeline.store().all().stream().filter(b -> b.state() == Batch.State.ANCHORED).toList();
+            return seq -> anchored.stream().filter(b -> b.contains(seq)).findFirst()
+                    .map(b -> "block " + b.blockNumber()).orElse(null);
+        }
     }
 }

@@ -60,7 +60,7 @@ public final class MemoryBench implements Callable<Integer> {
             if (uplink != null) {
                 uplink.attach(spine.buffer(), spine.sequencer(), spine.key());
             }
-            DemoScenario.Context ctx = new DemoScenario.Context(spine.sequencer(), work, Clock.systemUTC(), scheduler, System.out);
+            DemoScenario.Context ctx = new DemoScenario.Context(spine, work, Clock.systemUTC(), scheduler, System.out);
             try (AutoCloseable load = new SyntheticLoadScenario(rate).start(ctx)) {
                 long end = System.nanoTime() + duration.toNanos();
                 long nextReport = System.nanoTime();

@@ -2,51 +2,54 @@ package io.certigate.app.demo;
 
 import io.certigate.app.DurationConverter;
 import io.certigate.app.anchor.DemoAnchoring;
-import io.certigate.uplink.DemoUplink;
+import io.certigate.app.report.ReportCommand;
 import io.certigate.app.spine.VerifyCommand;
-import io.certigate.core.buffer.RecordBuffer;
 import io.certigate.core.export.ExportFile;
 import io.certigate.core.export.Exporter;
 import io.certigate.core.export.Selection;
-import io.certigate.core.sequencer.Sequencer;
-import io.certigate.core.spine.Spine;
 import io.certigate.core.verify.VerificationReport;
-import io.certigate.signing.CoseAlgorithm;
-import io.certigate.signing.Pkcs12KeyStore;
-import io.certigate.signing.SoftwareDeviceKey;
+import io.certigate.uplink.DemoUplink;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.LongFunction;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code certigate demo}: the whole spine on embedded defaults. A fresh software key and a SQLite
- * buffer in a work directory, the field scenarios feeding the sequencer, then an export and an
- * independent verification of it. Exits 0 only if everything verified.
+ * {@code certigate demo}: the field scenarios, each on a gateway of its own (a vehicle box, a Linky
+ * meter gateway, an RFID station, a road hub; {@link DemoDevice}: own key, buffer and chain), all
+ * forwarded over one MQTT uplink to a reference collector and anchored on one dev chain, each with
+ * its own ledger account; then per device an export, an independent verification of it and a
+ * proof bundle verified on the chain. Exits 0 only if everything verified.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = "Run simulated sources through the whole gateway on embedded defaults, then export and verify.")
+        description = {"Run the field scenarios, one simulated gateway each, through the whole stack on embedded defaults,",
+            "then export and verify every gateway's chain."})
 public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--duration", defaultValue = "20s", converter = DurationConverter.class,
             description = "How long the sources run (default 20s).")
     Duration duration;
 
-    @Option(names = "--dir", description = "Work directory (default: a new temporary directory, kept afterwards).")
+    @Option(names = "--dir", description = "Work directory (default: a new temporary directory, kept afterwards);"
+            + " one sub-directory per gateway.")
     Path dir;
 
-    @Option(names = "--rate", defaultValue = "0", description = "Extra synthetic load, readings per second (default 0: none).")
+    @Option(names = "--rate", defaultValue = "0",
+            description = "Extra synthetic load on a gateway of its own ('load'), readings per second (default 0: none).")
     int rate;
 
     @Option(names = "--no-ledger", description = "Skip anchoring (no dev chain is started).")
@@ -62,9 +65,19 @@ public final class DemoCommand implements Callable<Integer> {
             description = "Field scenarios to run, comma-separated (default: all): vehicle, meter, rfid, road; or none.")
     List<String> selected;
 
-    /** The field scenarios the demo knows. */
+    @Option(names = "--report", paramLabel = "FILE",
+            description = "Write the passport report (HTML) of the vehicle's VIN, or without the vehicle of the Linky meter, to FILE.")
+    Path report;
+
+    /** The field scenarios the demo knows, each the gateway it runs on. */
     enum Scenario {
-        vehicle, meter, rfid, road;
+        vehicle("vehicle box"), meter("Linky meter gateway"), rfid("RFID station"), road("road hub");
+
+        final String gateway;
+
+        Scenario(String gateway) {
+            this.gateway = gateway;
+        }
 
         DemoScenario create() {
             switch (this) {
@@ -82,73 +95,95 @@ public final class DemoCommand implements Callable<Integer> {
         }
     }
 
+    /** What became of one gateway. */
+    private record Outcome(DemoDevice device, Path export, VerificationReport report, boolean anchored) {
+        boolean ok() {
+            return report.ok() && device.committed() > 0 && report.verified() + report.erased() == report.records() && anchored;
+        }
+    }
+
     @Override
     public Integer call() throws Exception {
-        Path work = dir != null ? Files.createDirectories(dir) : Files.createTempDirectory("certigate-demo-");
-        System.out.println("certigate demo: work directory " + work);
-        Path passFile = work.resolve("key.pass");
-        if (!Files.exists(passFile)) {
-            byte[] secret = new byte[24];
-            new SecureRandom().nextBytes(secret);
-            Files.writeString(passFile, Base64.getUrlEncoder().withoutPadding().encodeToString(secret) + "\n",
-                    StandardCharsets.US_ASCII);
-            Files.setPosixFilePermissions(passFile, PosixFilePermissions.fromString("rw-------"));
-        }
-        String device = "gw-demo-" + Long.toHexString(new SecureRandom().nextInt() & 0xffffL);
-        Path keyStore = work.resolve("device.p12");
-        char[] pass = io.certigate.signing.Passphrase.fromFile(passFile);
-        SoftwareDeviceKey key = Files.exists(keyStore) ? Pkcs12KeyStore.open(keyStore, pass)
-                : Pkcs12KeyStore.create(keyStore, CoseAlgorithm.EDDSA, device, pass);
-        device = key.certificateChain().get(0).getSubjectX500Principal().getName().replaceAll("^.*CN=([^,]+).*$", "$1");
-        System.out.println("  device " + device + ", " + key.describe());
-
-        List<DemoScenario> scenarios = new ArrayList<>();
+        Map<Scenario, DemoScenario> scenarios = new LinkedHashMap<>();
         for (String name : selected) {
-            if (!name.isBlank() && !name.equals("none")) {
+            if (!name.isBlank() && !name.trim().equals("none")) {
+                Scenario s;
                 try {
-                    scenarios.add(Scenario.valueOf(name.trim()).create());
+                    s = Scenario.valueOf(name.trim());
                 } catch (IllegalArgumentException e) {
                     System.err.println("demo: unknown scenario '" + name + "' (expected vehicle, meter, rfid, road or none)");
                     return 2;
                 }
+                scenarios.putIfAbsent(s, s.create());
             }
         }
-        if (rate > 0) {
-            scenarios.add(new SyntheticLoadScenario(rate));
+        if (scenarios.isEmpty() && rate <= 0) {
+            System.err.println("demo: nothing to run: --scenarios none and no --rate");
+            return 2;
         }
-        ExecutorService writer = Executors.newSingleThreadExecutor(r -> new Thread(r, "sequencer"));
+        Scenario passport = scenarios.containsKey(Scenario.vehicle) ? Scenario.vehicle
+                : scenarios.containsKey(Scenario.meter) ? Scenario.meter : null;
+        if (report != null && passport == null) {
+            System.err.println("demo: --report " + report + " needs the vehicle or the meter scenario (--scenarios)");
+            return 2;
+        }
+        Path work = dir != null ? Files.createDirectories(dir) : Files.createTempDirectory("certigate-demo-");
+        System.out.println("certigate demo: work directory " + work);
+        String suffix = String.format("%04x", new SecureRandom().nextInt() & 0xffff);
+
+        List<DemoDevice> devices = new ArrayList<>();
         ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2);
-        Path bufferFile = work.resolve("buffer.db");
-        long committed;
-        boolean anchoredOk = true;
-        boolean uplinkOk = true;
-        try (Spine spine = Spine.open(key, bufferFile, RecordBuffer.Options.defaults(device),
-                Sequencer.Options.DEFAULT, Clock.systemUTC(), writer);
-                DemoAnchoring anchoring = noLedger ? null
-                        : DemoAnchoring.start(work, spine.buffer(), spine.sequencer(), System.out);
-                DemoUplink uplink = noUplink ? null : DemoUplink.start(mqtt, work, Clock.systemUTC(), scheduler)) {
-            if (uplink != null) {
-                uplink.attach(spine.buffer(), spine.sequencer(), key);
-                System.out.println("  uplink: MQTT QoS 1 to " + uplink.brokerUrl() + (uplink.embedded() ? " (embedded broker)" : "")
-                        + ", reference collector subscribed");
+        try {
+            for (Map.Entry<Scenario, DemoScenario> e : scenarios.entrySet()) {
+                devices.add(DemoDevice.open(work, e.getKey().name(), e.getKey().gateway, e.getValue(), suffix));
             }
-            DemoScenario.Context ctx = new DemoScenario.Context(spine.sequencer(), work, Clock.systemUTC(), scheduler,
-                    System.out);
-            List<AutoCloseable> running = new ArrayList<>();
+            if (rate > 0) {
+                devices.add(DemoDevice.open(work, "load", "synthetic load gateway", new SyntheticLoadScenario(rate), suffix));
+            }
+            for (DemoDevice d : devices) {
+                System.out.println("  " + d.kind() + ": device " + d.deviceId() + ", " + d.spine().key().describe() + ", buffer "
+                        + d.dir().resolve("buffer.db"));
+            }
+            return run(work, devices, scheduler, passport == null ? null : passport.name()) ? 0 : 1;
+        } finally {
+            scheduler.shutdownNow();
+            for (DemoDevice d : devices) {
+                d.close();
+            }
+        }
+    }
+
+    private boolean run(Path work, List<DemoDevice> devices, ScheduledExecutorService scheduler, String passportRole)
+            throws Exception {
+        Map<DemoDevice, DemoAnchoring.Device> anchored = new LinkedHashMap<>();
+        List<Outcome> outcomes = new ArrayList<>();
+        boolean uplinkOk = true;
+        Optional<String> passportLine = Optional.empty();
+        try (DemoAnchoring anchoring = noLedger ? null : DemoAnchoring.start(work, System.out);
+                DemoUplink uplink = noUplink ? null : DemoUplink.start(mqtt, work, Clock.systemUTC(), scheduler)) {
+            for (DemoDevice d : devices) {
+                if (anchoring != null) {
+                    anchored.put(d, anchoring.attach(d.spine().buffer(), d.spine().sequencer(), d.dir(), System.out));
+                }
+                if (uplink != null) {
+                    uplink.attach(d.spine().buffer(), d.spine().sequencer(), d.spine().key());
+                }
+            }
+            if (uplink != null) {
+                System.out.println("  uplink: MQTT QoS 1 to " + uplink.brokerUrl() + (uplink.embedded() ? " (embedded broker)" : "")
+                        + ", one client per gateway, reference collector subscribed");
+            }
             try {
-                for (DemoScenario s : scenarios) {
-                    System.out.println("  starting " + s.name());
-                    running.add(s.start(ctx));
+                for (DemoDevice d : devices) {
+                    d.start(scheduler, System.out);
                 }
                 System.out.println("  running for " + duration.toSeconds() + " s ...");
                 Thread.sleep(duration.toMillis());
             } finally {
-                for (AutoCloseable r : running) {
-                    r.close();
+                for (DemoDevice d : devices) {
+                    d.stop();
                 }
             }
-            spine.sequencer().close();
-            committed = spine.sequencer().committedCount();
             if (uplink != null) {
                 System.out.println();
                 System.out.println("uplink");
@@ -159,31 +194,57 @@ public final class DemoCommand implements Callable<Integer> {
             if (anchoring != null) {
                 System.out.println();
                 System.out.println("anchoring");
-                anchoredOk = anchoring.finish(key.certificateChain(), System.out);
             }
-        } finally {
-            scheduler.shutdownNow();
-            writer.shutdownNow();
+            for (DemoDevice d : devices) {
+                DemoAnchoring.Device a = anchored.get(d);
+                boolean anchoredOk = a == null || a.finish(d.spine().key().certificateChain(), System.out);
+                Path export = d.dir().resolve("export.json");
+                Exporter.export(d.spine().buffer(), Selection.ALL, export);
+                ExportFile.Contents contents = ExportFile.read(export);
+                outcomes.add(new Outcome(d, export, VerifyCommand.verify(contents), anchoredOk));
+                if (report != null && d.role().equals(passportRole)) {
+                    LongFunction<String> anchors = a == null ? null : a.anchors();
+                    DemoScenario.Passport p = d.scenario().passport();
+                    passportLine = ReportCommand.write(contents, p.subject(), p.kind(), anchors, report);
+                    if (passportLine.isEmpty()) {
+                        passportLine = Optional.of("FAILED: no readings of " + p.subject() + " in " + export);
+                    }
+                }
+            }
         }
+        return summary(outcomes, uplinkOk, passportLine);
+    }
 
-        Path export = work.resolve("export.json");
-        try (RecordBuffer buffer = RecordBuffer.open(bufferFile, RecordBuffer.Options.defaults(device))) {
-            Exporter.export(buffer, Selection.ALL, export);
-        }
-        VerificationReport report = VerifyCommand.verify(ExportFile.read(export));
+    private boolean summary(List<Outcome> outcomes, boolean uplinkOk, Optional<String> passportLine) {
         System.out.println();
         System.out.println("summary");
-        for (DemoScenario s : scenarios) {
-            s.summary().forEach(line -> System.out.println("  " + s.name() + ": " + line));
+        boolean ok = uplinkOk;
+        for (Outcome o : outcomes) {
+            DemoDevice d = o.device();
+            System.out.println("  " + d.kind() + " " + d.deviceId() + " (" + d.dir() + ")");
+            d.scenario().summary().forEach(line -> System.out.println("    " + d.scenario().name() + ": " + line));
+            System.out.println("    committed " + d.committed() + " signed readings; exported to " + o.export()
+                    + "; independent verification:");
+            ByteArrayOutputStream printed = new ByteArrayOutputStream();
+            VerifyCommand.print(o.report(), new PrintStream(printed, true, StandardCharsets.UTF_8));
+            printed.toString(StandardCharsets.UTF_8).lines().forEach(line -> System.out.println("      " + line));
+            if (!o.anchored()) {
+                System.out.println("    anchoring: FAILED (see above)");
+            }
+            System.out.println("    " + (o.ok() ? "verified" : "NOT verified"));
+            ok &= o.ok();
         }
-        System.out.println("  committed " + committed + " signed readings to " + bufferFile);
-        System.out.println("  exported to " + export + "; independent verification:");
-        VerifyCommand.print(report, System.out);
         if (noLedger) {
             System.out.println("  ledger: skipped (--no-ledger): nothing was anchored");
         }
-        boolean ok = report.ok() && committed > 0 && report.verified() + report.erased() == report.records() && anchoredOk && uplinkOk;
+        if (!uplinkOk) {
+            System.out.println("  uplink: FAILED (not drained, missing records or bad signatures; see above)");
+        }
+        if (passportLine.isPresent()) {
+            System.out.println("  passport report: " + passportLine.get());
+            ok &= !passportLine.get().startsWith("FAILED");
+        }
         System.out.println(ok ? "demo: everything verified" : "demo: verification FAILED");
-        return ok ? 0 : 1;
+        return ok;
     }
 }

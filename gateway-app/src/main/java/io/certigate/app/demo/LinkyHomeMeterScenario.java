@@ -54,6 +54,11 @@ public final class LinkyHomeMeterScenario implements DemoScenario {
     }
 
     @Override
+    public Passport passport() {
+        return new Passport(METER, "meter.energy.import");
+    }
+
+    @Override
     public List<String> summary() {
         List<String> lines = new ArrayList<>();
         if (reader == null) {

@@ -3,12 +3,12 @@ package io.certigate.app.demo;
 import io.certigate.core.model.ReadingValue;
 import io.certigate.core.model.TimeQuality;
 import io.certigate.core.sequencer.ReadingSink;
+import io.certigate.obd.BufferOdometerStore;
 import io.certigate.obd.Elm327Session;
 import io.certigate.obd.MileageGuard;
 import io.certigate.obd.ObdPid;
 import io.certigate.obd.ObdPoller;
 import io.certigate.obd.ObdStats;
-import io.certigate.obd.OdometerStore;
 import io.certigate.obd.PollSchedule;
 import io.certigate.obd.SerialLinks;
 import io.certigate.simulators.elm327.Elm327PtyServer;
@@ -30,8 +30,9 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * The vehicle of {@code certigate demo}: a simulated ELM327 on a pty (socat) or, without socat,
- * on a loopback TCP port, read by the real OBD poller through a real serial or TCP link. The car
+ * The vehicle box of {@code certigate demo}: a simulated ELM327 on a pty (socat) or, without socat,
+ * on a loopback TCP port, read by the real OBD poller through a real serial or TCP link; the last
+ * certified odometer is kept in the device's buffer ({@link BufferOdometerStore}). The car
  * drives an urban loop; its odometer is certified on every read until, after a few reads, someone
  * winds it back: the lower readings are still signed and chained, flagged
  * {@code rollback-suspected}, and show up as notes in {@code verify}.
@@ -40,6 +41,8 @@ public final class VehicleScenario implements DemoScenario {
     /** Odometer reads before the simulated fraud. */
     static final int ROLLBACK_AFTER_READS = 4;
     static final BigDecimal ROLLBACK_KM = new BigDecimal("1500.0");
+    /** The simulated car's VIN. */
+    static final String VIN = "1M8GDM9AXKP042788";
 
     private final AtomicLong odometerReadings = new AtomicLong();
     private final AtomicLong flagged = new AtomicLong();
@@ -68,7 +71,7 @@ public final class VehicleScenario implements DemoScenario {
 
     @Override
     public AutoCloseable start(Context context) throws Exception {
-        SimulatedVehicle car = new SimulatedVehicle(VehicleScript.demo().withVin("1M8GDM9AXKP042788"),
+        SimulatedVehicle car = new SimulatedVehicle(VehicleScript.demo().withVin(VIN),
                 Elm327Switches.defaults().withRollback(ROLLBACK_AFTER_READS, ROLLBACK_KM).withGarbageEvery(97),
                 context.clock());
         AutoCloseable simulator;
@@ -85,7 +88,8 @@ public final class VehicleScenario implements DemoScenario {
         context.out().println("  vehicle: simulated ELM327 on " + port + " (odometer wound back by " + ROLLBACK_KM
                 + " km after " + ROLLBACK_AFTER_READS + " reads)");
         ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "obd-poller"));
-        MileageGuard guard = new MileageGuard(OdometerStore.inMemory(), stats);
+        // the last certified odometer is kept in the vehicle box's buffer, as `certigate run` does
+        MileageGuard guard = new MileageGuard(new BufferOdometerStore(context.buffer()), stats);
         Map<ObdPid, Duration> pids = new EnumMap<>(ObdPid.class);
         pids.put(ObdPid.SPEED, Duration.ofMillis(500));
         pids.put(ObdPid.ENGINE_SPEED, Duration.ofSeconds(1));
@@ -112,10 +116,10 @@ public final class VehicleScenario implements DemoScenario {
                 vin = reading.subject();
                 odometerReadings.incrementAndGet();
                 BigDecimal km = ((ReadingValue.Decimal) reading.value()).value();
-                first.compareAndSet(null, km);
                 if (reading.flags().contains(MileageGuard.ROLLBACK_SUSPECTED)) {
                     flagged.incrementAndGet();
                 } else {
+                    first.compareAndSet(null, km);
                     lastCertified.set(km);
                 }
             }
@@ -124,11 +128,18 @@ public final class VehicleScenario implements DemoScenario {
     }
 
     @Override
+    public Passport passport() {
+        return new Passport(vin == null ? VIN : vin, ObdPid.ODOMETER.kind());
+    }
+
+    @Override
     public List<String> summary() {
         List<String> lines = new ArrayList<>();
         ObdStats.Snapshot s = stats.snapshot();
         lines.add("adapter " + port + ", VIN " + (vin == null ? "not read" : vin) + ", " + readings.get() + " readings");
-        lines.add(odometerReadings.get() + " odometer readings, certified " + first.get() + " .. " + lastCertified.get() + " km");
+        lines.add(odometerReadings.get() + " odometer readings, " + (first.get() == null
+                ? "none above the odometer certified before (kept in the buffer)"
+                : "certified " + first.get() + " .. " + lastCertified.get() + " km"));
         lines.add(flagged.get() + " odometer readings flagged rollback-suspected (alerts raised: " + s.rollbacksSuspected()
                 + ")");
         lines.add(s.malformedReplies() + " malformed adapter replies counted and dropped, " + s.reconnects() + " reconnects");

@@ -57,7 +57,7 @@ public final class PassportReport {
                 anomaly = "rollback suspected";
             }
             OptionalDouble v = cr.reading().value().asDouble();
-            if (v.isPresent()) {
+            if (v.isPresent() && cumulative(cr.reading().kind())) {
                 Double max = highest.get(cr.reading().kind());
                 if (max != null && v.getAsDouble() < max && anomaly == null) {
                     anomaly = "lower than an earlier certified value (" + max + ")";
@@ -68,6 +68,14 @@ public final class PassportReport {
             out.add(new PassportEntry(cr, problem == null, problem, anchors == null ? null : anchors.apply(s.seq()), anomaly));
         }
         return out;
+    }
+
+    /**
+     * Whether a kind only ever grows (an odometer, an energy index), so that a lower value than an
+     * earlier one is an anomaly; a speed, a power or a temperature goes up and down.
+     */
+    static boolean cumulative(String kind) {
+        return kind.equals("vehicle.odometer") || kind.startsWith("meter.energy.");
     }
 
     /** The page. {@code kind} is charted (e.g. vehicle.odometer); every entry is listed. */

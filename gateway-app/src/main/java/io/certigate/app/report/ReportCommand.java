@@ -8,7 +8,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.io.IOException;
 import java.util.List;
+import java.util.Optional;
+import java.util.function.LongFunction;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -47,6 +50,30 @@ public final class ReportCommand implements Callable<Integer> {
         String device;
     }
 
+    /**
+     * Writes the passport of {@code subject} from an export to {@code out}.
+     *
+     * @param kind    the kind to chart, or null for the odometer or else the subject's first numeric kind
+     * @param anchors where a seq was anchored, or null when not known
+     * @return the line describing what was written, or empty when the export has no reading of the subject
+     */
+    public static Optional<String> write(ExportFile.Contents c, String subject, String kind, LongFunction<String> anchors,
+            Path out) throws IOException {
+        List<PassportEntry> entries = PassportReport.entries(c, subject, anchors);
+        if (entries.isEmpty()) {
+            return Optional.empty();
+        }
+        String chartKind = kind != null ? kind : entries.stream().map(e -> e.reading().reading().kind())
+                .filter(k -> k.equals("vehicle.odometer")).findFirst()
+                .orElse(entries.stream().filter(e -> e.reading().reading().value().asDouble().isPresent())
+                        .map(e -> e.reading().reading().kind()).findFirst().orElse(entries.get(0).reading().reading().kind()));
+        Files.writeString(out, PassportReport.html(subject, c.device(), chartKind, entries, Instant.now()),
+                StandardCharsets.UTF_8);
+        long anomalies = entries.stream().filter(e -> e.anomaly() != null).count();
+        return Optional.of("wrote " + out + ": " + entries.size() + " readings of " + subject + ", " + anomalies
+                + " anomal" + (anomalies == 1 ? "y" : "ies"));
+    }
+
     @Override
     public Integer call() throws Exception {
         Path export = input.export;
@@ -57,21 +84,12 @@ public final class ReportCommand implements Callable<Integer> {
             }
         }
         try {
-            ExportFile.Contents c = ExportFile.read(export);
-            List<PassportEntry> entries = PassportReport.entries(c, subject, null);
-            if (entries.isEmpty()) {
+            Optional<String> line = write(ExportFile.read(export), subject, kind, null, out);
+            if (line.isEmpty()) {
                 System.err.println("report: no readings of subject '" + subject + "' in " + export);
                 return 1;
             }
-            String chartKind = kind != null ? kind : entries.stream().map(e -> e.reading().reading().kind())
-                    .filter(k -> k.equals("vehicle.odometer")).findFirst()
-                    .orElse(entries.stream().filter(e -> e.reading().reading().value().asDouble().isPresent())
-                            .map(e -> e.reading().reading().kind()).findFirst().orElse(entries.get(0).reading().reading().kind()));
-            Files.writeString(out, PassportReport.html(subject, c.device(), chartKind, entries, Instant.now()),
-                    StandardCharsets.UTF_8);
-            long anomalies = entries.stream().filter(e -> e.anomaly() != null).count();
-            System.out.println("wrote " + out + ": " + entries.size() + " readings of " + subject + ", " + anomalies
-                    + " anomal" + (anomalies == 1 ? "y" : "ies"));
+            System.out.println(line.get());
             return 0;
         } finally {
             if (input.export == null) {

@@ -1,6 +1,8 @@
 package io.certigate.app.run;
 
+import io.certigate.core.buffer.BufferException;
 import io.certigate.core.model.TimeQuality;
+import io.certigate.core.spine.Spine;
 import io.certigate.core.sequencer.ReadingSink;
 import io.certigate.meter.rfid.RfidEvent;
 import io.certigate.meter.rfid.RfidReaderAdapter;
@@ -9,6 +11,7 @@ import io.certigate.meter.tic.TicMeterAdapter;
 import io.certigate.meter.tic.TicMode;
 import io.certigate.meter.tic.TicPortReader;
 import io.certigate.meter.tic.TicReadings;
+import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,8 +22,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 
 /**
- * The Linky TIC and RFID readers of {@code certigate run}, from the {@code tic.*} and
- * {@code rfid.*} keys. Parsed (and refused with the key and value named) before anything starts.
+ * The Linky TIC and RFID readers and the road-sensor hub's CoAP ingest of {@code certigate run},
+ * from the {@code tic.*}, {@code rfid.*} and {@code coap.ingest.*} keys ({@link CoapIngestSource}).
+ * Parsed (and refused with the key and value named) before anything starts.
  *
  * <pre>
  * tic.port              serial device of the TIC interface            (required for a meter)
@@ -38,7 +42,7 @@ public final class MeterSources {
 
     /** What was configured; start it with {@link #start}. */
     public record Plan(String ticPort, TicMode ticMode, Duration indexPeriod, Duration instantPeriod, String rfidPort,
-            RfidEvent.Format rfidFormat, Duration debounce) {}
+            RfidEvent.Format rfidFormat, Duration debounce, CoapIngestSource coapIngest) {}
 
     private MeterSources() {}
 
@@ -85,14 +89,20 @@ public final class MeterSources {
             default:
                 throw new RunConfig.ConfigException(origin + ": rfid.format = '" + format + "' is not em4100 or wiegand26");
         }
+        CoapIngestSource coap = raw.stringPropertyNames().stream().anyMatch(k -> k.startsWith("coap."))
+                ? CoapIngestSource.parse(raw, origin, TimeQuality.NTP) : null;
         return new Plan(tic, ticMode, Duration.ofSeconds(v.longValue("tic.index-period-s", 900L, 1)),
                 Duration.ofSeconds(v.longValue("tic.instant-period-s", 60L, 0)), rfid, rfidFormat,
-                Duration.ofMillis(v.longValue("rfid.debounce-ms", 2000L, 0)));
+                Duration.ofMillis(v.longValue("rfid.debounce-ms", 2000L, 0)), coap);
     }
 
-    /** Starts what the plan configures; the handles close the readers and their threads. */
-    public static List<AutoCloseable> start(Plan plan, ReadingSink sink, Clock clock, TimeQuality clockQuality,
-            java.io.PrintStream out) {
+    /**
+     * Starts what the plan configures on the spine's sequencer; the handles close the readers, the
+     * ingest server and their threads.
+     */
+    public static List<AutoCloseable> start(Plan plan, Spine spine, Clock clock, TimeQuality clockQuality,
+            java.io.PrintStream out) throws IOException, BufferException {
+        ReadingSink sink = spine.sequencer();
         List<AutoCloseable> handles = new ArrayList<>();
         if (plan.ticPort() != null) {
             ScheduledExecutorService t = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "tic"));
@@ -116,6 +126,20 @@ public final class MeterSources {
             handles.add(t::shutdownNow);
             handles.add(adapter::close);
             out.println("certigate run: RFID reader on " + plan.rfidPort() + " (" + plan.rfidFormat() + ")");
+        }
+        if (plan.coapIngest() != null) {
+            try {
+                handles.add(plan.coapIngest().start(spine, clock, out));
+            } catch (IOException | BufferException | RuntimeException e) {
+                for (AutoCloseable h : handles) {
+                    try {
+                        h.close();
+                    } catch (Exception suppressed) {
+                        e.addSuppressed(suppressed);
+                    }
+                }
+                throw e;
+            }
         }
         return handles;
     }

@@ -60,6 +60,7 @@ public final class RunCommand implements Callable<Integer> {
         ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(3);
         CountDownLatch stop = new CountDownLatch(1);
         CountDownLatch stopped = new CountDownLatch(1);
+        boolean sourcesClosed = false;
         Thread hook = new Thread(() -> {
             stop.countDown();
             try {
@@ -87,7 +88,7 @@ public final class RunCommand implements Callable<Integer> {
                 System.out.println("certigate run: metrics on http://" + server.address().getHostString() + ":"
                         + server.address().getPort() + "/metrics");
             }
-            DemoScenario.Context ctx = new DemoScenario.Context(spine.sequencer(), cfg.bufferFile().toAbsolutePath().getParent(),
+            DemoScenario.Context ctx = new DemoScenario.Context(spine, cfg.bufferFile().toAbsolutePath().getParent(),
                     Clock.systemUTC(), scheduler, System.out);
             if (obd != null) {
                 // the poller blocks on adapter I/O: it gets a thread of its own
@@ -115,7 +116,7 @@ public final class RunCommand implements Callable<Integer> {
             if (anchoring != null) {
                 sources.add(0, anchoring); // closed last: anchors what the sources produced until the end
             }
-            sources.addAll(MeterSources.start(meters, spine.sequencer(), Clock.systemUTC(), TimeQuality.NTP, System.out));
+            sources.addAll(MeterSources.start(meters, spine, Clock.systemUTC(), TimeQuality.NTP, System.out));
             if (cfg.syntheticRate() > 0) {
                 sources.add(new SyntheticLoadScenario(cfg.syntheticRate()).start(ctx));
             }
@@ -125,12 +126,15 @@ public final class RunCommand implements Callable<Integer> {
             for (AutoCloseable s : sources) {
                 s.close();
             }
+            sourcesClosed = true;
         } finally {
             scheduler.shutdownNow();
             writer.shutdownNow();
-            stopped.countDown();
+            if (sourcesClosed) { // after the spine (the resource) closed, unless its close throws
+                System.out.println("certigate run: stopped cleanly");
+            }
+            stopped.countDown(); // lets the shutdown hook return, after which the JVM may halt at once
         }
-        System.out.println("certigate run: stopped cleanly");
         return 0;
     }
 }

@@ -51,7 +51,7 @@ class MeterScenariosTest {
         Path bufferFile = dir.resolve("buffer.db");
         try (Spine spine = Spine.open(key, bufferFile, RecordBuffer.Options.defaults("gw-meter-demo"), Sequencer.Options.DEFAULT,
                 Clock.systemUTC(), writer)) {
-            DemoScenario.Context ctx = new DemoScenario.Context(spine.sequencer(), dir, Clock.systemUTC(), scheduler,
+            DemoScenario.Context ctx = new DemoScenario.Context(spine, dir, Clock.systemUTC(), scheduler,
                     new PrintStream(log, true, StandardCharsets.UTF_8));
             List<AutoCloseable> running = new ArrayList<>();
             try {

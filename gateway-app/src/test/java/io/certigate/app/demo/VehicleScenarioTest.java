@@ -43,7 +43,7 @@ class VehicleScenarioTest {
         Path bufferFile = dir.resolve("buffer.db");
         try (Spine spine = Spine.open(key, bufferFile, RecordBuffer.Options.defaults("gw-vehicle"), Sequencer.Options.DEFAULT,
                 Clock.systemUTC(), writer)) {
-            DemoScenario.Context ctx = new DemoScenario.Context(spine.sequencer(), dir, Clock.systemUTC(), scheduler,
+            DemoScenario.Context ctx = new DemoScenario.Context(spine, dir, Clock.systemUTC(), scheduler,
                     new PrintStream(log, true, StandardCharsets.UTF_8));
             try (AutoCloseable running = scenario.start(ctx)) {
                 long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();

@@ -70,6 +70,17 @@ class PassportReportTest {
                 .contains("<polyline").contains("<circle class=\"anomaly\"");
     }
 
+    @Tag("unit")
+    @Test
+    void onlyCumulativeKindsMustNotDecrease() {
+        assertThat(PassportReport.cumulative("vehicle.odometer")).isTrue();
+        assertThat(PassportReport.cumulative("meter.energy.import")).isTrue();
+        assertThat(PassportReport.cumulative("meter.energy.import.hchc")).isTrue();
+        assertThat(PassportReport.cumulative("vehicle.speed")).isFalse();
+        assertThat(PassportReport.cumulative("meter.power.apparent")).isFalse();
+        assertThat(PassportReport.cumulative("road.shock")).isFalse();
+    }
+
     /** Renders the page in Debian's headless Chromium and looks at what it drew. */
     @Tag("integration")
     @Test

@@ -11,13 +11,17 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code certigate demo} with its uplink: embedded Moquette broker, MQTT publisher and collector in one JVM. */
-@Tag("component")
+/**
+ * {@code certigate demo} with its uplink: embedded Moquette broker, one MQTT publisher per gateway
+ * and the collector in one JVM (component), or an external Mosquitto broker with {@code --mqtt}
+ * (integration).
+ */
 class DemoWithUplinkTest {
     @TempDir
     Path dir;
 
     @Test
+    @Tag("component")
     void theDemoForwardsEveryReadingToItsCollector() {
         PrintStream out = System.out;
         ByteArrayOutputStream o = new ByteArrayOutputStream();
@@ -36,5 +40,23 @@ class DemoWithUplinkTest {
         assertThat(text).contains("(embedded broker)");
         assertThat(text).containsPattern("received=(\\d+) unique=\\d+ duplicates=\\d+ missing=0 bad_signature=0 broken_link=0");
         assertThat(text).doesNotContain("unique=0 ");
+    }
+
+    /** {@code --mqtt}: the gateways publish to an external broker (Debian's mosquitto), each its own client. */
+    @Test
+    @Tag("integration")
+    void theDemoPublishesEveryGatewayToAnExternalBroker() throws Exception {
+        try (var broker = io.certigate.uplink.mqtt.MosquittoBroker.start(dir.resolve("broker"))) {
+            var r = io.certigate.app.CliRun.run("demo", "--duration", "6s", "--scenarios", "rfid,meter", "--no-ledger", "--rate", "100",
+                    "--mqtt", broker.url(), "--dir", dir.resolve("work").toString());
+            assertThat(r.exit()).as(r.out() + r.err()).isZero();
+            assertThat(r.out()).contains("uplink: MQTT QoS 1 to " + broker.url() + ", one client per gateway")
+                    .doesNotContain("(embedded broker)")
+                    .containsPattern("uplink rfid-[0-9a-f]{4} -> " + java.util.regex.Pattern.quote(broker.url()) + ": [1-9]\\d* records sent")
+                    .containsPattern("uplink meter-[0-9a-f]{4} -> ")
+                    .containsPattern("uplink load-[0-9a-f]{4} -> ")
+                    .containsPattern("missing=0 bad_signature=0 broken_link=0 conflicts=0 malformed=0 unverified=0 devices=3")
+                    .endsWith("demo: everything verified\n");
+        }
     }
 }

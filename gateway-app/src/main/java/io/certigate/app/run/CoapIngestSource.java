@@ -1,0 +1,174 @@
+package io.certigate.app.run;
+
+import io.certigate.core.buffer.BufferException;
+import io.certigate.core.model.TimeQuality;
+import io.certigate.core.spine.Spine;
+import io.certigate.meter.coap.CoapIngestServer;
+import io.certigate.meter.coap.SensorSequences;
+import io.certigate.signing.Passphrase;
+import io.certigate.signing.SigningException;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * The road-sensor hub's CoAP/SenML ingest over DTLS-PSK ({@link CoapIngestServer}, see
+ * meter-adapters/README.md) in {@code certigate run}, from the {@code coap.ingest.*} keys. Any such
+ * key enables it; everything is checked, and every sensor's secret read, before anything starts.
+ *
+ * <pre>
+ * coap.ingest.address              address the DTLS endpoint binds to                 (0.0.0.0)
+ * coap.ingest.port                 its UDP port, 0 for any free one                   (5684)
+ * coap.ingest.path                 resource path                                      (senml)
+ * coap.ingest.psk.&lt;sensor&gt;         the sensor's pre-shared key (PSK identity = sensor id):
+ *                                  file:PATH or env:NAME holding hex, >= 16 bytes     (at least one)
+ * coap.ingest.max-payload-bytes    largest SenML pack accepted                        (4096)
+ * coap.ingest.commit-timeout-ms    how long a request waits for its readings' commit (5000)
+ * coap.ingest.sensor-clock-quality time quality of absolute SenML times              (rtc)
+ * coap.ingest.sequences-file       SQLite file of the (sensor, seq) marks             (inside buffer.file)
+ * </pre>
+ *
+ * <p>The marks that recognise a retried pack live by default in the record buffer's own file (their
+ * own table, written through the buffer's writer), so that the buffer and its marks are backed up,
+ * moved and erased together; {@code coap.ingest.sequences-file} keeps them apart instead.
+ *
+ * @param options       the server's options, sensor keys resolved
+ * @param sequencesFile the marks' own file, or null for the buffer's file
+ */
+public record CoapIngestSource(CoapIngestServer.Options options, Path sequencesFile) {
+    public static final String PREFIX = "coap.ingest.";
+    private static final String PSK = PREFIX + "psk.";
+    private static final Set<String> KEYS = Set.of(PREFIX + "address", PREFIX + "port", PREFIX + "path",
+            PREFIX + "max-payload-bytes", PREFIX + "commit-timeout-ms", PREFIX + "sensor-clock-quality",
+            PREFIX + "sequences-file");
+
+    /** Whether the configuration asks for the ingest. */
+    public static boolean present(Properties raw) {
+        return raw.stringPropertyNames().stream().anyMatch(k -> k.startsWith(PREFIX));
+    }
+
+    /**
+     * @param gatewayClockQuality time quality given to relative SenML times (resolved on this clock)
+     * @throws RunConfig.ConfigException naming the key and the bad value
+     */
+    public static CoapIngestSource parse(Properties raw, String origin, TimeQuality gatewayClockQuality)
+            throws RunConfig.ConfigException {
+        RunConfig.Values v = new RunConfig.Values(raw, origin);
+        Map<String, byte[]> keys = new TreeMap<>();
+        for (String k : new java.util.TreeSet<>(raw.stringPropertyNames())) {
+            if (k.startsWith("coap.") && !k.startsWith(PREFIX)) {
+                throw new RunConfig.ConfigException(origin + ": unknown key " + k + " (the CoAP ingest's keys start with "
+                        + PREFIX + ")");
+            }
+            if (k.startsWith(PSK)) {
+                keys.put(k.substring(PSK.length()), secret(k, v.required(k), origin));
+            } else if (k.startsWith(PREFIX) && !KEYS.contains(k)) {
+                throw new RunConfig.ConfigException(origin + ": unknown key " + k);
+            }
+        }
+        if (keys.isEmpty()) {
+            throw new RunConfig.ConfigException(origin + ": the CoAP ingest needs at least one sensor key, "
+                    + PSK + "<sensor id> = file:PATH or env:NAME");
+        }
+        String address = v.get(PREFIX + "address", "0.0.0.0");
+        InetAddress bind;
+        try {
+            bind = InetAddress.getByName(address);
+        } catch (UnknownHostException e) {
+            throw new RunConfig.ConfigException(origin + ": " + PREFIX + "address = '" + address + "' is not an address");
+        }
+        long port = v.longValue(PREFIX + "port", 5684L, 0);
+        if (port > 65_535) {
+            throw new RunConfig.ConfigException(origin + ": " + PREFIX + "port = '" + port + "' must be <= 65535");
+        }
+        String path = v.get(PREFIX + "path", "senml");
+        long maxPayload = v.longValue(PREFIX + "max-payload-bytes", 4096L, 64);
+        if (maxPayload > 1 << 20) {
+            throw new RunConfig.ConfigException(origin + ": " + PREFIX + "max-payload-bytes = '" + maxPayload
+                    + "' must be <= 1048576");
+        }
+        Duration commitTimeout = Duration.ofMillis(v.longValue(PREFIX + "commit-timeout-ms", 5000L, 1));
+        String quality = v.get(PREFIX + "sensor-clock-quality", "rtc");
+        TimeQuality sensorClock;
+        try {
+            sensorClock = TimeQuality.valueOf(quality.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new RunConfig.ConfigException(origin + ": " + PREFIX + "sensor-clock-quality = '" + quality
+                    + "' is not gnss, ntp, rtc or none");
+        }
+        String sequences = v.get(PREFIX + "sequences-file", null);
+        CoapIngestServer.Options options;
+        try {
+            options = new CoapIngestServer.Options(new InetSocketAddress(bind, (int) port), path, keys, (int) maxPayload,
+                    commitTimeout, sensorClock, gatewayClockQuality);
+        } catch (IllegalArgumentException e) {
+            // a sensor identity that cannot be a PSK identity, or the path; the message names the value
+            String key = e.getMessage().startsWith("resource path") ? PREFIX + "path" : PSK + "<sensor>";
+            throw new RunConfig.ConfigException(origin + ": " + key + ": " + e.getMessage());
+        }
+        return new CoapIngestSource(options, sequences == null ? null : Path.of(sequences));
+    }
+
+    private static byte[] secret(String key, String source, String origin) throws RunConfig.ConfigException {
+        if (!source.startsWith("file:") && !source.startsWith("env:")) {
+            // perhaps the key itself: not repeated in the error, which may end up in a log
+            throw new RunConfig.ConfigException(origin + ": " + key + " is neither file:PATH nor env:NAME (value not shown:"
+                    + " a sensor key is never written in the configuration)");
+        }
+        char[] text;
+        try {
+            text = Passphrase.resolve(source);
+        } catch (SigningException e) {
+            throw new RunConfig.ConfigException(origin + ": " + key + " = '" + source + "': " + e.getMessage());
+        }
+        try {
+            byte[] b = HexFormat.of().parseHex(new String(text).strip());
+            if (b.length < 16) {
+                throw new RunConfig.ConfigException(origin + ": " + key + " = '" + source + "': the key is " + b.length
+                        + " bytes, at least 16 are needed");
+            }
+            return b;
+        } catch (IllegalArgumentException e) {
+            throw new RunConfig.ConfigException(origin + ": " + key + " = '" + source + "' does not hold a hex key: "
+                    + e.getMessage());
+        } finally {
+            Arrays.fill(text, '\0');
+        }
+    }
+
+    /** Starts the server on the spine's sequencer; the handle closes it and its marks. */
+    public AutoCloseable start(Spine spine, Clock clock, PrintStream out) throws IOException, BufferException {
+        SensorSequences sequences = sequencesFile == null ? SensorSequences.inBuffer(spine.buffer(), clock)
+                : SensorSequences.inFile(sequencesFile, clock);
+        CoapIngestServer server;
+        try {
+            server = new CoapIngestServer(options, spine.sequencer(), sequences, clock).start();
+        } catch (IOException | RuntimeException e) {
+            sequences.close();
+            throw e;
+        }
+        out.println("certigate run: CoAP ingest on coaps://" + server.address().getHostString() + ":"
+                + server.address().getPort() + "/" + options.path() + " (DTLS-PSK, " + options.sensorKeys().size()
+                + " sensor" + (options.sensorKeys().size() == 1 ? "" : "s") + ", sequence marks in "
+                + (sequencesFile == null ? "the buffer" : sequencesFile.toString()) + ")");
+        return () -> {
+            try {
+                server.close();
+            } finally {
+                sequences.close();
+            }
+        };
+    }
+}
