@@ -198,6 +198,37 @@ class RunCommandTest {
     }
 
     @Test
+    void aSourceThatCannotStartIsNamedAndTheBufferStaysUsable() throws Exception {
+        Files.writeString(dir.resolve("pass"), "run-test-pass\n");
+        Pkcs12KeyStore.create(dir.resolve("device.p12"), CoseAlgorithm.EDDSA, "gw-hub-2", "run-test-pass".toCharArray());
+        Path k1File = Files.writeString(dir.resolve("road-1.psk"), "101112131415161718191a1b1c1d1e1f\n");
+        try (java.net.DatagramSocket taken = new java.net.DatagramSocket(0, java.net.InetAddress.getLoopbackAddress())) {
+            Path config = Files.writeString(dir.resolve("busy.conf"), String.join("\n",
+                    "device.id = gw-hub-2",
+                    "key.store = " + dir.resolve("device.p12"),
+                    "key.passphrase = file:" + dir.resolve("pass"),
+                    "buffer.file = " + dir.resolve("buffer.db"),
+                    "coap.ingest.address = 127.0.0.1",
+                    "coap.ingest.port = " + taken.getLocalPort(),
+                    "coap.ingest.psk.road-1 = file:" + k1File, ""));
+            Process p = start(config);
+            String all = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(p.exitValue()).as(all).isEqualTo(1);
+            // Californium logs its own trace; the gateway's last word is one line naming what failed
+            String[] lines = all.strip().split("\n");
+            assertThat(lines[lines.length - 1]).startsWith("run: cannot start the gateway: the CoAP ingest cannot listen on udp 127.0.0.1:"
+                    + taken.getLocalPort());
+            assertThat(all).doesNotContain("stopped cleanly");
+        }
+        // the spine was closed properly: the buffer opens again
+        try (var buffer = io.certigate.core.buffer.RecordBuffer.open(dir.resolve("buffer.db"),
+                io.certigate.core.buffer.RecordBuffer.Options.defaults("gw-hub-2"))) {
+            assertThat(buffer.head().seq()).isZero();
+        }
+    }
+
+    @Test
     void configErrorsNameTheKeyAndValue() throws Exception {
         Path config = Files.writeString(dir.resolve("bad.conf"),
                 "device.id = gw\nkey.store = k.p12\nkey.passphrase = env:X\nbuffer.file = b.db\nbuffer.max-records = lots\n");

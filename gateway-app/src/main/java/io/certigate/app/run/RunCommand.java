@@ -77,48 +77,63 @@ public final class RunCommand implements Callable<Integer> {
             System.out.println("certigate run: device " + cfg.deviceId() + ", " + spine.key().describe() + ", buffer "
                     + cfg.bufferFile() + " at seq " + spine.buffer().head().seq());
             List<AutoCloseable> sources = new ArrayList<>();
-            RunConfig.Values values = new RunConfig.Values(cfg.raw(), config.toString());
-            long metricsPort = values.longValue("metrics.port", -1L, -1);
-            if (metricsPort >= 0) {
-                Metrics metrics = new Metrics();
-                SpineMetrics.register(metrics, spine, Clock.systemUTC());
-                MetricsServer server = new MetricsServer(metrics, new InetSocketAddress(
-                        values.get("metrics.address", "127.0.0.1"), (int) metricsPort));
-                sources.add(server);
-                System.out.println("certigate run: metrics on http://" + server.address().getHostString() + ":"
-                        + server.address().getPort() + "/metrics");
-            }
-            DemoScenario.Context ctx = new DemoScenario.Context(spine, cfg.bufferFile().toAbsolutePath().getParent(),
-                    Clock.systemUTC(), scheduler, System.out);
-            if (obd != null) {
-                // the poller blocks on adapter I/O: it gets a thread of its own
-                ScheduledExecutorService obdThread = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "obd"));
-                sources.add(obdThread::shutdownNow);
-                sources.add(obd.start(spine.sequencer(), new BufferOdometerStore(spine.buffer()), new ObdStats(),
-                        Clock.systemUTC(), obdThread, TimeQuality.NTP));
-                System.out.println("certigate run: OBD reader on " + obd.port());
-            }
-            if (uplinkConfig != null && uplinkConfig.mqtt() != null) {
-                MqttUplink mqtt = new MqttUplink(spine.buffer(), spine.key().certificateChain(), uplinkConfig.mqtt(),
-                        Clock.systemUTC(), scheduler, new SplittableRandom()).start();
-                spine.sequencer().addCommitListener(mqtt.commitListener());
-                sources.add(0, mqtt);
-                System.out.println("certigate run: MQTT uplink to " + uplinkConfig.mqtt().serverUri());
-            }
-            if (uplinkConfig != null && uplinkConfig.coap() != null) {
-                CoapUplink coap = new CoapUplink(spine.buffer(), uplinkConfig.coap(), Clock.systemUTC(), scheduler,
-                        new SplittableRandom()).start();
-                spine.sequencer().addCommitListener(coap.commitListener());
-                sources.add(0, coap);
-                System.out.println("certigate run: CoAP uplink to " + uplinkConfig.coap().endpoint());
-            }
-            AutoCloseable anchoring = RunAnchoring.start(values, spine, System.out);
-            if (anchoring != null) {
-                sources.add(0, anchoring); // closed last: anchors what the sources produced until the end
-            }
-            sources.addAll(MeterSources.start(meters, spine, Clock.systemUTC(), TimeQuality.NTP, System.out));
-            if (cfg.syntheticRate() > 0) {
-                sources.add(new SyntheticLoadScenario(cfg.syntheticRate()).start(ctx));
+            try {
+                RunConfig.Values values = new RunConfig.Values(cfg.raw(), config.toString());
+                long metricsPort = values.longValue("metrics.port", -1L, -1);
+                if (metricsPort >= 0) {
+                    Metrics metrics = new Metrics();
+                    SpineMetrics.register(metrics, spine, Clock.systemUTC());
+                    MetricsServer server = new MetricsServer(metrics, new InetSocketAddress(
+                            values.get("metrics.address", "127.0.0.1"), (int) metricsPort));
+                    sources.add(server);
+                    System.out.println("certigate run: metrics on http://" + server.address().getHostString() + ":"
+                            + server.address().getPort() + "/metrics");
+                }
+                DemoScenario.Context ctx = new DemoScenario.Context(spine, cfg.bufferFile().toAbsolutePath().getParent(),
+                        Clock.systemUTC(), scheduler, System.out);
+                if (obd != null) {
+                    // the poller blocks on adapter I/O: it gets a thread of its own
+                    ScheduledExecutorService obdThread = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "obd"));
+                    sources.add(obdThread::shutdownNow);
+                    sources.add(obd.start(spine.sequencer(), new BufferOdometerStore(spine.buffer()), new ObdStats(),
+                            Clock.systemUTC(), obdThread, TimeQuality.NTP));
+                    System.out.println("certigate run: OBD reader on " + obd.port());
+                }
+                if (uplinkConfig != null && uplinkConfig.mqtt() != null) {
+                    MqttUplink mqtt = new MqttUplink(spine.buffer(), spine.key().certificateChain(), uplinkConfig.mqtt(),
+                            Clock.systemUTC(), scheduler, new SplittableRandom()).start();
+                    spine.sequencer().addCommitListener(mqtt.commitListener());
+                    sources.add(0, mqtt);
+                    System.out.println("certigate run: MQTT uplink to " + uplinkConfig.mqtt().serverUri());
+                }
+                if (uplinkConfig != null && uplinkConfig.coap() != null) {
+                    CoapUplink coap = new CoapUplink(spine.buffer(), uplinkConfig.coap(), Clock.systemUTC(), scheduler,
+                            new SplittableRandom()).start();
+                    spine.sequencer().addCommitListener(coap.commitListener());
+                    sources.add(0, coap);
+                    System.out.println("certigate run: CoAP uplink to " + uplinkConfig.coap().endpoint());
+                }
+                AutoCloseable anchoring = RunAnchoring.start(values, spine, System.out);
+                if (anchoring != null) {
+                    sources.add(0, anchoring); // closed last: anchors what the sources produced until the end
+                }
+                sources.addAll(MeterSources.start(meters, spine, Clock.systemUTC(), TimeQuality.NTP, System.out));
+                if (cfg.syntheticRate() > 0) {
+                    sources.add(new SyntheticLoadScenario(cfg.syntheticRate()).start(ctx));
+                }
+            } catch (Exception e) {
+                // a source that cannot start (a port in use, a missing serial device, a chain that does not
+                // answer): say which, stop what did start, and let the spine close what is committed
+                System.err.println("run: cannot start the gateway: " + describe(e));
+                java.util.Collections.reverse(sources);
+                for (AutoCloseable s : sources) {
+                    try {
+                        s.close();
+                    } catch (Exception closing) {
+                        e.addSuppressed(closing);
+                    }
+                }
+                return 1;
             }
             stop.await();
             System.out.println("certigate run: stopping; committing queued readings");
@@ -136,5 +151,16 @@ public final class RunCommand implements Callable<Integer> {
             stopped.countDown(); // lets the shutdown hook return, after which the JVM may halt at once
         }
         return 0;
+    }
+
+    private static String describe(Throwable e) {
+        StringBuilder sb = new StringBuilder();
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            String m = t.getMessage();
+            if (m != null && !m.isBlank() && sb.indexOf(m) < 0) {
+                sb.append(sb.length() == 0 ? "" : ": ").append(m);
+            }
+        }
+        return sb.length() == 0 ? e.getClass().getSimpleName() : sb.toString();
     }
 }

@@ -93,12 +93,24 @@ public final class CoapIngestServer implements AutoCloseable {
         return Configuration.createStandardWithoutFile();
     }
 
+    /** Binds and starts; a port that cannot be bound (e.g. already in use) is an IOException naming it. */
     public CoapIngestServer start() throws IOException {
-        server.start();
+        try {
+            server.start();
+        } catch (IllegalStateException e) { // Californium: "None of the server endpoints could be started"
+            throw new IOException("the CoAP ingest cannot listen on udp " + bindText() + " (port in use or address "
+                    + "not local?): " + e.getMessage(), e);
+        }
         if (!endpoint.isStarted()) {
-            throw new IOException("CoAP DTLS endpoint did not start on " + endpoint.getAddress());
+            throw new IOException("the CoAP ingest cannot listen on udp " + bindText() + " (port in use or address "
+                    + "not local?)");
         }
         return this;
+    }
+
+    private String bindText() {
+        InetSocketAddress b = endpoint.getAddress();
+        return b.getAddress() == null ? b.getHostString() + ":" + b.getPort() : b.getAddress().getHostAddress() + ":" + b.getPort();
     }
 
     /** The bound address (with the actual port when 0 was asked). */
