@@ -75,6 +75,30 @@ class ComponentOptionsTest {
                 .hasMessageContaining("uplink.mqtt.window = '0'");
     }
 
+    @Test
+    void uplinkTlsOptions(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path ca = io.certigate.uplink.testing.TestPki.writePem(dir.resolve("ca.pem"),
+                java.util.List.of(io.certigate.uplink.testing.TestPki.create("test CA").caCertificate()));
+        Map<String, Object> p = map("uplink.mqtt.url", "ssl://broker.example:8883", "uplink.mqtt.tls.ca", ca.toString());
+        UplinkOptions o = UplinkOptions.from(p);
+        assertThat(o.toMqtt("dev-1").tls().trustAnchors()).hasSize(1);
+        assertThat(o.toMqtt("dev-1").tls().clientKeys()).isNull();
+        assertThat(UplinkOptions.from(p)).isEqualTo(o);
+        assertThatThrownBy(() -> UplinkOptions.from(map("uplink.mqtt.url", "ssl://broker.example:8883")))
+                .hasMessageContaining("uplink.mqtt.tls.ca is required for ssl://broker.example:8883");
+        assertThatThrownBy(() -> UplinkOptions.from(with(p, "uplink.mqtt.url", "tcp://broker.example:1883")))
+                .hasMessageContaining("is not ssl://");
+        assertThatThrownBy(() -> UplinkOptions.from(with(p, "uplink.mqtt.tls.client-keystore", "/etc/certigate/device.p12")))
+                .hasMessageContaining("go together");
+        Map<String, Object> clear = with(with(p, "uplink.mqtt.tls.client-keystore", "/etc/certigate/device.p12"),
+                "uplink.mqtt.tls.client-passphrase-source", "hunter2");
+        assertThatThrownBy(() -> UplinkOptions.from(clear)).hasMessageContaining("must be file:PATH or env:NAME")
+                .hasMessageNotContaining("hunter2");
+        java.nio.file.Path notPem = java.nio.file.Files.writeString(dir.resolve("not.pem"), "not a certificate");
+        assertThatThrownBy(() -> UplinkOptions.from(with(p, "uplink.mqtt.tls.ca", notPem.toString())).toMqtt("dev-1"))
+                .hasMessageContaining("uplink.mqtt.tls").hasMessageContaining(notPem.toString());
+    }
+
     private static Map<String, Object> map(Object... kv) {
         Map<String, Object> m = new HashMap<>();
         for (int i = 0; i < kv.length; i += 2) {

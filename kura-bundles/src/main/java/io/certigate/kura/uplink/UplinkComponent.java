@@ -4,6 +4,7 @@ import io.certigate.core.spine.Spine;
 import io.certigate.signing.SigningException;
 import io.certigate.uplink.UplinkException;
 import io.certigate.uplink.mqtt.MqttUplink;
+import java.io.IOException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.Map;
@@ -39,7 +40,7 @@ public final class UplinkComponent implements ConfigurableComponent {
 
     @Activate
     public UplinkComponent(@Reference(name = "spine") Spine spine, Map<String, Object> properties)
-            throws UplinkException, SigningException {
+            throws UplinkException, SigningException, IOException {
         this.spine = spine;
         // one listener per activation, following the current client; removed on deactivation
         this.wake = seq -> {
@@ -51,7 +52,7 @@ public final class UplinkComponent implements ConfigurableComponent {
         spine.sequencer().addCommitListener(wake);
         try {
             start(UplinkOptions.from(properties));
-        } catch (UplinkException | SigningException | RuntimeException e) {
+        } catch (UplinkException | SigningException | IOException | RuntimeException e) {
             spine.sequencer().removeCommitListener(wake);
             scheduler.shutdownNow();
             throw e;
@@ -59,7 +60,7 @@ public final class UplinkComponent implements ConfigurableComponent {
     }
 
     @Modified
-    void modified(Map<String, Object> properties) throws UplinkException, SigningException {
+    void modified(Map<String, Object> properties) throws UplinkException, SigningException, IOException {
         UplinkOptions next = UplinkOptions.from(properties);
         if (next.equals(options)) {
             return;
@@ -76,7 +77,7 @@ public final class UplinkComponent implements ConfigurableComponent {
         scheduler.shutdownNow();
     }
 
-    private void start(UplinkOptions o) throws UplinkException, SigningException {
+    private void start(UplinkOptions o) throws UplinkException, SigningException, IOException {
         uplink = new MqttUplink(spine.buffer(), spine.key().certificateChain(), o.toMqtt(spine.buffer().deviceId()),
                 Clock.systemUTC(), scheduler, new SecureRandom()).start();
         options = o;

@@ -4,14 +4,15 @@ import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
 /**
- * Metatype of the MQTT uplink: the {@code uplink.mqtt.*} keys of the standalone configuration
- * (TLS not yet); {@code $_$} in a name stands for '-'. The password is given by its source.
+ * Metatype of the MQTT uplink: the {@code uplink.mqtt.*} keys of the standalone configuration;
+ * {@code $_$} in a name stands for '-'. The password and the client key store's passphrase are
+ * given by their source.
  */
 @ObjectClassDefinition(id = UplinkComponent.PID, name = "certigate MQTT uplink",
         description = "Forwards the spine's signed records to an MQTT broker (QoS 1) and marks them delivered on PUBACK.")
 public @interface UplinkConfig {
 
-    @AttributeDefinition(name = "Broker", description = "tcp://host:port")
+    @AttributeDefinition(name = "Broker", description = "tcp://host:port, or ssl://host:port (TLS; needs the CA file)")
     String uplink_mqtt_url();
 
     @AttributeDefinition(name = "Client id", required = false, description = "Empty: certigate-<device>.")
@@ -29,6 +30,18 @@ public @interface UplinkConfig {
 
     @AttributeDefinition(name = "Messages in flight", min = "1")
     int uplink_mqtt_window() default 32;
+
+    @AttributeDefinition(name = "TLS: trusted CA", required = false,
+            description = "PEM file of the CA certificates that may sign the broker's certificate (required for ssl://).")
+    String uplink_mqtt_tls_ca() default "";
+
+    @AttributeDefinition(name = "TLS: client key store", required = false,
+            description = "Mutual TLS: the device's PKCS#12 key store holding its CA-issued certificate chain; empty: server-only TLS.")
+    String uplink_mqtt_tls_client$_$keystore() default "";
+
+    @AttributeDefinition(name = "TLS: client key store passphrase", required = false,
+            description = "Where its passphrase is read from: file:PATH or env:NAME (never the secret itself).")
+    String uplink_mqtt_tls_client$_$passphrase$_$source() default "";
 
     @AttributeDefinition(name = "Spine", description = "Filter selecting the spine whose records are forwarded.")
     String spine_target() default "(device.id=*)";

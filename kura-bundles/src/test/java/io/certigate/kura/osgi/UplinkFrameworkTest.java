@@ -8,10 +8,14 @@ import io.certigate.core.model.TimeQuality;
 import io.certigate.core.sequencer.ReadingSink;
 import io.certigate.core.spine.Spine;
 import io.certigate.signing.CoseAlgorithm;
+import io.certigate.signing.DeviceKey;
 import io.certigate.signing.Pkcs12KeyStore;
+import io.certigate.uplink.mqtt.MosquittoBroker;
+import io.certigate.uplink.testing.TestPki;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyPair;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -27,7 +31,10 @@ import org.osgi.service.cm.Configuration;
 /**
  * The MQTT uplink component inside Equinox against real Mosquitto brokers: committed records are
  * delivered (PUBACKed, marked in the buffer); with the first broker gone, pointing the uplink at a
- * second one through ConfigAdmin delivers what was committed meanwhile.
+ * second one through ConfigAdmin delivers what was committed meanwhile. Over TLS, against a
+ * Mosquitto that demands a client certificate: with the device's key store (its CA-issued chain)
+ * the records are delivered under the device's name; reconfigured without it, the handshake is
+ * refused and records stay buffered; with it again, they are delivered.
  */
 @Tag("integration")
 class UplinkFrameworkTest {
@@ -39,7 +46,7 @@ class UplinkFrameworkTest {
 
     private final OsgiHarness osgi = new OsgiHarness();
     private final List<Configuration> configs = new ArrayList<>();
-    private final List<Mosquitto> brokers = new ArrayList<>();
+    private final List<AutoCloseable> brokers = new ArrayList<>();
 
     @AfterEach
     void tearDown() throws Exception {
@@ -47,7 +54,7 @@ class UplinkFrameworkTest {
             configs.get(i).delete();
         }
         osgi.awaitNoService(Spine.class, FILTER);
-        for (Mosquitto b : brokers) {
+        for (AutoCloseable b : brokers) {
             b.close();
         }
         osgi.close();
@@ -84,6 +91,57 @@ class UplinkFrameworkTest {
         upConfig.update(new java.util.Hashtable<>(up));
         awaitUndelivered(spine, 0);
         assertThat(spine.buffer().stats().records()).isEqualTo(16);
+        osgi.context.ungetService(spineRef);
+    }
+
+    @Test
+    void mutualTlsWithTheDeviceKeyStoreAndAReconfigurationWithoutIt() throws Exception {
+        TestPki pki = TestPki.create("certigate test consortium CA");
+        KeyPair brokerKeys = TestPki.p256();
+        Path ca = TestPki.writePem(dir.resolve("ca.pem"), List.of(pki.caCertificate()));
+        MosquittoBroker broker = MosquittoBroker.in(dir.resolve("tls-broker"))
+                .tls(ca, TestPki.writePem(dir.resolve("broker.pem"), List.of(pki.issue(brokerKeys.getPublic(), "localhost", true))),
+                        TestPki.writePem(dir.resolve("broker-key.pem"), List.of(brokerKeys.getPrivate())), true)
+                .start();
+        brokers.add(broker);
+
+        // the device's key store, holding the chain the consortium CA issued for its key
+        Files.writeString(dir.resolve("passphrase"), "correct horse", StandardCharsets.UTF_8);
+        DeviceKey key = Pkcs12KeyStore.create(dir.resolve("device.p12"), CoseAlgorithm.ES256, DEVICE, "correct horse".toCharArray());
+        Pkcs12KeyStore.installChain(dir.resolve("device.p12"), "correct horse".toCharArray(),
+                List.of(pki.issue(key.publicKey(), DEVICE, false), pki.caCertificate()));
+        configs.add(osgi.configure("io.certigate.kura.spine", Map.of("device.id", DEVICE,
+                "key.store", dir.resolve("device.p12").toString(), "key.passphrase", "file:" + dir.resolve("passphrase"),
+                "buffer.file", dir.resolve("buffer.db").toString())));
+        ServiceReference<Spine> spineRef = osgi.awaitService(Spine.class, FILTER, -1);
+        Spine spine = osgi.context.getService(spineRef);
+
+        Map<String, Object> up = new HashMap<>();
+        up.put("uplink.mqtt.url", broker.tlsUrl());
+        up.put("uplink.mqtt.tls.ca", ca.toString());
+        up.put("uplink.mqtt.tls.client-keystore", dir.resolve("device.p12").toString());
+        up.put("uplink.mqtt.tls.client-passphrase-source", "file:" + dir.resolve("passphrase"));
+        up.put("spine.target", FILTER);
+        Configuration upConfig = osgi.configure("io.certigate.kura.uplink", up);
+        configs.add(upConfig);
+        submit(spine, 10, 0);
+        awaitUndelivered(spine, 0);
+        // Mosquitto took the client certificate's CN as the user name
+        assertThat(broker.log()).contains("u'" + DEVICE + "'");
+
+        up.remove("uplink.mqtt.tls.client-keystore");
+        up.remove("uplink.mqtt.tls.client-passphrase-source");
+        upConfig.update(new java.util.Hashtable<>(up));
+        Thread.sleep(500);
+        submit(spine, 5, 10);
+        Thread.sleep(1500);
+        assertThat(spine.buffer().stats().undelivered()).as("no client certificate: refused, kept").isEqualTo(5);
+
+        up.put("uplink.mqtt.tls.client-keystore", dir.resolve("device.p12").toString());
+        up.put("uplink.mqtt.tls.client-passphrase-source", "file:" + dir.resolve("passphrase"));
+        upConfig.update(new java.util.Hashtable<>(up));
+        awaitUndelivered(spine, 0);
+        assertThat(spine.buffer().stats().records()).isEqualTo(15);
         osgi.context.ungetService(spineRef);
     }
 

@@ -1,0 +1,146 @@
+package io.certigate.kura.coap;
+
+import io.certigate.core.model.TimeQuality;
+import io.certigate.meter.coap.CoapIngestServer;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * The CoAP ingest's options, validated once from a ConfigAdmin property map; equal configurations
+ * give equal options. The sensors' keys are kept as their source ({@code file:PATH} or
+ * {@code env:NAME}) and read when the server starts.
+ */
+public record CoapIngestOptions(String bind, int port, String path, String pskSource, int maxPayload, Duration commitTimeout,
+        TimeQuality sensorClockQuality, TimeQuality gatewayClockQuality) {
+
+    /** @throws IllegalArgumentException naming the key and the bad value */
+    public static CoapIngestOptions from(Map<String, ?> p) {
+        String bind = text(p, "coap.bind", "0.0.0.0");
+        long port = whole(p, "coap.port", 5684, 1);
+        if (port > 65_535) {
+            throw bad("coap.port", Long.toString(port), "must be a port number (1..65535)");
+        }
+        String path = text(p, "coap.path", "senml");
+        if (!path.matches("[a-z0-9_-]+(/[a-z0-9_-]+)*")) {
+            throw bad("coap.path", path, "must be a simple path (lower-case letters, digits, '_', '-', '/')");
+        }
+        String psk = text(p, "coap.psk-source", "");
+        if (psk.isEmpty()) {
+            throw new IllegalArgumentException(CoapIngestComponent.PID + ": coap.psk-source is required (file:PATH or env:NAME)");
+        }
+        if (!psk.startsWith("file:") && !psk.startsWith("env:")) {
+            throw new IllegalArgumentException(CoapIngestComponent.PID + ": coap.psk-source must be file:PATH or env:NAME"
+                    + " (the keys themselves are never put in the configuration)");
+        }
+        long maxPayload = whole(p, "coap.max-payload", 4096, 64);
+        if (maxPayload > 1 << 20) {
+            throw bad("coap.max-payload", Long.toString(maxPayload), "must be at most " + (1 << 20));
+        }
+        return new CoapIngestOptions(bind, (int) port, path, psk, (int) maxPayload,
+                Duration.ofMillis(whole(p, "coap.commit-timeout-ms", 5000, 1)),
+                quality(p, "coap.sensor-time-quality", "rtc"), quality(p, "time.quality", "ntp"));
+    }
+
+    /** The server's options, with the keys read from their source. */
+    public CoapIngestServer.Options server() throws IOException {
+        return new CoapIngestServer.Options(new InetSocketAddress(bind, port), path, sensorKeys(pskSource, System::getenv),
+                maxPayload, commitTimeout, sensorClockQuality, gatewayClockQuality);
+    }
+
+    /**
+     * Reads {@code sensor-id = hex key} lines (blank lines and {@code #} comments ignored) from
+     * {@code file:PATH}, or from the variable of {@code env:NAME} (lines or {@code ;}-separated).
+     *
+     * @throws IOException naming the source and the line, never a key
+     */
+    static Map<String, byte[]> sensorKeys(String source, Function<String, String> env) throws IOException {
+        String text;
+        if (source.startsWith("file:")) {
+            Path file = Path.of(source.substring(5));
+            try {
+                text = Files.readString(file, StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw new IOException(CoapIngestComponent.PID + ": coap.psk-source: cannot read " + file + ": " + e.getMessage(), e);
+            }
+        } else {
+            String name = source.substring(4);
+            text = env.apply(name);
+            if (text == null) {
+                throw new IOException(CoapIngestComponent.PID + ": coap.psk-source: environment variable " + name + " is not set");
+            }
+            text = text.replace(';', '\n');
+        }
+        Map<String, byte[]> keys = new LinkedHashMap<>();
+        String[] lines = text.split("\r?\n");
+        for (int i = 0; i < lines.length; i++) {
+            String line = lines[i].strip();
+            if (line.isEmpty() || line.startsWith("#")) {
+                continue;
+            }
+            int eq = line.indexOf('=');
+            String id = eq < 0 ? "" : line.substring(0, eq).strip();
+            String hex = eq < 0 ? "" : line.substring(eq + 1).strip();
+            byte[] key;
+            try {
+                key = HexFormat.of().parseHex(hex);
+            } catch (IllegalArgumentException e) {
+                key = new byte[0];
+            }
+            if (id.isEmpty() || key.length == 0) {
+                throw new IOException(CoapIngestComponent.PID + ": coap.psk-source " + source + " line " + (i + 1)
+                        + " is not 'sensor-id = key in hex'");
+            }
+            if (keys.put(id, key) != null) {
+                throw new IOException(CoapIngestComponent.PID + ": coap.psk-source " + source + " line " + (i + 1)
+                        + ": sensor '" + id + "' is listed twice");
+            }
+        }
+        if (keys.isEmpty()) {
+            throw new IOException(CoapIngestComponent.PID + ": coap.psk-source " + source + " lists no sensor");
+        }
+        return keys;
+    }
+
+    private static String text(Map<String, ?> p, String key, String dflt) {
+        Object v = p.get(key);
+        String s = v == null ? "" : v.toString().trim();
+        return s.isEmpty() ? dflt : s;
+    }
+
+    private static long whole(Map<String, ?> p, String key, long dflt, long min) {
+        String v = text(p, key, "");
+        if (v.isEmpty()) {
+            return dflt;
+        }
+        try {
+            long n = Long.parseLong(v);
+            if (n >= min) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw bad(key, v, "must be a whole number >= " + min);
+    }
+
+    private static TimeQuality quality(Map<String, ?> p, String key, String dflt) {
+        String v = text(p, key, dflt);
+        try {
+            return TimeQuality.fromCode(v);
+        } catch (IllegalArgumentException e) {
+            throw bad(key, v, "must be gnss, ntp, rtc or none");
+        }
+    }
+
+    private static IllegalArgumentException bad(String key, String value, String why) {
+        return new IllegalArgumentException(CoapIngestComponent.PID + ": " + key + " = '" + value + "' " + why);
+    }
+}
