@@ -2,6 +2,7 @@ package io.certigate.kura.osgi;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.certigate.core.model.ChainedReading;
 import io.certigate.core.model.Reading;
 import io.certigate.core.model.ReadingValue;
 import io.certigate.core.model.TimeQuality;
@@ -81,6 +82,7 @@ class EnrolmentFrameworkTest {
         enrol.put("enrol.state-dir", state.dir().toString());
         enrol.put("enrol.key-store", dir.resolve("device.p12").toString());
         enrol.put("enrol.key-passphrase", "file:" + dir.resolve("passphrase"));
+        enrol.put("buffer.file", dir.resolve("buffer.db").toString());
         enrol.put("enrol.algorithm", "es256");
         enrol.put("enrol.bind", "127.0.0.1:" + port);
         enrol.put("enrol.timeout-s", 10);
@@ -124,10 +126,10 @@ class EnrolmentFrameworkTest {
         assertThat(account).matches("0x[0-9a-fA-F]{40}");
         assertThat(dir.resolve("ledger.json")).exists();
         X509Certificate leaf = chain.get(0);
-        EnrolmentProtocol.TestReading test = EnrolmentProtocol.decodeTestReading(
-                CoseSign1.verify(cose, leaf.getPublicKey(), KeyIds.of(leaf.getPublicKey())));
-        assertThat(test.nonce()).isEqualTo(nonce);
-        assertThat(test.deviceId()).isEqualTo(DEVICE);
+        // the test reading is the first record of the device chain, committed by the device's sequencer
+        ChainedReading test = EnrolmentProtocol.verifyTestRecord(cose, leaf.getPublicKey(), DEVICE, nonce);
+        assertThat(test.seq()).isEqualTo(1);
+        assertThat(test.prev()).isEqualTo(new byte[32]);
         assertThat(new ChainValidator(ca.root()).validate(chain, java.time.Instant.now())).isEqualTo(HUB);
         deadline = System.nanoTime() + OsgiHarness.WAIT.toNanos();
         while (state.inProvisioningMode() && System.nanoTime() < deadline) {
@@ -145,7 +147,9 @@ class EnrolmentFrameworkTest {
         assertThat(spine.key().certificateChain()).isEqualTo(chain);
         spine.sequencer().submit(new Reading(1_764_000_000_000L, TimeQuality.NTP, "coap:road-1", "road.shock", "road-1",
                 ReadingValue.of(12), "m/s2")).get(10, TimeUnit.SECONDS);
-        osgi.awaitReadings(spine.key(), spine, rs -> rs.size() == 1);
+        // the spine carries on the chain the enrolment started: seq 1 is the technician's test record
+        osgi.awaitReadings(spine.key(), spine, rs -> rs.size() == 2);
+        assertThat(((io.certigate.core.model.StoredRecord.Signed) spine.buffer().range(1, 1).get(0)).cose()).isEqualTo(cose);
         osgi.context.ungetService(spineRef);
     }
 

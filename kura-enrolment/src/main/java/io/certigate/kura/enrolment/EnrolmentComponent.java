@@ -5,6 +5,7 @@ import io.certigate.provisioning.device.KeyBackend;
 import io.certigate.provisioning.enrol.EnrolmentAgent;
 import io.certigate.provisioning.enrol.EnrolmentException;
 import io.certigate.provisioning.enrol.ProvisioningState;
+import io.certigate.provisioning.enrol.SpineHandover;
 import io.certigate.signing.Passphrase;
 import io.certigate.signing.SigningException;
 import java.io.IOException;
@@ -36,10 +37,21 @@ public final class EnrolmentComponent implements ConfigurableComponent {
     public static final String PID = "io.certigate.kura.enrolment";
     private static final System.Logger LOG = System.getLogger(EnrolmentComponent.class.getName());
 
+    static {
+        // the test reading is committed into the SQLite buffer: the JDBC driver registers itself when
+        // its class is initialised (DriverManager's own lookup does not see other bundles' drivers)
+        try {
+            Class.forName(org.sqlite.JDBC.class.getName(), true, EnrolmentComponent.class.getClassLoader());
+        } catch (ClassNotFoundException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     private final ScheduledExecutorService executor =
             Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "certigate-enrolment"));
     private EnrolmentOptions options;
     private EnrolmentAgent agent;
+    private java.util.concurrent.ExecutorService sequencerThread;
 
     @Activate
     public EnrolmentComponent(Map<String, Object> properties) throws EnrolmentException, IOException, SigningException {
@@ -86,9 +98,23 @@ public final class EnrolmentComponent implements ConfigurableComponent {
             }
         }
         KeyBackend backend = new KeyBackend.Pkcs12(o.keyStore(), Passphrase.resolve(o.keyPassphrase()));
+        // the test reading goes through the device's own sequencer into the spine's buffer; the spine
+        // opened for it is closed again once committed (the spine component runs the device afterwards)
+        java.util.concurrent.ExecutorService writer = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "certigate-enrolment-sequencer");
+            t.setDaemon(true);
+            return t;
+        });
+        sequencerThread = writer;
+        SpineHandover handover = SpineHandover.onBuffer(o.bufferFile(), o.identity().deviceId(), Clock.systemUTC(), writer,
+                o.timeout());
+        handover.spine().thenAccept(spine -> {
+            closeQuietly(spine);
+            writer.shutdown();
+        });
         EnrolmentAgent a = new EnrolmentAgent(state, backend, new EnrolmentAgent.Settings(o.bind(), o.identity(), o.algorithm(),
                 o.timeout(), o.maxHandshakes(), account), Clock.systemUTC(), new SecureRandom(), executor,
-                EnrolmentComponent::console);
+                EnrolmentComponent::console, handover);
         InetSocketAddress bound = a.start();
         agent = a;
         LOG.log(System.Logger.Level.INFO, "enrolment agent of {0} on coaps://{1}:{2}; PSK label in {3}",
@@ -96,6 +122,14 @@ public final class EnrolmentComponent implements ConfigurableComponent {
         // the agent stops listening by itself once the chain is installed
         a.provisioned().thenRun(() -> LOG.log(System.Logger.Level.INFO,
                 "device {0} provisioned: certificate chain installed in {1}", o.identity().deviceId(), o.keyStore()));
+    }
+
+    private static void closeQuietly(io.certigate.core.spine.Spine spine) {
+        try {
+            spine.close();
+        } catch (Exception e) {
+            LOG.log(System.Logger.Level.WARNING, "closing the buffer after the test reading: " + e.getMessage());
+        }
     }
 
     /** The agent's console text without the PSK itself: the log is no label (the label file, 0600, is). */
@@ -109,6 +143,10 @@ public final class EnrolmentComponent implements ConfigurableComponent {
         options = null;
         if (a != null) {
             a.close();
+        }
+        if (sequencerThread != null) {
+            sequencerThread.shutdown(); // idle unless a test reading is being committed, which it lets finish
+            sequencerThread = null;
         }
     }
 }

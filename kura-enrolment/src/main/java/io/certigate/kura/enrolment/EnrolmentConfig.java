@@ -21,6 +21,10 @@ public @interface EnrolmentConfig {
     @AttributeDefinition(name = "Key store passphrase", description = "file:PATH or env:NAME (never the secret itself).")
     String enrol_key$_$passphrase();
 
+    @AttributeDefinition(name = "Buffer file", description = "The spine's buffer.file: the test reading asked by the "
+            + "technician is committed there, through the device's sequencer, as the first record signed by the installed key.")
+    String buffer_file();
+
     @AttributeDefinition(name = "Key algorithm", options = {
         @Option(label = "Ed25519", value = "ed25519"), @Option(label = "ECDSA P-256", value = "es256")})
     String enrol_algorithm() default "ed25519";

@@ -13,7 +13,7 @@ import java.util.Map;
  * configurations give equal options. Passphrases are kept as their sources ({@code file:} or
  * {@code env:}) and read when the agent starts.
  */
-public record EnrolmentOptions(Path stateDir, Path keyStore, String keyPassphrase, CoseAlgorithm algorithm, String bindHost,
+public record EnrolmentOptions(Path stateDir, Path keyStore, String keyPassphrase, Path bufferFile, CoseAlgorithm algorithm, String bindHost,
         int bindPort, Duration timeout, int maxHandshakes, Csr.Identity identity, Path ledgerAccountKey,
         String ledgerAccountPass) {
 
@@ -22,6 +22,7 @@ public record EnrolmentOptions(Path stateDir, Path keyStore, String keyPassphras
         Path state = Path.of(required(p, "enrol.state-dir"));
         Path keyStore = Path.of(required(p, "enrol.key-store"));
         String pass = source(p, "enrol.key-passphrase", true);
+        Path buffer = Path.of(required(p, "buffer.file"));
         String algText = text(p, "enrol.algorithm", "ed25519");
         CoseAlgorithm alg;
         try {
@@ -62,7 +63,7 @@ public record EnrolmentOptions(Path stateDir, Path keyStore, String keyPassphras
             throw new IllegalArgumentException(EnrolmentComponent.PID
                     + ": enrol.ledger-account-key and enrol.ledger-account-pass go together");
         }
-        return new EnrolmentOptions(state, keyStore, pass, alg, bind.substring(0, colon), port, Duration.ofSeconds(timeout),
+        return new EnrolmentOptions(state, keyStore, pass, buffer, alg, bind.substring(0, colon), port, Duration.ofSeconds(timeout),
                 (int) Math.min(handshakes, Integer.MAX_VALUE), identity, accountKey.isEmpty() ? null : Path.of(accountKey),
                 accountPass);
     }

@@ -21,6 +21,7 @@ class EnrolmentOptionsTest {
         p.put("enrol.state-dir", "/var/lib/certigate/state");
         p.put("enrol.key-store", "/var/lib/certigate/device.p12");
         p.put("enrol.key-passphrase", "file:/var/lib/certigate/passphrase");
+        p.put("buffer.file", "/var/lib/certigate/buffer.db");
         p.put("device.id", "hub-12");
         p.put("enrol.serial", "SN-12");
         p.put("enrol.model", "CG-ROAD-1");
