@@ -2,8 +2,8 @@ package io.certigate.uplink;
 
 import io.certigate.core.buffer.BufferException;
 import io.certigate.core.buffer.RecordBuffer;
-import io.certigate.core.model.StoredRecord;
 import java.time.Clock;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -12,6 +12,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongConsumer;
 import java.util.random.RandomGenerator;
 
 /**
@@ -78,11 +79,19 @@ public final class ForwardingPump implements AutoCloseable {
     private final AtomicLong sendFailures = new AtomicLong();
     private final AtomicLong oversized = new AtomicLong();
 
+    /** Counts commits and external wakes: a read that found the backlog exhausted is retried once this moves. */
+    private final AtomicLong signals = new AtomicLong();
+    private volatile LongConsumer deliveredListener = seq -> { };
+
     // drain-task state
     private volatile long generation;
     private volatile int inFlight;
     private long cursor; // highest seq read into ready (or sent)
-    private final java.util.ArrayDeque<RecordBatch> ready = new java.util.ArrayDeque<>(); // read, not yet sent
+    private final ArrayDeque<RecordBatch> ready = new ArrayDeque<>(); // read, not yet sent
+    private final BatchCodec.Cutter cutter;
+    private final RecordBuffer.RowSink reader;
+    private boolean caughtUp; // the last read found no more undelivered records ...
+    private long caughtUpAt;  // ... at this value of signals
     private long seenEpoch;
     private long pausedUntil;
     private int failuresInRow;
@@ -99,11 +108,24 @@ public final class ForwardingPump implements AutoCloseable {
         this.scheduler = scheduler;
         this.random = random;
         this.codec = new BatchCodec(buffer.deviceId(), options.recordsPerBatch(), transport.maxPayloadBytes());
+        this.cutter = codec.cutter(ready::addLast, this::oversized);
+        this.reader = (seq, cose, tomb) -> {
+            cursor = seq;
+            cutter.add(seq, cose, tomb);
+        };
     }
 
     /** For {@code Sequencer.addCommitListener}: new records to forward. */
     public void onCommit(long lastSeq) {
         wake();
+    }
+
+    /**
+     * Called from the marking task with the buffer's delivery watermark after each transaction
+     * that marked records delivered (for operators, and for the bench's timing). Must not block.
+     */
+    public void onDelivered(LongConsumer listener) {
+        deliveredListener = listener;
     }
 
     /** The transport is (again) able to send: rewind to the oldest undelivered record and send. */
@@ -124,8 +146,16 @@ public final class ForwardingPump implements AutoCloseable {
                 sendFailures.get(), oversized.get(), inFlight, linkUp);
     }
 
-    /** Schedules a drain; safe from any thread, coalesces concurrent requests. */
+    /**
+     * Schedules a drain that also looks for records committed since the last read; safe from any
+     * thread, coalesces concurrent requests.
+     */
     public void wake() {
+        signals.incrementAndGet();
+        schedule();
+    }
+
+    private void schedule() {
         if (closed || wip.getAndIncrement() != 0) {
             return;
         }
@@ -157,13 +187,11 @@ public final class ForwardingPump implements AutoCloseable {
                 pausedUntil = 0;
                 failuresInRow = 0;
             }
-            List<Ack> acknowledged = collectAcknowledgements();
-            if (!acknowledged.isEmpty()) {
-                toMark.addAll(acknowledged);
-                wakeMarker();
-            }
-            if (!closed && linkUp && pausedUntil - clock.millis() <= 0) {
-                fill();
+            while (true) {
+                collectAcknowledgements();
+                if (closed || !linkUp || pausedUntil - clock.millis() > 0 || !step()) {
+                    break;
+                }
             }
             lastError = null;
         } catch (BufferException | RuntimeException e) {
@@ -201,6 +229,7 @@ public final class ForwardingPump implements AutoCloseable {
                 try {
                     markDelivered(batch);
                     markError = null;
+                    deliveredListener.accept(buffer.deliveredThrough());
                 } catch (BufferException | RuntimeException e) {
                     String msg = "uplink of " + buffer.deviceId() + " cannot mark records delivered: " + e.getMessage();
                     if (!msg.equals(markError)) {
@@ -225,18 +254,22 @@ public final class ForwardingPump implements AutoCloseable {
         generation++;
         inFlight = 0;
         cursor = 0;
+        caughtUp = false;
         ready.clear();
     }
 
-    /** Frees the window slots of acknowledged batches; returns the successes, to be marked. */
-    private List<Ack> collectAcknowledgements() {
-        List<Ack> ok = new ArrayList<>();
+    /**
+     * Frees the window slots of answered batches (the successes were queued for marking by the
+     * transport's callback already) and pauses after a failure of the current generation.
+     */
+    private void collectAcknowledgements() {
         Ack a;
+        boolean ok = false;
         boolean failed = false;
         while ((a = acks.poll()) != null) {
             boolean current = a.generation() == generation;
             if (a.failure() == null) {
-                ok.add(a);
+                ok = true;
                 batchesAcked.incrementAndGet();
                 if (current) {
                     inFlight--;
@@ -248,13 +281,12 @@ public final class ForwardingPump implements AutoCloseable {
                         buffer.deviceId(), a.failure().toString());
             }
         }
-        if (!ok.isEmpty()) {
+        if (ok) {
             failuresInRow = 0;
         }
         if (failed) {
             pauseAfterFailure();
         }
-        return ok;
     }
 
     private void markDelivered(List<Ack> ok) throws BufferException {
@@ -293,47 +325,49 @@ public final class ForwardingPump implements AutoCloseable {
 
     private void later(long delayMs) {
         try {
-            scheduler.schedule(this::wake, delayMs, TimeUnit.MILLISECONDS);
+            scheduler.schedule(this::schedule, delayMs, TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException e) {
             LOG.log(System.Logger.Level.DEBUG, "uplink scheduler is shut down; retry skipped");
         }
     }
 
     /**
-     * Sends read-ahead batches while the window has room, then reads and encodes up to one more
-     * window of batches so that the next acknowledgements find them ready.
+     * One unit of the sending task: sends the next ready batch if the window has room, else reads
+     * ahead one batch's worth of records (up to one window of batches waits ready, so that the
+     * next acknowledgements find them encoded). Reading a batch at a time lets the first batch
+     * leave at once and lets acknowledgements free window slots between reads. Returns false when
+     * there is nothing to do until an acknowledgement, a commit or a wake.
      */
-    private void fill() throws BufferException {
-        while (linkUp && !closed) {
-            while (inFlight < options.window() && !ready.isEmpty()) {
-                if (!send(ready.peekFirst())) {
-                    return; // the failure rewound the pump
-                }
+    private boolean step() throws BufferException {
+        if (inFlight < options.window() && !ready.isEmpty()) {
+            if (send(ready.peekFirst())) {
                 ready.pollFirst();
             }
-            if (ready.size() >= options.window()) {
-                return;
-            }
-            List<StoredRecord> records = buffer.undelivered(cursor,
-                    (options.window() - ready.size()) * options.recordsPerBatch());
-            if (records.isEmpty()) {
-                return;
-            }
-            BatchCodec.Split split = codec.split(records);
-            for (long seq : split.oversized()) {
-                oversized.incrementAndGet();
-                if (seq > highestOversized) {
-                    highestOversized = seq;
-                    LOG.log(System.Logger.Level.ERROR, "record {0} of {1} is larger than the {2}-byte payload limit of "
-                            + "the uplink: it stays undelivered in the buffer", seq, buffer.deviceId(),
-                            transport.maxPayloadBytes());
-                }
-            }
-            ready.addAll(split.batches());
-            cursor = records.get(records.size() - 1).seq();
-            if (inFlight >= options.window()) {
-                return;
-            }
+            return true; // a failure rewound and paused the pump: the loop stops on pausedUntil
+        }
+        if (ready.size() >= options.window()) {
+            return false;
+        }
+        long signalled = signals.get(); // before the read: a commit after it shows as a change
+        if (caughtUp && signalled == caughtUpAt) {
+            return false;
+        }
+        int n = buffer.forEachUndelivered(cursor, options.recordsPerBatch(), reader);
+        cutter.flush();
+        if (n < options.recordsPerBatch()) {
+            caughtUp = true;
+            caughtUpAt = signalled;
+        }
+        return n > 0;
+    }
+
+    private void oversized(long seq) {
+        oversized.incrementAndGet();
+        if (seq > highestOversized) {
+            highestOversized = seq;
+            LOG.log(System.Logger.Level.ERROR, "record {0} of {1} is larger than the {2}-byte payload limit of "
+                    + "the uplink: it stays undelivered in the buffer", seq, buffer.deviceId(),
+                    transport.maxPayloadBytes());
         }
     }
 
@@ -341,8 +375,13 @@ public final class ForwardingPump implements AutoCloseable {
         long gen = generation;
         try {
             transport.send(batch, failure -> {
-                acks.add(new Ack(gen, batch.firstSeq(), batch.lastSeq(), failure));
-                wake();
+                Ack ack = new Ack(gen, batch.firstSeq(), batch.lastSeq(), failure);
+                if (failure == null) {
+                    toMark.add(ack); // marked whatever the generation: the peer has these records
+                    wakeMarker();
+                }
+                acks.add(ack);
+                schedule();
             });
         } catch (UplinkException | RuntimeException e) {
             sendFailures.incrementAndGet();
