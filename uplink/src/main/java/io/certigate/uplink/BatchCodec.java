@@ -80,6 +80,37 @@ public final class BatchCodec {
     }
 
     /**
+     * One batch of {@code records} signed records ({@code firstSeq..lastSeq}) whose COSE bytes are
+     * {@code cose}, concatenated in seq order as the buffer's {@code undeliveredRun} reads them;
+     * null when they do not fit one batch (cut them record by record then). The payload is the
+     * array header followed by those bytes: what a {@link Cutter} writes for the same records.
+     */
+    public RecordBatch batchOf(long firstSeq, long lastSeq, int records, byte[] cose) {
+        if (records < 1 || records > maxRecords || arrayHeaderBytes(records) + cose.length > maxPayloadBytes) {
+            return null;
+        }
+        int header = arrayHeaderBytes(records);
+        byte[] payload = new byte[header + cose.length];
+        writeArrayHeader(payload, records);
+        System.arraycopy(cose, 0, payload, header, cose.length);
+        return new RecordBatch(device, firstSeq, lastSeq, records, payload);
+    }
+
+    /** A definite-length array header (RFC 8949 §3.1, major type 4) at the start of {@code out}. */
+    private static void writeArrayHeader(byte[] out, int n) {
+        if (n < 24) {
+            out[0] = (byte) (0x80 | n);
+        } else if (n < 256) {
+            out[0] = (byte) 0x98;
+            out[1] = (byte) n;
+        } else {
+            out[0] = (byte) 0x99;
+            out[1] = (byte) (n >> 8);
+            out[2] = (byte) n;
+        }
+    }
+
+    /**
      * A cutter that hands each finished batch to {@code batches} and the seq of each record too
      * large to travel even alone to {@code oversized} (such a record is left out).
      */
@@ -140,17 +171,7 @@ public final class BatchCodec {
             }
             int header = arrayHeaderBytes(count);
             byte[] payload = new byte[header + body];
-            // definite-length array header (RFC 8949 §3.1, major type 4)
-            if (count < 24) {
-                payload[0] = (byte) (0x80 | count);
-            } else if (count < 256) {
-                payload[0] = (byte) 0x98;
-                payload[1] = (byte) count;
-            } else {
-                payload[0] = (byte) 0x99;
-                payload[1] = (byte) (count >> 8);
-                payload[2] = (byte) count;
-            }
+            writeArrayHeader(payload, count);
             int at = header;
             for (int i = 0; i < count; i++) {
                 System.arraycopy(items[i], 0, payload, at, items[i].length);

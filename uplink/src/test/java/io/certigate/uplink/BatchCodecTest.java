@@ -99,6 +99,54 @@ class BatchCodecTest {
     }
 
     @Test
+    void aConcatenatedRunMakesTheSameBatchAsTheRecordsOneByOne() throws Exception {
+        for (int n : new int[] {1, 23, 24, 255, 256, 300}) {
+            List<StoredRecord> recs = new ArrayList<>();
+            java.io.ByteArrayOutputStream concatenated = new java.io.ByteArrayOutputStream();
+            for (int i = 1; i <= n; i++) {
+                StoredRecord.Signed r = record(i, 20 + i % 7);
+                recs.add(r);
+                concatenated.writeBytes(r.cose());
+            }
+            BatchCodec codec = new BatchCodec("d", 1000, 1 << 20);
+            RecordBatch cut = codec.split(recs).batches().get(0);
+            RecordBatch whole = codec.batchOf(1, n, n, concatenated.toByteArray());
+            assertThat(cut.records()).isEqualTo(n);
+            assertThat(whole.payload()).as("%d records", n).isEqualTo(cut.payload());
+            assertThat(whole.records()).isEqualTo(n);
+            assertThat(whole.firstSeq()).isEqualTo(1);
+            assertThat(whole.lastSeq()).isEqualTo(n);
+            assertThat(BatchDecoder.items(whole.payload())).hasSize(n);
+        }
+    }
+
+    @Test
+    void aRunThatDoesNotFitOneBatchIsLeftToTheCutter() {
+        byte[] body = new byte[500];
+        assertThat(new BatchCodec("d", 10, 400).batchOf(1, 5, 5, body)).as("too many bytes").isNull();
+        assertThat(new BatchCodec("d", 4, 4000).batchOf(1, 5, 5, body)).as("too many records").isNull();
+        assertThat(new BatchCodec("d", 5, 501).batchOf(1, 5, 5, body)).as("header and body fit exactly").isNotNull();
+    }
+
+    @Test
+    void theCutterKeepsOrderAcrossFlushesAndReportsOversizedRecords() {
+        List<RecordBatch> out = new ArrayList<>();
+        List<Long> oversized = new ArrayList<>();
+        BatchCodec.Cutter cutter = new BatchCodec("d", 3, 250).cutter(out::add, oversized::add);
+        for (int i = 1; i <= 4; i++) {
+            cutter.add(i, record(i, 60).cose(), null);
+        }
+        cutter.flush(); // 1..3, then 4 alone
+        cutter.add(5, record(5, 400).cose(), null);
+        cutter.add(6, null, new byte[64]); // a tombstone
+        cutter.flush();
+        cutter.flush(); // nothing pending: no empty batch
+        assertThat(out).extracting(RecordBatch::firstSeq).containsExactly(1L, 4L, 6L);
+        assertThat(out).extracting(RecordBatch::lastSeq).containsExactly(3L, 4L, 6L);
+        assertThat(oversized).containsExactly(5L);
+    }
+
+    @Test
     void refusesNonsenseLimits() {
         assertThatThrownBy(() -> new BatchCodec("d", 0, 1000)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new BatchCodec("d", 10, 10)).isInstanceOf(IllegalArgumentException.class);

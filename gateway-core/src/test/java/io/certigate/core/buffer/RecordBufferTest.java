@@ -140,6 +140,61 @@ class RecordBufferTest {
         }
     }
 
+    @Test
+    void undeliveredRunsHoldTheStoredBytesInSeqOrderAndFlagAnErasedRecord() throws Exception {
+        try (TestSpine spine = TestSpine.start(dir)) {
+            for (int i = 0; i < 40; i++) {
+                spine.sequencer.submit(TestSpine.odometer(i)).get(5, TimeUnit.SECONDS);
+            }
+            RecordBuffer b = spine.buffer;
+            b.markDelivered(1, 5, 1000);
+            b.markDelivered(9, 10, 1001); // ahead of the gap 6..8: skipped by every read below
+            List<StoredRecord> expected = b.undelivered(0, 10);
+            assertThat(expected).extracting(StoredRecord::seq).containsExactlyElementsOf(concat(range(6, 8), range(11, 17)));
+
+            RecordBuffer.UndeliveredRun run = b.undeliveredRun(0, 10);
+            assertThat(run.records()).isEqualTo(10);
+            assertThat(run.firstSeq()).isEqualTo(6);
+            assertThat(run.lastSeq()).isEqualTo(17);
+            assertThat(run.signed()).isTrue();
+            java.io.ByteArrayOutputStream concatenated = new java.io.ByteArrayOutputStream();
+            for (StoredRecord r : expected) {
+                concatenated.writeBytes(((StoredRecord.Signed) r).cose());
+            }
+            assertThat(run.cose()).isEqualTo(concatenated.toByteArray());
+
+            // the row-by-row read sees the same records, with fresh arrays
+            List<Long> seqs = new ArrayList<>();
+            List<byte[]> bytes = new ArrayList<>();
+            assertThat(b.forEachUndelivered(7, 4, (seq, cose, tomb) -> {
+                seqs.add(seq);
+                bytes.add(cose);
+                assertThat(tomb).isNull();
+            })).isEqualTo(4);
+            assertThat(seqs).containsExactly(8L, 11L, 12L, 13L);
+            assertThat(bytes.get(0)).isEqualTo(((StoredRecord.Signed) expected.get(2)).cose());
+
+            b.erase(List.of(12L));
+            RecordBuffer.UndeliveredRun withTombstone = b.undeliveredRun(10, 5);
+            assertThat(withTombstone.records()).isEqualTo(5);
+            assertThat(withTombstone.signed()).as("an erased record cannot travel as concatenated COSE").isFalse();
+            assertThat(withTombstone.cose()).isNull();
+            List<byte[]> tombs = new ArrayList<>();
+            b.forEachUndelivered(11, 1, (seq, cose, tomb) -> {
+                assertThat(cose).isNull();
+                tombs.add(tomb);
+            });
+            assertThat(tombs.get(0)).hasSize(64);
+            StoredRecord erased = b.range(12, 12).get(0);
+            assertThat(java.util.Arrays.copyOfRange(tombs.get(0), 0, 32)).isEqualTo(erased.chainHash());
+            assertThat(java.util.Arrays.copyOfRange(tombs.get(0), 32, 64)).isEqualTo(erased.leafHash());
+
+            assertThat(b.undeliveredRun(40, 10).records()).isZero();
+            b.markDelivered(6, 40, 1002);
+            assertThat(b.undeliveredRun(0, 10).records()).as("nothing left after the watermark").isZero();
+        }
+    }
+
     private static List<Long> range(long a, long b) {
         List<Long> l = new ArrayList<>();
         for (long i = a; i <= b; i++) {
