@@ -2,6 +2,7 @@ package io.certigate.uplink;
 
 import io.certigate.core.buffer.BufferException;
 import io.certigate.core.buffer.RecordBuffer;
+import io.certigate.core.model.StoredRecord;
 import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -12,6 +13,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.function.LongConsumer;
 import java.util.random.RandomGenerator;
 
@@ -51,9 +53,9 @@ public final class ForwardingPump implements AutoCloseable {
         }
     }
 
-    /** Counters for operators and tests. */
+    /** Counters for operators and tests; {@code recordsHandedOff}: sent from the append hand-off, not read back. */
     public record Stats(long batchesSent, long recordsSent, long batchesAcked, long recordsDelivered,
-            long sendFailures, long oversized, int inFlight, boolean linkUp) {}
+            long sendFailures, long oversized, int inFlight, boolean linkUp, long recordsHandedOff) {}
 
     private record Ack(long generation, long first, long last, Throwable failure) {}
 
@@ -78,6 +80,14 @@ public final class ForwardingPump implements AutoCloseable {
     private final AtomicLong recordsDelivered = new AtomicLong();
     private final AtomicLong sendFailures = new AtomicLong();
     private final AtomicLong oversized = new AtomicLong();
+    private final AtomicLong handedOff = new AtomicLong();
+
+    /** Records the buffer appended, handed over by its append listener (added by the appending thread only). */
+    private final ConcurrentLinkedQueue<StoredRecord.Signed> fresh = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger freshCount = new AtomicInteger();
+    private final int freshLimit;
+    private final Consumer<List<StoredRecord.Signed>> appendListener = this::onAppended;
+    private long seenErasures;
 
     /** Counts commits and external wakes: a read that found the backlog exhausted is retried once this moves. */
     private final AtomicLong signals = new AtomicLong();
@@ -113,6 +123,22 @@ public final class ForwardingPump implements AutoCloseable {
             cursor = seq;
             cutter.add(seq, cose, tomb);
         };
+        this.freshLimit = options.window() * options.recordsPerBatch();
+        this.seenErasures = buffer.erasures();
+        buffer.addAppendListener(appendListener);
+    }
+
+    /**
+     * The buffer's append listener: keeps up to a window of records freshly committed, so that in
+     * steady state the pump sends them without reading them back. Past that (link down, a backlog)
+     * new records are not kept; they are read from the buffer when their turn comes.
+     */
+    private void onAppended(List<StoredRecord.Signed> records) {
+        if (closed || freshCount.get() + records.size() > freshLimit) {
+            return;
+        }
+        fresh.addAll(records);
+        freshCount.addAndGet(records.size());
     }
 
     /** For {@code Sequencer.addCommitListener}: new records to forward. */
@@ -143,7 +169,7 @@ public final class ForwardingPump implements AutoCloseable {
 
     public Stats stats() {
         return new Stats(batchesSent.get(), recordsSent.get(), batchesAcked.get(), recordsDelivered.get(),
-                sendFailures.get(), oversized.get(), inFlight, linkUp);
+                sendFailures.get(), oversized.get(), inFlight, linkUp, handedOff.get());
     }
 
     /**
@@ -350,6 +376,20 @@ public final class ForwardingPump implements AutoCloseable {
             return false;
         }
         long signalled = signals.get(); // before the read: a commit after it shows as a change
+        int taken = takeFresh();
+        if (taken > 0) {
+            long head = buffer.head().seq();
+            if (taken < options.recordsPerBatch() && cursor < head) {
+                // the hand-off kept fewer than a batch and the buffer holds more: complete the batch
+                buffer.forEachUndelivered(cursor, options.recordsPerBatch() - taken, reader);
+            }
+            cutter.flush();
+            if (cursor >= head) { // every record committed so far is read
+                caughtUp = true;
+                caughtUpAt = signalled;
+            }
+            return true;
+        }
         if (caughtUp && signalled == caughtUpAt) {
             return false;
         }
@@ -369,6 +409,39 @@ public final class ForwardingPump implements AutoCloseable {
             caughtUpAt = signalled;
         }
         return n > 0;
+    }
+
+    /**
+     * Moves handed-over records that continue the cursor exactly (seq = cursor + 1) into the cutter,
+     * up to a batch; drops those at or below the cursor (read from the buffer already, or before a
+     * rewind). A gap (records the hand-off did not keep) is left to the buffer read, which passes
+     * the kept ones by, so that nothing is skipped and the order holds. After an erasure every kept
+     * copy is dropped: an erased record must leave as its tombstone, read from the buffer.
+     */
+    private int takeFresh() {
+        long e = buffer.erasures();
+        if (e != seenErasures) {
+            seenErasures = e;
+            dropFresh();
+        }
+        int n = 0;
+        StoredRecord.Signed r;
+        while (n < options.recordsPerBatch() && (r = fresh.peek()) != null && r.seq() <= cursor + 1) {
+            fresh.poll();
+            freshCount.decrementAndGet();
+            if (r.seq() == cursor + 1) {
+                reader.accept(r.seq(), r.coseUnsafe(), null);
+                n++;
+            }
+        }
+        handedOff.addAndGet(n);
+        return n;
+    }
+
+    private void dropFresh() {
+        while (fresh.poll() != null) {
+            freshCount.decrementAndGet();
+        }
     }
 
     private void oversized(long seq) {
@@ -409,5 +482,6 @@ public final class ForwardingPump implements AutoCloseable {
     public void close() {
         closed = true;
         linkUp = false;
+        buffer.removeAppendListener(appendListener);
     }
 }

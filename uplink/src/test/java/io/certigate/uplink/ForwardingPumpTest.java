@@ -177,6 +177,7 @@ class ForwardingPumpTest {
         production.get();
         producer.shutdown();
         assertThat(drops).isEqualTo(3);
+        assertThat(pump.stats().recordsHandedOff()).as("fresh records went without a read-back").isPositive();
         // never a forward jump: each batch continues the previous one or starts again further back
         List<RecordBatch> sent = new ArrayList<>(peer.sent);
         assertThat(sent.get(0).firstSeq()).isEqualTo(1);
@@ -199,6 +200,47 @@ class ForwardingPumpTest {
         for (int i = 1; i < seen.size(); i++) {
             assertThat(seen.get(i)).as("watermark never goes back").isGreaterThanOrEqualTo(seen.get(i - 1));
         }
+    }
+
+    @Test
+    void freshRecordsAreHandedOverButAnErasedOneLeavesAsItsTombstone() throws Exception {
+        device.produce(60);
+        pump.linkUp();
+        // window 3 of 10 records: 3 batches in flight, 3 read ahead, and the pump is caught up
+        Await.until(Duration.ofSeconds(5), () -> "sent " + peer.sent.size(), () -> peer.sent.size() == 3);
+        Thread.sleep(100);
+        long handedBefore = pump.stats().recordsHandedOff();
+        device.produce(10); // 61..70: handed over, waiting while the read-ahead is full
+        device.buffer().erase(List.of(65L));
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (undelivered() != 0) {
+            assertThat(System.nanoTime()).as("everything delivered in time").isLessThan(deadline);
+            if (!peer.pending.isEmpty()) {
+                peer.answer(null);
+            }
+            Thread.sleep(1);
+        }
+        assertThat(pump.stats().recordsHandedOff()).as("the kept copies were dropped after the erasure")
+                .isEqualTo(handedBefore);
+        RecordBatch last = peer.sent.get(peer.sent.size() - 1);
+        assertThat(last.firstSeq()).isEqualTo(61);
+        assertThat(last.lastSeq()).isEqualTo(70);
+        assertThat(BatchDecoder.items(last.payload()).get(4)[0]).as("65 as a tombstone map").isEqualTo((byte) 0xa4);
+
+        device.produce(10); // 71..80, the pump caught up and idle: sent from the hand-off
+        Await.until(Duration.ofSeconds(5), () -> "sent " + peer.sent, () -> peer.sent.get(peer.sent.size() - 1).lastSeq() == 80);
+        assertThat(pump.stats().recordsHandedOff()).isEqualTo(handedBefore + 10);
+        List<String> items = new ArrayList<>(); // the batches of 71..80 (one per commit group), item by item
+        while (!peer.pending.isEmpty()) {
+            RecordBatch handed = peer.answer(null);
+            assertThat(handed.firstSeq()).isEqualTo(71 + items.size());
+            BatchDecoder.items(handed.payload()).forEach(b -> items.add(java.util.HexFormat.of().formatHex(b)));
+        }
+        assertThat(items).as("the handed-over bytes are the stored bytes").containsExactlyElementsOf(
+                device.buffer().range(71, 80).stream()
+                        .map(r -> java.util.HexFormat.of().formatHex(((io.certigate.core.model.StoredRecord.Signed) r).cose()))
+                        .toList());
+        Await.until(Duration.ofSeconds(5), () -> "undelivered " + undelivered(), () -> undelivered() == 0);
     }
 
     private long undelivered() {

@@ -18,6 +18,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Properties;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 
 /**
  * The durable record buffer of one device: an SQLite file in WAL mode with
@@ -77,6 +79,8 @@ public final class RecordBuffer implements AutoCloseable {
     /** Records above the watermark that carry their own delivered_ms (under writeLock). */
     private long marksAboveWatermark;
     private long unanchoredHint = 1; // under readLock
+    private final List<Consumer<List<StoredRecord.Signed>>> appendListeners = new CopyOnWriteArrayList<>();
+    private volatile long erasures; // written under writeLock
     private PreparedStatement undeliveredQuery; // on the reader, under readLock, prepared on first use
     private PreparedStatement undeliveredRunQuery; // likewise
 
@@ -262,7 +266,35 @@ public final class RecordBuffer implements AutoCloseable {
             }, "append seq " + records.get(0).seq() + ".." + last);
             head = new ChainHead(last, newHeadHash);
             liveRecords += records.size();
+            if (!appendListeners.isEmpty()) {
+                List<StoredRecord.Signed> appended = List.copyOf(records);
+                for (Consumer<List<StoredRecord.Signed>> l : appendListeners) {
+                    try {
+                        l.accept(appended);
+                    } catch (RuntimeException e) {
+                        LOG.log(System.Logger.Level.WARNING, "append listener failed: " + e, e);
+                    }
+                }
+            }
         }
+    }
+
+    /**
+     * Called with the records of every append once they are durable, on the appending thread,
+     * before {@code append} returns (the uplink takes fresh records from here instead of reading
+     * them back). Must not block.
+     */
+    public void addAppendListener(Consumer<List<StoredRecord.Signed>> listener) {
+        appendListeners.add(listener);
+    }
+
+    public void removeAppendListener(Consumer<List<StoredRecord.Signed>> listener) {
+        appendListeners.remove(listener);
+    }
+
+    /** Erase calls that erased at least one record so far (a holder of record copies drops them when it moves). */
+    public long erasures() {
+        return erasures;
     }
 
     private void makeRoom(int n) throws BufferException {
@@ -545,6 +577,16 @@ public final class RecordBuffer implements AutoCloseable {
      * leaf hash. Returns how many records were erased (already-erased ones are skipped).
      */
     public int erase(List<Long> seqs) throws BufferException {
+        synchronized (writeLock) {
+            int erased = eraseInTransaction(seqs);
+            if (erased > 0) {
+                erasures++;
+            }
+            return erased;
+        }
+    }
+
+    private int eraseInTransaction(List<Long> seqs) throws BufferException {
         return inWriteTransaction(c -> {
             int n = 0;
             try (PreparedStatement get = c.prepareStatement(BufferSql.RANGE);
