@@ -30,6 +30,9 @@ import java.util.random.RandomGenerator;
  * <li>When the link comes (back) up, or a send fails, the pump rewinds to the oldest undelivered
  * record and sends everything unacknowledged again: delivery is at least once, and the collector
  * deduplicates by (device, seq). After a failed send it waits a jittered exponential backoff.</li>
+ * <li>Records committed while the pump runs come from the buffer's append hand-off when they
+ * continue the cursor exactly; everything else (a backlog, a rewind, a restart, an erasure) is read
+ * from the buffer.</li>
  * </ul>
  *
  * Two serialized tasks run on the given scheduler: the sending one (window, cursor, rewinds) and
@@ -360,10 +363,12 @@ public final class ForwardingPump implements AutoCloseable {
     /**
      * One unit of the sending task: sends the next ready batch if the window has room, else reads
      * ahead one batch's worth of records (up to one window of batches waits ready, so that the
-     * next acknowledgements find them encoded). A run of signed records that fits one batch is
-     * read as one row of concatenated COSE bytes; others are cut record by record. Reading a batch at a time lets the first batch
-     * leave at once and lets acknowledgements free window slots between reads. Returns false when
-     * there is nothing to do until an acknowledgement, a commit or a wake.
+     * next acknowledgements find them encoded): from the append hand-off when it continues the
+     * cursor, else from the buffer, where a run of signed records that fits one batch is read as
+     * one row of concatenated COSE bytes and anything else is cut record by record. Reading a
+     * batch at a time lets the first batch leave at once and lets acknowledgements free window
+     * slots between reads. Returns false when there is nothing to do until an acknowledgement, a
+     * commit or a wake.
      */
     private boolean step() throws BufferException {
         if (inFlight < options.window() && !ready.isEmpty()) {
