@@ -79,23 +79,6 @@ public final class BatchCodec {
         return new Split(batches, oversized);
     }
 
-    /**
-     * One batch of {@code records} signed records ({@code firstSeq..lastSeq}) whose COSE bytes are
-     * {@code cose}, concatenated in seq order as the buffer's {@code undeliveredRun} reads them;
-     * null when they do not fit one batch (cut them record by record then). The payload is the
-     * array header followed by those bytes: what a {@link Cutter} writes for the same records.
-     */
-    public RecordBatch batchOf(long firstSeq, long lastSeq, int records, byte[] cose) {
-        if (records < 1 || records > maxRecords || arrayHeaderBytes(records) + cose.length > maxPayloadBytes) {
-            return null;
-        }
-        int header = arrayHeaderBytes(records);
-        byte[] payload = new byte[header + cose.length];
-        writeArrayHeader(payload, records);
-        System.arraycopy(cose, 0, payload, header, cose.length);
-        return new RecordBatch(device, firstSeq, lastSeq, records, payload);
-    }
-
     /** A definite-length array header (RFC 8949 §3.1, major type 4) at the start of {@code out}. */
     private static void writeArrayHeader(byte[] out, int n) {
         if (n < 24) {

@@ -364,10 +364,8 @@ public final class ForwardingPump implements AutoCloseable {
      * One unit of the sending task: sends the next ready batch if the window has room, else reads
      * ahead one batch's worth of records (up to one window of batches waits ready, so that the
      * next acknowledgements find them encoded): from the append hand-off when it continues the
-     * cursor, else from the buffer, where a run of signed records that fits one batch is read as
-     * one row of concatenated COSE bytes and anything else is cut record by record. Reading a
-     * batch at a time lets the first batch leave at once and lets acknowledgements free window
-     * slots between reads. Returns false when there is nothing to do until an acknowledgement, a
+     * cursor, else from the buffer. Reading a batch at a time lets the first batch leave at once
+     * and lets acknowledgements free window slots between reads. Returns false when there is nothing to do until an acknowledgement, a
      * commit or a wake.
      */
     private boolean step() throws BufferException {
@@ -398,17 +396,8 @@ public final class ForwardingPump implements AutoCloseable {
         if (caughtUp && signalled == caughtUpAt) {
             return false;
         }
-        RecordBuffer.UndeliveredRun run = buffer.undeliveredRun(cursor, options.recordsPerBatch());
-        int n = run.records();
-        RecordBatch whole = n > 0 && run.signed() ? codec.batchOf(run.firstSeq(), run.lastSeq(), n, run.cose()) : null;
-        if (whole != null) {
-            ready.addLast(whole);
-            cursor = run.lastSeq();
-        } else if (n > 0) {
-            // an erased record (tombstone) or a cut by size inside the run: record by record
-            n = buffer.forEachUndelivered(cursor, options.recordsPerBatch(), reader);
-            cutter.flush();
-        }
+        int n = buffer.forEachUndelivered(cursor, options.recordsPerBatch(), reader);
+        cutter.flush();
         if (n < options.recordsPerBatch()) {
             caughtUp = true;
             caughtUpAt = signalled;

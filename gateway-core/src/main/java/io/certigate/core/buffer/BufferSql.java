@@ -77,15 +77,6 @@ final class BufferSql {
             + "FROM record WHERE seq BETWEEN ? AND ? ORDER BY seq";
     static final String UNDELIVERED = "SELECT seq, cose, tomb FROM record "
             + "WHERE delivered_ms IS NULL AND seq > ? ORDER BY seq LIMIT ?";
-    /**
-     * The same records as {@link #UNDELIVERED} in one row: count, first and last seq, how many are
-     * signed, their bytes, and their COSE bytes concatenated in seq order (NULL payloads of erased
-     * records are skipped by group_concat: count and signed count then differ). Needs SQLite 3.44
-     * (ORDER BY inside an aggregate).
-     */
-    static final String UNDELIVERED_RUN = "SELECT count(*), min(seq), max(seq), count(cose), sum(length(cose)), "
-            + "CAST(group_concat(cose, x'' ORDER BY seq) AS BLOB) FROM ("
-            + "SELECT seq, cose FROM record WHERE delivered_ms IS NULL AND seq > ? ORDER BY seq LIMIT ?)";
     /** Marks records acknowledged ahead of the watermark, one by one. */
     static final String MARK_DELIVERED = "UPDATE record SET delivered_ms = ? "
             + "WHERE seq BETWEEN ? AND ? AND delivered_ms IS NULL";

@@ -82,7 +82,6 @@ public final class RecordBuffer implements AutoCloseable {
     private final List<Consumer<List<StoredRecord.Signed>>> appendListeners = new CopyOnWriteArrayList<>();
     private volatile long erasures; // written under writeLock
     private PreparedStatement undeliveredQuery; // on the reader, under readLock, prepared on first use
-    private PreparedStatement undeliveredRunQuery; // likewise
 
     private RecordBuffer(Path file, Options options, Connection writer, Connection reader, ChainHead head, long live) {
         this.file = file;
@@ -400,47 +399,6 @@ public final class RecordBuffer implements AutoCloseable {
                 }
             }
             return n;
-        });
-    }
-
-    /**
-     * The next undelivered records after a seq, read as one row (see {@link #undeliveredRun}).
-     *
-     * @param records   how many records the run holds (0: none left)
-     * @param signed    true when all of them are signed; false when the run holds an erased record,
-     *                  whose tombstone is not in {@code cose} (read such a run with
-     *                  {@link #forEachUndelivered})
-     * @param cose      the COSE bytes of the records, concatenated in seq order, when {@code signed}
-     */
-    public record UndeliveredRun(int records, long firstSeq, long lastSeq, boolean signed, byte[] cose) {}
-
-    /**
-     * Up to {@code limit} undelivered records after {@code afterSeq}, as one row: SQLite
-     * concatenates their COSE bytes, so the whole run crosses into Java at once instead of row by
-     * row (the per-row cost of the driver dominates a plain read). The bytes are the stored bytes,
-     * unchanged.
-     */
-    public UndeliveredRun undeliveredRun(long afterSeq, int limit) throws BufferException {
-        return read(c -> {
-            if (undeliveredRunQuery == null) {
-                undeliveredRunQuery = c.prepareStatement(BufferSql.UNDELIVERED_RUN);
-            }
-            PreparedStatement ps = undeliveredRunQuery;
-            ps.setLong(1, Math.max(afterSeq, deliveredThrough));
-            ps.setInt(2, limit);
-            try (ResultSet rs = ps.executeQuery()) {
-                int n = rs.next() ? rs.getInt(1) : 0;
-                if (n == 0) {
-                    return new UndeliveredRun(0, 0, 0, true, new byte[0]);
-                }
-                boolean signed = rs.getInt(4) == n;
-                byte[] cose = signed ? rs.getBytes(6) : null;
-                if (signed && (cose == null || cose.length != rs.getLong(5))) {
-                    throw new SQLException("concatenated run after seq " + afterSeq + " has " + (cose == null ? 0 : cose.length)
-                            + " bytes, not the " + rs.getLong(5) + " its records hold");
-                }
-                return new UndeliveredRun(n, rs.getLong(2), rs.getLong(3), signed, cose);
-            }
         });
     }
 
@@ -795,9 +753,6 @@ public final class RecordBuffer implements AutoCloseable {
                     }
                     if (undeliveredQuery != null) {
                         undeliveredQuery.close();
-                    }
-                    if (undeliveredRunQuery != null) {
-                        undeliveredRunQuery.close();
                     }
                     reader.close();
                     writer.close();
