@@ -3,7 +3,10 @@ package io.certigate.uplink;
 import io.certigate.cbor.CborWriter;
 import io.certigate.core.model.StoredRecord;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.function.Consumer;
+import java.util.function.LongConsumer;
 
 /**
  * The uplink payload: a definite-length CBOR array (RFC 8949 §3.1, major type 4) whose items are
@@ -13,8 +16,10 @@ import java.util.List;
  * {@code {"dev": tstr, "seq": uint, "leaf": bstr .size 32, "chain": bstr .size 32}}
  * (deterministic key order), which keeps the chain checkable without the erased payload.
  *
- * <p>{@link #split} cuts a run of records into batches of at most {@code maxRecords} records and
- * {@code maxPayloadBytes} bytes each. Pure; no I/O.
+ * <p>Batches hold at most {@code maxRecords} records and {@code maxPayloadBytes} bytes each.
+ * {@link #split} cuts a list; a {@link Cutter} cuts records as they are read, writing each payload
+ * once: the array header, then every item's bytes copied straight into one byte array of the exact
+ * size. Pure; no I/O; not thread-safe (one per reader).
  */
 public final class BatchCodec {
     private final String device;
@@ -46,11 +51,15 @@ public final class BatchCodec {
         if (r instanceof StoredRecord.Signed s) {
             return s.coseUnsafe();
         }
+        return tombstone(r.seq(), r.chainHash(), 0, r.leafHash(), 0);
+    }
+
+    private byte[] tombstone(long seq, byte[] chain, int chainOff, byte[] leaf, int leafOff) {
         return writer.reset().mapHeader(4)
                 .text("dev").text(device)
-                .text("seq").integer(r.seq())
-                .text("leaf").bytes(r.leafHash())
-                .text("chain").bytes(r.chainHash())
+                .text("seq").integer(seq)
+                .text("leaf").bytes(leaf, leafOff, 32)
+                .text("chain").bytes(chain, chainOff, 32)
                 .toByteArray();
     }
 
@@ -62,38 +71,100 @@ public final class BatchCodec {
     public Split split(List<StoredRecord> records) {
         List<RecordBatch> batches = new ArrayList<>();
         List<Long> oversized = new ArrayList<>();
-        List<byte[]> items = new ArrayList<>();
-        List<StoredRecord> current = new ArrayList<>();
-        int body = 0;
+        Cutter cutter = cutter(batches::add, oversized::add);
         for (StoredRecord r : records) {
-            byte[] item = item(r);
-            if (arrayHeaderBytes(1) + item.length > maxPayloadBytes) {
-                oversized.add(r.seq());
-                continue;
-            }
-            int n = current.size() + 1;
-            if (n > maxRecords || arrayHeaderBytes(n) + body + item.length > maxPayloadBytes) {
-                batches.add(encode(current, items, body));
-                current.clear();
-                items.clear();
-                body = 0;
-            }
-            current.add(r);
-            items.add(item);
-            body += item.length;
+            cutter.add(r.seq(), item(r));
         }
-        if (!current.isEmpty()) {
-            batches.add(encode(current, items, body));
-        }
+        cutter.flush();
         return new Split(batches, oversized);
     }
 
-    private RecordBatch encode(List<StoredRecord> recs, List<byte[]> items, int body) {
-        CborWriter w = new CborWriter(arrayHeaderBytes(items.size()) + body);
-        w.arrayHeader(items.size());
-        for (byte[] item : items) {
-            w.raw(item);
+    /** A definite-length array header (RFC 8949 §3.1, major type 4) at the start of {@code out}. */
+    private static void writeArrayHeader(byte[] out, int n) {
+        if (n < 24) {
+            out[0] = (byte) (0x80 | n);
+        } else if (n < 256) {
+            out[0] = (byte) 0x98;
+            out[1] = (byte) n;
+        } else {
+            out[0] = (byte) 0x99;
+            out[1] = (byte) (n >> 8);
+            out[2] = (byte) n;
         }
-        return new RecordBatch(device, recs.get(0).seq(), recs.get(recs.size() - 1).seq(), recs.size(), w.toByteArray());
+    }
+
+    /**
+     * A cutter that hands each finished batch to {@code batches} and the seq of each record too
+     * large to travel even alone to {@code oversized} (such a record is left out).
+     */
+    public Cutter cutter(Consumer<RecordBatch> batches, LongConsumer oversized) {
+        return new Cutter(batches, oversized);
+    }
+
+    /**
+     * Cuts records into batches as they come (in seq order): {@link #add} keeps a reference to
+     * each item, a batch is written when the next record would not fit or on {@link #flush}.
+     */
+    public final class Cutter {
+        private final Consumer<RecordBatch> out;
+        private final LongConsumer oversized;
+        private byte[][] items = new byte[16][];
+        private int count;
+        private int body;
+        private long firstSeq;
+        private long lastSeq;
+
+        private Cutter(Consumer<RecordBatch> out, LongConsumer oversized) {
+            this.out = out;
+            this.oversized = oversized;
+        }
+
+        /**
+         * One record as the buffer holds it: {@code cose} when signed, else {@code tomb} (chain
+         * hash ‖ leaf hash). Matches {@code RecordBuffer.RowSink}.
+         */
+        public void add(long seq, byte[] cose, byte[] tomb) {
+            add(seq, cose != null ? cose : tombstone(seq, tomb, 0, tomb, 32));
+        }
+
+        void add(long seq, byte[] item) {
+            if (arrayHeaderBytes(1) + item.length > maxPayloadBytes) {
+                oversized.accept(seq);
+                return;
+            }
+            int n = count + 1;
+            if (count > 0 && (n > maxRecords || arrayHeaderBytes(n) + body + item.length > maxPayloadBytes)) {
+                flush();
+            }
+            if (count == items.length) {
+                items = Arrays.copyOf(items, Math.min(Math.max(16, count * 2), maxRecords));
+            }
+            if (count == 0) {
+                firstSeq = seq;
+            }
+            items[count++] = item;
+            body += item.length;
+            lastSeq = seq;
+        }
+
+        /** Writes the batch being cut, if any. */
+        public void flush() {
+            if (count == 0) {
+                return;
+            }
+            int header = arrayHeaderBytes(count);
+            byte[] payload = new byte[header + body];
+            writeArrayHeader(payload, count);
+            int at = header;
+            for (int i = 0; i < count; i++) {
+                System.arraycopy(items[i], 0, payload, at, items[i].length);
+                at += items[i].length;
+                items[i] = null;
+            }
+            RecordBatch b = new RecordBatch(device, firstSeq, lastSeq, count, payload);
+            count = 0;
+            body = 0;
+            out.accept(b);
+        }
     }
 }

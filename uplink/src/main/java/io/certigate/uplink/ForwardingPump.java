@@ -4,6 +4,7 @@ import io.certigate.core.buffer.BufferException;
 import io.certigate.core.buffer.RecordBuffer;
 import io.certigate.core.model.StoredRecord;
 import java.time.Clock;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -12,6 +13,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import java.util.function.LongConsumer;
 import java.util.random.RandomGenerator;
 
 /**
@@ -27,6 +30,9 @@ import java.util.random.RandomGenerator;
  * <li>When the link comes (back) up, or a send fails, the pump rewinds to the oldest undelivered
  * record and sends everything unacknowledged again: delivery is at least once, and the collector
  * deduplicates by (device, seq). After a failed send it waits a jittered exponential backoff.</li>
+ * <li>Records committed while the pump runs come from the buffer's append hand-off when they
+ * continue the cursor exactly; everything else (a backlog, a rewind, a restart, an erasure) is read
+ * from the buffer.</li>
  * </ul>
  *
  * Two serialized tasks run on the given scheduler: the sending one (window, cursor, rewinds) and
@@ -50,9 +56,9 @@ public final class ForwardingPump implements AutoCloseable {
         }
     }
 
-    /** Counters for operators and tests. */
+    /** Counters for operators and tests; {@code recordsHandedOff}: sent from the append hand-off, not read back. */
     public record Stats(long batchesSent, long recordsSent, long batchesAcked, long recordsDelivered,
-            long sendFailures, long oversized, int inFlight, boolean linkUp) {}
+            long sendFailures, long oversized, int inFlight, boolean linkUp, long recordsHandedOff) {}
 
     private record Ack(long generation, long first, long last, Throwable failure) {}
 
@@ -77,12 +83,28 @@ public final class ForwardingPump implements AutoCloseable {
     private final AtomicLong recordsDelivered = new AtomicLong();
     private final AtomicLong sendFailures = new AtomicLong();
     private final AtomicLong oversized = new AtomicLong();
+    private final AtomicLong handedOff = new AtomicLong();
+
+    /** Records the buffer appended, handed over by its append listener (added by the appending thread only). */
+    private final ConcurrentLinkedQueue<StoredRecord.Signed> fresh = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger freshCount = new AtomicInteger();
+    private final int freshLimit;
+    private final Consumer<List<StoredRecord.Signed>> appendListener = this::onAppended;
+    private long seenErasures;
+
+    /** Counts commits and external wakes: a read that found the backlog exhausted is retried once this moves. */
+    private final AtomicLong signals = new AtomicLong();
+    private volatile LongConsumer deliveredListener = seq -> { };
 
     // drain-task state
     private volatile long generation;
     private volatile int inFlight;
     private long cursor; // highest seq read into ready (or sent)
-    private final java.util.ArrayDeque<RecordBatch> ready = new java.util.ArrayDeque<>(); // read, not yet sent
+    private final ArrayDeque<RecordBatch> ready = new ArrayDeque<>(); // read, not yet sent
+    private final BatchCodec.Cutter cutter;
+    private final RecordBuffer.RowSink reader;
+    private boolean caughtUp; // the last read found no more undelivered records ...
+    private long caughtUpAt;  // ... at this value of signals
     private long seenEpoch;
     private long pausedUntil;
     private int failuresInRow;
@@ -99,11 +121,40 @@ public final class ForwardingPump implements AutoCloseable {
         this.scheduler = scheduler;
         this.random = random;
         this.codec = new BatchCodec(buffer.deviceId(), options.recordsPerBatch(), transport.maxPayloadBytes());
+        this.cutter = codec.cutter(ready::addLast, this::oversized);
+        this.reader = (seq, cose, tomb) -> {
+            cursor = seq;
+            cutter.add(seq, cose, tomb);
+        };
+        this.freshLimit = options.window() * options.recordsPerBatch();
+        this.seenErasures = buffer.erasures();
+        buffer.addAppendListener(appendListener);
+    }
+
+    /**
+     * The buffer's append listener: keeps up to a window of records freshly committed, so that in
+     * steady state the pump sends them without reading them back. Past that (link down, a backlog)
+     * new records are not kept; they are read from the buffer when their turn comes.
+     */
+    private void onAppended(List<StoredRecord.Signed> records) {
+        if (closed || freshCount.get() + records.size() > freshLimit) {
+            return;
+        }
+        fresh.addAll(records);
+        freshCount.addAndGet(records.size());
     }
 
     /** For {@code Sequencer.addCommitListener}: new records to forward. */
     public void onCommit(long lastSeq) {
         wake();
+    }
+
+    /**
+     * Called from the marking task with the buffer's delivery watermark after each transaction
+     * that marked records delivered (for operators, and for the bench's timing). Must not block.
+     */
+    public void onDelivered(LongConsumer listener) {
+        deliveredListener = listener;
     }
 
     /** The transport is (again) able to send: rewind to the oldest undelivered record and send. */
@@ -121,11 +172,19 @@ public final class ForwardingPump implements AutoCloseable {
 
     public Stats stats() {
         return new Stats(batchesSent.get(), recordsSent.get(), batchesAcked.get(), recordsDelivered.get(),
-                sendFailures.get(), oversized.get(), inFlight, linkUp);
+                sendFailures.get(), oversized.get(), inFlight, linkUp, handedOff.get());
     }
 
-    /** Schedules a drain; safe from any thread, coalesces concurrent requests. */
+    /**
+     * Schedules a drain that also looks for records committed since the last read; safe from any
+     * thread, coalesces concurrent requests.
+     */
     public void wake() {
+        signals.incrementAndGet();
+        schedule();
+    }
+
+    private void schedule() {
         if (closed || wip.getAndIncrement() != 0) {
             return;
         }
@@ -157,13 +216,11 @@ public final class ForwardingPump implements AutoCloseable {
                 pausedUntil = 0;
                 failuresInRow = 0;
             }
-            List<Ack> acknowledged = collectAcknowledgements();
-            if (!acknowledged.isEmpty()) {
-                toMark.addAll(acknowledged);
-                wakeMarker();
-            }
-            if (!closed && linkUp && pausedUntil - clock.millis() <= 0) {
-                fill();
+            while (true) {
+                collectAcknowledgements();
+                if (closed || !linkUp || pausedUntil - clock.millis() > 0 || !step()) {
+                    break;
+                }
             }
             lastError = null;
         } catch (BufferException | RuntimeException e) {
@@ -201,6 +258,7 @@ public final class ForwardingPump implements AutoCloseable {
                 try {
                     markDelivered(batch);
                     markError = null;
+                    deliveredListener.accept(buffer.deliveredThrough());
                 } catch (BufferException | RuntimeException e) {
                     String msg = "uplink of " + buffer.deviceId() + " cannot mark records delivered: " + e.getMessage();
                     if (!msg.equals(markError)) {
@@ -225,18 +283,22 @@ public final class ForwardingPump implements AutoCloseable {
         generation++;
         inFlight = 0;
         cursor = 0;
+        caughtUp = false;
         ready.clear();
     }
 
-    /** Frees the window slots of acknowledged batches; returns the successes, to be marked. */
-    private List<Ack> collectAcknowledgements() {
-        List<Ack> ok = new ArrayList<>();
+    /**
+     * Frees the window slots of answered batches (the successes were queued for marking by the
+     * transport's callback already) and pauses after a failure of the current generation.
+     */
+    private void collectAcknowledgements() {
         Ack a;
+        boolean ok = false;
         boolean failed = false;
         while ((a = acks.poll()) != null) {
             boolean current = a.generation() == generation;
             if (a.failure() == null) {
-                ok.add(a);
+                ok = true;
                 batchesAcked.incrementAndGet();
                 if (current) {
                     inFlight--;
@@ -248,13 +310,12 @@ public final class ForwardingPump implements AutoCloseable {
                         buffer.deviceId(), a.failure().toString());
             }
         }
-        if (!ok.isEmpty()) {
+        if (ok) {
             failuresInRow = 0;
         }
         if (failed) {
             pauseAfterFailure();
         }
-        return ok;
     }
 
     private void markDelivered(List<Ack> ok) throws BufferException {
@@ -293,47 +354,97 @@ public final class ForwardingPump implements AutoCloseable {
 
     private void later(long delayMs) {
         try {
-            scheduler.schedule(this::wake, delayMs, TimeUnit.MILLISECONDS);
+            scheduler.schedule(this::schedule, delayMs, TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException e) {
             LOG.log(System.Logger.Level.DEBUG, "uplink scheduler is shut down; retry skipped");
         }
     }
 
     /**
-     * Sends read-ahead batches while the window has room, then reads and encodes up to one more
-     * window of batches so that the next acknowledgements find them ready.
+     * One unit of the sending task: sends the next ready batch if the window has room, else reads
+     * ahead one batch's worth of records (up to one window of batches waits ready, so that the
+     * next acknowledgements find them encoded): from the append hand-off when it continues the
+     * cursor, else from the buffer. Reading a batch at a time lets the first batch leave at once
+     * and lets acknowledgements free window slots between reads. Returns false when there is nothing to do until an acknowledgement, a
+     * commit or a wake.
      */
-    private void fill() throws BufferException {
-        while (linkUp && !closed) {
-            while (inFlight < options.window() && !ready.isEmpty()) {
-                if (!send(ready.peekFirst())) {
-                    return; // the failure rewound the pump
-                }
+    private boolean step() throws BufferException {
+        if (inFlight < options.window() && !ready.isEmpty()) {
+            if (send(ready.peekFirst())) {
                 ready.pollFirst();
             }
-            if (ready.size() >= options.window()) {
-                return;
+            return true; // a failure rewound and paused the pump: the loop stops on pausedUntil
+        }
+        if (ready.size() >= options.window()) {
+            return false;
+        }
+        long signalled = signals.get(); // before the read: a commit after it shows as a change
+        int taken = takeFresh();
+        if (taken > 0) {
+            long head = buffer.head().seq();
+            if (taken < options.recordsPerBatch() && cursor < head) {
+                // the hand-off kept fewer than a batch and the buffer holds more: complete the batch
+                buffer.forEachUndelivered(cursor, options.recordsPerBatch() - taken, reader);
             }
-            List<StoredRecord> records = buffer.undelivered(cursor,
-                    (options.window() - ready.size()) * options.recordsPerBatch());
-            if (records.isEmpty()) {
-                return;
+            cutter.flush();
+            if (cursor >= head) { // every record committed so far is read
+                caughtUp = true;
+                caughtUpAt = signalled;
             }
-            BatchCodec.Split split = codec.split(records);
-            for (long seq : split.oversized()) {
-                oversized.incrementAndGet();
-                if (seq > highestOversized) {
-                    highestOversized = seq;
-                    LOG.log(System.Logger.Level.ERROR, "record {0} of {1} is larger than the {2}-byte payload limit of "
-                            + "the uplink: it stays undelivered in the buffer", seq, buffer.deviceId(),
-                            transport.maxPayloadBytes());
-                }
+            return true;
+        }
+        if (caughtUp && signalled == caughtUpAt) {
+            return false;
+        }
+        int n = buffer.forEachUndelivered(cursor, options.recordsPerBatch(), reader);
+        cutter.flush();
+        if (n < options.recordsPerBatch()) {
+            caughtUp = true;
+            caughtUpAt = signalled;
+        }
+        return n > 0;
+    }
+
+    /**
+     * Moves handed-over records that continue the cursor exactly (seq = cursor + 1) into the cutter,
+     * up to a batch; drops those at or below the cursor (read from the buffer already, or before a
+     * rewind). A gap (records the hand-off did not keep) is left to the buffer read, which passes
+     * the kept ones by, so that nothing is skipped and the order holds. After an erasure every kept
+     * copy is dropped: an erased record must leave as its tombstone, read from the buffer.
+     */
+    private int takeFresh() {
+        long e = buffer.erasures();
+        if (e != seenErasures) {
+            seenErasures = e;
+            dropFresh();
+        }
+        int n = 0;
+        StoredRecord.Signed r;
+        while (n < options.recordsPerBatch() && (r = fresh.peek()) != null && r.seq() <= cursor + 1) {
+            fresh.poll();
+            freshCount.decrementAndGet();
+            if (r.seq() == cursor + 1) {
+                reader.accept(r.seq(), r.coseUnsafe(), null);
+                n++;
             }
-            ready.addAll(split.batches());
-            cursor = records.get(records.size() - 1).seq();
-            if (inFlight >= options.window()) {
-                return;
-            }
+        }
+        handedOff.addAndGet(n);
+        return n;
+    }
+
+    private void dropFresh() {
+        while (fresh.poll() != null) {
+            freshCount.decrementAndGet();
+        }
+    }
+
+    private void oversized(long seq) {
+        oversized.incrementAndGet();
+        if (seq > highestOversized) {
+            highestOversized = seq;
+            LOG.log(System.Logger.Level.ERROR, "record {0} of {1} is larger than the {2}-byte payload limit of "
+                    + "the uplink: it stays undelivered in the buffer", seq, buffer.deviceId(),
+                    transport.maxPayloadBytes());
         }
     }
 
@@ -341,8 +452,13 @@ public final class ForwardingPump implements AutoCloseable {
         long gen = generation;
         try {
             transport.send(batch, failure -> {
-                acks.add(new Ack(gen, batch.firstSeq(), batch.lastSeq(), failure));
-                wake();
+                Ack ack = new Ack(gen, batch.firstSeq(), batch.lastSeq(), failure);
+                if (failure == null) {
+                    toMark.add(ack); // marked whatever the generation: the peer has these records
+                    wakeMarker();
+                }
+                acks.add(ack);
+                schedule();
             });
         } catch (UplinkException | RuntimeException e) {
             sendFailures.incrementAndGet();
@@ -360,5 +476,6 @@ public final class ForwardingPump implements AutoCloseable {
     public void close() {
         closed = true;
         linkUp = false;
+        buffer.removeAppendListener(appendListener);
     }
 }

@@ -99,6 +99,44 @@ class BatchCodecTest {
     }
 
     @Test
+    void aPayloadIsTheArrayHeaderThenTheItemBytesForEveryHeaderSize() throws Exception {
+        for (int n : new int[] {1, 23, 24, 255, 256, 300}) {
+            List<StoredRecord> recs = new ArrayList<>();
+            java.io.ByteArrayOutputStream expected = new java.io.ByteArrayOutputStream();
+            // RFC 8949 §3.1: 0x80+n below 24, 0x98 n below 256, 0x99 n(2 bytes) below 65536
+            expected.writeBytes(n < 24 ? new byte[] {(byte) (0x80 | n)}
+                    : n < 256 ? new byte[] {(byte) 0x98, (byte) n} : new byte[] {(byte) 0x99, (byte) (n >> 8), (byte) n});
+            for (int i = 1; i <= n; i++) {
+                StoredRecord.Signed r = record(i, 20 + i % 7);
+                recs.add(r);
+                expected.writeBytes(r.cose());
+            }
+            RecordBatch b = new BatchCodec("d", 1000, 1 << 20).split(recs).batches().get(0);
+            assertThat(b.records()).isEqualTo(n);
+            assertThat(b.payload()).as("%d records", n).isEqualTo(expected.toByteArray());
+            assertThat(BatchDecoder.items(b.payload())).hasSize(n);
+        }
+    }
+
+    @Test
+    void theCutterKeepsOrderAcrossFlushesAndReportsOversizedRecords() {
+        List<RecordBatch> out = new ArrayList<>();
+        List<Long> oversized = new ArrayList<>();
+        BatchCodec.Cutter cutter = new BatchCodec("d", 3, 250).cutter(out::add, oversized::add);
+        for (int i = 1; i <= 4; i++) {
+            cutter.add(i, record(i, 60).cose(), null);
+        }
+        cutter.flush(); // 1..3, then 4 alone
+        cutter.add(5, record(5, 400).cose(), null);
+        cutter.add(6, null, new byte[64]); // a tombstone
+        cutter.flush();
+        cutter.flush(); // nothing pending: no empty batch
+        assertThat(out).extracting(RecordBatch::firstSeq).containsExactly(1L, 4L, 6L);
+        assertThat(out).extracting(RecordBatch::lastSeq).containsExactly(3L, 4L, 6L);
+        assertThat(oversized).containsExactly(5L);
+    }
+
+    @Test
     void refusesNonsenseLimits() {
         assertThatThrownBy(() -> new BatchCodec("d", 0, 1000)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new BatchCodec("d", 10, 10)).isInstanceOf(IllegalArgumentException.class);

@@ -18,6 +18,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Properties;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 
 /**
  * The durable record buffer of one device: an SQLite file in WAL mode with
@@ -77,6 +79,9 @@ public final class RecordBuffer implements AutoCloseable {
     /** Records above the watermark that carry their own delivered_ms (under writeLock). */
     private long marksAboveWatermark;
     private long unanchoredHint = 1; // under readLock
+    private final List<Consumer<List<StoredRecord.Signed>>> appendListeners = new CopyOnWriteArrayList<>();
+    private volatile long erasures; // written under writeLock
+    private PreparedStatement undeliveredQuery; // on the reader, under readLock, prepared on first use
 
     private RecordBuffer(Path file, Options options, Connection writer, Connection reader, ChainHead head, long live) {
         this.file = file;
@@ -260,7 +265,35 @@ public final class RecordBuffer implements AutoCloseable {
             }, "append seq " + records.get(0).seq() + ".." + last);
             head = new ChainHead(last, newHeadHash);
             liveRecords += records.size();
+            if (!appendListeners.isEmpty()) {
+                List<StoredRecord.Signed> appended = List.copyOf(records);
+                for (Consumer<List<StoredRecord.Signed>> l : appendListeners) {
+                    try {
+                        l.accept(appended);
+                    } catch (RuntimeException e) {
+                        LOG.log(System.Logger.Level.WARNING, "append listener failed: " + e, e);
+                    }
+                }
+            }
         }
+    }
+
+    /**
+     * Called with the records of every append once they are durable, on the appending thread,
+     * before {@code append} returns (the uplink takes fresh records from here instead of reading
+     * them back). Must not block.
+     */
+    public void addAppendListener(Consumer<List<StoredRecord.Signed>> listener) {
+        appendListeners.add(listener);
+    }
+
+    public void removeAppendListener(Consumer<List<StoredRecord.Signed>> listener) {
+        appendListeners.remove(listener);
+    }
+
+    /** Erase calls that erased at least one record so far (a holder of record copies drops them when it moves). */
+    public long erasures() {
+        return erasures;
     }
 
     private void makeRoom(int n) throws BufferException {
@@ -327,18 +360,45 @@ public final class RecordBuffer implements AutoCloseable {
 
     /** Up to {@code limit} undelivered records after {@code afterSeq}, in seq order. */
     public List<StoredRecord> undelivered(long afterSeq, int limit) throws BufferException {
+        List<StoredRecord> out = new ArrayList<>();
+        forEachUndelivered(afterSeq, limit, (seq, cose, tomb) -> out.add(cose != null ? new StoredRecord.Signed(seq, cose)
+                : new StoredRecord.Erased(seq, Arrays.copyOfRange(tomb, 0, 32), Arrays.copyOfRange(tomb, 32, 64))));
+        return out;
+    }
+
+    /** Receives the rows of {@link #forEachUndelivered}, in seq order. */
+    @FunctionalInterface
+    public interface RowSink {
+        /**
+         * One record: {@code cose} for a signed record (tombstone null), else {@code tomb}, its chain
+         * hash followed by its leaf hash (32 + 32 bytes). The arrays are fresh: the sink may keep them.
+         */
+        void accept(long seq, byte[] cose, byte[] tomb);
+    }
+
+    /**
+     * Hands up to {@code limit} undelivered records after {@code afterSeq} to {@code sink}, in seq
+     * order, and returns how many it handed. The uplink's read path: one statement, prepared once
+     * on the reader connection and reused, and no copy of the bytes beyond the driver's own.
+     */
+    public int forEachUndelivered(long afterSeq, int limit, RowSink sink) throws BufferException {
         return read(c -> {
-            List<StoredRecord> out = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement(BufferSql.UNDELIVERED)) {
-                ps.setLong(1, Math.max(afterSeq, deliveredThrough));
-                ps.setInt(2, limit);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        out.add(toRecord(rs));
-                    }
+            if (undeliveredQuery == null) {
+                undeliveredQuery = c.prepareStatement(BufferSql.UNDELIVERED);
+            }
+            PreparedStatement ps = undeliveredQuery;
+            ps.setLong(1, Math.max(afterSeq, deliveredThrough));
+            ps.setInt(2, limit);
+            int n = 0;
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    long seq = rs.getLong(1);
+                    byte[] cose = rs.getBytes(2);
+                    sink.accept(seq, cose, cose == null ? rs.getBytes(3) : null);
+                    n++;
                 }
             }
-            return out;
+            return n;
         });
     }
 
@@ -475,6 +535,16 @@ public final class RecordBuffer implements AutoCloseable {
      * leaf hash. Returns how many records were erased (already-erased ones are skipped).
      */
     public int erase(List<Long> seqs) throws BufferException {
+        synchronized (writeLock) {
+            int erased = eraseInTransaction(seqs);
+            if (erased > 0) {
+                erasures++;
+            }
+            return erased;
+        }
+    }
+
+    private int eraseInTransaction(List<Long> seqs) throws BufferException {
         return inWriteTransaction(c -> {
             int n = 0;
             try (PreparedStatement get = c.prepareStatement(BufferSql.RANGE);
@@ -680,6 +750,9 @@ public final class RecordBuffer implements AutoCloseable {
                 try {
                     try (Statement s = writer.createStatement()) {
                         s.execute(BufferSql.CHECKPOINT);
+                    }
+                    if (undeliveredQuery != null) {
+                        undeliveredQuery.close();
                     }
                     reader.close();
                     writer.close();

@@ -140,6 +140,46 @@ class RecordBufferTest {
         }
     }
 
+    @Test
+    void forEachUndeliveredHandsTheStoredBytesInSeqOrderAndTombstonesOfErasedRecords() throws Exception {
+        try (TestSpine spine = TestSpine.start(dir)) {
+            for (int i = 0; i < 40; i++) {
+                spine.sequencer.submit(TestSpine.odometer(i)).get(5, TimeUnit.SECONDS);
+            }
+            RecordBuffer b = spine.buffer;
+            b.markDelivered(1, 5, 1000);
+            b.markDelivered(9, 10, 1001); // ahead of the gap 6..8: skipped by every read below
+            List<StoredRecord> expected = b.range(1, 40);
+            List<Long> seqs = new ArrayList<>();
+            List<byte[]> bytes = new ArrayList<>();
+            assertThat(b.forEachUndelivered(0, 6, (seq, cose, tomb) -> {
+                seqs.add(seq);
+                bytes.add(cose);
+                assertThat(tomb).isNull();
+            })).isEqualTo(6);
+            assertThat(seqs).containsExactly(6L, 7L, 8L, 11L, 12L, 13L);
+            for (int i = 0; i < seqs.size(); i++) {
+                assertThat(bytes.get(i)).isEqualTo(((StoredRecord.Signed) expected.get((int) (seqs.get(i) - 1))).cose());
+            }
+            bytes.get(0)[0] ^= 1; // the arrays are the sink's own
+            assertThat(b.range(6, 6).get(0)).isEqualTo(expected.get(5));
+
+            b.erase(List.of(12L));
+            List<byte[]> tombs = new ArrayList<>();
+            assertThat(b.forEachUndelivered(11, 1, (seq, cose, tomb) -> {
+                assertThat(seq).isEqualTo(12);
+                assertThat(cose).isNull();
+                tombs.add(tomb);
+            })).isEqualTo(1);
+            assertThat(java.util.Arrays.copyOfRange(tombs.get(0), 0, 32)).isEqualTo(expected.get(11).chainHash());
+            assertThat(java.util.Arrays.copyOfRange(tombs.get(0), 32, 64)).isEqualTo(expected.get(11).leafHash());
+
+            assertThat(b.forEachUndelivered(40, 10, (seq, cose, tomb) -> { })).isZero();
+            b.markDelivered(6, 40, 1002);
+            assertThat(b.forEachUndelivered(0, 10, (seq, cose, tomb) -> { })).as("nothing left after the watermark").isZero();
+        }
+    }
+
     private static List<Long> range(long a, long b) {
         List<Long> l = new ArrayList<>();
         for (long i = a; i <= b; i++) {

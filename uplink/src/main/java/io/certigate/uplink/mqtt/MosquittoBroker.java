@@ -80,6 +80,8 @@ public final class MosquittoBroker implements AutoCloseable {
             conf.add("autosave_interval 30");
             conf.add("max_queued_messages 0");
             conf.add("max_inflight_messages 100");
+            // PUBACKs leave at once instead of waiting, under Nagle, for the client's delayed ACK
+            conf.add("set_tcp_nodelay true");
             conf.add("log_dest file " + dir.resolve("mosquitto.log").toAbsolutePath());
             conf.add("log_type error");
             conf.add("log_type warning");

@@ -67,6 +67,7 @@ public final class MqttUplink implements ProofPublisher, AutoCloseable {
     private final AtomicInteger attempts = new AtomicInteger();
     private final AtomicLong connects = new AtomicLong();
     private volatile long connectedAtMs;
+    private volatile long connectedAtNanos;
     private final java.util.concurrent.atomic.AtomicBoolean connecting = new java.util.concurrent.atomic.AtomicBoolean();
     private volatile MqttAsyncClient client;
     private volatile State state = State.NEW;
@@ -134,6 +135,20 @@ public final class MqttUplink implements ProofPublisher, AutoCloseable {
         return connectedAtMs;
     }
 
+    /** {@link System#nanoTime()} at the last successful connect, for measuring elapsed time; 0 before the first. */
+    public long connectedAtNanos() {
+        return connectedAtNanos;
+    }
+
+    /**
+     * Called with the buffer's delivery watermark after each transaction that marked records
+     * delivered, from the marking task; must not block. See {@link ForwardingPump#onDelivered}.
+     */
+    public MqttUplink onDelivered(LongConsumer listener) {
+        pump.onDelivered(listener);
+        return this;
+    }
+
     /** Successful connects so far (1 + reconnects). */
     public long connects() {
         return connects.get();
@@ -199,8 +214,10 @@ public final class MqttUplink implements ProofPublisher, AutoCloseable {
             o.setPassword(options.password());
         }
         if (options.tls() != null) {
-            o.setSocketFactory(options.tls().socketFactory());
+            o.setSocketFactory(NoDelaySockets.tls(options.tls().socketFactory()));
             o.setHttpsHostnameVerificationEnabled(true);
+        } else {
+            o.setSocketFactory(NoDelaySockets.plain());
         }
         return o;
     }
@@ -215,6 +232,7 @@ public final class MqttUplink implements ProofPublisher, AutoCloseable {
             return;
         }
         attempts.set(0);
+        connectedAtNanos = System.nanoTime();
         connectedAtMs = clock.millis();
         connects.incrementAndGet();
         if (lastError != null) {
