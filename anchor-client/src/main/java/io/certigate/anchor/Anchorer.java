@@ -54,6 +54,7 @@ public final class Anchorer {
     private final LedgerClient client;
     private final LedgerAccount account;
     private final byte[] device;
+    private final String deviceId;
     private final Clock clock;
     private long lateLoggedFor = -1;
     private String lastRefusal = "";
@@ -63,6 +64,7 @@ public final class Anchorer {
         this.client = client;
         this.account = account;
         this.device = AnchorContract.deviceKey(deviceId);
+        this.deviceId = deviceId;
         this.clock = clock;
     }
 
@@ -122,8 +124,8 @@ public final class Anchorer {
                 return Outcome.REFUSED;
             }
             store.markAnchored(b.id(), b.txHash(), client.config().chainId(), contract(), block, clock.millis());
-            LOG.log(System.Logger.Level.INFO, "anchored batch {0} (seq {1}..{2}) in block {3}, tx {4}", str(b.id()),
-                    str(b.firstSeq()), str(b.lastSeq()), str(block), b.txHash());
+            LOG.log(System.Logger.Level.INFO, "anchored {5} batch {0} (seq {1}..{2}) in block {3}, tx {4}", str(b.id()),
+                    str(b.firstSeq()), str(b.lastSeq()), str(block), b.txHash(), deviceId);
             return Outcome.PROGRESS;
         }
         if (client.knows(b.txHash())) {
@@ -163,8 +165,8 @@ public final class Anchorer {
                     str(e.firstSeq()), str(e.lastSeq()));
         }
         store.markAnchored(b.id(), e.txHash(), client.config().chainId(), contract(), e.blockNumber(), clock.millis());
-        LOG.log(System.Logger.Level.INFO, "root of batch {0} already on chain in block {1} (tx {2}): recorded as anchored",
-                str(b.id()), str(e.blockNumber()), e.txHash());
+        LOG.log(System.Logger.Level.INFO, "root of {3} batch {0} already on chain in block {1} (tx {2}): recorded as anchored",
+                str(b.id()), str(e.blockNumber()), e.txHash(), deviceId);
         return true;
     }
 
