@@ -36,7 +36,7 @@ import java.util.random.RandomGenerator;
  * </ul>
  *
  * Two serialized tasks run on the given scheduler: the sending one (window, cursor, rewinds) and
- * the marking one (delivery marks, an fsync'd buffer transaction each), so that with two scheduler
+ * the marking one (delivery marks, a buffer transaction each, not fsync'd), so that with two scheduler
  * threads the window is refilled while marks are written. Transports call back from their own
  * threads through a queue.
  */

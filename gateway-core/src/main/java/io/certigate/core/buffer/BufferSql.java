@@ -20,12 +20,18 @@ final class BufferSql {
     static final int APPLICATION_ID = 0x43677431;
     static final int SCHEMA_VERSION = 1;
 
+    /** The writer's level for every transaction but delivery marks, set on connect. */
+    static final String SYNCHRONOUS_FULL = "PRAGMA synchronous=FULL";
+    /** The writer's level for delivery marks only: committed to the WAL without an fsync. */
+    static final String SYNCHRONOUS_NORMAL = "PRAGMA synchronous=NORMAL";
+    static final String SYNCHRONOUS_QUERY = "PRAGMA synchronous";
+
     static final String[] PRAGMAS = {
         // 8 KiB pages pack ~280-byte records with less slack than the default 4 KiB; this only
         // takes effect on a new file, before WAL mode is set
         "PRAGMA page_size=8192",
         "PRAGMA journal_mode=WAL",
-        "PRAGMA synchronous=FULL",
+        SYNCHRONOUS_FULL,
         "PRAGMA foreign_keys=ON",
         "PRAGMA wal_autocheckpoint=1000",
         "PRAGMA journal_size_limit=16777216",

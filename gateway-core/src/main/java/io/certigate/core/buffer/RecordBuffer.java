@@ -26,6 +26,22 @@ import java.util.function.Consumer;
  * {@code synchronous=FULL}, written in {@code BEGIN IMMEDIATE} transactions. A record handed to
  * {@link #append} is durable when the call returns. All SQL lives in {@link BufferSql}.
  *
+ * <p>Delivery marks ({@link #markDelivered}) are the one exception to {@code FULL}: they commit
+ * with {@code synchronous=NORMAL}, into the WAL without an fsync, because a lost mark costs
+ * nothing but a repeat. Delivery is a watermark row in {@code meta} (plus a {@code delivered_ms}
+ * for a record acknowledged ahead of a gap); a crash or power loss can take back the last marks,
+ * never anything else: in WAL mode a {@code NORMAL} commit leaves the file consistent (SQLite,
+ * "PRAGMA synchronous"), WAL frames are replayed in order up to the first one not on disk, and
+ * the next {@code FULL} commit (an append, an erasure, a batch or anchoring transaction) syncs the
+ * WAL including every mark written before it, as does every checkpoint. So after a restart the
+ * watermark is at or behind the last acknowledged batch and the uplink sends the records above it
+ * again: delivery stays at least once, the collector deduplicates by (device, seq), and a record
+ * is never taken for delivered without its acknowledgement. Purging only deletes records that are
+ * delivered in the same file state, so a mark taken back also takes back its permission to purge.
+ * Anchoring marks are not re-derivable (they record which batch root is on the ledger) and stay
+ * {@code FULL}. The level is switched on the writer connection before each transaction that needs
+ * the other one, under the write lock.
+ *
  * <p>Two connections: the writer (appends, lifecycle updates) and a reader, each used under its
  * own lock, so that exports and uplinks read while the sequencer commits.
  */
@@ -71,6 +87,8 @@ public final class RecordBuffer implements AutoCloseable {
     private final Connection reader;
     private final Object writeLock = new Object();
     private final Object readLock = new Object();
+    /** The writer's synchronous level: TRUE for FULL, FALSE for NORMAL, null if unknown (under writeLock). */
+    private Boolean writerDurable = Boolean.TRUE;
     private volatile ChainHead head;
     private long liveRecords;
     private long undeliveredHint = 1; // under readLock
@@ -499,10 +517,24 @@ public final class RecordBuffer implements AutoCloseable {
                 moved[0] = through;
                 moved[1] = marks;
                 return (int) (top - w - already);
-            }, "mark delivered " + from + ".." + to);
+            }, "mark delivered " + from + ".." + to, false);
             deliveredThrough = moved[0];
             marksAboveWatermark = moved[1];
             return n;
+        }
+    }
+
+    /**
+     * The writer connection's current {@code PRAGMA synchronous} (1 NORMAL, 2 FULL): the level the
+     * last write transaction committed with. For tests.
+     */
+    long writerSynchronous() throws BufferException {
+        synchronized (writeLock) {
+            try {
+                return scalar(writer, BufferSql.SYNCHRONOUS_QUERY);
+            } catch (SQLException e) {
+                throw translate(e, "read synchronous level");
+            }
         }
     }
 
@@ -651,8 +683,25 @@ public final class RecordBuffer implements AutoCloseable {
     }
 
     private <T> T inWriteTransaction(SqlWork<T> work, String what) throws BufferException {
+        return inWriteTransaction(work, what, true);
+    }
+
+    /**
+     * Runs {@code work} in one transaction on the writer; {@code durable} false commits it with
+     * {@code synchronous=NORMAL} (not fsync'd, see the class comment), true with {@code FULL}.
+     * The level is a setting of the connection that SQLite refuses to change inside a
+     * transaction: it is set before {@code BEGIN}, here, under the write lock, whenever it differs
+     * from the one the previous transaction used, so every durable transaction runs with FULL
+     * whatever ran before it (a failed switch fails the transaction before it starts).
+     */
+    private <T> T inWriteTransaction(SqlWork<T> work, String what, boolean durable) throws BufferException {
         synchronized (writeLock) {
             try (Statement s = writer.createStatement()) {
+                if (writerDurable != durable) {
+                    writerDurable = null; // unknown until the pragma is through
+                    s.execute(durable ? BufferSql.SYNCHRONOUS_FULL : BufferSql.SYNCHRONOUS_NORMAL);
+                    writerDurable = durable;
+                }
                 s.execute(BufferSql.BEGIN);
                 try {
                     T result = work.run(writer);

@@ -141,6 +141,34 @@ class RecordBufferTest {
     }
 
     @Test
+    void deliveryMarksCommitWithoutFsyncAndEveryOtherWriteStaysFull() throws Exception {
+        try (TestSpine spine = TestSpine.start(dir)) {
+            RecordBuffer b = spine.buffer;
+            spine.sequencer.submit(TestSpine.odometer(0)).get(5, TimeUnit.SECONDS);
+            assertThat(b.writerSynchronous()).as("an append commits with FULL").isEqualTo(2);
+            assertThat(b.markDelivered(1, 1, 1000)).isEqualTo(1);
+            assertThat(b.writerSynchronous()).as("a delivery mark commits with NORMAL").isEqualTo(1);
+            spine.sequencer.submit(TestSpine.odometer(1)).get(5, TimeUnit.SECONDS);
+            assertThat(b.writerSynchronous()).as("the append after a mark is back to FULL").isEqualTo(2);
+            b.markDelivered(2, 2, 1001);
+            long inTransaction = b.transaction(c -> RecordBuffer.scalar(c, BufferSql.SYNCHRONOUS_QUERY), "read level");
+            assertThat(inTransaction)
+                    .as("a module's transaction (batching, anchoring) runs with FULL").isEqualTo(2);
+            b.markDelivered(3, 3, 1002); // nothing to mark: no transaction, the level stays
+            assertThat(b.writerSynchronous()).isEqualTo(2);
+            spine.sequencer.submit(TestSpine.odometer(2)).get(5, TimeUnit.SECONDS);
+            b.markDelivered(3, 3, 1003);
+            b.erase(List.of(1L));
+            assertThat(b.writerSynchronous()).as("an erasure commits with FULL").isEqualTo(2);
+            assertThat(b.deliveredThrough()).isEqualTo(3);
+        }
+        try (RecordBuffer b = RecordBuffer.open(dir.resolve("buffer.db"), RecordBuffer.Options.defaults(TestSpine.DEVICE))) {
+            assertThat(b.deliveredThrough()).isEqualTo(3);
+            assertThat(b.integrityCheck()).isEqualTo("ok");
+        }
+    }
+
+    @Test
     void forEachUndeliveredHandsTheStoredBytesInSeqOrderAndTombstonesOfErasedRecords() throws Exception {
         try (TestSpine spine = TestSpine.start(dir)) {
             for (int i = 0; i < 40; i++) {

@@ -44,7 +44,7 @@ import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 /**
  * Publish throughput of the store-and-forward uplink against plain Paho, in one run and on one
  * broker: the uplink reads undelivered records from the SQLite buffer, batches them, publishes at
- * QoS 1 and marks each batch delivered (an fsync'd transaction) on its PUBACK; plain Paho publishes
+ * QoS 1 and marks each batch delivered (a buffer transaction) on its PUBACK; plain Paho publishes
  * the very same batch payloads at QoS 1 with the same in-flight window and no buffer. Records are
  * signed and committed before timing starts, and each buffer is checkpointed (closed and opened
  * again) so that the uplink starts from a backlog as after a restart. The two alternate in rounds
