@@ -33,6 +33,13 @@ import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
  * {@code persistence true}) and must not cap it below the backlog ({@code max_queued_messages});
  * otherwise a record the broker acknowledged to the gateway can be lost before the collector gets
  * it, which the collector reports as missing.
+ *
+ * <p>The client must also never send a second CONNECT on a live connection: Mosquitto (2.0) treats
+ * that as a protocol error, drops the client and, in the same step, discards its persistent
+ * session with every message queued or in flight for it. Paho 1.2.5 does send one after an attempt
+ * the broker never answered, so every attempt uses a fresh client; attempts run one at a time on a
+ * single retry chain, and the MQTT version is fixed (3.1.1) so that Paho does not retry on its own
+ * with another one.
  */
 public final class MqttCollector implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(MqttCollector.class.getName());
@@ -64,9 +71,17 @@ public final class MqttCollector implements AutoCloseable {
     private final RandomGenerator random;
     private final AtomicInteger attempts = new AtomicInteger();
     private final AtomicLong messages = new AtomicLong();
+    private final AtomicInteger sessionsLost = new AtomicInteger();
+    private volatile boolean connectedBefore;
     private volatile MqttAsyncClient client;
     private volatile boolean closed;
     private volatile boolean subscribed;
+    /** A connect attempt is scheduled and has not run yet; guarded by {@code this}. */
+    private boolean retryScheduled;
+    /** A connect or subscribe is outstanding at Paho; guarded by {@code this}. */
+    private boolean attemptOutstanding;
+    /** {@link #client} has made a connect attempt; touched by the retry chain only. */
+    private boolean clientUsed;
 
     public MqttCollector(RecordCollector collector, Options options, ScheduledExecutorService scheduler,
             RandomGenerator random) {
@@ -78,11 +93,11 @@ public final class MqttCollector implements AutoCloseable {
 
     public synchronized MqttCollector start() throws UplinkException {
         try {
-            client = new MqttAsyncClient(options.serverUri(), options.clientId(), new MemoryPersistence());
+            client = newClient();
         } catch (MqttException e) {
             throw new UplinkException("cannot create an MQTT client for " + options.serverUri() + ": " + e.getMessage(), e);
         }
-        client.setCallback(new Callback());
+        retryScheduled = true;
         schedule(0);
         return this;
     }
@@ -96,6 +111,21 @@ public final class MqttCollector implements AutoCloseable {
         return messages.get();
     }
 
+    /**
+     * Reconnects on which the broker no longer had this collector's persistent session (CONNACK
+     * session-present off): messages queued for it in between are gone. Zero against a broker that
+     * keeps sessions across its restarts.
+     */
+    public int sessionsLost() {
+        return sessionsLost.get();
+    }
+
+    private MqttAsyncClient newClient() throws MqttException {
+        MqttAsyncClient c = new MqttAsyncClient(options.serverUri(), options.clientId(), new MemoryPersistence());
+        c.setCallback(new Callback(c));
+        return c;
+    }
+
     private void schedule(long delayMs) {
         try {
             scheduler.schedule(this::connect, delayMs, TimeUnit.MILLISECONDS);
@@ -104,67 +134,129 @@ public final class MqttCollector implements AutoCloseable {
         }
     }
 
+    /**
+     * The one retry chain: at most one attempt is scheduled and at most one connect or subscribe is
+     * outstanding at Paho, on a client that has not made an attempt before (see the class comment).
+     */
     private void connect() {
-        if (closed) {
-            return;
+        synchronized (this) {
+            retryScheduled = false;
+            if (closed || attemptOutstanding) {
+                return; // the outstanding attempt's own outcome continues the chain
+            }
+            attemptOutstanding = true;
         }
         if (client.isConnected()) {
-            // a second retry chain met a connection another one made: just make sure we are subscribed
-            if (!subscribed) {
-                subscribe();
+            if (subscribed) {
+                attemptDone();
+            } else {
+                subscribe(client);
             }
             return;
         }
         try {
+            // a fresh Paho client for every attempt: Paho 1.2.5 can keep the CONNECT of an attempt the
+            // broker never answered queued and send it again after the next CONNACK (a second CONNECT
+            // on a live connection); the collector keeps no client-side session state worth reusing
+            if (clientUsed) {
+                MqttAsyncClient old = client;
+                MqttAsyncClient fresh = newClient();
+                synchronized (this) {
+                    if (closed) { // close() has taken the old client; the fresh one is not needed
+                        attemptOutstanding = false;
+                        closeQuietly(fresh);
+                        return;
+                    }
+                    client = fresh;
+                }
+                closeQuietly(old);
+            }
+            clientUsed = true;
             MqttConnectOptions o = new MqttConnectOptions();
             o.setCleanSession(false);
             o.setAutomaticReconnect(false);
+            // no silent fallback to MQTT 3.1: Paho's fallback is a second CONNECT attempt of its own
+            o.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
             o.setMaxInflight(100);
             o.setKeepAliveInterval(30);
             if (options.tls() != null) {
                 o.setSocketFactory(options.tls().socketFactory());
             }
-            client.connect(o, null, new IMqttActionListener() {
+            MqttAsyncClient c = client;
+            c.connect(o, null, new IMqttActionListener() {
                 @Override
                 public void onSuccess(IMqttToken token) {
-                    subscribe();
+                    if (connectedBefore && !token.getSessionPresent()) {
+                        sessionsLost.incrementAndGet();
+                        LOG.log(System.Logger.Level.WARNING, "the broker at {0} had no session for collector {1}: "
+                                + "what it queued while the collector was away is lost and is reported as missing",
+                                options.serverUri(), options.clientId());
+                    }
+                    connectedBefore = true;
+                    subscribe(c);
                 }
 
                 @Override
                 public void onFailure(IMqttToken token, Throwable e) {
-                    retry("cannot connect", e);
+                    failed("cannot connect", e);
                 }
             });
         } catch (MqttException | GeneralSecurityException | RuntimeException e) {
-            retry("cannot connect", e);
+            failed("cannot connect", e);
         }
     }
 
-    private void subscribe() {
+    /** Runs with {@link #attemptOutstanding} set; clears it on either outcome. */
+    private void subscribe(MqttAsyncClient c) {
         try {
             String[] filters = {UplinkTopics.STATUS.allDevices(), UplinkTopics.READINGS.allDevices()};
-            client.subscribe(filters, new int[] {1, 1}, null, new IMqttActionListener() {
+            c.subscribe(filters, new int[] {1, 1}, null, new IMqttActionListener() {
                 @Override
                 public void onSuccess(IMqttToken token) {
+                    if (!c.isConnected()) {
+                        failed("lost its connection while subscribing", null);
+                        return;
+                    }
                     attempts.set(0);
                     subscribed = true;
+                    attemptDone();
                     LOG.log(System.Logger.Level.INFO, "collector subscribed at {0}", options.serverUri());
                 }
 
                 @Override
                 public void onFailure(IMqttToken token, Throwable e) {
-                    retry("subscription refused", e);
+                    failed("subscription refused", e);
                 }
             });
-        } catch (MqttException e) {
-            retry("cannot subscribe", e);
+        } catch (MqttException | RuntimeException e) {
+            failed("cannot subscribe", e);
         }
+    }
+
+    private static void closeQuietly(MqttAsyncClient c) {
+        try {
+            c.close(true);
+        } catch (MqttException e) {
+            LOG.log(System.Logger.Level.DEBUG, "collector: closing the previous client: {0}", e.getMessage());
+        }
+    }
+
+    private synchronized void attemptDone() {
+        attemptOutstanding = false;
+    }
+
+    private void failed(String what, Throwable e) {
+        attemptDone();
+        retry(what, e);
     }
 
     private void retry(String what, Throwable e) {
         subscribed = false;
-        if (closed) {
-            return;
+        synchronized (this) {
+            if (closed || retryScheduled) {
+                return; // one chain only: a connection loss can be reported twice (lost, and the failed subscribe)
+            }
+            retryScheduled = true;
         }
         int n = attempts.incrementAndGet();
         if (n == 1) {
@@ -176,8 +268,11 @@ public final class MqttCollector implements AutoCloseable {
 
     @Override
     public void close() {
-        closed = true;
-        MqttAsyncClient c = client;
+        MqttAsyncClient c;
+        synchronized (this) {
+            closed = true;
+            c = client;
+        }
         if (c == null) {
             return;
         }
@@ -192,9 +287,17 @@ public final class MqttCollector implements AutoCloseable {
     }
 
     private final class Callback implements MqttCallback {
+        private final MqttAsyncClient owner;
+
+        Callback(MqttAsyncClient owner) {
+            this.owner = owner;
+        }
+
         @Override
         public void connectionLost(Throwable cause) {
-            retry("lost its connection", cause);
+            if (owner == client) {
+                retry("lost its connection", cause);
+            }
         }
 
         @Override

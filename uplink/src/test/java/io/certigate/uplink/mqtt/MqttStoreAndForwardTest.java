@@ -31,6 +31,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -43,7 +44,8 @@ import org.junit.jupiter.api.io.TempDir;
 class MqttStoreAndForwardTest {
     private static final Duration LONG = Duration.ofSeconds(120);
 
-    @TempDir
+    /** Kept when a test fails: the broker's log is in {@code broker/mosquitto.log}. */
+    @TempDir(cleanup = CleanupMode.ON_SUCCESS)
     Path dir;
 
     private ScheduledExecutorService scheduler;
@@ -112,7 +114,9 @@ class MqttStoreAndForwardTest {
     }
 
     private CollectorReport awaitCollected(long expected) throws Exception {
-        Await.until(LONG, () -> "unique " + unique() + " of " + expected, () -> unique() >= expected);
+        Await.until(LONG, () -> "unique " + unique() + " of " + expected + ", collector messages " + subscriber.messages()
+                + ", sessions lost " + subscriber.sessionsLost() + ", " + report().line() + "; broker log kept in " + dir,
+                () -> unique() >= expected);
         return report();
     }
 
@@ -191,6 +195,7 @@ class MqttStoreAndForwardTest {
         }
         awaitAllDelivered();
         CollectorReport r = awaitCollected(total);
+        assertThat(subscriber.sessionsLost()).as("the broker kept the collector's persistent session").isZero();
         assertThat(r.unique()).isEqualTo(total);
         assertThat(r.missing()).isZero();
         assertThat(r.badSignature()).isZero();
