@@ -29,7 +29,8 @@ import java.util.Set;
  * uplink.mqtt.reconnect-min-ms / uplink.mqtt.reconnect-max-ms  backoff bounds       (250 / 30000)
  * uplink.mqtt.tls.ca                PEM CA certificates trusted for the broker       (required for ssl://)
  * uplink.mqtt.tls.client-keystore   PKCS#12 key store for mutual TLS (the device's)  (none)
- * uplink.mqtt.tls.client-passphrase its passphrase
+ * uplink.mqtt.tls.client-passphrase-source  its passphrase: file:PATH or env:NAME, never in
+ *                                   clear (the former uplink.mqtt.tls.client-passphrase is refused)
  * uplink.coap.url                   coaps://host:port (enables CoAP)
  * uplink.coap.psk-identity          DTLS PSK identity                                (the device id)
  * uplink.coap.psk-secret-source     DTLS PSK secret: file:PATH or env:NAME holding   (required for CoAP)
@@ -48,10 +49,12 @@ public record UplinkConfig(MqttUplinkOptions mqtt, CoapUplink.Options coap) {
     public static final String PREFIX = "uplink.";
     /** The former clear-text key, still recognised so that its error says what to use instead. */
     private static final String CLEAR_PSK = "uplink.coap.psk-secret-hex";
+    /** Likewise for the mutual-TLS key store's passphrase. */
+    private static final String CLEAR_TLS_PASS = "uplink.mqtt.tls.client-passphrase";
     private static final Set<String> KEYS = Set.of("uplink.mqtt.url", "uplink.mqtt.client-id", "uplink.mqtt.username",
             "uplink.mqtt.password-source", "uplink.mqtt.records-per-batch", "uplink.mqtt.window", "uplink.mqtt.max-packet-bytes",
             "uplink.mqtt.reconnect-min-ms", "uplink.mqtt.reconnect-max-ms", "uplink.mqtt.tls.ca",
-            "uplink.mqtt.tls.client-keystore", "uplink.mqtt.tls.client-passphrase", "uplink.coap.url",
+            "uplink.mqtt.tls.client-keystore", "uplink.mqtt.tls.client-passphrase-source", CLEAR_TLS_PASS, "uplink.coap.url",
             "uplink.coap.psk-identity", "uplink.coap.psk-secret-source", CLEAR_PSK, "uplink.coap.records-per-batch",
             "uplink.coap.window", "uplink.coap.max-body-bytes", "uplink.coap.retry-min-ms", "uplink.coap.retry-max-ms");
 
@@ -107,13 +110,35 @@ public record UplinkConfig(MqttUplinkOptions mqtt, CoapUplink.Options coap) {
             throw new IllegalArgumentException(origin + ": uplink.mqtt.tls.ca is required for " + url);
         }
         if (!ca.isEmpty()) {
+            if (p.getProperty(CLEAR_TLS_PASS) != null) {
+                throw new IllegalArgumentException(origin + ": " + CLEAR_TLS_PASS + " puts the key store's passphrase in"
+                        + " clear in the configuration and is no longer accepted: set"
+                        + " uplink.mqtt.tls.client-passphrase-source = file:PATH (or env:NAME)");
+            }
             String ks = p.getProperty("uplink.mqtt.tls.client-keystore", "").trim();
+            String passSource = p.getProperty("uplink.mqtt.tls.client-passphrase-source", "").trim();
+            if (ks.isEmpty() != passSource.isEmpty()) {
+                throw new IllegalArgumentException(origin + ": uplink.mqtt.tls.client-keystore and"
+                        + " uplink.mqtt.tls.client-passphrase-source go together (mutual TLS)");
+            }
+            char[] pass = new char[0];
+            if (!passSource.isEmpty()) {
+                if (!passSource.startsWith("file:") && !passSource.startsWith("env:")) {
+                    throw new IllegalArgumentException(origin + ": uplink.mqtt.tls.client-passphrase-source is neither"
+                            + " file:PATH nor env:NAME (the passphrase itself is never put in the configuration)");
+                }
+                try {
+                    pass = io.certigate.signing.Passphrase.resolve(passSource);
+                } catch (io.certigate.signing.SigningException e) {
+                    throw new IllegalArgumentException(origin + ": uplink.mqtt.tls.client-passphrase-source = " + passSource
+                            + ": " + e.getMessage());
+                }
+            }
             try {
-                o = o.withTls(TlsSettings.fromFiles(Path.of(ca), ks.isEmpty() ? null : Path.of(ks),
-                        p.getProperty("uplink.mqtt.tls.client-passphrase", "").toCharArray()));
+                o = o.withTls(TlsSettings.fromFiles(Path.of(ca), ks.isEmpty() ? null : Path.of(ks), pass));
             } catch (IOException | IllegalArgumentException e) {
                 throw new IllegalArgumentException(origin + ": uplink.mqtt.tls: " + e.getMessage());
-            }
+            } // the key store keeps the passphrase for its key manager: not wiped here
         }
         return o;
     }

@@ -59,6 +59,36 @@ class UplinkConfigTest {
     }
 
     @Test
+    void theMutualTlsPassphraseComesFromAFileOrTheEnvironmentNeverInClear() throws Exception {
+        Path ca = io.certigate.uplink.testing.TestPki.writePem(dir.resolve("ca.pem"),
+                java.util.List.of(io.certigate.uplink.testing.TestPki.create("test CA").caCertificate()));
+        Path ks = dir.resolve("device.p12");
+        io.certigate.signing.Pkcs12KeyStore.create(ks, io.certigate.signing.CoseAlgorithm.ES256, "d",
+                "key store secret".toCharArray());
+        Path passFile = Files.writeString(dir.resolve("pass"), "key store secret\n");
+        UplinkConfig ok = UplinkConfig.parse(props("uplink.mqtt.url", "ssl://b:8883", "uplink.mqtt.tls.ca", ca.toString(),
+                "uplink.mqtt.tls.client-keystore", ks.toString(), "uplink.mqtt.tls.client-passphrase-source", "file:" + passFile),
+                "d", "f");
+        assertThat(ok.mqtt().tls()).isNotNull();
+        assertThatThrownBy(() -> UplinkConfig.parse(props("uplink.mqtt.url", "ssl://b:8883", "uplink.mqtt.tls.ca", ca.toString(),
+                "uplink.mqtt.tls.client-keystore", ks.toString(), "uplink.mqtt.tls.client-passphrase", "key store secret"), "d", "f"))
+                .hasMessageStartingWith("f: uplink.mqtt.tls.client-passphrase puts the key store's passphrase in clear")
+                .hasMessageContaining("uplink.mqtt.tls.client-passphrase-source = file:PATH")
+                .hasMessageNotContaining("key store secret");
+        assertThatThrownBy(() -> UplinkConfig.parse(props("uplink.mqtt.url", "ssl://b:8883", "uplink.mqtt.tls.ca", ca.toString(),
+                "uplink.mqtt.tls.client-keystore", ks.toString()), "d", "f"))
+                .hasMessageContaining("go together");
+        assertThatThrownBy(() -> UplinkConfig.parse(props("uplink.mqtt.url", "ssl://b:8883", "uplink.mqtt.tls.ca", ca.toString(),
+                "uplink.mqtt.tls.client-keystore", ks.toString(), "uplink.mqtt.tls.client-passphrase-source", "hunter2"), "d", "f"))
+                .hasMessageContaining("neither file:PATH nor env:NAME").hasMessageNotContaining("hunter2");
+        Path wrong = Files.writeString(dir.resolve("wrong"), "not the passphrase\n");
+        assertThatThrownBy(() -> UplinkConfig.parse(props("uplink.mqtt.url", "ssl://b:8883", "uplink.mqtt.tls.ca", ca.toString(),
+                "uplink.mqtt.tls.client-keystore", ks.toString(), "uplink.mqtt.tls.client-passphrase-source", "file:" + wrong),
+                "d", "f"))
+                .hasMessageContaining("f: uplink.mqtt.tls: cannot read the client key store " + ks);
+    }
+
+    @Test
     void theCoapSecretComesFromAFileOrTheEnvironmentNeverInClear() throws Exception {
         assertThatThrownBy(() -> UplinkConfig.parse(props("uplink.coap.url", "coaps://c:5684",
                 "uplink.coap.psk-secret-hex", "00112233445566778899aabbccddeeff"), "d", "f"))

@@ -52,7 +52,7 @@ public record TlsSettings(List<X509Certificate> trustAnchors, KeyStore clientKey
             KeyStore ks = KeyStore.getInstance("PKCS12");
             ks.load(in, passphrase);
             return new TlsSettings(cas, ks, passphrase);
-        } catch (GeneralSecurityException e) {
+        } catch (GeneralSecurityException | IOException e) { // a wrong passphrase is an IOException of load()
             throw new IOException("cannot read the client key store " + pkcs12 + ": " + e.getMessage(), e);
         }
     }
