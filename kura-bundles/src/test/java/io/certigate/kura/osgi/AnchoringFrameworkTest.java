@@ -56,21 +56,16 @@ class AnchoringFrameworkTest {
     Path dir;
 
     private final OsgiHarness osgi = new OsgiHarness();
-    private final List<Configuration> configs = new ArrayList<>();
     private final ScheduledExecutorService meterThread = Executors.newSingleThreadScheduledExecutor();
     private final List<AutoCloseable> resources = new ArrayList<>();
 
     @AfterEach
     void tearDown() throws Exception {
-        for (int i = configs.size() - 1; i >= 0; i--) {
-            configs.get(i).delete();
-        }
-        osgi.awaitNoService(Spine.class, FILTER);
+        osgi.close(); // deletes the configurations, newest first, and waits for the spine to go
         meterThread.shutdownNow();
         for (AutoCloseable c : resources) {
             c.close();
         }
-        osgi.close();
     }
 
     @Test
@@ -81,9 +76,9 @@ class AnchoringFrameworkTest {
         Files.writeString(dir.resolve("passphrase"), "correct horse", StandardCharsets.UTF_8);
         DeviceKey key = Pkcs12KeyStore.create(dir.resolve("device.p12"), CoseAlgorithm.ES256, DEVICE,
                 "correct horse".toCharArray());
-        configs.add(osgi.configure("io.certigate.kura.spine", Map.of("device.id", DEVICE,
+        osgi.configure("io.certigate.kura.spine", Map.of("device.id", DEVICE,
                 "key.store", dir.resolve("device.p12").toString(), "key.passphrase", "file:" + dir.resolve("passphrase"),
-                "buffer.file", dir.resolve("buffer.db").toString())));
+                "buffer.file", dir.resolve("buffer.db").toString()));
         ServiceReference<Spine> spineRef = osgi.awaitService(Spine.class, FILTER, -1);
         Spine spine = osgi.context.getService(spineRef);
 
@@ -97,7 +92,6 @@ class AnchoringFrameworkTest {
         anchoring.put("anchor.batch-age-s", 3600);
         anchoring.put("spine.target", FILTER);
         Configuration anchoringConfig = osgi.configure("io.certigate.kura.anchoring", anchoring);
-        configs.add(anchoringConfig);
 
         Map<String, Object> tic = new HashMap<>();
         tic.put("tic.port", meterLine("line").toString());
@@ -105,7 +99,7 @@ class AnchoringFrameworkTest {
         tic.put("tic.index-period-s", 0);
         tic.put("tic.instant-period-s", 0);
         tic.put("spine.target", FILTER);
-        configs.add(osgi.configure("io.certigate.kura.tic", tic));
+        osgi.configure("io.certigate.kura.tic", tic);
 
         BatchStore store = new BatchStore(spine.buffer());
         List<Batch> first = awaitBatches(store, bs -> anchored(bs, 4) >= 2);

@@ -47,19 +47,14 @@ class CoapIngestFrameworkTest {
     Path dir;
 
     private final OsgiHarness osgi = new OsgiHarness();
-    private final List<Configuration> configs = new ArrayList<>();
     private final List<RoadSensor> sensors = new ArrayList<>();
 
     @AfterEach
     void tearDown() throws Exception {
+        osgi.close(); // deletes the configurations, newest first, and waits for the spine to go
         for (RoadSensor s : sensors) {
             s.close();
         }
-        for (int i = configs.size() - 1; i >= 0; i--) {
-            configs.get(i).delete();
-        }
-        osgi.awaitNoService(Spine.class, FILTER);
-        osgi.close();
     }
 
     @Test
@@ -67,9 +62,9 @@ class CoapIngestFrameworkTest {
         Files.writeString(dir.resolve("passphrase"), "correct horse", StandardCharsets.UTF_8);
         DeviceKey key = Pkcs12KeyStore.create(dir.resolve("device.p12"), CoseAlgorithm.ES256, DEVICE,
                 "correct horse".toCharArray());
-        configs.add(osgi.configure("io.certigate.kura.spine", Map.of("device.id", DEVICE,
+        osgi.configure("io.certigate.kura.spine", Map.of("device.id", DEVICE,
                 "key.store", dir.resolve("device.p12").toString(), "key.passphrase", "file:" + dir.resolve("passphrase"),
-                "buffer.file", dir.resolve("buffer.db").toString())));
+                "buffer.file", dir.resolve("buffer.db").toString()));
         ServiceReference<Spine> spineRef = osgi.awaitService(Spine.class, FILTER, -1);
         Spine spine = osgi.context.getService(spineRef);
 
@@ -82,7 +77,6 @@ class CoapIngestFrameworkTest {
         coap.put("coap.psk-source", "file:" + keys);
         coap.put("spine.target", FILTER);
         Configuration coapConfig = osgi.configure("io.certigate.kura.coap", coap);
-        configs.add(coapConfig);
 
         RoadSensor sensor = sensor("road-1", KEY, port, 1);
         for (int i = 0; i < 3; i++) {

@@ -29,7 +29,6 @@ import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Hashtable;
 import java.util.List;
@@ -60,15 +59,10 @@ class EnrolmentFrameworkTest {
     Path dir;
 
     private final OsgiHarness osgi = new OsgiHarness();
-    private final List<Configuration> configs = new ArrayList<>();
 
     @AfterEach
     void tearDown() throws Exception {
-        for (int i = configs.size() - 1; i >= 0; i--) {
-            configs.get(i).delete();
-        }
-        osgi.awaitNoService(Spine.class, FILTER);
-        osgi.close();
+        osgi.close(); // deletes the configurations, newest first, and waits for the spine to go
     }
 
     @Test
@@ -97,7 +91,6 @@ class EnrolmentFrameworkTest {
         // outside provisioning mode: the component is active, the agent is not
         Files.createDirectories(state.dir());
         Configuration config = osgi.configure("io.certigate.kura.enrolment", enrol);
-        configs.add(config);
         Thread.sleep(1500);
         assertThat(osgi.components()).contains("EnrolmentComponent enabled, state 8"); // ACTIVE, no failure
         assertThat(state.labelFile()).doesNotExist();
@@ -139,9 +132,9 @@ class EnrolmentFrameworkTest {
         assertThat(state.labelFile()).doesNotExist();
 
         // the spine runs on the enrolled key: its chain is the one the consortium issued
-        configs.add(osgi.configure("io.certigate.kura.spine", Map.of("device.id", DEVICE,
+        osgi.configure("io.certigate.kura.spine", Map.of("device.id", DEVICE,
                 "key.store", dir.resolve("device.p12").toString(), "key.passphrase", "file:" + dir.resolve("passphrase"),
-                "buffer.file", dir.resolve("buffer.db").toString())));
+                "buffer.file", dir.resolve("buffer.db").toString()));
         ServiceReference<Spine> spineRef = osgi.awaitService(Spine.class, FILTER, -1);
         Spine spine = osgi.context.getService(spineRef);
         assertThat(spine.key().certificateChain()).isEqualTo(chain);

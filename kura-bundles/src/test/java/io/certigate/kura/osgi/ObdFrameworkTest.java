@@ -18,7 +18,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -45,19 +44,14 @@ class ObdFrameworkTest {
     Path dir;
 
     private final OsgiHarness osgi = new OsgiHarness();
-    private final List<Configuration> configs = new ArrayList<>();
     private Elm327PtyServer adapter;
 
     @AfterEach
     void tearDown() throws Exception {
-        for (int i = configs.size() - 1; i >= 0; i--) {
-            configs.get(i).delete();
-        }
-        osgi.awaitNoService(Spine.class, FILTER);
+        osgi.close(); // deletes the configurations, newest first, and waits for the spine to go
         if (adapter != null) {
             adapter.close();
         }
-        osgi.close();
     }
 
     @Test
@@ -65,9 +59,9 @@ class ObdFrameworkTest {
         Files.writeString(dir.resolve("passphrase"), "correct horse", StandardCharsets.UTF_8);
         DeviceKey key = Pkcs12KeyStore.create(dir.resolve("device.p12"), CoseAlgorithm.ES256, DEVICE,
                 "correct horse".toCharArray());
-        configs.add(osgi.configure("io.certigate.kura.spine", Map.of("device.id", DEVICE,
+        osgi.configure("io.certigate.kura.spine", Map.of("device.id", DEVICE,
                 "key.store", dir.resolve("device.p12").toString(), "key.passphrase", "file:" + dir.resolve("passphrase"),
-                "buffer.file", dir.resolve("buffer.db").toString())));
+                "buffer.file", dir.resolve("buffer.db").toString()));
         ServiceReference<Spine> spineRef = osgi.awaitService(Spine.class, FILTER, -1);
         Spine spine = osgi.context.getService(spineRef);
 
@@ -82,7 +76,6 @@ class ObdFrameworkTest {
         obd.put("time.quality", "gnss");
         obd.put("spine.target", FILTER);
         Configuration obdConfig = osgi.configure("io.certigate.kura.obd", obd);
-        configs.add(obdConfig);
 
         List<Reading> first = osgi.awaitReadings(key, spine, rs -> OsgiHarness.count(rs, "vehicle.odometer", TimeQuality.GNSS) >= 2
                 && OsgiHarness.count(rs, "vehicle.speed", TimeQuality.GNSS) >= 3 && OsgiHarness.count(rs, "vehicle.vin", TimeQuality.GNSS) >= 1);

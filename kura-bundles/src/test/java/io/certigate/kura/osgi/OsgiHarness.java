@@ -21,6 +21,9 @@ import org.osgi.util.tracker.ServiceTracker;
 final class OsgiHarness implements AutoCloseable {
     static final Duration WAIT = Duration.ofSeconds(20);
 
+    /** Configurations made through {@link #configure}, deleted newest first by {@link #close()}. */
+    private final java.util.List<Configuration> made = new java.util.ArrayList<>();
+
     final BundleContext context = FrameworkUtil.getBundle(OsgiHarness.class).getBundleContext();
     private final ServiceTracker<ConfigurationAdmin, ConfigurationAdmin> configAdmin =
             new ServiceTracker<>(context, ConfigurationAdmin.class, null);
@@ -37,6 +40,9 @@ final class OsgiHarness implements AutoCloseable {
         }
         Configuration c = ca.getConfiguration(pid, "?");
         c.update(new Hashtable<>(properties));
+        if (!made.contains(c)) {
+            made.add(c);
+        }
         return c;
     }
 
@@ -135,8 +141,24 @@ final class OsgiHarness implements AutoCloseable {
                 + readings.subList(Math.max(0, readings.size() - 5), readings.size()) + "; components: " + components());
     }
 
+    /**
+     * Deletes the configurations this harness made, newest first (adapters before the spine they
+     * use), waits until no spine is registered any more, then lets go of ConfigurationAdmin.
+     */
     @Override
-    public void close() {
-        configAdmin.close();
+    public void close() throws Exception {
+        try {
+            for (int i = made.size() - 1; i >= 0; i--) {
+                try {
+                    made.get(i).delete();
+                } catch (IllegalStateException alreadyDeleted) {
+                    // the test deleted it itself
+                }
+            }
+            made.clear();
+            awaitNoService(io.certigate.core.spine.Spine.class, null);
+        } finally {
+            configAdmin.close();
+        }
     }
 }

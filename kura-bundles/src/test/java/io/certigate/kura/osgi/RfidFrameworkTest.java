@@ -42,21 +42,16 @@ class RfidFrameworkTest {
     Path dir;
 
     private final OsgiHarness osgi = new OsgiHarness();
-    private final List<Configuration> configs = new ArrayList<>();
     private final ScheduledExecutorService meterThread = Executors.newSingleThreadScheduledExecutor();
     private final List<AutoCloseable> lines = new ArrayList<>();
 
     @AfterEach
     void tearDown() throws Exception {
-        for (int i = configs.size() - 1; i >= 0; i--) {
-            configs.get(i).delete();
-        }
-        osgi.awaitNoService(Spine.class, FILTER);
+        osgi.close(); // deletes the configurations, newest first, and waits for the spine to go
         meterThread.shutdownNow();
         for (AutoCloseable c : lines) {
             c.close();
         }
-        osgi.close();
     }
 
     @Test
@@ -64,9 +59,9 @@ class RfidFrameworkTest {
         Files.writeString(dir.resolve("passphrase"), "correct horse", StandardCharsets.UTF_8);
         DeviceKey key = Pkcs12KeyStore.create(dir.resolve("device.p12"), CoseAlgorithm.EDDSA, DEVICE,
                 "correct horse".toCharArray());
-        configs.add(osgi.configure("io.certigate.kura.spine", Map.of("device.id", DEVICE,
+        osgi.configure("io.certigate.kura.spine", Map.of("device.id", DEVICE,
                 "key.store", dir.resolve("device.p12").toString(), "key.passphrase", "file:" + dir.resolve("passphrase"),
-                "buffer.file", dir.resolve("buffer.db").toString())));
+                "buffer.file", dir.resolve("buffer.db").toString()));
         ServiceReference<Spine> spineRef = osgi.awaitService(Spine.class, FILTER, -1);
         Spine spine = osgi.context.getService(spineRef);
 
@@ -76,7 +71,6 @@ class RfidFrameworkTest {
         rfid.put("time.quality", "ntp");
         rfid.put("spine.target", FILTER);
         Configuration rfidConfig = osgi.configure("io.certigate.kura.rfid", rfid);
-        configs.add(rfidConfig);
 
         List<Reading> held = osgi.awaitReadings(key, spine, rs -> OsgiHarness.count(rs, "rfid.tag", TimeQuality.NTP) >= 1);
         Thread.sleep(1500); // the tag stays on the reader: more reads, no more readings

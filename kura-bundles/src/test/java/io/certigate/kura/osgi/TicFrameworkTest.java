@@ -46,21 +46,16 @@ class TicFrameworkTest {
     Path dir;
 
     private final OsgiHarness osgi = new OsgiHarness();
-    private final List<Configuration> configs = new ArrayList<>();
     private final ScheduledExecutorService meterThread = Executors.newSingleThreadScheduledExecutor();
     private final List<AutoCloseable> lines = new ArrayList<>();
 
     @AfterEach
     void tearDown() throws Exception {
-        for (int i = configs.size() - 1; i >= 0; i--) {
-            configs.get(i).delete();
-        }
-        osgi.awaitNoService(Spine.class, FILTER);
+        osgi.close(); // deletes the configurations, newest first, and waits for the spine to go
         meterThread.shutdownNow();
         for (AutoCloseable c : lines) {
             c.close();
         }
-        osgi.close();
     }
 
     @Test
@@ -68,9 +63,9 @@ class TicFrameworkTest {
         Files.writeString(dir.resolve("passphrase"), "correct horse", StandardCharsets.UTF_8);
         DeviceKey key = Pkcs12KeyStore.create(dir.resolve("device.p12"), CoseAlgorithm.EDDSA, DEVICE,
                 "correct horse".toCharArray());
-        configs.add(osgi.configure("io.certigate.kura.spine", Map.of("device.id", DEVICE,
+        osgi.configure("io.certigate.kura.spine", Map.of("device.id", DEVICE,
                 "key.store", dir.resolve("device.p12").toString(), "key.passphrase", "file:" + dir.resolve("passphrase"),
-                "buffer.file", dir.resolve("buffer.db").toString())));
+                "buffer.file", dir.resolve("buffer.db").toString()));
         ServiceReference<Spine> spineRef = osgi.awaitService(Spine.class, FILTER, -1);
         Spine spine = osgi.context.getService(spineRef);
 
@@ -82,7 +77,6 @@ class TicFrameworkTest {
         tic.put("time.quality", "ntp");
         tic.put("spine.target", FILTER);
         Configuration ticConfig = osgi.configure("io.certigate.kura.tic", tic);
-        configs.add(ticConfig);
 
         List<Reading> first = osgi.awaitReadings(key, spine, rs -> OsgiHarness.count(rs, "meter.energy.import.base", TimeQuality.NTP) >= 3);
         assertThat(first).filteredOn(r -> r.kind().equals("meter.energy.import.base")).allSatisfy(r -> {

@@ -45,28 +45,23 @@ class UplinkFrameworkTest {
     Path dir;
 
     private final OsgiHarness osgi = new OsgiHarness();
-    private final List<Configuration> configs = new ArrayList<>();
     private final List<AutoCloseable> brokers = new ArrayList<>();
 
     @AfterEach
     void tearDown() throws Exception {
-        for (int i = configs.size() - 1; i >= 0; i--) {
-            configs.get(i).delete();
-        }
-        osgi.awaitNoService(Spine.class, FILTER);
+        osgi.close(); // deletes the configurations, newest first, and waits for the spine to go
         for (AutoCloseable b : brokers) {
             b.close();
         }
-        osgi.close();
     }
 
     @Test
     void recordsAreDeliveredAndFollowTheUplinkToAnotherBroker() throws Exception {
         Files.writeString(dir.resolve("passphrase"), "correct horse", StandardCharsets.UTF_8);
         Pkcs12KeyStore.create(dir.resolve("device.p12"), CoseAlgorithm.ES256, DEVICE, "correct horse".toCharArray());
-        configs.add(osgi.configure("io.certigate.kura.spine", Map.of("device.id", DEVICE,
+        osgi.configure("io.certigate.kura.spine", Map.of("device.id", DEVICE,
                 "key.store", dir.resolve("device.p12").toString(), "key.passphrase", "file:" + dir.resolve("passphrase"),
-                "buffer.file", dir.resolve("buffer.db").toString())));
+                "buffer.file", dir.resolve("buffer.db").toString()));
         ServiceReference<Spine> spineRef = osgi.awaitService(Spine.class, FILTER, -1);
         Spine spine = osgi.context.getService(spineRef);
 
@@ -76,7 +71,6 @@ class UplinkFrameworkTest {
         up.put("uplink.mqtt.records-per-batch", 4);
         up.put("spine.target", FILTER);
         Configuration upConfig = osgi.configure("io.certigate.kura.uplink", up);
-        configs.add(upConfig);
 
         submit(spine, 10, 0);
         awaitUndelivered(spine, 0);
@@ -110,9 +104,9 @@ class UplinkFrameworkTest {
         DeviceKey key = Pkcs12KeyStore.create(dir.resolve("device.p12"), CoseAlgorithm.ES256, DEVICE, "correct horse".toCharArray());
         Pkcs12KeyStore.installChain(dir.resolve("device.p12"), "correct horse".toCharArray(),
                 List.of(pki.issue(key.publicKey(), DEVICE, false), pki.caCertificate()));
-        configs.add(osgi.configure("io.certigate.kura.spine", Map.of("device.id", DEVICE,
+        osgi.configure("io.certigate.kura.spine", Map.of("device.id", DEVICE,
                 "key.store", dir.resolve("device.p12").toString(), "key.passphrase", "file:" + dir.resolve("passphrase"),
-                "buffer.file", dir.resolve("buffer.db").toString())));
+                "buffer.file", dir.resolve("buffer.db").toString()));
         ServiceReference<Spine> spineRef = osgi.awaitService(Spine.class, FILTER, -1);
         Spine spine = osgi.context.getService(spineRef);
 
@@ -123,7 +117,6 @@ class UplinkFrameworkTest {
         up.put("uplink.mqtt.tls.client-passphrase-source", "file:" + dir.resolve("passphrase"));
         up.put("spine.target", FILTER);
         Configuration upConfig = osgi.configure("io.certigate.kura.uplink", up);
-        configs.add(upConfig);
         submit(spine, 10, 0);
         awaitUndelivered(spine, 0);
         // Mosquitto took the client certificate's CN as the user name
