@@ -59,13 +59,8 @@ class CoapIngestFrameworkTest {
 
     @Test
     void senmlPostedOverDtlsReachesTheBufferSigned() throws Exception {
-        Files.writeString(dir.resolve("passphrase"), "correct horse", StandardCharsets.UTF_8);
-        DeviceKey key = Pkcs12KeyStore.create(dir.resolve("device.p12"), CoseAlgorithm.ES256, DEVICE,
-                "correct horse".toCharArray());
-        osgi.configure("io.certigate.kura.spine", Map.of("device.id", DEVICE,
-                "key.store", dir.resolve("device.p12").toString(), "key.passphrase", "file:" + dir.resolve("passphrase"),
-                "buffer.file", dir.resolve("buffer.db").toString()));
-        ServiceReference<Spine> spineRef = osgi.awaitService(Spine.class, FILTER, -1);
+        DeviceKey key = OsgiHarness.createDeviceKey(dir, DEVICE, CoseAlgorithm.ES256);
+        ServiceReference<Spine> spineRef = osgi.configureSpine(dir, DEVICE);
         Spine spine = osgi.context.getService(spineRef);
 
         Path keys = Files.writeString(dir.resolve("sensors.psk"), "road-1 = " + HexFormat.of().formatHex(KEY) + "\n",

@@ -20,6 +20,8 @@ import org.osgi.util.tracker.ServiceTracker;
 /** What the in-framework tests do with the running framework: configure, look up, wait. */
 final class OsgiHarness implements AutoCloseable {
     static final Duration WAIT = Duration.ofSeconds(20);
+    /** The passphrase of the device keys the framework tests make. */
+    static final String PASSPHRASE = "correct horse";
 
     /** Configurations made through {@link #configure}, deleted newest first by {@link #close()}. */
     private final java.util.List<Configuration> made = new java.util.ArrayList<>();
@@ -139,6 +141,24 @@ final class OsgiHarness implements AutoCloseable {
         }
         throw new AssertionError("the buffer never held the expected readings; it holds " + readings.size() + ", the last: "
                 + readings.subList(Math.max(0, readings.size() - 5), readings.size()) + "; components: " + components());
+    }
+
+    /** A fresh PKCS#12 device key {@code dir/device.p12}, its passphrase in {@code dir/passphrase}. */
+    static io.certigate.signing.DeviceKey createDeviceKey(java.nio.file.Path dir, String device,
+            io.certigate.signing.CoseAlgorithm algorithm) throws Exception {
+        java.nio.file.Files.writeString(dir.resolve("passphrase"), PASSPHRASE, java.nio.charset.StandardCharsets.UTF_8);
+        return io.certigate.signing.Pkcs12KeyStore.create(dir.resolve("device.p12"), algorithm, device, PASSPHRASE.toCharArray());
+    }
+
+    /**
+     * Configures the spine of {@code device} on the key made by {@link #createDeviceKey} and the
+     * buffer {@code dir/buffer.db}, and waits for its service.
+     */
+    ServiceReference<io.certigate.core.spine.Spine> configureSpine(java.nio.file.Path dir, String device) throws Exception {
+        configure("io.certigate.kura.spine", Map.of("device.id", device,
+                "key.store", dir.resolve("device.p12").toString(), "key.passphrase", "file:" + dir.resolve("passphrase"),
+                "buffer.file", dir.resolve("buffer.db").toString()));
+        return awaitService(io.certigate.core.spine.Spine.class, "(device.id=" + device + ")", -1);
     }
 
     /**

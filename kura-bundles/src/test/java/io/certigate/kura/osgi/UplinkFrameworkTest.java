@@ -57,12 +57,8 @@ class UplinkFrameworkTest {
 
     @Test
     void recordsAreDeliveredAndFollowTheUplinkToAnotherBroker() throws Exception {
-        Files.writeString(dir.resolve("passphrase"), "correct horse", StandardCharsets.UTF_8);
-        Pkcs12KeyStore.create(dir.resolve("device.p12"), CoseAlgorithm.ES256, DEVICE, "correct horse".toCharArray());
-        osgi.configure("io.certigate.kura.spine", Map.of("device.id", DEVICE,
-                "key.store", dir.resolve("device.p12").toString(), "key.passphrase", "file:" + dir.resolve("passphrase"),
-                "buffer.file", dir.resolve("buffer.db").toString()));
-        ServiceReference<Spine> spineRef = osgi.awaitService(Spine.class, FILTER, -1);
+        OsgiHarness.createDeviceKey(dir, DEVICE, CoseAlgorithm.ES256);
+        ServiceReference<Spine> spineRef = osgi.configureSpine(dir, DEVICE);
         Spine spine = osgi.context.getService(spineRef);
 
         Mosquitto first = broker("first");
@@ -100,14 +96,10 @@ class UplinkFrameworkTest {
         brokers.add(broker);
 
         // the device's key store, holding the chain the consortium CA issued for its key
-        Files.writeString(dir.resolve("passphrase"), "correct horse", StandardCharsets.UTF_8);
-        DeviceKey key = Pkcs12KeyStore.create(dir.resolve("device.p12"), CoseAlgorithm.ES256, DEVICE, "correct horse".toCharArray());
-        Pkcs12KeyStore.installChain(dir.resolve("device.p12"), "correct horse".toCharArray(),
+        DeviceKey key = OsgiHarness.createDeviceKey(dir, DEVICE, CoseAlgorithm.ES256);
+        Pkcs12KeyStore.installChain(dir.resolve("device.p12"), OsgiHarness.PASSPHRASE.toCharArray(),
                 List.of(pki.issue(key.publicKey(), DEVICE, false), pki.caCertificate()));
-        osgi.configure("io.certigate.kura.spine", Map.of("device.id", DEVICE,
-                "key.store", dir.resolve("device.p12").toString(), "key.passphrase", "file:" + dir.resolve("passphrase"),
-                "buffer.file", dir.resolve("buffer.db").toString()));
-        ServiceReference<Spine> spineRef = osgi.awaitService(Spine.class, FILTER, -1);
+        ServiceReference<Spine> spineRef = osgi.configureSpine(dir, DEVICE);
         Spine spine = osgi.context.getService(spineRef);
 
         Map<String, Object> up = new HashMap<>();
