@@ -4,6 +4,7 @@ import io.certigate.core.buffer.BufferException;
 import io.certigate.core.buffer.RecordBuffer;
 import io.certigate.core.model.StoredRecord;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,6 +12,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -43,22 +45,38 @@ import java.util.random.RandomGenerator;
 public final class ForwardingPump implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(ForwardingPump.class.getName());
 
+    /** Default of {@link Options#markInterval()}. */
+    public static final Duration DEFAULT_MARK_INTERVAL = Duration.ofMillis(50);
+
     /**
      * @param recordsPerBatch records per message at most
      * @param window          unacknowledged batches at most
      * @param retry           delay after a failed send, growing with consecutive failures
+     * @param markInterval    while batches are still unanswered, acknowledgements are gathered
+     *                        and marked delivered in one transaction at most this often; once
+     *                        every sent batch is answered they are marked at once. Zero marks each
+     *                        acknowledgement as soon as the previous mark is through.
      */
-    public record Options(int recordsPerBatch, int window, Backoff retry) {
+    public record Options(int recordsPerBatch, int window, Backoff retry, Duration markInterval) {
         public Options {
             if (recordsPerBatch < 1 || window < 1) {
                 throw new IllegalArgumentException("records per batch and window must be >= 1");
             }
+            if (markInterval == null || markInterval.isNegative()) {
+                throw new IllegalArgumentException("mark interval must be >= 0");
+            }
+        }
+
+        /** With the {@link #DEFAULT_MARK_INTERVAL}. */
+        public Options(int recordsPerBatch, int window, Backoff retry) {
+            this(recordsPerBatch, window, retry, DEFAULT_MARK_INTERVAL);
         }
     }
 
     /** Counters for operators and tests; {@code recordsHandedOff}: sent from the append hand-off, not read back. */
     public record Stats(long batchesSent, long recordsSent, long batchesAcked, long recordsDelivered,
-            long sendFailures, long oversized, int inFlight, boolean linkUp, long recordsHandedOff) {}
+            long sendFailures, long oversized, int inFlight, boolean linkUp, long recordsHandedOff,
+            long markTransactions) {}
 
     private record Ack(long generation, long first, long last, Throwable failure) {}
 
@@ -73,6 +91,12 @@ public final class ForwardingPump implements AutoCloseable {
     private final ConcurrentLinkedQueue<Ack> toMark = new ConcurrentLinkedQueue<>();
     private final AtomicInteger wip = new AtomicInteger();
     private final AtomicInteger markWip = new AtomicInteger();
+    /** Batches handed to the transport and not answered yet (any generation). */
+    private final AtomicInteger unanswered = new AtomicInteger();
+    private final AtomicBoolean markTimerSet = new AtomicBoolean();
+    private final AtomicLong markTransactions = new AtomicLong();
+    private final long markIntervalNanos;
+    private volatile long lastMarkNanos;
     private final AtomicLong linkEpoch = new AtomicLong();
     private volatile boolean linkUp;
     private volatile boolean closed;
@@ -126,6 +150,8 @@ public final class ForwardingPump implements AutoCloseable {
             cursor = seq;
             cutter.add(seq, cose, tomb);
         };
+        this.markIntervalNanos = options.markInterval().toNanos();
+        this.lastMarkNanos = System.nanoTime() - markIntervalNanos;
         this.freshLimit = options.window() * options.recordsPerBatch();
         this.seenErasures = buffer.erasures();
         buffer.addAppendListener(appendListener);
@@ -172,7 +198,7 @@ public final class ForwardingPump implements AutoCloseable {
 
     public Stats stats() {
         return new Stats(batchesSent.get(), recordsSent.get(), batchesAcked.get(), recordsDelivered.get(),
-                sendFailures.get(), oversized.get(), inFlight, linkUp, handedOff.get());
+                sendFailures.get(), oversized.get(), inFlight, linkUp, handedOff.get(), markTransactions.get());
     }
 
     /**
@@ -233,6 +259,31 @@ public final class ForwardingPump implements AutoCloseable {
         }
     }
 
+    /**
+     * An acknowledgement was queued for marking: marks at once when every sent batch is answered
+     * or the last mark is at least the mark interval old; else once that interval has passed, so
+     * that under a steady stream of acknowledgements the buffer sees a few transactions per
+     * second (each a WAL write on the gateway's flash) rather than one per batch.
+     */
+    private void markSoon() {
+        long wait = lastMarkNanos + markIntervalNanos - System.nanoTime();
+        if (unanswered.get() == 0 || wait <= 0) {
+            wakeMarker();
+            return;
+        }
+        if (markTimerSet.compareAndSet(false, true)) {
+            try {
+                scheduler.schedule(() -> {
+                    markTimerSet.set(false);
+                    wakeMarker();
+                }, wait, TimeUnit.NANOSECONDS);
+            } catch (RejectedExecutionException e) {
+                markTimerSet.set(false);
+                LOG.log(System.Logger.Level.DEBUG, "uplink scheduler is shut down; marks skipped");
+            }
+        }
+    }
+
     /** Schedules the marking task; it runs beside the sending one when the scheduler has two threads. */
     private void wakeMarker() {
         if (markWip.getAndIncrement() != 0) {
@@ -255,6 +306,7 @@ public final class ForwardingPump implements AutoCloseable {
                 batch.add(a);
             }
             if (!batch.isEmpty()) {
+                lastMarkNanos = System.nanoTime();
                 try {
                     markDelivered(batch);
                     markError = null;
@@ -332,6 +384,7 @@ public final class ForwardingPump implements AutoCloseable {
                     continue;
                 }
                 recordsDelivered.addAndGet(buffer.markDelivered(from, to, now));
+                markTransactions.incrementAndGet();
                 done = i;
                 if (next != null) {
                     from = next.first();
@@ -450,17 +503,22 @@ public final class ForwardingPump implements AutoCloseable {
 
     private boolean send(RecordBatch batch) {
         long gen = generation;
+        unanswered.incrementAndGet();
         try {
             transport.send(batch, failure -> {
                 Ack ack = new Ack(gen, batch.firstSeq(), batch.lastSeq(), failure);
+                unanswered.decrementAndGet();
                 if (failure == null) {
                     toMark.add(ack); // marked whatever the generation: the peer has these records
-                    wakeMarker();
+                    markSoon();
+                } else if (!toMark.isEmpty()) {
+                    wakeMarker(); // the link is in trouble: keep what was acknowledged
                 }
                 acks.add(ack);
                 schedule();
             });
         } catch (UplinkException | RuntimeException e) {
+            unanswered.decrementAndGet();
             sendFailures.incrementAndGet();
             LOG.log(System.Logger.Level.DEBUG, "cannot hand over {0}: {1}", batch, e.toString());
             pauseAfterFailure();
@@ -472,10 +530,28 @@ public final class ForwardingPump implements AutoCloseable {
         return true;
     }
 
+    /**
+     * Stops sending and marks what was acknowledged and not marked yet (a mark left to the
+     * interval timer would otherwise only be repeated, as a resend, after the next start).
+     */
     @Override
     public void close() {
         closed = true;
         linkUp = false;
         buffer.removeAppendListener(appendListener);
+        List<Ack> left = new ArrayList<>();
+        Ack a;
+        while ((a = toMark.poll()) != null) {
+            left.add(a);
+        }
+        if (!left.isEmpty()) {
+            try {
+                markDelivered(left);
+            } catch (BufferException | RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "uplink of {0} closed without marking its last "
+                        + "acknowledgements ({1}); those records are sent again after the next start",
+                        buffer.deviceId(), e.getMessage());
+            }
+        }
     }
 }

@@ -65,10 +65,15 @@ class ForwardingPumpTest {
         scheduler = Executors.newScheduledThreadPool(2);
         device = TestDevice.create(dir, "dev-p");
         peer = new ScriptedPeer();
-        pump = new ForwardingPump(device.buffer(), peer,
-                new ForwardingPump.Options(10, 3, new Backoff(Duration.ofMillis(50), Duration.ofMillis(100))),
+        pump = pump(ForwardingPump.DEFAULT_MARK_INTERVAL);
+    }
+
+    private ForwardingPump pump(Duration markInterval) {
+        ForwardingPump p = new ForwardingPump(device.buffer(), peer,
+                new ForwardingPump.Options(10, 3, new Backoff(Duration.ofMillis(50), Duration.ofMillis(100)), markInterval),
                 Clock.systemUTC(), scheduler, new SplittableRandom(3));
-        device.sequencer().addCommitListener(pump::onCommit);
+        device.sequencer().addCommitListener(p::onCommit);
+        return p;
     }
 
     @AfterEach
@@ -246,6 +251,42 @@ class ForwardingPumpTest {
                         .map(r -> java.util.HexFormat.of().formatHex(((io.certigate.core.model.StoredRecord.Signed) r).cose()))
                         .toList());
         Await.until(Duration.ofSeconds(5), () -> "undelivered " + undelivered(), () -> undelivered() == 0);
+    }
+
+    @Test
+    void acknowledgementsAreGatheredIntoOneMarkWhileBatchesAreUnansweredAndMarkedAtOnceWhenNoneIs() throws Exception {
+        pump.close();
+        pump = pump(Duration.ofSeconds(30)); // far longer than any wait below: a mark seen here was not timed
+        device.produce(30);
+        pump.linkUp();
+        Await.until(Duration.ofSeconds(5), () -> "sent " + peer.sent.size(), () -> peer.sent.size() == 3);
+        peer.answer(null); // the first mark after a start is not held back
+        Await.until(Duration.ofSeconds(5), () -> "undelivered " + undelivered(), () -> undelivered() == 20);
+        peer.answer(null); // one batch is still unanswered: held for the interval
+        Thread.sleep(300);
+        assertThat(undelivered()).isEqualTo(20);
+        assertThat(pump.stats().markTransactions()).isEqualTo(1);
+        peer.answer(null); // the last one: both are marked now, in one transaction
+        Await.until(Duration.ofSeconds(5), () -> "undelivered " + undelivered(), () -> undelivered() == 0);
+        assertThat(pump.stats().markTransactions()).isEqualTo(2);
+        assertThat(pump.stats().recordsDelivered()).isEqualTo(30);
+    }
+
+    @Test
+    void closingMarksWhatWasAcknowledgedAndHeldBack() throws Exception {
+        pump.close();
+        pump = pump(Duration.ofSeconds(30));
+        device.produce(30);
+        pump.linkUp();
+        Await.until(Duration.ofSeconds(5), () -> "sent " + peer.sent.size(), () -> peer.sent.size() == 3);
+        peer.answer(null);
+        Await.until(Duration.ofSeconds(5), () -> "undelivered " + undelivered(), () -> undelivered() == 20);
+        peer.answer(null);
+        Thread.sleep(100);
+        assertThat(undelivered()).as("held back").isEqualTo(20);
+        pump.close();
+        assertThat(undelivered()).as("marked by close; the unanswered batch stays").isEqualTo(10);
+        assertThat(device.buffer().deliveredThrough()).isEqualTo(20);
     }
 
     private long undelivered() {

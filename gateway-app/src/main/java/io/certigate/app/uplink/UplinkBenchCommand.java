@@ -26,7 +26,8 @@ public final class UplinkBenchCommand implements Callable<Integer> {
     @Option(names = "--mqtt", paramLabel = "URL", description = "Broker to use; default: a loopback Mosquitto started for the run.")
     String url;
 
-    @Option(names = "--records", defaultValue = "20000", description = "Records to publish (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--records", defaultValue = "1000000", description = "Records to publish in the measured rounds "
+            + "(default: ${DEFAULT-VALUE}).")
     int records;
 
     @Option(names = "--batch", defaultValue = "100", description = "Records per message (default: ${DEFAULT-VALUE}).")
@@ -37,6 +38,11 @@ public final class UplinkBenchCommand implements Callable<Integer> {
 
     @Option(names = "--rounds", defaultValue = "5", description = "Measured rounds, alternating uplink and plain (default: ${DEFAULT-VALUE}).")
     int rounds;
+
+    @Option(names = "--warmup", defaultValue = "6", description = "Rounds of the same size run first and not counted, "
+            + "so that both sides run JIT-compiled code: the uplink's per-batch code is compiled after about "
+            + "10,000 batches (default: ${DEFAULT-VALUE}).")
+    int warmups;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -58,7 +64,7 @@ public final class UplinkBenchCommand implements Callable<Integer> {
                 target = broker.url();
             }
             PrintStream progress = new PrintStream(System.err, true);
-            UplinkBench.Result r = UplinkBench.run(target, work, records, batch, window, rounds, progress);
+            UplinkBench.Result r = UplinkBench.run(target, work, records, batch, window, rounds, warmups, progress);
             out.println(r.line());
             out.flush();
             return 0;

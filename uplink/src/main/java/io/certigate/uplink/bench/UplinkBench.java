@@ -48,40 +48,60 @@ import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
  * the very same batch payloads at QoS 1 with the same in-flight window and no buffer. Records are
  * signed and committed before timing starts, and each buffer is checkpointed (closed and opened
  * again) so that the uplink starts from a backlog as after a restart. The two alternate in rounds
- * (each on its own buffer) so that both see the same machine load, after a warm-up round so that
- * neither pays the JVM's class loading and compilation; garbage is collected before each timed
- * run. Both clients have Nagle off ({@link NoDelaySockets}). Each timing, in nanoseconds, starts in
- * the connect callback and ends with the last PUBACK (plain) or the commit of the last delivery
- * mark (uplink). The ratio, uplink throughput / plain throughput, is the median of the rounds'
- * ratios (goal ≥ 0.8).
+ * (each on its own buffer) so that both see the same machine load, after warm-up rounds so that
+ * neither pays the JVM's class loading and compilation (the uplink's own code, run only in its
+ * turns, needs a few rounds to be compiled); garbage is collected before each timed run. Both
+ * clients have Nagle off ({@link NoDelaySockets}). Each timing, in nanoseconds, starts in the
+ * connect callback and ends with the last PUBACK (plain) or the commit of the last delivery mark
+ * (uplink). The ratio, uplink throughput / plain throughput, is the median of the rounds' ratios
+ * (goal ≥ 0.8).
+ *
+ * <p>Beside the wall time, each turn's CPU time is taken: this JVM's (every thread: sending,
+ * reading, marking, Paho's) and, when the broker is a process this JVM started, the broker's.
+ * CPU time per record does not depend on how the two cores are shared with other work, so it
+ * shows what the buffer costs even on a loaded machine.
  */
 public final class UplinkBench {
     private static final String DEVICE = "bench-device";
 
-    /** The measured figures; rates are over all measured rounds, the ratio is the median of the rounds' ratios. */
+    /**
+     * The measured figures; rates and CPU times are over all measured rounds, the ratio is the
+     * median of the rounds' ratios. CPU microseconds per record are this JVM's plus the broker's
+     * (the broker's is 0 when the bench did not start it); {@code uplinkMarks} counts the delivery
+     * mark transactions of the measured uplink turns.
+     */
     public record Result(int records, int recordsPerBatch, int window, int rounds, int batches, long payloadBytes,
-            double uplinkRecordsPerSecond, double plainRecordsPerSecond, double ratio) {
+            double uplinkRecordsPerSecond, double plainRecordsPerSecond, double uplinkCpuMicrosPerRecord,
+            double plainCpuMicrosPerRecord, long uplinkMarks, double ratio) {
 
         /** {@code key=value} pairs, {@code uplink_ratio} last. */
         public String line() {
             return String.format(Locale.ROOT, "records=%d batch=%d window=%d rounds=%d batches=%d payload_bytes=%d "
-                    + "uplink_rps=%.0f plain_rps=%.0f uplink_ratio=%.3f", records, recordsPerBatch, window, rounds,
-                    batches, payloadBytes, uplinkRecordsPerSecond, plainRecordsPerSecond, ratio);
+                    + "uplink_rps=%.0f plain_rps=%.0f uplink_cpu_us=%.3f plain_cpu_us=%.3f marks=%d "
+                    + "uplink_ratio=%.3f", records, recordsPerBatch, window, rounds, batches, payloadBytes,
+                    uplinkRecordsPerSecond, plainRecordsPerSecond, uplinkCpuMicrosPerRecord, plainCpuMicrosPerRecord,
+                    uplinkMarks, ratio);
         }
     }
+
+    /** One timed turn: wall seconds, CPU nanoseconds (JVM + broker) and, for the uplink, mark transactions. */
+    private record Turn(double seconds, long cpuNanos, long marks) {}
 
     private UplinkBench() {}
 
     /**
      * Runs the bench against the broker at {@code brokerUrl}, keeping its files in {@code workDir}
      * (which must not hold an earlier run): {@code records} split over {@code rounds} rounds, each
-     * timing the uplink and plain Paho on the same records in alternating order, after one
-     * warm-up round.
+     * timing the uplink and plain Paho on the same records in alternating order, after
+     * {@code warmups} rounds of the same size that are not counted.
      */
     public static Result run(String brokerUrl, Path workDir, int records, int recordsPerBatch, int window, int rounds,
-            PrintStream progress) throws Exception {
+            int warmups, PrintStream progress) throws Exception {
         if (rounds < 1 || records < rounds) {
             throw new IllegalArgumentException("need at least one record per round");
+        }
+        if (warmups < 0) {
+            throw new IllegalArgumentException("warm-up rounds must be >= 0");
         }
         SoftwareDeviceKey key = Pkcs12KeyStore.create(workDir.resolve("bench.p12"), CoseAlgorithm.EDDSA, DEVICE,
                 "bench".toCharArray());
@@ -95,13 +115,17 @@ public final class UplinkBench {
         List<Double> ratios = new ArrayList<>();
         double uplinkSeconds = 0;
         double plainSeconds = 0;
+        long uplinkCpu = 0;
+        long plainCpu = 0;
+        long marks = 0;
         int batchCount = 0;
         long bytes = 0;
         try {
-            progress.println("signing and committing " + (perRound * (rounds + 1)) + " records in " + (rounds + 1)
-                    + " buffers (one for warm-up) ...");
+            int total = warmups + rounds;
+            progress.println("signing and committing " + (perRound * total) + " records in " + total
+                    + " buffers (" + warmups + " for warm-up) ...");
             List<RecordBuffer> buffers = new ArrayList<>();
-            for (int i = 0; i <= rounds; i++) {
+            for (int i = 0; i < total; i++) {
                 Path file = workDir.resolve("round-" + i + ".db");
                 RecordBuffer b = RecordBuffer.open(file, RecordBuffer.Options.defaults(DEVICE));
                 produce(key, b, perRound, seqExecutor);
@@ -110,11 +134,11 @@ public final class UplinkBench {
                 b.close();
                 buffers.add(RecordBuffer.open(file, RecordBuffer.Options.defaults(DEVICE)));
             }
-            for (int i = 0; i <= rounds; i++) {
+            for (int i = 0; i < total; i++) {
                 RecordBuffer b = buffers.get(i);
                 List<RecordBatch> batches = codec.split(b.range(1, perRound)).batches();
-                double up;
-                double plain;
+                Turn up;
+                Turn plain;
                 if (i % 2 == 0) {
                     up = uplink(b, options, perRound, scheduler, key);
                     plain = plain(brokerUrl, batches, window);
@@ -123,15 +147,22 @@ public final class UplinkBench {
                     up = uplink(b, options, perRound, scheduler, key);
                 }
                 b.close();
-                if (i == 0) {
-                    progress.printf(Locale.ROOT, "warm-up: uplink %.0f/s, plain %.0f/s%n", perRound / up, perRound / plain);
+                double ratio = plain.seconds() / up.seconds();
+                String figures = String.format(Locale.ROOT, "uplink %.0f records/s (%.3f µs CPU/record, %d marks), "
+                        + "plain %.0f records/s (%.3f µs CPU/record), ratio %.3f", perRound / up.seconds(),
+                        up.cpuNanos() / 1e3 / perRound, up.marks(), perRound / plain.seconds(),
+                        plain.cpuNanos() / 1e3 / perRound, ratio);
+                if (i < warmups) {
+                    progress.println("warm-up " + (i + 1) + ": " + figures);
                     continue;
                 }
-                progress.printf(Locale.ROOT, "round %d: uplink %.0f records/s, plain %.0f records/s, ratio %.3f%n", i,
-                        perRound / up, perRound / plain, plain / up);
-                ratios.add(plain / up);
-                uplinkSeconds += up;
-                plainSeconds += plain;
+                progress.println("round " + (i - warmups + 1) + ": " + figures);
+                ratios.add(ratio);
+                uplinkSeconds += up.seconds();
+                plainSeconds += plain.seconds();
+                uplinkCpu += up.cpuNanos();
+                plainCpu += plain.cpuNanos();
+                marks += up.marks();
                 batchCount += batches.size();
                 bytes += batches.stream().mapToLong(x -> x.payload().length).sum();
             }
@@ -144,7 +175,19 @@ public final class UplinkBench {
                 : (ratios.get(ratios.size() / 2 - 1) + ratios.get(ratios.size() / 2)) / 2;
         int measured = perRound * rounds;
         return new Result(measured, recordsPerBatch, window, rounds, batchCount, bytes, measured / uplinkSeconds,
-                measured / plainSeconds, median);
+                measured / plainSeconds, uplinkCpu / 1e3 / measured, plainCpu / 1e3 / measured, marks, median);
+    }
+
+    /**
+     * CPU time so far of this JVM (all threads) and of the broker when this JVM started it
+     * (a child process running mosquitto); the operating system counts it in clock ticks.
+     */
+    private static long cpuNanos() {
+        long jvm = ProcessHandle.current().info().totalCpuDuration().map(Duration::toNanos).orElse(0L);
+        long broker = ProcessHandle.current().children()
+                .filter(p -> p.info().command().map(c -> c.endsWith("mosquitto")).orElse(false))
+                .mapToLong(p -> p.info().totalCpuDuration().map(Duration::toNanos).orElse(0L)).sum();
+        return jvm + broker;
     }
 
     private static void produce(SoftwareDeviceKey key, RecordBuffer buffer, int n, ExecutorService executor)
@@ -165,11 +208,12 @@ public final class UplinkBench {
     }
 
     /** Seconds from the uplink's connect to the commit of its last delivery mark. */
-    private static double uplink(RecordBuffer buffer, MqttUplinkOptions options, int records,
+    private static Turn uplink(RecordBuffer buffer, MqttUplinkOptions options, int records,
             ScheduledExecutorService scheduler, SoftwareDeviceKey key) throws Exception {
         AtomicLong end = new AtomicLong();
         CountDownLatch done = new CountDownLatch(1);
         System.gc(); // neither side pays for the other's (or the set-up's) garbage
+        long cpu = cpuNanos();
         try (MqttUplink uplink = new MqttUplink(buffer, key.certificateChain(), options, Clock.systemUTC(), scheduler,
                 new SplittableRandom())) {
             uplink.onDelivered(through -> {
@@ -183,17 +227,19 @@ public final class UplinkBench {
                         + " " + uplink.lastError());
             }
             double seconds = (end.get() - uplink.connectedAtNanos()) / 1e9;
+            cpu = cpuNanos() - cpu;
             if (buffer.stats().undelivered() != 0) {
                 throw new IllegalStateException("buffer still holds undelivered records after the uplink run");
             }
-            return seconds;
+            return new Turn(seconds, cpu, uplink.stats().markTransactions());
         }
     }
 
     /** Seconds from plain Paho's connect to its last PUBACK. */
-    private static double plain(String url, List<RecordBatch> batches, int window) throws Exception {
+    private static Turn plain(String url, List<RecordBatch> batches, int window) throws Exception {
         String topic = UplinkTopics.READINGS.topic(DEVICE);
         System.gc();
+        long cpu = cpuNanos();
         MqttAsyncClient client = new MqttAsyncClient(url, "bench-plain-" + System.nanoTime(), new MemoryPersistence());
         try {
             // the uplink's client options where they bear on throughput: clean session, in-flight
@@ -238,10 +284,11 @@ public final class UplinkBench {
                 client.publish(topic, b.payload(), 1, false, null, release);
             }
             slots.acquire(window);
+            cpu = cpuNanos() - cpu;
             if (failure.get() != null) {
                 throw new IllegalStateException("plain publishing failed: " + failure.get(), failure.get());
             }
-            return (end.get() - start.get()) / 1e9;
+            return new Turn((end.get() - start.get()) / 1e9, cpu, 0);
         } finally {
             if (client.isConnected()) {
                 client.disconnect().waitForCompletion(5000);

@@ -18,7 +18,8 @@ class UplinkBenchTest {
     void comparesTheUplinkWithPlainPahoInOneRun() throws Exception {
         int records = Integer.getInteger("certigate.bench.records", 3000);
         try (MosquittoBroker broker = MosquittoBroker.start(dir.resolve("broker"))) {
-            UplinkBench.Result r = UplinkBench.run(broker.url(), dir, records, Integer.getInteger("certigate.bench.batch", 100), Integer.getInteger("certigate.bench.window", 32), Integer.getInteger("certigate.bench.rounds", 3), System.out);
+            UplinkBench.Result r = UplinkBench.run(broker.url(), dir, records, Integer.getInteger("certigate.bench.batch", 100), Integer.getInteger("certigate.bench.window", 32), Integer.getInteger("certigate.bench.rounds", 3),
+                    Integer.getInteger("certigate.bench.warmups", 1), System.out);
             System.out.println(r.line());
             int perRound = records / r.rounds();
             assertThat(r.records()).isEqualTo(perRound * r.rounds());
@@ -27,6 +28,10 @@ class UplinkBenchTest {
             assertThat(r.plainRecordsPerSecond()).isPositive();
             assertThat(r.line()).matches("records=\\d+ .* uplink_ratio=\\d+\\.\\d{3}");
             assertThat(r.ratio()).isPositive();
+            // the operating system counts CPU time in clock ticks: a short run may count none
+            assertThat(r.uplinkCpuMicrosPerRecord()).isNotNegative();
+            assertThat(r.plainCpuMicrosPerRecord()).isNotNegative();
+            assertThat(r.uplinkMarks()).isBetween((long) r.rounds(), (long) r.batches());
         }
     }
 }
