@@ -52,9 +52,10 @@ public final class ForwardingPump implements AutoCloseable {
      * @param recordsPerBatch records per message at most
      * @param window          unacknowledged batches at most
      * @param retry           delay after a failed send, growing with consecutive failures
-     * @param markInterval    while batches are still unanswered, acknowledgements are gathered
-     *                        and marked delivered in one transaction at most this often; once
-     *                        every sent batch is answered they are marked at once. Zero marks each
+     * @param markInterval    while batches are still unanswered or records wait to be sent,
+     *                        acknowledgements are gathered and marked delivered in one
+     *                        transaction at most this often; once the pump is idle (everything
+     *                        sent and answered) they are marked at once. Zero marks each
      *                        acknowledgement as soon as the previous mark is through.
      */
     public record Options(int recordsPerBatch, int window, Backoff retry, Duration markInterval) {
@@ -129,6 +130,8 @@ public final class ForwardingPump implements AutoCloseable {
     private final RecordBuffer.RowSink reader;
     private boolean caughtUp; // the last read found no more undelivered records ...
     private long caughtUpAt;  // ... at this value of signals
+    /** Set by the sending task when it stops with nothing read ahead and nothing left to read. */
+    private volatile boolean sentEverything;
     private long seenEpoch;
     private long pausedUntil;
     private int failuresInRow;
@@ -242,11 +245,16 @@ public final class ForwardingPump implements AutoCloseable {
                 pausedUntil = 0;
                 failuresInRow = 0;
             }
+            sentEverything = false;
             while (true) {
                 collectAcknowledgements();
                 if (closed || !linkUp || pausedUntil - clock.millis() > 0 || !step()) {
                     break;
                 }
+            }
+            sentEverything = caughtUp && ready.isEmpty();
+            if (sentEverything && unanswered.get() == 0 && !toMark.isEmpty()) {
+                wakeMarker(); // the last answer came before this task stopped: do not leave it to the timer
             }
             lastError = null;
         } catch (BufferException | RuntimeException e) {
@@ -260,14 +268,15 @@ public final class ForwardingPump implements AutoCloseable {
     }
 
     /**
-     * An acknowledgement was queued for marking: marks at once when every sent batch is answered
-     * or the last mark is at least the mark interval old; else once that interval has passed, so
-     * that under a steady stream of acknowledgements the buffer sees a few transactions per
-     * second (each a WAL write on the gateway's flash) rather than one per batch.
+     * An acknowledgement was queued for marking: marks at once when the pump is idle (every sent
+     * batch answered, nothing more to send) or the last mark is at least the mark interval old;
+     * else once that interval has passed, so that while a backlog or a steady stream flows the
+     * buffer sees a few mark transactions per second (each a WAL write on the gateway's flash)
+     * rather than one per batch.
      */
     private void markSoon() {
         long wait = lastMarkNanos + markIntervalNanos - System.nanoTime();
-        if (unanswered.get() == 0 || wait <= 0) {
+        if ((unanswered.get() == 0 && sentEverything) || wait <= 0) {
             wakeMarker();
             return;
         }

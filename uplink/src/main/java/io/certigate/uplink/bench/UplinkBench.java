@@ -68,19 +68,21 @@ public final class UplinkBench {
      * The measured figures; rates and CPU times are over all measured rounds, the ratio is the
      * median of the rounds' ratios. CPU microseconds per record are this JVM's plus the broker's
      * (the broker's is 0 when the bench did not start it); {@code uplinkMarks} counts the delivery
-     * mark transactions of the measured uplink turns.
+     * mark transactions of the measured uplink turns; {@code readRecordsPerSecond} is the rate of
+     * the uplink's read path alone (buffer rows cut into batch payloads, one thread, nothing sent),
+     * a ceiling for the uplink, whose sending task does this work for every record.
      */
     public record Result(int records, int recordsPerBatch, int window, int rounds, int batches, long payloadBytes,
             double uplinkRecordsPerSecond, double plainRecordsPerSecond, double uplinkCpuMicrosPerRecord,
-            double plainCpuMicrosPerRecord, long uplinkMarks, double ratio) {
+            double plainCpuMicrosPerRecord, long uplinkMarks, double readRecordsPerSecond, double ratio) {
 
         /** {@code key=value} pairs, {@code uplink_ratio} last. */
         public String line() {
             return String.format(Locale.ROOT, "records=%d batch=%d window=%d rounds=%d batches=%d payload_bytes=%d "
-                    + "uplink_rps=%.0f plain_rps=%.0f uplink_cpu_us=%.3f plain_cpu_us=%.3f marks=%d "
+                    + "uplink_rps=%.0f plain_rps=%.0f uplink_cpu_us=%.3f plain_cpu_us=%.3f marks=%d read_rps=%.0f "
                     + "uplink_ratio=%.3f", records, recordsPerBatch, window, rounds, batches, payloadBytes,
                     uplinkRecordsPerSecond, plainRecordsPerSecond, uplinkCpuMicrosPerRecord, plainCpuMicrosPerRecord,
-                    uplinkMarks, ratio);
+                    uplinkMarks, readRecordsPerSecond, ratio);
         }
     }
 
@@ -118,6 +120,7 @@ public final class UplinkBench {
         long uplinkCpu = 0;
         long plainCpu = 0;
         long marks = 0;
+        double readSeconds = 0;
         int batchCount = 0;
         long bytes = 0;
         try {
@@ -136,7 +139,11 @@ public final class UplinkBench {
             }
             for (int i = 0; i < total; i++) {
                 RecordBuffer b = buffers.get(i);
-                List<RecordBatch> batches = codec.split(b.range(1, perRound)).batches();
+                // the plain side's payloads, cut by the uplink's own read path, which is timed alone
+                List<RecordBatch> batches = new ArrayList<>();
+                long readStart = System.nanoTime();
+                readBacklog(b, codec, recordsPerBatch, batches);
+                double read = (System.nanoTime() - readStart) / 1e9;
                 Turn up;
                 Turn plain;
                 if (i % 2 == 0) {
@@ -149,9 +156,9 @@ public final class UplinkBench {
                 b.close();
                 double ratio = plain.seconds() / up.seconds();
                 String figures = String.format(Locale.ROOT, "uplink %.0f records/s (%.3f µs CPU/record, %d marks), "
-                        + "plain %.0f records/s (%.3f µs CPU/record), ratio %.3f", perRound / up.seconds(),
-                        up.cpuNanos() / 1e3 / perRound, up.marks(), perRound / plain.seconds(),
-                        plain.cpuNanos() / 1e3 / perRound, ratio);
+                        + "plain %.0f records/s (%.3f µs CPU/record), read alone %.0f records/s, ratio %.3f",
+                        perRound / up.seconds(), up.cpuNanos() / 1e3 / perRound, up.marks(), perRound / plain.seconds(),
+                        plain.cpuNanos() / 1e3 / perRound, perRound / read, ratio);
                 if (i < warmups) {
                     progress.println("warm-up " + (i + 1) + ": " + figures);
                     continue;
@@ -163,6 +170,7 @@ public final class UplinkBench {
                 uplinkCpu += up.cpuNanos();
                 plainCpu += plain.cpuNanos();
                 marks += up.marks();
+                readSeconds += read;
                 batchCount += batches.size();
                 bytes += batches.stream().mapToLong(x -> x.payload().length).sum();
             }
@@ -175,7 +183,25 @@ public final class UplinkBench {
                 : (ratios.get(ratios.size() / 2 - 1) + ratios.get(ratios.size() / 2)) / 2;
         int measured = perRound * rounds;
         return new Result(measured, recordsPerBatch, window, rounds, batchCount, bytes, measured / uplinkSeconds,
-                measured / plainSeconds, uplinkCpu / 1e3 / measured, plainCpu / 1e3 / measured, marks, median);
+                measured / plainSeconds, uplinkCpu / 1e3 / measured, plainCpu / 1e3 / measured, marks,
+                measured / readSeconds, median);
+    }
+
+    /** Reads every undelivered record as the uplink's sending task does, batch by batch, into {@code out}. */
+    private static void readBacklog(RecordBuffer buffer, BatchCodec codec, int recordsPerBatch, List<RecordBatch> out)
+            throws Exception {
+        long[] cursor = {0};
+        BatchCodec.Cutter cutter = codec.cutter(out::add, seq -> {
+            throw new IllegalStateException("bench record " + seq + " does not fit a message");
+        });
+        int n;
+        do {
+            n = buffer.forEachUndelivered(cursor[0], recordsPerBatch, (seq, cose, tomb) -> {
+                cursor[0] = seq;
+                cutter.add(seq, cose, tomb);
+            });
+            cutter.flush();
+        } while (n == recordsPerBatch);
     }
 
     /**

@@ -31,6 +31,7 @@ class UplinkBenchTest {
             // the operating system counts CPU time in clock ticks: a short run may count none
             assertThat(r.uplinkCpuMicrosPerRecord()).isNotNegative();
             assertThat(r.plainCpuMicrosPerRecord()).isNotNegative();
+            assertThat(r.readRecordsPerSecond()).isPositive();
             assertThat(r.uplinkMarks()).isBetween((long) r.rounds(), (long) r.batches());
         }
     }
