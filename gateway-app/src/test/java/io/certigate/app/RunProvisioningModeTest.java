@@ -46,7 +46,8 @@ import org.junit.jupiter.api.io.TempDir;
  * coaps://...} on a ganache chain, and the same process carries on as the gateway: its readings,
  * the provisioning test reading first, are chained and signed by the new key, anchored with the
  * installed ledger settings, and pass {@code certigate verify} with the device trust check. The
- * used PSK is refused afterwards.
+ * used PSK is refused afterwards. A key rotation through {@code run} (a new key name, provisioned
+ * again) continues the same chain under the new certificate.
  */
 @Tag("integration")
 class RunProvisioningModeTest {
@@ -83,14 +84,11 @@ class RunProvisioningModeTest {
         void check() throws Exception;
     }
 
-    private void provisionAndRun(List<String> keyLines, KeyCheck keyGenerated) throws Exception {
-        Path pass = dir.resolve("pass");
-        if (!Files.exists(pass)) {
-            Files.writeString(pass, "run provisioning pass\n");
-        }
-        char[] secret = "run provisioning pass".toCharArray();
+    /** The ledger (anchor contract bound to a device registry) and the consortium CA of one test. */
+    record Consortium(DevChain chain, String anchor, String registry) {}
+
+    private Consortium consortium(Path pass, char[] secret) throws Exception {
         DevChain chain = new DevChain(DevChain.Options.defaults(DevChain.locateGanache(), dir.resolve("chain"))).start();
-        Process run = null;
         try {
             LedgerAccount registrar = LedgerAccount.importKey(dir.resolve("registrar.key.json"), chain.adminKey(), secret);
             String anchor;
@@ -102,29 +100,172 @@ class RunProvisioningModeTest {
             }
             assertThat(CliRun.run("ca", "init", "--dir", dir.resolve("ca").toString(), "--consortium", "Run Fleet",
                     "--secret", "file:" + pass).exit()).isZero();
+            return new Consortium(chain, anchor, registry);
+        } catch (Exception | AssertionError e) {
+            chain.stop();
+            throw e;
+        }
+    }
 
+    /** The run configuration of device hub-run-1 with the given key lines, provisioning mode on. */
+    private Path config(List<String> keyLines, int port) throws Exception {
+        Path state = dir.resolve("state");
+        List<String> lines = new ArrayList<>(keyLines);
+        lines.addAll(List.of(
+                "device.id = hub-run-1",
+                "buffer.file = " + dir.resolve("buffer.db"),
+                "sources.synthetic.rate = 20",
+                "anchor.ledger = " + state.resolve("anchoring.properties"),
+                "anchor.batch-size = 10",
+                "anchor.batch-age-s = 1",
+                "provisioning.mode = auto",
+                "provisioning.state-dir = " + state,
+                "provisioning.listen = 127.0.0.1:" + port,
+                "provisioning.serial = SN-RUN-1",
+                "provisioning.model = CG-ROAD-1",
+                "provisioning.subject = site:A7-PR200",
+                "provisioning.ledger-passphrase = file:" + dir.resolve("pass"), ""));
+        return Files.writeString(dir.resolve("certigate.conf"), String.join("\n", lines));
+    }
+
+    /** The arguments of {@code certigate provision} for the device waiting on {@code port}. */
+    private List<String> provisionArgs(Consortium l, int port, Path psk, Path recordFile) {
+        return new ArrayList<>(List.of("provision", "--device", "coaps://127.0.0.1:" + port,
+                "--psk-file", psk.toString(), "--ca-dir", dir.resolve("ca").toString(), "--secret",
+                "file:" + dir.resolve("pass"), "--record", recordFile.toString(), "--anchor-contract", l.anchor(),
+                "--device-id", "hub-run-1", "--serial", "SN-RUN-1", "--model", "CG-ROAD-1", "--subject", "site:A7-PR200",
+                "--rpc", l.chain().rpcUrl(), "--chain-id", Long.toString(l.chain().chainId()), "--registry", l.registry(),
+                "--registrar-key", dir.resolve("registrar.key.json").toString(), "--registrar-passphrase",
+                "file:" + dir.resolve("pass")));
+    }
+
+    /** Provisions the device waiting on {@code port} with the PSK in {@code psk} (a copy of its label). */
+    private ProvisioningRecord provision(Consortium l, int port, Path psk, Path recordFile) throws Exception {
+        CliRun.Result provisioned = CliRun.run(provisionArgs(l, port, psk, recordFile).toArray(new String[0]));
+        assertThat(provisioned.exit()).as(provisioned.out() + provisioned.err()).isZero();
+        assertThat(provisioned.out()).contains("test reading committed by the device's sequencer as seq");
+        return ProvisioningRecord.read(recordFile);
+    }
+
+    private void stop(Process run) throws Exception {
+        new ProcessBuilder("kill", "-TERM", Long.toString(run.pid())).start().waitFor();
+        assertThat(run.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        awaitLine(l -> l.contains("stopped cleanly"), run);
+    }
+
+    /** Seconds a run keeps producing before it is stopped: readings at 20/s, batches closing every second. */
+    private static void produceFor(int seconds) throws InterruptedException {
+        Thread.sleep(seconds * 1000L);
+    }
+
+    @Test
+    void aKeyRotationThroughRunContinuesTheChainUnderTheNewCertificate() throws Exception {
+        Path pass = Files.writeString(dir.resolve("pass"), "run provisioning pass\n");
+        char[] secret = "run provisioning pass".toCharArray();
+        Consortium l = consortium(pass, secret);
+        Path state = dir.resolve("state");
+        Path label = state.resolve("provisioning-psk.txt");
+        Process run = null;
+        try {
+            int port;
+            try (DatagramSocket s = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+                port = s.getLocalPort();
+            }
+            String passLine = "key.passphrase = file:" + pass;
+
+            // first key: provisioned, runs, anchors
+            run = start(config(List.of("key.store = " + dir.resolve("device-1.p12"), passLine), port));
+            awaitLine(x -> x.contains("PSK label also in"), run);
+            String deviceAccount = LedgerAccount.open(state.resolve("ledger.key.json"), secret).address();
+            try (LedgerClient c = LedgerClient.connect(LedgerConfig.of(l.chain().rpcUrl(), l.chain().chainId(), l.anchor()))) {
+                LedgerAccount registrar = LedgerAccount.open(dir.resolve("registrar.key.json"), secret);
+                new LedgerAdmin(c, registrar, TIMEOUT).fund(deviceAccount, BigInteger.TEN.pow(18));
+            }
+            ProvisioningRecord first = provision(l, port, Files.copy(label, dir.resolve("psk-1.txt")), dir.resolve("first.json"));
+            awaitLine(x -> x.contains("certigate run: anchoring on chain"), run);
+            produceFor(3);
+            stop(run);
+            long lastOfFirst;
+            try (RecordBuffer b = RecordBuffer.open(dir.resolve("buffer.db"), RecordBuffer.Options.defaults("hub-run-1"))) {
+                lastOfFirst = b.head().seq();
+            }
+            assertThat(lastOfFirst).isGreaterThan(10);
+
+            // rotation: the configuration names a new key; the device waits to be provisioned again
+            output.clear();
+            run = start(config(List.of("key.store = " + dir.resolve("device-2.p12"), passLine), port));
+            awaitLine(x -> x.contains("PSK label also in"), run);
+            assertThat(dir.resolve("device-2.p12")).exists();
+            assertThat(LedgerAccount.open(state.resolve("ledger.key.json"), secret).address())
+                    .as("the device keeps its ledger account").isEqualTo(deviceAccount);
+            ProvisioningRecord second = provision(l, port, Files.copy(label, dir.resolve("psk-2.txt")), dir.resolve("second.json"));
+            assertThat(second.chain().get(0).getPublicKey()).isNotEqualTo(first.chain().get(0).getPublicKey());
+            awaitLine(x -> x.contains("carrying on as the gateway"), run);
+            awaitLine(x -> x.contains("certigate run: anchoring on chain"), run);
+            produceFor(3);
+            stop(run);
+            run = null;
+
+            // one chain: the first key's records, the rotation's test record, then the second key's
+            byte[] kid1 = KeyIds.of(first.chain().get(0).getPublicKey());
+            byte[] kid2 = KeyIds.of(second.chain().get(0).getPublicKey());
+            Path export = dir.resolve("export.json");
+            try (RecordBuffer b = RecordBuffer.open(dir.resolve("buffer.db"), RecordBuffer.Options.defaults("hub-run-1"))) {
+                assertThat(DeviceIdentity.chains(b)).containsExactly(first.chain(), second.chain());
+                assertThat(((StoredRecord.Signed) b.range(1, 1).get(0)).cose()).isEqualTo(first.testRecord());
+                assertThat(((StoredRecord.Signed) b.range(lastOfFirst + 1, lastOfFirst + 1).get(0)).cose())
+                        .as("the rotation's test record follows the first key's last record").isEqualTo(second.testRecord());
+                assertThat(b.head().seq()).isGreaterThan(lastOfFirst + 10);
+                Exporter.export(b, Selection.ALL, export);
+            }
+            ExportFile.Contents contents = ExportFile.read(export);
+            VerificationReport report = VerifyCommand.verify(contents);
+            assertThat(report.ok()).as(report.findings().toString()).isTrue();
+            assertThat(report.verified()).isEqualTo(contents.records().size());
+            for (StoredRecord r : contents.records()) {
+                byte[] kid = CoseSign1.parse(((StoredRecord.Signed) r).cose()).keyId();
+                assertThat(kid).isEqualTo(r.seq() <= lastOfFirst ? kid1 : kid2);
+            }
+
+            // both keys' records keep their trust: the first key's, anchored while it was active or
+            // (its last ones, when the rotation came before their batch) after it was superseded;
+            // the second key's, anchored while it is active
+            for (long seq : new long[] {2, lastOfFirst, lastOfFirst + 2}) {
+                Path bundle = dir.resolve("proof-" + seq + ".json");
+                CliRun.Result proof = CliRun.run("proof", "export", "--buffer", dir.resolve("buffer.db").toString(),
+                        "--device", "hub-run-1", "--seq", Long.toString(seq), "--out", bundle.toString());
+                assertThat(proof.exit()).as(proof.out() + proof.err()).isZero();
+                CliRun.Result verified = CliRun.run("verify", bundle.toString(), "--rpc", l.chain().rpcUrl(),
+                        "--trust-root", dir.resolve("ca/root.pem").toString(), "--registry", l.registry());
+                assertThat(verified.exit()).as(verified.out() + verified.err()).isZero();
+                assertThat(verified.out()).contains("ok   record " + seq).contains("device trust: verified");
+            }
+        } finally {
+            if (run != null) {
+                run.destroyForcibly();
+            }
+            l.chain().stop();
+        }
+    }
+
+    private void provisionAndRun(List<String> keyLines, KeyCheck keyGenerated) throws Exception {
+        Path pass = dir.resolve("pass");
+        if (!Files.exists(pass)) {
+            Files.writeString(pass, "run provisioning pass\n");
+        }
+        char[] secret = "run provisioning pass".toCharArray();
+        Consortium consortium = consortium(pass, secret);
+        DevChain chain = consortium.chain();
+        String anchor = consortium.anchor();
+        String registry = consortium.registry();
+        Process run = null;
+        try {
             int port;
             try (DatagramSocket s = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
                 port = s.getLocalPort();
             }
             Path state = dir.resolve("state");
-            List<String> lines = new ArrayList<>(keyLines);
-            lines.addAll(List.of(
-                    "device.id = hub-run-1",
-                    "buffer.file = " + dir.resolve("buffer.db"),
-                    "sources.synthetic.rate = 20",
-                    "anchor.ledger = " + state.resolve("anchoring.properties"),
-                    "anchor.batch-size = 10",
-                    "anchor.batch-age-s = 1",
-                    "provisioning.mode = auto",
-                    "provisioning.state-dir = " + state,
-                    "provisioning.listen = 127.0.0.1:" + port,
-                    "provisioning.serial = SN-RUN-1",
-                    "provisioning.model = CG-ROAD-1",
-                    "provisioning.subject = site:A7-PR200",
-                    "provisioning.ledger-passphrase = file:" + pass, ""));
-            Path config = Files.writeString(dir.resolve("certigate.conf"), String.join("\n", lines));
-            run = start(config);
+            run = start(config(keyLines, port));
 
             Path label = state.resolve("provisioning-psk.txt");
             awaitLine(l -> l.contains("PSK label also in"), run);
@@ -135,20 +276,11 @@ class RunProvisioningModeTest {
             Path psk = Files.copy(label, dir.resolve("psk-copy.txt"));
             String deviceAccount = LedgerAccount.open(state.resolve("ledger.key.json"), secret).address();
             try (LedgerClient c = LedgerClient.connect(LedgerConfig.of(chain.rpcUrl(), chain.chainId(), anchor))) {
+                LedgerAccount registrar = LedgerAccount.open(dir.resolve("registrar.key.json"), secret);
                 new LedgerAdmin(c, registrar, TIMEOUT).fund(deviceAccount, BigInteger.TEN.pow(18));
             }
 
-            List<String> provision = new ArrayList<>(List.of("provision", "--device", "coaps://127.0.0.1:" + port,
-                    "--psk-file", psk.toString(), "--ca-dir", dir.resolve("ca").toString(), "--secret", "file:" + pass,
-                    "--record", dir.resolve("hub-run-1.json").toString(), "--anchor-contract", anchor,
-                    "--device-id", "hub-run-1", "--serial", "SN-RUN-1", "--model", "CG-ROAD-1", "--subject", "site:A7-PR200",
-                    "--rpc", chain.rpcUrl(), "--chain-id", Long.toString(chain.chainId()), "--registry", registry,
-                    "--registrar-key", dir.resolve("registrar.key.json").toString(), "--registrar-passphrase",
-                    "file:" + pass));
-            CliRun.Result provisioned = CliRun.run(provision.toArray(new String[0]));
-            assertThat(provisioned.exit()).as(provisioned.out() + provisioned.err()).isZero();
-            assertThat(provisioned.out()).contains("test reading committed by the device's sequencer as seq 1");
-            ProvisioningRecord record = ProvisioningRecord.read(dir.resolve("hub-run-1.json"));
+            ProvisioningRecord record = provision(consortium, port, psk, dir.resolve("hub-run-1.json"));
 
             // the same process leaves provisioning mode and runs as the gateway with anchoring
             awaitLine(l -> l.contains("carrying on as the gateway"), run);
@@ -157,15 +289,13 @@ class RunProvisioningModeTest {
             assertThat(state.resolve("provisioning-mode")).doesNotExist();
 
             // the PSK was single-use
-            provision.set(provision.indexOf("--record") + 1, dir.resolve("again.json").toString());
-            provision.addAll(List.of("--timeout", "5s"));
-            assertThat(CliRun.run(provision.toArray(new String[0])).exit()).isEqualTo(1);
+            List<String> again = provisionArgs(consortium, port, psk, dir.resolve("again.json"));
+            again.addAll(List.of("--timeout", "5s"));
+            assertThat(CliRun.run(again.toArray(new String[0])).exit()).isEqualTo(1);
             assertThat(dir.resolve("again.json")).doesNotExist();
 
-            Thread.sleep(3000); // readings at 20/s, batches closing every second
-            new ProcessBuilder("kill", "-TERM", Long.toString(run.pid())).start().waitFor();
-            assertThat(run.waitFor(60, TimeUnit.SECONDS)).isTrue();
-            awaitLine(l -> l.contains("stopped cleanly"), run);
+            produceFor(3);
+            stop(run);
 
             // seq 1 is the test reading the technician verified; then readings signed by the new key
             byte[] kid = KeyIds.of(record.chain().get(0).getPublicKey());

@@ -27,8 +27,9 @@ import java.util.random.RandomGenerator;
  * <ul>
  * <li>Records leave in seq order, cut into batches by {@link BatchCodec}; at most
  * {@code window} batches are unacknowledged at once.</li>
- * <li>An acknowledgement marks exactly its batch's range delivered; acknowledgements that arrive
- * together are merged into one buffer transaction.</li>
+ * <li>An acknowledgement marks exactly its batch's range delivered. While the pump is busy,
+ * acknowledgements are gathered for up to {@link Options#markInterval()} and merged into one buffer
+ * transaction; when it is idle (everything sent and answered) they are marked at once.</li>
  * <li>When the link comes (back) up, or a send fails, the pump rewinds to the oldest undelivered
  * record and sends everything unacknowledged again: delivery is at least once, and the collector
  * deduplicates by (device, seq). After a failed send it waits a jittered exponential backoff.</li>
