@@ -49,6 +49,7 @@ public final class Passphrase {
         if (source.startsWith("env:")) {
             return fromEnvironment(source.substring(4), System.getenv());
         }
-        throw new SigningException("passphrase source '" + source + "' is neither file:PATH nor env:NAME");
+        // the value is not repeated: a source that is neither may be the passphrase itself
+        throw new SigningException("passphrase source is neither file:PATH nor env:NAME (value not shown)");
     }
 }

@@ -1,5 +1,6 @@
 package io.certigate.kura.obd;
 
+import io.certigate.core.config.ConfigValues;
 import io.certigate.core.model.TimeQuality;
 import io.certigate.obd.ObdReaderConfig;
 import java.util.Map;
@@ -16,13 +17,7 @@ public record ObdOptions(ObdReaderConfig reader, TimeQuality timeQuality) {
                 p.setProperty(k, v.toString());
             }
         });
-        Object tq = properties.get("time.quality");
-        TimeQuality quality;
-        try {
-            quality = TimeQuality.fromCode(tq == null ? "ntp" : tq.toString().trim());
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(ObdComponent.PID + ": time.quality = '" + tq + "': " + e.getMessage(), e);
-        }
+        TimeQuality quality = new ConfigValues(ObdComponent.PID, properties).timeQuality("time.quality", "ntp");
         return new ObdOptions(ObdReaderConfig.parse(p, ObdComponent.PID), quality);
     }
 }

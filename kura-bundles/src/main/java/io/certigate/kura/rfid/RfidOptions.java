@@ -1,6 +1,6 @@
 package io.certigate.kura.rfid;
 
-import io.certigate.core.model.TimeQuality;
+import io.certigate.core.config.ConfigValues;
 import io.certigate.meter.rfid.RfidEvent;
 import io.certigate.meter.rfid.RfidReaderAdapter;
 import java.time.Duration;
@@ -12,13 +12,11 @@ public record RfidOptions(String port, RfidReaderAdapter.Options adapter) {
 
     /** @throws IllegalArgumentException naming the key and the bad value */
     public static RfidOptions from(Map<String, ?> p) {
-        Object port = p.get("rfid.port");
-        if (port == null || port.toString().isBlank()) {
-            throw new IllegalArgumentException(RfidComponent.PID + ": rfid.port is required");
-        }
+        ConfigValues v = new ConfigValues(RfidComponent.PID, p);
+        String port = v.required("rfid.port");
         RfidReaderAdapter.Options d = RfidReaderAdapter.Options.rdm6300();
-        return new RfidOptions(port.toString().trim(), new RfidReaderAdapter.Options(format(p.get("rfid.format")),
-                d.baudRate(), debounce(p.get("rfid.debounce-ms")), quality(p.get("time.quality")), d.readTimeout(),
+        return new RfidOptions(port, new RfidReaderAdapter.Options(format(p.get("rfid.format")), d.baudRate(),
+                Duration.ofMillis(v.whole("rfid.debounce-ms", 2000, 0)), v.timeQuality("time.quality", "rtc"), d.readTimeout(),
                 d.reconnectDelay()));
     }
 
@@ -31,27 +29,6 @@ public record RfidOptions(String port, RfidReaderAdapter.Options adapter) {
                 return RfidEvent.Format.WIEGAND26;
             default:
                 throw new IllegalArgumentException(RfidComponent.PID + ": rfid.format = '" + v + "' is not em4100 or wiegand26");
-        }
-    }
-
-    private static Duration debounce(Object v) {
-        long ms;
-        try {
-            ms = v == null ? 2000 : Long.parseLong(v.toString().trim());
-        } catch (NumberFormatException e) {
-            ms = -1;
-        }
-        if (ms < 0) {
-            throw new IllegalArgumentException(RfidComponent.PID + ": rfid.debounce-ms = '" + v + "' must be a whole number >= 0");
-        }
-        return Duration.ofMillis(ms);
-    }
-
-    private static TimeQuality quality(Object v) {
-        try {
-            return TimeQuality.fromCode(v == null ? "rtc" : v.toString().trim());
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(RfidComponent.PID + ": time.quality: " + e.getMessage(), e);
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.certigate.kura.uplink;
 
+import io.certigate.core.config.ConfigValues;
 import io.certigate.signing.Passphrase;
 import io.certigate.signing.SigningException;
 import io.certigate.uplink.mqtt.MqttUplinkOptions;
@@ -19,14 +20,15 @@ public record UplinkOptions(String broker, String clientId, String username, Str
 
     /** @throws IllegalArgumentException naming the key and the bad value */
     public static UplinkOptions from(Map<String, ?> p) {
-        String broker = text(p, "uplink.mqtt.url");
+        ConfigValues v = new ConfigValues(UplinkComponent.PID, p);
+        String broker = v.text("uplink.mqtt.url");
         if (broker.isEmpty() || !(broker.startsWith("tcp://") || broker.startsWith("ssl://"))) {
             throw new IllegalArgumentException(UplinkComponent.PID + ": uplink.mqtt.url = '" + broker
                     + "' must be tcp://host:port or ssl://host:port");
         }
-        String ca = text(p, "uplink.mqtt.tls.ca");
-        String keystore = text(p, "uplink.mqtt.tls.client-keystore");
-        String keystorePass = text(p, "uplink.mqtt.tls.client-passphrase-source");
+        String ca = v.text("uplink.mqtt.tls.ca");
+        String keystore = v.text("uplink.mqtt.tls.client-keystore");
+        String keystorePass = v.secretSource("uplink.mqtt.tls.client-passphrase-source", false);
         if (broker.startsWith("ssl://") && ca.isEmpty()) {
             throw new IllegalArgumentException(UplinkComponent.PID + ": uplink.mqtt.tls.ca is required for " + broker);
         }
@@ -38,13 +40,10 @@ public record UplinkOptions(String broker, String clientId, String username, Str
             throw new IllegalArgumentException(UplinkComponent.PID + ": uplink.mqtt.tls.client-keystore and"
                     + " uplink.mqtt.tls.client-passphrase-source go together (mutual TLS)");
         }
-        if (!keystorePass.isEmpty() && !keystorePass.startsWith("file:") && !keystorePass.startsWith("env:")) {
-            throw new IllegalArgumentException(UplinkComponent.PID + ": uplink.mqtt.tls.client-passphrase-source must be"
-                    + " file:PATH or env:NAME (the passphrase itself is never put in the configuration)");
-        }
-        return new UplinkOptions(broker, text(p, "uplink.mqtt.client-id"), text(p, "uplink.mqtt.username"), text(p, "uplink.mqtt.password-source"),
-                atLeastOne(p, "uplink.mqtt.records-per-batch", 100), atLeastOne(p, "uplink.mqtt.window", 32), ca, keystore,
-                keystorePass);
+        return new UplinkOptions(broker, v.text("uplink.mqtt.client-id"), v.text("uplink.mqtt.username"),
+                v.secretSource("uplink.mqtt.password-source", false),
+                (int) v.whole("uplink.mqtt.records-per-batch", 100, 1, Integer.MAX_VALUE),
+                (int) v.whole("uplink.mqtt.window", 32, 1, Integer.MAX_VALUE), ca, keystore, keystorePass);
     }
 
     /** The core's options for {@code device}; reads the password, the CA file and the client key store. */
@@ -71,24 +70,5 @@ public record UplinkOptions(String broker, String clientId, String username, Str
             }
         }
         return o.withBatching(recordsPerBatch, window, o.maxPacketBytes());
-    }
-
-    private static String text(Map<String, ?> p, String key) {
-        Object v = p.get(key);
-        return v == null ? "" : v.toString().trim();
-    }
-
-    private static int atLeastOne(Map<String, ?> p, String key, int dflt) {
-        Object v = p.get(key);
-        int n;
-        try {
-            n = v == null ? dflt : Integer.parseInt(v.toString().trim());
-        } catch (NumberFormatException e) {
-            n = 0;
-        }
-        if (n < 1) {
-            throw new IllegalArgumentException(UplinkComponent.PID + ": " + key + " = '" + v + "' must be a whole number >= 1");
-        }
-        return n;
     }
 }

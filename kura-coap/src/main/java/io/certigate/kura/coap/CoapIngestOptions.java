@@ -1,5 +1,6 @@
 package io.certigate.kura.coap;
 
+import io.certigate.core.config.ConfigValues;
 import io.certigate.core.model.TimeQuality;
 import io.certigate.meter.coap.CoapIngestServer;
 import java.io.IOException;
@@ -23,30 +24,24 @@ public record CoapIngestOptions(String bind, int port, String path, String pskSo
 
     /** @throws IllegalArgumentException naming the key and the bad value */
     public static CoapIngestOptions from(Map<String, ?> p) {
-        String bind = text(p, "coap.bind", "0.0.0.0");
-        long port = whole(p, "coap.port", 5684, 1);
+        ConfigValues v = new ConfigValues(CoapIngestComponent.PID, p);
+        String bind = v.text("coap.bind", "0.0.0.0");
+        long port = v.whole("coap.port", 5684, 1);
         if (port > 65_535) {
-            throw bad("coap.port", Long.toString(port), "must be a port number (1..65535)");
+            throw v.bad("coap.port", Long.toString(port), "must be a port number (1..65535)");
         }
-        String path = text(p, "coap.path", "senml");
+        String path = v.text("coap.path", "senml");
         if (!path.matches("[a-z0-9_-]+(/[a-z0-9_-]+)*")) {
-            throw bad("coap.path", path, "must be a simple path (lower-case letters, digits, '_', '-', '/')");
+            throw v.bad("coap.path", path, "must be a simple path (lower-case letters, digits, '_', '-', '/')");
         }
-        String psk = text(p, "coap.psk-source", "");
-        if (psk.isEmpty()) {
-            throw new IllegalArgumentException(CoapIngestComponent.PID + ": coap.psk-source is required (file:PATH or env:NAME)");
-        }
-        if (!psk.startsWith("file:") && !psk.startsWith("env:")) {
-            throw new IllegalArgumentException(CoapIngestComponent.PID + ": coap.psk-source must be file:PATH or env:NAME"
-                    + " (the keys themselves are never put in the configuration)");
-        }
-        long maxPayload = whole(p, "coap.max-payload", 4096, 64);
+        String psk = v.secretSource("coap.psk-source", true);
+        long maxPayload = v.whole("coap.max-payload", 4096, 64);
         if (maxPayload > 1 << 20) {
-            throw bad("coap.max-payload", Long.toString(maxPayload), "must be at most " + (1 << 20));
+            throw v.bad("coap.max-payload", Long.toString(maxPayload), "must be at most " + (1 << 20));
         }
         return new CoapIngestOptions(bind, (int) port, path, psk, (int) maxPayload,
-                Duration.ofMillis(whole(p, "coap.commit-timeout-ms", 5000, 1)),
-                quality(p, "coap.sensor-time-quality", "rtc"), quality(p, "time.quality", "ntp"));
+                Duration.ofMillis(v.whole("coap.commit-timeout-ms", 5000, 1)),
+                v.timeQuality("coap.sensor-time-quality", "rtc"), v.timeQuality("time.quality", "ntp"));
     }
 
     /** The server's options, with the keys read from their source. */
@@ -107,40 +102,5 @@ public record CoapIngestOptions(String bind, int port, String path, String pskSo
             throw new IOException(CoapIngestComponent.PID + ": coap.psk-source " + source + " lists no sensor");
         }
         return keys;
-    }
-
-    private static String text(Map<String, ?> p, String key, String dflt) {
-        Object v = p.get(key);
-        String s = v == null ? "" : v.toString().trim();
-        return s.isEmpty() ? dflt : s;
-    }
-
-    private static long whole(Map<String, ?> p, String key, long dflt, long min) {
-        String v = text(p, key, "");
-        if (v.isEmpty()) {
-            return dflt;
-        }
-        try {
-            long n = Long.parseLong(v);
-            if (n >= min) {
-                return n;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw bad(key, v, "must be a whole number >= " + min);
-    }
-
-    private static TimeQuality quality(Map<String, ?> p, String key, String dflt) {
-        String v = text(p, key, dflt);
-        try {
-            return TimeQuality.fromCode(v);
-        } catch (IllegalArgumentException e) {
-            throw bad(key, v, "must be gnss, ntp, rtc or none");
-        }
-    }
-
-    private static IllegalArgumentException bad(String key, String value, String why) {
-        return new IllegalArgumentException(CoapIngestComponent.PID + ": " + key + " = '" + value + "' " + why);
     }
 }
