@@ -4,6 +4,9 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.util.Base64;
 import java.util.Map;
 
 /**
@@ -28,6 +31,21 @@ public final class Passphrase {
         } catch (IOException e) {
             throw new SigningException("cannot read passphrase file " + file + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The passphrase in {@code file}, which is created first (owner read/write only, 24 random
+     * bytes in URL-safe Base64) when it does not exist: for secrets a machine keeps for itself,
+     * such as the demo's and the development chain's ledger accounts.
+     */
+    public static char[] createOrRead(Path file) throws IOException {
+        if (!Files.exists(file)) {
+            byte[] b = new byte[24];
+            new SecureRandom().nextBytes(b);
+            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            Files.writeString(file, Base64.getUrlEncoder().withoutPadding().encodeToString(b) + "\n", StandardCharsets.US_ASCII);
+        }
+        return Files.readString(file, StandardCharsets.US_ASCII).strip().toCharArray();
     }
 
     public static char[] fromEnvironment(String variable, Map<String, String> env) throws SigningException {

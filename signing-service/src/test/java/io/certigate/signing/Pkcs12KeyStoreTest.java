@@ -54,4 +54,16 @@ class Pkcs12KeyStoreTest {
         Path ok = Files.writeString(dir.resolve("pass"), "correct horse\n");
         assertThat(Passphrase.resolve("file:" + ok)).containsExactly("correct horse".toCharArray());
     }
+
+    @Test
+    void aMachinesOwnSecretIsCreatedOnceOwnerOnlyAndReadBack() throws Exception {
+        Path f = dir.resolve("own.pass");
+        char[] first = Passphrase.createOrRead(f);
+        assertThat(first).hasSize(32); // 24 random bytes in unpadded Base64
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(f)))
+                .isEqualTo("rw-------");
+        assertThat(Passphrase.createOrRead(f)).containsExactly(first);
+        assertThat(Passphrase.resolve("file:" + f)).containsExactly(first);
+        assertThat(Passphrase.createOrRead(dir.resolve("other.pass"))).isNotEqualTo(first);
+    }
 }

@@ -6,15 +6,12 @@ import io.certigate.anchor.ledger.LedgerClient;
 import io.certigate.anchor.ledger.LedgerConfig;
 import io.certigate.anchor.ledger.LedgerException;
 import io.certigate.anchor.ledger.LedgerSettings;
+import io.certigate.signing.Passphrase;
 import java.io.IOException;
 import java.math.BigInteger;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.Base64;
 
 /**
  * A ready-to-use local ledger for the demo, the bench and the CLI: a {@link DevChain} started in
@@ -43,12 +40,12 @@ public final class DevLedger implements AutoCloseable {
         DevChain chain = new DevChain(new DevChain.Options(o.ganacheCli(), o.stateDir(), port, o.chainId(), o.hardfork(),
                 o.blockTime())).start();
         try {
-            char[] adminPass = secret(dir.resolve("dev-admin.pass"));
+            char[] adminPass = Passphrase.createOrRead(dir.resolve("dev-admin.pass"));
             Path adminFile = dir.resolve("dev-admin.json");
             LedgerAccount admin = Files.exists(adminFile) ? LedgerAccount.open(adminFile, adminPass)
                     : LedgerAccount.importKey(adminFile, chain.adminKey(), adminPass);
             Path passFile = dir.resolve("ledger-account.pass");
-            LedgerAccount account = LedgerAccount.openOrCreate(dir.resolve("ledger-account.json"), secret(passFile));
+            LedgerAccount account = LedgerAccount.openOrCreate(dir.resolve("ledger-account.json"), Passphrase.createOrRead(passFile));
             LedgerConfig base = LedgerConfig.of(chain.rpcUrl(), chain.chainId(), "0x" + "0".repeat(40));
             String contract;
             try (LedgerClient c = LedgerClient.connect(base)) {
@@ -67,17 +64,6 @@ public final class DevLedger implements AutoCloseable {
             chain.stop();
             throw e;
         }
-    }
-
-    /** Reads {@code file}'s passphrase, creating a random one (0600) if it does not exist. */
-    private static char[] secret(Path file) throws IOException {
-        if (!Files.exists(file)) {
-            byte[] b = new byte[24];
-            new SecureRandom().nextBytes(b);
-            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            Files.writeString(file, Base64.getUrlEncoder().withoutPadding().encodeToString(b) + "\n", StandardCharsets.US_ASCII);
-        }
-        return Files.readString(file, StandardCharsets.US_ASCII).strip().toCharArray();
     }
 
     public DevChain chain() {

@@ -14,19 +14,16 @@ import io.certigate.anchor.proof.ProofBundleJson;
 import io.certigate.core.buffer.BufferException;
 import io.certigate.core.buffer.RecordBuffer;
 import io.certigate.core.sequencer.Sequencer;
-import java.io.IOException;
+import io.certigate.signing.Passphrase;
 import java.io.PrintStream;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.function.LongFunction;
 
@@ -88,7 +85,7 @@ public final class DemoAnchoring implements AutoCloseable {
      */
     public Device attach(RecordBuffer buffer, Sequencer sequencer, Path deviceDir, PrintStream out) throws Exception {
         LedgerAccount account = LedgerAccount.openOrCreate(deviceDir.resolve("ledger-account.json"),
-                secret(deviceDir.resolve("ledger-account.pass")));
+                Passphrase.createOrRead(deviceDir.resolve("ledger-account.pass")));
         Path dir = work.resolve("ledger");
         LedgerAccount admin = LedgerAccount.open(dir.resolve("dev-admin.json"),
                 Files.readString(dir.resolve("dev-admin.pass"), StandardCharsets.US_ASCII).strip().toCharArray());
@@ -108,17 +105,6 @@ public final class DemoAnchoring implements AutoCloseable {
         Device d = new Device(buffer, pipeline, proofDir);
         devices.add(d);
         return d;
-    }
-
-    /** Reads {@code file}'s passphrase, creating a random one (0600) if it does not exist. */
-    private static char[] secret(Path file) throws IOException {
-        if (!Files.exists(file)) {
-            byte[] b = new byte[24];
-            new SecureRandom().nextBytes(b);
-            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            Files.writeString(file, Base64.getUrlEncoder().withoutPadding().encodeToString(b) + "\n", StandardCharsets.US_ASCII);
-        }
-        return Files.readString(file, StandardCharsets.US_ASCII).strip().toCharArray();
     }
 
     /** The single device's {@link Device#finish} (for {@link #start(Path, RecordBuffer, Sequencer, PrintStream)}). */
