@@ -393,8 +393,9 @@ public final class ForwardingPump implements AutoCloseable {
                     to = Math.max(to, next.last());
                     continue;
                 }
-                recordsDelivered.addAndGet(buffer.markDelivered(from, to, now));
-                markTransactions.incrementAndGet();
+                int marked = buffer.markDelivered(from, to, now);
+                markTransactions.incrementAndGet(); // before the records: who sees them sees the transaction
+                recordsDelivered.addAndGet(marked);
                 done = i;
                 if (next != null) {
                     from = next.first();
