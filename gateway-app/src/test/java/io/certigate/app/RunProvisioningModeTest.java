@@ -147,6 +147,27 @@ class RunProvisioningModeTest {
         return ProvisioningRecord.read(recordFile);
     }
 
+    /** Reads an export and checks that {@code certigate verify}'s verifier passes every record of it. */
+    private static ExportFile.Contents verifiedExport(Path export) throws Exception {
+        ExportFile.Contents contents = ExportFile.read(export);
+        VerificationReport report = VerifyCommand.verify(contents);
+        assertThat(report.ok()).as(report.findings().toString()).isTrue();
+        assertThat(report.verified()).isEqualTo(contents.records().size());
+        return contents;
+    }
+
+    /** Exports the proof of record {@code seq} and checks that it passes {@code verify} with the device trust check. */
+    private void assertTrustedProof(Consortium l, long seq) {
+        Path bundle = dir.resolve("proof-" + seq + ".json");
+        CliRun.Result proof = CliRun.run("proof", "export", "--buffer", dir.resolve("buffer.db").toString(),
+                "--device", "hub-run-1", "--seq", Long.toString(seq), "--out", bundle.toString());
+        assertThat(proof.exit()).as(proof.out() + proof.err()).isZero();
+        CliRun.Result verified = CliRun.run("verify", bundle.toString(), "--rpc", l.chain().rpcUrl(),
+                "--trust-root", dir.resolve("ca/root.pem").toString(), "--registry", l.registry());
+        assertThat(verified.exit()).as(verified.out() + verified.err()).isZero();
+        assertThat(verified.out()).contains("ok   record " + seq).contains("device trust: verified");
+    }
+
     private void stop(Process run) throws Exception {
         new ProcessBuilder("kill", "-TERM", Long.toString(run.pid())).start().waitFor();
         assertThat(run.waitFor(60, TimeUnit.SECONDS)).isTrue();
@@ -218,10 +239,7 @@ class RunProvisioningModeTest {
                 assertThat(b.head().seq()).isGreaterThan(lastOfFirst + 10);
                 Exporter.export(b, Selection.ALL, export);
             }
-            ExportFile.Contents contents = ExportFile.read(export);
-            VerificationReport report = VerifyCommand.verify(contents);
-            assertThat(report.ok()).as(report.findings().toString()).isTrue();
-            assertThat(report.verified()).isEqualTo(contents.records().size());
+            ExportFile.Contents contents = verifiedExport(export);
             for (StoredRecord r : contents.records()) {
                 byte[] kid = CoseSign1.parse(((StoredRecord.Signed) r).cose()).keyId();
                 assertThat(kid).isEqualTo(r.seq() <= lastOfFirst ? kid1 : kid2);
@@ -231,14 +249,7 @@ class RunProvisioningModeTest {
             // (its last ones, when the rotation came before their batch) after it was superseded;
             // the second key's, anchored while it is active
             for (long seq : new long[] {2, lastOfFirst, lastOfFirst + 2}) {
-                Path bundle = dir.resolve("proof-" + seq + ".json");
-                CliRun.Result proof = CliRun.run("proof", "export", "--buffer", dir.resolve("buffer.db").toString(),
-                        "--device", "hub-run-1", "--seq", Long.toString(seq), "--out", bundle.toString());
-                assertThat(proof.exit()).as(proof.out() + proof.err()).isZero();
-                CliRun.Result verified = CliRun.run("verify", bundle.toString(), "--rpc", l.chain().rpcUrl(),
-                        "--trust-root", dir.resolve("ca/root.pem").toString(), "--registry", l.registry());
-                assertThat(verified.exit()).as(verified.out() + verified.err()).isZero();
-                assertThat(verified.out()).contains("ok   record " + seq).contains("device trust: verified");
+                assertTrustedProof(l, seq);
             }
         } finally {
             if (run != null) {
@@ -257,7 +268,6 @@ class RunProvisioningModeTest {
         Consortium consortium = consortium(pass, secret);
         DevChain chain = consortium.chain();
         String anchor = consortium.anchor();
-        String registry = consortium.registry();
         Process run = null;
         try {
             int port;
@@ -306,10 +316,7 @@ class RunProvisioningModeTest {
                 assertThat(b.head().seq()).isGreaterThan(10);
                 Exporter.export(b, Selection.ALL, export);
             }
-            ExportFile.Contents contents = ExportFile.read(export);
-            VerificationReport report = VerifyCommand.verify(contents);
-            assertThat(report.ok()).as(report.findings().toString()).isTrue();
-            assertThat(report.verified()).isEqualTo(contents.records().size());
+            ExportFile.Contents contents = verifiedExport(export);
             for (StoredRecord r : contents.records()) {
                 byte[] cose = ((StoredRecord.Signed) r).cose();
                 assertThat(CoseSign1.parse(cose).keyId()).isEqualTo(kid);
@@ -320,14 +327,7 @@ class RunProvisioningModeTest {
 
             // anchored with the installed ledger settings from the device's own account; the proof
             // passes verify with the consortium root and the registry
-            Path bundle = dir.resolve("proof.json");
-            CliRun.Result proof = CliRun.run("proof", "export", "--buffer", dir.resolve("buffer.db").toString(),
-                    "--device", "hub-run-1", "--seq", "2", "--out", bundle.toString());
-            assertThat(proof.exit()).as(proof.out() + proof.err()).isZero();
-            CliRun.Result verified = CliRun.run("verify", bundle.toString(), "--rpc", chain.rpcUrl(), "--trust-root",
-                    dir.resolve("ca/root.pem").toString(), "--registry", registry);
-            assertThat(verified.exit()).as(verified.out() + verified.err()).isZero();
-            assertThat(verified.out()).contains("ok   record 2").contains("device trust: verified");
+            assertTrustedProof(consortium, 2);
         } finally {
             if (run != null) {
                 run.destroyForcibly();
