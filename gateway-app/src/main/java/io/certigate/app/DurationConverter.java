@@ -5,6 +5,11 @@ import picocli.CommandLine;
 
 /** Parses {@code 500ms}, {@code 20s}, {@code 10m}, {@code 2h} or an ISO-8601 duration. */
 public final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
+
+    /** {@code d} as a message says it: {@code 20 s}, or {@code 1500 ms} when not whole seconds. */
+    public static String format(Duration d) {
+        return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
+    }
     @Override
     public Duration convert(String s) {
         String v = s.trim().toLowerCase(java.util.Locale.ROOT);

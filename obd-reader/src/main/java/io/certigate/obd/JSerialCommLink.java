@@ -2,6 +2,7 @@ package io.certigate.obd;
 
 import com.fazecast.jSerialComm.SerialPort;
 import com.fazecast.jSerialComm.SerialPortInvalidPortException;
+import io.certigate.core.port.SerialPortPaths;
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -49,6 +50,7 @@ public final class JSerialCommLink implements SerialLink {
     @Override
     public void open() throws IOException {
         close();
+        SerialPortPaths.requirePresent(path);
         SerialPort p;
         try {
             p = SerialPort.getCommPort(path);
@@ -59,7 +61,7 @@ public final class JSerialCommLink implements SerialLink {
         p.setComPortParameters(first, 8, SerialPort.ONE_STOP_BIT, SerialPort.NO_PARITY);
         p.setFlowControl(SerialPort.FLOW_CONTROL_DISABLED);
         if (!p.openPort()) {
-            throw new IOException(path + ": cannot open serial port (error " + p.getLastErrorCode() + ")");
+            throw new IOException(SerialPortPaths.cannotOpen(path, p.getLastErrorCode()));
         }
         port = p;
         baud = first;
@@ -80,7 +82,8 @@ public final class JSerialCommLink implements SerialLink {
             }
         }
         close();
-        throw new IOException(path + ": no ELM327 prompt at any of " + PROBE_RATES + " baud");
+        throw new IOException(path + ": no ELM327 prompt at any of " + PROBE_RATES + " baud (waited "
+                + probeTimeout.toMillis() + " ms at each)");
     }
 
     private boolean awaitPrompt() throws IOException {

@@ -29,7 +29,8 @@ import java.util.Set;
  */
 public record ObdReaderConfig(String port, int baud, Elm327Session.Options session, PollSchedule schedule) {
     public static final String PREFIX = "obd.";
-    private static final Set<String> KEYS = Set.of("obd.port", "obd.baud", "obd.headers", "obd.spaces", "obd.timeout-ms",
+    /** The fixed keys of the section (besides {@code obd.poll.<PID>}). */
+    public static final Set<String> KEYS = Set.of("obd.port", "obd.baud", "obd.headers", "obd.spaces", "obd.timeout-ms",
             "obd.identity-every-ms", "obd.backoff-min-ms", "obd.backoff-max-ms", "obd.quiet-limit");
 
     /** Whether the configuration has an OBD section at all. */
@@ -41,7 +42,7 @@ public record ObdReaderConfig(String port, int baud, Elm327Session.Options sessi
     public static ObdReaderConfig parse(Properties p, String origin) {
         for (String k : p.stringPropertyNames()) {
             if (k.startsWith(PREFIX) && !KEYS.contains(k) && !k.startsWith("obd.poll.")) {
-                throw new IllegalArgumentException(origin + ": unknown key " + k);
+                throw new IllegalArgumentException(origin + ": " + io.certigate.core.config.KeySuggestion.unknownKey(k, KEYS));
             }
         }
         String port = p.getProperty("obd.port", "").trim();

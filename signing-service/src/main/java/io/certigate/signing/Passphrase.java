@@ -56,6 +56,19 @@ public final class Passphrase {
         return v.toCharArray();
     }
 
+    /**
+     * Resolves the source configured under {@code key}; every error starts with the key, e.g.
+     * {@code key.passphrase: cannot read passphrase file /etc/certigate/key.pass: ...}, so that an
+     * operator knows which setting to fix.
+     */
+    public static char[] resolve(String key, String source) throws SigningException {
+        try {
+            return resolve(source);
+        } catch (SigningException e) {
+            throw new SigningException(key + ": " + e.getMessage(), e);
+        }
+    }
+
     /** Resolves {@code file:PATH} or {@code env:NAME}. */
     public static char[] resolve(String source) throws SigningException {
         if (source == null || source.isBlank()) {

@@ -85,7 +85,7 @@ public record LedgerSettings(LedgerConfig config, Path accountKey, String accoun
     /** Unlocks the ledger account named by these settings. */
     public LedgerAccount openAccount() throws IOException {
         try {
-            return LedgerAccount.open(accountKey, Passphrase.resolve(accountPass));
+            return LedgerAccount.open(accountKey, Passphrase.resolve("accountPass", accountPass));
         } catch (SigningException e) {
             throw new IOException(e.getMessage(), e);
         }

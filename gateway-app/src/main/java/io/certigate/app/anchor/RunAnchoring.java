@@ -29,8 +29,8 @@ public final class RunAnchoring {
             return null;
         }
         LedgerSettings settings = LedgerSettings.load(values.path("anchor.ledger"));
-        AnchorBatcher.Options batching = new AnchorBatcher.Options((int) values.longValue("anchor.batch-size", 10_000L, 1),
-                Duration.ofSeconds(values.longValue("anchor.batch-age-s", 600L, 0)));
+        AnchorBatcher.Options batching = new AnchorBatcher.Options(values.wholeInt(AnchorBatcher.BATCH_SIZE),
+                Duration.ofSeconds(values.whole(AnchorBatcher.BATCH_AGE_S)));
         AnchorPipeline p = new AnchorPipeline(spine.buffer(), settings.config(), settings.openAccount(), batching,
                 Clock.systemUTC()).start();
         spine.sequencer().addCommitListener(p.commitListener());

@@ -23,7 +23,8 @@ import picocli.CommandLine.Option;
 /**
  * {@code certigate tic read}: opens the TIC port (7E1; 1200 or 9600 baud, or detected), prints every
  * decoded group and every rejected group with its bytes and reason, and exits after N frames.
- * Exit code 0 when N frames arrived, 1 when the timeout passed first.
+ * Exit code 0 when N frames arrived, 1 when the timeout passed first or the port cannot be opened
+ * (reported at once with its path and the operating system's reason).
  */
 @Command(name = "read", mixinStandardHelpOptions = true,
         description = "Print the decoded groups and checksum errors of a Linky TIC line, then exit after N frames.")
@@ -46,6 +47,7 @@ public final class TicReadCommand implements Callable<Integer> {
     Duration timeout;
 
     PrintStream out = System.out;
+    PrintStream err = System.err;
 
     @Override
     public Integer call() throws Exception {
@@ -53,25 +55,33 @@ public final class TicReadCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--frames must be at least 1");
         }
         TicMode fixed = mode == ModeOption.auto ? null : TicMode.valueOf(mode.name().toUpperCase());
-        CountDownLatch done = new CountDownLatch(frames);
+        CountDownLatch done = new CountDownLatch(1); // N frames, or a port that does not open
         AtomicInteger n = new AtomicInteger();
         ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "tic-read"));
-        TicPortReader reader = new TicPortReader(JSerialCommLink.at(port), TicPortReader.Options.of(fixed), f -> {
+        FirstOpen opener = new FirstOpen(JSerialCommLink.at(port), done::countDown);
+        TicPortReader reader = new TicPortReader(opener, TicPortReader.Options.of(fixed), f -> {
             if (n.get() < frames) {
                 print(n.incrementAndGet(), f);
-                done.countDown();
+                if (n.get() == frames) {
+                    done.countDown();
+                }
             }
         }, Clock.systemUTC(), executor);
         try {
             out.println("reading " + port + " (mode " + mode + ", 7E1), " + frames + " frame(s)");
             reader.start();
-            boolean all = done.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            boolean all = done.await(timeout.toMillis(), TimeUnit.MILLISECONDS) && n.get() >= frames;
+            if (opener.failure() != null) {
+                err.println("tic read: " + opener.failure().getMessage());
+                return 1;
+            }
             TicFrameAssembler.Stats s = reader.stats();
             out.printf("%d frame(s), %d good group(s), %d rejected group(s), %d interrupted (EOT), %d truncated, %d noise byte(s),"
                     + " speed %d baud%n", s.frames(), s.groups(), s.badGroups(), s.interruptedFrames(), s.truncatedFrames(),
                     s.noiseBytes(), reader.speed().baudRate());
             if (!all) {
-                out.println("timeout: " + n.get() + " of " + frames + " frame(s) after " + timeout.toSeconds() + " s");
+                out.println("timeout: " + n.get() + " of " + frames + " frame(s) after " + DurationConverter.format(timeout)
+                        + " of waiting for TIC frames on " + port + " (is the meter's TIC output wired to it?)");
                 return 1;
             }
             return 0;

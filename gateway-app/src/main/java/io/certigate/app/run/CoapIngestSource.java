@@ -50,7 +50,7 @@ import java.util.TreeMap;
 public record CoapIngestSource(CoapIngestServer.Options options, Path sequencesFile) {
     public static final String PREFIX = "coap.ingest.";
     private static final String PSK = PREFIX + "psk.";
-    private static final Set<String> KEYS = Set.of(PREFIX + "address", PREFIX + "port", PREFIX + "path",
+    static final Set<String> KEYS = Set.of(PREFIX + "address", PREFIX + "port", PREFIX + "path",
             PREFIX + "max-payload-bytes", PREFIX + "commit-timeout-ms", PREFIX + "sensor-clock-quality",
             PREFIX + "sequences-file");
 
@@ -75,7 +75,7 @@ public record CoapIngestSource(CoapIngestServer.Options options, Path sequencesF
             if (k.startsWith(PSK)) {
                 keys.put(k.substring(PSK.length()), secret(k, v.required(k), origin));
             } else if (k.startsWith(PREFIX) && !KEYS.contains(k)) {
-                throw new RunConfig.ConfigException(origin + ": unknown key " + k);
+                throw new RunConfig.ConfigException(origin + ": " + io.certigate.core.config.KeySuggestion.unknownKey(k, KEYS));
             }
         }
         if (keys.isEmpty()) {
@@ -89,17 +89,10 @@ public record CoapIngestSource(CoapIngestServer.Options options, Path sequencesF
         } catch (UnknownHostException e) {
             throw new RunConfig.ConfigException(origin + ": " + PREFIX + "address = '" + address + "' is not an address");
         }
-        long port = v.longValue(PREFIX + "port", 5684L, 0);
-        if (port > 65_535) {
-            throw new RunConfig.ConfigException(origin + ": " + PREFIX + "port = '" + port + "' must be <= 65535");
-        }
+        int port = v.wholeInt(CoapIngestServer.PORT);
         String path = v.get(PREFIX + "path", "senml");
-        long maxPayload = v.longValue(PREFIX + "max-payload-bytes", 4096L, 64);
-        if (maxPayload > 1 << 20) {
-            throw new RunConfig.ConfigException(origin + ": " + PREFIX + "max-payload-bytes = '" + maxPayload
-                    + "' must be <= 1048576");
-        }
-        Duration commitTimeout = Duration.ofMillis(v.longValue(PREFIX + "commit-timeout-ms", 5000L, 1));
+        int maxPayload = v.wholeInt(CoapIngestServer.MAX_PAYLOAD_BYTES);
+        Duration commitTimeout = Duration.ofMillis(v.whole(CoapIngestServer.COMMIT_TIMEOUT_MS));
         String quality = v.get(PREFIX + "sensor-clock-quality", "rtc");
         TimeQuality sensorClock;
         try {
@@ -111,7 +104,7 @@ public record CoapIngestSource(CoapIngestServer.Options options, Path sequencesF
         String sequences = v.get(PREFIX + "sequences-file", null);
         CoapIngestServer.Options options;
         try {
-            options = new CoapIngestServer.Options(new InetSocketAddress(bind, (int) port), path, keys, (int) maxPayload,
+            options = new CoapIngestServer.Options(new InetSocketAddress(bind, port), path, keys, maxPayload,
                     commitTimeout, sensorClock, gatewayClockQuality);
         } catch (IllegalArgumentException e) {
             // a sensor identity that cannot be a PSK identity, or the path; the message names the value

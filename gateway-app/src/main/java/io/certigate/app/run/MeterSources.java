@@ -1,6 +1,7 @@
 package io.certigate.app.run;
 
 import io.certigate.core.buffer.BufferException;
+import io.certigate.core.config.KeySuggestion;
 import io.certigate.core.model.TimeQuality;
 import io.certigate.core.spine.Spine;
 import io.certigate.core.sequencer.ReadingSink;
@@ -29,16 +30,25 @@ import java.util.concurrent.ScheduledExecutorService;
  * <pre>
  * tic.port              serial device of the TIC interface            (required for a meter)
  * tic.mode              auto, historic or standard                    (auto)
- * tic.index-period-s    seconds between index readings                (900)
- * tic.instant-period-s  seconds between power/current readings        (60)
+ * tic.index-period-s    seconds between index readings, 0..86400      (900)
+ * tic.instant-period-s  seconds between power/current readings, 0..86400 (60)
  * rfid.port             serial device of the RFID reader              (required for a reader)
  * rfid.format           em4100 (RDM6300) or wiegand26                 (em4100)
  * rfid.debounce-ms      a held tag is one event within this window    (2000)
  * </pre>
  */
 public final class MeterSources {
-    private static final Set<String> TIC_KEYS = Set.of("tic.port", "tic.mode", "tic.index-period-s", "tic.instant-period-s");
-    private static final Set<String> RFID_KEYS = Set.of("rfid.port", "rfid.format", "rfid.debounce-ms");
+    private static final Set<String> TIC_KEYS = Set.of("tic.port", "tic.mode", TicReadings.INDEX_PERIOD_S.key(),
+            TicReadings.INSTANT_PERIOD_S.key());
+    private static final Set<String> RFID_KEYS = Set.of("rfid.port", "rfid.format", RfidReaderAdapter.DEBOUNCE_MS.key());
+    /** The keys of both readers. */
+    static final Set<String> KEYS = union(TIC_KEYS, RFID_KEYS);
+
+    private static Set<String> union(Set<String> a, Set<String> b) {
+        Set<String> all = new java.util.HashSet<>(a);
+        all.addAll(b);
+        return Set.copyOf(all);
+    }
 
     /** What was configured; start it with {@link #start}. */
     public record Plan(String ticPort, TicMode ticMode, Duration indexPeriod, Duration instantPeriod, String rfidPort,
@@ -49,7 +59,7 @@ public final class MeterSources {
     public static Plan parse(RunConfig.Values v, java.util.Properties raw, String origin) throws RunConfig.ConfigException {
         for (String k : raw.stringPropertyNames()) {
             if (k.startsWith("tic.") && !TIC_KEYS.contains(k) || k.startsWith("rfid.") && !RFID_KEYS.contains(k)) {
-                throw new RunConfig.ConfigException(origin + ": unknown key " + k);
+                throw new RunConfig.ConfigException(origin + ": " + KeySuggestion.unknownKey(k, KEYS));
             }
         }
         String tic = v.get("tic.port", null);
@@ -91,9 +101,9 @@ public final class MeterSources {
         }
         CoapIngestSource coap = raw.stringPropertyNames().stream().anyMatch(k -> k.startsWith("coap."))
                 ? CoapIngestSource.parse(raw, origin, TimeQuality.NTP) : null;
-        return new Plan(tic, ticMode, Duration.ofSeconds(v.longValue("tic.index-period-s", 900L, 1)),
-                Duration.ofSeconds(v.longValue("tic.instant-period-s", 60L, 0)), rfid, rfidFormat,
-                Duration.ofMillis(v.longValue("rfid.debounce-ms", 2000L, 0)), coap);
+        return new Plan(tic, ticMode, Duration.ofSeconds(v.whole(TicReadings.INDEX_PERIOD_S)),
+                Duration.ofSeconds(v.whole(TicReadings.INSTANT_PERIOD_S)), rfid, rfidFormat,
+                Duration.ofMillis(v.whole(RfidReaderAdapter.DEBOUNCE_MS)), coap);
     }
 
     /**

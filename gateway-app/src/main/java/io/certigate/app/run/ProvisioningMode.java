@@ -100,7 +100,7 @@ public final class ProvisioningMode {
                     CoseAlgorithm.parse(v.get("provisioning.algorithm", "ed25519")),
                     DeviceEnrolment.address(v.get("provisioning.listen", "0.0.0.0:5684"), "provisioning.listen"),
                     v.required("provisioning.ledger-passphrase"),
-                    Duration.ofSeconds(v.longValue("provisioning.timeout-s", 30L, 1)));
+                    Duration.ofSeconds(v.whole(RunConfig.PROVISIONING_TIMEOUT_S)));
         } catch (IllegalArgumentException e) {
             throw new RunConfig.ConfigException(origin + ": " + e.getMessage());
         }
@@ -165,11 +165,11 @@ public final class ProvisioningMode {
     /** The run's key source as a backend that can generate the key and install its chain. */
     static KeyBackend backend(KeySource key) throws SigningException {
         if (key instanceof KeySource.Pkcs12 p) {
-            return new KeyBackend.Pkcs12(p.file(), Passphrase.resolve(p.passphrase()));
+            return new KeyBackend.Pkcs12(p.file(), Passphrase.resolve("key.passphrase", p.passphrase()));
         }
         KeySource.Pkcs11 t = (KeySource.Pkcs11) key;
         return new KeyBackend.Pkcs11(new Pkcs11DeviceKey.TokenConfig(t.library(), t.slot(), t.alias()),
-                Passphrase.resolve(t.pin()));
+                Passphrase.resolve("key.pkcs11.pin", t.pin()));
     }
 
     /**

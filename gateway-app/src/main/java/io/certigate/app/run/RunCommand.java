@@ -79,7 +79,7 @@ public final class RunCommand implements Callable<Integer> {
             List<AutoCloseable> sources = new ArrayList<>();
             try {
                 RunConfig.Values values = new RunConfig.Values(cfg.raw(), config.toString());
-                long metricsPort = values.longValue("metrics.port", -1L, -1);
+                long metricsPort = values.whole(RunConfig.METRICS_PORT);
                 if (metricsPort >= 0) {
                     Metrics metrics = new Metrics();
                     SpineMetrics.register(metrics, spine, Clock.systemUTC());

@@ -52,6 +52,16 @@ public final class ConfigValues {
         return v.isEmpty() ? dflt : parseWhole(key, v, min, max);
     }
 
+    /** The value of {@code setting}, checked against its range; its default when absent. */
+    public long whole(WholeSetting setting) {
+        return setting.parse(origin, values.get(setting.key()));
+    }
+
+    /** The value of an int {@code setting}, checked against its range; its default when absent. */
+    public int wholeInt(WholeSetting setting) {
+        return setting.parseInt(origin, values.get(setting.key()));
+    }
+
     /** A whole number of at least {@code min}; absent is an error. */
     public long requiredWhole(String key, long min) {
         return parseWhole(key, required(key), min, Long.MAX_VALUE);

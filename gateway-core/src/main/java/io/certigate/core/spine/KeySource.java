@@ -16,7 +16,7 @@ public sealed interface KeySource {
     record Pkcs12(Path file, String passphrase) implements KeySource {
         @Override
         public DeviceKey open() throws SigningException {
-            return Pkcs12KeyStore.open(file, Passphrase.resolve(passphrase));
+            return Pkcs12KeyStore.open(file, Passphrase.resolve("key.passphrase", passphrase));
         }
     }
 
@@ -24,7 +24,7 @@ public sealed interface KeySource {
     record Pkcs11(Path library, long slot, String alias, String pin) implements KeySource {
         @Override
         public DeviceKey open() throws SigningException {
-            return Pkcs11DeviceKey.open(new Pkcs11DeviceKey.TokenConfig(library, slot, alias), Passphrase.resolve(pin));
+            return Pkcs11DeviceKey.open(new Pkcs11DeviceKey.TokenConfig(library, slot, alias), Passphrase.resolve("key.pkcs11.pin", pin));
         }
     }
 }

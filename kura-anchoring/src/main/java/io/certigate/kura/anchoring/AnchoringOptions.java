@@ -53,27 +53,24 @@ public record AnchoringOptions(LedgerConfig ledger, Path accountKey, String acco
         BigInteger gasPrice = wei(v, "anchor.gas-price");
         BigInteger maxFee = wei(v, "anchor.max-fee-per-gas");
         BigInteger tip = wei(v, "anchor.max-priority-fee");
-        long gasLimit = v.whole("anchor.gas-limit", 120_000L, 21_000);
-        long confirmations = v.whole("anchor.confirmations", 0L, 0);
-        long pollMs = v.whole("anchor.poll-ms", 200L, 1);
-        long receiptTimeoutS = v.whole("anchor.receipt-timeout-s", 30L, 0);
+        long gasLimit = v.whole("anchor.gas-limit", 120_000L, 21_000, 1_000_000_000L);
+        long confirmations = v.whole("anchor.confirmations", 0L, 0, 10_000);
+        long pollMs = v.whole("anchor.poll-ms", 200L, 1, 3_600_000);
+        long receiptTimeoutS = v.whole("anchor.receipt-timeout-s", 30L, 0, 86_400);
         String key = v.required("anchor.account-key");
         String pass = v.secretSource("anchor.account-pass", true);
-        long batchSize = v.whole("anchor.batch-size", 10_000L, 1);
-        if (batchSize > Integer.MAX_VALUE / 32) {
-            throw v.bad("anchor.batch-size", Long.toString(batchSize), "must be at most " + Integer.MAX_VALUE / 32);
-        }
-        long batchAgeS = v.whole("anchor.batch-age-s", 600L, 0);
+        int batchSize = v.wholeInt(AnchorBatcher.BATCH_SIZE);
+        long batchAgeS = v.whole(AnchorBatcher.BATCH_AGE_S);
         LedgerConfig ledger = new LedgerConfig(rpc, chainId, contract, fee, gasPrice, maxFee, tip == null ? BigInteger.ZERO : tip,
-                BigInteger.valueOf(gasLimit), (int) Math.min(confirmations, Integer.MAX_VALUE), Duration.ofMillis(pollMs),
+                BigInteger.valueOf(gasLimit), (int) confirmations, Duration.ofMillis(pollMs),
                 Duration.ofSeconds(receiptTimeoutS));
         return new AnchoringOptions(ledger, Path.of(key), pass,
-                new AnchorBatcher.Options((int) batchSize, Duration.ofSeconds(batchAgeS)));
+                new AnchorBatcher.Options(batchSize, Duration.ofSeconds(batchAgeS)));
     }
 
     /** Unlocks the gateway's ledger account: reads the passphrase from its source, then the key file. */
     public LedgerAccount openAccount() throws IOException, SigningException {
-        char[] passphrase = Passphrase.resolve(accountPass);
+        char[] passphrase = Passphrase.resolve("anchor.account-pass", accountPass);
         try {
             return LedgerAccount.open(accountKey, passphrase);
         } finally {

@@ -16,7 +16,7 @@ public record RfidOptions(String port, RfidReaderAdapter.Options adapter) {
         String port = v.required("rfid.port");
         RfidReaderAdapter.Options d = RfidReaderAdapter.Options.rdm6300();
         return new RfidOptions(port, new RfidReaderAdapter.Options(format(p.get("rfid.format")), d.baudRate(),
-                Duration.ofMillis(v.whole("rfid.debounce-ms", 2000, 0)), v.timeQuality("time.quality", "rtc"), d.readTimeout(),
+                Duration.ofMillis(v.whole(RfidReaderAdapter.DEBOUNCE_MS)), v.timeQuality("time.quality", "rtc"), d.readTimeout(),
                 d.reconnectDelay()));
     }
 

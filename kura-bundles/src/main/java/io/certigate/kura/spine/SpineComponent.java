@@ -7,6 +7,7 @@ import io.certigate.signing.SigningException;
 import java.time.Clock;
 import java.util.Dictionary;
 import java.util.Hashtable;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.eclipse.kura.configuration.ConfigurableComponent;
@@ -51,14 +52,14 @@ public final class SpineComponent implements ConfigurableComponent {
             ServiceRegistration<Spine> spineRegistration) {}
 
     @Activate
-    void activate(BundleContext ctx, SpineConfig config) throws BufferException, SigningException {
+    void activate(BundleContext ctx, Map<String, Object> properties) throws BufferException, SigningException {
         this.context = ctx;
-        start(SpineOptions.from(config));
+        start(SpineOptions.from(properties));
     }
 
     @Modified
-    void modified(SpineConfig config) throws BufferException, SigningException, InterruptedException {
-        SpineOptions next = SpineOptions.from(config);
+    void modified(Map<String, Object> properties) throws BufferException, SigningException, InterruptedException {
+        SpineOptions next = SpineOptions.from(properties);
         if (next.equals(options)) {
             return;
         }

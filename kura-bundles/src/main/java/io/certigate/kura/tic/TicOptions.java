@@ -16,8 +16,8 @@ public record TicOptions(String port, TicPortReader.Options reader, TicReadings.
         ConfigValues v = new ConfigValues(TicComponent.PID, p);
         String port = v.required("tic.port");
         return new TicOptions(port, TicPortReader.Options.of(mode(p.get("tic.mode"))),
-                new TicReadings.Options("tic", Duration.ofSeconds(v.whole("tic.index-period-s", 900, 0)),
-                        Duration.ofSeconds(v.whole("tic.instant-period-s", 60, 0)), v.timeQuality("time.quality", "rtc")));
+                new TicReadings.Options("tic", Duration.ofSeconds(v.whole(TicReadings.INDEX_PERIOD_S)),
+                        Duration.ofSeconds(v.whole(TicReadings.INSTANT_PERIOD_S)), v.timeQuality("time.quality", "rtc")));
     }
 
     private static TicMode mode(Object v) {

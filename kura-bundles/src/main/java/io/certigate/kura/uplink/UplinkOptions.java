@@ -42,8 +42,8 @@ public record UplinkOptions(String broker, String clientId, String username, Str
         }
         return new UplinkOptions(broker, v.text("uplink.mqtt.client-id"), v.text("uplink.mqtt.username"),
                 v.secretSource("uplink.mqtt.password-source", false),
-                (int) v.whole("uplink.mqtt.records-per-batch", 100, 1, Integer.MAX_VALUE),
-                (int) v.whole("uplink.mqtt.window", 32, 1, Integer.MAX_VALUE), ca, keystore, keystorePass);
+                v.wholeInt(io.certigate.uplink.UplinkConfig.MQTT_RECORDS_PER_BATCH),
+                v.wholeInt(io.certigate.uplink.UplinkConfig.MQTT_WINDOW), ca, keystore, keystorePass);
     }
 
     /** The core's options for {@code device}; reads the password, the CA file and the client key store. */
@@ -54,10 +54,11 @@ public record UplinkOptions(String broker, String clientId, String username, Str
                     o.connectTimeout(), o.keepAlive(), o.reconnect(), null);
         }
         if (!username.isEmpty()) {
-            o = o.withCredentials(username, passwordSource.isEmpty() ? null : Passphrase.resolve(passwordSource));
+            o = o.withCredentials(username, passwordSource.isEmpty() ? null : Passphrase.resolve("uplink.mqtt.password-source", passwordSource));
         }
         if (!tlsCa.isEmpty()) {
-            char[] pass = tlsClientKeystore.isEmpty() ? null : Passphrase.resolve(tlsClientPassphraseSource);
+            char[] pass = tlsClientKeystore.isEmpty() ? null : Passphrase.resolve("uplink.mqtt.tls.client-passphrase-source",
+                    tlsClientPassphraseSource);
             try {
                 o = o.withTls(TlsSettings.fromFiles(Path.of(tlsCa), tlsClientKeystore.isEmpty() ? null : Path.of(tlsClientKeystore),
                         pass));

@@ -26,21 +26,15 @@ public record CoapIngestOptions(String bind, int port, String path, String pskSo
     public static CoapIngestOptions from(Map<String, ?> p) {
         ConfigValues v = new ConfigValues(CoapIngestComponent.PID, p);
         String bind = v.text("coap.bind", "0.0.0.0");
-        long port = v.whole("coap.port", 5684, 1);
-        if (port > 65_535) {
-            throw v.bad("coap.port", Long.toString(port), "must be a port number (1..65535)");
-        }
+        int port = v.wholeInt(CoapIngestServer.PORT.withKey("coap.port"));
         String path = v.text("coap.path", "senml");
         if (!path.matches("[a-z0-9_-]+(/[a-z0-9_-]+)*")) {
             throw v.bad("coap.path", path, "must be a simple path (lower-case letters, digits, '_', '-', '/')");
         }
         String psk = v.secretSource("coap.psk-source", true);
-        long maxPayload = v.whole("coap.max-payload", 4096, 64);
-        if (maxPayload > 1 << 20) {
-            throw v.bad("coap.max-payload", Long.toString(maxPayload), "must be at most " + (1 << 20));
-        }
-        return new CoapIngestOptions(bind, (int) port, path, psk, (int) maxPayload,
-                Duration.ofMillis(v.whole("coap.commit-timeout-ms", 5000, 1)),
+        int maxPayload = v.wholeInt(CoapIngestServer.MAX_PAYLOAD_BYTES.withKey("coap.max-payload"));
+        return new CoapIngestOptions(bind, port, path, psk, maxPayload,
+                Duration.ofMillis(v.whole(CoapIngestServer.COMMIT_TIMEOUT_MS.withKey("coap.commit-timeout-ms"))),
                 v.timeQuality("coap.sensor-time-quality", "rtc"), v.timeQuality("time.quality", "ntp"));
     }
 

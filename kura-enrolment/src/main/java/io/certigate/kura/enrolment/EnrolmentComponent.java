@@ -90,14 +90,14 @@ public final class EnrolmentComponent implements ConfigurableComponent {
         }
         String account = null;
         if (o.ledgerAccountKey() != null) {
-            char[] pass = Passphrase.resolve(o.ledgerAccountPass());
+            char[] pass = Passphrase.resolve("enrol.ledger-account-pass", o.ledgerAccountPass());
             try {
                 account = LedgerAccount.openOrCreate(o.ledgerAccountKey(), pass).address();
             } finally {
                 java.util.Arrays.fill(pass, '\0');
             }
         }
-        KeyBackend backend = new KeyBackend.Pkcs12(o.keyStore(), Passphrase.resolve(o.keyPassphrase()));
+        KeyBackend backend = new KeyBackend.Pkcs12(o.keyStore(), Passphrase.resolve("enrol.key-passphrase", o.keyPassphrase()));
         // the test reading goes through the device's own sequencer into the spine's buffer; the spine
         // opened for it is closed again once committed (the spine component runs the device afterwards)
         java.util.concurrent.ExecutorService writer = Executors.newSingleThreadExecutor(r -> {

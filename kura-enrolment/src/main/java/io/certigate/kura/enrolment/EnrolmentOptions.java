@@ -43,8 +43,8 @@ public record EnrolmentOptions(Path stateDir, Path keyStore, String keyPassphras
         if (port < 0 || port > 65_535) {
             throw v.bad("enrol.bind", bind, "must be host:port");
         }
-        long timeout = v.whole("enrol.timeout-s", 30, 1);
-        long handshakes = v.whole("enrol.max-handshakes", 20, 1);
+        long timeout = v.whole("enrol.timeout-s", 30, 1, 3600);
+        long handshakes = v.whole("enrol.max-handshakes", 20, 1, 10_000);
         String kindText = v.required("enrol.subject-kind");
         Csr.SubjectKind kind;
         try {

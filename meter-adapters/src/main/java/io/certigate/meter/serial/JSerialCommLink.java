@@ -1,6 +1,8 @@
 package io.certigate.meter.serial;
 
 import com.fazecast.jSerialComm.SerialPort;
+import com.fazecast.jSerialComm.SerialPortInvalidPortException;
+import io.certigate.core.port.SerialPortPaths;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
@@ -24,8 +26,18 @@ public final class JSerialCommLink implements SerialLink {
         return settings -> open(path, settings);
     }
 
+    /**
+     * @throws IOException naming the path and the operating system's reason when the port is missing
+     *                     or cannot be opened
+     */
     public static JSerialCommLink open(String path, SerialSettings s) throws IOException {
-        SerialPort p = SerialPort.getCommPort(path);
+        SerialPortPaths.requirePresent(path);
+        SerialPort p;
+        try {
+            p = SerialPort.getCommPort(path);
+        } catch (SerialPortInvalidPortException e) {
+            throw new IOException(path + ": not a serial port: " + e.getMessage(), e);
+        }
         int parity = s.parity() == SerialSettings.Parity.EVEN ? SerialPort.EVEN_PARITY
                 : s.parity() == SerialSettings.Parity.ODD ? SerialPort.ODD_PARITY : SerialPort.NO_PARITY;
         p.setComPortParameters(s.baudRate(), s.dataBits(), s.stopBits() == 2 ? SerialPort.TWO_STOP_BITS : SerialPort.ONE_STOP_BIT,
@@ -33,7 +45,7 @@ public final class JSerialCommLink implements SerialLink {
         p.setFlowControl(SerialPort.FLOW_CONTROL_DISABLED);
         p.setComPortTimeouts(SerialPort.TIMEOUT_READ_SEMI_BLOCKING, (int) Math.max(1, s.readTimeout().toMillis()), 0);
         if (!p.openPort()) {
-            throw new IOException("cannot open serial port " + path + " (" + s + "), error code " + p.getLastErrorCode());
+            throw new IOException(SerialPortPaths.cannotOpen(path, p.getLastErrorCode()) + " (" + s + ")");
         }
         Path fileName = Path.of(path).getFileName();
         return new JSerialCommLink(p, fileName == null ? path : fileName.toString());
