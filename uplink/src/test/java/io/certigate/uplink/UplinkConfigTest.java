@@ -117,9 +117,9 @@ class UplinkConfigTest {
     @Test
     void errorsNameTheKeyAndTheValue() {
         assertThatThrownBy(() -> UplinkConfig.parse(props("uplink.mqtt.url", "tcp://b:1", "uplink.mqtt.windwo", "3"), "d", "f"))
-                .hasMessage("f: unknown key uplink.mqtt.windwo");
+                .hasMessage("f: unknown key uplink.mqtt.windwo (did you mean 'uplink.mqtt.window'?)");
         assertThatThrownBy(() -> UplinkConfig.parse(props("uplink.mqtt.url", "tcp://b:1", "uplink.mqtt.window", "zero"), "d", "f"))
-                .hasMessage("f: uplink.mqtt.window = zero is not a whole number");
+                .hasMessage("f: uplink.mqtt.window = 'zero' must be a whole number in 1..65535");
         assertThatThrownBy(() -> UplinkConfig.parse(props("uplink.mqtt.url", "http://b"), "d", "f"))
                 .hasMessageStartingWith("f: uplink.mqtt.url = http://b:");
         assertThatThrownBy(() -> UplinkConfig.parse(props("uplink.mqtt.url", "ssl://b:8883"), "d", "f"))

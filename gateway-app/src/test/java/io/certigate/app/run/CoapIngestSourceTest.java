@@ -86,9 +86,9 @@ class CoapIngestSourceTest {
         assertThatThrownBy(() -> parse(props("coap.ingest.psk.bad id!", k)))
                 .hasMessageStartingWith("hub.conf: coap.ingest.psk.<sensor>: sensor identity 'bad id!'");
         assertThatThrownBy(() -> parse(props("coap.ingest.psk.s", k, "coap.ingest.port", "70000")))
-                .hasMessage("hub.conf: coap.ingest.port = '70000' must be <= 65535");
+                .hasMessage("hub.conf: coap.ingest.port = '70000' must be a whole number in 0..65535");
         assertThatThrownBy(() -> parse(props("coap.ingest.psk.s", k, "coap.ingest.port", "coaps")))
-                .hasMessage("hub.conf: coap.ingest.port = 'coaps' is not a whole number");
+                .hasMessage("hub.conf: coap.ingest.port = 'coaps' must be a whole number in 0..65535");
         assertThatThrownBy(() -> parse(props("coap.ingest.psk.s", k, "coap.ingest.address", "[::1")))
                 .hasMessage("hub.conf: coap.ingest.address = '[::1' is not an address");
         assertThatThrownBy(() -> parse(props("coap.ingest.psk.s", k, "coap.ingest.path", "/senml?x")))
@@ -96,9 +96,9 @@ class CoapIngestSourceTest {
         assertThatThrownBy(() -> parse(props("coap.ingest.psk.s", k, "coap.ingest.sensor-clock-quality", "atomic")))
                 .hasMessage("hub.conf: coap.ingest.sensor-clock-quality = 'atomic' is not gnss, ntp, rtc or none");
         assertThatThrownBy(() -> parse(props("coap.ingest.psk.s", k, "coap.ingest.max-payload-bytes", "10")))
-                .hasMessage("hub.conf: coap.ingest.max-payload-bytes = '10' must be >= 64");
+                .hasMessage("hub.conf: coap.ingest.max-payload-bytes = '10' must be a whole number in 64..1048576");
         assertThatThrownBy(() -> parse(props("coap.ingest.psk.s", k, "coap.ingest.prot", "5684")))
-                .hasMessage("hub.conf: unknown key coap.ingest.prot");
+                .hasMessage("hub.conf: unknown key coap.ingest.prot (did you mean 'coap.ingest.port'?)");
         assertThatThrownBy(() -> parse(props("coap.ingest.psk.s", k, "coap.port", "5684")))
                 .hasMessageStartingWith("hub.conf: unknown key coap.port");
     }

@@ -52,7 +52,7 @@ class ProvisioningModeTest {
         Properties typo = new Properties();
         typo.setProperty("device.id", "gw");
         typo.setProperty("provisioning-mode", "auto");
-        assertThatThrownBy(() -> RunConfig.parse(typo, "p.conf")).hasMessageContaining("unknown key(s) [provisioning-mode]");
+        assertThatThrownBy(() -> RunConfig.parse(typo, "p.conf")).hasMessage("p.conf: unknown key provisioning-mode (did you mean 'provisioning.mode'?)");
         ProvisioningMode.parse(config(AUTO), "p.conf"); // complete: accepted
     }
 
