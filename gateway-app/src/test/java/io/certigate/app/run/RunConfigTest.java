@@ -32,7 +32,7 @@ class RunConfigTest {
     }
 
     @Test
-    void aNumberOutsideItsTypeOrRangeIsRefusedWithTheKeyTheValueAndTheRange() {
+    void aNumberOutsideItsTypeOrRangeIsRefusedWithTheKeyTheValueAndTheRange() throws Exception {
         assertThatThrownBy(() -> parse("sequencer.queue-capacity = 99999999999\n")).isInstanceOf(RunConfig.ConfigException.class)
                 .hasMessage("run.properties: sequencer.queue-capacity = '99999999999' must be a whole number in 1..1048576");
         assertThatThrownBy(() -> parse("sequencer.max-group = 4294967297\n"))
