@@ -60,6 +60,57 @@ class MeterCommandsTest {
     }
 
     @Test
+    void ticReadReportsAMissingPortAtOnce() {
+        Path missing = dir.resolve("ttyUSB7");
+        long start = System.nanoTime();
+        CliRun.Result r = CliRun.run("tic", "read", "--port", missing.toString(), "--frames", "1");
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.err()).contains("tic read: " + missing + ": no such file or directory");
+        assertThat(r.out()).doesNotContain("timeout");
+        // the default wait is 60 s: ending long before it shows the command did not wait at all
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+    }
+
+    @Test
+    void ticReadSaysWhatItWaitedForOnASilentLine() throws Exception {
+        try (PtyPair pty = PtyPair.open(dir.resolve("pty"))) {
+            CliRun.Result r = CliRun.run("tic", "read", "--port", pty.gatewaySide().toString(), "--frames", "2", "--timeout", "500ms");
+            assertThat(r.exit()).isEqualTo(1);
+            assertThat(r.out()).contains("timeout: 0 of 2 frame(s) after 500 ms of waiting for TIC frames on " + pty.gatewaySide());
+        }
+    }
+
+    @Test
+    void rfidReadReportsAMissingOrUnopenablePortAtOnce() {
+        Path missing = dir.resolve("ttyACM3");
+        long start = System.nanoTime();
+        CliRun.Result r = CliRun.run("rfid", "read", "--port", missing.toString());
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.err()).contains("rfid read: " + missing + ": no such file or directory");
+        CliRun.Result d = CliRun.run("rfid", "read", "--port", dir.toString());
+        assertThat(d.exit()).isEqualTo(1);
+        assertThat(d.err()).contains("rfid read: " + dir + ": cannot open the serial port: is a directory (errno 21)");
+        // once this waited forever; now well inside the 60 s default
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+    }
+
+    @Test
+    void rfidReadEndsWithinItsWaitOnAReaderThatSendsNothing() throws Exception {
+        try (PtyPair pty = PtyPair.open(dir.resolve("pty"))) {
+            CliRun.Result r = CliRun.run("rfid", "read", "--port", pty.gatewaySide().toString(), "--count", "1", "--timeout", "500ms");
+            assertThat(r.exit()).isEqualTo(1);
+            assertThat(r.out()).contains("0 tag read(s)")
+                    .contains("timeout: 0 of 1 tag read(s) after 500 ms of waiting for tags on " + pty.gatewaySide());
+        }
+    }
+
+    @Test
+    void rfidReadWaitsABoundedTimeByDefault() {
+        var read = CertigateCli.commandLine().getSubcommands().get("rfid").getSubcommands().get("read").getCommandSpec();
+        assertThat(read.findOption("--timeout").defaultValue()).isEqualTo("60s");
+    }
+
+    @Test
     void rfidReadPrintsTags() throws Exception {
         try (PtyPair pty = PtyPair.open(dir.resolve("pty")); Rdm6300Simulator sim = Rdm6300Simulator.onPty(pty.deviceSide(), 0, 3)) {
             scheduler.schedule(() -> {

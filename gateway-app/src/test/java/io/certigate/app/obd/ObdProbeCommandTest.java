@@ -8,6 +8,7 @@ import io.certigate.simulators.elm327.Elm327Switches;
 import io.certigate.simulators.elm327.Elm327TcpServer;
 import io.certigate.simulators.elm327.SimulatedVehicle;
 import io.certigate.simulators.elm327.VehicleScript;
+import io.certigate.simulators.tic.PtyPair;
 import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -69,6 +70,33 @@ class ObdProbeCommandTest {
             assertThat(r.out()).contains("protocol   3 ISO 9141-2").contains("VIN        1M8GDM9AXKP042788")
                     .contains("odometer   NOT usable: PID A6 unsupported");
             assertThat(r.out()).containsPattern("vehicle.distance.since-cleared +[0-9]+ km");
+        }
+    }
+
+    @Test
+    void aMissingOrUnopenablePortFailsAtOnceWithThePathAndTheReason(@TempDir Path dir) {
+        Path missing = dir.resolve("ttyUSB9");
+        long start = System.nanoTime();
+        Run r = probe("--port", missing.toString());
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.err()).contains("obd probe: " + missing + ": no such file or directory");
+        // a path that exists but is no serial device: the open fails and the OS's reason is given
+        Run dirPort = probe("--port", dir.toString(), "--baud", "38400");
+        assertThat(dirPort.exit()).isEqualTo(1);
+        assertThat(dirPort.err()).contains(dir + ": cannot open the serial port: is a directory (errno 21)");
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5)); // no probing, no retry
+    }
+
+    @Test
+    void anAdapterThatNeverAnswersEndsWithinTheBoundedWaitAndSaysWhatItWaitedFor(@TempDir Path dir) throws Exception {
+        try (PtyPair pty = PtyPair.open(dir.resolve("pty"))) {
+            long start = System.nanoTime();
+            Run r = probe("--port", pty.gatewaySide().toString(), "--timeout", "200ms");
+            assertThat(r.exit()).isEqualTo(1);
+            assertThat(r.err()).contains(pty.gatewaySide() + ": no ELM327 prompt at any of")
+                    .contains("(waited 200 ms at each)");
+            // six probed rates of 200 ms each, plus draining: far below the 2 s default per rate
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(8));
         }
     }
 
