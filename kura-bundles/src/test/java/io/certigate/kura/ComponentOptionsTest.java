@@ -76,6 +76,26 @@ class ComponentOptionsTest {
     }
 
     @Test
+    void typedNumbersOutsideTheSharedRangesAreRefusedNotNarrowed() {
+        Map<String, Object> tic = map("tic.port", "/dev/ttyUSB0");
+        assertThatThrownBy(() -> TicOptions.from(with(tic, "tic.index-period-s", 99_999_999_999L)))
+                .hasMessage("io.certigate.kura.tic: tic.index-period-s = '99999999999' must be a whole number in 0..86400");
+        assertThatThrownBy(() -> RfidOptions.from(with(map("rfid.port", "/dev/ttyUSB1"), "rfid.debounce-ms", Long.MAX_VALUE)))
+                .hasMessageContaining("rfid.debounce-ms = '9223372036854775807' must be a whole number in 0..3600000");
+        // the same range as the standalone uplink.mqtt.window (once 1..2147483647 here, 1..65535 there)
+        assertThatThrownBy(() -> UplinkOptions.from(map("uplink.mqtt.url", "tcp://127.0.0.1:1883", "uplink.mqtt.window", 100_000)))
+                .hasMessage("io.certigate.kura.uplink: uplink.mqtt.window = '100000' must be a whole number in 1..65535");
+    }
+
+    @Test
+    void aSecretSourceErrorNamesItsKey() throws Exception {
+        UplinkOptions o = UplinkOptions.from(map("uplink.mqtt.url", "tcp://127.0.0.1:1883", "uplink.mqtt.username", "gw",
+                "uplink.mqtt.password-source", "env:CERTIGATE_TEST_SURELY_UNSET_PASSWORD"));
+        assertThatThrownBy(() -> o.toMqtt("dev-1")).hasMessageStartingWith("uplink.mqtt.password-source: environment variable"
+                + " CERTIGATE_TEST_SURELY_UNSET_PASSWORD");
+    }
+
+    @Test
     void uplinkTlsOptions(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
         java.nio.file.Path ca = io.certigate.uplink.testing.TestPki.writePem(dir.resolve("ca.pem"),
                 java.util.List.of(io.certigate.uplink.testing.TestPki.create("test CA").caCertificate()));

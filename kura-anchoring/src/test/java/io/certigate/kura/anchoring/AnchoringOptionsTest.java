@@ -88,6 +88,11 @@ class AnchoringOptionsTest {
         assertThatThrownBy(() -> AnchoringOptions.from(with(p, "anchor.batch-size", 0))).hasMessageContaining("anchor.batch-size = '0'");
         assertThatThrownBy(() -> AnchoringOptions.from(with(p, "anchor.batch-age-s", -1)))
                 .hasMessageContaining("anchor.batch-age-s = '-1'");
+        // typed values beyond the range (or the int they end in) are refused, not narrowed or clamped
+        assertThatThrownBy(() -> AnchoringOptions.from(with(p, "anchor.batch-size", 4_294_967_296L)))
+                .hasMessageContaining("anchor.batch-size = '4294967296' must be a whole number in 1..67108863");
+        assertThatThrownBy(() -> AnchoringOptions.from(with(p, "anchor.confirmations", 99_999_999_999L)))
+                .hasMessageContaining("anchor.confirmations = '99999999999' must be a whole number in 0..10000");
         // the passphrase itself is refused, and not echoed back
         assertThatThrownBy(() -> AnchoringOptions.from(with(p, "anchor.account-pass", "hunter2")))
                 .hasMessageContaining("anchor.account-pass must be file:PATH or env:NAME").hasMessageNotContaining("hunter2");

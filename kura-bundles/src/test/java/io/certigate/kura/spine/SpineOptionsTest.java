@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.certigate.core.buffer.CapacityPolicy;
 import io.certigate.core.spine.KeySource;
-import java.lang.annotation.Annotation;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -14,6 +13,7 @@ import org.junit.jupiter.api.Test;
 
 @Tag("unit")
 class SpineOptionsTest {
+    private static final String PID = "io.certigate.kura.spine";
 
     @Test
     void buildsTheOptionsAndComparesThemByValue() {
@@ -22,40 +22,56 @@ class SpineOptionsTest {
         assertThat(a.key()).isEqualTo(new KeySource.Pkcs12(Path.of("/k.p12"), "env:PASS"));
         assertThat(a.buffer().policy()).isEqualTo(CapacityPolicy.REJECT);
         assertThat(a.sequencer().queueCapacity()).isEqualTo(4096);
+        assertThat(a.sequencer().maxGroup()).isEqualTo(512);
         assertThat(SpineOptions.from(config(Map.of()))).isEqualTo(a);
-        assertThat(SpineOptions.from(config(Map.of("key_store", "/other.p12")))).isNotEqualTo(a);
-        assertThat(SpineOptions.from(config(Map.of("buffer_capacity_policy", "purge"))).buffer().policy())
+        assertThat(SpineOptions.from(config(Map.of("key.store", "/other.p12")))).isNotEqualTo(a);
+        assertThat(SpineOptions.from(config(Map.of("buffer.capacity.policy", "purge"))).buffer().policy())
                 .isEqualTo(CapacityPolicy.PURGE_DELIVERED_AND_ANCHORED);
+        // ConfigurationAdmin hands typed values: an Integer from the metatype, a Long set by other means
+        assertThat(SpineOptions.from(config(Map.of("sequencer.queue.capacity", 8192))).sequencer().queueCapacity())
+                .isEqualTo(8192);
+        assertThat(SpineOptions.from(config(Map.of("sequencer.max.group", 64L))).sequencer().maxGroup()).isEqualTo(64);
+        assertThat(SpineOptions.from(config(Map.of("key.type", "pkcs11", "key.pkcs11.library", "/lib.so",
+                "key.pkcs11.pin", "env:PIN", "key.pkcs11.slot", 3L))).key())
+                .isEqualTo(new KeySource.Pkcs11(Path.of("/lib.so"), 3, "device", "env:PIN"));
     }
 
     @Test
-    void namesTheKeyAndTheBadValue() {
-        assertThatThrownBy(() -> SpineOptions.from(config(Map.of("device_id", " "))))
-                .hasMessage("device.id is required");
-        assertThatThrownBy(() -> SpineOptions.from(config(Map.of("key_type", "tpm"))))
-                .hasMessage("key.type = 'tpm' is not pkcs12 or pkcs11");
-        assertThatThrownBy(() -> SpineOptions.from(config(Map.of("sequencer_queue_capacity", 0))))
-                .hasMessage("sequencer.queue.capacity = 0 is below 1");
-        assertThatThrownBy(() -> SpineOptions.from(config(Map.of("buffer_capacity_policy", "drop"))))
-                .hasMessageStartingWith("buffer.capacity.policy: unknown capacity policy 'drop'");
-        assertThatThrownBy(() -> SpineOptions.from(config(Map.of("key_type", "pkcs11"))))
-                .hasMessage("key.pkcs11.library is required");
+    void namesThePidTheKeyAndTheBadValue() {
+        assertThatThrownBy(() -> SpineOptions.from(config(Map.of("device.id", " "))))
+                .hasMessage(PID + ": device.id is required");
+        assertThatThrownBy(() -> SpineOptions.from(config(Map.of("key.type", "tpm"))))
+                .hasMessage(PID + ": key.type = 'tpm' is not pkcs12 or pkcs11");
+        assertThatThrownBy(() -> SpineOptions.from(config(Map.of("buffer.capacity.policy", "drop"))))
+                .hasMessageStartingWith(PID + ": buffer.capacity.policy: unknown capacity policy 'drop'");
+        assertThatThrownBy(() -> SpineOptions.from(config(Map.of("key.type", "pkcs11"))))
+                .hasMessage(PID + ": key.pkcs11.library is required");
+        assertThatThrownBy(() -> SpineOptions.from(config(Map.of("key.passphrase", "hunter2"))))
+                .hasMessageContaining("key.passphrase must be file:PATH or env:NAME").hasMessageNotContaining("hunter2");
     }
 
-    /** The configuration as SCR hands it over: the annotation's defaults, then the given values. */
-    static SpineConfig config(Map<String, Object> overrides) {
+    @Test
+    void aNumberOutsideItsRangeIsRefusedNotNarrowed() {
+        // through the typed SpineConfig, SCR turned 99999999999L into the int 1215752191 and 4294967297L into 1
+        assertThatThrownBy(() -> SpineOptions.from(config(Map.of("sequencer.queue.capacity", 99_999_999_999L))))
+                .hasMessage(PID + ": sequencer.queue.capacity = '99999999999' must be a whole number in 1..1048576");
+        assertThatThrownBy(() -> SpineOptions.from(config(Map.of("sequencer.max.group", 4_294_967_297L))))
+                .hasMessage(PID + ": sequencer.max.group = '4294967297' must be a whole number in 1..65536");
+        assertThatThrownBy(() -> SpineOptions.from(config(Map.of("sequencer.queue.capacity", 0))))
+                .hasMessage(PID + ": sequencer.queue.capacity = '0' must be a whole number in 1..1048576");
+        assertThatThrownBy(() -> SpineOptions.from(config(Map.of("buffer.max.records", -1L))))
+                .hasMessageStartingWith(PID + ": buffer.max.records = '-1' must be a whole number in 0..");
+    }
+
+    /** The properties as ConfigurationAdmin hands them to the component. */
+    static Map<String, Object> config(Map<String, Object> overrides) {
         Map<String, Object> v = new HashMap<>();
-        v.put("device_id", "dev-1");
-        v.put("key_store", "/k.p12");
-        v.put("key_passphrase", "env:PASS");
-        v.put("buffer_file", "/var/lib/certigate/buffer.db");
+        v.put("service.pid", PID);
+        v.put("device.id", "dev-1");
+        v.put("key.store", "/k.p12");
+        v.put("key.passphrase", "env:PASS");
+        v.put("buffer.file", "/var/lib/certigate/buffer.db");
         v.putAll(overrides);
-        return (SpineConfig) java.lang.reflect.Proxy.newProxyInstance(SpineConfig.class.getClassLoader(),
-                new Class<?>[] {SpineConfig.class}, (proxy, method, args) -> {
-                    if (method.getDeclaringClass() == Object.class || method.getDeclaringClass() == Annotation.class) {
-                        return method.getName().equals("toString") ? "SpineConfig" : null;
-                    }
-                    return v.containsKey(method.getName()) ? v.get(method.getName()) : method.getDefaultValue();
-                });
+        return v;
     }
 }

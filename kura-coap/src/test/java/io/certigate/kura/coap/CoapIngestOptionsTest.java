@@ -74,7 +74,7 @@ class CoapIngestOptionsTest {
     @Test
     void badValuesAreRefusedNamingTheKeyAndTheValue() {
         Map<String, Object> p = Map.of("coap.psk-source", "file:/etc/certigate/sensors.psk");
-        assertThatThrownBy(() -> CoapIngestOptions.from(with(p, "coap.port", 70_000))).hasMessageContaining("coap.port = '70000'");
+        assertThatThrownBy(() -> CoapIngestOptions.from(with(p, "coap.port", 70_000))).hasMessageContaining("coap.port = '70000' must be a whole number in 0..65535");
         assertThatThrownBy(() -> CoapIngestOptions.from(with(p, "coap.port", "x"))).hasMessageContaining("coap.port = 'x'");
         assertThatThrownBy(() -> CoapIngestOptions.from(with(p, "coap.path", "/Senml"))).hasMessageContaining("coap.path = '/Senml'");
         assertThatThrownBy(() -> CoapIngestOptions.from(with(p, "coap.max-payload", 10))).hasMessageContaining("coap.max-payload = '10'");
