@@ -4,7 +4,11 @@ import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.osgi.service.metatype.annotations.Option;
 
-/** Metatype of the spine (Kura renders it as the component's form); names map to dotted keys. */
+/**
+ * Metatype of the spine (Kura renders it as the component's form); names map to dotted keys. Only
+ * the form: {@link SpineOptions} reads the raw properties and checks them against the ranges of
+ * {@code SpineSettings}, defined once for both runtimes.
+ */
 @ObjectClassDefinition(id = SpineComponent.PID, name = "certigate spine",
         description = "Signs, chains and durably buffers every reading of this device.")
 public @interface SpineConfig {
