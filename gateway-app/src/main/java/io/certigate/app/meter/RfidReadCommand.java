@@ -89,6 +89,9 @@ public final class RfidReadCommand implements Callable<Integer> {
                         + " of waiting for tags on " + port);
                 return 1;
             }
+            if (count == 0) {
+                out.println("stopped after " + DurationConverter.format(timeout) + " of waiting for tags on " + port);
+            }
             return 0;
         } finally {
             reader.close();

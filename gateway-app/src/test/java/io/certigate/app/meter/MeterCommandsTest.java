@@ -105,6 +105,16 @@ class MeterCommandsTest {
     }
 
     @Test
+    void rfidReadWithoutACountStopsAtItsTimeoutAndSaysSo() throws Exception {
+        try (PtyPair pty = PtyPair.open(dir.resolve("pty"))) {
+            CliRun.Result r = CliRun.run("rfid", "read", "--port", pty.gatewaySide().toString(), "--timeout", "300ms");
+            assertThat(r.exit()).isZero();
+            assertThat(r.out()).contains("0 tag read(s)")
+                    .contains("stopped after 300 ms of waiting for tags on " + pty.gatewaySide());
+        }
+    }
+
+    @Test
     void rfidReadWaitsABoundedTimeByDefault() {
         var read = CertigateCli.commandLine().getSubcommands().get("rfid").getSubcommands().get("read").getCommandSpec();
         assertThat(read.findOption("--timeout").defaultValue()).isEqualTo("60s");
