@@ -27,9 +27,14 @@ public final class DeviceEnrolment {
     /** The device's ledger account key file in its state directory. */
     public static final String LEDGER_KEY = "ledger.key.json";
 
-    /** What the device enrols as and where it listens. */
+    /**
+     * What the device enrols as and where it listens.
+     *
+     * @param ledgerPassphrase    {@code file:PATH} or {@code env:NAME} of the ledger account's passphrase
+     * @param ledgerPassphraseKey where that source was configured (a key, an option), named by its errors
+     */
     public record Settings(Csr.Identity identity, CoseAlgorithm algorithm, InetSocketAddress bind,
-            String ledgerPassphrase, Duration timeout) {}
+            String ledgerPassphrase, String ledgerPassphraseKey, Duration timeout) {}
 
     private DeviceEnrolment() {}
 
@@ -77,7 +82,8 @@ public final class DeviceEnrolment {
             ScheduledExecutorService executor, Consumer<String> console) throws EnrolmentException {
         LedgerAccount account;
         try {
-            account = LedgerAccount.openOrCreate(ledgerKey(state.dir()), Passphrase.resolve(settings.ledgerPassphrase()));
+            account = LedgerAccount.openOrCreate(ledgerKey(state.dir()), Passphrase.resolve(settings.ledgerPassphraseKey(),
+                    settings.ledgerPassphrase()));
         } catch (SigningException | java.io.IOException e) {
             throw new EnrolmentException("cannot open the device's ledger account " + ledgerKey(state.dir()) + ": "
                     + e.getMessage(), e);

@@ -72,7 +72,7 @@ public final class EnrolCommand implements Callable<Integer> {
                 id.deviceId(), Clock.systemUTC(), writer, timeout);
         try (EnrolmentAgent agent = DeviceEnrolment.start(state, keys.backend(stateDir, keyName),
                 new DeviceEnrolment.Settings(id, CoseAlgorithm.parse(alg), DeviceEnrolment.address(bind, "--bind"),
-                        ledgerPassphrase, timeout), spine, ex, System.out::println)) {
+                        ledgerPassphrase, "--ledger-passphrase", timeout), spine, ex, System.out::println)) {
             agent.provisioned().get();
             try (Spine s = spine.spine().get()) {
                 System.out.println("test reading committed as seq " + s.buffer().head().seq() + " of "

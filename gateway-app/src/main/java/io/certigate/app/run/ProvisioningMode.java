@@ -99,7 +99,7 @@ public final class ProvisioningMode {
                             v.required("provisioning.model"), v.required("provisioning.subject"), "provisioning.subject"),
                     CoseAlgorithm.parse(v.get("provisioning.algorithm", "ed25519")),
                     DeviceEnrolment.address(v.get("provisioning.listen", "0.0.0.0:5684"), "provisioning.listen"),
-                    v.required("provisioning.ledger-passphrase"),
+                    v.required("provisioning.ledger-passphrase"), "provisioning.ledger-passphrase",
                     Duration.ofSeconds(v.whole(RunConfig.PROVISIONING_TIMEOUT_S)));
         } catch (IllegalArgumentException e) {
             throw new RunConfig.ConfigException(origin + ": " + e.getMessage());
