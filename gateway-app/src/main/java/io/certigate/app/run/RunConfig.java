@@ -2,10 +2,10 @@ package io.certigate.app.run;
 
 import io.certigate.anchor.batch.AnchorBatcher;
 import io.certigate.core.buffer.CapacityPolicy;
+import io.certigate.core.buffer.RecordBuffer;
 import io.certigate.core.config.KeySuggestion;
 import io.certigate.core.config.PropertiesFile;
 import io.certigate.core.config.WholeSetting;
-import io.certigate.core.buffer.RecordBuffer;
 import io.certigate.core.sequencer.Sequencer;
 import io.certigate.core.spine.KeySource;
 import io.certigate.core.spine.SpineSettings;
