@@ -8,6 +8,7 @@ import io.certigate.core.model.ChainedReading;
 import io.certigate.core.model.Reading;
 import io.certigate.core.model.ReadingCodec;
 import io.certigate.core.model.StoredRecord;
+import io.certigate.core.verify.ChainVerifier;
 import io.certigate.signing.CoseSign1;
 import io.certigate.signing.DeviceKey;
 import io.certigate.signing.SigningException;
@@ -66,6 +67,8 @@ public final class Sequencer implements ReadingSink, AutoCloseable {
     private final AtomicLong committed = new AtomicLong();
     private final AtomicLong refused = new AtomicLong();
     private final java.util.concurrent.ConcurrentHashMap<String, java.util.concurrent.atomic.LongAdder> perSource =
+            new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.concurrent.ConcurrentHashMap<String, java.util.concurrent.atomic.LongAdder> perAlert =
             new java.util.concurrent.ConcurrentHashMap<>();
     private volatile String lastError;
     private volatile boolean accepting = true;
@@ -129,6 +132,16 @@ public final class Sequencer implements ReadingSink, AutoCloseable {
     public java.util.Map<String, Long> committedBySource() {
         java.util.Map<String, Long> m = new java.util.TreeMap<>();
         perSource.forEach((k, v) -> m.put(k, v.sum()));
+        return m;
+    }
+
+    /**
+     * Committed readings that carry an alert flag ({@link ChainVerifier#isAlert}, such as
+     * {@code rollback-suspected}), by flag. Flags are the adapters' own constants, a bounded set.
+     */
+    public java.util.Map<String, Long> alertsByKind() {
+        java.util.Map<String, Long> m = new java.util.TreeMap<>();
+        perAlert.forEach((k, v) -> m.put(k, v.sum()));
         return m;
     }
 
@@ -257,6 +270,11 @@ public final class Sequencer implements ReadingSink, AutoCloseable {
         for (int i = 0; i < g.pending().size(); i++) {
             Pending p = g.pending().get(i);
             perSource.computeIfAbsent(p.reading().source(), k -> new java.util.concurrent.atomic.LongAdder()).increment();
+            for (String flag : p.reading().flags()) {
+                if (ChainVerifier.isAlert(flag)) {
+                    perAlert.computeIfAbsent(flag, k -> new java.util.concurrent.atomic.LongAdder()).increment();
+                }
+            }
             p.done().complete(g.results().get(i));
         }
         long last = g.records().get(g.records().size() - 1).seq();
