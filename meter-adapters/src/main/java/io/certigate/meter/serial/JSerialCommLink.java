@@ -1,6 +1,7 @@
 package io.certigate.meter.serial;
 
 import com.fazecast.jSerialComm.SerialPort;
+import com.fazecast.jSerialComm.SerialPortInvalidPortException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
@@ -25,7 +26,13 @@ public final class JSerialCommLink implements SerialLink {
     }
 
     public static JSerialCommLink open(String path, SerialSettings s) throws IOException {
-        SerialPort p = SerialPort.getCommPort(path);
+        SerialPort p;
+        try {
+            p = SerialPort.getCommPort(path);
+        } catch (SerialPortInvalidPortException e) {
+            // an unplugged USB adapter: its device node is gone. An I/O error, so that the reader retries
+            throw new IOException(path + ": no such serial port: " + e.getMessage(), e);
+        }
         int parity = s.parity() == SerialSettings.Parity.EVEN ? SerialPort.EVEN_PARITY
                 : s.parity() == SerialSettings.Parity.ODD ? SerialPort.ODD_PARITY : SerialPort.NO_PARITY;
         p.setComPortParameters(s.baudRate(), s.dataBits(), s.stopBits() == 2 ? SerialPort.TWO_STOP_BITS : SerialPort.ONE_STOP_BIT,
