@@ -71,6 +71,8 @@ public final class Sequencer implements ReadingSink, AutoCloseable {
     private final java.util.concurrent.ConcurrentHashMap<String, java.util.concurrent.atomic.LongAdder> perAlert =
             new java.util.concurrent.ConcurrentHashMap<>();
     private volatile String lastError;
+    private volatile String lastRefusalReason;
+    private volatile long lastRefusalMs;
     private volatile boolean accepting = true;
     private volatile BufferException.Reason failing;
     private volatile long epoch;
@@ -143,6 +145,20 @@ public final class Sequencer implements ReadingSink, AutoCloseable {
         java.util.Map<String, Long> m = new java.util.TreeMap<>();
         perAlert.forEach((k, v) -> m.put(k, v.sum()));
         return m;
+    }
+
+    /**
+     * Why the last readings were refused, as a short fixed code for operators: the buffer's reason
+     * ({@code capacity}, {@code disk_full}, {@code refused_file}, {@code io}), {@code signing}, or
+     * {@code internal}; null if none was refused since start.
+     */
+    public String lastRefusalReason() {
+        return lastRefusalReason;
+    }
+
+    /** Clock time (epoch ms) of the last refusal, 0 if none. */
+    public long lastRefusalMillis() {
+        return lastRefusalMs;
     }
 
     /** The message of the last refusal, or null. */
@@ -295,6 +311,9 @@ public final class Sequencer implements ReadingSink, AutoCloseable {
     private void refuse(List<Pending> group, Exception e) {
         refused.addAndGet(group.size());
         lastError = e.getMessage();
+        lastRefusalMs = clock.millis();
+        lastRefusalReason = e instanceof BufferException b ? b.reason().name().toLowerCase(java.util.Locale.ROOT)
+                : e instanceof SigningException ? "signing" : "internal";
         for (Pending p : group) {
             p.done().completeExceptionally(e);
         }

@@ -101,6 +101,8 @@ class SequencerTest {
                     .hasMessageContaining("5 of 5");
             assertThat(spine.buffer.head().seq()).isEqualTo(5);
             assertThat(spine.sequencer.refusedCount()).isEqualTo(1);
+            assertThat(spine.sequencer.lastRefusalReason()).isEqualTo("capacity");
+            assertThat(spine.sequencer.lastRefusalMillis()).isPositive();
         }
     }
 
