@@ -3,6 +3,7 @@ package io.certigate.app;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.certigate.anchor.devchain.DevLedger;
+import io.certigate.app.metrics.ServedFamilies;
 import io.certigate.core.testing.Exposition;
 import io.certigate.signing.CoseAlgorithm;
 import io.certigate.signing.Pkcs12KeyStore;
@@ -19,8 +20,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
@@ -38,26 +37,6 @@ import org.junit.jupiter.api.io.TempDir;
 @Tag("integration")
 class RunMetricsIntegrationTest {
     private static final String VIN = "1M8GDM9AXKP042788";
-
-    /** Every family docs/metrics.md lists, with its type. */
-    static final Map<String, String> DOCUMENTED = new LinkedHashMap<>();
-
-    static {
-        for (String g : new String[] {"certigate_build_info", "certigate_buffer_records", "certigate_buffer_undelivered",
-                "certigate_buffer_bytes", "certigate_chain_head_seq", "certigate_oldest_undelivered_age_seconds",
-                "certigate_oldest_unanchored_age_seconds", "certigate_sequencer_queue_depth",
-                "certigate_readings_last_refusal_timestamp_seconds", "certigate_readings_last_refusal_info",
-                "certigate_uplink_connected", "certigate_uplink_last_error_timestamp_seconds", "certigate_uplink_last_error_info",
-                "certigate_anchor_last_anchored_seq", "certigate_anchor_lag_records", "certigate_anchor_ledger_reachable",
-                "certigate_adapter_connected"}) {
-            DOCUMENTED.put(g, "gauge");
-        }
-        for (String c : new String[] {"certigate_readings_total", "certigate_readings_refused_total", "certigate_alerts_total",
-                "certigate_uplink_delivered_total", "certigate_uplink_reconnects_total", "certigate_anchor_failures_total",
-                "certigate_adapter_reconnects_total", "certigate_adapter_malformed_total", "certigate_adapter_readings_total"}) {
-            DOCUMENTED.put(c, "counter");
-        }
-    }
 
     @TempDir
     Path dir;
@@ -110,10 +89,10 @@ class RunMetricsIntegrationTest {
                             && s.value("certigate_alerts_total", "kind", "rollback-suspected") > 0
                             && s.value("certigate_adapter_malformed_total", "adapter", "obd") > 0
                             && s.value("certigate_adapter_reconnects_total", "adapter", "tic") >= 1);
-            assertThat(first.families()).containsKeys(DOCUMENTED.keySet().toArray(String[]::new));
-            DOCUMENTED.forEach((name, type) -> assertThat(first.family(name).type()).as(name).isEqualTo(type));
+            assertThat(first.families()).containsKeys(ServedFamilies.ALL.keySet().toArray(String[]::new));
+            ServedFamilies.ALL.forEach((name, type) -> assertThat(first.family(name).type()).as(name).isEqualTo(type));
             assertThat(first.families().keySet()).as("every family served is documented")
-                    .allMatch(DOCUMENTED::containsKey);
+                    .allMatch(ServedFamilies.ALL::containsKey);
             assertThat(first.family("certigate_build_info").samples()).singleElement()
                     .satisfies(s -> assertThat(s.labels()).containsEntry("version", "0.1.0-SNAPSHOT").containsKey("java"));
             assertThat(first.value("certigate_buffer_bytes", "file", "db")).isPositive();
