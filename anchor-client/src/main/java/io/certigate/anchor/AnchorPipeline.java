@@ -73,6 +73,16 @@ public final class AnchorPipeline implements AutoCloseable {
         return service.ledgerUnreachable();
     }
 
+    /** Ledger reachability and failed attempts by cause, for operators. */
+    public AnchorService.Stats stats() {
+        return service.stats();
+    }
+
+    /** Every record up to this seq is anchored (0: none yet); reads the buffer. */
+    public long lastAnchoredSeq() throws BufferException {
+        return store.lastAnchoredSeq();
+    }
+
     @Override
     public void close() {
         service.close();

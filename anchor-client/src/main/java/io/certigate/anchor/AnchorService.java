@@ -29,6 +29,13 @@ public final class AnchorService implements AutoCloseable {
         public static final Options DEFAULT = new Options(Duration.ofMillis(200), Duration.ofSeconds(5));
     }
 
+    /**
+     * Operator counters: whether the ledger answered the last request, and the anchoring attempts
+     * that failed since start, by cause (the ledger did not answer, it refused or reverted a
+     * transaction, the buffer could not be read or written).
+     */
+    public record Stats(boolean ledgerReachable, long unreachable, long refused, long bufferErrors) {}
+
     private final AnchorBatcher batcher;
     private final Anchorer anchorer;
     private final BatchStore store;
@@ -38,6 +45,8 @@ public final class AnchorService implements AutoCloseable {
     private final AtomicBoolean outage = new AtomicBoolean();
     private final AtomicLong holdUntil = new AtomicLong();
     private final AtomicLong failures = new AtomicLong();
+    private final AtomicLong unreachable = new AtomicLong();
+    private final AtomicLong refused = new AtomicLong();
     private volatile ScheduledFuture<?> ticker;
 
     public AnchorService(AnchorBatcher batcher, Anchorer anchorer, BatchStore store, ScheduledExecutorService executor,
@@ -75,6 +84,7 @@ public final class AnchorService implements AutoCloseable {
             for (int i = 0; i < MAX_STEPS_PER_TICK; i++) {
                 Anchorer.Outcome o = anchorer.step();
                 if (o == Anchorer.Outcome.OUTAGE) {
+                    unreachable.incrementAndGet();
                     if (outage.compareAndSet(false, true)) {
                         LOG.log(System.Logger.Level.WARNING, "ledger unreachable: {0} batches queued, anchoring resumes when it answers",
                                 Long.toString(store.unanchoredCount()));
@@ -87,6 +97,7 @@ public final class AnchorService implements AutoCloseable {
                             Long.toString(store.unanchoredCount()));
                 }
                 if (o == Anchorer.Outcome.REFUSED) {
+                    refused.incrementAndGet();
                     holdUntil.set(clock.millis() + options.backoff().toMillis());
                     return;
                 }
@@ -121,6 +132,10 @@ public final class AnchorService implements AutoCloseable {
 
     public boolean ledgerUnreachable() {
         return outage.get();
+    }
+
+    public Stats stats() {
+        return new Stats(!outage.get(), unreachable.get(), refused.get(), failures.get());
     }
 
     public long unanchored() throws BufferException {

@@ -184,10 +184,13 @@ class ExactlyOnceAnchoringTest {
                         new AnchorBatcher(store, new AnchorBatcher.Options(25, Duration.ofHours(1)), clock),
                         new Anchorer(store, c, chain.gateway, device.id, clock), store, executor, clock,
                         new AnchorService.Options(Duration.ofMillis(100), Duration.ofMillis(500)))) {
+            assertThat(store.lastAnchoredSeq()).isZero();
             device.sequencer.addCommitListener(service::wake);
             service.start();
             device.produce(100);
             waitUntil(() -> store.unanchoredCount() == 0 && store.all().size() == 4, "first 4 batches anchored");
+            assertThat(store.lastAnchoredSeq()).isEqualTo(100);
+            assertThat(service.stats()).isEqualTo(new AnchorService.Stats(true, 0, 0, 0));
 
             chain.stopNode();
             device.produce(100); // readings keep being signed and batched while the ledger is down
@@ -195,11 +198,16 @@ class ExactlyOnceAnchoringTest {
             Thread.sleep(600);
             assertThat(service.ledgerUnreachable()).isTrue();
             assertThat(store.unanchoredCount()).isEqualTo(4);
+            assertThat(store.lastAnchoredSeq()).as("nothing anchored during the outage").isEqualTo(100);
+            assertThat(service.stats().ledgerReachable()).isFalse();
+            assertThat(service.stats().unreachable()).isPositive();
 
             chain.restartNode();
             device.produce(50);
             waitUntil(() -> store.unanchoredCount() == 0 && store.all().size() == 10, "all batches anchored after the outage");
             assertThat(service.ledgerUnreachable()).isFalse();
+            assertThat(service.stats().ledgerReachable()).isTrue();
+            assertThat(store.lastAnchoredSeq()).isEqualTo(250);
         } finally {
             executor.shutdownNow();
             executor.awaitTermination(5, TimeUnit.SECONDS);

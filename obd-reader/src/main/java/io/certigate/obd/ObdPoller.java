@@ -1,5 +1,6 @@
 package io.certigate.obd;
 
+import io.certigate.core.metrics.AdapterHealth;
 import io.certigate.core.model.Reading;
 import io.certigate.core.model.ReadingValue;
 import io.certigate.core.model.TimeQuality;
@@ -88,6 +89,12 @@ public final class ObdPoller implements AutoCloseable {
 
     public ObdStats stats() {
         return stats;
+    }
+
+    /** Connected while the session polls the vehicle; reconnects are back-offs (adapter lost, ignition off). */
+    public AdapterHealth health() {
+        ObdStats.Snapshot s = stats.snapshot();
+        return new AdapterHealth(state == State.POLLING, s.reconnects(), s.malformedReplies(), s.readings());
     }
 
     private void connect() {

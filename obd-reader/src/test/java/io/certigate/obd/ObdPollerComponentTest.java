@@ -173,6 +173,27 @@ class ObdPollerComponentTest {
     }
 
     @Test
+    void healthShowsAnUnpluggedAdapterDisconnectedWithReconnectsGrowing() throws Exception {
+        ObdStats stats = new ObdStats();
+        try (ObdTestSpine spine = ObdTestSpine.start(dir)) {
+            MileageGuard guard = new MileageGuard(new BufferOdometerStore(spine.buffer), stats);
+            Elm327TcpServer sim = Elm327TcpServer.start(new SimulatedVehicle(CAR, Elm327Switches.defaults().withGarbageEvery(5),
+                    Clock.systemUTC()), 0);
+            try (ObdPoller p = poller(sim, spine, guard, stats, 3).start()) {
+                ObdTestSpine.await("polling", Duration.ofSeconds(15), () -> p.health().connected()
+                        && p.health().readings() >= 10 && p.health().malformed() >= 1);
+                assertThat(p.health().reconnects()).isZero();
+                sim.close(); // the adapter goes away
+                ObdTestSpine.await("unplugged", Duration.ofSeconds(20), () -> !p.health().connected()
+                        && p.health().reconnects() >= 3);
+                assertThat(p.health().readings()).isEqualTo(stats.snapshot().readings());
+            } finally {
+                sim.close();
+            }
+        }
+    }
+
+    @Test
     void serialAdapterUnpluggedAndReplugged() throws Exception {
         Elm327Switches sw = Elm327Switches.defaults().withDisconnectAfter(30);
         ObdStats stats = new ObdStats();

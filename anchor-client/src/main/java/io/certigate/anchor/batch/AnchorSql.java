@@ -37,6 +37,9 @@ final class AnchorSql {
             + "VALUES (?, ?, ?, ?, ?, 'pending')";
     static final String LAST_ROWID = "SELECT last_insert_rowid()";
     static final String MAX_LAST_SEQ = "SELECT max(last_seq) FROM anchor_batch";
+    /** Anchoring is in batch order: the newest anchored batch ends the anchored prefix (read from the end). */
+    static final String LAST_ANCHORED_SEQ = "SELECT last_seq FROM anchor_batch WHERE state = 'anchored' "
+            + "ORDER BY batch_id DESC LIMIT 1";
     static final String NEXT_UNANCHORED = "SELECT " + COLUMNS + " FROM anchor_batch "
             + "WHERE state <> 'anchored' ORDER BY batch_id LIMIT 1";
     static final String COUNT_UNANCHORED = "SELECT count(*) FROM anchor_batch WHERE state <> 'anchored'";

@@ -62,6 +62,11 @@ public final class BatchStore {
         return buffer.read(c -> scalar(c, AnchorSql.MAX_LAST_SEQ, 0));
     }
 
+    /** Last seq of the newest anchored batch (every record up to it is anchored), or 0. */
+    public long lastAnchoredSeq() throws BufferException {
+        return buffer.read(c -> scalar(c, AnchorSql.LAST_ANCHORED_SEQ, 0));
+    }
+
     /** The oldest batch not yet anchored: the one the anchorer works on (anchoring is in order). */
     public Optional<Batch> nextUnanchored() throws BufferException {
         return buffer.read(c -> one(c, AnchorSql.NEXT_UNANCHORED, null));

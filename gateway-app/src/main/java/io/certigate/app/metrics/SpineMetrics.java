@@ -5,11 +5,14 @@ import io.certigate.core.buffer.RecordBuffer;
 import io.certigate.core.metrics.Metrics;
 import io.certigate.core.spine.Spine;
 import java.time.Clock;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Supplier;
 
-/** Registers the spine's figures: buffer depth, oldest undelivered and unanchored ages, readings per source. */
+/**
+ * Registers the spine's figures: buffer depth and bytes (database and WAL apart), chain head,
+ * oldest undelivered and unanchored ages, the sequencer's queue, readings committed per source,
+ * refusals and alerts raised per kind. See docs/metrics.md.
+ */
 public final class SpineMetrics {
     private SpineMetrics() {}
 
@@ -17,24 +20,33 @@ public final class SpineMetrics {
         Supplier<RecordBuffer.Stats> stats = new CachedStats(spine.buffer(), clock);
         m.gauge("certigate_buffer_records", "Records held in the buffer (live and erased).", () -> stats.get().records());
         m.gauge("certigate_buffer_undelivered", "Records not yet acknowledged by an uplink peer.", () -> stats.get().undelivered());
-        m.gauge("certigate_buffer_bytes", "Buffer file size including its WAL.", () -> stats.get().fileBytes());
+        String bytesHelp = "Size of the buffer's files: file=\"db\" the SQLite database, file=\"wal\" its write-ahead log.";
+        m.gauge("certigate_buffer_bytes", bytesHelp, () -> stats.get().dbBytes(), "file", "db");
+        m.gauge("certigate_buffer_bytes", bytesHelp, () -> stats.get().walBytes(), "file", "wal");
         m.gauge("certigate_chain_head_seq", "Seq of the last committed record.", () -> spine.buffer().head().seq());
-        m.gauge("certigate_oldest_undelivered_age_seconds", "Age of the oldest undelivered record.",
+        m.gauge("certigate_oldest_undelivered_age_seconds", "Age of the oldest record no uplink peer has acknowledged (0: none).",
                 () -> age(stats.get().oldestUndeliveredMs(), clock));
-        m.gauge("certigate_oldest_unanchored_age_seconds", "Age of the oldest record whose batch is not yet anchored.",
+        m.gauge("certigate_oldest_unanchored_age_seconds", "Age of the oldest record whose batch is not yet anchored (0: none).",
                 () -> age(stats.get().oldestUnanchoredMs(), clock));
         m.gauge("certigate_sequencer_queue_depth", "Readings waiting for the sequencer.", () -> spine.sequencer().queueDepth());
-        m.gauge("certigate_readings_refused_total", "Readings the buffer refused (full, disk full).",
+        m.counter("certigate_readings_refused_total", "Readings the sequencer refused (buffer full, disk full, signing).",
                 () -> spine.sequencer().refusedCount());
-        m.dynamic("certigate_readings_total", "Readings committed, by source.", "counter", "source", () -> {
-            Map<String, Double> out = new HashMap<>();
-            spine.sequencer().committedBySource().forEach((k, v) -> out.put(k, v.doubleValue()));
-            return out;
-        });
-        m.dynamic("certigate_last_error_info", "The last refusal's message (value 1).", "gauge", "message", () -> {
-            String e = spine.sequencer().lastError();
-            return e == null ? Map.of() : Map.of(e, 1.0);
-        });
+        m.gauge("certigate_readings_last_refusal_timestamp_seconds", "Time of the last refusal (absent: none since start).",
+                () -> seconds(spine.sequencer().lastRefusalMillis()));
+        m.varying("certigate_readings_last_refusal_info", "Reason of the last refusal (value 1): capacity, disk_full, "
+                + "refused_file, io, signing or internal.", Metrics.Type.GAUGE, "reason", () -> {
+                    String r = spine.sequencer().lastRefusalReason();
+                    return r == null ? Map.of() : Map.of(r, 1);
+                });
+        m.varying("certigate_readings_total", "Readings committed, by source.", Metrics.Type.COUNTER, "source",
+                () -> spine.sequencer().committedBySource());
+        m.varying("certigate_alerts_total", "Committed readings carrying an alert flag, by flag (rollback-suspected, ...).",
+                Metrics.Type.COUNTER, "kind", () -> spine.sequencer().alertsByKind());
+    }
+
+    /** Epoch ms as seconds, NaN (left out of the scrape) for 0. */
+    static double seconds(long epochMs) {
+        return epochMs <= 0 ? Double.NaN : epochMs / 1000.0;
     }
 
     private static double age(long ms, Clock clock) {

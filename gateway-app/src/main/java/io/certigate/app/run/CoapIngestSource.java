@@ -1,6 +1,8 @@
 package io.certigate.app.run;
 
+import io.certigate.app.metrics.AdapterMetrics;
 import io.certigate.core.buffer.BufferException;
+import io.certigate.core.metrics.Metrics;
 import io.certigate.core.model.TimeQuality;
 import io.certigate.core.spine.Spine;
 import io.certigate.meter.coap.CoapIngestServer;
@@ -141,8 +143,8 @@ public record CoapIngestSource(CoapIngestServer.Options options, Path sequencesF
         }
     }
 
-    /** Starts the server on the spine's sequencer; the handle closes it and its marks. */
-    public AutoCloseable start(Spine spine, Clock clock, PrintStream out) throws IOException, BufferException {
+    /** Starts the server on the spine's sequencer and registers its health; the handle closes it and its marks. */
+    public AutoCloseable start(Spine spine, Clock clock, PrintStream out, Metrics metrics) throws IOException, BufferException {
         SensorSequences sequences = sequencesFile == null ? SensorSequences.inBuffer(spine.buffer(), clock)
                 : SensorSequences.inFile(sequencesFile, clock);
         CoapIngestServer server;
@@ -152,6 +154,7 @@ public record CoapIngestSource(CoapIngestServer.Options options, Path sequencesF
             sequences.close();
             throw e;
         }
+        AdapterMetrics.register(metrics, "coap", server::health);
         out.println("certigate run: CoAP ingest on coaps://" + server.address().getHostString() + ":"
                 + server.address().getPort() + "/" + options.path() + " (DTLS-PSK, " + options.sensorKeys().size()
                 + " sensor" + (options.sensorKeys().size() == 1 ? "" : "s") + ", sequence marks in "

@@ -1,7 +1,10 @@
 package io.certigate.app.run;
 
+import io.certigate.app.metrics.AdapterMetrics;
 import io.certigate.core.buffer.BufferException;
 import io.certigate.core.config.KeySuggestion;
+import io.certigate.core.metrics.AdapterHealth;
+import io.certigate.core.metrics.Metrics;
 import io.certigate.core.model.TimeQuality;
 import io.certigate.core.spine.Spine;
 import io.certigate.core.sequencer.ReadingSink;
@@ -107,11 +110,11 @@ public final class MeterSources {
     }
 
     /**
-     * Starts what the plan configures on the spine's sequencer; the handles close the readers, the
-     * ingest server and their threads.
+     * Starts what the plan configures on the spine's sequencer and registers each adapter's health
+     * in {@code metrics}; the handles close the readers, the ingest server and their threads.
      */
     public static List<AutoCloseable> start(Plan plan, Spine spine, Clock clock, TimeQuality clockQuality,
-            java.io.PrintStream out) throws IOException, BufferException {
+            java.io.PrintStream out, Metrics metrics) throws IOException, BufferException {
         ReadingSink sink = spine.sequencer();
         List<AutoCloseable> handles = new ArrayList<>();
         if (plan.ticPort() != null) {
@@ -123,6 +126,8 @@ public final class MeterSources {
             reader.start();
             handles.add(t::shutdownNow);
             handles.add(reader::close);
+            AdapterMetrics.register(metrics, "tic", () -> new AdapterHealth(reader.connected(), reader.ioErrors(),
+                    adapter.badGroups(), adapter.submitted()));
             out.println("certigate run: TIC meter on " + plan.ticPort() + " ("
                     + (plan.ticMode() == null ? "mode detected" : plan.ticMode().name().toLowerCase(Locale.ROOT)) + ")");
         }
@@ -135,11 +140,12 @@ public final class MeterSources {
             adapter.start();
             handles.add(t::shutdownNow);
             handles.add(adapter::close);
+            AdapterMetrics.register(metrics, "rfid:" + portName(plan.rfidPort()), adapter::health);
             out.println("certigate run: RFID reader on " + plan.rfidPort() + " (" + plan.rfidFormat() + ")");
         }
         if (plan.coapIngest() != null) {
             try {
-                handles.add(plan.coapIngest().start(spine, clock, out));
+                handles.add(plan.coapIngest().start(spine, clock, out, metrics));
             } catch (IOException | BufferException | RuntimeException e) {
                 for (AutoCloseable h : handles) {
                     try {
@@ -152,5 +158,11 @@ public final class MeterSources {
             }
         }
         return handles;
+    }
+
+    /** The port's file name, as the RFID reader names its source ({@code rfid:<port>}). */
+    private static String portName(String path) {
+        java.nio.file.Path name = java.nio.file.Path.of(path).getFileName();
+        return name == null ? path : name.toString();
     }
 }

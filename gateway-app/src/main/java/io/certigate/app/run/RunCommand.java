@@ -4,7 +4,12 @@ import io.certigate.app.demo.DemoScenario;
 import io.certigate.app.demo.SyntheticLoadScenario;
 import io.certigate.core.spine.Spine;
 import io.certigate.app.anchor.RunAnchoring;
+import io.certigate.anchor.AnchorPipeline;
+import io.certigate.app.metrics.AdapterMetrics;
+import io.certigate.app.metrics.AnchorMetrics;
+import io.certigate.app.metrics.BuildInfo;
 import io.certigate.app.metrics.MetricsServer;
+import io.certigate.app.metrics.UplinkMetrics;
 import io.certigate.app.metrics.SpineMetrics;
 import io.certigate.core.metrics.Metrics;
 import io.certigate.uplink.UplinkConfig;
@@ -13,6 +18,7 @@ import io.certigate.uplink.mqtt.MqttUplink;
 import java.util.SplittableRandom;
 import io.certigate.core.model.TimeQuality;
 import io.certigate.obd.BufferOdometerStore;
+import io.certigate.obd.ObdPoller;
 import io.certigate.obd.ObdReaderConfig;
 import io.certigate.obd.ObdStats;
 import java.net.InetSocketAddress;
@@ -80,9 +86,10 @@ public final class RunCommand implements Callable<Integer> {
             try {
                 RunConfig.Values values = new RunConfig.Values(cfg.raw(), config.toString());
                 long metricsPort = values.whole(RunConfig.METRICS_PORT);
+                Metrics metrics = new Metrics(); // components register as they start; served if metrics.port is set
+                BuildInfo.register(metrics);
+                SpineMetrics.register(metrics, spine, Clock.systemUTC());
                 if (metricsPort >= 0) {
-                    Metrics metrics = new Metrics();
-                    SpineMetrics.register(metrics, spine, Clock.systemUTC());
                     MetricsServer server = new MetricsServer(metrics, new InetSocketAddress(
                             values.get("metrics.address", "127.0.0.1"), (int) metricsPort));
                     sources.add(server);
@@ -95,8 +102,10 @@ public final class RunCommand implements Callable<Integer> {
                     // the poller blocks on adapter I/O: it gets a thread of its own
                     ScheduledExecutorService obdThread = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "obd"));
                     sources.add(obdThread::shutdownNow);
-                    sources.add(obd.start(spine.sequencer(), new BufferOdometerStore(spine.buffer()), new ObdStats(),
-                            Clock.systemUTC(), obdThread, TimeQuality.NTP));
+                    ObdPoller poller = obd.start(spine.sequencer(), new BufferOdometerStore(spine.buffer()), new ObdStats(),
+                            Clock.systemUTC(), obdThread, TimeQuality.NTP);
+                    sources.add(poller);
+                    AdapterMetrics.register(metrics, ObdPoller.SOURCE, poller::health);
                     System.out.println("certigate run: OBD reader on " + obd.port());
                 }
                 if (uplinkConfig != null && uplinkConfig.mqtt() != null) {
@@ -104,6 +113,7 @@ public final class RunCommand implements Callable<Integer> {
                             Clock.systemUTC(), scheduler, new SplittableRandom()).start();
                     spine.sequencer().addCommitListener(mqtt.commitListener());
                     sources.add(0, mqtt);
+                    UplinkMetrics.register(metrics, "mqtt", mqtt::health);
                     System.out.println("certigate run: MQTT uplink to " + uplinkConfig.mqtt().serverUri());
                 }
                 if (uplinkConfig != null && uplinkConfig.coap() != null) {
@@ -111,13 +121,15 @@ public final class RunCommand implements Callable<Integer> {
                             new SplittableRandom()).start();
                     spine.sequencer().addCommitListener(coap.commitListener());
                     sources.add(0, coap);
+                    UplinkMetrics.register(metrics, "coap", coap::health);
                     System.out.println("certigate run: CoAP uplink to " + uplinkConfig.coap().endpoint());
                 }
-                AutoCloseable anchoring = RunAnchoring.start(values, spine, System.out);
+                AnchorPipeline anchoring = RunAnchoring.start(values, spine, System.out);
                 if (anchoring != null) {
                     sources.add(0, anchoring); // closed last: anchors what the sources produced until the end
+                    AnchorMetrics.register(metrics, anchoring, spine);
                 }
-                sources.addAll(MeterSources.start(meters, spine, Clock.systemUTC(), TimeQuality.NTP, System.out));
+                sources.addAll(MeterSources.start(meters, spine, Clock.systemUTC(), TimeQuality.NTP, System.out, metrics));
                 if (cfg.syntheticRate() > 0) {
                     sources.add(new SyntheticLoadScenario(cfg.syntheticRate()).start(ctx));
                 }

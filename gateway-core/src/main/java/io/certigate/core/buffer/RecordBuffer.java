@@ -71,9 +71,17 @@ public final class RecordBuffer implements AutoCloseable {
         }
     }
 
-    /** Operator figures. Ages are in milliseconds of the clock that stamped created_ms; -1 if none. */
+    /**
+     * Operator figures. Ages are in milliseconds of the clock that stamped created_ms; -1 if none.
+     * {@code dbBytes} is the database file, {@code walBytes} its write-ahead log (0 when absent).
+     */
     public record Stats(long records, long undelivered, long oldestUndeliveredMs, long oldestUnanchoredMs,
-            long headSeq, long fileBytes) {}
+            long headSeq, long dbBytes, long walBytes) {
+        /** The database file and its WAL together. */
+        public long fileBytes() {
+            return dbBytes + walBytes;
+        }
+    }
 
     /** Work run on a connection, inside a transaction for {@link #transaction}. */
     @FunctionalInterface
@@ -636,8 +644,8 @@ public final class RecordBuffer implements AutoCloseable {
                     }
                 }
             }
-            return new Stats(live, count, undelivered[1], unanchored[1], head.seq(),
-                    sizeOf(file) + sizeOf(Path.of(file + "-wal")));
+            return new Stats(live, count, undelivered[1], unanchored[1], head.seq(), sizeOf(file),
+                    sizeOf(Path.of(file + "-wal")));
         });
     }
 

@@ -8,6 +8,7 @@ import io.certigate.core.model.ChainedReading;
 import io.certigate.core.model.Reading;
 import io.certigate.core.model.ReadingCodec;
 import io.certigate.core.model.StoredRecord;
+import io.certigate.core.verify.ChainVerifier;
 import io.certigate.signing.CoseSign1;
 import io.certigate.signing.DeviceKey;
 import io.certigate.signing.SigningException;
@@ -67,7 +68,11 @@ public final class Sequencer implements ReadingSink, AutoCloseable {
     private final AtomicLong refused = new AtomicLong();
     private final java.util.concurrent.ConcurrentHashMap<String, java.util.concurrent.atomic.LongAdder> perSource =
             new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.concurrent.ConcurrentHashMap<String, java.util.concurrent.atomic.LongAdder> perAlert =
+            new java.util.concurrent.ConcurrentHashMap<>();
     private volatile String lastError;
+    private volatile String lastRefusalReason;
+    private volatile long lastRefusalMs;
     private volatile boolean accepting = true;
     private volatile BufferException.Reason failing;
     private volatile long epoch;
@@ -130,6 +135,30 @@ public final class Sequencer implements ReadingSink, AutoCloseable {
         java.util.Map<String, Long> m = new java.util.TreeMap<>();
         perSource.forEach((k, v) -> m.put(k, v.sum()));
         return m;
+    }
+
+    /**
+     * Committed readings that carry an alert flag ({@link ChainVerifier#isAlert}, such as
+     * {@code rollback-suspected}), by flag. Flags are the adapters' own constants, a bounded set.
+     */
+    public java.util.Map<String, Long> alertsByKind() {
+        java.util.Map<String, Long> m = new java.util.TreeMap<>();
+        perAlert.forEach((k, v) -> m.put(k, v.sum()));
+        return m;
+    }
+
+    /**
+     * Why the last readings were refused, as a short fixed code for operators: the buffer's reason
+     * ({@code capacity}, {@code disk_full}, {@code refused_file}, {@code io}), {@code signing}, or
+     * {@code internal}; null if none was refused since start.
+     */
+    public String lastRefusalReason() {
+        return lastRefusalReason;
+    }
+
+    /** Clock time (epoch ms) of the last refusal, 0 if none. */
+    public long lastRefusalMillis() {
+        return lastRefusalMs;
     }
 
     /** The message of the last refusal, or null. */
@@ -257,6 +286,11 @@ public final class Sequencer implements ReadingSink, AutoCloseable {
         for (int i = 0; i < g.pending().size(); i++) {
             Pending p = g.pending().get(i);
             perSource.computeIfAbsent(p.reading().source(), k -> new java.util.concurrent.atomic.LongAdder()).increment();
+            for (String flag : p.reading().flags()) {
+                if (ChainVerifier.isAlert(flag)) {
+                    perAlert.computeIfAbsent(flag, k -> new java.util.concurrent.atomic.LongAdder()).increment();
+                }
+            }
             p.done().complete(g.results().get(i));
         }
         long last = g.records().get(g.records().size() - 1).seq();
@@ -277,6 +311,9 @@ public final class Sequencer implements ReadingSink, AutoCloseable {
     private void refuse(List<Pending> group, Exception e) {
         refused.addAndGet(group.size());
         lastError = e.getMessage();
+        lastRefusalMs = clock.millis();
+        lastRefusalReason = e instanceof BufferException b ? b.reason().name().toLowerCase(java.util.Locale.ROOT)
+                : e instanceof SigningException ? "signing" : "internal";
         for (Pending p : group) {
             p.done().completeExceptionally(e);
         }

@@ -141,6 +141,21 @@ class RecordBufferTest {
     }
 
     @Test
+    void statsSplitTheDatabaseFileFromItsWriteAheadLog() throws Exception {
+        try (TestSpine spine = TestSpine.start(dir)) {
+            for (int i = 0; i < 20; i++) {
+                spine.sequencer.submit(TestSpine.odometer(i)).get(5, TimeUnit.SECONDS);
+            }
+            Path file = spine.buffer.file();
+            Path wal = Path.of(file + "-wal");
+            RecordBuffer.Stats s = spine.buffer.stats();
+            assertThat(s.walBytes()).isPositive().isEqualTo(Files.size(wal));
+            assertThat(s.dbBytes()).isPositive().isEqualTo(Files.size(file));
+            assertThat(s.fileBytes()).isEqualTo(s.dbBytes() + s.walBytes());
+        }
+    }
+
+    @Test
     void deliveryMarksCommitWithoutFsyncAndEveryOtherWriteStaysFull() throws Exception {
         try (TestSpine spine = TestSpine.start(dir)) {
             RecordBuffer b = spine.buffer;

@@ -58,6 +58,20 @@ class SequencerTest {
     }
 
     @Test
+    void countsCommittedAlertFlagsByKindAndNotOtherFlags() throws Exception {
+        try (TestSpine spine = TestSpine.start(dir)) {
+            io.certigate.core.model.Reading plain = TestSpine.odometer(1);
+            io.certigate.core.model.Reading rollback = new io.certigate.core.model.Reading(plain.observedAtMillis(),
+                    plain.timeQuality(), plain.source(), plain.kind(), plain.subject(), plain.value(), plain.unit(),
+                    List.of("rollback-suspected", "vin-unavailable"));
+            spine.sequencer.submit(plain).get(5, TimeUnit.SECONDS);
+            spine.sequencer.submit(rollback).get(5, TimeUnit.SECONDS);
+            spine.sequencer.submit(rollback).get(5, TimeUnit.SECONDS);
+            assertThat(spine.sequencer.alertsByKind()).containsExactly(java.util.Map.entry("rollback-suspected", 2L));
+        }
+    }
+
+    @Test
     void restartContinuesSeqAndChain() throws Exception {
         try (TestSpine spine = TestSpine.start(dir)) {
             for (int i = 0; i < 10; i++) {
@@ -87,6 +101,8 @@ class SequencerTest {
                     .hasMessageContaining("5 of 5");
             assertThat(spine.buffer.head().seq()).isEqualTo(5);
             assertThat(spine.sequencer.refusedCount()).isEqualTo(1);
+            assertThat(spine.sequencer.lastRefusalReason()).isEqualTo("capacity");
+            assertThat(spine.sequencer.lastRefusalMillis()).isPositive();
         }
     }
 

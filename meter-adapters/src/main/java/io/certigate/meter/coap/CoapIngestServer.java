@@ -1,6 +1,7 @@
 package io.certigate.meter.coap;
 
 import io.certigate.core.config.WholeSetting;
+import io.certigate.core.metrics.AdapterHealth;
 import io.certigate.core.model.TimeQuality;
 import io.certigate.core.sequencer.ReadingSink;
 import java.io.IOException;
@@ -136,6 +137,15 @@ public final class CoapIngestServer implements AutoCloseable {
 
     public SenmlIngestResource.Stats stats() {
         return resource.stats();
+    }
+
+    /**
+     * Connected while the endpoint serves; a server has no reconnects (always 0); malformed are the
+     * packs refused (bad SenML, unknown unit, too large) and the handshakes of unknown identities.
+     */
+    public AdapterHealth health() {
+        SenmlIngestResource.Stats s = resource.stats();
+        return new AdapterHealth(endpoint.isStarted(), 0, s.rejected() + psk.unknownIdentities(), s.readings());
     }
 
     @Override

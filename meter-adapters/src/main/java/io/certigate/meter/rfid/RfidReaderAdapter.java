@@ -1,6 +1,7 @@
 package io.certigate.meter.rfid;
 
 import io.certigate.core.config.WholeSetting;
+import io.certigate.core.metrics.AdapterHealth;
 import io.certigate.core.model.Reading;
 import io.certigate.core.model.ReadingValue;
 import io.certigate.core.model.TimeQuality;
@@ -62,6 +63,7 @@ public final class RfidReaderAdapter implements AutoCloseable {
     private final AtomicLong reported = new AtomicLong();
     private final AtomicLong rejected = new AtomicLong();
     private final AtomicLong refused = new AtomicLong();
+    private final AtomicLong ioErrors = new AtomicLong();
     private volatile boolean running;
     private volatile SerialLink link;
 
@@ -104,6 +106,7 @@ public final class RfidReaderAdapter implements AutoCloseable {
             }
         } catch (IOException e) {
             if (running) {
+                ioErrors.incrementAndGet();
                 LOG.log(System.Logger.Level.WARNING, "RFID port I/O error, reopening: {0}", e.getMessage());
             }
         } catch (InterruptedException e) {
@@ -159,6 +162,14 @@ public final class RfidReaderAdapter implements AutoCloseable {
 
     public long framesRejected() {
         return rejected.get();
+    }
+
+    /**
+     * Connected while the port is open; reconnects are failed opens and reads (each reopened after
+     * the reconnect delay); malformed are rejected frames; readings are the debounced tags reported.
+     */
+    public AdapterHealth health() {
+        return new AdapterHealth(link != null, ioErrors.get(), rejected.get(), reported.get());
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.certigate.meter.serial;
 
 import com.fazecast.jSerialComm.SerialPort;
 import com.fazecast.jSerialComm.SerialPortInvalidPortException;
+            // an unplugged USB adapter: its device node is gone. An I/O error, so that the reader retries
 import io.certigate.core.port.SerialPortPaths;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -36,6 +37,7 @@ public final class JSerialCommLink implements SerialLink {
         try {
             p = SerialPort.getCommPort(path);
         } catch (SerialPortInvalidPortException e) {
+            // an unplugged USB adapter: its device node is gone. An I/O error, so that the reader retries
             throw new IOException(path + ": not a serial port: " + e.getMessage(), e);
         }
         int parity = s.parity() == SerialSettings.Parity.EVEN ? SerialPort.EVEN_PARITY

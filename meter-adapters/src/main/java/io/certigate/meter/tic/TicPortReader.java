@@ -135,8 +135,14 @@ public final class TicPortReader implements AutoCloseable {
         return assembler.stats();
     }
 
+    /** Failed opens and reads, each followed by a reopen after the reconnect delay. */
     public long ioErrors() {
         return ioErrors;
+    }
+
+    /** Whether the port is open now. */
+    public boolean connected() {
+        return link != null;
     }
 
     public long opens() {

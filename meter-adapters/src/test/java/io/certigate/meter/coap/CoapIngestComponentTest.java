@@ -86,6 +86,7 @@ class CoapIngestComponentTest {
                         "content format 50");
                 expect(s, new byte[5000], MediaTypeRegistry.APPLICATION_SENML_CBOR, ResponseCode.REQUEST_ENTITY_TOO_LARGE, "exceeds");
                 assertThat(server.stats().rejected()).isEqualTo(5);
+                assertThat(server.health()).isEqualTo(new io.certigate.core.metrics.AdapterHealth(true, 0, 5, 3));
             }
             // gateway restart: new server and sequence table over the same buffer file
             try (CoapIngestServer server = new CoapIngestServer(CoapIngestServer.Options.of(ANY, keys), chain.sequencer,

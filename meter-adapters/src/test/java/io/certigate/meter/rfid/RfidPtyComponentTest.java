@@ -55,6 +55,7 @@ class RfidPtyComponentTest {
             }
             waitUntil(() -> events.size() >= 17);
             waitUntil(() -> chain.sequencer.committedCount() >= 3);
+            assertThat(adapter.health()).isEqualTo(new io.certigate.core.metrics.AdapterHealth(true, 0, 1, 3));
             adapter.close();
 
             assertThat(adapter.tagsRead()).isEqualTo(16);

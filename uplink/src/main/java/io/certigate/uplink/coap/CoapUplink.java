@@ -6,6 +6,7 @@ import io.certigate.uplink.BatchTransport;
 import io.certigate.uplink.ForwardingPump;
 import io.certigate.uplink.RecordBatch;
 import io.certigate.uplink.UplinkException;
+import io.certigate.uplink.UplinkHealth;
 import io.certigate.uplink.UplinkTopics;
 import java.net.URI;
 import java.time.Clock;
@@ -71,6 +72,11 @@ public final class CoapUplink implements AutoCloseable {
     private final URI target;
     private final ForwardingPump pump;
     private final AtomicReference<String> lastError = new AtomicReference<>();
+    private final Clock clock;
+    private final java.util.concurrent.atomic.AtomicLong retries = new java.util.concurrent.atomic.AtomicLong();
+    private volatile UplinkHealth.Problem lastProblem;
+    private volatile long lastProblemMs;
+    private volatile boolean delivering;
     private volatile CoapEndpoint endpoint;
     private volatile CoapClient client;
 
@@ -78,6 +84,7 @@ public final class CoapUplink implements AutoCloseable {
             RandomGenerator random) {
         this.device = buffer.deviceId();
         this.options = options;
+        this.clock = clock;
         String base = options.endpoint().toString().replaceAll("/+$", "");
         this.target = URI.create(base + "/" + UplinkTopics.READINGS.topic(device));
         this.pump = new ForwardingPump(buffer, new Transport(),
@@ -118,8 +125,17 @@ public final class CoapUplink implements AutoCloseable {
         return lastError.get();
     }
 
+    /**
+     * For operators: connected means the last exchange succeeded (CoAP has no connection); a
+     * reconnect is a retry after a failed exchange.
+     */
+    public UplinkHealth health() {
+        return new UplinkHealth(delivering, pump.stats().recordsDelivered(), retries.get(), lastProblem, lastProblemMs);
+    }
+
     @Override
     public void close() {
+        delivering = false;
         pump.close();
         CoapClient c = client;
         if (c != null) {
@@ -131,7 +147,11 @@ public final class CoapUplink implements AutoCloseable {
         }
     }
 
-    private void failed(String msg) {
+    private void failed(String msg, UplinkHealth.Problem problem) {
+        delivering = false;
+        lastProblemMs = clock.millis();
+        lastProblem = problem;
+        retries.incrementAndGet();
         String full = "CoAP uplink of " + device + " to " + target + ": " + msg + "; readings keep being buffered";
         if (!full.equals(lastError.getAndSet(full))) {
             LOG.log(System.Logger.Level.WARNING, full);
@@ -159,13 +179,14 @@ public final class CoapUplink implements AutoCloseable {
                 @Override
                 public void onLoad(CoapResponse response) {
                     if (response.isSuccess()) {
+                        delivering = true;
                         if (lastError.getAndSet(null) != null) {
                             LOG.log(System.Logger.Level.INFO, "CoAP uplink of {0} delivers again", device);
                         }
                         done.accept(null);
                     } else {
                         String msg = "peer answered " + response.getCode() + " " + response.getResponseText();
-                        failed(msg);
+                        failed(msg, UplinkHealth.Problem.REJECTED);
                         done.accept(new UplinkException(msg));
                     }
                 }
@@ -173,7 +194,7 @@ public final class CoapUplink implements AutoCloseable {
                 @Override
                 public void onError() {
                     String msg = "no response (timeout, DTLS handshake failure or unreachable peer)";
-                    failed(msg);
+                    failed(msg, UplinkHealth.Problem.UNREACHABLE);
                     done.accept(new UplinkException(msg));
                 }
             }, post);

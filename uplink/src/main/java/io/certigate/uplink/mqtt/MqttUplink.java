@@ -7,6 +7,7 @@ import io.certigate.uplink.ProofPublisher;
 import io.certigate.uplink.RecordBatch;
 import io.certigate.uplink.StatusMessage;
 import io.certigate.uplink.UplinkException;
+import io.certigate.uplink.UplinkHealth;
 import io.certigate.uplink.UplinkTopics;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -66,6 +67,9 @@ public final class MqttUplink implements ProofPublisher, AutoCloseable {
     private final String proofsTopic;
     private final AtomicInteger attempts = new AtomicInteger();
     private final AtomicLong connects = new AtomicLong();
+    private final AtomicLong reconnects = new AtomicLong();
+    private volatile UplinkHealth.Problem lastProblem;
+    private volatile long lastProblemMs;
     private volatile long connectedAtMs;
     private volatile long connectedAtNanos;
     private final java.util.concurrent.atomic.AtomicBoolean connecting = new java.util.concurrent.atomic.AtomicBoolean();
@@ -147,6 +151,12 @@ public final class MqttUplink implements ProofPublisher, AutoCloseable {
     public MqttUplink onDelivered(LongConsumer listener) {
         pump.onDelivered(listener);
         return this;
+    }
+
+    /** Connection state, delivered records, reconnect attempts and the last problem, for operators. */
+    public UplinkHealth health() {
+        return new UplinkHealth(state == State.CONNECTED, pump.stats().recordsDelivered(), reconnects.get(), lastProblem,
+                lastProblemMs);
     }
 
     /** Successful connects so far (1 + reconnects). */
@@ -262,7 +272,16 @@ public final class MqttUplink implements ProofPublisher, AutoCloseable {
             lastError = msg;
         }
         state = refused ? State.REFUSED : State.WAITING;
+        problem(refused ? UplinkHealth.Problem.CREDENTIALS
+                : hasTlsCause(e) ? UplinkHealth.Problem.TLS : UplinkHealth.Problem.UNREACHABLE);
         scheduleConnect(options.reconnect().delayMillis(attempts.incrementAndGet(), random));
+    }
+
+    /** Records a failure of the link; the reconnect scheduled next counts as one. */
+    private void problem(UplinkHealth.Problem p) {
+        lastProblemMs = clock.millis();
+        lastProblem = p;
+        reconnects.incrementAndGet();
     }
 
     private String describe(Throwable e, boolean refused) {
@@ -398,6 +417,7 @@ public final class MqttUplink implements ProofPublisher, AutoCloseable {
             LOG.log(System.Logger.Level.WARNING, msg);
             lastError = msg;
             state = State.WAITING;
+            problem(UplinkHealth.Problem.LOST);
             scheduleConnect(options.reconnect().delayMillis(attempts.incrementAndGet(), random));
         }
 

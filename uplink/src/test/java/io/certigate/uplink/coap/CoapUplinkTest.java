@@ -107,6 +107,8 @@ class CoapUplinkTest {
         assertThat(r.missing()).isZero();
         assertThat(r.badSignature()).isZero();
         assertThat(uplink.stats().recordsDelivered()).isEqualTo(200);
+        assertThat(uplink.health().connected()).isTrue();
+        assertThat(uplink.health().recordsDelivered()).isEqualTo(200);
         assertThat(uplink.target().toString()).endsWith("/certigate/v1/dev-c/readings");
     }
 
@@ -117,6 +119,10 @@ class CoapUplinkTest {
         startUplink(server.address().getPort(), new DtlsCredentials.Psk("dev-c", "a-wrong-secret-of-16+bytes".getBytes()));
         Await.until(Duration.ofSeconds(20), () -> "no error yet", () -> uplink.lastError() != null);
         assertThat(uplink.lastError()).contains("dev-c").contains("buffered");
+        assertThat(uplink.health().connected()).isFalse();
+        assertThat(uplink.health().lastProblem()).isEqualTo(io.certigate.uplink.UplinkHealth.Problem.UNREACHABLE);
+        assertThat(uplink.health().reconnects()).isPositive();
+        assertThat(uplink.health().lastProblemMillis()).isPositive();
         assertThat(device.undelivered()).isEqualTo(20);
         assertThat(report().unique()).isZero();
     }

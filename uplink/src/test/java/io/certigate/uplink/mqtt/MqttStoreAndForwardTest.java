@@ -203,6 +203,13 @@ class MqttStoreAndForwardTest {
         assertThat(r.conflicts()).isZero();
         assertThat(r.received()).isEqualTo(r.unique() + r.duplicates());
         assertThat(uplink.connects()).isGreaterThanOrEqualTo(3);
+        io.certigate.uplink.UplinkHealth h = uplink.health();
+        assertThat(h.connected()).isTrue();
+        assertThat(h.recordsDelivered()).isEqualTo(uplink.stats().recordsDelivered()).isGreaterThanOrEqualTo(total);
+        assertThat(h.reconnects()).as("a restart and an outage").isGreaterThanOrEqualTo(2);
+        assertThat(h.lastProblem()).isIn(io.certigate.uplink.UplinkHealth.Problem.LOST,
+                io.certigate.uplink.UplinkHealth.Problem.UNREACHABLE);
+        assertThat(h.lastProblemMillis()).isPositive();
         System.out.println("broker faults, " + total + " records: " + r.line() + " uplink " + uplink.stats());
     }
 
@@ -269,6 +276,12 @@ class MqttStoreAndForwardTest {
         Await.until(Duration.ofSeconds(10), () -> "state " + uplink.state(),
                 () -> uplink.state() == MqttUplink.State.REFUSED);
         assertThat(uplink.lastError()).contains("refused the device's credentials").contains("buffered");
+        assertThat(uplink.health()).satisfies(h -> {
+            assertThat(h.connected()).isFalse();
+            assertThat(h.lastProblem()).isEqualTo(io.certigate.uplink.UplinkHealth.Problem.CREDENTIALS);
+            assertThat(h.reconnects()).isPositive();
+            assertThat(h.recordsDelivered()).isZero();
+        });
         device.produce(50);
         Thread.sleep(500);
         assertThat(device.undelivered()).isEqualTo(50);
