@@ -51,7 +51,7 @@ public final class ProvisionCommand implements Callable<Integer> {
         Path caDir;
 
         @Option(names = "--record", required = true,
-                description = "Provisioning record to write (JSON; not the PSK file nor a file of the CA).")
+                description = "Provisioning record to write (JSON; not one of the files the command reads).")
         Path record;
 
         @Option(names = "--validity", defaultValue = "P1825D", converter = io.certigate.app.DurationConverter.class,
@@ -82,8 +82,9 @@ public final class ProvisionCommand implements Callable<Integer> {
                     + " options, or --self-test");
         }
         Technician t = technician;
-        Path[] inputs = java.util.stream.Stream.concat(java.util.stream.Stream.of(t.pskFile),
-                java.util.Arrays.stream(t.caKeys.inputs(t.caDir))).toArray(Path[]::new);
+        Path[] inputs = java.util.stream.Stream.of(java.util.stream.Stream.of(t.pskFile),
+                java.util.Arrays.stream(t.caKeys.inputs(t.caDir)), t.ledger.inputs().stream())
+                .flatMap(s -> s).toArray(Path[]::new);
         OutputFile.checkNotAnInput(t.record, inputs);
         try (LedgerClient c = LedgerClient.connect(t.ledger.config())) {
             c.checkChain();

@@ -256,4 +256,32 @@ class InputSafetyCliTest {
         assertThat(ok.exit()).as(ok.err()).isZero();
         assertThat(Files.readString(dir.resolve("m-1.pem"))).contains("BEGIN CERTIFICATE");
     }
+
+    @Test
+    void provisionRefusesARecordPathThatIsOneOfItsInputsBeforeContactingAnything() throws Exception {
+        Path secret = Files.writeString(dir.resolve("ca.pass"), "ca secret\n");
+        Path ca = Files.createDirectories(dir.resolve("ca"));
+        Path caKey = Files.writeString(ca.resolve("ca-issuing.p12"), "stands for the issuing CA key store");
+        Path psk = Files.writeString(dir.resolve("m-1.psk"), "psk-identity=m-1\npsk=00112233445566778899aabbccddeeff\n");
+        Path registrarKey = Files.writeString(dir.resolve("registrar.key"), "stands for the registrar's ledger key");
+        Path registrarPass = Files.writeString(dir.resolve("registrar.pass"), "registrar secret\n");
+        List<Path> outs = otherNames(psk);
+        outs.addAll(List.of(caKey, secret, registrarKey, registrarPass));
+        Path[] inputs = {psk, caKey, secret, registrarKey, registrarPass};
+        for (Path o : outs) {
+            Map<Path, String> before = new java.util.HashMap<>();
+            for (Path f : inputs) {
+                before.put(f, FileDigests.sha256(f));
+            }
+            CliRun.Result r = CliRun.run("provision", "--device", "coaps://127.0.0.1:1", "--psk-file", psk.toString(),
+                    "--ca-dir", ca.toString(), "--secret", "file:" + secret, "--record", o.toString(),
+                    "--device-id", "m-1", "--serial", "S-1", "--model", "CG-TIC-1", "--subject", "meter:09123456789012",
+                    "--rpc", "http://127.0.0.1:1", "--chain-id", "1337", "--registry", "0x" + "1".repeat(40),
+                    "--registrar-key", registrarKey.toString(), "--registrar-passphrase", "file:" + registrarPass);
+            assertRefused(r, "provision --record " + o);
+            for (Map.Entry<Path, String> e : before.entrySet()) {
+                assertThat(FileDigests.sha256(e.getKey())).as("%s after --record %s", e.getKey(), o).isEqualTo(e.getValue());
+            }
+        }
+    }
 }
