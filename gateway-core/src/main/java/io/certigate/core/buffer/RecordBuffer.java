@@ -117,7 +117,7 @@ public final class RecordBuffer implements AutoCloseable {
      * Opens or creates the buffer. A file that is not SQLite, not a certigate buffer, of a newer
      * schema, damaged, or of another device is refused with an error naming it; it is never
      * deleted or recreated, and a refused file is left byte-identical: it is identified by
-     * reading its header and then through a read-only connection ({@link #identify}) before the
+     * reading its header and then through a read-only connection (see {@code identify}) before the
      * writer connection, whose PRAGMAs switch a file to WAL, is opened.
      */
     public static RecordBuffer open(Path file, Options options) throws BufferException {
@@ -151,7 +151,9 @@ public final class RecordBuffer implements AutoCloseable {
      * file that is not this device's buffer is refused as by {@link #open}. A buffer with a
      * pending -wal (a running or crashed gateway) is read through it, including its last
      * commits; a cleanly closed one, without a -wal, is opened {@code immutable} so that no -wal
-     * or -shm is created next to it. Every write method fails on it.
+     * or -shm is created next to it (SQLite then takes no lock: a gateway that starts on the same
+     * file during the read is not seen, and a checkpoint it made meanwhile would make the read
+     * fail or the export not verify, never change the file). Every write method fails on it.
      */
     public static RecordBuffer openReadOnly(Path file, String deviceId) throws BufferException {
         if (!Files.exists(file)) {
