@@ -1,5 +1,6 @@
 package io.certigate.core.buffer;
 
+import io.certigate.core.io.SqliteFiles;
 import io.certigate.core.model.RecordHashes;
 import io.certigate.core.model.StoredRecord;
 import java.io.IOException;
@@ -19,7 +20,6 @@ import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
-import org.sqlite.SQLiteConfig;
 
 /**
  * The durable record buffer of one device: an SQLite file in WAL mode with
@@ -202,15 +202,14 @@ public final class RecordBuffer implements AutoCloseable {
      */
     private static Connection identify(Path file, String deviceId) throws BufferException {
         BufferFileHeader header = BufferFileHeader.read(file);
-        Path wal = Path.of(file + "-wal");
-        boolean walPending = sizeOf(wal) > 0;
+        boolean walPending = SqliteFiles.walPending(file);
         String refusal = header.refusal();
         if (refusal != null && !walPending) {
             throw new BufferException(BufferException.Reason.REFUSED_FILE, file, refusal, null);
         }
         Connection c = null;
         try {
-            c = connectReadOnly(file, !Files.exists(wal));
+            c = SqliteFiles.openReadOnly(file);
             checkSchema(c, file, deviceId);
             return c;
         } catch (SQLException e) {
@@ -220,20 +219,6 @@ public final class RecordBuffer implements AutoCloseable {
             closeQuietly(c);
             throw e;
         }
-    }
-
-    /**
-     * A connection that cannot write ({@code SQLITE_OPEN_READONLY}, {@code mode=ro}); with
-     * {@code immutable} SQLite also takes no lock and creates no -wal or -shm, which is right
-     * only for a file that no connection has open in WAL mode (its -wal would exist).
-     */
-    private static Connection connectReadOnly(Path file, boolean immutable) throws SQLException {
-        SQLiteConfig config = new SQLiteConfig();
-        config.setReadOnly(true);
-        config.setBusyTimeout(5000);
-        String uri = "jdbc:sqlite:file:" + file.toAbsolutePath().toUri().getRawPath() + "?mode=ro"
-                + (immutable ? "&immutable=1" : "");
-        return DriverManager.getConnection(uri, config.toProperties());
     }
 
     private static Connection connect(Path file, Options o) throws SQLException {
