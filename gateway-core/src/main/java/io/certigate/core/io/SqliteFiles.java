@@ -8,9 +8,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.sqlite.SQLiteConfig;
 
 /**
@@ -21,6 +26,8 @@ import org.sqlite.SQLiteConfig;
  */
 public final class SqliteFiles {
     private static final int HEADER_SIZE = 100;
+    private static final String TABLE_NAMES =
+            "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'";
     private static final byte[] MAGIC = "SQLite format 3\0".getBytes(StandardCharsets.US_ASCII);
 
     /**
@@ -55,6 +62,72 @@ public final class SqliteFiles {
             return Files.size(Path.of(file + "-wal")) > 0;
         } catch (IOException e) {
             return false; // no -wal
+        }
+    }
+
+    /**
+     * Refuses, without changing a byte of it, an existing non-empty file that is not a database of
+     * the store marked {@code applicationId} (0 for a store without a mark) holding only
+     * {@code ownTables}: a file that is not SQLite, a database with another application_id, or
+     * one holding other tables. An SQLite file without tables is accepted. The header is read
+     * first; a read-only connection is opened only when the header cannot decide (no mark, or a
+     * pending -wal that may hold a newer header).
+     */
+    public static void requireStore(Path file, int applicationId, Set<String> ownTables) throws SQLException {
+        if (!Files.isRegularFile(file) || size(file) == 0) {
+            return;
+        }
+        Header h;
+        try {
+            h = header(file).orElseThrow(() -> new SQLException("refusing to use " + file + ": it is not an SQLite database"));
+        } catch (IOException e) {
+            throw new SQLException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+        if (!walPending(file)) {
+            if (h.applicationId() != 0) {
+                if (h.applicationId() == applicationId) {
+                    return;
+                }
+                throw otherApplication(file, "application_id " + h.applicationId());
+            }
+            if (h.schemaCookie() == 0) {
+                return;
+            }
+        }
+        try (Connection c = openReadOnly(file); Statement s = c.createStatement()) {
+            long id;
+            try (ResultSet rs = s.executeQuery("PRAGMA application_id")) {
+                id = rs.next() ? rs.getLong(1) : 0;
+            }
+            if (id != 0 && id == applicationId) {
+                return;
+            }
+            if (id != 0) {
+                throw otherApplication(file, "application_id " + id);
+            }
+            List<String> foreign = new ArrayList<>();
+            try (ResultSet rs = s.executeQuery(TABLE_NAMES)) {
+                while (rs.next()) {
+                    if (!ownTables.contains(rs.getString(1))) {
+                        foreign.add(rs.getString(1));
+                    }
+                }
+            }
+            if (!foreign.isEmpty()) {
+                throw otherApplication(file, "tables " + foreign);
+            }
+        }
+    }
+
+    private static SQLException otherApplication(Path file, String what) {
+        return new SQLException("refusing to use " + file + ": an SQLite database of another application (" + what + ")");
+    }
+
+    private static long size(Path file) {
+        try {
+            return Files.size(file);
+        } catch (IOException e) {
+            return 0;
         }
     }
 

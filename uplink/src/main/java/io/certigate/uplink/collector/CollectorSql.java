@@ -19,7 +19,6 @@ final class CollectorSql {
     static final String SET_APPLICATION_ID = "PRAGMA application_id=" + APPLICATION_ID;
     /** The tables a collector database holds; one holding any other table belongs to someone else. */
     static final java.util.Set<String> TABLES = java.util.Set.of("record", "device_key", "device");
-    static final String TABLE_NAMES = "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'";
 
     static final String[] PRAGMAS = {
         "PRAGMA journal_mode=WAL",

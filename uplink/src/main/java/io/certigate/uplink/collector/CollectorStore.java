@@ -37,13 +37,12 @@ final class CollectorStore implements AutoCloseable {
 
     /**
      * Opens or creates the collector database. An existing file is identified first, by reading it
-     * ({@link #identify}), and refused unchanged unless it is a collector database (or an SQLite
-     * file without tables); only then does the connection switch it to WAL and add the tables.
+     * ({@link SqliteFiles#requireStore}), and refused unchanged unless it is a collector database
+     * (or an SQLite file without tables); only then does the connection switch it to WAL and add
+     * the tables.
      */
     static CollectorStore open(Path file) throws SQLException {
-        if (Files.isRegularFile(file) && sizeOf(file) > 0) {
-            identify(file);
-        }
+        SqliteFiles.requireStore(file, CollectorSql.APPLICATION_ID, CollectorSql.TABLES);
         try {
             if (file.toAbsolutePath().getParent() != null) {
                 Files.createDirectories(file.toAbsolutePath().getParent());
@@ -69,63 +68,6 @@ final class CollectorStore implements AutoCloseable {
             throw e;
         }
         return new CollectorStore(c);
-    }
-
-    /**
-     * Refuses a file that is not a collector database without changing it: its SQLite header
-     * (magic, application_id) first, then, for a file without the mark (made before it) or whose
-     * -wal may hold a newer header, a read-only connection listing its tables.
-     */
-    static void identify(Path file) throws SQLException {
-        SqliteFiles.Header h;
-        try {
-            h = SqliteFiles.header(file).orElseThrow(() -> new SQLException("refusing to use " + file
-                    + ": it is not an SQLite database"));
-        } catch (java.io.IOException e) {
-            throw new SQLException("cannot read " + file + ": " + e.getMessage(), e);
-        }
-        boolean pending = SqliteFiles.walPending(file);
-        if (h.applicationId() == CollectorSql.APPLICATION_ID || (!pending && h.applicationId() == 0 && h.schemaCookie() == 0)) {
-            return;
-        }
-        if (!pending && h.applicationId() != 0) {
-            throw otherApplication(file, "application_id " + h.applicationId());
-        }
-        try (Connection c = SqliteFiles.openReadOnly(file); Statement s = c.createStatement()) {
-            long id;
-            try (ResultSet rs = s.executeQuery(CollectorSql.APPLICATION_ID_QUERY)) {
-                id = rs.next() ? rs.getLong(1) : 0;
-            }
-            if (id == CollectorSql.APPLICATION_ID) {
-                return;
-            }
-            if (id != 0) {
-                throw otherApplication(file, "application_id " + id);
-            }
-            List<String> foreign = new ArrayList<>();
-            try (ResultSet rs = s.executeQuery(CollectorSql.TABLE_NAMES)) {
-                while (rs.next()) {
-                    if (!CollectorSql.TABLES.contains(rs.getString(1))) {
-                        foreign.add(rs.getString(1));
-                    }
-                }
-            }
-            if (!foreign.isEmpty()) {
-                throw otherApplication(file, "tables " + foreign);
-            }
-        }
-    }
-
-    private static SQLException otherApplication(Path file, String what) {
-        return new SQLException("refusing to use " + file + ": an SQLite database of another application (" + what + ")");
-    }
-
-    private static long sizeOf(Path file) {
-        try {
-            return Files.size(file);
-        } catch (java.io.IOException e) {
-            return 0;
-        }
     }
 
     synchronized <T> T transaction(Work<T> work) throws SQLException {
