@@ -12,6 +12,7 @@ package io.certigate.anchor.batch;
 final class AnchorSql {
     private AnchorSql() {}
 
+    static final String TABLE_PRESENT = "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = 'anchor_batch'";
     static final String SCHEMA = "CREATE TABLE IF NOT EXISTS anchor_batch ("
             + " batch_id INTEGER PRIMARY KEY,"
             + " first_seq INTEGER NOT NULL UNIQUE,"

@@ -16,18 +16,33 @@ import java.util.Optional;
  * The anchor batches of a device, in the {@code anchor_batch} table of its buffer file. Every
  * change that concerns records too (cutting a batch, marking it anchored) commits in one buffer
  * transaction with the records' columns, so a crash never leaves them disagreeing.
+ *
+ * <p>On a buffer opened read-only ({@link RecordBuffer#openReadOnly}) the table is not created:
+ * a buffer that was never anchored simply has no batches, and every change is refused.
  */
 public final class BatchStore {
     private final RecordBuffer buffer;
+    /** False only on a read-only buffer that has no anchor_batch table. */
+    private final boolean present;
 
     public BatchStore(RecordBuffer buffer) throws BufferException {
         this.buffer = buffer;
+        if (buffer.readOnly()) {
+            present = buffer.read(c -> scalar(c, AnchorSql.TABLE_PRESENT, 0)) > 0;
+            return;
+        }
         buffer.transaction(c -> {
             try (Statement s = c.createStatement()) {
                 s.execute(AnchorSql.SCHEMA);
             }
             return null;
         }, "create anchor_batch");
+        present = true;
+    }
+
+    /** Runs a query of the batches, or answers {@code none} when the buffer has no batch table. */
+    private <T> T query(RecordBuffer.SqlWork<T> work, T none) throws BufferException {
+        return present ? buffer.read(work) : none;
     }
 
     public RecordBuffer buffer() {
@@ -59,7 +74,7 @@ public final class BatchStore {
 
     /** Highest seq already in a batch, or 0. */
     public long lastBatchedSeq() throws BufferException {
-        return buffer.read(c -> scalar(c, AnchorSql.MAX_LAST_SEQ, 0));
+        return query(c -> scalar(c, AnchorSql.MAX_LAST_SEQ, 0), 0L);
     }
 
     /** Last seq of the newest anchored batch (every record up to it is anchored), or 0. */
@@ -69,23 +84,23 @@ public final class BatchStore {
 
     /** The oldest batch not yet anchored: the one the anchorer works on (anchoring is in order). */
     public Optional<Batch> nextUnanchored() throws BufferException {
-        return buffer.read(c -> one(c, AnchorSql.NEXT_UNANCHORED, null));
+        return query(c -> one(c, AnchorSql.NEXT_UNANCHORED, null), Optional.empty());
     }
 
     public long unanchoredCount() throws BufferException {
-        return buffer.read(c -> scalar(c, AnchorSql.COUNT_UNANCHORED, 0));
+        return query(c -> scalar(c, AnchorSql.COUNT_UNANCHORED, 0), 0L);
     }
 
     public Optional<Batch> byId(long id) throws BufferException {
-        return buffer.read(c -> one(c, AnchorSql.BY_ID, id));
+        return query(c -> one(c, AnchorSql.BY_ID, id), Optional.empty());
     }
 
     public Optional<Batch> containing(long seq) throws BufferException {
-        return buffer.read(c -> one(c, AnchorSql.BY_SEQ, seq));
+        return query(c -> one(c, AnchorSql.BY_SEQ, seq), Optional.empty());
     }
 
     public List<Batch> all() throws BufferException {
-        return buffer.read(c -> {
+        return query(c -> {
             List<Batch> out = new ArrayList<>();
             try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(AnchorSql.ALL)) {
                 while (rs.next()) {
@@ -93,7 +108,7 @@ public final class BatchStore {
                 }
             }
             return out;
-        });
+        }, List.of());
     }
 
     /** Persists the signed transaction of a pending batch; must commit before it is broadcast. */

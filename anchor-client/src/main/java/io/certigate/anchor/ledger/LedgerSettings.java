@@ -1,10 +1,10 @@
 package io.certigate.anchor.ledger;
 
+import io.certigate.core.io.OutputFile;
 import io.certigate.signing.Passphrase;
 import io.certigate.signing.SigningException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -60,7 +60,7 @@ public record LedgerSettings(LedgerConfig config, Path accountKey, String accoun
         }
     }
 
-    /** Writes the settings (the passphrase source, never the passphrase). */
+    /** Writes the settings (the passphrase source, never the passphrase), whole or not at all. */
     public void save(Path file) throws IOException {
         Properties p = new Properties();
         LedgerConfig c = config;
@@ -77,9 +77,7 @@ public record LedgerSettings(LedgerConfig config, Path accountKey, String accoun
         p.setProperty("receiptTimeoutS", Long.toString(c.receiptTimeout().toSeconds()));
         p.setProperty("accountKey", accountKey.toString());
         p.setProperty("accountPass", accountPass);
-        try (OutputStream out = Files.newOutputStream(file)) {
-            p.store(out, "certigate ledger settings");
-        }
+        OutputFile.write(file, out -> p.store(out, "certigate ledger settings"));
     }
 
     /** Unlocks the ledger account named by these settings. */

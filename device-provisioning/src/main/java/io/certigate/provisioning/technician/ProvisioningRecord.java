@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.certigate.core.io.OutputFile;
 import io.certigate.signing.Csr;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -41,7 +42,11 @@ public record ProvisioningRecord(Csr.Identity identity, List<X509Certificate> ch
         return testRecord.clone();
     }
 
-    public void write(Path file) throws IOException {
+    /**
+     * Writes the record to {@code file} through a temporary file renamed into place; {@code file}
+     * may not be one of {@code inputs} ({@link OutputFile}).
+     */
+    public void write(Path file, Path... inputs) throws IOException {
         ObjectNode o = JSON.createObjectNode();
         o.put("format", "certigate-provisioning-record/1");
         o.put("device", identity.deviceId());
@@ -64,8 +69,9 @@ public record ProvisioningRecord(Csr.Identity identity, List<X509Certificate> ch
         ledger.put("registrationBlock", registrationBlock);
         o.put("testRecord", B64.encodeToString(testRecord));
         o.put("provisionedAt", provisionedAt.toString());
+        OutputFile.checkNotAnInput(file, inputs);
         Files.createDirectories(file.toAbsolutePath().getParent());
-        JSON.writeValue(file.toFile(), o);
+        OutputFile.write(file, JSON.writeValueAsBytes(o), inputs);
     }
 
     public static ProvisioningRecord read(Path file) throws IOException {

@@ -105,7 +105,8 @@ public final class AnchorCommand implements Runnable {
     }
 
     /** Lists a buffer's batches. */
-    @Command(name = "status", mixinStandardHelpOptions = true, description = "List the buffer's anchor batches.")
+    @Command(name = "status", mixinStandardHelpOptions = true,
+            description = "List the buffer's anchor batches (the buffer is opened read-only and never created).")
     static final class Status implements Callable<Integer> {
         @Option(names = "--buffer", required = true, description = "The device's SQLite buffer file.")
         Path buffer;
@@ -115,7 +116,7 @@ public final class AnchorCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            try (RecordBuffer b = RecordBuffer.open(buffer, bufferOptions(device))) {
+            try (RecordBuffer b = RecordBuffer.openReadOnly(buffer, device)) {
                 printBatches(new BatchStore(b));
             }
             return 0;

@@ -13,6 +13,7 @@ import io.certigate.anchor.proof.ProofBundle;
 import io.certigate.anchor.proof.ProofBundleJson;
 import io.certigate.core.buffer.BufferException;
 import io.certigate.core.buffer.RecordBuffer;
+import io.certigate.core.io.OutputFile;
 import io.certigate.core.sequencer.Sequencer;
 import io.certigate.signing.Passphrase;
 import java.io.PrintStream;
@@ -156,7 +157,7 @@ public final class DemoAnchoring implements AutoCloseable {
             }
             ProofBundle bundle = pipeline.exporter().export(1, last, certificateChain);
             Path file = proofDir.resolve("proof.json");
-            Files.write(file, ProofBundleJson.write(bundle));
+            OutputFile.write(file, ProofBundleJson.write(bundle), buffer.file());
             BundleVerifier.Report r = BundleVerifier.verify(ProofBundleJson.read(Files.readAllBytes(file)),
                     ledger.config().rpcUrl());
             long failed = r.checks().stream().filter(c -> !c.ok()).count();

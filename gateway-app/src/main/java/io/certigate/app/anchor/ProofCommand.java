@@ -6,6 +6,7 @@ import io.certigate.anchor.proof.ProofBundle;
 import io.certigate.anchor.proof.ProofBundleJson;
 import io.certigate.anchor.proof.ProofExporter;
 import io.certigate.core.buffer.RecordBuffer;
+import io.certigate.core.io.OutputFile;
 import io.certigate.core.model.StoredRecord;
 import io.certigate.core.spine.DeviceIdentity;
 import io.certigate.signing.CoseSign1;
@@ -35,7 +36,9 @@ public final class ProofCommand implements Runnable {
         spec.commandLine().usage(System.out);
     }
 
-    @Command(name = "export", mixinStandardHelpOptions = true, description = "Write the proof bundle of anchored records.")
+    @Command(name = "export", mixinStandardHelpOptions = true,
+            description = {"Write the proof bundle of anchored records. The buffer is opened read-only and never created;",
+                "-o is written whole or not at all and may not be the buffer."})
     static final class Export implements Callable<Integer> {
         @Option(names = "--buffer", required = true, description = "The device's SQLite buffer file.")
         Path buffer;
@@ -59,12 +62,13 @@ public final class ProofCommand implements Runnable {
         public Integer call() throws Exception {
             long a = seq != null ? seq : from == null ? 1 : from;
             long b = seq != null ? seq : to == null ? a : to;
-            try (RecordBuffer rb = RecordBuffer.open(buffer, AnchorCommand.bufferOptions(device))) {
+            OutputFile.checkNotAnInput(out, buffer);
+            try (RecordBuffer rb = RecordBuffer.openReadOnly(buffer, device)) {
                 List<StoredRecord> first = rb.range(a, a);
                 List<X509Certificate> chain = first.isEmpty() || !(first.get(0) instanceof StoredRecord.Signed s)
                         ? List.of() : chainFor(DeviceIdentity.chains(rb), s.coseUnsafe());
                 ProofBundle bundle = new ProofExporter(rb, new BatchStore(rb)).export(a, b, chain);
-                Files.write(out, ProofBundleJson.write(bundle));
+                OutputFile.write(out, ProofBundleJson.write(bundle), buffer);
                 System.out.println("wrote the proof of " + bundle.records().size() + " records in "
                         + bundle.anchors().size() + " anchored batches to " + out);
             }

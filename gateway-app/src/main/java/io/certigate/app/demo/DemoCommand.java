@@ -205,7 +205,8 @@ public final class DemoCommand implements Callable<Integer> {
                 if (report != null && d.role().equals(passportRole)) {
                     LongFunction<String> anchors = a == null ? null : a.anchors();
                     DemoScenario.Passport p = d.scenario().passport();
-                    passportLine = ReportCommand.write(contents, p.subject(), p.kind(), anchors, report);
+                    passportLine = ReportCommand.write(contents, p.subject(), p.kind(), anchors, report, export,
+                            d.spine().buffer().file());
                     if (passportLine.isEmpty()) {
                         passportLine = Optional.of("FAILED: no readings of " + p.subject() + " in " + export);
                     }

@@ -1,5 +1,6 @@
 package io.certigate.app.provision;
 
+import io.certigate.core.io.OutputFile;
 import io.certigate.provisioning.ca.ConsortiumCa;
 import io.certigate.provisioning.device.KeyBackend;
 import io.certigate.signing.CoseAlgorithm;
@@ -9,8 +10,10 @@ import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -84,7 +87,8 @@ public final class CaCommand {
                 description = "Device certificate validity (default P1825D; clipped to the issuing CA's).")
         Duration validity;
 
-        @Option(names = {"-o", "--out"}, required = true, description = "PEM chain to write: device, issuing CA, root.")
+        @Option(names = {"-o", "--out"}, required = true,
+                description = "PEM chain to write: device, issuing CA, root (not the CSR nor a file of the CA).")
         Path out;
 
         @Mixin
@@ -95,9 +99,11 @@ public final class CaCommand {
 
         @Override
         public Integer call() throws Exception {
+            Path[] inputs = Stream.concat(Stream.of(csr), Arrays.stream(keys.inputs(dir))).toArray(Path[]::new);
+            OutputFile.checkNotAnInput(out, inputs);
             ConsortiumCa ca = open(keys, dir, Clock.systemUTC());
             List<X509Certificate> chain = ca.issue(Files.readAllBytes(csr), expected.identity(), validity);
-            Identities.writePem(out, chain);
+            Identities.writePem(out, chain, inputs);
             System.out.println("issued " + chain.get(0).getSubjectX500Principal().getName() + " valid until "
                     + chain.get(0).getNotAfter().toInstant() + "; chain written to " + out);
             return 0;

@@ -1,7 +1,9 @@
 package io.certigate.app.provision;
 
+import io.certigate.core.io.OutputFile;
 import io.certigate.signing.Csr;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.CertificateEncodingException;
@@ -29,7 +31,8 @@ final class Identities {
         return DeviceEnrolment.identity(deviceId, serial, model, subject, "--subject");
     }
 
-    static Path writePem(Path file, List<X509Certificate> certs) throws IOException {
+    /** Writes {@code certs} as PEM to {@code file} through {@link OutputFile}; it may not be one of {@code inputs}. */
+    static Path writePem(Path file, List<X509Certificate> certs, Path... inputs) throws IOException {
         List<String> lines = new ArrayList<>();
         for (X509Certificate c : certs) {
             lines.add("-----BEGIN CERTIFICATE-----");
@@ -41,7 +44,9 @@ final class Identities {
             lines.add("-----END CERTIFICATE-----");
         }
         Path abs = file.toAbsolutePath();
+        OutputFile.checkNotAnInput(abs, inputs);
         Files.createDirectories(abs.getParent());
-        return Files.write(abs, lines);
+        OutputFile.write(abs, (String.join("\n", lines) + "\n").getBytes(StandardCharsets.US_ASCII), inputs);
+        return abs;
     }
 }

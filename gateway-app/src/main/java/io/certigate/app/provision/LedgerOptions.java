@@ -30,6 +30,16 @@ final class LedgerOptions {
         return LedgerConfig.of(rpc, chainId, anchor != null ? anchor : "0x" + "0".repeat(40));
     }
 
+    /** The files these options read (the registrar's key and passphrase files): an output may not be one of them. */
+    java.util.List<Path> inputs() {
+        java.util.List<Path> in = new java.util.ArrayList<>();
+        in.add(registrarKey);
+        if (registrarPassphrase != null && registrarPassphrase.startsWith("file:")) {
+            in.add(Path.of(registrarPassphrase.substring("file:".length())));
+        }
+        return in;
+    }
+
     LedgerAccount registrar() throws Exception {
         return LedgerAccount.open(registrarKey, Passphrase.resolve(registrarPassphrase));
     }

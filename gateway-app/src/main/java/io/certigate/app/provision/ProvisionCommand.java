@@ -1,6 +1,7 @@
 package io.certigate.app.provision;
 
 import io.certigate.anchor.ledger.LedgerClient;
+import io.certigate.core.io.OutputFile;
 import io.certigate.provisioning.enrol.ProvisioningPsk;
 import io.certigate.provisioning.registry.DeviceRegistryClient;
 import io.certigate.provisioning.technician.Provisioner;
@@ -49,7 +50,8 @@ public final class ProvisionCommand implements Callable<Integer> {
         @Option(names = "--ca-dir", required = true, description = "CA directory made by 'ca init'.")
         Path caDir;
 
-        @Option(names = "--record", required = true, description = "Provisioning record to write (JSON).")
+        @Option(names = "--record", required = true,
+                description = "Provisioning record to write (JSON; not one of the files the command reads).")
         Path record;
 
         @Option(names = "--validity", defaultValue = "P1825D", converter = io.certigate.app.DurationConverter.class,
@@ -80,6 +82,10 @@ public final class ProvisionCommand implements Callable<Integer> {
                     + " options, or --self-test");
         }
         Technician t = technician;
+        Path[] inputs = java.util.stream.Stream.of(java.util.stream.Stream.of(t.pskFile),
+                java.util.Arrays.stream(t.caKeys.inputs(t.caDir)), t.ledger.inputs().stream())
+                .flatMap(s -> s).toArray(Path[]::new);
+        OutputFile.checkNotAnInput(t.record, inputs);
         try (LedgerClient c = LedgerClient.connect(t.ledger.config())) {
             c.checkChain();
             DeviceRegistryClient registry = new DeviceRegistryClient(c, t.ledger.registry, t.ledger.registrar(),
@@ -95,7 +101,7 @@ public final class ProvisionCommand implements Callable<Integer> {
             }
             ProvisioningRecord r = p.provision(new Provisioner.Request(t.device, ProvisioningPsk.read(t.pskFile),
                     t.expected.identity(), t.validity, settings));
-            r.write(t.record);
+            r.write(t.record, inputs);
             System.out.println(summary(r));
             System.out.println("record written to " + t.record);
         }

@@ -4,6 +4,7 @@ import io.certigate.core.buffer.RecordBuffer;
 import io.certigate.core.export.ExportFile;
 import io.certigate.core.export.Exporter;
 import io.certigate.core.export.Selection;
+import io.certigate.core.io.OutputFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,7 +21,8 @@ import picocli.CommandLine.Option;
 /** {@code certigate report --subject VIN -o passport.html}: a subject's certified history as one HTML page. */
 @Command(name = "report", mixinStandardHelpOptions = true,
         description = {"Write a passport report for a subject (VIN, meter id): a timeline chart and every reading",
-            "with its verdicts (signature, chain, anchor), anomalies such as rollbacks highlighted."})
+            "with its verdicts (signature, chain, anchor), anomalies such as rollbacks highlighted.",
+            "A buffer is opened read-only and never created; -o is written whole or not at all and may not be an input."})
 public final class ReportCommand implements Callable<Integer> {
     @Option(names = "--subject", required = true, description = "VIN or meter id.")
     String subject;
@@ -55,10 +57,11 @@ public final class ReportCommand implements Callable<Integer> {
      *
      * @param kind    the kind to chart, or null for the odometer or else the subject's first numeric kind
      * @param anchors where a seq was anchored, or null when not known
+     * @param inputs  the files the passport is made from: {@code out} may not be one of them
      * @return the line describing what was written, or empty when the export has no reading of the subject
      */
     public static Optional<String> write(ExportFile.Contents c, String subject, String kind, LongFunction<String> anchors,
-            Path out) throws IOException {
+            Path out, Path... inputs) throws IOException {
         List<PassportEntry> entries = PassportReport.entries(c, subject, anchors);
         if (entries.isEmpty()) {
             return Optional.empty();
@@ -67,8 +70,8 @@ public final class ReportCommand implements Callable<Integer> {
                 .filter(k -> k.equals("vehicle.odometer")).findFirst()
                 .orElse(entries.stream().filter(e -> e.reading().reading().value().asDouble().isPresent())
                         .map(e -> e.reading().reading().kind()).findFirst().orElse(entries.get(0).reading().reading().kind()));
-        Files.writeString(out, PassportReport.html(subject, c.device(), chartKind, entries, Instant.now()),
-                StandardCharsets.UTF_8);
+        OutputFile.write(out, PassportReport.html(subject, c.device(), chartKind, entries, Instant.now())
+                .getBytes(StandardCharsets.UTF_8), inputs);
         long anomalies = entries.stream().filter(e -> e.anomaly() != null).count();
         return Optional.of("wrote " + out + ": " + entries.size() + " readings of " + subject + ", " + anomalies
                 + " anomal" + (anomalies == 1 ? "y" : "ies"));
@@ -76,15 +79,22 @@ public final class ReportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        Path source = input.export != null ? input.export : input.buffer.file;
+        OutputFile.checkNotAnInput(out, source);
         Path export = input.export;
         if (export == null) {
-            export = Files.createTempFile("certigate-report-", ".json");
-            try (RecordBuffer b = RecordBuffer.open(input.buffer.file, RecordBuffer.Options.defaults(input.buffer.device))) {
+            try (RecordBuffer b = RecordBuffer.openReadOnly(input.buffer.file, input.buffer.device)) {
+                export = Files.createTempFile("certigate-report-", ".json");
                 Exporter.export(b, Selection.ALL, export);
+            } catch (Exception e) {
+                if (export != null) {
+                    Files.deleteIfExists(export);
+                }
+                throw e;
             }
         }
         try {
-            Optional<String> line = write(ExportFile.read(export), subject, kind, null, out);
+            Optional<String> line = write(ExportFile.read(export), subject, kind, null, out, source);
             if (line.isEmpty()) {
                 System.err.println("report: no readings of subject '" + subject + "' in " + export);
                 return 1;

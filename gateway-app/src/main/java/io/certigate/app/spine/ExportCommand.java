@@ -3,6 +3,7 @@ package io.certigate.app.spine;
 import io.certigate.core.buffer.RecordBuffer;
 import io.certigate.core.export.Exporter;
 import io.certigate.core.export.Selection;
+import io.certigate.core.io.OutputFile;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.concurrent.Callable;
@@ -13,7 +14,8 @@ import picocli.CommandLine.Option;
 /** {@code certigate export}: a range of records plus the device certificates, to a JSON file. */
 @Command(name = "export", mixinStandardHelpOptions = true,
         description = {"Write a range of records (by seq, time, kind or subject) and the device's certificates to a file.",
-            "Records in the seq range that the filters leave out are written as hashes only, so the chain stays checkable."})
+            "Records in the seq range that the filters leave out are written as hashes only, so the chain stays checkable.",
+            "The buffer is opened read-only and never created; -o is written whole or not at all and may not be the buffer."})
 public final class ExportCommand implements Callable<Integer> {
     @Mixin
     SpineOptions spine;
@@ -43,7 +45,8 @@ public final class ExportCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Selection sel = new Selection(fromSeq, toSeq, since == null ? null : since.toEpochMilli(),
                 until == null ? null : until.toEpochMilli(), kind, subject);
-        try (RecordBuffer buffer = RecordBuffer.open(spine.buffer, spine.bufferOptions())) {
+        OutputFile.checkNotAnInput(out, spine.buffer);
+        try (RecordBuffer buffer = RecordBuffer.openReadOnly(spine.buffer, spine.device)) {
             if (io.certigate.core.spine.DeviceIdentity.chains(buffer).isEmpty()) {
                 System.err.println("export: warning: " + spine.buffer + " holds no device certificate; the export "
                         + "cannot be verified without the device's public key");

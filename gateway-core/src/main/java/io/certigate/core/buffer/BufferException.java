@@ -11,6 +11,8 @@ public class BufferException extends Exception {
         DISK_FULL,
         /** The file is damaged or is not a certigate buffer, or belongs to another device. */
         REFUSED_FILE,
+        /** No file at the path, for an operation that never creates one ({@link RecordBuffer#openReadOnly}). */
+        MISSING,
         /** Any other I/O or SQLite failure. */
         IO
     }

@@ -1,9 +1,9 @@
 package io.certigate.core.buffer;
 
+import io.certigate.core.io.SqliteFiles;
 import io.certigate.core.model.RecordHashes;
 import io.certigate.core.model.StoredRecord;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,11 +43,14 @@ import java.util.function.Consumer;
  * the other one, under the write lock.
  *
  * <p>Two connections: the writer (appends, lifecycle updates) and a reader, each used under its
- * own lock, so that exports and uplinks read while the sequencer commits.
+ * own lock, so that exports and uplinks read while the sequencer commits. A buffer opened with
+ * {@link #openReadOnly} has the reader only, opened with {@code SQLITE_OPEN_READONLY}.
+ *
+ * <p>An existing file is identified by reading it (its header, then a read-only connection)
+ * before anything may write to it, so a file that is refused is left byte-identical.
  */
 public final class RecordBuffer implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(RecordBuffer.class.getName());
-    private static final byte[] SQLITE_MAGIC = "SQLite format 3\0".getBytes(StandardCharsets.US_ASCII);
 
     /**
      * @param deviceId     the device whose chain this file holds; a file of another device is refused
@@ -121,12 +124,14 @@ public final class RecordBuffer implements AutoCloseable {
     /**
      * Opens or creates the buffer. A file that is not SQLite, not a certigate buffer, of a newer
      * schema, damaged, or of another device is refused with an error naming it; it is never
-     * deleted or recreated.
+     * deleted or recreated, and a refused file is left byte-identical: it is identified by
+     * reading its header and then through a read-only connection (see {@code identify}) before the
+     * writer connection, whose PRAGMAs switch a file to WAL, is opened.
      */
     public static RecordBuffer open(Path file, Options options) throws BufferException {
         boolean fresh = !Files.exists(file) || sizeOf(file) == 0;
         if (!fresh) {
-            checkMagic(file);
+            closeQuietly(identify(file, options.deviceId()));
         }
         Connection w = null;
         Connection r = null;
@@ -137,28 +142,89 @@ public final class RecordBuffer implements AutoCloseable {
             w = connect(file, options);
             if (fresh) {
                 createSchema(w, options.deviceId());
-            } else {
-                checkSchema(w, file, options.deviceId());
             }
             r = connect(file, options);
-            ChainHead head = readHead(w);
-            long live = scalar(w, BufferSql.COUNT_LIVE);
-            RecordBuffer b = new RecordBuffer(file, options, w, r, head, live);
-            byte[] through = getMeta(w, BufferSql.KEY_DELIVERED_THROUGH);
-            b.deliveredThrough = through == null ? 0 : Long.parseLong(new String(through, StandardCharsets.US_ASCII));
-            b.marksAboveWatermark = countFrom(w, BufferSql.COUNT_MARKED_FROM, b.deliveredThrough + 1);
-            return b;
+            return load(file, options, w, r);
         } catch (SQLException | IOException e) {
             closeQuietly(w);
             closeQuietly(r);
-            if (e instanceof SQLException s && isCorrupt(s)) {
-                throw new BufferException(BufferException.Reason.REFUSED_FILE, file,
-                        "buffer file is damaged or not a database: " + e.getMessage(), e);
-            }
-            throw new BufferException(BufferException.Reason.IO, file, "cannot open buffer: " + e.getMessage(), e);
-        } catch (BufferException e) {
-            closeQuietly(w);
+            throw openFailure(file, e);
+        }
+    }
+
+    /**
+     * Opens an existing buffer for reading only (exports, proofs, reports, status): the file is
+     * opened with {@code SQLITE_OPEN_READONLY}, never created, and neither it nor its -wal is
+     * changed. A missing path is an error naming it ({@link BufferException.Reason#MISSING}); a
+     * file that is not this device's buffer is refused as by {@link #open}. A buffer with a
+     * pending -wal (a running or crashed gateway) is read through it, including its last
+     * commits; a cleanly closed one, without a -wal, is opened {@code immutable} so that no -wal
+     * or -shm is created next to it (SQLite then takes no lock: a gateway that starts on the same
+     * file during the read is not seen, and a checkpoint it made meanwhile would make the read
+     * fail or the export not verify, never change the file). Every write method fails on it.
+     */
+    public static RecordBuffer openReadOnly(Path file, String deviceId) throws BufferException {
+        if (!Files.exists(file)) {
+            throw new BufferException(BufferException.Reason.MISSING, file,
+                    "no buffer at this path (a read-only command never creates one)", null);
+        }
+        if (!Files.isRegularFile(file) || sizeOf(file) == 0) {
+            throw new BufferException(BufferException.Reason.REFUSED_FILE, file,
+                    Files.isDirectory(file) ? "a folder, not a buffer file" : "an empty file, not a buffer", null);
+        }
+        Options options = Options.defaults(deviceId);
+        Connection r = identify(file, deviceId);
+        try {
+            return load(file, options, null, r);
+        } catch (SQLException e) {
             closeQuietly(r);
+            throw openFailure(file, e);
+        }
+    }
+
+    /** Reads the chain head and delivery state of a checked buffer; {@code w} null for read-only. */
+    private static RecordBuffer load(Path file, Options options, Connection w, Connection r) throws SQLException {
+        Connection c = w != null ? w : r;
+        ChainHead head = readHead(c);
+        long live = scalar(c, BufferSql.COUNT_LIVE);
+        RecordBuffer b = new RecordBuffer(file, options, w, r, head, live);
+        byte[] through = getMeta(c, BufferSql.KEY_DELIVERED_THROUGH);
+        b.deliveredThrough = through == null ? 0 : Long.parseLong(new String(through, StandardCharsets.US_ASCII));
+        b.marksAboveWatermark = countFrom(c, BufferSql.COUNT_MARKED_FROM, b.deliveredThrough + 1);
+        return b;
+    }
+
+    private static BufferException openFailure(Path file, Exception e) {
+        if (e instanceof SQLException s && isCorrupt(s)) {
+            return new BufferException(BufferException.Reason.REFUSED_FILE, file,
+                    "buffer file is damaged or not a database: " + e.getMessage(), e);
+        }
+        return new BufferException(BufferException.Reason.IO, file, "cannot open buffer: " + e.getMessage(), e);
+    }
+
+    /**
+     * Identifies an existing file as {@code deviceId}'s buffer without changing a byte of it: its
+     * 100-byte header first (magic, application_id, user_version), then a read-only connection
+     * (needed when a -wal holds commits not yet in the main file, and for the schema check and
+     * the device id). Returns that connection, or throws with the file refused.
+     */
+    private static Connection identify(Path file, String deviceId) throws BufferException {
+        BufferFileHeader header = BufferFileHeader.read(file);
+        boolean walPending = SqliteFiles.walPending(file);
+        String refusal = header.refusal();
+        if (refusal != null && !walPending) {
+            throw new BufferException(BufferException.Reason.REFUSED_FILE, file, refusal, null);
+        }
+        Connection c = null;
+        try {
+            c = SqliteFiles.openReadOnly(file);
+            checkSchema(c, file, deviceId);
+            return c;
+        } catch (SQLException e) {
+            closeQuietly(c);
+            throw openFailure(file, e);
+        } catch (BufferException e) {
+            closeQuietly(c);
             throw e;
         }
     }
@@ -189,6 +255,7 @@ public final class RecordBuffer implements AutoCloseable {
         }
     }
 
+    /** The checks of {@link BufferFileHeader#refusal()} made through a connection, then integrity and owner. */
     private static void checkSchema(Connection c, Path file, String deviceId) throws SQLException, BufferException {
         long appId = scalar(c, BufferSql.APPLICATION_ID_QUERY);
         if (appId != BufferSql.APPLICATION_ID) {
@@ -223,19 +290,6 @@ public final class RecordBuffer implements AutoCloseable {
         }
     }
 
-    private static void checkMagic(Path file) throws BufferException {
-        byte[] header = new byte[16];
-        try (InputStream in = Files.newInputStream(file)) {
-            int n = in.readNBytes(header, 0, 16);
-            if (n < 16 || !Arrays.equals(header, SQLITE_MAGIC)) {
-                throw new BufferException(BufferException.Reason.REFUSED_FILE, file,
-                        "refusing to use a file that is not an SQLite database", null);
-            }
-        } catch (IOException e) {
-            throw new BufferException(BufferException.Reason.IO, file, "cannot read buffer file: " + e.getMessage(), e);
-        }
-    }
-
     private static ChainHead readHead(Connection c) throws SQLException {
         byte[] seq = getMeta(c, BufferSql.KEY_HEAD_SEQ);
         byte[] hash = getMeta(c, BufferSql.KEY_HEAD_HASH);
@@ -247,6 +301,11 @@ public final class RecordBuffer implements AutoCloseable {
 
     public Path file() {
         return file;
+    }
+
+    /** True for a buffer opened with {@link #openReadOnly}: every write method fails on it. */
+    public boolean readOnly() {
+        return writer == null;
     }
 
     public String deviceId() {
@@ -538,6 +597,7 @@ public final class RecordBuffer implements AutoCloseable {
      */
     long writerSynchronous() throws BufferException {
         synchronized (writeLock) {
+            requireWriter("read synchronous level");
             try {
                 return scalar(writer, BufferSql.SYNCHRONOUS_QUERY);
             } catch (SQLException e) {
@@ -704,6 +764,7 @@ public final class RecordBuffer implements AutoCloseable {
      */
     private <T> T inWriteTransaction(SqlWork<T> work, String what, boolean durable) throws BufferException {
         synchronized (writeLock) {
+            requireWriter(what);
             try (Statement s = writer.createStatement()) {
                 if (writerDurable != durable) {
                     writerDurable = null; // unknown until the pragma is through
@@ -722,6 +783,12 @@ public final class RecordBuffer implements AutoCloseable {
             } catch (SQLException e) {
                 throw translate(e, what);
             }
+        }
+    }
+
+    private void requireWriter(String what) throws BufferException {
+        if (writer == null) {
+            throw new BufferException(BufferException.Reason.IO, file, what + " refused: the buffer is open read-only", null);
         }
     }
 
@@ -805,14 +872,18 @@ public final class RecordBuffer implements AutoCloseable {
         synchronized (writeLock) {
             synchronized (readLock) {
                 try {
-                    try (Statement s = writer.createStatement()) {
-                        s.execute(BufferSql.CHECKPOINT);
+                    if (writer != null) {
+                        try (Statement s = writer.createStatement()) {
+                            s.execute(BufferSql.CHECKPOINT);
+                        }
                     }
                     if (undeliveredQuery != null) {
                         undeliveredQuery.close();
                     }
                     reader.close();
-                    writer.close();
+                    if (writer != null) {
+                        writer.close();
+                    }
                 } catch (SQLException e) {
                     throw translate(e, "close");
                 }

@@ -5,12 +5,12 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.certigate.core.io.OutputFile;
 import io.certigate.core.model.StoredRecord;
 import io.certigate.signing.CoseAlgorithm;
 import io.certigate.signing.KeyIds;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
@@ -42,11 +42,19 @@ public final class ExportFile {
 
     private ExportFile() {}
 
-    /** Writes an export with the records produced by {@code records} (streamed, in seq order). */
+    /**
+     * Writes an export with the records produced by {@code records} (streamed, in seq order) to
+     * {@code file}, through a temporary file renamed into place when complete ({@link OutputFile}).
+     */
     public static void write(Path file, String device, List<PublicKey> keys, List<X509Certificate> chain,
             Iterable<ExportEntry> records) throws IOException {
-        try (OutputStream out = Files.newOutputStream(file);
-                JsonGenerator g = new JsonFactory().createGenerator(out, JsonEncoding.UTF8)) {
+        OutputFile.write(file, out -> write(out, device, keys, chain, records));
+    }
+
+    /** Writes an export to {@code out}; see {@link #write(Path, String, List, List, Iterable)}. */
+    public static void write(OutputStream out, String device, List<PublicKey> keys, List<X509Certificate> chain,
+            Iterable<ExportEntry> records) throws IOException {
+        try (JsonGenerator g = new JsonFactory().createGenerator(out, JsonEncoding.UTF8)) {
             g.useDefaultPrettyPrinter();
             g.writeStartObject();
             g.writeStringField("format", FORMAT);

@@ -2,6 +2,7 @@ package io.certigate.core.export;
 
 import io.certigate.core.buffer.BufferException;
 import io.certigate.core.buffer.RecordBuffer;
+import io.certigate.core.io.OutputFile;
 import io.certigate.core.model.ChainedReading;
 import io.certigate.core.model.ReadingCodec;
 import io.certigate.core.model.RecordFormatException;
@@ -28,7 +29,13 @@ public final class Exporter {
     /** What an export wrote. */
     public record Result(long selected, long omitted, long erased) {}
 
+    /**
+     * Writes the selection to {@code out} through a temporary file renamed into place when
+     * complete; an {@code out} that is the buffer file or one of its side files is refused before
+     * anything is written ({@link OutputFile}).
+     */
     public static Result export(RecordBuffer buffer, Selection selection, Path out) throws BufferException, IOException {
+        OutputFile.checkNotAnInput(out, buffer.file());
         List<List<X509Certificate>> chains = DeviceIdentity.chains(buffer);
         List<PublicKey> keys = new ArrayList<>();
         chains.forEach(c -> keys.add(c.get(0).getPublicKey()));
@@ -52,7 +59,7 @@ public final class Exporter {
             }
         };
         try {
-            ExportFile.write(out, buffer.deviceId(), keys, current, entries);
+            OutputFile.write(out, o -> ExportFile.write(o, buffer.deviceId(), keys, current, entries), buffer.file());
         } catch (UncheckedIOException e) {
             throw e.getCause();
         }

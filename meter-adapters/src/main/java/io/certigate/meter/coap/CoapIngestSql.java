@@ -4,6 +4,8 @@ package io.certigate.meter.coap;
 final class CoapIngestSql {
     private CoapIngestSql() {}
 
+    static final String TABLE = "coap_sensor_seq";
+
     /** Per sensor: highest sequence number committed and a bitmap of the 64 below it. */
     static final String CREATE = "CREATE TABLE IF NOT EXISTS coap_sensor_seq ("
             + " sensor TEXT PRIMARY KEY NOT NULL,"

@@ -2,6 +2,7 @@ package io.certigate.meter.coap;
 
 import io.certigate.core.buffer.BufferException;
 import io.certigate.core.buffer.RecordBuffer;
+import io.certigate.core.io.SqliteFiles;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -83,9 +84,13 @@ public final class SensorSequences implements AutoCloseable {
         }, clock);
     }
 
-    /** The table in its own SQLite file (WAL, synchronous=FULL). */
+    /**
+     * The table in its own SQLite file (WAL, synchronous=FULL). An existing file that holds other
+     * tables, or is not SQLite, is refused unchanged before the connection switches it to WAL.
+     */
     public static SensorSequences inFile(Path file, Clock clock) throws IOException {
         try {
+            SqliteFiles.requireStore(file, 0, java.util.Set.of(CoapIngestSql.TABLE));
             Connection c = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
             try (Statement s = c.createStatement()) {
                 s.execute("PRAGMA journal_mode=WAL");

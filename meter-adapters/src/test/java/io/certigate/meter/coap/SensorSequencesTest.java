@@ -1,8 +1,10 @@
 package io.certigate.meter.coap;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.certigate.core.buffer.RecordBuffer;
+import io.certigate.core.testing.FileDigests;
 import java.nio.file.Path;
 import java.time.Clock;
 import org.junit.jupiter.api.Tag;
@@ -51,6 +53,24 @@ class SensorSequencesTest {
             assertThat(s.seen("road-02", 10)).isTrue();
             assertThat(s.seen("road-02", 9)).isFalse();
             assertThat(s.seen("road-02", 11)).isFalse();
+        }
+    }
+
+    @Test
+    void ownFileRefusesAnotherApplicationsDatabaseAndABufferByteIdentically() throws Exception {
+        Path other = dir.resolve("other.db");
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + other);
+                java.sql.Statement st = c.createStatement()) {
+            st.execute("CREATE TABLE invoices(id INTEGER PRIMARY KEY, amount REAL)");
+        }
+        Path buffer = dir.resolve("buffer.db");
+        RecordBuffer.open(buffer, RecordBuffer.Options.defaults("gw")).close();
+        Path text = java.nio.file.Files.writeString(dir.resolve("notes.txt"), "notes\n".repeat(30));
+        for (Path f : new Path[] {other, buffer, text}) {
+            java.util.Map<String, String> before = FileDigests.sqlite(f);
+            assertThatThrownBy(() -> SensorSequences.inFile(f, Clock.systemUTC())).as("%s", f)
+                    .hasMessageContaining("refusing to use " + f);
+            assertThat(FileDigests.sqlite(f)).as("%s", f).isEqualTo(before);
         }
     }
 }

@@ -13,6 +13,13 @@ package io.certigate.uplink.collector;
 final class CollectorSql {
     private CollectorSql() {}
 
+    /** "Cgc1": marks the file as a certigate collector database (files made before the mark have 0). */
+    static final int APPLICATION_ID = 0x43676331;
+    static final String APPLICATION_ID_QUERY = "PRAGMA application_id";
+    static final String SET_APPLICATION_ID = "PRAGMA application_id=" + APPLICATION_ID;
+    /** The tables a collector database holds; one holding any other table belongs to someone else. */
+    static final java.util.Set<String> TABLES = java.util.Set.of("record", "device_key", "device");
+
     static final String[] PRAGMAS = {
         "PRAGMA journal_mode=WAL",
         "PRAGMA synchronous=NORMAL",

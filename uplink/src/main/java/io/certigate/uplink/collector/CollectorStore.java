@@ -1,5 +1,6 @@
 package io.certigate.uplink.collector;
 
+import io.certigate.core.io.SqliteFiles;
 import io.certigate.core.model.StoredRecord;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,7 +35,14 @@ final class CollectorStore implements AutoCloseable {
         this.c = c;
     }
 
+    /**
+     * Opens or creates the collector database. An existing file is identified first, by reading it
+     * ({@link SqliteFiles#requireStore}), and refused unchanged unless it is a collector database
+     * (or an SQLite file without tables); only then does the connection switch it to WAL and add
+     * the tables.
+     */
     static CollectorStore open(Path file) throws SQLException {
+        SqliteFiles.requireStore(file, CollectorSql.APPLICATION_ID, CollectorSql.TABLES);
         try {
             if (file.toAbsolutePath().getParent() != null) {
                 Files.createDirectories(file.toAbsolutePath().getParent());
@@ -46,6 +54,11 @@ final class CollectorStore implements AutoCloseable {
         try (Statement s = c.createStatement()) {
             for (String p : CollectorSql.PRAGMAS) {
                 s.execute(p);
+            }
+            try (ResultSet rs = s.executeQuery(CollectorSql.APPLICATION_ID_QUERY)) {
+                if (rs.next() && rs.getLong(1) == 0) {
+                    s.execute(CollectorSql.SET_APPLICATION_ID);
+                }
             }
             for (String ddl : CollectorSql.SCHEMA) {
                 s.execute(ddl);
