@@ -111,7 +111,7 @@ public final class RunCommand implements Callable<Integer> {
                 try {
                     start(signal, cfg, spine, obd, meters, uplinkConfig, scheduler, sources);
                 } catch (StopSignal.StopRequested e) {
-                    System.out.println("certigate run: stop requested during start-up, " + e.getMessage());
+                    System.out.println("certigate run: stop requested during start-up, before " + e.next());
                 } catch (Exception | LinkageError e) {
                     if (!signal.isRequested()) {
                         if (e instanceof LinkageError) {

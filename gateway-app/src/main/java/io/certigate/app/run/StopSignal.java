@@ -23,9 +23,16 @@ public final class StopSignal {
     /** Thrown by {@link #checkpoint} once a stop was requested: start-up goes no further. */
     public static final class StopRequested extends Exception {
         private static final long serialVersionUID = 1L;
+        private final String next;
 
-        StopRequested(String before) {
-            super("stop requested before " + before);
+        StopRequested(String next) {
+            super("stop requested before " + next);
+            this.next = next;
+        }
+
+        /** The step that was not started. */
+        public String next() {
+            return next;
         }
     }
 

@@ -22,7 +22,8 @@ class StopSignalTest {
         signal.await(); // returns once the hook has requested the stop
         assertThat(signal.isRequested()).isTrue();
         assertThatThrownBy(() -> signal.checkpoint("starting the anchoring"))
-                .isInstanceOf(StopSignal.StopRequested.class).hasMessage("stop requested before starting the anchoring");
+                .isInstanceOf(StopSignal.StopRequested.class).hasMessage("stop requested before starting the anchoring")
+                .extracting(e -> ((StopSignal.StopRequested) e).next()).isEqualTo("starting the anchoring");
         assertThat(halted).as("the hook waits for the orderly stop").isNotDone();
         signal.finish(0);
         assertThat(halted.get(10, TimeUnit.SECONDS)).isZero();
