@@ -18,14 +18,46 @@ import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.bouncycastle.asn1.ASN1Encoding;
+import org.bouncycastle.asn1.DERBMPString;
+import org.bouncycastle.asn1.DERNull;
+import org.bouncycastle.asn1.nist.NISTObjectIdentifiers;
+import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
+import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
+import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
+import org.bouncycastle.asn1.x509.SubjectKeyIdentifier;
+import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
+import org.bouncycastle.operator.OperatorCreationException;
+import org.bouncycastle.operator.OutputEncryptor;
+import org.bouncycastle.pkcs.PKCS12PfxPduBuilder;
+import org.bouncycastle.pkcs.PKCS12SafeBag;
+import org.bouncycastle.pkcs.PKCS12SafeBagBuilder;
+import org.bouncycastle.pkcs.PKCSException;
+import org.bouncycastle.pkcs.jcajce.JcaPKCS12SafeBagBuilder;
+import org.bouncycastle.pkcs.jcajce.JcePKCS12MacCalculatorBuilder;
+import org.bouncycastle.pkcs.jcajce.JcePKCSPBEOutputEncryptorBuilder;
 
 /**
  * Software device keys in a PKCS#12 file protected by a passphrase. The key pair is generated in
  * this process and written only into the encrypted file (mode 0600 where the file system allows).
+ *
+ * <p>Files are written as OpenSSL 3 writes them by default, with a higher iteration count: the
+ * private key in a shrouded key bag under PBES2 (RFC 8018: PBKDF2 with HMAC-SHA256, AES-256-CBC),
+ * the certificates (public) in a plain bag, and the whole file under an HMAC-SHA256 MAC (RFC 7292
+ * appendix B key derivation with SHA-256). {@link #ITERATIONS} applies to both the key encryption
+ * and the MAC; see the signing-service README for why that count. Reading goes through Bouncy
+ * Castle's PKCS#12 key store, which also opens the files written before (3DES key bag, RC2-40
+ * certificate bag, SHA-1 MAC, 1.2 million SHA-1 iterations in all); {@link #installChain}
+ * rewrites such a file in the current format.
  */
 public final class Pkcs12KeyStore {
     public static final String ALIAS = "device";
+    /**
+     * PBKDF2-HMAC-SHA256 iterations of the key bag, and of the MAC's key derivation. 50,000 costs
+     * a few tens of ms per load on an x86 core and a few hundred on a small ARM core.
+     */
+    public static final int ITERATIONS = 20_000;
     private static final BouncyCastleProvider BC = new BouncyCastleProvider();
 
     private Pkcs12KeyStore() {}
@@ -111,9 +143,7 @@ public final class Pkcs12KeyStore {
 
     private static void store(Path file, PrivateKey pk, List<X509Certificate> chain, char[] passphrase)
             throws GeneralSecurityException, IOException {
-        KeyStore ks = KeyStore.getInstance("PKCS12", BC);
-        ks.load(null, null);
-        ks.setKeyEntry(ALIAS, pk, passphrase, chain.toArray(new Certificate[0]));
+        byte[] pfx = encode(pk, chain, passphrase, ITERATIONS);
         Path dir = file.toAbsolutePath().getParent();
         Files.createDirectories(dir);
         Path tmp = Files.createTempFile(dir, ".keystore", ".tmp");
@@ -124,11 +154,48 @@ public final class Pkcs12KeyStore {
                 // not a POSIX file system: permissions are the platform's
             }
             try (OutputStream out = Files.newOutputStream(tmp)) {
-                ks.store(out, passphrase);
+                out.write(pfx);
             }
             Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } finally {
             Files.deleteIfExists(tmp);
+        }
+    }
+
+    /** The PKCS#12 bytes: PBES2/AES-256 key bag, plain certificate bag, HMAC-SHA256 MAC. */
+    static byte[] encode(PrivateKey pk, List<X509Certificate> chain, char[] passphrase, int iterations)
+            throws GeneralSecurityException, IOException {
+        try {
+            JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
+            SubjectKeyIdentifier localKeyId = ext.createSubjectKeyIdentifier(chain.get(0).getPublicKey());
+            List<PKCS12SafeBag> certs = new ArrayList<>();
+            for (int i = 0; i < chain.size(); i++) {
+                PKCS12SafeBagBuilder cert = new JcaPKCS12SafeBagBuilder(chain.get(i));
+                if (i == 0) {
+                    cert.addBagAttribute(PKCSObjectIdentifiers.pkcs_9_at_friendlyName, new DERBMPString(ALIAS));
+                    cert.addBagAttribute(PKCSObjectIdentifiers.pkcs_9_at_localKeyId, localKeyId);
+                }
+                certs.add(cert.build());
+            }
+            OutputEncryptor keyEncryption = new JcePKCSPBEOutputEncryptorBuilder(NISTObjectIdentifiers.id_aes256_CBC)
+                    .setPRF(new AlgorithmIdentifier(PKCSObjectIdentifiers.id_hmacWithSHA256, DERNull.INSTANCE))
+                    .setIterationCount(iterations).setProvider(BC).build(passphrase);
+            // PKCS#8 v1 (RFC 5208) without the optional public key that Bouncy Castle adds to an
+            // Ed25519 key (RFC 5958 v2): OpenSSL 3 reads that field as attributes and fails
+            PrivateKeyInfo info = PrivateKeyInfo.getInstance(pk.getEncoded());
+            PKCS12SafeBagBuilder key = new PKCS12SafeBagBuilder(
+                    new PrivateKeyInfo(info.getPrivateKeyAlgorithm(), info.parsePrivateKey()), keyEncryption);
+            key.addBagAttribute(PKCSObjectIdentifiers.pkcs_9_at_friendlyName, new DERBMPString(ALIAS));
+            key.addBagAttribute(PKCSObjectIdentifiers.pkcs_9_at_localKeyId, localKeyId);
+            PKCS12PfxPduBuilder pfx = new PKCS12PfxPduBuilder();
+            for (PKCS12SafeBag cert : certs) {
+                pfx.addData(cert);
+            }
+            pfx.addData(key.build());
+            return pfx.build(new JcePKCS12MacCalculatorBuilder(NISTObjectIdentifiers.id_sha256)
+                    .setIterationCount(iterations).setProvider(BC), passphrase).getEncoded(ASN1Encoding.DER);
+        } catch (OperatorCreationException | PKCSException e) {
+            throw new GeneralSecurityException("cannot encode the PKCS#12 file: " + e.getMessage(), e);
         }
     }
 }

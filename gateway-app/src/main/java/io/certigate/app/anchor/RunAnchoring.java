@@ -21,11 +21,15 @@ import java.time.Duration;
 public final class RunAnchoring {
     private RunAnchoring() {}
 
+    /** Whether {@code anchor.ledger} is set. */
+    public static boolean configured(RunConfig.Values values) {
+        return !values.get("anchor.ledger", "").isBlank();
+    }
+
     /** Starts anchoring the spine's records, or returns null when {@code anchor.ledger} is not set. */
     public static AnchorPipeline start(RunConfig.Values values, Spine spine, PrintStream out)
             throws RunConfig.ConfigException, IOException, io.certigate.core.buffer.BufferException {
-        String ledger = values.get("anchor.ledger", "");
-        if (ledger.isBlank()) {
+        if (!configured(values)) {
             return null;
         }
         LedgerSettings settings = LedgerSettings.load(values.path("anchor.ledger"));

@@ -11,7 +11,7 @@ import picocli.CommandLine.Option;
  * {@code -Xmx64m} to reproduce BENCHMARKS.md.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        subcommands = {MemoryBench.class, io.certigate.app.anchor.AnchorBenchCommand.class,
+        subcommands = {MemoryBench.class, ColdStartCommand.class, io.certigate.app.anchor.AnchorBenchCommand.class,
             io.certigate.app.uplink.UplinkBenchCommand.class},
         description = {"Measure signing, durable ingest, ack latency, bytes per reading and heap in one run.",
             "Last line: key=value pairs (ingest_ratio, ack_p99_ms, bytes_per_reading, ...)."})

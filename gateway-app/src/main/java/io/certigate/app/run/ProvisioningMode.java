@@ -12,6 +12,7 @@ import io.certigate.provisioning.enrol.EnrolmentException;
 import io.certigate.provisioning.enrol.ProvisioningState;
 import io.certigate.provisioning.enrol.SpineHandover;
 import io.certigate.signing.CoseAlgorithm;
+import io.certigate.signing.DeviceKey;
 import io.certigate.signing.Passphrase;
 import io.certigate.signing.Pkcs11DeviceKey;
 import io.certigate.signing.SigningException;
@@ -63,6 +64,7 @@ public final class ProvisioningMode {
     private final Path stateDir;
     private final DeviceEnrolment.Settings settings;
     private final Path anchorLedger;
+    private volatile Duration keyLoad;
 
     private ProvisioningMode(RunConfig cfg, String origin, boolean auto, Path stateDir, DeviceEnrolment.Settings settings,
             Path anchorLedger) {
@@ -118,7 +120,10 @@ public final class ProvisioningMode {
         KeyBackend backend = auto ? backend(cfg.key()) : null;
         ProvisioningState state = auto ? new ProvisioningState(stateDir) : null;
         if (!auto || !needed(backend, state)) {
-            return Spine.open(cfg.key(), cfg.bufferFile(), cfg.bufferOptions(), cfg.sequencerOptions(), clock, writer);
+            long started = System.nanoTime();
+            DeviceKey key = cfg.key().open();
+            keyLoad = Duration.ofNanos(System.nanoTime() - started);
+            return Spine.open(key, cfg.bufferFile(), cfg.bufferOptions(), cfg.sequencerOptions(), clock, writer);
         }
         state.enter(); // kept until the chain, ledger settings and test reading are all in: a crash resumes here
         SpineHandover handover = new SpineHandover((key, ledger) -> {
@@ -151,6 +156,11 @@ public final class ProvisioningMode {
                 agent.close();
             }
         }
+    }
+
+    /** How long opening the device key took at start-up; null when the key was made by provisioning. */
+    public Duration keyLoad() {
+        return keyLoad;
     }
 
     /** Whether the device still needs provisioning: marker left, no key, or a key without an issued chain. */

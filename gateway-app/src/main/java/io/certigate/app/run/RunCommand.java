@@ -3,6 +3,7 @@ package io.certigate.app.run;
 import io.certigate.app.demo.DemoScenario;
 import io.certigate.app.demo.SyntheticLoadScenario;
 import io.certigate.core.spine.Spine;
+import io.certigate.anchor.AnchorPipeline;
 import io.certigate.app.anchor.RunAnchoring;
 import io.certigate.anchor.AnchorPipeline;
 import io.certigate.app.metrics.AdapterMetrics;
@@ -23,11 +24,13 @@ import io.certigate.obd.ObdReaderConfig;
 import io.certigate.obd.ObdStats;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.lang.management.ManagementFactory;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.function.LongConsumer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -36,8 +39,11 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code certigate run --config FILE}: the standalone gateway. Starts the spine and the configured
- * sources, runs until SIGTERM or SIGINT, then stops the sources, commits what is queued and closes
- * the buffer. See docs/certigate.service for a systemd unit.
+ * sources, runs until SIGTERM or SIGINT, then stops the sources, commits what is queued, closes the
+ * buffer and says what is left for the next start ({@link Backlog}). A stop requested while the
+ * gateway starts ends the start-up between two steps ({@link StopSignal#checkpoint}) and stops the
+ * same way. A requested stop exits 0 (see {@link StopSignal}); docs/certigate.service for a
+ * systemd unit.
  */
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = "Run the gateway from one configuration file until stopped (SIGTERM flushes and closes).")
@@ -47,6 +53,20 @@ public final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        StopSignal signal = StopSignal.forThisJvm();
+        if (!signal.install()) {
+            return 0; // the JVM is already stopping (a signal during its start): nothing was opened
+        }
+        int status = 1;
+        try {
+            status = run(signal);
+            return status;
+        } finally {
+            signal.finish(status); // lets the shutdown hook halt the JVM with this status
+        }
+    }
+
+    private int run(StopSignal signal) throws Exception {
         RunConfig cfg;
         ObdReaderConfig obd;
         MeterSources.Plan meters;
@@ -64,105 +84,159 @@ public final class RunCommand implements Callable<Integer> {
         }
         ExecutorService writer = Executors.newSingleThreadExecutor(r -> new Thread(r, "sequencer"));
         ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(3);
-        CountDownLatch stop = new CountDownLatch(1);
-        CountDownLatch stopped = new CountDownLatch(1);
-        boolean sourcesClosed = false;
-        Thread hook = new Thread(() -> {
-            stop.countDown();
+        Backlog backlog;
+        try {
+            Spine opened;
             try {
-                stopped.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+                signal.checkpoint("opening the device key and the buffer");
+                opened = provisioning.openSpine(Clock.systemUTC(), writer, scheduler, signal.latch(), System.out);
+            } catch (StopSignal.StopRequested e) {
+                System.out.println("certigate run: stopped before the device key and the buffer were opened;"
+                        + " nothing was committed in this run");
+                return 0;
+            } catch (Exception | LinkageError e) {
+                if (!signal.isRequested()) {
+                    throw e;
+                }
+                // a stop while opening: the failure is the stop's (a class initialised after the
+                // JVM began shutting down cannot register its own hooks), not a fault to report
+                System.out.println("certigate run: stopped while opening the device key and the buffer ("
+                        + describe(e) + "); nothing was committed in this run");
+                return 0;
             }
-        }, "certigate-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
-        try (Spine spine = provisioning.openSpine(Clock.systemUTC(), writer, scheduler, stop, System.out)) {
-            if (spine == null) {
-                return 0; // stopped while waiting to be provisioned
-            }
-            System.out.println("certigate run: device " + cfg.deviceId() + ", " + spine.key().describe() + ", buffer "
-                    + cfg.bufferFile() + " at seq " + spine.buffer().head().seq());
-            List<AutoCloseable> sources = new ArrayList<>();
-            try {
-                RunConfig.Values values = new RunConfig.Values(cfg.raw(), config.toString());
-                long metricsPort = values.whole(RunConfig.METRICS_PORT);
-                Metrics metrics = new Metrics(); // components register as they start; served if metrics.port is set
-                BuildInfo.register(metrics);
-                SpineMetrics.register(metrics, spine, Clock.systemUTC());
-                if (metricsPort >= 0) {
-                    MetricsServer server = new MetricsServer(metrics, new InetSocketAddress(
-                            values.get("metrics.address", "127.0.0.1"), (int) metricsPort));
-                    sources.add(server);
-                    System.out.println("certigate run: metrics on http://" + server.address().getHostString() + ":"
-                            + server.address().getPort() + "/metrics");
+            try (Spine spine = opened) {
+                if (spine == null) {
+                    return 0; // stopped while waiting to be provisioned
                 }
-                DemoScenario.Context ctx = new DemoScenario.Context(spine, cfg.bufferFile().toAbsolutePath().getParent(),
-                        Clock.systemUTC(), scheduler, System.out);
-                if (obd != null) {
-                    // the poller blocks on adapter I/O: it gets a thread of its own
-                    ScheduledExecutorService obdThread = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "obd"));
-                    sources.add(obdThread::shutdownNow);
-                    ObdPoller poller = obd.start(spine.sequencer(), new BufferOdometerStore(spine.buffer()), new ObdStats(),
-                            Clock.systemUTC(), obdThread, TimeQuality.NTP);
-                    sources.add(poller);
-                    AdapterMetrics.register(metrics, ObdPoller.SOURCE, poller::health);
-                    System.out.println("certigate run: OBD reader on " + obd.port());
-                }
-                if (uplinkConfig != null && uplinkConfig.mqtt() != null) {
-                    MqttUplink mqtt = new MqttUplink(spine.buffer(), spine.key().certificateChain(), uplinkConfig.mqtt(),
-                            Clock.systemUTC(), scheduler, new SplittableRandom()).start();
-                    spine.sequencer().addCommitListener(mqtt.commitListener());
-                    sources.add(0, mqtt);
-                    UplinkMetrics.register(metrics, "mqtt", mqtt::health);
-                    System.out.println("certigate run: MQTT uplink to " + uplinkConfig.mqtt().serverUri());
-                }
-                if (uplinkConfig != null && uplinkConfig.coap() != null) {
-                    CoapUplink coap = new CoapUplink(spine.buffer(), uplinkConfig.coap(), Clock.systemUTC(), scheduler,
-                            new SplittableRandom()).start();
-                    spine.sequencer().addCommitListener(coap.commitListener());
-                    sources.add(0, coap);
-                    UplinkMetrics.register(metrics, "coap", coap::health);
-                    System.out.println("certigate run: CoAP uplink to " + uplinkConfig.coap().endpoint());
-                }
-                AnchorPipeline anchoring = RunAnchoring.start(values, spine, System.out);
-                if (anchoring != null) {
-                    sources.add(0, anchoring); // closed last: anchors what the sources produced until the end
-                    AnchorMetrics.register(metrics, anchoring, spine);
-                }
-                sources.addAll(MeterSources.start(meters, spine, Clock.systemUTC(), TimeQuality.NTP, System.out, metrics));
-                if (cfg.syntheticRate() > 0) {
-                    sources.add(new SyntheticLoadScenario(cfg.syntheticRate()).start(ctx));
-                }
-            } catch (Exception e) {
-                // a source that cannot start (a port in use, a missing serial device, a chain that does not
-                // answer): say which, stop what did start, and let the spine close what is committed
-                System.err.println("run: cannot start the gateway: " + describe(e));
-                java.util.Collections.reverse(sources);
-                for (AutoCloseable s : sources) {
-                    try {
-                        s.close();
-                    } catch (Exception closing) {
-                        e.addSuppressed(closing);
+                Duration keyLoad = provisioning.keyLoad();
+                System.out.println("certigate run: device " + cfg.deviceId() + ", " + spine.key().describe() + ", buffer "
+                        + cfg.bufferFile() + " at seq " + spine.buffer().head().seq()
+                        + (keyLoad == null ? "" : " (key loaded in " + keyLoad.toMillis() + " ms)"));
+                reportFirstCommit(spine);
+                List<AutoCloseable> sources = new ArrayList<>(); // closed in reverse order at the stop
+                try {
+                    start(signal, cfg, spine, obd, meters, uplinkConfig, scheduler, sources);
+                } catch (StopSignal.StopRequested e) {
+                    System.out.println("certigate run: stop requested during start-up, before " + e.next());
+                } catch (Exception | LinkageError e) {
+                    if (!signal.isRequested()) {
+                        if (e instanceof LinkageError) {
+                            throw e;
+                        }
+                        // a source that cannot start (a port in use, a missing serial device, a chain that
+                        // does not answer): say which, stop what did start, and let the spine close what is committed
+                        System.err.println("run: cannot start the gateway: " + describe(e));
+                        closeAll(sources, e);
+                        return 1;
                     }
+                    System.out.println("certigate run: stop requested during start-up; the step under way did not"
+                            + " complete (" + describe(e) + ")");
                 }
-                return 1;
+                signal.await();
+                System.out.println("certigate run: stopping; committing queued readings");
+                closeAll(sources, null);
+                spine.sequencer().close(); // commits what is queued, so that the backlog counts it
+                backlog = Backlog.of(spine.buffer(), uplinkConfig != null,
+                        RunAnchoring.configured(new RunConfig.Values(cfg.raw(), config.toString())));
             }
-            stop.await();
-            System.out.println("certigate run: stopping; committing queued readings");
-            java.util.Collections.reverse(sources);
-            for (AutoCloseable s : sources) {
-                s.close();
-            }
-            sourcesClosed = true;
         } finally {
             scheduler.shutdownNow();
             writer.shutdownNow();
-            if (sourcesClosed) { // after the spine (the resource) closed, unless its close throws
-                System.out.println("certigate run: stopped cleanly");
-            }
-            stopped.countDown(); // lets the shutdown hook return, after which the JVM may halt at once
         }
+        System.out.println("certigate run: stopped cleanly; " + backlog.describe());
         return 0;
+    }
+
+    /** Starts the configured components in order, checking for a stop request before each. */
+    private void start(StopSignal signal, RunConfig cfg, Spine spine, ObdReaderConfig obd, MeterSources.Plan meters,
+            UplinkConfig uplinkConfig, ScheduledExecutorService scheduler, List<AutoCloseable> sources) throws Exception {
+        RunConfig.Values values = new RunConfig.Values(cfg.raw(), config.toString());
+        long metricsPort = values.whole(RunConfig.METRICS_PORT);
+        Metrics metrics = new Metrics(); // components register as they start; served if metrics.port is set
+        BuildInfo.register(metrics);
+        SpineMetrics.register(metrics, spine, Clock.systemUTC());
+        if (metricsPort >= 0) {
+            signal.checkpoint("starting the metrics endpoint");
+            MetricsServer server = new MetricsServer(metrics, new InetSocketAddress(
+                    values.get("metrics.address", "127.0.0.1"), (int) metricsPort));
+            sources.add(server);
+            System.out.println("certigate run: metrics on http://" + server.address().getHostString() + ":"
+                    + server.address().getPort() + "/metrics");
+        }
+        DemoScenario.Context ctx = new DemoScenario.Context(spine, cfg.bufferFile().toAbsolutePath().getParent(),
+                Clock.systemUTC(), scheduler, System.out);
+        if (obd != null) {
+            signal.checkpoint("starting the OBD reader");
+            // the poller blocks on adapter I/O: it gets a thread of its own
+            ScheduledExecutorService obdThread = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "obd"));
+            sources.add(obdThread::shutdownNow);
+            ObdPoller poller = obd.start(spine.sequencer(), new BufferOdometerStore(spine.buffer()), new ObdStats(),
+                    Clock.systemUTC(), obdThread, TimeQuality.NTP);
+            sources.add(poller);
+            AdapterMetrics.register(metrics, ObdPoller.SOURCE, poller::health);
+            System.out.println("certigate run: OBD reader on " + obd.port());
+        }
+        if (uplinkConfig != null && uplinkConfig.mqtt() != null) {
+            signal.checkpoint("starting the MQTT uplink");
+            MqttUplink mqtt = new MqttUplink(spine.buffer(), spine.key().certificateChain(), uplinkConfig.mqtt(),
+                    Clock.systemUTC(), scheduler, new SplittableRandom()).start();
+            spine.sequencer().addCommitListener(mqtt.commitListener());
+            sources.add(0, mqtt);
+            UplinkMetrics.register(metrics, "mqtt", mqtt::health);
+            System.out.println("certigate run: MQTT uplink to " + uplinkConfig.mqtt().serverUri());
+        }
+        if (uplinkConfig != null && uplinkConfig.coap() != null) {
+            signal.checkpoint("starting the CoAP uplink");
+            CoapUplink coap = new CoapUplink(spine.buffer(), uplinkConfig.coap(), Clock.systemUTC(), scheduler,
+                    new SplittableRandom()).start();
+            spine.sequencer().addCommitListener(coap.commitListener());
+            sources.add(0, coap);
+            UplinkMetrics.register(metrics, "coap", coap::health);
+            System.out.println("certigate run: CoAP uplink to " + uplinkConfig.coap().endpoint());
+        }
+        signal.checkpoint("starting the anchoring");
+        AnchorPipeline anchoring = RunAnchoring.start(values, spine, System.out);
+        if (anchoring != null) {
+            sources.add(0, anchoring); // closed last: anchors what the sources produced until the end
+            AnchorMetrics.register(metrics, anchoring, spine);
+        }
+        signal.checkpoint("starting the meter sources");
+        sources.addAll(MeterSources.start(meters, spine, Clock.systemUTC(), TimeQuality.NTP, System.out, metrics));
+        if (cfg.syntheticRate() > 0) {
+            signal.checkpoint("starting the synthetic source");
+            sources.add(new SyntheticLoadScenario(cfg.syntheticRate()).start(ctx));
+        }
+    }
+
+    /** Prints one line when the first reading of this run is committed, with the time since launch. */
+    private static void reportFirstCommit(Spine spine) {
+        long launched = ManagementFactory.getRuntimeMXBean().getStartTime();
+        java.util.concurrent.atomic.AtomicBoolean reported = new java.util.concurrent.atomic.AtomicBoolean();
+        LongConsumer[] self = new LongConsumer[1];
+        self[0] = seq -> {
+            if (reported.compareAndSet(false, true)) {
+                spine.sequencer().removeCommitListener(self[0]);
+                System.out.println("certigate run: first reading of this run committed (seq " + seq + ") "
+                        + (System.currentTimeMillis() - launched) + " ms after launch");
+            }
+        };
+        spine.sequencer().addCommitListener(self[0]);
+    }
+
+    /** Closes in reverse order of start; failures are added to {@code failure} when given, else thrown. */
+    private static void closeAll(List<AutoCloseable> sources, Throwable failure) throws Exception {
+        List<AutoCloseable> reversed = new ArrayList<>(sources);
+        java.util.Collections.reverse(reversed);
+        for (AutoCloseable s : reversed) {
+            try {
+                s.close();
+            } catch (Exception closing) {
+                if (failure == null) {
+                    throw closing;
+                }
+                failure.addSuppressed(closing);
+            }
+        }
     }
 
     private static String describe(Throwable e) {
