@@ -39,10 +39,7 @@ public final class CertigateCli implements Runnable {
     }
 
     public static void main(String[] args) {
-        if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
-            // one line per event: time, level, logger, message
-            System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tT %4$-7s %3$s: %5$s%6$s%n");
-        }
+        ConsoleLogging.installFromEnvironment();
         System.exit(commandLine().execute(args));
     }
 
