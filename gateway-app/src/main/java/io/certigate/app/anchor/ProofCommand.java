@@ -24,7 +24,8 @@ import picocli.CommandLine.Parameters;
 
 /** {@code certigate proof}: export proof bundles of anchored readings and verify them. */
 @Command(name = "proof", mixinStandardHelpOptions = true,
-        description = "Proof bundles: a reading (or a range), its certificate chain, Merkle audit path and anchor.",
+        description = {"Write and verify proof bundles of anchored readings.",
+            "A bundle holds a reading (or a range), its certificate chain, its Merkle audit path and its anchor."},
         subcommands = {ProofCommand.Export.class, ProofCommand.Verify.class})
 public final class ProofCommand implements Runnable {
     @CommandLine.Spec
@@ -95,9 +96,9 @@ public final class ProofCommand implements Runnable {
     }
 
     @Command(name = "verify", mixinStandardHelpOptions = true,
-            description = {"Verify a proof bundle: signatures, Merkle inclusion and, with --rpc, each anchor on chain",
-                "(the contract's block for the root, the transaction receipt and its Anchored event).",
-                "Exit 0 valid, 1 invalid. --offline checks no anchor and says so."})
+            description = {"Verify a proof bundle: signatures, Merkle inclusion and, with --rpc, each anchor on chain.",
+                "An anchor is checked by the contract's block for the root, the transaction receipt and its Anchored"
+                    + " event. Exit 0 valid, 1 invalid. --offline checks no anchor and says so."})
     static final class Verify implements Callable<Integer> {
         @Parameters(index = "0", description = "The proof bundle (JSON).")
         Path bundle;

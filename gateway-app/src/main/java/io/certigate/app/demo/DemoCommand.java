@@ -37,8 +37,9 @@ import picocli.CommandLine.Option;
  * proof bundle verified on the chain. Exits 0 only if everything verified.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = {"Run the field scenarios, one simulated gateway each, through the whole stack on embedded defaults,",
-            "then export and verify every gateway's chain."})
+        description = {"Run the field scenarios through the whole stack, then export and verify every gateway's chain.",
+            "Each scenario (a vehicle box, a Linky meter gateway, an RFID station, a road hub) runs on a simulated"
+                + " gateway of its own, with embedded defaults: an MQTT broker, a ganache dev chain and simulated devices."})
 public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--duration", defaultValue = "20s", converter = DurationConverter.class,
             description = "How long the sources run (default 20s).")
@@ -116,6 +117,10 @@ public final class DemoCommand implements Callable<Integer> {
                 }
                 scenarios.putIfAbsent(s, s.create());
             }
+        }
+        if (mqtt != null && noUplink) {
+            System.err.println("demo: --mqtt " + mqtt + " names the uplink's broker, and --no-uplink turns the uplink off");
+            return 2;
         }
         if (scenarios.isEmpty() && rate <= 0) {
             System.err.println("demo: nothing to run: --scenarios none and no --rate");
