@@ -58,6 +58,10 @@ class CliHelpTest {
             String s = summary(cl.getCommandSpec()).strip();
             soft.assertThat(s).as("summary of '%s'", path(cl)).isNotEmpty()
                     .matches("[A-Z].*").endsWith(".").doesNotContain("\n");
+            // the lines after it are paragraphs, each ending a sentence, not a text broken by hand mid-sentence
+            for (String paragraph : cl.getCommandSpec().usageMessage().description()) {
+                soft.assertThat(paragraph.replace("%n", "").strip()).as("description line of '%s'", path(cl)).endsWith(".");
+            }
         }
         soft.assertAll();
     }

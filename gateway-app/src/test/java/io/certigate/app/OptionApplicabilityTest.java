@@ -13,7 +13,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * An option that does not apply to what it is given is refused with exit 2 and a message naming
  * it, never silently ignored: {@code verify}'s export-only and proof-only options, {@code demo
- * --mqtt} with {@code --no-uplink}, {@code provision --self-test} with a real device's options.
+ * --mqtt} with {@code --no-uplink}, {@code collect --tls-ca} for a plain broker, {@code provision
+ * --self-test} with a real device's options.
  */
 @Tag("component")
 class OptionApplicabilityTest {
@@ -63,6 +64,16 @@ class OptionApplicabilityTest {
         assertThat(r.exit()).isEqualTo(2);
         assertThat(r.err()).contains("--mqtt tcp://127.0.0.1:1883").contains("--no-uplink");
         assertThat(dir.resolve("d2")).doesNotExist();
+    }
+
+    @Test
+    void theCollectorRefusesABrokerCaForAPlainBroker() throws Exception {
+        Path ca = Files.writeString(dir.resolve("broker-ca.pem"), "");
+        CliRun.Result r = CliRun.run("collect", "--mqtt", "tcp://127.0.0.1:1", "--tls-ca", ca.toString(), "--db",
+                dir.resolve("c.db").toString(), "--duration", "1s");
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains("--tls-ca applies to ssl:// brokers only, not tcp://127.0.0.1:1");
+        assertThat(dir.resolve("c.db")).doesNotExist();
     }
 
     @Test
