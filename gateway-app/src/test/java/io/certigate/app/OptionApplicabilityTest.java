@@ -13,8 +13,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * An option that does not apply to what it is given is refused with exit 2 and a message naming
  * it, never silently ignored: {@code verify}'s export-only and proof-only options, {@code demo
- * --mqtt} with {@code --no-uplink}, {@code collect --tls-ca} for a plain broker, {@code provision
- * --self-test} with a real device's options.
+ * --mqtt} with {@code --no-uplink}, {@code collect --tls-ca} for a plain broker, {@code proof
+ * export --seq} with a range, {@code provision --self-test} with a real device's options.
  */
 @Tag("component")
 class OptionApplicabilityTest {
@@ -56,6 +56,16 @@ class OptionApplicabilityTest {
         assertThat(r.exit()).isEqualTo(2);
         assertThat(r.err()).contains(bundle + " is a proof bundle: --json applies to export files only");
         assertThat(r.out()).isEmpty();
+    }
+
+    @Test
+    void aProofOfOneRecordRefusesARange() {
+        String buffer = export.getParent().resolve("buffer.db").toString();
+        CliRun.Result r = CliRun.run("proof", "export", "--buffer", buffer, "--device", "load-0000", "--seq", "3",
+                "--to-seq", "9", "-o", dir.resolve("p.json").toString());
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains("--seq names one record, --from-seq and --to-seq a range: give one or the other");
+        assertThat(dir.resolve("p.json")).doesNotExist();
     }
 
     @Test

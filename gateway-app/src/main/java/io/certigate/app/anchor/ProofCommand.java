@@ -44,7 +44,7 @@ public final class ProofCommand implements Runnable {
         @Option(names = "--device", required = true, description = "Device id.")
         String device;
 
-        @Option(names = "--seq", description = "One record.")
+        @Option(names = "--seq", description = "One record (instead of --from-seq and --to-seq).")
         Long seq;
 
         @Option(names = "--from-seq", description = "First record of a range.")
@@ -58,6 +58,10 @@ public final class ProofCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
+            if (seq != null && (from != null || to != null)) {
+                System.err.println("proof export: --seq names one record, --from-seq and --to-seq a range: give one or the other");
+                return 2;
+            }
             long a = seq != null ? seq : from == null ? 1 : from;
             long b = seq != null ? seq : to == null ? a : to;
             try (RecordBuffer rb = RecordBuffer.open(buffer, AnchorCommand.bufferOptions(device))) {
