@@ -11,6 +11,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystemNotFoundException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.CodeSource;
@@ -112,7 +113,7 @@ public final class DevChain implements AutoCloseable {
         try {
             CodeSource source = DevChain.class.getProtectionDomain().getCodeSource();
             return source == null ? null : Path.of(source.getLocation().toURI());
-        } catch (URISyntaxException | IllegalArgumentException | SecurityException e) {
+        } catch (URISyntaxException | IllegalArgumentException | FileSystemNotFoundException | SecurityException e) {
             return null; // not loaded from a file (an OSGi bundle URL): the properties must say where ganache is
         }
     }
