@@ -113,6 +113,10 @@ class CliHelpTest {
         for (CommandLine cl : all()) {
             String usage = usage(cl);
             usage.lines().filter(l -> l.length() > 80).forEach(l -> broken.add(path(cl) + ": wider than 80: " + l));
+            // the synopsis: "Usage:" and its indented continuation lines; none may end inside an option's syntax
+            List<String> synopsis = usage.lines().takeWhile(l -> l.startsWith("Usage:") || l.startsWith(" ")).toList();
+            synopsis.stream().filter(l -> l.endsWith(",") || l.endsWith("["))
+                    .forEach(l -> broken.add(path(cl) + ": synopsis line ends inside an option: " + l));
             List<String> texts = new ArrayList<>(Arrays.asList(cl.getCommandSpec().usageMessage().description()));
             cl.getSubcommands().values().stream().distinct().forEach(sub -> texts.add(summary(sub.getCommandSpec())));
             List<ArgSpec> args = new ArrayList<>(cl.getCommandSpec().options());
