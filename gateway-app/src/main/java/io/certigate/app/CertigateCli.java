@@ -4,7 +4,8 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The {@code certigate} command line. */
-@Command(name = "certigate", mixinStandardHelpOptions = true, version = "certigate 0.1.0",
+@Command(name = "certigate", mixinStandardHelpOptions = true, versionProvider = CertigateVersion.class,
+        scope = CommandLine.ScopeType.INHERIT, // -h and -V, with this version, on every subcommand
         description = "Certified readings at the origin: sign, buffer, forward and anchor gateway data.",
         subcommands = {
             CommandLine.HelpCommand.class,
@@ -29,6 +30,11 @@ import picocli.CommandLine.Command;
             io.certigate.app.uplink.CollectCommand.class,
         })
 public final class CertigateCli implements Runnable {
+    /** The root help's footer: how to see more or less of the logs (ConsoleLogging). */
+    static final String[] LOGGING_HELP = {"", "Logging goes to standard error as 'HH:mm:ss.SSS LEVEL Logger: message':"
+        + " certigate's own from INFO, the libraries' (Californium, web3j, Moquette, Paho) from WARNING."
+        + " CERTIGATE_LOG_VERBOSE=true shows the libraries' INFO as well; CERTIGATE_LOG_FILE=FILE also appends"
+        + " everything to FILE."};
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -39,16 +45,19 @@ public final class CertigateCli implements Runnable {
     }
 
     public static void main(String[] args) {
-        if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
-            // one line per event: time, level, logger, message
-            System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tT %4$-7s %3$s: %5$s%6$s%n");
-        }
+        ConsoleLogging.installFromEnvironment();
         System.exit(commandLine().execute(args));
     }
 
     /** The configured command line: errors name the bad option or value, not a stack trace. */
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new CertigateCli());
+        cl.setHelpFactory(WholeWordHelp::new);
+        // set here, not in the annotation, whose attributes every subcommand inherits
+        cl.getCommandSpec().usageMessage().footer(LOGGING_HELP);
+        // picocli's help command has its own -h; -V as on every other command
+        cl.getSubcommands().get("help").getCommandSpec().addOption(CommandLine.Model.OptionSpec.builder("-V", "--version")
+                .versionHelp(true).description("Print version information and exit.").build());
         cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
             cmd.getErr().println(cmd.getCommandName() + ": " + e.getMessage());
             if (Boolean.getBoolean("certigate.debug")) {

@@ -6,17 +6,21 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystemNotFoundException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.CodeSource;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 
 /**
  * A local Ethereum JSON-RPC development chain: the npm {@code ganache} pinned in the repository's
@@ -59,23 +63,59 @@ public final class DevChain implements AutoCloseable {
     }
 
     /**
-     * Finds ganache's cli.js: the system property {@code certigate.ganache}, else
-     * {@code node_modules/ganache} in the working directory or one of its parents (the repository
-     * root after {@code npm ci}).
+     * Finds ganache's cli.js relative to the certigate installation, never the working directory:
+     * the system property {@code certigate.ganache} (the file itself), else
+     * {@code node_modules/ganache} under the system property {@code certigate.home} (the launcher
+     * sets it to its own directory), else under the nearest directory above this class's jar or
+     * classes folder that holds {@code node_modules} (the repository root after {@code npm ci}).
      */
     public static Path locateGanache() throws IOException {
-        String prop = System.getProperty("certigate.ganache");
-        if (prop != null && !prop.isBlank()) {
-            return Path.of(prop);
+        return locateGanache(System::getProperty, codeLocation());
+    }
+
+    /**
+     * {@link #locateGanache()} with its inputs given.
+     *
+     * @param properties   system properties by name (null when unset)
+     * @param codeLocation the jar or classes directory this class was loaded from, or null
+     */
+    static Path locateGanache(UnaryOperator<String> properties, Path codeLocation) throws IOException {
+        String explicit = properties.apply("certigate.ganache");
+        if (explicit != null && !explicit.isBlank()) {
+            Path cli = Path.of(explicit).toAbsolutePath();
+            if (!Files.isRegularFile(cli)) {
+                throw new IOException("ganache not found at " + cli + " (set by -Dcertigate.ganache)");
+            }
+            return cli;
         }
-        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+        String home = properties.apply("certigate.home");
+        if (home != null && !home.isBlank()) {
+            Path root = Path.of(home).toAbsolutePath();
+            Path cli = root.resolve(CLI);
+            if (!Files.isRegularFile(cli)) {
+                throw new IOException("ganache not found at " + cli + ": run `npm ci` (or scripts/install-deps --runtime) in"
+                        + " the certigate installation " + root + ", or set -Dcertigate.ganache=<path to cli.js>");
+            }
+            return cli;
+        }
+        for (Path dir = codeLocation == null ? null : codeLocation.toAbsolutePath(); dir != null; dir = dir.getParent()) {
             Path cli = dir.resolve(CLI);
             if (Files.isRegularFile(cli)) {
                 return cli;
             }
         }
-        throw new IOException("ganache not found: run `npm ci` at the repository root (looked for " + CLI
-                + " from " + Path.of("").toAbsolutePath() + " upwards), or set -Dcertigate.ganache=<path to cli.js>");
+        throw new IOException("ganache not found: no " + CLI + " in any directory above " + codeLocation
+                + "; run `npm ci` in the certigate installation (the directory of the `certigate` launcher), or set"
+                + " -Dcertigate.home=<installation> or -Dcertigate.ganache=<path to cli.js>");
+    }
+
+    private static Path codeLocation() {
+        try {
+            CodeSource source = DevChain.class.getProtectionDomain().getCodeSource();
+            return source == null ? null : Path.of(source.getLocation().toURI());
+        } catch (URISyntaxException | IllegalArgumentException | FileSystemNotFoundException | SecurityException e) {
+            return null; // not loaded from a file (an OSGi bundle URL): the properties must say where ganache is
+        }
     }
 
     /** Starts (or restarts on the same port and database) and waits until JSON-RPC answers. */

@@ -10,8 +10,9 @@ import picocli.CommandLine.Option;
  * The last line is {@code key=value} pairs (gas_per_reading_1m, merkle_ratio, ...).
  */
 @Command(name = "anchor", mixinStandardHelpOptions = true,
-        description = {"Measure gas per anchor transaction, gas per reading for 1k/100k/1M batches, Merkle build rate",
-            "against raw SHA-256 and proof verification rate, on a local ganache chain (npm ci first).",
+        description = {"Measure the cost of anchoring on a local ganache dev chain.",
+            "The figures: gas per anchor transaction, gas per reading for batches of 1k, 100k and 1M readings, the Merkle"
+                + " build rate against raw SHA-256 and the proof verification rate.",
             "Last line: key=value pairs (gas_per_reading_1m, merkle_ratio, ...)."})
 public final class AnchorBenchCommand implements Callable<Integer> {
     @Option(names = "--quick", description = "Fewer repetitions: finishes within a few minutes.")

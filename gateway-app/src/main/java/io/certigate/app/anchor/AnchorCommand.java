@@ -39,9 +39,10 @@ public final class AnchorCommand implements Runnable {
 
     /** Starts ganache, deploys the contract, sets up a funded gateway ledger account, and waits. */
     @Command(name = "devchain", mixinStandardHelpOptions = true,
-            description = {"Start a local ganache dev chain (npm ci first), deploy CertigateAnchor, create a funded",
-                "gateway ledger account and write ledger.properties into --dir; runs until interrupted.",
-                "Restarting with the same --dir resumes the same chain."})
+            description = {"Start a local ganache dev chain with CertigateAnchor and a funded gateway account.",
+                "It deploys the contract, creates and funds a gateway ledger account, writes ledger.properties into --dir"
+                    + " and runs until interrupted. Restarting with the same --dir resumes the same chain. Needs Node.js"
+                    + " and the npm packages of the certigate installation (npm ci there)."})
     static final class DevChain implements Callable<Integer> {
         @Option(names = "--dir", required = true, description = "State directory (chain database, keys, ledger.properties).")
         Path dir;

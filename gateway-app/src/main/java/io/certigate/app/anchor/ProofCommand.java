@@ -25,7 +25,8 @@ import picocli.CommandLine.Parameters;
 
 /** {@code certigate proof}: export proof bundles of anchored readings and verify them. */
 @Command(name = "proof", mixinStandardHelpOptions = true,
-        description = "Proof bundles: a reading (or a range), its certificate chain, Merkle audit path and anchor.",
+        description = {"Write and verify proof bundles of anchored readings.",
+            "A bundle holds a reading (or a range), its certificate chain, its Merkle audit path and its anchor."},
         subcommands = {ProofCommand.Export.class, ProofCommand.Verify.class})
 public final class ProofCommand implements Runnable {
     @CommandLine.Spec
@@ -46,7 +47,7 @@ public final class ProofCommand implements Runnable {
         @Option(names = "--device", required = true, description = "Device id.")
         String device;
 
-        @Option(names = "--seq", description = "One record.")
+        @Option(names = "--seq", description = "One record (instead of --from-seq and --to-seq).")
         Long seq;
 
         @Option(names = "--from-seq", description = "First record of a range.")
@@ -60,6 +61,10 @@ public final class ProofCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
+            if (seq != null && (from != null || to != null)) {
+                System.err.println("proof export: --seq names one record, --from-seq and --to-seq a range: give one or the other");
+                return 2;
+            }
             long a = seq != null ? seq : from == null ? 1 : from;
             long b = seq != null ? seq : to == null ? a : to;
             OutputFile.checkNotAnInput(out, buffer);
@@ -99,9 +104,9 @@ public final class ProofCommand implements Runnable {
     }
 
     @Command(name = "verify", mixinStandardHelpOptions = true,
-            description = {"Verify a proof bundle: signatures, Merkle inclusion and, with --rpc, each anchor on chain",
-                "(the contract's block for the root, the transaction receipt and its Anchored event).",
-                "Exit 0 valid, 1 invalid. --offline checks no anchor and says so."})
+            description = {"Verify a proof bundle: signatures, Merkle inclusion and, with --rpc, each anchor on chain.",
+                "An anchor is checked by the contract's block for the root, the transaction receipt and its Anchored"
+                    + " event. Exit 0 valid, 1 invalid. --offline checks no anchor and says so."})
     static final class Verify implements Callable<Integer> {
         @Parameters(index = "0", description = "The proof bundle (JSON).")
         Path bundle;

@@ -31,13 +31,15 @@ import picocli.CommandLine.Option;
  * with {@code -Xmx64m}; the last line gives {@code heap_after_gc_max_mb}.
  */
 @Command(name = "memory", mixinStandardHelpOptions = true,
-        description = {"Run the runtime (spine, MQTT uplink to an embedded broker with a collector, anchoring on a dev",
-            "chain) at a fixed rate (default 1000/s for 10m) and report the heap used after GC."})
+        description = {"Run the runtime at a fixed rate and report the heap used after garbage collection.",
+            "The runtime is the spine, the MQTT uplink to an embedded broker with a collector and the anchoring on a"
+                + " dev chain (default 1000 readings/s for 10m)."})
 public final class MemoryBench implements Callable<Integer> {
-    @Option(names = "--rate", defaultValue = "1000")
+    @Option(names = "--rate", defaultValue = "1000", description = "Readings per second (default 1000).")
     int rate;
 
-    @Option(names = "--duration", defaultValue = "10m", converter = DurationConverter.class)
+    @Option(names = "--duration", defaultValue = "10m", converter = DurationConverter.class,
+            description = "How long to run before measuring (default 10m).")
     Duration duration;
 
     @Option(names = "--spine-only", description = "Without the uplink (embedded broker + collector) and anchoring (dev chain).")

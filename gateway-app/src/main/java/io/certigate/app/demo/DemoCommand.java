@@ -37,31 +37,32 @@ import picocli.CommandLine.Option;
  * proof bundle verified on the chain. Exits 0 only if everything verified.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = {"Run the field scenarios, one simulated gateway each, through the whole stack on embedded defaults,",
-            "then export and verify every gateway's chain."})
+        description = {"Run the field scenarios through the whole stack, then export and verify every gateway's chain.",
+            "Each scenario (a vehicle box, a Linky meter gateway, an RFID station, a road hub) runs on a simulated"
+                + " gateway of its own, with embedded defaults: an MQTT broker, a ganache dev chain and simulated devices."})
 public final class DemoCommand implements Callable<Integer> {
-    @Option(names = "--duration", defaultValue = "20s", converter = DurationConverter.class,
+    @Option(names = "--duration", paramLabel = "DURATION", defaultValue = "20s", converter = DurationConverter.class,
             description = "How long the sources run (default 20s).")
     Duration duration;
 
-    @Option(names = "--dir", description = "Work directory (default: a new temporary directory, kept afterwards);"
+    @Option(names = "--dir", paramLabel = "DIR", description = "Work directory (default: a new temporary directory, kept afterwards);"
             + " one sub-directory per gateway.")
     Path dir;
 
-    @Option(names = "--rate", defaultValue = "0",
+    @Option(names = "--rate", paramLabel = "N", defaultValue = "0",
             description = "Extra synthetic load on a gateway of its own ('load'), readings per second (default 0: none).")
     int rate;
 
     @Option(names = "--no-ledger", description = "Skip anchoring (no dev chain is started).")
     boolean noLedger;
 
-    @Option(names = "--mqtt", description = "Publish to this external MQTT broker (tcp://host:port) instead of the embedded one.")
+    @Option(names = "--mqtt", paramLabel = "URL", description = "Publish to this external MQTT broker (tcp://host:port) instead of the embedded one.")
     String mqtt;
 
     @Option(names = "--no-uplink", description = "Do not forward readings over MQTT.")
     boolean noUplink;
 
-    @Option(names = "--scenarios", split = ",", defaultValue = "vehicle,meter,rfid,road",
+    @Option(names = "--scenarios", split = ",", paramLabel = "NAME", defaultValue = "vehicle,meter,rfid,road",
             description = "Field scenarios to run, comma-separated (default: all): vehicle, meter, rfid, road; or none.")
     List<String> selected;
 
@@ -116,6 +117,10 @@ public final class DemoCommand implements Callable<Integer> {
                 }
                 scenarios.putIfAbsent(s, s.create());
             }
+        }
+        if (mqtt != null && noUplink) {
+            System.err.println("demo: --mqtt " + mqtt + " names the uplink's broker, and --no-uplink turns the uplink off");
+            return 2;
         }
         if (scenarios.isEmpty() && rate <= 0) {
             System.err.println("demo: nothing to run: --scenarios none and no --rate");

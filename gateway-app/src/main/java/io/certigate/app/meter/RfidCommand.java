@@ -3,7 +3,7 @@ package io.certigate.app.meter;
 import picocli.CommandLine.Command;
 
 /** {@code certigate rfid}: technician commands for RFID readers. */
-@Command(name = "rfid", mixinStandardHelpOptions = true, description = "RFID reader tools.",
+@Command(name = "rfid", mixinStandardHelpOptions = true, description = "Read the tags an RFID reader reports.",
         subcommands = {RfidReadCommand.class})
 public final class RfidCommand implements Runnable {
     @picocli.CommandLine.Spec

@@ -1,26 +1,17 @@
 package io.certigate.app.metrics;
 
+import io.certigate.app.CertigateVersion;
 import io.certigate.core.metrics.Metrics;
 import java.io.IOException;
-import java.io.InputStream;
-import java.util.Properties;
 
-/** The version this build was made from (filtered into {@code build.properties} by Maven) and the Java runtime. */
+/** The version this build was made from (filtered into {@code version.properties} by Maven) and the Java runtime. */
 public final class BuildInfo {
-    private static final String RESOURCE = "/io/certigate/app/build.properties";
-
     private BuildInfo() {}
 
-    /** The project version, or {@code unknown} when the resource is missing (a build outside Maven). */
+    /** The project version ({@link CertigateVersion}), or {@code unknown} when the build did not filter it in. */
     public static String version() {
-        try (InputStream in = BuildInfo.class.getResourceAsStream(RESOURCE)) {
-            if (in == null) {
-                return "unknown";
-            }
-            Properties p = new Properties();
-            p.load(in);
-            String v = p.getProperty("version", "").strip();
-            return v.isEmpty() || v.startsWith("${") ? "unknown" : v;
+        try {
+            return CertigateVersion.version();
         } catch (IOException e) {
             return "unknown";
         }

@@ -4,7 +4,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** {@code certigate obd}: technician tools for OBD-II adapters. */
-@Command(name = "obd", mixinStandardHelpOptions = true, description = "OBD-II adapter tools for technicians.",
+@Command(name = "obd", mixinStandardHelpOptions = true, description = "Probe or simulate an OBD-II (ELM327) adapter.",
         subcommands = {ObdProbeCommand.class, ObdSimulateCommand.class})
 public final class ObdCommand implements Runnable {
     @CommandLine.Spec

@@ -19,7 +19,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code certigate ca init | issue}: the consortium CA. */
-@Command(name = "ca", mixinStandardHelpOptions = true, description = "Consortium certification authority.",
+@Command(name = "ca", mixinStandardHelpOptions = true, description = "Run the consortium's certification authority.",
         subcommands = {CaCommand.Init.class, CaCommand.Issue.class})
 public final class CaCommand {
     static final String ROOT = "ca-root";

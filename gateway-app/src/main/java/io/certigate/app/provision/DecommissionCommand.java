@@ -13,8 +13,8 @@ import picocli.CommandLine.Option;
 
 /** {@code certigate decommission}: revokes a provisioned device's key on the ledger registry. */
 @Command(name = "decommission", mixinStandardHelpOptions = true,
-        description = {"Revoke the device key of a provisioning record in the ledger's DeviceRegistry: the device can",
-            "no longer anchor; what it anchored before the revocation block stays valid."})
+        description = {"Revoke the device key of a provisioning record in the ledger's DeviceRegistry.",
+            "The device can no longer anchor; what it anchored before the revocation block stays valid."})
 public final class DecommissionCommand implements Callable<Integer> {
     @Option(names = "--record", required = true, description = "The device's provisioning record.")
     Path record;

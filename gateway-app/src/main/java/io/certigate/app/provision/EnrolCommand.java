@@ -25,8 +25,9 @@ import picocli.CommandLine.Option;
  * the gateway (io.certigate.app.run.ProvisioningMode).
  */
 @Command(name = "enrol", mixinStandardHelpOptions = true,
-        description = {"Device side of provisioning: if the state directory is in provisioning mode (or --enter-mode),",
-            "generate the device key, print a single-use PSK and wait for 'certigate provision' over CoAP/DTLS."})
+        description = {"Run the device side of provisioning until a technician has provisioned the device.",
+            "If the state directory is in provisioning mode (or with --enter-mode), it generates the device key, prints a"
+                + " single-use PSK and waits for 'certigate provision' over CoAP/DTLS."})
 public final class EnrolCommand implements Callable<Integer> {
     @Option(names = "--state-dir", required = true, description = "Device state directory (provisioning-mode marker, label, ledger.properties).")
     Path stateDir;

@@ -17,9 +17,6 @@ final class LedgerOptions {
     @Option(names = "--registry", required = true, description = "DeviceRegistry contract address.")
     String registry;
 
-    @Option(names = "--anchor-contract", description = "CertigateAnchor address, passed to the device in its ledger settings.")
-    String anchor;
-
     @Option(names = "--registrar-key", required = true, description = "Encrypted ledger key file of the registrar.")
     Path registrarKey;
 
@@ -27,7 +24,7 @@ final class LedgerOptions {
     String registrarPassphrase;
 
     LedgerConfig config() {
-        return LedgerConfig.of(rpc, chainId, anchor != null ? anchor : "0x" + "0".repeat(40));
+        return LedgerConfig.of(rpc, chainId, "0x" + "0".repeat(40)); // the registry is addressed by --registry
     }
 
     /** The files these options read (the registrar's key and passphrase files): an output may not be one of them. */

@@ -26,9 +26,11 @@ import picocli.CommandLine.Option;
  * the provisioning record. {@code --self-test} runs all of it on loopback instead.
  */
 @Command(name = "provision", mixinStandardHelpOptions = true,
-        description = {"Provision a device: enrol over CoAP/DTLS (single-use PSK), issue, register on the ledger,",
-            "install, verify a signed test record, write the provisioning record. Run again on a device put back",
-            "into provisioning mode with a new key to rotate it. --self-test: the whole flow on loopback."})
+        description = {"Provision a device in provisioning mode over CoAP/DTLS, or run the whole flow on loopback.",
+            "The steps: enrol with the device's single-use PSK, issue its certificate, register it on the ledger, install"
+                + " the chain and ledger settings, verify a signed test record and write the provisioning record. Run"
+                + " again on a device put back into provisioning mode with a new key to rotate it.",
+            "--self-test runs it all on loopback and takes no other option but --work-dir."})
 public final class ProvisionCommand implements Callable<Integer> {
 
     @Option(names = "--self-test", description = "Run the whole flow on loopback (SoftHSM token, dev chain, DTLS); exit 0 only if all verified.")
@@ -70,12 +72,24 @@ public final class ProvisionCommand implements Callable<Integer> {
 
         @ArgGroup(exclusive = false, multiplicity = "1")
         LedgerOptions ledger;
+
+        @Option(names = "--anchor-contract", description = "CertigateAnchor address, passed to the device in its ledger settings.")
+        String anchor;
     }
 
     @Override
     public Integer call() throws Exception {
+        if (selfTest && technician != null) {
+            System.err.println("provision: --self-test runs on loopback and takes none of the options of a real device"
+                    + " (--device, --psk-file, --ca-dir, the identity, key and ledger options)");
+            return 2;
+        }
         if (selfTest) {
             return new SelfTest(workDir, System.out).run();
+        }
+        if (workDir != null) {
+            System.err.println("provision: --work-dir applies to --self-test only");
+            return 2;
         }
         if (technician == null) {
             throw new IllegalArgumentException("give --device, --psk-file, --ca-dir, --record and the identity and ledger"
@@ -96,8 +110,8 @@ public final class ProvisionCommand implements Callable<Integer> {
             settings.put("rpc", t.ledger.rpc);
             settings.put("chain-id", Long.toString(t.ledger.chainId));
             settings.put("registry", t.ledger.registry);
-            if (t.ledger.anchor != null) {
-                settings.put("anchor-contract", t.ledger.anchor);
+            if (t.anchor != null) {
+                settings.put("anchor-contract", t.anchor);
             }
             ProvisioningRecord r = p.provision(new Provisioner.Request(t.device, ProvisioningPsk.read(t.pskFile),
                     t.expected.identity(), t.validity, settings));

@@ -229,7 +229,7 @@ final class SelfTest {
         Files.createDirectories(conf.getParent());
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> cmd = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path")));
-        for (String prop : List.of("certigate.ganache", "org.sqlite.tmpdir")) {
+        for (String prop : List.of("certigate.ganache", "certigate.home", "org.sqlite.tmpdir")) {
             if (System.getProperty(prop) != null) {
                 cmd.add("-D" + prop + "=" + System.getProperty(prop));
             }

@@ -24,8 +24,9 @@ import picocli.CommandLine.Parameters;
  * {@code certigate proof verify}, which checks signatures, inclusion and anchors).
  */
 @Command(name = "trust", mixinStandardHelpOptions = true,
-        description = {"Check a proof bundle's device trust: certificate chain to the consortium root at each record's",
-            "time, and the key's DeviceRegistry status at each anchoring block. Exit 0 only if all records pass."})
+        description = {"Check the device trust of a proof bundle's records.",
+            "For each record: the certificate chain to the consortium root at the record's time, and the key's"
+                + " DeviceRegistry status at the anchoring block. Exit 0 only if all records pass."})
 public final class TrustCommand implements Callable<Integer> {
     @Parameters(index = "0", description = "The proof bundle (JSON).")
     Path bundle;

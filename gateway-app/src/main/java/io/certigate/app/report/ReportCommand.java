@@ -20,8 +20,9 @@ import picocli.CommandLine.Option;
 
 /** {@code certigate report --subject VIN -o passport.html}: a subject's certified history as one HTML page. */
 @Command(name = "report", mixinStandardHelpOptions = true,
-        description = {"Write a passport report for a subject (VIN, meter id): a timeline chart and every reading",
-            "with its verdicts (signature, chain, anchor), anomalies such as rollbacks highlighted.",
+        description = {"Write the passport report (HTML) of a subject such as a VIN or a meter id.",
+            "It holds a timeline chart and every reading with its verdicts (signature, chain, anchor), anomalies such as"
+                + " rollbacks highlighted.",
             "A buffer is opened read-only and never created; -o is written whole or not at all and may not be an input."})
 public final class ReportCommand implements Callable<Integer> {
     @Option(names = "--subject", required = true, description = "VIN or meter id.")

@@ -17,10 +17,10 @@ public final class EraseCommand implements Callable<Integer> {
     @Mixin
     SpineOptions spine;
 
-    @Option(names = "--from-seq", defaultValue = "1")
+    @Option(names = "--from-seq", defaultValue = "1", description = "First seq of the range to erase.")
     long fromSeq;
 
-    @Option(names = "--to-seq", defaultValue = "" + Long.MAX_VALUE)
+    @Option(names = "--to-seq", defaultValue = "" + Long.MAX_VALUE, description = "Last seq of the range to erase.")
     long toSeq;
 
     @Option(names = "--subject", description = "Erase only the readings of this subject.")

@@ -23,10 +23,10 @@ public final class ExportCommand implements Callable<Integer> {
     @Option(names = {"-o", "--out"}, required = true, description = "Export file to write.")
     Path out;
 
-    @Option(names = "--from-seq", defaultValue = "1")
+    @Option(names = "--from-seq", defaultValue = "1", description = "First seq of the range (default 1).")
     long fromSeq;
 
-    @Option(names = "--to-seq", defaultValue = "" + Long.MAX_VALUE)
+    @Option(names = "--to-seq", defaultValue = "" + Long.MAX_VALUE, description = "Last seq of the range (default: the last record).")
     long toSeq;
 
     @Option(names = "--since", description = "Observation time from (ISO-8601 instant, e.g. 2026-11-24T00:00:00Z).")

@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code certigate key create}: a device key generated into a new PKCS#12 file. */
-@Command(name = "key", mixinStandardHelpOptions = true, description = "Device key management.",
+@Command(name = "key", mixinStandardHelpOptions = true, description = "Create device keys.",
         subcommands = KeyCommand.Create.class)
 public final class KeyCommand {
 

@@ -11,6 +11,8 @@ import io.certigate.core.verify.VerificationReport;
 import io.certigate.signing.SignatureVerifier;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -22,11 +24,14 @@ import picocli.CommandLine.Parameters;
  * trust (certificate chain to the consortium root, registry status at the anchoring block).
  */
 @Command(name = "verify", mixinStandardHelpOptions = true,
-        description = {"Check an export file: every signature, seq continuity and the prev-hash chain; reports each gap,",
-            "reorder, duplicate, fork, broken link or bad signature by seq. Or check a proof bundle: signatures, Merkle",
-            "inclusion and, with --rpc, each anchor on chain (offline otherwise, and it says so); with --trust-root and",
-            "--registry also each record's certificate chain up to the consortium root and the device key's registry",
-            "status at the anchoring block (anchored before a revocation: valid; after it: fails). Exit 1 on any failure."})
+        description = {"Check an export file or a proof bundle without trusting the gateway; exit 1 on any failure.",
+            "An export: every signature, seq continuity and the prev-hash chain; each gap, reorder, duplicate, fork,"
+                + " broken link or bad signature is reported by seq. --json applies to exports only.",
+            "A proof bundle: signatures, Merkle inclusion and, with --rpc, each anchor on chain (offline otherwise, and it"
+                + " says so); with --trust-root and --registry also each record's certificate chain up to the consortium"
+                + " root and the device key's registry status at the anchoring block (anchored before a revocation:"
+                + " valid; after it: fails). --rpc, --trust-root and --registry apply to proof bundles only.",
+            "An option that does not apply to the file given is refused (exit 2)."})
 public final class VerifyCommand implements Callable<Integer> {
     @Parameters(paramLabel = "FILE", description = "Export file ('certigate export') or proof bundle ('certigate proof export').")
     Path file;
@@ -42,28 +47,33 @@ public final class VerifyCommand implements Callable<Integer> {
             description = "For a proof bundle: the DeviceRegistry contract address; needs --trust-root and --rpc.")
     String registry;
 
-    @Option(names = "--json", description = "Print the report as JSON.")
+    @Option(names = "--json", description = "For an export file: print the report as JSON.")
     boolean json;
 
     @Override
     public Integer call() throws Exception {
         boolean trust = trustRoot != null || registry != null;
+        boolean proofBundle = isProofBundle(file);
+        List<String> refused = proofBundle ? exportOnlyGiven() : proofOnlyGiven();
+        if (!refused.isEmpty()) {
+            String options = String.join(", ", refused) + (refused.size() == 1 ? " applies" : " apply");
+            System.err.println("verify: " + file + (proofBundle
+                    ? " is a proof bundle: " + options + " to export files only"
+                    : " is an export, which carries no anchors: " + options + " to proof bundles only ('certigate proof"
+                            + " export')"));
+            return 2;
+        }
         if (trust && (trustRoot == null || registry == null || rpc == null)) {
             System.err.println("verify: the device trust check needs --trust-root, --registry and --rpc together");
             return 2;
         }
-        if (isProofBundle(file)) {
+        if (proofBundle) {
             int proof = io.certigate.app.anchor.ProofCommand.verify(file, rpc, System.out);
             if (!trust) {
                 return proof;
             }
             int device = io.certigate.app.provision.TrustCommand.verify(file, trustRoot, rpc, registry, System.out);
             return Math.max(proof, device);
-        }
-        if (trust) {
-            System.err.println("verify: " + file + " is an export, which carries no anchors: the device trust check"
-                    + " (--trust-root, --registry) needs a proof bundle ('certigate proof export')");
-            return 2;
         }
         ExportFile.Contents c;
         try {
@@ -79,6 +89,26 @@ public final class VerifyCommand implements Callable<Integer> {
             print(r, System.out);
         }
         return r.ok() ? 0 : 1;
+    }
+
+    /** The given options that apply to export files only, for a proof bundle: its report has no JSON form. */
+    private List<String> exportOnlyGiven() {
+        return json ? List.of("--json") : List.of();
+    }
+
+    /** The given options that apply to proof bundles only (they check anchors and device trust), for an export. */
+    private List<String> proofOnlyGiven() {
+        List<String> given = new ArrayList<>();
+        if (rpc != null) {
+            given.add("--rpc");
+        }
+        if (trustRoot != null) {
+            given.add("--trust-root");
+        }
+        if (registry != null) {
+            given.add("--registry");
+        }
+        return given;
     }
 
     /** Peeks at the top-level "format" field without reading the whole (possibly large) file. */

@@ -30,10 +30,10 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "collect", mixinStandardHelpOptions = true,
         description = {"Subscribe to certigate uplink topics, verify, deduplicate and store every record.",
-            "Device keys come from --keys (export files or PEM certificates, CN = device id), from status",
-            "messages whose certificate chain validates to --ca, or, with --trust-on-first-use, from the",
-            "first status message of each device.",
-            "The last line is: received=… unique=… duplicates=… missing=… bad_signature=… …"},
+            "Device keys come from --keys (export files or PEM certificates, CN = device id), from status messages whose"
+                + " certificate chain validates to --ca, or, with --trust-on-first-use, from the first status message of"
+                + " each device.",
+            "The last line is key=value pairs: received, unique, duplicates, missing, bad_signature and more."},
         exitCodeListHeading = "Exit codes:%n",
         exitCodeList = {"0:collected; no integrity problem", "1:a bad signature, broken link or fork was seen",
             "2:cannot start (database, keys, broker settings)"})
@@ -81,6 +81,10 @@ public final class CollectCommand implements Callable<Integer> {
                 keys.load(f);
             }
             options = MqttCollector.Options.defaults(url).withClientId(clientId);
+            if (tlsCa != null && !url.startsWith("ssl://")) {
+                err.println("collect: --tls-ca applies to ssl:// brokers only, not " + url);
+                return 2;
+            }
             if (tlsCa != null) {
                 options = options.withTls(TlsSettings.fromFiles(tlsCa, null, null));
             } else if (url.startsWith("ssl://")) {

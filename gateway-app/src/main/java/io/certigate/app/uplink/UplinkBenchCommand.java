@@ -20,7 +20,8 @@ import picocli.CommandLine.Option;
  * pairs ending with {@code uplink_ratio=}.
  */
 @Command(name = "uplink", mixinStandardHelpOptions = true,
-        description = "MQTT uplink throughput with delivery marking vs plain Paho; last line ends with uplink_ratio=.")
+        description = {"Measure the MQTT uplink's throughput with delivery marking against plain Paho.",
+            "Last line: key=value pairs ending with uplink_ratio."})
 public final class UplinkBenchCommand implements Callable<Integer> {
 
     @Option(names = "--mqtt", paramLabel = "URL", description = "Broker to use; default: a loopback Mosquitto started for the run.")

@@ -1,0 +1,106 @@
+package io.certigate.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.certigate.anchor.proof.ProofBundle;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * An option that does not apply to what it is given is refused with exit 2 and a message naming
+ * it, never silently ignored: {@code verify}'s export-only and proof-only options, {@code demo
+ * --mqtt} with {@code --no-uplink}, {@code collect --tls-ca} for a plain broker, {@code proof
+ * export --seq} with a range, {@code provision --self-test} with a real device's options.
+ */
+@Tag("component")
+class OptionApplicabilityTest {
+    @TempDir
+    Path dir;
+
+    Path export;
+    Path bundle;
+
+    @BeforeEach
+    void files() throws Exception {
+        CliRun.Result demo = CliRun.run("demo", "--duration", "1s", "--scenarios", "none", "--no-ledger", "--no-uplink",
+                "--rate", "20", "--dir", dir.resolve("demo").toString());
+        assertThat(demo.exit()).as(demo.out() + demo.err()).isZero();
+        export = dir.resolve("demo/load/export.json");
+        // the verifier tells a proof bundle by its format field, before it reads anything else
+        bundle = Files.writeString(dir.resolve("proof.json"), "{\"format\": \"" + ProofBundle.FORMAT + "\", \"records\": []}");
+    }
+
+    @Test
+    void anExportRefusesTheProofBundleOptions() {
+        CliRun.Result rpc = CliRun.run("verify", export.toString(), "--rpc", "http://127.0.0.1:8545/");
+        assertThat(rpc.exit()).isEqualTo(2);
+        assertThat(rpc.err()).contains(export + " is an export, which carries no anchors: --rpc applies to proof bundles only");
+        assertThat(rpc.out()).isEmpty();
+
+        CliRun.Result trust = CliRun.run("verify", export.toString(), "--trust-root", "root.pem", "--registry", "0x01");
+        assertThat(trust.exit()).isEqualTo(2);
+        assertThat(trust.err()).contains("--trust-root, --registry apply to proof bundles only");
+
+        CliRun.Result json = CliRun.run("verify", export.toString(), "--json");
+        assertThat(json.exit()).as(json.err()).isZero();
+        assertThat(json.out()).contains("\"ok\" : true");
+    }
+
+    @Test
+    void aProofBundleRefusesTheExportOnlyJson() {
+        CliRun.Result r = CliRun.run("verify", bundle.toString(), "--json");
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains(bundle + " is a proof bundle: --json applies to export files only");
+        assertThat(r.out()).isEmpty();
+    }
+
+    @Test
+    void aProofOfOneRecordRefusesARange() {
+        String buffer = export.getParent().resolve("buffer.db").toString();
+        CliRun.Result r = CliRun.run("proof", "export", "--buffer", buffer, "--device", "load-0000", "--seq", "3",
+                "--to-seq", "9", "-o", dir.resolve("p.json").toString());
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains("--seq names one record, --from-seq and --to-seq a range: give one or the other");
+        assertThat(dir.resolve("p.json")).doesNotExist();
+    }
+
+    @Test
+    void theDemoRefusesABrokerWithoutAnUplink() {
+        CliRun.Result r = CliRun.run("demo", "--mqtt", "tcp://127.0.0.1:1883", "--no-uplink", "--dir", dir.resolve("d2").toString());
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains("--mqtt tcp://127.0.0.1:1883").contains("--no-uplink");
+        assertThat(dir.resolve("d2")).doesNotExist();
+    }
+
+    @Test
+    void theCollectorRefusesABrokerCaForAPlainBroker() throws Exception {
+        Path ca = Files.writeString(dir.resolve("broker-ca.pem"), "");
+        CliRun.Result r = CliRun.run("collect", "--mqtt", "tcp://127.0.0.1:1", "--tls-ca", ca.toString(), "--db",
+                dir.resolve("c.db").toString(), "--duration", "1s");
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains("--tls-ca applies to ssl:// brokers only, not tcp://127.0.0.1:1");
+        assertThat(dir.resolve("c.db")).doesNotExist();
+    }
+
+    @Test
+    void theProvisioningSelfTestRefusesARealDevicesOptionsAndTheWorkDirNeedsIt() {
+        CliRun.Result mixed = CliRun.run("provision", "--self-test", "--device", "coaps://127.0.0.1:5684", "--psk-file", "p",
+                "--ca-dir", "ca", "--record", "r.json", "--device-id", "d", "--serial", "s", "--model", "m", "--subject",
+                "vin:1M8GDM9AXKP042788", "--secret", "env:X", "--rpc", "http://127.0.0.1:8545/", "--chain-id", "1337",
+                "--registry", "0x01", "--registrar-key", "k.json", "--registrar-passphrase", "env:Y");
+        assertThat(mixed.exit()).isEqualTo(2);
+        assertThat(mixed.err()).contains("--self-test runs on loopback and takes none of the options of a real device");
+
+        CliRun.Result workDir = CliRun.run("provision", "--work-dir", dir.resolve("w").toString(), "--device",
+                "coaps://127.0.0.1:5684", "--psk-file", "p", "--ca-dir", "ca", "--record", "r.json", "--device-id", "d",
+                "--serial", "s", "--model", "m", "--subject", "vin:1M8GDM9AXKP042788", "--secret", "env:X", "--rpc",
+                "http://127.0.0.1:8545/", "--chain-id", "1337", "--registry", "0x01", "--registrar-key", "k.json",
+                "--registrar-passphrase", "env:Y");
+        assertThat(workDir.exit()).isEqualTo(2);
+        assertThat(workDir.err()).contains("--work-dir applies to --self-test only");
+    }
+}
