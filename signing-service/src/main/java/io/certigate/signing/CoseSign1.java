@@ -111,7 +111,10 @@ public final class CoseSign1 {
         }
         CoseAlgorithm algorithm;
         try {
-            algorithm = CoseAlgorithm.fromCoseId(alg.value().longValue());
+            // exact: longValue() would truncate 2^64-7 to -7 and accept it as ES256
+            algorithm = CoseAlgorithm.fromCoseId(alg.value().longValueExact());
+        } catch (ArithmeticException e) {
+            throw new CoseException("unsupported COSE algorithm " + alg.value() + " (expected -8 EdDSA or -7 ES256)");
         } catch (IllegalArgumentException e) {
             throw new CoseException(e.getMessage());
         }

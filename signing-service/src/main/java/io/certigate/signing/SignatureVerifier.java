@@ -13,9 +13,26 @@ import org.bouncycastle.crypto.signers.Ed25519Signer;
 import org.bouncycastle.crypto.util.PublicKeyFactory;
 
 /**
- * Verifies a COSE signature (64 bytes) over a message. Two independent implementations exist so
- * that records signed by one are checked by the other: Bouncy Castle's low-level engines and the
- * JDK's own providers (SunEC). Both refuse ECDSA r or s outside [1, n−1].
+ * Verifies a COSE signature over a message. Two independent implementations exist so that records
+ * signed by one are checked by the other: Bouncy Castle's low-level engines ({@link #BOUNCY_CASTLE},
+ * the one every production path uses) and the JDK's own provider SunEC ({@link #JDK}, kept as a
+ * cross-check).
+ *
+ * <p>Both are strict in the same way, before any engine or provider sees the signature
+ * ({@link #checkSignature}): an ES256 signature is exactly 64 bytes, r‖s with r and s in [1, n−1]
+ * (RFC 9053 §2.1), and an Ed25519 signature exactly 64 bytes (RFC 8032 §5.1.6); anything else is a
+ * {@link CoseException}, not a {@code false}. This matters because the engines differ when left to
+ * themselves (Java 17, Bouncy Castle 1.87; see {@code SignatureVerifierTest}):
+ * <ul>
+ *   <li>SunEC's {@code SHA256withECDSAinP1363Format} accepts r‖s shorter than 64 bytes (each half
+ *       without its leading zero bytes); Bouncy Castle's {@code ECDSASigner} takes r and s as
+ *       numbers, so splitting any even-length input into halves accepts 0x00‖r‖0x00‖s (66 bytes);
+ *   <li>SunEC's {@code Ed25519} accepts a valid signature followed by trailing bytes;
+ *   <li>SunEC refuses a valid ECDSA signature whose point R has x(R) ≥ n (then r = x(R) − n):
+ *       it does not reduce x(R) modulo n as FIPS 186-5 §6.4.2 requires. Bouncy Castle accepts it.
+ *       Such signatures are rare (about 2^−128 of honest ones) but can be made on purpose; the
+ *       production verifier is therefore {@link #BOUNCY_CASTLE}.
+ * </ul>
  */
 public interface SignatureVerifier {
 
@@ -24,7 +41,33 @@ public interface SignatureVerifier {
 
     boolean verify(CoseAlgorithm alg, PublicKey key, byte[] message, byte[] signature) throws CoseException;
 
+    /** Signature length for both algorithms: ES256 r‖s of 32 bytes each, Ed25519 R‖S. */
+    int SIGNATURE_BYTES = 64;
+
+    /**
+     * The checks made before any engine or provider is called: exactly {@value #SIGNATURE_BYTES}
+     * bytes, and for ES256 r and s in [1, n−1].
+     */
+    static void checkSignature(CoseAlgorithm alg, byte[] signature) throws CoseException {
+        if (alg == null) {
+            throw new CoseException("no signature algorithm given");
+        }
+        if (signature == null || signature.length != SIGNATURE_BYTES) {
+            throw new CoseException(alg + " signature has " + (signature == null ? "no" : signature.length)
+                    + " bytes, expected exactly " + SIGNATURE_BYTES
+                    + (alg == CoseAlgorithm.ES256 ? " (r and s of 32 bytes each)" : ""));
+        }
+        if (alg == CoseAlgorithm.ES256) {
+            checkEcdsaRange(signature);
+        }
+    }
+
+    /** Refuses a 64-byte r‖s whose r or s is outside [1, n−1] of P-256. */
     static void checkEcdsaRange(byte[] raw) throws CoseException {
+        if (raw == null || raw.length != SIGNATURE_BYTES) {
+            throw new CoseException("ECDSA signature has " + (raw == null ? "no" : raw.length) + " bytes, expected exactly "
+                    + SIGNATURE_BYTES);
+        }
         BigInteger r = EcdsaSignatures.r(raw);
         BigInteger s = EcdsaSignatures.s(raw);
         if (r.signum() <= 0 || r.compareTo(P256_N) >= 0 || s.signum() <= 0 || s.compareTo(P256_N) >= 0) {
@@ -33,6 +76,7 @@ public interface SignatureVerifier {
     }
 
     SignatureVerifier BOUNCY_CASTLE = (alg, key, message, signature) -> {
+        checkSignature(alg, signature);
         AsymmetricKeyParameter params;
         try {
             params = PublicKeyFactory.createKey(key.getEncoded());
@@ -52,7 +96,6 @@ public interface SignatureVerifier {
                 || !ec.getParameters().getN().equals(P256_N)) {
             throw new CoseException("public key is not a P-256 key");
         }
-        checkEcdsaRange(signature);
         SHA256Digest d = new SHA256Digest();
         d.update(message, 0, message.length);
         byte[] hash = new byte[32];
@@ -63,6 +106,7 @@ public interface SignatureVerifier {
     };
 
     SignatureVerifier JDK = (alg, key, message, signature) -> {
+        checkSignature(alg, signature);
         try {
             PublicKey jdkKey = java.security.KeyFactory.getInstance(alg == CoseAlgorithm.EDDSA ? "Ed25519" : "EC", "SunEC")
                     .generatePublic(new java.security.spec.X509EncodedKeySpec(key.getEncoded()));
@@ -70,7 +114,9 @@ public interface SignatureVerifier {
             if (alg == CoseAlgorithm.EDDSA) {
                 s = Signature.getInstance("Ed25519", "SunEC");
             } else {
-                checkEcdsaRange(signature);
+                if (!(jdkKey instanceof java.security.interfaces.ECPublicKey ec) || !ec.getParams().getOrder().equals(P256_N)) {
+                    throw new CoseException("public key is not a P-256 key");
+                }
                 s = Signature.getInstance("SHA256withECDSAinP1363Format", "SunEC");
             }
             s.initVerify(jdkKey);

@@ -175,6 +175,11 @@ class CoseSign1Test {
         byte[] unknownAlg = new CborWriter().mapHeader(2).integer(1).integer(-35).integer(4).bytes(k.keyId()).toByteArray();
         byte[] es384 = new CborWriter().tag(18).arrayHeader(4).bytes(unknownAlg).mapHeader(0).bytes(PAYLOAD).bytes(sig).toByteArray();
         assertThatThrownBy(() -> CoseSign1.parse(es384)).hasMessageContaining("-35");
+        // alg 2^64 - 7 (1b fffffffffffffff9): its low 64 bits read as a long are -7, yet it is not ES256
+        byte[] hugeAlg = HEX.parseHex("a2011bfffffffffffffff90448" + HEX.formatHex(k.keyId()));
+        byte[] huge = new CborWriter().tag(18).arrayHeader(4).bytes(hugeAlg).mapHeader(0).bytes(PAYLOAD).bytes(sig).toByteArray();
+        assertThatThrownBy(() -> CoseSign1.parse(huge)).isInstanceOf(CoseException.class)
+                .hasMessageContaining("unsupported COSE algorithm 18446744073709551609");
     }
 
     private static byte[] fixed(BigInteger v) {

@@ -42,8 +42,9 @@ public final class BatchDecoder {
         long[] head = head(payload, 0);
         long n = head[0];
         int pos = (int) head[1];
-        if (n > payload.length) {
-            throw new BatchFormatException("array claims " + n + " items in " + payload.length + " bytes", 0);
+        if (n < 0 || n > payload.length) { // n < 0: a 64-bit count of 2^63 or more
+            throw new BatchFormatException("array claims " + Long.toUnsignedString(n) + " items in " + payload.length
+                    + " bytes", 0);
         }
         List<byte[]> out = new ArrayList<>((int) n);
         for (long i = 0; i < n; i++) {
@@ -100,10 +101,11 @@ public final class BatchDecoder {
                 }
                 return pos + (int) arg;
             case 4: case 5:
-                long count = major == 5 ? arg * 2 : arg;
-                if (arg < 0 || count > b.length - pos) {
+                // compared before doubling: a map of 2^62 pairs or more would overflow to a negative count
+                if (arg < 0 || arg > (b.length - pos) / (major == 5 ? 2 : 1)) {
                     throw new BatchFormatException("container claims more items than bytes left", off);
                 }
+                long count = major == 5 ? arg * 2 : arg;
                 for (long i = 0; i < count; i++) {
                     if (pos >= b.length) {
                         throw new BatchFormatException("truncated container", pos);

@@ -36,6 +36,9 @@ class BatchDecoderTest {
         assertThatThrownBy(() -> BatchDecoder.items(hex("9f 01 ff"))).hasMessageContaining("indefinite");
         assertThatThrownBy(() -> BatchDecoder.items(hex("81 5a ffffffff 00"))).hasMessageContaining("runs past");
         assertThatThrownBy(() -> BatchDecoder.items(hex("9b 7fffffffffffffff"))).hasMessageContaining("claims");
+        // counts of 2^63 and more are negative as a long; a map count of 2^62 overflows when doubled
+        assertThatThrownBy(() -> BatchDecoder.items(hex("9b f07fffffffffffff"))).hasMessageContaining("claims 17329");
+        assertThatThrownBy(() -> BatchDecoder.items(hex("81 bb 4000000000000000 01 02"))).hasMessageContaining("claims more");
         assertThatThrownBy(() -> BatchDecoder.items(hex("81 1c"))).hasMessageContaining("reserved");
         assertThatThrownBy(() -> BatchDecoder.items(hex("81" + "81".repeat(40) + "01"))).hasMessageContaining("nested");
     }

@@ -90,28 +90,51 @@ public final class EnrolmentProtocol {
         if (body.length > MAX_BODY) {
             throw new EnrolmentException("install request of " + body.length + " bytes exceeds " + MAX_BODY);
         }
+        CborItem item;
         try {
-            CborItem.MapItem m = (CborItem.MapItem) CborReader.decode(body);
-            List<X509Certificate> chain = new ArrayList<>();
-            CertificateFactory cf = CertificateFactory.getInstance("X.509");
-            for (CborItem c : ((CborItem.Array) required(m, "chain")).items()) {
-                chain.add((X509Certificate) cf.generateCertificate(new ByteArrayInputStream(((CborItem.Bytes) c).value())));
-            }
-            if (chain.isEmpty()) {
-                throw new EnrolmentException("install request carries an empty chain");
-            }
-            Map<String, String> ledger = new TreeMap<>();
-            for (Map.Entry<CborItem, CborItem> e : ((CborItem.MapItem) required(m, "ledger")).entries().entrySet()) {
-                ledger.put(((CborItem.Text) e.getKey()).value(), ((CborItem.Text) e.getValue()).value());
-            }
-            byte[] nonce = ((CborItem.Bytes) required(m, "nonce")).value();
-            if (nonce.length < MIN_NONCE) {
-                throw new EnrolmentException("install nonce must be at least " + MIN_NONCE + " bytes");
-            }
-            return new Install(chain, ledger, nonce);
-        } catch (CborFormatException | ClassCastException | CertificateException e) {
+            item = CborReader.decode(body);
+        } catch (CborFormatException e) {
             throw new EnrolmentException("malformed install request: " + e.getMessage(), e);
         }
+        if (!(item instanceof CborItem.MapItem m)) {
+            throw new EnrolmentException("malformed install request: not a CBOR map");
+        }
+        if (!(required(m, "chain") instanceof CborItem.Array certs)) {
+            throw new EnrolmentException("malformed install request: 'chain' is not an array");
+        }
+        List<X509Certificate> chain = new ArrayList<>();
+        for (CborItem c : certs.items()) {
+            if (!(c instanceof CborItem.Bytes der)) {
+                throw new EnrolmentException("malformed install request: chain[" + chain.size() + "] is not a byte string");
+            }
+            try {
+                chain.add((X509Certificate) CertificateFactory.getInstance("X.509")
+                        .generateCertificate(new ByteArrayInputStream(der.value())));
+            } catch (CertificateException e) {
+                throw new EnrolmentException("malformed install request: chain[" + chain.size() + "]: " + e.getMessage(), e);
+            }
+        }
+        if (chain.isEmpty()) {
+            throw new EnrolmentException("install request carries an empty chain");
+        }
+        if (!(required(m, "ledger") instanceof CborItem.MapItem settings)) {
+            throw new EnrolmentException("malformed install request: 'ledger' is not a map");
+        }
+        Map<String, String> ledger = new TreeMap<>();
+        for (Map.Entry<CborItem, CborItem> e : settings.entries().entrySet()) {
+            if (!(e.getKey() instanceof CborItem.Text k) || !(e.getValue() instanceof CborItem.Text v)) {
+                throw new EnrolmentException("malformed install request: ledger setting " + e.getKey()
+                        + " is not text to text");
+            }
+            ledger.put(k.value(), v.value());
+        }
+        if (!(required(m, "nonce") instanceof CborItem.Bytes nonce)) {
+            throw new EnrolmentException("malformed install request: 'nonce' is not a byte string");
+        }
+        if (nonce.value().length < MIN_NONCE) {
+            throw new EnrolmentException("install nonce must be at least " + MIN_NONCE + " bytes");
+        }
+        return new Install(chain, ledger, nonce.value());
     }
 
     /**
