@@ -27,7 +27,7 @@ class JSerialCommLinkTest {
     void aMissingDeviceNodeIsAnIoErrorNamingThePath() {
         String path = dir.resolve("ttyUSB0").toString();
         assertThatThrownBy(() -> JSerialCommLink.open(path, SerialSettings.sevenEvenOne(1200, Duration.ofMillis(100))))
-                .isInstanceOf(IOException.class).hasMessageContaining(path).hasMessageContaining("no such serial port");
+                .isInstanceOf(IOException.class).hasMessageContaining(path).hasMessageContaining("no such file or directory");
     }
 
     @Test
