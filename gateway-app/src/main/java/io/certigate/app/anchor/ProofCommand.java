@@ -38,8 +38,9 @@ public final class ProofCommand implements Runnable {
     }
 
     @Command(name = "export", mixinStandardHelpOptions = true,
-            description = {"Write the proof bundle of anchored records. The buffer is opened read-only and never created;",
-                "-o is written whole or not at all and may not be the buffer."})
+            description = {"Write the proof bundle of anchored records.",
+                "The buffer is opened read-only and never created; -o is written whole or not at all and may not be"
+                    + " the buffer."})
     static final class Export implements Callable<Integer> {
         @Option(names = "--buffer", required = true, description = "The device's SQLite buffer file.")
         Path buffer;

@@ -10,9 +10,10 @@ import picocli.CommandLine.Option;
  * median of the rounds, with the device key's load time. The last line is {@code key=value} pairs.
  */
 @Command(name = "coldstart", mixinStandardHelpOptions = true,
-        description = {"Measure the cold start of `certigate run` (a synthetic source): launch to the first committed",
-            "reading, median of --rounds fresh processes, then SIGTERM; and the key store's load time in a fresh JVM;",
-            "with --baseline-jar, an earlier build in alternate rounds.",
+        description = {"Measure the cold start of `certigate run`: launch to the first committed reading.",
+            "A synthetic source runs in --rounds fresh processes, each stopped by SIGTERM; the median is reported.",
+            "The key store's load time is measured in a fresh JVM as well.",
+            "With --baseline-jar, an earlier build is measured in alternate rounds.",
             "Last line: key=value pairs (coldstart_ms_median, key_load_ms_median, ...)."})
 public final class ColdStartCommand implements Callable<Integer> {
     @Option(names = "--rounds", defaultValue = "3", description = "Processes launched (default: ${DEFAULT-VALUE}).")
