@@ -1,12 +1,14 @@
 package io.certigate.obd;
 
+import io.certigate.core.port.SerialLink;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Locale;
 
 /**
- * One conversation with an ELM327 over a {@link SerialLink}: prompt-driven (every command is
+ * One conversation with an ELM327 over a {@link SerialLink} opened from an {@link Elm327Port}: prompt-driven (every command is
  * answered by text ending with {@code >}), one command at a time, each with a timeout.
  * {@link #initialize()} resets and configures the adapter (ATZ, ATE0, ATL0, ATS0 or ATS1, ATH0 or
  * ATH1, ATSP0) and lets it detect the bus protocol (ATDPN); {@link #query} sends an OBD request
@@ -40,19 +42,21 @@ public final class Elm327Session implements AutoCloseable {
     public record AdapterInfo(String port, String identity, ElmProtocol protocol, boolean vehicleAnswered,
             String firstReply) {}
 
-    private final SerialLink link;
+    private final Elm327Port port;
     private final Options options;
-    private final byte[] buffer = new byte[512];
+    private final ByteBuffer buffer = ByteBuffer.allocate(512);
+    private SerialLink link;
     private HeaderLayout layout = HeaderLayout.NONE;
     private AdapterInfo info;
 
-    public Elm327Session(SerialLink link, Options options) {
-        this.link = link;
+    public Elm327Session(Elm327Port port, Options options) {
+        this.port = port;
         this.options = options;
     }
 
+    /** The port as the operator named it. */
     public String port() {
-        return link.name();
+        return port.name();
     }
 
     /** The result of the last {@link #initialize()}, or null. */
@@ -70,7 +74,8 @@ public final class Elm327Session implements AutoCloseable {
      * searches the vehicle bus, and reads the protocol it settled on.
      */
     public AdapterInfo initialize() throws IOException, Elm327Exception, InterruptedException {
-        link.open();
+        close();
+        link = port.open();
         String reset = command("ATZ", options.resetTimeout());
         String identity = reset.lines().map(String::trim).filter(l -> l.toUpperCase(Locale.ROOT).contains("ELM"))
                 .findFirst().orElseThrow(() -> new Elm327Exception(port(), "ATZ", "no ELM327 identity", reset));
@@ -121,7 +126,8 @@ public final class Elm327Session implements AutoCloseable {
      * included when echo is on.
      */
     public String command(String command, Duration timeout) throws IOException, Elm327Exception, InterruptedException {
-        discardPending();
+        SerialLink link = requireOpen();
+        discardPending(link);
         link.write((command + "\r").getBytes(StandardCharsets.US_ASCII));
         StringBuilder reply = new StringBuilder();
         long deadline = System.nanoTime() + timeout.toNanos();
@@ -134,9 +140,10 @@ public final class Elm327Session implements AutoCloseable {
                 throw new Elm327Exception(port(), command, "no prompt within " + timeout.toMillis() + " ms",
                         reply.length() == 0 ? null : reply.toString());
             }
+            buffer.clear();
             int n = link.read(buffer, Duration.ofNanos(Math.min(left, 200_000_000L)));
             for (int i = 0; i < n; i++) {
-                char c = (char) (buffer[i] & 0xFF);
+                char c = (char) (buffer.get(i) & 0xFF);
                 if (c == '>') {
                     return reply.toString();
                 }
@@ -150,14 +157,26 @@ public final class Elm327Session implements AutoCloseable {
     }
 
     /** Drops bytes that arrived outside a command (a late reply, adapter noise). */
-    private void discardPending() throws IOException {
+    private void discardPending(SerialLink link) throws IOException {
+        buffer.clear();
         while (link.read(buffer, Duration.ofMillis(1)) > 0) {
-            // stale input belongs to no command
+            buffer.clear(); // stale input belongs to no command
         }
     }
 
+    private SerialLink requireOpen() throws IOException {
+        if (link == null) {
+            throw new IOException(port() + ": not open (initialize the session first)");
+        }
+        return link;
+    }
+
+    /** Closes the link; the session may be initialized again. */
     @Override
     public void close() {
-        link.close();
+        if (link != null) {
+            link.close();
+            link = null;
+        }
     }
 }

@@ -50,8 +50,8 @@ public record ObdReaderConfig(String port, int baud, Elm327Session.Options sessi
             throw new IllegalArgumentException(origin + ": obd.port is required (a serial path or tcp://host:port)");
         }
         int baud = (int) number(p, origin, "obd.baud", 0, 0, 4_000_000);
-        if (baud != 0 && !JSerialCommLink.PROBE_RATES.contains(baud)) {
-            throw new IllegalArgumentException(origin + ": obd.baud = " + baud + " is none of " + JSerialCommLink.PROBE_RATES
+        if (baud != 0 && !Elm327Port.PROBE_RATES.contains(baud)) {
+            throw new IllegalArgumentException(origin + ": obd.baud = " + baud + " is none of " + Elm327Port.PROBE_RATES
                     + " (or 0 to probe)");
         }
         Duration timeout = Duration.ofMillis(number(p, origin, "obd.timeout-ms", 2000, 100, 60_000));
@@ -89,7 +89,8 @@ public record ObdReaderConfig(String port, int baud, Elm327Session.Options sessi
     /** Builds and starts the poller this configuration describes. */
     public ObdPoller start(ReadingSink sink, OdometerStore store, ObdStats stats, Clock clock,
             java.util.concurrent.ScheduledExecutorService scheduler, TimeQuality timeQuality) {
-        return new ObdPoller(() -> new Elm327Session(SerialLinks.forPort(port, baud, session.commandTimeout()), session),
+        Elm327Port adapter = Elm327Port.forPort(port, baud, session.commandTimeout());
+        return new ObdPoller(() -> new Elm327Session(adapter, session),
                 sink, new MileageGuard(store, stats), stats, clock, scheduler, schedule, timeQuality).start();
     }
 

@@ -43,7 +43,7 @@ class Elm327SessionComponentTest {
             throws Exception {
         Elm327Switches sw = Elm327Switches.defaults().withProtocol(protocol).withEcho(echo).withSecondEcu(true);
         try (Elm327TcpServer sim = Elm327TcpServer.start(vehicle(sw), 0);
-                Elm327Session session = new Elm327Session(TcpLink.parse(sim.address(), Duration.ofSeconds(2)),
+                Elm327Session session = new Elm327Session(Elm327Port.forPort(sim.address(), 0, Duration.ofSeconds(2)),
                         Elm327Session.Options.defaults().withHeaders(headers).withSpaces(spaces))) {
             Elm327Session.AdapterInfo info = session.initialize();
             assertThat(info.identity()).isEqualTo("ELM327 v1.5");
@@ -69,7 +69,7 @@ class Elm327SessionComponentTest {
     void unsupportedVinAndOdometer() throws Exception {
         Elm327Switches sw = Elm327Switches.defaults().withVinSupported(false).withOdometerSupported(false);
         try (Elm327TcpServer sim = Elm327TcpServer.start(vehicle(sw), 0);
-                Elm327Session session = new Elm327Session(TcpLink.parse(sim.address(), Duration.ofSeconds(2)),
+                Elm327Session session = new Elm327Session(Elm327Port.forPort(sim.address(), 0, Duration.ofSeconds(2)),
                         Elm327Session.Options.defaults())) {
             session.initialize();
             assertThat(ObdDiscovery.supportedPids(session, e -> { throw new AssertionError(e); }).supports(ObdPid.ODOMETER)).isFalse();
@@ -81,7 +81,7 @@ class Elm327SessionComponentTest {
     @Test
     void ignitionOffIsASilentVehicleNotAnError() throws Exception {
         try (Elm327TcpServer sim = Elm327TcpServer.start(vehicle(Elm327Switches.defaults().withIgnitionOff(true)), 0);
-                Elm327Session session = new Elm327Session(TcpLink.parse(sim.address(), Duration.ofSeconds(2)),
+                Elm327Session session = new Elm327Session(Elm327Port.forPort(sim.address(), 0, Duration.ofSeconds(2)),
                         Elm327Session.Options.defaults())) {
             Elm327Session.AdapterInfo info = session.initialize();
             assertThat(info.vehicleAnswered()).isFalse();
@@ -93,7 +93,7 @@ class Elm327SessionComponentTest {
     void serialPtyWithProbedAndConfiguredBaudRate(@TempDir Path dir) throws Exception {
         try (Elm327PtyServer sim = Elm327PtyServer.start(vehicle(Elm327Switches.defaults()), dir.resolve("ttyELM"),
                 Duration.ofMillis(50))) {
-            JSerialCommLink probed = new JSerialCommLink(sim.path().toString(), 0, Duration.ofMillis(500));
+            Elm327Port probed = Elm327Port.forPort(sim.path().toString(), 0, Duration.ofMillis(500));
             try (Elm327Session session = new Elm327Session(probed, Elm327Session.Options.defaults())) {
                 assertThat(session.initialize().protocol()).isEqualTo(ElmProtocol.ISO_15765_4_CAN_11_500);
                 assertThat(probed.baudRate()).isEqualTo(38400);
@@ -102,7 +102,7 @@ class Elm327SessionComponentTest {
             // closing the port unplugs the simulated adapter; it comes back at the same path
             ObdTestSpine.await("re-plugged pty", Duration.ofSeconds(5), () -> java.nio.file.Files.exists(sim.path()));
             Thread.sleep(100);
-            try (Elm327Session session = new Elm327Session(new JSerialCommLink(sim.path().toString(), 115200,
+            try (Elm327Session session = new Elm327Session(Elm327Port.forPort(sim.path().toString(), 115200,
                     Duration.ofMillis(500)), Elm327Session.Options.defaults().withHeaders(false))) {
                 session.initialize();
                 ObdReply.Data speed = (ObdReply.Data) session.query(ObdPid.SPEED.request());
@@ -114,13 +114,13 @@ class Elm327SessionComponentTest {
     @Test
     void errorsNameThePortAndTheReply(@TempDir Path dir) throws Exception {
         String missing = dir.resolve("no-such-tty").toString();
-        assertThatThrownBy(() -> new Elm327Session(new JSerialCommLink(missing, 38400, Duration.ofMillis(100)),
+        assertThatThrownBy(() -> new Elm327Session(Elm327Port.forPort(missing, 38400, Duration.ofMillis(100)),
                 Elm327Session.Options.defaults()).initialize()).hasMessageContaining(missing);
         try (java.net.ServerSocket quiet = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             String port = "tcp://127.0.0.1:" + quiet.getLocalPort();
             Elm327Session.Options fast = new Elm327Session.Options(true, false, Duration.ofMillis(200), Duration.ofMillis(200),
                     Duration.ofMillis(200));
-            assertThatThrownBy(() -> new Elm327Session(TcpLink.parse(port, Duration.ofSeconds(1)), fast).initialize())
+            assertThatThrownBy(() -> new Elm327Session(Elm327Port.forPort(port, 0, Duration.ofSeconds(1)), fast).initialize())
                     .isInstanceOf(Elm327Exception.class).hasMessageContaining(port).hasMessageContaining("ATZ");
         }
     }

@@ -57,7 +57,7 @@ class ObdPollerComponentTest {
     private ObdPoller poller(Elm327TcpServer sim, ObdTestSpine spine, MileageGuard guard, ObdStats stats, int quietLimit) {
         Elm327Session.Options options = new Elm327Session.Options(true, false, Duration.ofMillis(500), Duration.ofSeconds(1),
                 Duration.ofSeconds(1));
-        return new ObdPoller(() -> new Elm327Session(TcpLink.parse(sim.address(), Duration.ofSeconds(1)), options),
+        return new ObdPoller(() -> new Elm327Session(Elm327Port.forPort(sim.address(), 0, Duration.ofSeconds(1)), options),
                 spine.sequencer, guard, stats, Clock.systemUTC(), scheduler, fast(quietLimit), TimeQuality.NTP);
     }
 
@@ -204,7 +204,7 @@ class ObdPollerComponentTest {
             Elm327Session.Options options = new Elm327Session.Options(false, true, Duration.ofMillis(500),
                     Duration.ofSeconds(1), Duration.ofSeconds(1));
             String path = sim.path().toString();
-            try (ObdPoller p = new ObdPoller(() -> new Elm327Session(new JSerialCommLink(path, 38400, Duration.ofMillis(300)),
+            try (ObdPoller p = new ObdPoller(() -> new Elm327Session(Elm327Port.forPort(path, 38400, Duration.ofMillis(300)),
                     options), spine.sequencer, guard, stats, Clock.systemUTC(), scheduler, fast(5), TimeQuality.NTP).start()) {
                 ObdTestSpine.await("polling again after the unplug", Duration.ofSeconds(20), () -> stats.snapshot().reconnects() >= 1
                         && sim.vehicle().odometerReads() >= 3 && p.state() == ObdPoller.State.POLLING);

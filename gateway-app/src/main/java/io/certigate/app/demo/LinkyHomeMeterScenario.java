@@ -1,7 +1,7 @@
 package io.certigate.app.demo;
 
 import io.certigate.core.model.TimeQuality;
-import io.certigate.meter.serial.JSerialCommLink;
+import io.certigate.serial.jsc.JSerialCommLink;
 import io.certigate.meter.tic.TicMeterAdapter;
 import io.certigate.meter.tic.TicPortReader;
 import io.certigate.meter.tic.TicReadings;

@@ -1,7 +1,7 @@
 package io.certigate.app.demo;
 
 import io.certigate.meter.rfid.RfidReaderAdapter;
-import io.certigate.meter.serial.JSerialCommLink;
+import io.certigate.serial.jsc.JSerialCommLink;
 import io.certigate.simulators.rfid.Rdm6300Simulator;
 import io.certigate.simulators.tic.PtyPair;
 import java.time.Duration;

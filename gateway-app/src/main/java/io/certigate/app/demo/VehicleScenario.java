@@ -10,7 +10,7 @@ import io.certigate.obd.ObdPid;
 import io.certigate.obd.ObdPoller;
 import io.certigate.obd.ObdStats;
 import io.certigate.obd.PollSchedule;
-import io.certigate.obd.SerialLinks;
+import io.certigate.obd.Elm327Port;
 import io.certigate.simulators.elm327.Elm327PtyServer;
 import io.certigate.simulators.elm327.Elm327Switches;
 import io.certigate.simulators.elm327.Elm327TcpServer;
@@ -97,7 +97,7 @@ public final class VehicleScenario implements DemoScenario {
         pids.put(ObdPid.FUEL_LEVEL, Duration.ofSeconds(5));
         PollSchedule schedule = new PollSchedule(pids, odometerEvery, Duration.ofMillis(250), Duration.ofSeconds(4), 5);
         String p = port;
-        ObdPoller poller = new ObdPoller(() -> new Elm327Session(SerialLinks.forPort(p, 38400, Duration.ofSeconds(1)),
+        ObdPoller poller = new ObdPoller(() -> new Elm327Session(Elm327Port.forPort(p, 38400, Duration.ofSeconds(1)),
                 Elm327Session.Options.defaults()), counting(context.sink()), guard, stats, context.clock(), scheduler,
                 schedule, TimeQuality.NTP).start();
         AutoCloseable sim = simulator;

@@ -1,7 +1,7 @@
 package io.certigate.app.meter;
 
-import io.certigate.meter.serial.SerialLink;
-import io.certigate.meter.serial.SerialSettings;
+import io.certigate.core.port.SerialLink;
+import io.certigate.core.port.SerialSettings;
 import java.io.IOException;
 import java.util.concurrent.atomic.AtomicReference;
 

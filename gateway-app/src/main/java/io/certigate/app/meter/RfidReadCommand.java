@@ -3,7 +3,7 @@ package io.certigate.app.meter;
 import io.certigate.app.DurationConverter;
 import io.certigate.meter.rfid.RfidEvent;
 import io.certigate.meter.rfid.RfidReaderAdapter;
-import io.certigate.meter.serial.JSerialCommLink;
+import io.certigate.serial.jsc.JSerialCommLink;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.time.Duration;

@@ -1,7 +1,7 @@
 package io.certigate.app.meter;
 
 import io.certigate.app.DurationConverter;
-import io.certigate.meter.serial.JSerialCommLink;
+import io.certigate.serial.jsc.JSerialCommLink;
 import io.certigate.meter.tic.TicFrame;
 import io.certigate.meter.tic.TicFrameAssembler;
 import io.certigate.meter.tic.TicGroup;

@@ -8,7 +8,7 @@ import io.certigate.obd.ObdDiscovery;
 import io.certigate.obd.ObdPid;
 import io.certigate.obd.ObdReply;
 import io.certigate.obd.ObdReplyException;
-import io.certigate.obd.SerialLinks;
+import io.certigate.obd.Elm327Port;
 import io.certigate.obd.SupportedPids;
 import io.certigate.obd.Vin;
 import java.io.IOException;
@@ -54,7 +54,7 @@ public final class ObdProbeCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         Elm327Session.Options options = new Elm327Session.Options(headers, false, timeout, timeout.plusSeconds(2),
                 timeout.plusSeconds(10));
-        try (Elm327Session session = new Elm327Session(SerialLinks.forPort(port, baud, timeout), options)) {
+        try (Elm327Session session = new Elm327Session(Elm327Port.forPort(port, baud, timeout), options)) {
             Elm327Session.AdapterInfo info = session.initialize();
             out.printf("port       %s%n", port);
             out.printf("adapter    %s%n", info.identity());

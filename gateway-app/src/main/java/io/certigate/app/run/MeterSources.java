@@ -10,7 +10,7 @@ import io.certigate.core.spine.Spine;
 import io.certigate.core.sequencer.ReadingSink;
 import io.certigate.meter.rfid.RfidEvent;
 import io.certigate.meter.rfid.RfidReaderAdapter;
-import io.certigate.meter.serial.JSerialCommLink;
+import io.certigate.serial.jsc.JSerialCommLink;
 import io.certigate.meter.tic.TicMeterAdapter;
 import io.certigate.meter.tic.TicMode;
 import io.certigate.meter.tic.TicPortReader;

@@ -2,7 +2,7 @@ package io.certigate.kura.rfid;
 
 import io.certigate.core.sequencer.ReadingSink;
 import io.certigate.meter.rfid.RfidReaderAdapter;
-import io.certigate.meter.serial.JSerialCommLink;
+import io.certigate.serial.jsc.JSerialCommLink;
 import java.time.Clock;
 import java.util.Map;
 import java.util.concurrent.Executors;

@@ -1,7 +1,7 @@
 package io.certigate.kura.tic;
 
 import io.certigate.core.sequencer.ReadingSink;
-import io.certigate.meter.serial.JSerialCommLink;
+import io.certigate.serial.jsc.JSerialCommLink;
 import io.certigate.meter.tic.TicMeterAdapter;
 import io.certigate.meter.tic.TicPortReader;
 import java.time.Clock;

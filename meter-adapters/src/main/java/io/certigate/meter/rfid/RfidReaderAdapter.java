@@ -6,8 +6,8 @@ import io.certigate.core.model.Reading;
 import io.certigate.core.model.ReadingValue;
 import io.certigate.core.model.TimeQuality;
 import io.certigate.core.sequencer.ReadingSink;
-import io.certigate.meter.serial.SerialLink;
-import io.certigate.meter.serial.SerialSettings;
+import io.certigate.core.port.SerialLink;
+import io.certigate.core.port.SerialSettings;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.time.Clock;
@@ -91,13 +91,13 @@ public final class RfidReaderAdapter implements AutoCloseable {
     private void session() {
         SerialLink l = null;
         try {
-            l = opener.open(SerialSettings.eightNoneOne(options.baudRate(), options.readTimeout()));
+            l = opener.open(SerialSettings.eightNoneOne(options.baudRate()));
             link = l;
             LOG.log(System.Logger.Level.INFO, "RFID reader on {0} open ({1}, {2})", l.name(), options.baudRate(), options.format());
             ByteBuffer buf = ByteBuffer.allocate(256);
             while (running) {
                 buf.clear();
-                if (l.read(buf) > 0) {
+                if (l.read(buf, options.readTimeout()) > 0) {
                     buf.flip();
                     for (RfidEvent e : decoder.accept(buf)) {
                         handle(e, "rfid:" + l.name());
@@ -180,11 +180,7 @@ public final class RfidReaderAdapter implements AutoCloseable {
 
     private static void closeQuietly(SerialLink l) {
         if (l != null) {
-            try {
-                l.close();
-            } catch (IOException e) {
-                LOG.log(System.Logger.Level.DEBUG, "closing RFID port: {0}", e.getMessage());
-            }
+            l.close();
         }
     }
 }

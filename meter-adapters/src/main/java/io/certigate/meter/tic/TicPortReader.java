@@ -1,7 +1,7 @@
 package io.certigate.meter.tic;
 
-import io.certigate.meter.serial.SerialLink;
-import io.certigate.meter.serial.SerialSettings;
+import io.certigate.core.port.SerialLink;
+import io.certigate.core.port.SerialSettings;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.time.Clock;
@@ -70,7 +70,7 @@ public final class TicPortReader implements AutoCloseable {
         }
         SerialLink l = null;
         try {
-            l = opener.open(SerialSettings.sevenEvenOne(speed.baudRate(), options.readTimeout()));
+            l = opener.open(SerialSettings.sevenEvenOne(speed.baudRate()));
             link = l;
             opens++;
             LOG.log(System.Logger.Level.INFO, "TIC port {0} open at {1} baud 7E1 ({2})", l.name(), speed.baudRate(),
@@ -101,7 +101,7 @@ public final class TicPortReader implements AutoCloseable {
         long since = clock.millis();
         while (running) {
             buf.clear();
-            int n = l.read(buf);
+            int n = l.read(buf, options.readTimeout());
             if (n > 0) {
                 buf.flip();
                 List<TicFrame> frames = assembler.accept(buf);
@@ -162,11 +162,7 @@ public final class TicPortReader implements AutoCloseable {
 
     private static void closeQuietly(SerialLink l) {
         if (l != null) {
-            try {
-                l.close();
-            } catch (IOException e) {
-                LOG.log(System.Logger.Level.DEBUG, "closing TIC port: {0}", e.getMessage());
-            }
+            l.close();
         }
     }
 }

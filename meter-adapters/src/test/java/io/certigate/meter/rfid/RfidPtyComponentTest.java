@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.certigate.core.model.Reading;
 import io.certigate.core.model.ReadingValue;
-import io.certigate.meter.serial.JSerialCommLink;
+import io.certigate.serial.jsc.JSerialCommLink;
 import io.certigate.meter.testing.TestChain;
 import io.certigate.simulators.rfid.Rdm6300Simulator;
 import io.certigate.simulators.tic.PtyPair;

@@ -6,7 +6,8 @@ import io.certigate.core.metrics.AdapterHealth;
 import io.certigate.core.model.TimeQuality;
 import io.certigate.meter.rfid.RfidEvent;
 import io.certigate.meter.rfid.RfidReaderAdapter;
-import io.certigate.meter.serial.SerialLink;
+import io.certigate.core.port.SerialLink;
+import io.certigate.core.port.SerialSettings;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.time.Clock;
@@ -46,7 +47,7 @@ class SerialAdapterHealthTest {
             opens.incrementAndGet();
             return new SerialLink() {
                 @Override
-                public int read(ByteBuffer dst) throws IOException {
+                public int read(ByteBuffer dst, Duration timeout) throws IOException {
                     if (!plugged.get()) {
                         throw new IOException("serial port ttyUSB7 read failed");
                     }
@@ -68,6 +69,9 @@ class SerialAdapterHealthTest {
                 public String name() {
                     return "ttyUSB7";
                 }
+
+                @Override
+                public void configure(SerialSettings ignored) {}
 
                 @Override
                 public void close() {}

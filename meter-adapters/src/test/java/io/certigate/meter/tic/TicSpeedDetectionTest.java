@@ -3,7 +3,8 @@ package io.certigate.meter.tic;
 import static io.certigate.meter.tic.TicFixtures.raw;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.certigate.meter.serial.SerialLink;
+import io.certigate.core.port.SerialLink;
+import io.certigate.core.port.SerialSettings;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.time.Clock;
@@ -57,7 +58,7 @@ class TicSpeedDetectionTest {
             assertThat(settings.dataBits()).isEqualTo(7);
             return new SerialLink() {
                 @Override
-                public int read(ByteBuffer dst) {
+                public int read(ByteBuffer dst, Duration timeout) {
                     clock.ms.addAndGet(500);
                     byte[] chunk = settings.baudRate() == 1200 ? frame : new byte[] {0x7f, 0x0a, 0x66, 0x0d, 0x02, 0x19};
                     dst.put(chunk);
@@ -73,6 +74,9 @@ class TicSpeedDetectionTest {
                 public String name() {
                     return "scripted";
                 }
+
+                @Override
+                public void configure(SerialSettings ignored) {}
 
                 @Override
                 public void close() {}
