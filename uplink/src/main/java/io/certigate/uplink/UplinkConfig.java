@@ -51,12 +51,6 @@ public record UplinkConfig(MqttUplinkOptions mqtt, CoapUplink.Options coap) {
     private static final String CLEAR_PSK = "uplink.coap.psk-secret-hex";
     /** Likewise for the mutual-TLS key store's passphrase. */
     private static final String CLEAR_TLS_PASS = "uplink.mqtt.tls.client-passphrase";
-    /** MQTT: records per published batch, batches in flight; as both runtimes configure them. */
-    public static final io.certigate.core.config.WholeSetting MQTT_RECORDS_PER_BATCH = io.certigate.core.config.WholeSetting.ofInt(
-            "uplink.mqtt.records-per-batch", 100, 1, 65_535, "records per published batch at most");
-    public static final io.certigate.core.config.WholeSetting MQTT_WINDOW = io.certigate.core.config.WholeSetting.ofInt(
-            "uplink.mqtt.window", 32, 1, 65_535, "batches published and not yet acknowledged at most");
-
     /** Every key of the uplink section. */
     public static final Set<String> KEYS = Set.of("uplink.mqtt.url", "uplink.mqtt.client-id", "uplink.mqtt.username",
             "uplink.mqtt.password-source", "uplink.mqtt.records-per-batch", "uplink.mqtt.window", "uplink.mqtt.max-packet-bytes",
@@ -108,8 +102,8 @@ public record UplinkConfig(MqttUplinkOptions mqtt, CoapUplink.Options coap) {
             }
             o = o.withCredentials(user, password);
         }
-        o = o.withBatching(MQTT_RECORDS_PER_BATCH.parseInt(origin, p.getProperty(MQTT_RECORDS_PER_BATCH.key())),
-                MQTT_WINDOW.parseInt(origin, p.getProperty(MQTT_WINDOW.key())),
+        o = o.withBatching(MqttUplinkOptions.RECORDS_PER_BATCH.parseInt(origin, p.getProperty(MqttUplinkOptions.RECORDS_PER_BATCH.key())),
+                MqttUplinkOptions.WINDOW.parseInt(origin, p.getProperty(MqttUplinkOptions.WINDOW.key())),
                 (int) number(p, origin, "uplink.mqtt.max-packet-bytes", 256 * 1024, 512, MqttUplinkOptions.MQTT_MAX_PACKET));
         o = o.withReconnect(backoff(p, origin, "uplink.mqtt.reconnect-", 250, 30_000));
         String ca = p.getProperty("uplink.mqtt.tls.ca", "").trim();
