@@ -37,7 +37,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Store-and-forward against a real Mosquitto: delivery marking, order, broker restart and outage,
  * gateway restart, packet-size splitting. The reference collector checks the other side: after
  * deduplication nothing is missing. {@code -Dcertigate.uplink.records=100000} runs the fault
- * scenario with that many records (default 3000).
+ * scenario with that many records (default 3000). What needs no collector (the proof hook, a
+ * refused login) is tested in uplink's {@code MqttUplinkTest}.
  */
 @Tag("integration")
 class MqttStoreAndForwardTest {
