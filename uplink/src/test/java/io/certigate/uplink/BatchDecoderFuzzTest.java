@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Tag;
  * Fuzz target on what the collector runs on a broker payload: {@link BatchDecoder#items} returns
  * the items or throws {@link BatchDecoder.BatchFormatException} with an offset inside the payload;
  * the items are non-empty and, put back together after the array head, are exactly the payload.
- * Each item then goes where {@code RecordCollector} sends it (a tagged item to
+ * Each item then goes where the fleet's {@code RecordCollector} sends it (a tagged item to
  * {@link CoseSign1#parse} and {@link ReadingCodec#decode}, anything else to the tombstone's
  * {@link CborReader}); each of those ends with a value or its own format exception.
  *

@@ -2,8 +2,8 @@ package io.certigate.app.bench;
 
 import io.certigate.app.DurationConverter;
 import io.certigate.app.anchor.DemoAnchoring;
-import io.certigate.uplink.DemoUplink;
 import io.certigate.app.demo.DemoScenario;
+import io.certigate.app.demo.DemoUplink;
 import io.certigate.app.demo.SyntheticLoadScenario;
 import io.certigate.core.buffer.RecordBuffer;
 import io.certigate.core.sequencer.Sequencer;

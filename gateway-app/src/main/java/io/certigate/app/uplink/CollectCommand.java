@@ -1,10 +1,10 @@
 package io.certigate.app.uplink;
 
+import io.certigate.fleet.collector.Collector;
+import io.certigate.fleet.collector.CollectorReport;
+import io.certigate.fleet.collector.DeviceKeys;
+import io.certigate.fleet.collector.MqttCollector;
 import io.certigate.uplink.UplinkException;
-import io.certigate.uplink.collector.Collector;
-import io.certigate.uplink.collector.CollectorReport;
-import io.certigate.uplink.collector.DeviceKeys;
-import io.certigate.uplink.collector.MqttCollector;
 import io.certigate.uplink.mqtt.TlsSettings;
 import java.io.IOException;
 import java.io.PrintWriter;

@@ -1,4 +1,4 @@
-package io.certigate.uplink.collector;
+package io.certigate.fleet.collector;
 
 /**
  * Every SQL statement of the collector's SQLite file, in one place.

@@ -1,8 +1,8 @@
-package io.certigate.uplink;
+package io.certigate.app.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.certigate.uplink.collector.CollectorReport;
+import io.certigate.fleet.collector.CollectorReport;
 import io.certigate.uplink.testing.TestDevice;
 import java.nio.file.Path;
 import java.time.Clock;

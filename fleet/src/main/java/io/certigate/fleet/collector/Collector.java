@@ -1,4 +1,4 @@
-package io.certigate.uplink.collector;
+package io.certigate.fleet.collector;
 
 import io.certigate.uplink.UplinkException;
 import java.nio.file.Path;

@@ -1,13 +1,15 @@
-package io.certigate.uplink;
+package io.certigate.app.demo;
 
 import io.certigate.core.buffer.BufferException;
 import io.certigate.core.buffer.RecordBuffer;
 import io.certigate.core.sequencer.Sequencer;
+import io.certigate.fleet.collector.Collector;
+import io.certigate.fleet.collector.CollectorReport;
+import io.certigate.fleet.collector.DeviceKeys;
+import io.certigate.fleet.collector.MqttCollector;
 import io.certigate.signing.DeviceKey;
-import io.certigate.uplink.collector.Collector;
-import io.certigate.uplink.collector.CollectorReport;
-import io.certigate.uplink.collector.DeviceKeys;
-import io.certigate.uplink.collector.MqttCollector;
+import io.certigate.uplink.ForwardingPump;
+import io.certigate.uplink.UplinkException;
 import io.certigate.uplink.mqtt.EmbeddedBroker;
 import io.certigate.uplink.mqtt.MqttUplink;
 import io.certigate.uplink.mqtt.MqttUplinkOptions;

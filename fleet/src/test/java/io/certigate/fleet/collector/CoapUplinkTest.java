@@ -1,4 +1,4 @@
-package io.certigate.uplink.coap;
+package io.certigate.fleet.collector;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -6,10 +6,9 @@ import io.certigate.signing.CoseAlgorithm;
 import io.certigate.signing.Pkcs12KeyStore;
 import io.certigate.uplink.Backoff;
 import io.certigate.uplink.BatchCodec;
-import io.certigate.uplink.collector.CoapCollectorEndpoint;
-import io.certigate.uplink.collector.CollectorReport;
-import io.certigate.uplink.collector.DeviceKeys;
-import io.certigate.uplink.collector.RecordCollector;
+import io.certigate.uplink.coap.CoapEndpoints;
+import io.certigate.uplink.coap.CoapUplink;
+import io.certigate.uplink.coap.DtlsCredentials;
 import io.certigate.uplink.testing.Await;
 import io.certigate.uplink.testing.TestDevice;
 import io.certigate.uplink.testing.TestPki;

@@ -1,4 +1,4 @@
-package io.certigate.uplink.mqtt;
+package io.certigate.fleet.collector;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -8,10 +8,9 @@ import io.certigate.signing.CoseSign1;
 import io.certigate.uplink.Backoff;
 import io.certigate.uplink.BatchDecoder;
 import io.certigate.uplink.UplinkTopics;
-import io.certigate.uplink.collector.CollectorReport;
-import io.certigate.uplink.collector.DeviceKeys;
-import io.certigate.uplink.collector.MqttCollector;
-import io.certigate.uplink.collector.RecordCollector;
+import io.certigate.uplink.mqtt.MosquittoBroker;
+import io.certigate.uplink.mqtt.MqttUplink;
+import io.certigate.uplink.mqtt.MqttUplinkOptions;
 import io.certigate.uplink.testing.Await;
 import io.certigate.uplink.testing.TestDevice;
 import java.nio.file.Files;
@@ -38,7 +37,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Store-and-forward against a real Mosquitto: delivery marking, order, broker restart and outage,
  * gateway restart, packet-size splitting. The reference collector checks the other side: after
  * deduplication nothing is missing. {@code -Dcertigate.uplink.records=100000} runs the fault
- * scenario with that many records (default 3000).
+ * scenario with that many records (default 3000). What needs no collector (the proof hook, a
+ * refused login) is tested in uplink's {@code MqttUplinkTest}.
  */
 @Tag("integration")
 class MqttStoreAndForwardTest {
@@ -247,46 +247,6 @@ class MqttStoreAndForwardTest {
 
     private TestDevice reopen() throws Exception {
         return TestDevice.reopen(dir, "dev-1", device.key());
-    }
-
-    @Test
-    void proofBundlesGoToTheProofsTopicAndCompleteOnPuback() throws Exception {
-        broker = MosquittoBroker.start(dir.resolve("broker"));
-        uplink = new MqttUplink(device.buffer(), device.key().certificateChain(), options(), Clock.systemUTC(), scheduler,
-                new SplittableRandom(7));
-        assertThat(uplink.publishProof("{}".getBytes())).as("not connected").isCompletedExceptionally();
-        uplink.start();
-        Await.until(Duration.ofSeconds(10), () -> "state " + uplink.state(), () -> uplink.state() == MqttUplink.State.CONNECTED);
-        List<byte[]> got = new CopyOnWriteArrayList<>();
-        MqttClient watcher = new MqttClient(broker.url(), "proof-watcher", new MemoryPersistence());
-        watcher.connect(new MqttConnectOptions());
-        watcher.subscribe(UplinkTopics.PROOFS.topic(device.id()), 1, (topic, msg) -> got.add(msg.getPayload()));
-        byte[] proof = "{\"format\":\"certigate-proof/1\",\"leafIndex\":7}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        uplink.publishProof(proof).get(10, java.util.concurrent.TimeUnit.SECONDS);
-        Await.until(Duration.ofSeconds(10), () -> "proof not seen", () -> !got.isEmpty());
-        assertThat(got.get(0)).isEqualTo(proof);
-        watcher.disconnect();
-        watcher.close();
-    }
-
-    @Test
-    void refusedLoginIsAClearErrorAndBufferingContinues() throws Exception {
-        broker = MosquittoBroker.in(dir.resolve("broker")).refuseAnonymous().start();
-        uplink = startUplink(options());
-        Await.until(Duration.ofSeconds(10), () -> "state " + uplink.state(),
-                () -> uplink.state() == MqttUplink.State.REFUSED);
-        assertThat(uplink.lastError()).contains("refused the device's credentials").contains("buffered");
-        assertThat(uplink.health()).satisfies(h -> {
-            assertThat(h.connected()).isFalse();
-            assertThat(h.lastProblem()).isEqualTo(io.certigate.uplink.UplinkHealth.Problem.CREDENTIALS);
-            assertThat(h.reconnects()).isPositive();
-            assertThat(h.recordsDelivered()).isZero();
-        });
-        device.produce(50);
-        Thread.sleep(500);
-        assertThat(device.undelivered()).isEqualTo(50);
-        assertThat(uplink.stats().batchesSent()).isZero();
-        assertThat(uplink.state()).isEqualTo(MqttUplink.State.REFUSED);
     }
 
     @Test

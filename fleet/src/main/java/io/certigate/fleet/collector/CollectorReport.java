@@ -1,4 +1,4 @@
-package io.certigate.uplink.collector;
+package io.certigate.fleet.collector;
 
 /**
  * What the collector holds and what it saw.

@@ -1,4 +1,4 @@
-package io.certigate.uplink.collector;
+package io.certigate.fleet.collector;
 
 import io.certigate.core.export.ExportFile;
 import io.certigate.core.export.ExportFormatException;

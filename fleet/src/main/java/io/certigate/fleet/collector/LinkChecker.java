@@ -1,4 +1,4 @@
-package io.certigate.uplink.collector;
+package io.certigate.fleet.collector;
 
 import io.certigate.core.model.ChainedReading;
 import io.certigate.core.model.ReadingCodec;

@@ -1,4 +1,4 @@
-package io.certigate.uplink.collector;
+package io.certigate.fleet.collector;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
