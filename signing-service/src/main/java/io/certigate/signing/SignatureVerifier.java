@@ -28,8 +28,9 @@ import org.bouncycastle.crypto.util.PublicKeyFactory;
  *       without its leading zero bytes); Bouncy Castle's {@code ECDSASigner} takes r and s as
  *       numbers, so splitting any even-length input into halves accepts 0x00‖r‖0x00‖s (66 bytes);
  *   <li>SunEC's {@code Ed25519} accepts a valid signature followed by trailing bytes;
- *   <li>SunEC refuses a valid ECDSA signature whose point R has x(R) ≥ n (then r = x(R) − n):
- *       it does not reduce x(R) modulo n as FIPS 186-5 §6.4.2 requires. Bouncy Castle accepts it.
+ *   <li>SunEC refuses a valid ECDSA signature whose point R has x(R) ≥ n (then r = x(R) − n),
+ *       which verification as FIPS 186-5 §6.4.2 defines it (x(R) mod n = r) accepts, and so does
+ *       Bouncy Castle.
  *       Such signatures are rare (about 2^−128 of honest ones) but can be made on purpose; the
  *       production verifier is therefore {@link #BOUNCY_CASTLE}.
  * </ul>
