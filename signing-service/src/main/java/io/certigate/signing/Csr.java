@@ -153,10 +153,18 @@ public final class Csr {
             if (!req.isSignatureValid(new JcaContentVerifierProviderBuilder().setProvider(BC).build(pub))) {
                 throw new SigningException("CSR signature is invalid: no proof of possession of the private key");
             }
-        } catch (OperatorCreationException | PKCSException e) {
+        } catch (OperatorCreationException | PKCSException | RuntimeException e) {
+            // RuntimeException: Bouncy Castle throws IllegalStateException for a signature BIT STRING
+            // with unused bits, and IllegalArgumentException for malformed contents
             throw new SigningException("CSR signature cannot be checked: " + e.getMessage(), e);
         }
-        return new Verified(pub, identity(req), der.clone());
+        Identity identity;
+        try {
+            identity = identity(req);
+        } catch (RuntimeException e) {
+            throw new SigningException("CSR identity cannot be read: " + e.getMessage(), e);
+        }
+        return new Verified(pub, identity, der.clone());
     }
 
     private static Identity identity(PKCS10CertificationRequest req) throws SigningException {

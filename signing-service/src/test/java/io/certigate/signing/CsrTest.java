@@ -60,6 +60,16 @@ class CsrTest {
     }
 
     @Test
+    void aSignatureBitStringWithUnusedBitsIsRefusedWithASigningException() throws Exception {
+        // found by fuzzing: Bouncy Castle's isSignatureValid threw IllegalStateException for it
+        CertificationRequest req = CertificationRequest.getInstance(Csr.build(key(CoseAlgorithm.EDDSA), VEHICLE));
+        byte[] bad = new CertificationRequest(req.getCertificationRequestInfo(), req.getSignatureAlgorithm(),
+                new DERBitString(req.getSignature().getBytes(), 3)).getEncoded();
+        assertThatThrownBy(() -> Csr.verify(bad)).isInstanceOf(SigningException.class)
+                .hasMessageStartingWith("CSR signature cannot be checked");
+    }
+
+    @Test
     void aRequestSignedByAnotherKeyIsRefused() throws Exception {
         // the info of one key's request, signed by a second key: the signature does not match the key inside
         CertificationRequest mine = CertificationRequest.getInstance(Csr.build(key(CoseAlgorithm.EDDSA), VEHICLE));
