@@ -62,7 +62,8 @@ public final class RunCommand implements Callable<Integer> {
             status = run(signal);
             return status;
         } finally {
-            signal.finish(status); // lets the shutdown hook halt the JVM with this status
+            signal.finish(status); // lets a running shutdown hook halt the JVM with this status
+            signal.uninstall(); // a run that ended by itself leaves no hook behind
         }
     }
 

@@ -19,6 +19,7 @@ public final class StopSignal {
     private final CountDownLatch finished = new CountDownLatch(1);
     private final IntConsumer halt;
     private volatile int status = 1;
+    private Thread hook;
 
     /** Thrown by {@link #checkpoint} once a stop was requested: start-up goes no further. */
     public static final class StopRequested extends Exception {
@@ -51,7 +52,9 @@ public final class StopSignal {
      */
     public boolean install() {
         try {
-            Runtime.getRuntime().addShutdownHook(new Thread(this::onShutdown, "certigate-shutdown"));
+            Thread h = new Thread(this::onShutdown, "certigate-shutdown");
+            Runtime.getRuntime().addShutdownHook(h);
+            hook = h;
             return true;
         } catch (IllegalStateException shutdownInProgress) {
             requested.countDown();
@@ -95,5 +98,27 @@ public final class StopSignal {
     public void finish(int exitStatus) {
         status = exitStatus;
         finished.countDown();
+    }
+
+    /**
+     * Removes the hook after a run that ended by itself (a configuration error, a source that
+     * could not start, provisioning stopped), so that the JVM's later exit keeps its own status
+     * instead of being halted with this run's, as when {@code run} is called in a process that
+     * goes on (tests, the demo). During a shutdown the hook is already running and halts with
+     * the status given to {@link #finish}.
+     *
+     * @return whether a hook was removed
+     */
+    public boolean uninstall() {
+        Thread h = hook;
+        if (h == null) {
+            return false;
+        }
+        try {
+            hook = null;
+            return Runtime.getRuntime().removeShutdownHook(h);
+        } catch (IllegalStateException shutdownInProgress) {
+            return false;
+        }
     }
 }

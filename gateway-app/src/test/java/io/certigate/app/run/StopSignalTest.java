@@ -31,6 +31,15 @@ class StopSignalTest {
     }
 
     @Test
+    void aRunThatEndedByItselfLeavesNoHookThatWouldHaltTheJvmLater() {
+        StopSignal signal = StopSignal.forThisJvm();
+        assertThat(signal.install()).isTrue();
+        signal.finish(2); // e.g. a configuration error
+        assertThat(signal.uninstall()).as("the hook was registered and is removed").isTrue();
+        assertThat(signal.uninstall()).as("nothing left to remove").isFalse();
+    }
+
+    @Test
     void aFailedStopHaltsWithItsOwnStatus() throws Exception {
         CompletableFuture<Integer> halted = new CompletableFuture<>();
         StopSignal signal = new StopSignal(halted::complete);
