@@ -108,7 +108,7 @@ class RunStopTest {
         BufferedReader out = reader(p);
         List<String> seen = new ArrayList<>();
         awaitLine(out, "first reading of this run committed", seen);
-        Thread.sleep(2500); // 50 readings/s: batches of 20 are cut that the silent ledger cannot anchor
+        awaitABatchCut(); // 50 readings/s: batches of 20 are cut that the silent ledger cannot anchor
         sigterm(p);
         String rest = finish(p);
         assertThat(p.exitValue()).as(rest).isZero();
@@ -116,6 +116,21 @@ class RunStopTest {
         assertThat(Long.parseLong(m.group(1))).isPositive();
         assertThat(Long.parseLong(m.group(3))).isPositive();
         assertThat(rest).contains("the next start resumes from the buffer (a stop does not wait for delivery or anchoring)");
+    }
+
+    /** Waits until the running gateway has cut its first anchor batch, read through a read-only connection. */
+    private void awaitABatchCut() throws Exception {
+        Path file = dir.resolve("buffer.db");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            try (RecordBuffer b = RecordBuffer.openReadOnly(file, "gw-stop-1")) {
+                if (new BatchStore(b).lastBatchedSeq() > 0) {
+                    return;
+                }
+            }
+            assertThat(System.nanoTime()).as("a batch cut within 30 s").isLessThan(deadline);
+            TimeUnit.MILLISECONDS.sleep(50);
+        }
     }
 
     /** The counts of the stop message are those of the buffer the process left. */

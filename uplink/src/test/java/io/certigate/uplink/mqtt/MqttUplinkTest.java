@@ -106,8 +106,11 @@ class MqttUplinkTest {
             assertThat(h.reconnects()).isPositive();
             assertThat(h.recordsDelivered()).isZero();
         });
+        long attempts = uplink.health().reconnects();
         device.produce(50);
-        Thread.sleep(500);
+        // two more connection attempts after the records were committed, each refused: then nothing was sent
+        Await.until(Duration.ofSeconds(10), () -> "reconnects " + uplink.health().reconnects(),
+                () -> uplink.health().reconnects() >= attempts + 2);
         assertThat(device.undelivered()).isEqualTo(50);
         assertThat(uplink.stats().batchesSent()).isZero();
         assertThat(uplink.state()).isEqualTo(MqttUplink.State.REFUSED);
