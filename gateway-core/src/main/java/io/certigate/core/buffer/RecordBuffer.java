@@ -209,9 +209,8 @@ public final class RecordBuffer implements AutoCloseable {
      * the device id). Returns that connection, or throws with the file refused.
      */
     private static Connection identify(Path file, String deviceId) throws BufferException {
-        BufferFileHeader header = BufferFileHeader.read(file);
         boolean walPending = SqliteFiles.walPending(file);
-        String refusal = header.refusal();
+        String refusal = BufferFileHeader.refusal(BufferFileHeader.read(file));
         if (refusal != null && !walPending) {
             throw new BufferException(BufferException.Reason.REFUSED_FILE, file, refusal, null);
         }
@@ -255,7 +254,7 @@ public final class RecordBuffer implements AutoCloseable {
         }
     }
 
-    /** The checks of {@link BufferFileHeader#refusal()} made through a connection, then integrity and owner. */
+    /** The checks of {@link BufferFileHeader#refusal} made through a connection, then integrity and owner. */
     private static void checkSchema(Connection c, Path file, String deviceId) throws SQLException, BufferException {
         long appId = scalar(c, BufferSql.APPLICATION_ID_QUERY);
         if (appId != BufferSql.APPLICATION_ID) {
