@@ -28,6 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The poller against the simulator over TCP, feeding a real sequencer and buffer. */
 @Tag("component")
+@Tag("realtime")
 class ObdPollerComponentTest {
     private static final String VIN = "1M8GDM9AXKP042788";
     private static final VehicleScript CAR = VehicleScript.demo().withVin(VIN);

@@ -5,6 +5,9 @@ import io.certigate.anchor.batch.BatchStore;
 import io.certigate.core.buffer.BufferException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -20,6 +23,8 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class AnchorService implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(AnchorService.class.getName());
     private static final int MAX_STEPS_PER_TICK = 1000;
+    /** While someone waits for the drain, ticks come at least this often (a receipt is looked up sooner). */
+    private static final Duration DRAIN_TICK = Duration.ofMillis(50);
 
     /**
      * @param tick     how often batches are checked and a sent transaction is looked up
@@ -48,6 +53,9 @@ public final class AnchorService implements AutoCloseable {
     private final AtomicLong unreachable = new AtomicLong();
     private final AtomicLong refused = new AtomicLong();
     private volatile ScheduledFuture<?> ticker;
+    /** Completed by a tick that finds nothing left to anchor. */
+    private final ConcurrentLinkedQueue<CompletableFuture<Void>> drainWaiters = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean drainTickSet = new AtomicBoolean();
 
     public AnchorService(AnchorBatcher batcher, Anchorer anchorer, BatchStore store, ScheduledExecutorService executor,
             Clock clock, Options options) {
@@ -76,6 +84,16 @@ public final class AnchorService implements AutoCloseable {
 
     /** One round: cut ripe batches, then anchor as far as the ledger allows. Runs on the executor. */
     void tick() {
+        try {
+            anchorRound();
+        } finally {
+            if (!drainWaiters.isEmpty()) {
+                checkDrained();
+            }
+        }
+    }
+
+    private void anchorRound() {
         try {
             batcher.cutRipe();
             if (clock.millis() < holdUntil.get()) {
@@ -112,6 +130,59 @@ public final class AnchorService implements AutoCloseable {
             holdUntil.set(clock.millis() + options.backoff().toMillis());
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.ERROR, "anchor tick failed", e);
+        }
+    }
+
+    /**
+     * Closes a partial batch now (demo end, shutdown) on the executor and completes once nothing
+     * is left to anchor (exceptionally if the buffer cannot be read); does not block. Until then
+     * the service ticks every 50 ms at least, on its executor.
+     */
+    public CompletableFuture<Void> drain() {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        try {
+            executor.execute(() -> {
+                try {
+                    batcher.cutAll();
+                } catch (BufferException | RuntimeException e) {
+                    done.completeExceptionally(e);
+                    return;
+                }
+                drainWaiters.add(done);
+                tick();
+            });
+        } catch (RejectedExecutionException e) {
+            done.completeExceptionally(e);
+        }
+        return done;
+    }
+
+    /** At the end of a tick while someone waits: completes the waiters, or ticks again soon. */
+    private void checkDrained() {
+        long left;
+        try {
+            left = store.unanchoredCount();
+        } catch (BufferException e) {
+            CompletableFuture<Void> w;
+            while ((w = drainWaiters.poll()) != null) {
+                w.completeExceptionally(e);
+            }
+            return;
+        }
+        if (left == 0) {
+            CompletableFuture<Void> w;
+            while ((w = drainWaiters.poll()) != null) {
+                w.complete(null);
+            }
+        } else if (drainTickSet.compareAndSet(false, true)) {
+            try {
+                executor.schedule(() -> {
+                    drainTickSet.set(false);
+                    tick();
+                }, DRAIN_TICK.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException e) {
+                drainTickSet.set(false);
+            }
         }
     }
 

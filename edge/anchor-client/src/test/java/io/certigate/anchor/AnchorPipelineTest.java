@@ -19,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The wiring the demo and the CLI use: a dev ledger from scratch, its settings file, the pipeline on a sequencer. */
 @Tag("integration")
+@Tag("realtime")
 class AnchorPipelineTest {
     @TempDir
     Path dir;

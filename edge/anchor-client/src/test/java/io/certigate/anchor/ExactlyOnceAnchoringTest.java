@@ -14,6 +14,7 @@ import io.certigate.anchor.proof.ProofBundleJson;
 import io.certigate.anchor.proof.ProofExporter;
 import io.certigate.anchor.testing.TestChain;
 import io.certigate.anchor.testing.TestDevice;
+import io.certigate.testbed.time.ManualScheduler;
 import java.math.BigInteger;
 import java.nio.file.Path;
 import java.sql.ResultSet;
@@ -21,8 +22,6 @@ import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -175,43 +174,60 @@ class ExactlyOnceAnchoringTest {
         assertAnchoredExactlyOnce(2);
     }
 
+    /**
+     * The service on virtual time (its ticks run on this thread when the test advances the
+     * scheduler) against the real dev chain: while the ledger is down nothing is anchored and the
+     * service holds off for exactly five ticks between attempts; afterwards everything is anchored
+     * once.
+     */
     @Test
     void aChainOutageMidRunOnlyDelaysAnchoring() throws Exception {
-        ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor();
+        ManualScheduler scheduler = new ManualScheduler();
+        Duration tick = Duration.ofMillis(100);
         BatchStore store = new BatchStore(device.buffer);
         try (LedgerClient c = chain.client();
                 AnchorService service = new AnchorService(
-                        new AnchorBatcher(store, new AnchorBatcher.Options(25, Duration.ofHours(1)), clock),
-                        new Anchorer(store, c, chain.gateway, device.id, clock), store, executor, clock,
-                        new AnchorService.Options(Duration.ofMillis(100), Duration.ofMillis(500)))) {
+                        new AnchorBatcher(store, new AnchorBatcher.Options(25, Duration.ofHours(1)), scheduler.clock()),
+                        new Anchorer(store, c, chain.gateway, device.id, clock), store, scheduler, scheduler.clock(),
+                        new AnchorService.Options(tick, Duration.ofMillis(500)))) {
             assertThat(store.lastAnchoredSeq()).isZero();
             device.sequencer.addCommitListener(service::wake);
             service.start();
             device.produce(100);
-            waitUntil(() -> store.unanchoredCount() == 0 && store.all().size() == 4, "first 4 batches anchored");
+            waitUntil(() -> {
+                scheduler.advance(tick);
+                return store.unanchoredCount() == 0 && store.all().size() == 4;
+            }, "first 4 batches anchored");
             assertThat(store.lastAnchoredSeq()).isEqualTo(100);
             assertThat(service.stats()).isEqualTo(new AnchorService.Stats(true, 0, 0, 0));
 
             chain.stopNode();
             device.produce(100); // readings keep being signed and batched while the ledger is down
-            waitUntil(() -> store.all().size() == 8, "batches cut during the outage");
-            Thread.sleep(600);
+            service.wake(200); // the commit listener's wake may still be on its way: this one runs now
+            scheduler.runDue();
+            assertThat(store.all()).as("batches cut during the outage").hasSize(8);
             assertThat(service.ledgerUnreachable()).isTrue();
+            assertThat(service.stats().unreachable()).isEqualTo(1);
+            scheduler.advance(tick.multipliedBy(5).minusMillis(1)); // later wakes and ticks find the hold
+            assertThat(service.stats().unreachable()).as("held off for five ticks").isEqualTo(1);
+            scheduler.advance(Duration.ofMillis(1));
+            assertThat(service.stats().unreachable()).as("the next attempt").isEqualTo(2);
+            scheduler.advance(Duration.ofMinutes(1));
             assertThat(store.unanchoredCount()).isEqualTo(4);
             assertThat(store.lastAnchoredSeq()).as("nothing anchored during the outage").isEqualTo(100);
             assertThat(service.stats().ledgerReachable()).isFalse();
-            assertThat(service.stats().unreachable()).isPositive();
 
             chain.restartNode();
             device.produce(50);
-            waitUntil(() -> store.unanchoredCount() == 0 && store.all().size() == 10, "all batches anchored after the outage");
+            waitUntil(() -> {
+                scheduler.advance(tick);
+                return store.unanchoredCount() == 0 && store.all().size() == 10;
+            }, "all batches anchored after the outage");
             assertThat(service.ledgerUnreachable()).isFalse();
             assertThat(service.stats().ledgerReachable()).isTrue();
             assertThat(store.lastAnchoredSeq()).isEqualTo(250);
-        } finally {
-            executor.shutdownNow();
-            executor.awaitTermination(5, TimeUnit.SECONDS);
         }
+        assertThat(scheduler.failures()).isEmpty();
         assertAnchoredExactlyOnce(10);
         assertThat(gatewayNonce()).isEqualTo(BigInteger.valueOf(10));
     }

@@ -21,8 +21,9 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongConsumer;
@@ -34,6 +35,10 @@ import java.util.function.LongConsumer;
  * commit (group commit). Signing the next group overlaps the commit (and its fsync) of the previous
  * one. If a commit fails, that group and any group signed on top of it are refused and the chain
  * continues from the buffer's head, so no seq is skipped and nothing unacknowledged is stored.
+ *
+ * <p>The two stages (signing, committing) are long-running tasks, each on an executor the caller
+ * gives; the sequencer starts no thread of its own. They block on their queues: give each stage a
+ * thread of its own (two threads if both executors are the same pool).
  */
 public final class Sequencer implements ReadingSink, AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Sequencer.class.getName());
@@ -62,7 +67,12 @@ public final class Sequencer implements ReadingSink, AutoCloseable {
     private final SecureRandom random;
     private final Options options;
     private final BlockingQueue<Pending> queue;
-    private final ExecutorService executor;
+    private final Executor signing;
+    private final Executor committing;
+    private final BlockingQueue<SignedGroup> toCommit = new ArrayBlockingQueue<>(1);
+    private final CountDownLatch committerDone = new CountDownLatch(1);
+    private volatile Thread signingThread;
+    private volatile Thread commitThread;
     private final List<LongConsumer> commitListeners = new CopyOnWriteArrayList<>();
     private final AtomicLong committed = new AtomicLong();
     private final AtomicLong refused = new AtomicLong();
@@ -76,10 +86,24 @@ public final class Sequencer implements ReadingSink, AutoCloseable {
     private volatile boolean accepting = true;
     private volatile BufferException.Reason failing;
     private volatile long epoch;
-    private volatile Future<?> loop;
+    private volatile CompletableFuture<Void> loop;
 
+    /**
+     * The signing stage runs on {@code executor}, the commit stage on a thread of its own named
+     * {@code sequencer-commit-<device>}: what the runtimes use.
+     */
     public Sequencer(DeviceKey key, RecordBuffer buffer, Clock clock, SecureRandom random, ExecutorService executor,
             Options options) {
+        this(key, buffer, clock, random, executor,
+                r -> new Thread(r, "sequencer-commit-" + buffer.deviceId()).start(), options);
+    }
+
+    /**
+     * @param signing    runs the signing stage (one long-running task) from {@link #start()} to {@link #close()}
+     * @param committing runs the commit stage (one long-running task) alongside it
+     */
+    public Sequencer(DeviceKey key, RecordBuffer buffer, Clock clock, SecureRandom random, Executor signing,
+            Executor committing, Options options) {
         this.deviceId = buffer.deviceId();
         this.key = key;
         this.protectedHeader = CoseSign1.protectedHeader(key);
@@ -88,12 +112,28 @@ public final class Sequencer implements ReadingSink, AutoCloseable {
         this.random = random;
         this.options = options;
         this.queue = new ArrayBlockingQueue<>(options.queueCapacity());
-        this.executor = executor;
+        this.signing = signing;
+        this.committing = committing;
     }
 
+    /** Hands the two stages to their executors (once). */
     public synchronized Sequencer start() {
         if (loop == null) {
-            loop = executor.submit(this::run);
+            committing.execute(this::commitLoop);
+            CompletableFuture<Void> l = new CompletableFuture<>();
+            try {
+                signing.execute(() -> {
+                    try {
+                        run();
+                    } finally {
+                        l.complete(null);
+                    }
+                });
+            } catch (RuntimeException e) {
+                stopCommitter();
+                throw e;
+            }
+            loop = l;
         }
         return this;
     }
@@ -115,7 +155,7 @@ public final class Sequencer implements ReadingSink, AutoCloseable {
         }
         Pending p = new Pending(reading, new CompletableFuture<>());
         queue.put(p);
-        Future<?> l = loop;
+        CompletableFuture<Void> l = loop;
         if (!accepting && l != null && l.isDone()) {
             failRemaining(new ArrayList<>()); // closed while we were blocked: never leave a future hanging
         }
@@ -183,9 +223,7 @@ public final class Sequencer implements ReadingSink, AutoCloseable {
      * groups signed on top of the failed one are refused rather than stored.
      */
     private void run() {
-        BlockingQueue<SignedGroup> toCommit = new ArrayBlockingQueue<>(1);
-        Thread committer = new Thread(() -> commitLoop(toCommit), "sequencer-commit-" + deviceId);
-        committer.start();
+        signingThread = Thread.currentThread();
         List<Pending> group = new ArrayList<>(options.maxGroup());
         CborWriter writer = new CborWriter(512);
         MessageDigest sha = io.certigate.core.model.RecordHashes.sha256();
@@ -236,23 +274,36 @@ public final class Sequencer implements ReadingSink, AutoCloseable {
             Thread.currentThread().interrupt();
         } finally {
             failRemaining(group);
-            try {
-                toCommit.put(END);
-                committer.join();
-            } catch (InterruptedException e) {
-                committer.interrupt();
-                Thread.currentThread().interrupt();
-            }
+            stopCommitter();
+            signingThread = null;
         }
     }
 
-    private void commitLoop(BlockingQueue<SignedGroup> toCommit) {
+    /** Lets the commit stage finish what it holds and waits for it to end. */
+    private void stopCommitter() {
+        try {
+            toCommit.put(END);
+            committerDone.await();
+        } catch (InterruptedException e) {
+            Thread c = commitThread;
+            if (c != null) {
+                c.interrupt();
+            }
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void commitLoop() {
+        commitThread = Thread.currentThread();
         try {
             for (SignedGroup g = toCommit.take(); g != END; g = toCommit.take()) {
                 commit(g);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } finally {
+            commitThread = null;
+            committerDone.countDown();
         }
     }
 
@@ -332,7 +383,7 @@ public final class Sequencer implements ReadingSink, AutoCloseable {
     @Override
     public void close() throws InterruptedException {
         accepting = false;
-        Future<?> l;
+        CompletableFuture<Void> l;
         synchronized (this) {
             l = loop;
         }
@@ -341,7 +392,10 @@ public final class Sequencer implements ReadingSink, AutoCloseable {
                 l.get(30, TimeUnit.SECONDS);
             } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
                 LOG.log(System.Logger.Level.ERROR, "sequencer did not stop cleanly: " + e, e);
-                l.cancel(true);
+                Thread t = signingThread;
+                if (t != null) {
+                    t.interrupt();
+                }
             }
         } else {
             failRemaining(new ArrayList<>());

@@ -58,6 +58,35 @@ class SequencerTest {
     }
 
     @Test
+    void runsBothStagesOnTheExecutorsItIsGivenAndStartsNoThreadOfItsOwn() throws Exception {
+        List<Thread> made = java.util.Collections.synchronizedList(new ArrayList<>());
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2, r -> {
+            Thread t = new Thread(r, "given-" + made.size());
+            made.add(t);
+            return t;
+        });
+        io.certigate.signing.SoftwareDeviceKey key = io.certigate.signing.Pkcs12KeyStore.create(dir.resolve("k.p12"),
+                io.certigate.signing.CoseAlgorithm.EDDSA, TestSpine.DEVICE, "pass".toCharArray());
+        try (RecordBuffer buffer = RecordBuffer.open(dir.resolve("b.db"), RecordBuffer.Options.defaults(TestSpine.DEVICE))) {
+            Sequencer sequencer = new Sequencer(key, buffer, java.time.Clock.systemUTC(), new java.security.SecureRandom(),
+                    pool, pool, Sequencer.Options.DEFAULT);
+            List<Thread> committedOn = java.util.Collections.synchronizedList(new ArrayList<>());
+            sequencer.addCommitListener(seq -> committedOn.add(Thread.currentThread()));
+            sequencer.start();
+            for (int i = 0; i < 20; i++) {
+                sequencer.submit(TestSpine.odometer(i)).get(10, TimeUnit.SECONDS);
+            }
+            sequencer.close();
+            assertThat(buffer.head().seq()).isEqualTo(20);
+            assertThat(made).as("one thread per stage, both from the given pool").hasSize(2);
+            assertThat(committedOn).isNotEmpty().allSatisfy(t -> assertThat(made).contains(t));
+        } finally {
+            pool.shutdown();
+        }
+        assertThat(pool.awaitTermination(5, TimeUnit.SECONDS)).as("both stages ended with close()").isTrue();
+    }
+
+    @Test
     void countsCommittedAlertFlagsByKindAndNotOtherFlags() throws Exception {
         try (TestSpine spine = TestSpine.start(dir)) {
             io.certigate.core.model.Reading plain = TestSpine.odometer(1);

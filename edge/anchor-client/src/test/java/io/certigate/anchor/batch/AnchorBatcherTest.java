@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.certigate.anchor.merkle.InclusionVerifier;
 import io.certigate.anchor.merkle.MerkleTree;
-import io.certigate.anchor.testing.ManualClock;
+import io.certigate.testbed.time.ManualClock;
 import io.certigate.anchor.testing.TestDevice;
 import io.certigate.core.model.StoredRecord;
 import java.nio.file.Path;
@@ -23,7 +23,7 @@ class AnchorBatcherTest {
     @TempDir
     Path dir;
 
-    private final ManualClock clock = new ManualClock(1_700_000_000_000L);
+    private final ManualClock clock = new ManualClock(java.time.Instant.ofEpochMilli(1_700_000_000_000L));
 
     private static List<byte[]> leafHashes(List<StoredRecord> records) {
         List<byte[]> out = new ArrayList<>();
