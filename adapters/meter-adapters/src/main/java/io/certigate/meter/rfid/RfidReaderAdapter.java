@@ -89,6 +89,9 @@ public final class RfidReaderAdapter implements AutoCloseable {
     }
 
     private void session() {
+        if (!running) {
+            return; // closed while a reopen was scheduled, as TicPortReader does
+        }
         SerialLink l = null;
         try {
             l = opener.open(SerialSettings.eightNoneOne(options.baudRate()));

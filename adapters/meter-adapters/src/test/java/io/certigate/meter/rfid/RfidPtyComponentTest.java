@@ -23,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** A simulated RDM6300 on a socat pty; the adapter reads it through jSerialComm into a real chain. */
 @Tag("component")
+@Tag("realtime")
 class RfidPtyComponentTest {
     @TempDir
     Path dir;
