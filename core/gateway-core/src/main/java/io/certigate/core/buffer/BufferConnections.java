@@ -5,6 +5,8 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The two connections of an open buffer and the transactions run on them: the writer (appends,
@@ -35,7 +37,7 @@ final class BufferConnections {
     /** The writer's synchronous level: TRUE for FULL, FALSE for NORMAL, null if unknown (under writeLock). */
     private Boolean writerDurable = Boolean.TRUE;
     /** Statements prepared once on the reader and closed with it (under readLock). */
-    private final java.util.List<PreparedStatement> prepared = new java.util.ArrayList<>();
+    private final List<PreparedStatement> prepared = new ArrayList<>();
 
     BufferConnections(Path file, Connection writer, Connection reader) {
         this.file = file;
