@@ -1,32 +1,29 @@
 package io.certigate.obd;
 
 import io.certigate.core.buffer.BufferException;
+import io.certigate.core.buffer.BufferTable;
 import io.certigate.core.buffer.RecordBuffer;
+import io.certigate.core.buffer.TableAccess;
+import io.certigate.core.buffer.Tx;
 import java.io.IOException;
 import java.math.BigDecimal;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.Optional;
 
 /**
  * Keeps the last certified odometer per VIN in the device's buffer file (table
- * {@code obd_odometer}), so that it survives restarts together with the chain it summarises.
+ * {@code obd_odometer}, registered with the buffer: {@link #TABLE}), so that it survives restarts
+ * together with the chain it summarises.
  */
 public final class BufferOdometerStore implements OdometerStore {
-    private final RecordBuffer buffer;
+    /** The table's definition: version 1 is the table every earlier release created. */
+    public static final BufferTable TABLE = BufferTable.named("obd_odometer").migration(OdometerSql.CREATE);
+
+    private final TableAccess table;
 
     public BufferOdometerStore(RecordBuffer buffer) throws IOException {
-        this.buffer = buffer;
         try {
-            buffer.transaction(c -> {
-                try (Statement s = c.createStatement()) {
-                    s.execute(OdometerSql.CREATE);
-                }
-                return null;
-            }, "create obd_odometer");
+            this.table = buffer.register(TABLE);
         } catch (BufferException e) {
             throw new IOException("cannot create the odometer table: " + e.getMessage(), e);
         }
@@ -35,7 +32,7 @@ public final class BufferOdometerStore implements OdometerStore {
     @Override
     public Optional<BigDecimal> lastCertified(String vin) throws IOException {
         try {
-            return Optional.ofNullable(buffer.read(c -> select(c, vin)));
+            return table.present() ? table.read(tx -> select(tx, vin)) : Optional.empty();
         } catch (BufferException e) {
             throw new IOException("cannot read the last certified odometer of " + vin + ": " + e.getMessage(), e);
         }
@@ -44,29 +41,19 @@ public final class BufferOdometerStore implements OdometerStore {
     @Override
     public void raise(String vin, BigDecimal km, long observedAtMillis) throws IOException {
         try {
-            buffer.transaction(c -> {
-                BigDecimal old = select(c, vin);
-                if (old == null || km.compareTo(old) > 0) {
-                    try (PreparedStatement ps = c.prepareStatement(OdometerSql.UPSERT)) {
-                        ps.setString(1, vin);
-                        ps.setString(2, km.toPlainString());
-                        ps.setLong(3, observedAtMillis);
-                        ps.executeUpdate();
-                    }
+            table.write("raise odometer of " + vin, tx -> {
+                Optional<BigDecimal> old = select(tx, vin);
+                if (old.isEmpty() || km.compareTo(old.get()) > 0) {
+                    tx.update(OdometerSql.UPSERT, vin, km.toPlainString(), observedAtMillis);
                 }
                 return null;
-            }, "raise odometer of " + vin);
+            });
         } catch (BufferException e) {
             throw new IOException("cannot store the certified odometer of " + vin + ": " + e.getMessage(), e);
         }
     }
 
-    private static BigDecimal select(Connection c, String vin) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(OdometerSql.SELECT)) {
-            ps.setString(1, vin);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? new BigDecimal(rs.getString(1)) : null;
-            }
-        }
+    private static Optional<BigDecimal> select(Tx tx, String vin) throws SQLException {
+        return tx.queryOne(OdometerSql.SELECT, r -> new BigDecimal(r.getString(1)), vin);
     }
 }

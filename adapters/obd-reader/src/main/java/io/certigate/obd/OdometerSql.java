@@ -1,6 +1,6 @@
 package io.certigate.obd;
 
-/** The SQL of {@link BufferOdometerStore}: one small table in the device's buffer file. */
+/** The SQL of {@link BufferOdometerStore}: one small table in the device's buffer file ({@code CREATE} is version 1). */
 final class OdometerSql {
     private OdometerSql() {}
 

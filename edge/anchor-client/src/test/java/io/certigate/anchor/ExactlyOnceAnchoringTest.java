@@ -14,9 +14,11 @@ import io.certigate.anchor.proof.ProofBundleJson;
 import io.certigate.anchor.proof.ProofExporter;
 import io.certigate.anchor.testing.TestChain;
 import io.certigate.anchor.testing.TestDevice;
+import io.certigate.core.io.SqliteFiles;
 import io.certigate.testbed.time.ManualScheduler;
 import java.math.BigInteger;
 import java.nio.file.Path;
+import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Clock;
@@ -95,13 +97,12 @@ class ExactlyOnceAnchoringTest {
                 assertThat(c.transaction(b.txHash()).orElseThrow().getFrom()).isEqualTo(chain.gateway.address());
             }
         }
-        long unanchoredRecords = device.buffer.read(c -> {
-            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
-                    "SELECT count(*) FROM record WHERE anchored_ms IS NULL OR batch_id IS NULL")) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        });
+        long unanchoredRecords;
+        try (Connection c = SqliteFiles.openReadOnly(device.buffer.file()); Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT count(*) FROM record WHERE anchored_ms IS NULL OR batch_id IS NULL")) {
+            rs.next();
+            unanchoredRecords = rs.getLong(1);
+        }
         assertThat(unanchoredRecords).isZero();
         long last = batches.get(batches.size() - 1).lastSeq();
         ProofBundle bundle = ProofBundleJson.read(ProofBundleJson.write(

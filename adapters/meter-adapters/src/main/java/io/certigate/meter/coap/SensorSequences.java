@@ -1,7 +1,9 @@
 package io.certigate.meter.coap;
 
 import io.certigate.core.buffer.BufferException;
+import io.certigate.core.buffer.BufferTable;
 import io.certigate.core.buffer.RecordBuffer;
+import io.certigate.core.buffer.TableAccess;
 import io.certigate.core.io.SqliteFiles;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -20,7 +22,8 @@ import java.util.Map;
  * highest sequence and a 64-entry window below it (like the DTLS replay window, RFC 6347 §4.1.2.6),
  * so that a late retransmission of an older pack is still recognised. A sequence more than 64 below
  * the highest is treated as already seen. Kept in this module's own table ({@link CoapIngestSql}),
- * either inside the record buffer's SQLite file or in a small SQLite file of its own.
+ * either inside the record buffer's SQLite file (registered with the buffer: {@link #TABLE}) or in
+ * a small SQLite file of its own, identified before the first write ({@link SqliteFiles#requireStore}).
  *
  * <p>A pack's readings are committed to the chain before its sequence is recorded here: a crash in
  * between may store that pack twice when the sensor retries (at least once), never lose it.
@@ -49,17 +52,18 @@ public final class SensorSequences implements AutoCloseable {
         this.clock = clock;
     }
 
-    /** The table inside the record buffer's file, written through its writer connection. */
+    /** The table's definition when it lives in the record buffer's file: version 1 is the table every earlier release created. */
+    public static final BufferTable TABLE = BufferTable.named(CoapIngestSql.TABLE).migration(CoapIngestSql.CREATE);
+
+    /** The table inside the record buffer's file, registered with the buffer and written in its transactions. */
     public static SensorSequences inBuffer(RecordBuffer buffer, Clock clock) throws BufferException {
-        buffer.transaction(c -> {
-            create(c);
-            return null;
-        }, "create coap_sensor_seq");
+        TableAccess access = buffer.register(TABLE);
         return new SensorSequences(new Table() {
             @Override
             public State load(String sensor) throws IOException {
                 try {
-                    return buffer.read(c -> select(c, sensor));
+                    return access.present() ? access.read(tx -> tx.queryOne(CoapIngestSql.SELECT,
+                            r -> new State(r.getLong(1), r.getLong(2)), sensor).orElse(null)) : null;
                 } catch (BufferException e) {
                     throw new IOException(e.getMessage(), e);
                 }
@@ -68,10 +72,8 @@ public final class SensorSequences implements AutoCloseable {
             @Override
             public void save(String sensor, State s, long nowMs) throws IOException {
                 try {
-                    buffer.transaction(c -> {
-                        upsert(c, sensor, s, nowMs);
-                        return null;
-                    }, "record coap sensor sequence");
+                    access.write("record coap sensor sequence",
+                            tx -> tx.update(CoapIngestSql.UPSERT, sensor, s.high(), s.window(), nowMs));
                 } catch (BufferException e) {
                     throw new IOException(e.getMessage(), e);
                 }

@@ -43,6 +43,31 @@ class SensorSequencesTest {
     }
 
     @Test
+    void theMarksOfABufferOfTheEarlierSchemaAreKeptAsVersionOneOfTheTable() throws Exception {
+        Path file = dir.resolve("buffer.db");
+        RecordBuffer.open(file, RecordBuffer.Options.defaults("gw")).close();
+        // what the earlier release left: schema 1 (no table versions) and the table it created
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + file);
+                java.sql.Statement st = c.createStatement()) {
+            st.execute("DROP TABLE buffer_table");
+            st.execute("PRAGMA user_version=1");
+            st.execute(CoapIngestSql.CREATE);
+            st.execute("INSERT INTO coap_sensor_seq VALUES ('road-01', 40, 1, 0)");
+        }
+        try (RecordBuffer b = RecordBuffer.open(file, RecordBuffer.Options.defaults("gw"))) {
+            SensorSequences s = SensorSequences.inBuffer(b, Clock.systemUTC());
+            assertThat(s.seen("road-01", 40)).isTrue();
+            assertThat(s.seen("road-01", 41)).isFalse();
+        }
+        try (java.sql.Connection c = io.certigate.core.io.SqliteFiles.openReadOnly(file);
+                java.sql.Statement st = c.createStatement();
+                java.sql.ResultSet rs = st.executeQuery("SELECT version FROM buffer_table WHERE name = 'coap_sensor_seq'")) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getLong(1)).isEqualTo(SensorSequences.TABLE.version()).isEqualTo(1);
+        }
+    }
+
+    @Test
     void ownFileKeepsTheMarksAcrossReopening() throws Exception {
         Path file = dir.resolve("sequences.db");
         try (SensorSequences s = SensorSequences.inFile(file, Clock.systemUTC())) {

@@ -22,7 +22,7 @@ final class BufferFileHeader {
     }
 
     /**
-     * Why {@code header} is not that of a certigate buffer of the supported schema, or null if it
+     * Why {@code header} is not that of a certigate buffer of a supported schema, or null if it
      * is. Only final when no write-ahead log is pending: committed pages in the -wal (page 1
      * among them) take precedence over the main file.
      */
@@ -32,8 +32,21 @@ final class BufferFileHeader {
                     ? "an empty SQLite file without the certigate mark"
                     : "an SQLite database of another application (application_id " + header.applicationId() + ")");
         }
-        if (header.userVersion() != BufferSql.SCHEMA_VERSION) {
-            return "buffer schema version " + header.userVersion() + " is not the supported " + BufferSql.SCHEMA_VERSION;
+        return versionRefusal(header.userVersion());
+    }
+
+    /**
+     * Why a buffer of schema {@code version} cannot be opened, or null: a version up to
+     * {@link BufferSql#SCHEMA_VERSION} is read as it is and migrated by a read-write open; a later
+     * one was written by a newer release and is refused.
+     */
+    static String versionRefusal(long version) {
+        if (version > BufferSql.SCHEMA_VERSION) {
+            return "buffer schema version " + version + " is not the supported " + BufferSql.SCHEMA_VERSION
+                    + " (a newer release wrote this file; this release leaves it untouched)";
+        }
+        if (version < 1) {
+            return "buffer schema version " + version + " is not the supported " + BufferSql.SCHEMA_VERSION;
         }
         return null;
     }

@@ -18,7 +18,13 @@ final class BufferSql {
 
     /** "Cgt1": marks the file as a certigate buffer. */
     static final int APPLICATION_ID = 0x43677431;
-    static final int SCHEMA_VERSION = 1;
+    /**
+     * The layout of the buffer's own tables ({@code meta}, {@code record}, {@code buffer_table}).
+     * 1: meta and record; 2: adds {@code buffer_table}, the versions of the tables registered by
+     * other modules. A file of an earlier version is migrated when opened read-write
+     * ({@link #MIGRATIONS}); a later one is refused.
+     */
+    static final int SCHEMA_VERSION = 2;
 
     /** The writer's level for every transaction but delivery marks, set on connect. */
     static final String SYNCHRONOUS_FULL = "PRAGMA synchronous=FULL";
@@ -37,9 +43,14 @@ final class BufferSql {
         "PRAGMA journal_size_limit=16777216",
     };
 
+    /** The registered tables and the schema version of each one in this file. */
+    static final String CREATE_TABLE_VERSIONS =
+            "CREATE TABLE buffer_table (name TEXT PRIMARY KEY, version INTEGER NOT NULL CHECK (version > 0))";
+
     static final String[] SCHEMA = {
         "PRAGMA application_id=" + APPLICATION_ID,
         "PRAGMA user_version=" + SCHEMA_VERSION,
+        CREATE_TABLE_VERSIONS,
         "CREATE TABLE meta (key TEXT PRIMARY KEY, value BLOB NOT NULL)",
         "CREATE TABLE record ("
                 + " seq INTEGER PRIMARY KEY,"
@@ -51,6 +62,19 @@ final class BufferSql {
                 + " anchored_ms INTEGER,"
                 + " CHECK ((cose IS NULL) <> (tomb IS NULL)))",
     };
+
+    /**
+     * {@code MIGRATIONS[v - 1]} brings the buffer's own schema from version v to v + 1, in one
+     * transaction with the new {@code user_version}.
+     */
+    static final String[][] MIGRATIONS = {
+        {CREATE_TABLE_VERSIONS},
+    };
+
+    static final String TABLE_VERSION_GET = "SELECT version FROM buffer_table WHERE name = ?";
+    static final String TABLE_VERSION_PUT = "INSERT INTO buffer_table(name, version) VALUES (?, ?) "
+            + "ON CONFLICT(name) DO UPDATE SET version = excluded.version";
+    static final String TABLE_EXISTS = "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = ?";
 
     static final String APPLICATION_ID_QUERY = "PRAGMA application_id";
     static final String USER_VERSION_QUERY = "PRAGMA user_version";
@@ -79,8 +103,6 @@ final class BufferSql {
             + "WHERE seq >= ? AND anchored_ms IS NULL ORDER BY seq LIMIT 1";
     static final String MIN_MAX_SEQ = "SELECT min(seq), max(seq) FROM record";
     static final String RANGE = "SELECT seq, cose, tomb FROM record WHERE seq BETWEEN ? AND ? ORDER BY seq";
-    static final String RANGE_CREATED = "SELECT seq, cose, tomb, created_ms, delivered_ms, batch_id, anchored_ms "
-            + "FROM record WHERE seq BETWEEN ? AND ? ORDER BY seq";
     static final String UNDELIVERED = "SELECT seq, cose, tomb FROM record "
             + "WHERE delivered_ms IS NULL AND seq > ? ORDER BY seq LIMIT ?";
     /** Marks records acknowledged ahead of the watermark, one by one. */

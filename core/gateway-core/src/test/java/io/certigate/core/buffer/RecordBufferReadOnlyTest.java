@@ -84,8 +84,10 @@ class RecordBufferReadOnlyTest {
             assertThatThrownBy(() -> ro.markDelivered(1, 5, 1000)).hasMessageContaining("read-only");
             assertThatThrownBy(() -> ro.putMetadata("k", new byte[] {1})).hasMessageContaining("read-only");
             assertThatThrownBy(() -> ro.erase(List.of(3L))).hasMessageContaining("read-only");
-            assertThatThrownBy(() -> ro.transaction(c -> null, "create anchor_batch"))
-                    .hasMessageContaining("create anchor_batch refused: the buffer is open read-only");
+            TableAccess table = ro.register(BufferTable.named("anchor_batch").migration("CREATE TABLE anchor_batch (k TEXT)"));
+            assertThat(table.present()).as("a read-only open creates no table").isFalse();
+            assertThatThrownBy(() -> table.write("cut batch", tx -> tx.update("INSERT INTO anchor_batch VALUES ('x')")))
+                    .hasMessageContaining("cut batch refused: the buffer is open read-only");
         }
         assertThat(FileDigests.sqlite(buffer())).isEqualTo(before);
     }

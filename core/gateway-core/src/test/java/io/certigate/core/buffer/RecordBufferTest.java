@@ -166,7 +166,8 @@ class RecordBufferTest {
             spine.sequencer.submit(TestSpine.odometer(1)).get(5, TimeUnit.SECONDS);
             assertThat(b.writerSynchronous()).as("the append after a mark is back to FULL").isEqualTo(2);
             b.markDelivered(2, 2, 1001);
-            long inTransaction = b.transaction(c -> RecordBuffer.scalar(c, BufferSql.SYNCHRONOUS_QUERY), "read level");
+            TableAccess module = b.register(BufferTable.named("module_table").migration("CREATE TABLE module_table (k TEXT)"));
+            long inTransaction = module.write("read level", tx -> tx.scalar(BufferSql.SYNCHRONOUS_QUERY, -1));
             assertThat(inTransaction)
                     .as("a module's transaction (batching, anchoring) runs with FULL").isEqualTo(2);
             b.markDelivered(3, 3, 1002); // nothing to mark: no transaction, the level stays

@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.certigate.core.buffer.BufferException;
+import io.certigate.core.buffer.BufferTable;
 import io.certigate.core.buffer.CapacityPolicy;
 import io.certigate.core.buffer.RecordBuffer;
+import io.certigate.core.buffer.TableAccess;
 import io.certigate.core.model.ChainedReading;
 import io.certigate.core.model.ReadingCodec;
 import io.certigate.core.model.StoredRecord;
@@ -147,8 +149,8 @@ class SequencerTest {
             // delivered but not anchored: nothing may be purged yet
             assertThatThrownBy(() -> spine.sequencer.submit(TestSpine.odometer(10)).get(5, TimeUnit.SECONDS))
                     .hasCauseInstanceOf(BufferException.class);
-            spine.buffer.transaction(c -> c.createStatement().executeUpdate(
-                    "UPDATE record SET batch_id = 1, anchored_ms = 2 WHERE seq <= 3"), "test anchor");
+            TableAccess batches = spine.buffer.register(BufferTable.named("test_batch").migration("CREATE TABLE test_batch (id)"));
+            batches.write("test anchor", tx -> tx.assignBatch(1, 1, 3) + tx.markAnchored(1, 2));
             assertThat(spine.sequencer.submit(TestSpine.odometer(10)).get(5, TimeUnit.SECONDS).seq()).isEqualTo(11);
             List<StoredRecord> left = spine.buffer.range(1, 100);
             assertThat(left.get(0).seq()).isEqualTo(2); // only seq 1 was purged: the minimum needed

@@ -12,7 +12,7 @@ package io.certigate.anchor.batch;
 final class AnchorSql {
     private AnchorSql() {}
 
-    static final String TABLE_PRESENT = "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = 'anchor_batch'";
+    /** Version 1 of the table (created with IF NOT EXISTS by the releases that did not record versions). */
     static final String SCHEMA = "CREATE TABLE IF NOT EXISTS anchor_batch ("
             + " batch_id INTEGER PRIMARY KEY,"
             + " first_seq INTEGER NOT NULL UNIQUE,"
@@ -36,7 +36,6 @@ final class AnchorSql {
 
     static final String INSERT = "INSERT INTO anchor_batch(first_seq, last_seq, size, root, created_ms, state) "
             + "VALUES (?, ?, ?, ?, ?, 'pending')";
-    static final String LAST_ROWID = "SELECT last_insert_rowid()";
     static final String MAX_LAST_SEQ = "SELECT max(last_seq) FROM anchor_batch";
     /** Anchoring is in batch order: the newest anchored batch ends the anchored prefix (read from the end). */
     static final String LAST_ANCHORED_SEQ = "SELECT last_seq FROM anchor_batch WHERE state = 'anchored' "

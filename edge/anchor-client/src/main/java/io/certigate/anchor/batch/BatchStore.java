@@ -1,48 +1,39 @@
 package io.certigate.anchor.batch;
 
 import io.certigate.core.buffer.BufferException;
+import io.certigate.core.buffer.BufferTable;
 import io.certigate.core.buffer.RecordBuffer;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
+import io.certigate.core.buffer.TableAccess;
+import io.certigate.core.buffer.Tx;
 import java.sql.SQLException;
-import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
 /**
- * The anchor batches of a device, in the {@code anchor_batch} table of its buffer file. Every
- * change that concerns records too (cutting a batch, marking it anchored) commits in one buffer
- * transaction with the records' columns, so a crash never leaves them disagreeing.
+ * The anchor batches of a device, in the {@code anchor_batch} table of its buffer file, registered
+ * with the buffer ({@link #TABLE}). Every change that concerns records too (cutting a batch,
+ * marking it anchored) commits in one buffer transaction with the records' columns
+ * ({@link Tx#assignBatch}, {@link Tx#markAnchored}), so a crash never leaves them disagreeing.
  *
  * <p>On a buffer opened read-only ({@link RecordBuffer#openReadOnly}) the table is not created:
  * a buffer that was never anchored simply has no batches, and every change is refused.
  */
 public final class BatchStore {
+    /** The table's definition: version 1 is the table every earlier release created. */
+    public static final BufferTable TABLE = BufferTable.named("anchor_batch").migration(AnchorSql.SCHEMA);
+
     private final RecordBuffer buffer;
-    /** False only on a read-only buffer that has no anchor_batch table. */
-    private final boolean present;
+    private final TableAccess table;
 
     public BatchStore(RecordBuffer buffer) throws BufferException {
         this.buffer = buffer;
-        if (buffer.readOnly()) {
-            present = buffer.read(c -> scalar(c, AnchorSql.TABLE_PRESENT, 0)) > 0;
-            return;
-        }
-        buffer.transaction(c -> {
-            try (Statement s = c.createStatement()) {
-                s.execute(AnchorSql.SCHEMA);
-            }
-            return null;
-        }, "create anchor_batch");
-        present = true;
+        this.table = buffer.register(TABLE);
     }
 
     /** Runs a query of the batches, or answers {@code none} when the buffer has no batch table. */
-    private <T> T query(RecordBuffer.SqlWork<T> work, T none) throws BufferException {
-        return present ? buffer.read(work) : none;
+    private <T> T query(Tx.Work<T> work, T none) throws BufferException {
+        return table.present() ? table.read(work) : none;
     }
 
     public RecordBuffer buffer() {
@@ -52,63 +43,48 @@ public final class BatchStore {
     /** Stores a new pending batch and assigns its records, atomically; returns it. */
     public Batch cut(long firstSeq, long lastSeq, byte[] root, long nowMs) throws BufferException {
         long size = lastSeq - firstSeq + 1;
-        long id = buffer.transaction(c -> {
-            try (PreparedStatement ps = c.prepareStatement(AnchorSql.INSERT)) {
-                ps.setLong(1, firstSeq);
-                ps.setLong(2, lastSeq);
-                ps.setLong(3, size);
-                ps.setBytes(4, root);
-                ps.setLong(5, nowMs);
-                ps.executeUpdate();
-            }
-            long batchId = scalar(c, AnchorSql.LAST_ROWID, -1);
-            int assigned = RecordBuffer.assignBatch(c, batchId, firstSeq, lastSeq);
+        long id = table.write("cut batch " + firstSeq + ".." + lastSeq, tx -> {
+            tx.update(AnchorSql.INSERT, firstSeq, lastSeq, size, root, nowMs);
+            long batchId = tx.lastInsertId();
+            int assigned = tx.assignBatch(batchId, firstSeq, lastSeq);
             if (assigned != size) {
                 throw new SQLException("batch " + firstSeq + ".." + lastSeq + " should assign " + size
                         + " records but found " + assigned + " unbatched");
             }
             return batchId;
-        }, "cut batch " + firstSeq + ".." + lastSeq);
+        });
         return byId(id).orElseThrow();
     }
 
     /** Highest seq already in a batch, or 0. */
     public long lastBatchedSeq() throws BufferException {
-        return query(c -> scalar(c, AnchorSql.MAX_LAST_SEQ, 0), 0L);
+        return query(tx -> tx.scalar(AnchorSql.MAX_LAST_SEQ, 0), 0L);
     }
 
     /** Last seq of the newest anchored batch (every record up to it is anchored), or 0. */
     public long lastAnchoredSeq() throws BufferException {
-        return buffer.read(c -> scalar(c, AnchorSql.LAST_ANCHORED_SEQ, 0));
+        return query(tx -> tx.scalar(AnchorSql.LAST_ANCHORED_SEQ, 0), 0L);
     }
 
     /** The oldest batch not yet anchored: the one the anchorer works on (anchoring is in order). */
     public Optional<Batch> nextUnanchored() throws BufferException {
-        return query(c -> one(c, AnchorSql.NEXT_UNANCHORED, null), Optional.empty());
+        return query(tx -> tx.queryOne(AnchorSql.NEXT_UNANCHORED, BatchStore::toBatch), Optional.empty());
     }
 
     public long unanchoredCount() throws BufferException {
-        return query(c -> scalar(c, AnchorSql.COUNT_UNANCHORED, 0), 0L);
+        return query(tx -> tx.scalar(AnchorSql.COUNT_UNANCHORED, 0), 0L);
     }
 
     public Optional<Batch> byId(long id) throws BufferException {
-        return query(c -> one(c, AnchorSql.BY_ID, id), Optional.empty());
+        return query(tx -> tx.queryOne(AnchorSql.BY_ID, BatchStore::toBatch, id), Optional.empty());
     }
 
     public Optional<Batch> containing(long seq) throws BufferException {
-        return query(c -> one(c, AnchorSql.BY_SEQ, seq), Optional.empty());
+        return query(tx -> tx.queryOne(AnchorSql.BY_SEQ, BatchStore::toBatch, seq), Optional.empty());
     }
 
     public List<Batch> all() throws BufferException {
-        return query(c -> {
-            List<Batch> out = new ArrayList<>();
-            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(AnchorSql.ALL)) {
-                while (rs.next()) {
-                    out.add(toBatch(rs));
-                }
-            }
-            return out;
-        }, List.of());
+        return query(tx -> tx.query(AnchorSql.ALL, BatchStore::toBatch), List.of());
     }
 
     /** Persists the signed transaction of a pending batch; must commit before it is broadcast. */
@@ -125,65 +101,33 @@ public final class BatchStore {
     /** The root is on chain: the batch and its records are marked anchored together. */
     public void markAnchored(long id, String txHash, long chainId, String contract, long block, long nowMs)
             throws BufferException {
-        buffer.transaction(c -> {
-            int n = execute(c, AnchorSql.MARK_ANCHORED, txHash, chainId, contract, block, nowMs, id);
+        table.write("mark batch " + id + " anchored", tx -> {
+            int n = tx.update(AnchorSql.MARK_ANCHORED, txHash, chainId, contract, block, nowMs, id);
             if (n == 1) {
-                RecordBuffer.markAnchored(c, id, nowMs);
+                tx.markAnchored(id, nowMs);
             }
             return null;
-        }, "mark batch " + id + " anchored");
+        });
     }
 
     private void update(String sql, String what, Object... args) throws BufferException {
-        buffer.transaction(c -> {
-            int n = execute(c, sql, args);
+        table.write(what, tx -> {
+            int n = tx.update(sql, args);
             if (n != 1) {
                 throw new SQLException(what + ": the batch is not in the expected state");
             }
             return null;
-        }, what);
+        });
     }
 
-    private static int execute(Connection c, String sql, Object... args) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            for (int i = 0; i < args.length; i++) {
-                ps.setObject(i + 1, args[i]);
-            }
-            return ps.executeUpdate();
-        }
+    private static Batch toBatch(Tx.Row r) throws SQLException {
+        return new Batch(r.getLong(1), r.getLong(2), r.getLong(3), r.getLong(4), r.getBytes(5), r.getLong(6),
+                Batch.State.valueOf(r.getString(7).toUpperCase(Locale.ROOT)), r.getLongOrNull(8), r.getString(9),
+                r.getBytes(10), orMinus(r, 11), orMinus(r, 12), r.getString(13), orMinus(r, 14), orMinus(r, 15));
     }
 
-    private static Optional<Batch> one(Connection c, String sql, Long arg) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            if (arg != null) {
-                ps.setLong(1, arg);
-            }
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(toBatch(rs)) : Optional.empty();
-            }
-        }
-    }
-
-    private static Batch toBatch(ResultSet rs) throws SQLException {
-        long nonce = rs.getLong(8);
-        Long n = rs.wasNull() ? null : nonce;
-        return new Batch(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getBytes(5), rs.getLong(6),
-                Batch.State.valueOf(rs.getString(7).toUpperCase(Locale.ROOT)), n, rs.getString(9), rs.getBytes(10),
-                orMinus(rs, 11), orMinus(rs, 12), rs.getString(13), orMinus(rs, 14), orMinus(rs, 15));
-    }
-
-    private static long orMinus(ResultSet rs, int col) throws SQLException {
-        long v = rs.getLong(col);
-        return rs.wasNull() ? -1 : v;
-    }
-
-    private static long scalar(Connection c, String sql, long ifNull) throws SQLException {
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-            if (!rs.next()) {
-                return ifNull;
-            }
-            long v = rs.getLong(1);
-            return rs.wasNull() ? ifNull : v;
-        }
+    private static long orMinus(Tx.Row r, int col) throws SQLException {
+        Long v = r.getLongOrNull(col);
+        return v == null ? -1 : v;
     }
 }

@@ -6,8 +6,10 @@ import io.certigate.anchor.merkle.InclusionVerifier;
 import io.certigate.anchor.merkle.MerkleTree;
 import io.certigate.testbed.time.ManualClock;
 import io.certigate.anchor.testing.TestDevice;
+import io.certigate.core.io.SqliteFiles;
 import io.certigate.core.model.StoredRecord;
 import java.nio.file.Path;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
@@ -34,16 +36,47 @@ class AnchorBatcherTest {
     }
 
     private long batchIdOf(TestDevice d, long seq) throws Exception {
-        return d.buffer.read(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT batch_id FROM record WHERE seq = ?")) {
-                ps.setLong(1, seq);
-                try (ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    long v = rs.getLong(1);
-                    return rs.wasNull() ? -1L : v;
-                }
+        // the record's own column, read through a read-only connection of the test's own
+        try (Connection c = SqliteFiles.openReadOnly(d.buffer.file());
+                PreparedStatement ps = c.prepareStatement("SELECT batch_id FROM record WHERE seq = ?")) {
+            ps.setLong(1, seq);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                long v = rs.getLong(1);
+                return rs.wasNull() ? -1L : v;
             }
-        });
+        }
+    }
+
+    @Test
+    void theBatchesOfABufferOfTheEarlierSchemaAreKeptAndCuttingContinues() throws Exception {
+        try (TestDevice d = new TestDevice(dir, "dev-upgrade", clock)) {
+            BatchStore store = new BatchStore(d.buffer);
+            AnchorBatcher batcher = new AnchorBatcher(store, new AnchorBatcher.Options(100, Duration.ofMinutes(10)), clock);
+            d.produce(150);
+            assertThat(batcher.cutRipe()).hasSize(1);
+            d.crash();
+            // what the earlier release left: schema 1, its anchor_batch table without a recorded version
+            try (Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + d.bufferFile);
+                    java.sql.Statement st = c.createStatement()) {
+                st.execute("DROP TABLE buffer_table");
+                st.execute("PRAGMA user_version=1");
+            }
+            d.open();
+            BatchStore reopened = new BatchStore(d.buffer);
+            assertThat(reopened.all()).extracting(Batch::firstSeq, Batch::lastSeq)
+                    .containsExactly(org.assertj.core.groups.Tuple.tuple(1L, 100L));
+            d.produce(50);
+            assertThat(new AnchorBatcher(reopened, new AnchorBatcher.Options(100, Duration.ofMinutes(10)), clock).cutRipe())
+                    .extracting(Batch::firstSeq, Batch::lastSeq).containsExactly(org.assertj.core.groups.Tuple.tuple(101L, 200L));
+            assertThat(batchIdOf(d, 150)).isEqualTo(reopened.containing(150).orElseThrow().id());
+        }
+        try (Connection c = SqliteFiles.openReadOnly(dir.resolve("dev-upgrade.db"));
+                java.sql.Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT version FROM buffer_table WHERE name = 'anchor_batch'")) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getLong(1)).isEqualTo(BatchStore.TABLE.version()).isEqualTo(1);
+        }
     }
 
     @Test
