@@ -56,7 +56,7 @@ class SpineOptionsTest {
         assertThatThrownBy(() -> SpineOptions.from(config(Map.of("sequencer.queue-capacity", 99_999_999_999L))))
                 .hasMessage(PID + ": sequencer.queue-capacity = '99999999999' must be a whole number in 1..1048576");
         assertThatThrownBy(() -> SpineOptions.from(config(Map.of("sequencer.max-group", 4_294_967_297L))))
-                .hasMessage(PID + ": sequencer.max.group = '4294967297' must be a whole number in 1..65536");
+                .hasMessage(PID + ": sequencer.max-group = '4294967297' must be a whole number in 1..65536");
         assertThatThrownBy(() -> SpineOptions.from(config(Map.of("sequencer.queue-capacity", 0))))
                 .hasMessage(PID + ": sequencer.queue-capacity = '0' must be a whole number in 1..1048576");
         assertThatThrownBy(() -> SpineOptions.from(config(Map.of("buffer.max-records", -1L))))
