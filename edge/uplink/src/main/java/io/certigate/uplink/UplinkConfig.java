@@ -1,5 +1,6 @@
 package io.certigate.uplink;
 
+import io.certigate.core.config.Setting;
 import io.certigate.uplink.coap.CoapEndpoints;
 import io.certigate.uplink.coap.CoapUplink;
 import io.certigate.uplink.coap.DtlsCredentials;
@@ -18,29 +19,7 @@ import java.util.Set;
  * properties configuration and validated in one place. Every error names the key and the value;
  * an unknown {@code uplink.} key is an error.
  *
- * <pre>
- * uplink.mqtt.url                   tcp://host:port or ssl://host:port (enables MQTT)
- * uplink.mqtt.client-id             MQTT client id                                  (certigate-&lt;device&gt;)
- * uplink.mqtt.username             user name                                        (none)
- * uplink.mqtt.password-source      its password: file:PATH or env:NAME, never in clear (none)
- * uplink.mqtt.records-per-batch     records per message                              (100)
- * uplink.mqtt.window                QoS 1 messages in flight                         (32)
- * uplink.mqtt.max-packet-bytes      the broker's maximum packet size                 (262144)
- * uplink.mqtt.reconnect-min-ms / uplink.mqtt.reconnect-max-ms  backoff bounds       (250 / 30000)
- * uplink.mqtt.tls.ca                PEM CA certificates trusted for the broker       (required for ssl://)
- * uplink.mqtt.tls.client-keystore   PKCS#12 key store for mutual TLS (the device's)  (none)
- * uplink.mqtt.tls.client-passphrase-source  its passphrase: file:PATH or env:NAME, never in
- *                                   clear (the former uplink.mqtt.tls.client-passphrase is refused)
- * uplink.coap.url                   coaps://host:port (enables CoAP)
- * uplink.coap.psk-identity          DTLS PSK identity                                (the device id)
- * uplink.coap.psk-secret-source     DTLS PSK secret: file:PATH or env:NAME holding   (required for CoAP)
- *                                   hex, at least 16 bytes; never in clear (the former
- *                                   uplink.coap.psk-secret-hex is refused)
- * uplink.coap.records-per-batch     records per POST                                 (100)
- * uplink.coap.window                unanswered POSTs                                 (1)
- * uplink.coap.max-body-bytes        largest POST body (blockwise above 1024 bytes)   (65536)
- * uplink.coap.retry-min-ms / uplink.coap.retry-max-ms  backoff bounds               (500 / 60000)
- * </pre>
+ * <p>The keys, defaults and ranges are defined in {@link UplinkSettings}.
  *
  * @param mqtt the MQTT uplink's options, or null when {@code uplink.mqtt.url} is absent
  * @param coap the CoAP uplink's options, or null when {@code uplink.coap.url} is absent
@@ -52,12 +31,13 @@ public record UplinkConfig(MqttUplinkOptions mqtt, CoapUplink.Options coap) {
     /** Likewise for the mutual-TLS key store's passphrase. */
     private static final String CLEAR_TLS_PASS = "uplink.mqtt.tls.client-passphrase";
     /** Every key of the uplink section. */
-    public static final Set<String> KEYS = Set.of("uplink.mqtt.url", "uplink.mqtt.client-id", "uplink.mqtt.username",
-            "uplink.mqtt.password-source", "uplink.mqtt.records-per-batch", "uplink.mqtt.window", "uplink.mqtt.max-packet-bytes",
-            "uplink.mqtt.reconnect-min-ms", "uplink.mqtt.reconnect-max-ms", "uplink.mqtt.tls.ca",
-            "uplink.mqtt.tls.client-keystore", "uplink.mqtt.tls.client-passphrase-source", CLEAR_TLS_PASS, "uplink.coap.url",
-            "uplink.coap.psk-identity", "uplink.coap.psk-secret-source", CLEAR_PSK, "uplink.coap.records-per-batch",
-            "uplink.coap.window", "uplink.coap.max-body-bytes", "uplink.coap.retry-min-ms", "uplink.coap.retry-max-ms");
+    public static final Set<String> KEYS = keys();
+
+    private static Set<String> keys() {
+        Set<String> all = new java.util.HashSet<>(Set.of(CLEAR_TLS_PASS, CLEAR_PSK));
+        UplinkSettings.ALL.forEach(s -> all.add(s.key()));
+        return Set.copyOf(all);
+    }
 
     /** Whether the configuration has an uplink section at all. */
     public static boolean present(Properties p) {
@@ -102,10 +82,9 @@ public record UplinkConfig(MqttUplinkOptions mqtt, CoapUplink.Options coap) {
             }
             o = o.withCredentials(user, password);
         }
-        o = o.withBatching(MqttUplinkOptions.RECORDS_PER_BATCH.parseInt(origin, p.getProperty(MqttUplinkOptions.RECORDS_PER_BATCH.key())),
-                MqttUplinkOptions.WINDOW.parseInt(origin, p.getProperty(MqttUplinkOptions.WINDOW.key())),
-                (int) number(p, origin, "uplink.mqtt.max-packet-bytes", 256 * 1024, 512, MqttUplinkOptions.MQTT_MAX_PACKET));
-        o = o.withReconnect(backoff(p, origin, "uplink.mqtt.reconnect-", 250, 30_000));
+        o = o.withBatching(number(p, origin, UplinkSettings.MQTT_RECORDS_PER_BATCH), number(p, origin, UplinkSettings.MQTT_WINDOW),
+                number(p, origin, UplinkSettings.MQTT_MAX_PACKET_BYTES));
+        o = o.withReconnect(backoff(p, origin, UplinkSettings.MQTT_RECONNECT_MIN_MS, UplinkSettings.MQTT_RECONNECT_MAX_MS));
         String ca = p.getProperty("uplink.mqtt.tls.ca", "").trim();
         if (url.startsWith("ssl://") && ca.isEmpty()) {
             throw new IllegalArgumentException(origin + ": uplink.mqtt.tls.ca is required for " + url);
@@ -176,37 +155,24 @@ public record UplinkConfig(MqttUplinkOptions mqtt, CoapUplink.Options coap) {
         }
         try {
             return CoapUplink.Options.defaults(URI.create(url), psk).with(
-                    (int) number(p, origin, "uplink.coap.records-per-batch", 100, 1, 65_535),
-                    (int) number(p, origin, "uplink.coap.window", 1, 1, 64),
-                    (int) number(p, origin, "uplink.coap.max-body-bytes", 64 * 1024, 64, CoapEndpoints.Timing.DEFAULT.maxBody()),
-                    CoapEndpoints.Timing.DEFAULT, backoff(p, origin, "uplink.coap.retry-", 500, 60_000));
+                    number(p, origin, UplinkSettings.COAP_RECORDS_PER_BATCH), number(p, origin, UplinkSettings.COAP_WINDOW),
+                    number(p, origin, UplinkSettings.COAP_MAX_BODY_BYTES),
+                    CoapEndpoints.Timing.DEFAULT, backoff(p, origin, UplinkSettings.COAP_RETRY_MIN_MS, UplinkSettings.COAP_RETRY_MAX_MS));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(origin + ": uplink.coap.url = " + url + ": " + e.getMessage());
         }
     }
 
-    private static Backoff backoff(Properties p, String origin, String prefix, long min, long max) {
-        long lo = number(p, origin, prefix + "min-ms", min, 1, 3_600_000);
-        long hi = number(p, origin, prefix + "max-ms", max, 1, 3_600_000);
+    private static Backoff backoff(Properties p, String origin, Setting min, Setting max) {
+        long lo = number(p, origin, min);
+        long hi = number(p, origin, max);
         if (hi < lo) {
-            throw new IllegalArgumentException(origin + ": " + prefix + "max-ms " + hi + " is below " + prefix + "min-ms " + lo);
+            throw new IllegalArgumentException(origin + ": " + max.key() + " " + hi + " is below " + min.key() + " " + lo);
         }
         return new Backoff(Duration.ofMillis(lo), Duration.ofMillis(hi));
     }
 
-    private static long number(Properties p, String origin, String key, long def, long min, long max) {
-        String v = p.getProperty(key);
-        if (v == null || v.isBlank()) {
-            return def;
-        }
-        try {
-            long n = Long.parseLong(v.trim());
-            if (n < min || n > max) {
-                throw new IllegalArgumentException(origin + ": " + key + " = " + v.trim() + " is outside " + min + ".." + max);
-            }
-            return n;
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(origin + ": " + key + " = " + v.trim() + " is not a whole number");
-        }
+    private static int number(Properties p, String origin, Setting setting) {
+        return setting.parseInt(origin, p.getProperty(setting.key()));
     }
 }

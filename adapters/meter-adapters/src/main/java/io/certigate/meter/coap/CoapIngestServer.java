@@ -1,6 +1,5 @@
 package io.certigate.meter.coap;
 
-import io.certigate.core.config.WholeSetting;
 import io.certigate.core.metrics.AdapterHealth;
 import io.certigate.core.model.TimeQuality;
 import io.certigate.core.sequencer.ReadingSink;
@@ -27,16 +26,6 @@ import org.eclipse.californium.scandium.config.DtlsConnectorConfig;
  */
 public final class CoapIngestServer implements AutoCloseable {
     private static final Pattern SENSOR_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
-
-    /** UDP port of the DTLS endpoint (0: any free port); Kura's metatype calls it {@code coap.port}. */
-    public static final WholeSetting PORT = WholeSetting.ofInt("coap.ingest.port", 5684, 0, 65_535,
-            "UDP port of the DTLS endpoint (0: any free port)");
-    /** Largest SenML pack accepted, bytes (4.13 above). */
-    public static final WholeSetting MAX_PAYLOAD_BYTES = WholeSetting.ofInt("coap.ingest.max-payload-bytes", 4096, 64, 1 << 20,
-            "largest SenML pack accepted, bytes");
-    /** How long a request waits for its readings' commit before 5.03, ms. */
-    public static final WholeSetting COMMIT_TIMEOUT_MS = WholeSetting.ofLong("coap.ingest.commit-timeout-ms", 5000, 1, 600_000,
-            "how long a request waits for its readings' commit, ms");
 
     /**
      * @param bind                address and port (port 0: any free port)

@@ -1,6 +1,5 @@
 package io.certigate.meter.rfid;
 
-import io.certigate.core.config.WholeSetting;
 import io.certigate.core.metrics.AdapterHealth;
 import io.certigate.core.model.Reading;
 import io.certigate.core.model.ReadingValue;
@@ -27,10 +26,6 @@ import java.util.function.Consumer;
 public final class RfidReaderAdapter implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(RfidReaderAdapter.class.getName());
     public static final String KIND = "rfid.tag";
-    /** A tag held in the field is one event within this window, ms; as both runtimes configure it. */
-    public static final WholeSetting DEBOUNCE_MS = WholeSetting.ofLong("rfid.debounce-ms", 2000, 0, 3_600_000,
-            "a held tag is one event within this window, ms");
-
     /**
      * @param format         the reader's wire format
      * @param baudRate       line speed (RDM6300: 9600)

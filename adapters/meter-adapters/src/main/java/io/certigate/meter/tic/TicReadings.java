@@ -1,6 +1,5 @@
 package io.certigate.meter.tic;
 
-import io.certigate.core.config.WholeSetting;
 import io.certigate.core.model.Reading;
 import io.certigate.core.model.ReadingValue;
 import io.certigate.core.model.TimeQuality;
@@ -44,13 +43,6 @@ public final class TicReadings {
      * @param instantPeriod       at most one set of power/current readings per period; zero for every frame
      * @param gatewayClockQuality time quality of the gateway clock, used when the meter gives no time
      */
-    /** Seconds between index readings (0: every frame), as both runtimes configure it. */
-    public static final WholeSetting INDEX_PERIOD_S = WholeSetting.ofLong("tic.index-period-s", 900, 0, 86_400,
-            "seconds between index readings (0: every frame)");
-    /** Seconds between power and current readings (0: every frame). */
-    public static final WholeSetting INSTANT_PERIOD_S = WholeSetting.ofLong("tic.instant-period-s", 60, 0, 86_400,
-            "seconds between power/current readings (0: every frame)");
-
     public record Options(String source, Duration indexPeriod, Duration instantPeriod, TimeQuality gatewayClockQuality) {
         public static Options defaults() {
             return new Options("tic", Duration.ofMinutes(15), Duration.ofMinutes(1), TimeQuality.RTC);

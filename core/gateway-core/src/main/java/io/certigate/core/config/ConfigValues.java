@@ -1,6 +1,10 @@
 package io.certigate.core.config;
 
 import io.certigate.core.model.TimeQuality;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -11,13 +15,96 @@ import java.util.Map;
  * about it never repeats the value, which may be the secret itself.
  */
 public final class ConfigValues {
+    private static final System.Logger LOG = System.getLogger(ConfigValues.class.getName());
     private final String origin;
     private final Map<String, ?> values;
+    private final List<String> renamed;
 
     /** @param origin what errors name first: the component's PID, a file */
     public ConfigValues(String origin, Map<String, ?> values) {
+        this(origin, values, List.of());
+    }
+
+    /** The values of a properties file. */
+    public static ConfigValues of(String origin, java.util.Properties p) {
+        Map<String, String> m = new HashMap<>();
+        for (String k : p.stringPropertyNames()) {
+            m.put(k, p.getProperty(k));
+        }
+        return new ConfigValues(origin, m);
+    }
+
+    private ConfigValues(String origin, Map<String, ?> values, List<String> renamed) {
         this.origin = origin;
         this.values = values;
+        this.renamed = List.copyOf(renamed);
+    }
+
+    /**
+     * The values of a configuration stored under former keys too: a former key of one of
+     * {@code settings} ({@link Setting#aliases()}) is read as the setting's key when that key is
+     * absent, with a warning naming the key to use, so that nothing a device was configured with
+     * before a rename is silently lost. When both are present the current key wins (and the former
+     * one is named in a warning as ignored).
+     */
+    public static ConfigValues withFormerKeys(String origin, Map<String, ?> values, Collection<Setting> settings) {
+        Map<String, Object> out = new HashMap<>(values);
+        List<String> warnings = new ArrayList<>();
+        for (Setting s : settings) {
+            for (String former : s.aliases()) {
+                Object v = values.get(former);
+                if (v == null || v.toString().isBlank()) {
+                    continue;
+                }
+                Object current = values.get(s.key());
+                if (current == null || current.toString().isBlank()) {
+                    out.put(s.key(), v);
+                    warnings.add(origin + ": " + former + " is the former name of " + s.key() + ": its value is read as "
+                            + s.key() + "; rename it");
+                } else {
+                    warnings.add(origin + ": " + former + " is the former name of " + s.key() + " and is ignored, "
+                            + s.key() + " being set; remove it");
+                }
+                out.remove(former);
+            }
+        }
+        for (String w : warnings) {
+            LOG.log(System.Logger.Level.WARNING, w);
+        }
+        return new ConfigValues(origin, out, warnings);
+    }
+
+    /** The warnings about former keys that {@link #withFormerKeys} logged. */
+    public List<String> formerKeyWarnings() {
+        return renamed;
+    }
+
+    /** The values, former keys renamed. */
+    public Map<String, ?> asMap() {
+        return values;
+    }
+
+    /** The trimmed value of {@code setting}, or its default ("" when it has none). */
+    public String text(Setting setting) {
+        return text(setting.key(), setting.defaultValue() == null ? "" : setting.defaultValue());
+    }
+
+    /** The value of a choice {@code setting}; its default when absent. */
+    public String choice(Setting setting) {
+        return setting.parseChoice(origin, values.get(setting.key()));
+    }
+
+    /** {@code true} or {@code false} (any case); the default of {@code setting} when absent. */
+    public boolean bool(Setting setting) {
+        String v = text(setting);
+        switch (v.toLowerCase(java.util.Locale.ROOT)) {
+            case "true":
+                return true;
+            case "false":
+                return false;
+            default:
+                throw bad(setting.key(), v, "must be true or false");
+        }
     }
 
     /** The trimmed value, or "" when absent. */
@@ -53,12 +140,12 @@ public final class ConfigValues {
     }
 
     /** The value of {@code setting}, checked against its range; its default when absent. */
-    public long whole(WholeSetting setting) {
+    public long whole(Setting setting) {
         return setting.parse(origin, values.get(setting.key()));
     }
 
     /** The value of an int {@code setting}, checked against its range; its default when absent. */
-    public int wholeInt(WholeSetting setting) {
+    public int wholeInt(Setting setting) {
         return setting.parseInt(origin, values.get(setting.key()));
     }
 

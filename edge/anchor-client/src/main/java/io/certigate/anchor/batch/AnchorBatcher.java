@@ -2,7 +2,6 @@ package io.certigate.anchor.batch;
 
 import io.certigate.anchor.merkle.MerkleTree;
 import io.certigate.core.buffer.BufferException;
-import io.certigate.core.config.WholeSetting;
 import io.certigate.core.buffer.RecordBuffer;
 import java.time.Clock;
 import java.time.Duration;
@@ -22,13 +21,6 @@ import java.util.List;
 public final class AnchorBatcher {
     private static final System.Logger LOG = System.getLogger(AnchorBatcher.class.getName());
     private static final int PAGE = 4096;
-
-    /** Records per batch at most, as both runtimes configure it; the leaves of a batch fit one array. */
-    public static final WholeSetting BATCH_SIZE = WholeSetting.ofInt("anchor.batch-size", 10_000, 1,
-            Integer.MAX_VALUE / MerkleTree.HASH_LEN, "readings per anchored batch at most");
-    /** Seconds before a partial batch closes (a week at most). */
-    public static final WholeSetting BATCH_AGE_S = WholeSetting.ofLong("anchor.batch-age-s", 600, 0, 7 * 86_400,
-            "seconds before a partial batch closes");
 
     /** When to close a batch. */
     public record Options(int maxSize, Duration maxAge) {

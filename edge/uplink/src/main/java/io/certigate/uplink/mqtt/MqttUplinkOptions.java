@@ -1,6 +1,5 @@
 package io.certigate.uplink.mqtt;
 
-import io.certigate.core.config.WholeSetting;
 import io.certigate.uplink.Backoff;
 import java.time.Duration;
 
@@ -25,12 +24,6 @@ public record MqttUplinkOptions(String serverUri, String clientId, String userna
 
     /** Mosquitto's and MQTT 3.1.1's ceiling: 256 MiB. */
     public static final int MQTT_MAX_PACKET = 268_435_455;
-    /** MQTT: records per published batch, batches in flight; as both runtimes configure them
-     * (here, not in {@code UplinkConfig}: the Kura bundle loads this package without the CoAP side). */
-    public static final WholeSetting RECORDS_PER_BATCH = WholeSetting.ofInt(
-            "uplink.mqtt.records-per-batch", 100, 1, 65_535, "records per published batch at most");
-    public static final WholeSetting WINDOW = WholeSetting.ofInt(
-            "uplink.mqtt.window", 32, 1, 65_535, "batches published and not yet acknowledged at most");
 
     public MqttUplinkOptions {
         if (serverUri == null || !(serverUri.startsWith("tcp://") || serverUri.startsWith("ssl://"))) {

@@ -33,8 +33,8 @@ public final class RunAnchoring {
             return null;
         }
         LedgerSettings settings = LedgerSettings.load(values.path("anchor.ledger"));
-        AnchorBatcher.Options batching = new AnchorBatcher.Options(values.wholeInt(AnchorBatcher.BATCH_SIZE),
-                Duration.ofSeconds(values.whole(AnchorBatcher.BATCH_AGE_S)));
+        AnchorBatcher.Options batching = new AnchorBatcher.Options(values.wholeInt(io.certigate.anchor.AnchorSettings.BATCH_SIZE),
+                Duration.ofSeconds(values.whole(io.certigate.anchor.AnchorSettings.BATCH_AGE_S)));
         AnchorPipeline p = new AnchorPipeline(spine.buffer(), settings.config(), settings.openAccount(), batching,
                 Clock.systemUTC()).start();
         spine.sequencer().addCommitListener(p.commitListener());

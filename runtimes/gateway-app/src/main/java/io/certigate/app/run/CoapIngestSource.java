@@ -6,6 +6,7 @@ import io.certigate.core.metrics.Metrics;
 import io.certigate.core.model.TimeQuality;
 import io.certigate.core.spine.Spine;
 import io.certigate.meter.coap.CoapIngestServer;
+import io.certigate.meter.coap.CoapIngestSettings;
 import io.certigate.meter.coap.SensorSequences;
 import io.certigate.signing.Passphrase;
 import io.certigate.signing.SigningException;
@@ -30,17 +31,7 @@ import java.util.TreeMap;
  * meter-adapters/README.md) in {@code certigate run}, from the {@code coap.ingest.*} keys. Any such
  * key enables it; everything is checked, and every sensor's secret read, before anything starts.
  *
- * <pre>
- * coap.ingest.address              address the DTLS endpoint binds to                 (0.0.0.0)
- * coap.ingest.port                 its UDP port, 0 for any free one                   (5684)
- * coap.ingest.path                 resource path                                      (senml)
- * coap.ingest.psk.&lt;sensor&gt;         the sensor's pre-shared key (PSK identity = sensor id):
- *                                  file:PATH or env:NAME holding hex, >= 16 bytes     (at least one)
- * coap.ingest.max-payload-bytes    largest SenML pack accepted                        (4096)
- * coap.ingest.commit-timeout-ms    how long a request waits for its readings' commit (5000)
- * coap.ingest.sensor-clock-quality time quality of absolute SenML times              (rtc)
- * coap.ingest.sequences-file       SQLite file of the (sensor, seq) marks             (inside buffer.file)
- * </pre>
+ * The keys, defaults and ranges: {@link CoapIngestSettings}.
  *
  * <p>The marks that recognise a retried pack live by default in the record buffer's own file (their
  * own table, written through the buffer's writer), so that the buffer and its marks are backed up,
@@ -52,9 +43,8 @@ import java.util.TreeMap;
 public record CoapIngestSource(CoapIngestServer.Options options, Path sequencesFile) {
     public static final String PREFIX = "coap.ingest.";
     private static final String PSK = PREFIX + "psk.";
-    static final Set<String> KEYS = Set.of(PREFIX + "address", PREFIX + "port", PREFIX + "path",
-            PREFIX + "max-payload-bytes", PREFIX + "commit-timeout-ms", PREFIX + "sensor-clock-quality",
-            PREFIX + "sequences-file");
+    static final Set<String> KEYS = CoapIngestSettings.ALL.stream().filter(s -> s.scope().standalone() && !s.isFamily())
+            .map(io.certigate.core.config.Setting::key).collect(java.util.stream.Collectors.toUnmodifiableSet());
 
     /** Whether the configuration asks for the ingest. */
     public static boolean present(Properties raw) {
@@ -84,18 +74,18 @@ public record CoapIngestSource(CoapIngestServer.Options options, Path sequencesF
             throw new RunConfig.ConfigException(origin + ": the CoAP ingest needs at least one sensor key, "
                     + PSK + "<sensor id> = file:PATH or env:NAME");
         }
-        String address = v.get(PREFIX + "address", "0.0.0.0");
+        String address = v.get(CoapIngestSettings.ADDRESS.key(), CoapIngestSettings.ADDRESS.defaultValue());
         InetAddress bind;
         try {
             bind = InetAddress.getByName(address);
         } catch (UnknownHostException e) {
             throw new RunConfig.ConfigException(origin + ": " + PREFIX + "address = '" + address + "' is not an address");
         }
-        int port = v.wholeInt(CoapIngestServer.PORT);
-        String path = v.get(PREFIX + "path", "senml");
-        int maxPayload = v.wholeInt(CoapIngestServer.MAX_PAYLOAD_BYTES);
-        Duration commitTimeout = Duration.ofMillis(v.whole(CoapIngestServer.COMMIT_TIMEOUT_MS));
-        String quality = v.get(PREFIX + "sensor-clock-quality", "rtc");
+        int port = v.wholeInt(CoapIngestSettings.PORT);
+        String path = v.get(CoapIngestSettings.PATH.key(), CoapIngestSettings.PATH.defaultValue());
+        int maxPayload = v.wholeInt(CoapIngestSettings.MAX_PAYLOAD_BYTES);
+        Duration commitTimeout = Duration.ofMillis(v.whole(CoapIngestSettings.COMMIT_TIMEOUT_MS));
+        String quality = v.get(CoapIngestSettings.SENSOR_CLOCK_QUALITY.key(), CoapIngestSettings.SENSOR_CLOCK_QUALITY.defaultValue());
         TimeQuality sensorClock;
         try {
             sensorClock = TimeQuality.valueOf(quality.toUpperCase(Locale.ROOT));

@@ -3,6 +3,7 @@ package io.certigate.app.run;
 import io.certigate.app.metrics.AdapterMetrics;
 import io.certigate.core.buffer.BufferException;
 import io.certigate.core.config.KeySuggestion;
+import io.certigate.core.config.Setting;
 import io.certigate.core.metrics.AdapterHealth;
 import io.certigate.core.metrics.Metrics;
 import io.certigate.core.model.TimeQuality;
@@ -10,11 +11,13 @@ import io.certigate.core.spine.Spine;
 import io.certigate.core.sequencer.ReadingSink;
 import io.certigate.meter.rfid.RfidEvent;
 import io.certigate.meter.rfid.RfidReaderAdapter;
+import io.certigate.meter.rfid.RfidSettings;
 import io.certigate.serial.jsc.JSerialCommLink;
 import io.certigate.meter.tic.TicMeterAdapter;
 import io.certigate.meter.tic.TicMode;
 import io.certigate.meter.tic.TicPortReader;
 import io.certigate.meter.tic.TicReadings;
+import io.certigate.meter.tic.TicSettings;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -24,28 +27,24 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.stream.Collectors;
 
 /**
  * The Linky TIC and RFID readers and the road-sensor hub's CoAP ingest of {@code certigate run},
  * from the {@code tic.*}, {@code rfid.*} and {@code coap.ingest.*} keys ({@link CoapIngestSource}).
  * Parsed (and refused with the key and value named) before anything starts.
  *
- * <pre>
- * tic.port              serial device of the TIC interface            (required for a meter)
- * tic.mode              auto, historic or standard                    (auto)
- * tic.index-period-s    seconds between index readings, 0..86400      (900)
- * tic.instant-period-s  seconds between power/current readings, 0..86400 (60)
- * rfid.port             serial device of the RFID reader              (required for a reader)
- * rfid.format           em4100 (RDM6300) or wiegand26                 (em4100)
- * rfid.debounce-ms      a held tag is one event within this window    (2000)
- * </pre>
+ * The keys, defaults and ranges: {@link TicSettings}, {@link RfidSettings}.
  */
 public final class MeterSources {
-    private static final Set<String> TIC_KEYS = Set.of("tic.port", "tic.mode", TicReadings.INDEX_PERIOD_S.key(),
-            TicReadings.INSTANT_PERIOD_S.key());
-    private static final Set<String> RFID_KEYS = Set.of("rfid.port", "rfid.format", RfidReaderAdapter.DEBOUNCE_MS.key());
+    private static final Set<String> TIC_KEYS = standaloneKeys(TicSettings.ALL);
+    private static final Set<String> RFID_KEYS = standaloneKeys(RfidSettings.ALL);
     /** The keys of both readers. */
     static final Set<String> KEYS = union(TIC_KEYS, RFID_KEYS);
+
+    private static Set<String> standaloneKeys(List<Setting> settings) {
+        return settings.stream().filter(s -> s.scope().standalone()).map(Setting::key).collect(Collectors.toUnmodifiableSet());
+    }
 
     private static Set<String> union(Set<String> a, Set<String> b) {
         Set<String> all = new java.util.HashSet<>(a);
@@ -70,43 +69,26 @@ public final class MeterSources {
         if (anyTic && tic == null) {
             throw new RunConfig.ConfigException(origin + ": tic.port is required for a TIC meter");
         }
-        String mode = v.get("tic.mode", "auto").toLowerCase(Locale.ROOT);
-        TicMode ticMode;
-        switch (mode) {
-            case "auto":
-                ticMode = null;
-                break;
-            case "historic":
-                ticMode = TicMode.HISTORIC;
-                break;
-            case "standard":
-                ticMode = TicMode.STANDARD;
-                break;
-            default:
-                throw new RunConfig.ConfigException(origin + ": tic.mode = '" + mode + "' is not auto, historic or standard");
-        }
+        TicMode ticMode = TicSettings.mode(choice(v, TicSettings.MODE));
         String rfid = v.get("rfid.port", null);
         boolean anyRfid = raw.stringPropertyNames().stream().anyMatch(k -> k.startsWith("rfid."));
         if (anyRfid && rfid == null) {
             throw new RunConfig.ConfigException(origin + ": rfid.port is required for an RFID reader");
         }
-        String format = v.get("rfid.format", "em4100").toLowerCase(Locale.ROOT);
-        RfidEvent.Format rfidFormat;
-        switch (format) {
-            case "em4100":
-                rfidFormat = RfidEvent.Format.EM4100;
-                break;
-            case "wiegand26":
-                rfidFormat = RfidEvent.Format.WIEGAND26;
-                break;
-            default:
-                throw new RunConfig.ConfigException(origin + ": rfid.format = '" + format + "' is not em4100 or wiegand26");
-        }
+        RfidEvent.Format rfidFormat = RfidSettings.format(choice(v, RfidSettings.FORMAT));
         CoapIngestSource coap = raw.stringPropertyNames().stream().anyMatch(k -> k.startsWith("coap."))
                 ? CoapIngestSource.parse(raw, origin, TimeQuality.NTP) : null;
-        return new Plan(tic, ticMode, Duration.ofSeconds(v.whole(TicReadings.INDEX_PERIOD_S)),
-                Duration.ofSeconds(v.whole(TicReadings.INSTANT_PERIOD_S)), rfid, rfidFormat,
-                Duration.ofMillis(v.whole(RfidReaderAdapter.DEBOUNCE_MS)), coap);
+        return new Plan(tic, ticMode, Duration.ofSeconds(v.whole(TicSettings.INDEX_PERIOD_S)),
+                Duration.ofSeconds(v.whole(TicSettings.INSTANT_PERIOD_S)), rfid, rfidFormat,
+                Duration.ofMillis(v.whole(RfidSettings.DEBOUNCE_MS)), coap);
+    }
+
+    private static String choice(RunConfig.Values v, Setting setting) throws RunConfig.ConfigException {
+        try {
+            return setting.parseChoice(v.origin(), v.get(setting.key(), null));
+        } catch (IllegalArgumentException e) {
+            throw new RunConfig.ConfigException(e.getMessage());
+        }
     }
 
     /**

@@ -10,6 +10,7 @@ import io.certigate.app.metrics.AdapterMetrics;
 import io.certigate.app.metrics.AnchorMetrics;
 import io.certigate.app.metrics.BuildInfo;
 import io.certigate.app.metrics.MetricsServer;
+import io.certigate.app.metrics.MetricsSettings;
 import io.certigate.app.metrics.UplinkMetrics;
 import io.certigate.app.metrics.SpineMetrics;
 import io.certigate.core.metrics.Metrics;
@@ -152,14 +153,14 @@ public final class RunCommand implements Callable<Integer> {
     private void start(StopSignal signal, RunConfig cfg, Spine spine, ObdReaderConfig obd, MeterSources.Plan meters,
             UplinkConfig uplinkConfig, ScheduledExecutorService scheduler, List<AutoCloseable> sources) throws Exception {
         RunConfig.Values values = new RunConfig.Values(cfg.raw(), config.toString());
-        long metricsPort = values.whole(RunConfig.METRICS_PORT);
+        long metricsPort = values.whole(MetricsSettings.PORT);
         Metrics metrics = new Metrics(); // components register as they start; served if metrics.port is set
         BuildInfo.register(metrics);
         SpineMetrics.register(metrics, spine, Clock.systemUTC());
         if (metricsPort >= 0) {
             signal.checkpoint("starting the metrics endpoint");
             MetricsServer server = new MetricsServer(metrics, new InetSocketAddress(
-                    values.get("metrics.address", "127.0.0.1"), (int) metricsPort));
+                    values.get(MetricsSettings.ADDRESS.key(), MetricsSettings.ADDRESS.defaultValue()), (int) metricsPort));
             sources.add(server);
             System.out.println("certigate run: metrics on http://" + server.address().getHostString() + ":"
                     + server.address().getPort() + "/metrics");

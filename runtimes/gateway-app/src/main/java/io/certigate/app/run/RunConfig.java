@@ -1,16 +1,22 @@
 package io.certigate.app.run;
 
-import io.certigate.anchor.batch.AnchorBatcher;
+import io.certigate.anchor.AnchorSettings;
+import io.certigate.app.metrics.MetricsSettings;
 import io.certigate.core.buffer.CapacityPolicy;
 import io.certigate.core.buffer.RecordBuffer;
 import io.certigate.core.config.KeySuggestion;
 import io.certigate.core.config.PropertiesFile;
-import io.certigate.core.config.WholeSetting;
+import io.certigate.core.config.Setting;
 import io.certigate.core.sequencer.Sequencer;
 import io.certigate.core.spine.KeySource;
 import io.certigate.core.spine.SpineSettings;
-import io.certigate.obd.ObdReaderConfig;
+import io.certigate.meter.coap.CoapIngestSettings;
+import io.certigate.meter.rfid.RfidSettings;
+import io.certigate.meter.tic.TicSettings;
+import io.certigate.obd.ObdSettings;
+import io.certigate.provisioning.enrol.ProvisioningSettings;
 import io.certigate.uplink.UplinkConfig;
+import io.certigate.uplink.UplinkSettings;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,36 +35,30 @@ public record RunConfig(String deviceId, KeySource key, Path bufferFile, RecordB
         Sequencer.Options sequencerOptions, int syntheticRate, Properties raw) {
 
     /** Readings per second of the synthetic source; 0 for none. */
-    public static final WholeSetting SYNTHETIC_RATE = WholeSetting.ofInt("sources.synthetic.rate", 0, 0, 100_000,
-            "readings per second of a synthetic source (0: none)");
-    /** Largest readings per anchored batch, the batch's age before it closes. */
-    public static final WholeSetting ANCHOR_BATCH_SIZE = AnchorBatcher.BATCH_SIZE;
-    public static final WholeSetting ANCHOR_BATCH_AGE_S = AnchorBatcher.BATCH_AGE_S;
-    /** The metrics endpoint's TCP port; -1 (absent) for none, 0 for any free port. */
-    public static final WholeSetting METRICS_PORT = WholeSetting.ofInt("metrics.port", -1, -1, 65_535,
-            "TCP port of the metrics endpoint (0: any free port; absent: no endpoint)");
-    public static final WholeSetting PROVISIONING_TIMEOUT_S = WholeSetting.ofInt("provisioning.timeout-s", 30, 1, 3600,
-            "DTLS handshake, exchange and test-reading commit bound, seconds");
+    public static final Setting SYNTHETIC_RATE = Setting.whole("sources.synthetic.rate", 0, 0, 100_000, "readings/s",
+            "readings per second of a synthetic source, for testing a deployment (0: none)").only(Setting.Scope.STANDALONE);
 
-    /** Keys this class and the runtime's other parts read outside the components' own sections. */
-    private static final Set<String> OWN = Set.of("device.id", "key.type", "key.store", "key.passphrase",
-            "key.pkcs11.library", "key.pkcs11.slot", "key.pkcs11.alias", "key.pkcs11.pin", "buffer.file",
-            "buffer.max-records", "buffer.capacity-policy", "buffer.busy-timeout-ms", "sequencer.queue-capacity",
-            "sequencer.max-group", "sources.synthetic.rate", "anchor.ledger", "anchor.batch-size", "anchor.batch-age-s",
-            "metrics.port", "metrics.address", "provisioning.mode", "provisioning.state-dir", "provisioning.listen",
-            "provisioning.serial", "provisioning.model", "provisioning.subject", "provisioning.algorithm",
-            "provisioning.ledger-passphrase", "provisioning.timeout-s");
+    /** Every setting {@code run} reads, by capability: what the file may hold. */
+    public static final List<Setting> SETTINGS = settings();
     /** Every key {@code run} knows: what an unknown key's suggestion is chosen from. */
     public static final Set<String> KNOWN = known();
     /** Families of keys whose last part is a name the operator chooses. */
-    private static final List<String> OPEN_PREFIXES = List.of("obd.poll.", CoapIngestSource.PREFIX + "psk.");
+    private static final List<String> OPEN_PREFIXES = SETTINGS.stream().filter(Setting::isFamily).map(Setting::prefix).toList();
+
+    private static List<Setting> settings() {
+        List<Setting> all = new java.util.ArrayList<>();
+        for (List<Setting> capability : List.of(SpineSettings.ALL, List.of(SYNTHETIC_RATE), ObdSettings.ALL, TicSettings.ALL,
+                RfidSettings.ALL, CoapIngestSettings.ALL, UplinkSettings.ALL, AnchorSettings.RUN, MetricsSettings.ALL,
+                ProvisioningSettings.ALL)) {
+            capability.stream().filter(s -> s.scope().standalone()).forEach(all::add);
+        }
+        return List.copyOf(all);
+    }
 
     private static Set<String> known() {
-        Set<String> all = new TreeSet<>(OWN);
-        all.addAll(ObdReaderConfig.KEYS);
-        all.addAll(MeterSources.KEYS);
-        all.addAll(CoapIngestSource.KEYS);
-        all.addAll(UplinkConfig.KEYS);
+        Set<String> all = new TreeSet<>();
+        SETTINGS.stream().filter(s -> !s.isFamily()).forEach(s -> all.add(s.key()));
+        all.addAll(UplinkConfig.KEYS); // with the former clear-text keys, refused with what to use instead
         return java.util.Collections.unmodifiableSet(all);
     }
 
@@ -86,8 +86,8 @@ public record RunConfig(String deviceId, KeySource key, Path bufferFile, RecordB
             }
         }
         Values v = new Values(p, origin);
-        String device = v.required("device.id");
-        String keyType = v.get("key.type", "pkcs12");
+        String device = v.required(SpineSettings.DEVICE_ID.key());
+        String keyType = v.get(SpineSettings.KEY_TYPE.key(), SpineSettings.KEY_TYPE.defaultValue());
         KeySource key;
         switch (keyType) {
             case "pkcs12":
@@ -103,7 +103,7 @@ public record RunConfig(String deviceId, KeySource key, Path bufferFile, RecordB
         }
         CapacityPolicy policy;
         try {
-            policy = CapacityPolicy.parse(v.get("buffer.capacity-policy", "reject"));
+            policy = CapacityPolicy.parse(v.get(SpineSettings.CAPACITY_POLICY.key(), SpineSettings.CAPACITY_POLICY.defaultValue()));
         } catch (IllegalArgumentException e) {
             throw new ConfigException(origin + ": buffer.capacity-policy: " + e.getMessage());
         }
@@ -113,10 +113,10 @@ public record RunConfig(String deviceId, KeySource key, Path bufferFile, RecordB
                 v.wholeInt(SpineSettings.MAX_GROUP));
         int synthetic = v.wholeInt(SYNTHETIC_RATE);
         // read later by the anchoring, the metrics endpoint and provisioning: checked here, before anything starts
-        v.whole(ANCHOR_BATCH_SIZE);
-        v.whole(ANCHOR_BATCH_AGE_S);
-        v.whole(METRICS_PORT);
-        v.whole(PROVISIONING_TIMEOUT_S);
+        v.whole(AnchorSettings.BATCH_SIZE);
+        v.whole(AnchorSettings.BATCH_AGE_S);
+        v.whole(MetricsSettings.PORT);
+        v.whole(ProvisioningSettings.TIMEOUT_S);
         return new RunConfig(device, key, v.path("buffer.file"), buffer, seq, synthetic, p);
     }
 
@@ -128,6 +128,11 @@ public record RunConfig(String deviceId, KeySource key, Path bufferFile, RecordB
         public Values(Properties p, String origin) {
             this.p = p;
             this.origin = origin;
+        }
+
+        /** What errors name first: the file. */
+        public String origin() {
+            return origin;
         }
 
         public String get(String key, String dflt) {
@@ -148,7 +153,7 @@ public record RunConfig(String deviceId, KeySource key, Path bufferFile, RecordB
         }
 
         /** The value of {@code setting}, within its range; its default when absent. */
-        public long whole(WholeSetting setting) throws ConfigException {
+        public long whole(Setting setting) throws ConfigException {
             try {
                 return setting.parse(origin, p.getProperty(setting.key()));
             } catch (IllegalArgumentException e) {
@@ -157,7 +162,7 @@ public record RunConfig(String deviceId, KeySource key, Path bufferFile, RecordB
         }
 
         /** The value of an int {@code setting}, within its range; its default when absent. */
-        public int wholeInt(WholeSetting setting) throws ConfigException {
+        public int wholeInt(Setting setting) throws ConfigException {
             try {
                 return setting.parseInt(origin, p.getProperty(setting.key()));
             } catch (IllegalArgumentException e) {

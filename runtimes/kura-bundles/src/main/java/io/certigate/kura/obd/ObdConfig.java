@@ -16,7 +16,7 @@ public @interface ObdConfig {
     @AttributeDefinition(name = "Port", description = "Serial device path, or tcp://host:port for a Wi-Fi adapter.")
     String obd_port();
 
-    @AttributeDefinition(name = "Baud rate", min = "0", description = "0 probes the usual rates.")
+    @AttributeDefinition(name = "Baud rate", min = "0", max = "4000000", description = "0 probes the usual rates.")
     int obd_baud() default 0;
 
     @AttributeDefinition(name = "Headers (ATH1)")
@@ -28,13 +28,13 @@ public @interface ObdConfig {
     @AttributeDefinition(name = "Reply timeout (ms)", min = "100", max = "60000")
     long obd_timeout$_$ms() default 2000;
 
-    @AttributeDefinition(name = "VIN and odometer period (ms)", min = "1000")
+    @AttributeDefinition(name = "VIN and odometer period (ms)", min = "1000", max = "86400000")
     long obd_identity$_$every$_$ms() default 300_000;
 
-    @AttributeDefinition(name = "Reconnect back-off, min (ms)", min = "10")
+    @AttributeDefinition(name = "Reconnect back-off, min (ms)", min = "10", max = "3600000")
     long obd_backoff$_$min$_$ms() default 1000;
 
-    @AttributeDefinition(name = "Reconnect back-off, max (ms)", min = "10")
+    @AttributeDefinition(name = "Reconnect back-off, max (ms)", min = "10", max = "3600000")
     long obd_backoff$_$max$_$ms() default 120_000;
 
     @AttributeDefinition(name = "NO DATA replies meaning ignition off", min = "1", max = "1000")

@@ -3,6 +3,7 @@ package io.certigate.kura.obd;
 import io.certigate.core.config.ConfigValues;
 import io.certigate.core.model.TimeQuality;
 import io.certigate.obd.ObdReaderConfig;
+import io.certigate.obd.ObdSettings;
 import java.util.Map;
 import java.util.Properties;
 
@@ -17,7 +18,8 @@ public record ObdOptions(ObdReaderConfig reader, TimeQuality timeQuality) {
                 p.setProperty(k, v.toString());
             }
         });
-        TimeQuality quality = new ConfigValues(ObdComponent.PID, properties).timeQuality("time.quality", "ntp");
+        TimeQuality quality = new ConfigValues(ObdComponent.PID, properties).timeQuality(ObdSettings.TIME_QUALITY.key(),
+                ObdSettings.TIME_QUALITY.defaultValue());
         return new ObdOptions(ObdReaderConfig.parse(p, ObdComponent.PID), quality);
     }
 }

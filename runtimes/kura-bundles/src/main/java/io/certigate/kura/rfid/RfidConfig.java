@@ -16,7 +16,7 @@ public @interface RfidConfig {
         @Option(label = "EM4100 (RDM6300)", value = "em4100"), @Option(label = "Wiegand 26", value = "wiegand26")})
     String rfid_format() default "em4100";
 
-    @AttributeDefinition(name = "Debounce (ms)", min = "0", description = "A held tag is one event within this window.")
+    @AttributeDefinition(name = "Debounce (ms)", min = "0", max = "3600000", description = "A held tag is one event within this window.")
     long rfid_debounce$_$ms() default 2000;
 
     @AttributeDefinition(name = "Time quality", description = "Of the gateway clock that stamps the reads.", options = {

@@ -5,9 +5,10 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.osgi.service.metatype.annotations.Option;
 
 /**
- * Metatype of the spine (Kura renders it as the component's form); names map to dotted keys. Only
- * the form: {@link SpineOptions} reads the raw properties and checks them against the ranges of
- * {@code SpineSettings}, defined once for both runtimes.
+ * Metatype of the spine (Kura renders it as the component's form): the keys of
+ * {@code SpineSettings}, as the standalone file spells them ({@code _} in a name stands for '.',
+ * {@code $_$} for '-'). Only the form: {@link SpineOptions} reads the raw properties and checks them
+ * against the definitions; MetatypeMatchesSettingsTest checks this form against them.
  */
 @ObjectClassDefinition(id = SpineComponent.PID, name = "certigate spine",
         description = "Signs, chains and durably buffers every reading of this device.")
@@ -30,7 +31,7 @@ public @interface SpineConfig {
     @AttributeDefinition(name = "PKCS#11 library", required = false)
     String key_pkcs11_library() default "";
 
-    @AttributeDefinition(name = "PKCS#11 slot", min = "0")
+    @AttributeDefinition(name = "PKCS#11 slot", min = "0", max = "9223372036854775807")
     long key_pkcs11_slot() default 0;
 
     @AttributeDefinition(name = "PKCS#11 key alias")
@@ -42,17 +43,22 @@ public @interface SpineConfig {
     @AttributeDefinition(name = "Buffer file", description = "The device's SQLite buffer.")
     String buffer_file();
 
-    @AttributeDefinition(name = "Maximum records", min = "0", description = "Records kept at most; 0 for no limit.")
-    long buffer_max_records() default 0;
+    @AttributeDefinition(name = "Maximum records", min = "0", max = "9223372036854775807",
+            description = "Records kept at most; 0 for no limit.")
+    long buffer_max$_$records() default 0;
 
     @AttributeDefinition(name = "At capacity", options = {
         @Option(label = "Refuse new readings", value = "reject"),
         @Option(label = "Purge delivered and anchored records", value = "purge")})
-    String buffer_capacity_policy() default "reject";
+    String buffer_capacity$_$policy() default "reject";
 
-    @AttributeDefinition(name = "Queue capacity", min = "1", description = "Readings waiting to be signed.")
-    int sequencer_queue_capacity() default 4096;
+    @AttributeDefinition(name = "Busy timeout (ms)", min = "1", max = "3600000",
+            description = "How long a statement waits for another connection's lock.")
+    int buffer_busy$_$timeout$_$ms() default 5000;
 
-    @AttributeDefinition(name = "Group size", min = "1", description = "Readings signed and committed together.")
-    int sequencer_max_group() default 512;
+    @AttributeDefinition(name = "Queue capacity", min = "1", max = "1048576", description = "Readings waiting to be signed.")
+    int sequencer_queue$_$capacity() default 4096;
+
+    @AttributeDefinition(name = "Group size", min = "1", max = "65536", description = "Readings signed and committed together.")
+    int sequencer_max$_$group() default 512;
 }

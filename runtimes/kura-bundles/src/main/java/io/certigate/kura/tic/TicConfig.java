@@ -17,10 +17,10 @@ public @interface TicConfig {
         @Option(label = "Standard (9600 baud)", value = "standard")})
     String tic_mode() default "auto";
 
-    @AttributeDefinition(name = "Index period (s)", min = "0", description = "At most one set of index readings per period.")
+    @AttributeDefinition(name = "Index period (s)", min = "0", max = "86400", description = "At most one set of index readings per period.")
     long tic_index$_$period$_$s() default 900;
 
-    @AttributeDefinition(name = "Instant period (s)", min = "0",
+    @AttributeDefinition(name = "Instant period (s)", min = "0", max = "86400",
             description = "At most one set of power and current readings per period; 0 for every frame.")
     long tic_instant$_$period$_$s() default 60;
 

@@ -25,10 +25,10 @@ public @interface UplinkConfig {
             description = "Where the password is read from: file:PATH or env:NAME (never the secret itself).")
     String uplink_mqtt_password$_$source() default "";
 
-    @AttributeDefinition(name = "Records per message", min = "1")
+    @AttributeDefinition(name = "Records per message", min = "1", max = "65535")
     int uplink_mqtt_records$_$per$_$batch() default 100;
 
-    @AttributeDefinition(name = "Messages in flight", min = "1")
+    @AttributeDefinition(name = "Messages in flight", min = "1", max = "65535")
     int uplink_mqtt_window() default 32;
 
     @AttributeDefinition(name = "TLS: trusted CA", required = false,

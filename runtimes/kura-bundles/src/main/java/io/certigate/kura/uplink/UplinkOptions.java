@@ -42,8 +42,8 @@ public record UplinkOptions(String broker, String clientId, String username, Str
         }
         return new UplinkOptions(broker, v.text("uplink.mqtt.client-id"), v.text("uplink.mqtt.username"),
                 v.secretSource("uplink.mqtt.password-source", false),
-                v.wholeInt(io.certigate.uplink.mqtt.MqttUplinkOptions.RECORDS_PER_BATCH),
-                v.wholeInt(io.certigate.uplink.mqtt.MqttUplinkOptions.WINDOW), ca, keystore, keystorePass);
+                v.wholeInt(io.certigate.uplink.UplinkSettings.MQTT_RECORDS_PER_BATCH),
+                v.wholeInt(io.certigate.uplink.UplinkSettings.MQTT_WINDOW), ca, keystore, keystorePass);
     }
 
     /** The core's options for {@code device}; reads the password, the CA file and the client key store. */

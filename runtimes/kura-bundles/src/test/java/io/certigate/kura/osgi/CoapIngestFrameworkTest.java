@@ -67,9 +67,9 @@ class CoapIngestFrameworkTest {
                 StandardCharsets.UTF_8);
         int port = freeUdpPort();
         Map<String, Object> coap = new HashMap<>();
-        coap.put("coap.bind", "127.0.0.1");
-        coap.put("coap.port", port);
-        coap.put("coap.psk-source", "file:" + keys);
+        coap.put("coap.ingest.address", "127.0.0.1");
+        coap.put("coap.ingest.port", port);
+        coap.put("coap.ingest.psk-source", "file:" + keys);
         coap.put("spine.target", FILTER);
         Configuration coapConfig = osgi.configure("io.certigate.kura.coap", coap);
 
@@ -91,7 +91,7 @@ class CoapIngestFrameworkTest {
         assertThat(stranger.postShock(99, 48.85, 2.35)).isNull();
 
         int port2 = freeUdpPort();
-        coap.put("coap.port", port2);
+        coap.put("coap.ingest.port", port2);
         coap.put("time.quality", "gnss");
         coapConfig.update(new Hashtable<>(coap));
         RoadSensor moved = sensor("road-1", KEY, port2, 4);

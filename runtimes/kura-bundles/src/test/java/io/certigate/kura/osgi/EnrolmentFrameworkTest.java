@@ -73,20 +73,19 @@ class EnrolmentFrameworkTest {
         ProvisioningState state = new ProvisioningState(dir.resolve("state"));
         int port = freeUdpPort();
         Map<String, Object> enrol = new HashMap<>();
-        enrol.put("enrol.state-dir", state.dir().toString());
-        enrol.put("enrol.key-store", dir.resolve("device.p12").toString());
-        enrol.put("enrol.key-passphrase", "file:" + dir.resolve("passphrase"));
+        enrol.put("provisioning.state-dir", state.dir().toString());
+        enrol.put("key.store", dir.resolve("device.p12").toString());
+        enrol.put("key.passphrase", "file:" + dir.resolve("passphrase"));
         enrol.put("buffer.file", dir.resolve("buffer.db").toString());
-        enrol.put("enrol.algorithm", "es256");
-        enrol.put("enrol.bind", "127.0.0.1:" + port);
-        enrol.put("enrol.timeout-s", 10);
+        enrol.put("provisioning.algorithm", "es256");
+        enrol.put("provisioning.listen", "127.0.0.1:" + port);
+        enrol.put("provisioning.timeout-s", 10);
         enrol.put("device.id", DEVICE);
-        enrol.put("enrol.serial", "SN-12");
-        enrol.put("enrol.model", "CG-ROAD-1");
-        enrol.put("enrol.subject-kind", "site");
-        enrol.put("enrol.subject", "A7-PR114");
-        enrol.put("enrol.ledger-account-key", dir.resolve("ledger.json").toString());
-        enrol.put("enrol.ledger-account-pass", "file:" + dir.resolve("ledger.pass"));
+        enrol.put("provisioning.serial", "SN-12");
+        enrol.put("provisioning.model", "CG-ROAD-1");
+        enrol.put("provisioning.subject", "site:A7-PR114");
+        enrol.put("provisioning.ledger-account-key", dir.resolve("ledger.json").toString());
+        enrol.put("provisioning.ledger-passphrase", "file:" + dir.resolve("ledger.pass"));
 
         // outside provisioning mode: the component is active, the agent is not
         Files.createDirectories(state.dir());

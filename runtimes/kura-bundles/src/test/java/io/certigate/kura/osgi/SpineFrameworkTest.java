@@ -119,7 +119,7 @@ class SpineFrameworkTest {
             ids.add(a.getID());
         }
         assertThat(ids).contains("device.id", "key.store", "key.passphrase", "buffer.file",
-                "buffer.capacity.policy", "sequencer.queue.capacity");
+                "buffer.capacity-policy", "sequencer.queue-capacity");
         osgi.context.ungetService(ref);
     }
 
@@ -133,7 +133,7 @@ class SpineFrameworkTest {
         props.put("key.store", dir.resolve(keyStore).toString());
         props.put("key.passphrase", "file:" + pass);
         props.put("buffer.file", dir.resolve("buffer.db").toString());
-        props.put("sequencer.max.group", 4);
+        props.put("sequencer.max-group", 4);
         return props;
     }
 

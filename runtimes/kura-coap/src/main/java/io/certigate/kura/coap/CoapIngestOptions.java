@@ -3,6 +3,7 @@ package io.certigate.kura.coap;
 import io.certigate.core.config.ConfigValues;
 import io.certigate.core.model.TimeQuality;
 import io.certigate.meter.coap.CoapIngestServer;
+import io.certigate.meter.coap.CoapIngestSettings;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -22,20 +23,26 @@ import java.util.function.Function;
 public record CoapIngestOptions(String bind, int port, String path, String pskSource, int maxPayload, Duration commitTimeout,
         TimeQuality sensorClockQuality, TimeQuality gatewayClockQuality) {
 
-    /** @throws IllegalArgumentException naming the key and the bad value */
+    /**
+     * Reads the keys of {@link CoapIngestSettings}; a former id ({@code coap.bind}, ...) is read when
+     * its key is absent, with a warning naming the key.
+     *
+     * @throws IllegalArgumentException naming the key and the bad value
+     */
     public static CoapIngestOptions from(Map<String, ?> p) {
-        ConfigValues v = new ConfigValues(CoapIngestComponent.PID, p);
-        String bind = v.text("coap.bind", "0.0.0.0");
-        int port = v.wholeInt(CoapIngestServer.PORT.withKey("coap.port"));
-        String path = v.text("coap.path", "senml");
+        ConfigValues v = ConfigValues.withFormerKeys(CoapIngestComponent.PID, p, CoapIngestSettings.ALL);
+        String bind = v.text(CoapIngestSettings.ADDRESS);
+        int port = v.wholeInt(CoapIngestSettings.PORT);
+        String path = v.text(CoapIngestSettings.PATH);
         if (!path.matches("[a-z0-9_-]+(/[a-z0-9_-]+)*")) {
-            throw v.bad("coap.path", path, "must be a simple path (lower-case letters, digits, '_', '-', '/')");
+            throw v.bad(CoapIngestSettings.PATH.key(), path, "must be a simple path (lower-case letters, digits, '_', '-', '/')");
         }
-        String psk = v.secretSource("coap.psk-source", true);
-        int maxPayload = v.wholeInt(CoapIngestServer.MAX_PAYLOAD_BYTES.withKey("coap.max-payload"));
+        String psk = v.secretSource(CoapIngestSettings.PSK_SOURCE.key(), true);
+        int maxPayload = v.wholeInt(CoapIngestSettings.MAX_PAYLOAD_BYTES);
         return new CoapIngestOptions(bind, port, path, psk, maxPayload,
-                Duration.ofMillis(v.whole(CoapIngestServer.COMMIT_TIMEOUT_MS.withKey("coap.commit-timeout-ms"))),
-                v.timeQuality("coap.sensor-time-quality", "rtc"), v.timeQuality("time.quality", "ntp"));
+                Duration.ofMillis(v.whole(CoapIngestSettings.COMMIT_TIMEOUT_MS)),
+                v.timeQuality(CoapIngestSettings.SENSOR_CLOCK_QUALITY.key(), CoapIngestSettings.SENSOR_CLOCK_QUALITY.defaultValue()),
+                v.timeQuality(CoapIngestSettings.TIME_QUALITY.key(), CoapIngestSettings.TIME_QUALITY.defaultValue()));
     }
 
     /** The server's options, with the keys read from their source. */
@@ -57,13 +64,13 @@ public record CoapIngestOptions(String bind, int port, String path, String pskSo
             try {
                 text = Files.readString(file, StandardCharsets.UTF_8);
             } catch (IOException e) {
-                throw new IOException(CoapIngestComponent.PID + ": coap.psk-source: cannot read " + file + ": " + e.getMessage(), e);
+                throw new IOException(CoapIngestComponent.PID + ": coap.ingest.psk-source: cannot read " + file + ": " + e.getMessage(), e);
             }
         } else {
             String name = source.substring(4);
             text = env.apply(name);
             if (text == null) {
-                throw new IOException(CoapIngestComponent.PID + ": coap.psk-source: environment variable " + name + " is not set");
+                throw new IOException(CoapIngestComponent.PID + ": coap.ingest.psk-source: environment variable " + name + " is not set");
             }
             text = text.replace(';', '\n');
         }
@@ -84,16 +91,16 @@ public record CoapIngestOptions(String bind, int port, String path, String pskSo
                 key = new byte[0];
             }
             if (id.isEmpty() || key.length == 0) {
-                throw new IOException(CoapIngestComponent.PID + ": coap.psk-source " + source + " line " + (i + 1)
+                throw new IOException(CoapIngestComponent.PID + ": coap.ingest.psk-source " + source + " line " + (i + 1)
                         + " is not 'sensor-id = key in hex'");
             }
             if (keys.put(id, key) != null) {
-                throw new IOException(CoapIngestComponent.PID + ": coap.psk-source " + source + " line " + (i + 1)
+                throw new IOException(CoapIngestComponent.PID + ": coap.ingest.psk-source " + source + " line " + (i + 1)
                         + ": sensor '" + id + "' is listed twice");
             }
         }
         if (keys.isEmpty()) {
-            throw new IOException(CoapIngestComponent.PID + ": coap.psk-source " + source + " lists no sensor");
+            throw new IOException(CoapIngestComponent.PID + ": coap.ingest.psk-source " + source + " lists no sensor");
         }
         return keys;
     }

@@ -34,7 +34,7 @@ class CoapIngestOptionsTest {
     void defaultsAndKeysFromAFile() throws Exception {
         Path keys = Files.writeString(dir.resolve("sensors.psk"), "# road sensors\nroad-1 = " + KEY_A + "\n\nroad-2=" + KEY_B + "\n",
                 StandardCharsets.UTF_8);
-        Map<String, Object> p = new HashMap<>(Map.of("coap.psk-source", "file:" + keys, "coap.port", 15684));
+        Map<String, Object> p = new HashMap<>(Map.of("coap.ingest.psk-source", "file:" + keys, "coap.ingest.port", 15684));
         CoapIngestOptions o = CoapIngestOptions.from(p);
         assertThat(o.bind()).isEqualTo("0.0.0.0");
         assertThat(o.path()).isEqualTo("senml");
@@ -73,15 +73,30 @@ class CoapIngestOptionsTest {
 
     @Test
     void badValuesAreRefusedNamingTheKeyAndTheValue() {
-        Map<String, Object> p = Map.of("coap.psk-source", "file:/etc/certigate/sensors.psk");
-        assertThatThrownBy(() -> CoapIngestOptions.from(with(p, "coap.port", 70_000))).hasMessageContaining("coap.port = '70000' must be a whole number in 0..65535");
-        assertThatThrownBy(() -> CoapIngestOptions.from(with(p, "coap.port", "x"))).hasMessageContaining("coap.port = 'x'");
-        assertThatThrownBy(() -> CoapIngestOptions.from(with(p, "coap.path", "/Senml"))).hasMessageContaining("coap.path = '/Senml'");
-        assertThatThrownBy(() -> CoapIngestOptions.from(with(p, "coap.max-payload", 10))).hasMessageContaining("coap.max-payload = '10'");
+        Map<String, Object> p = Map.of("coap.ingest.psk-source", "file:/etc/certigate/sensors.psk");
+        assertThatThrownBy(() -> CoapIngestOptions.from(with(p, "coap.ingest.port", 70_000))).hasMessageContaining("coap.ingest.port = '70000' must be a whole number in 0..65535");
+        assertThatThrownBy(() -> CoapIngestOptions.from(with(p, "coap.ingest.port", "x"))).hasMessageContaining("coap.ingest.port = 'x'");
+        assertThatThrownBy(() -> CoapIngestOptions.from(with(p, "coap.ingest.path", "/Senml"))).hasMessageContaining("coap.ingest.path = '/Senml'");
+        assertThatThrownBy(() -> CoapIngestOptions.from(with(p, "coap.ingest.max-payload-bytes", 10))).hasMessageContaining("coap.ingest.max-payload-bytes = '10'");
         assertThatThrownBy(() -> CoapIngestOptions.from(with(p, "time.quality", "sundial")))
                 .hasMessageContaining("time.quality = 'sundial'");
-        assertThatThrownBy(() -> CoapIngestOptions.from(with(p, "coap.psk-source", KEY_A)))
-                .hasMessageContaining("coap.psk-source must be file:PATH or env:NAME").hasMessageNotContaining(KEY_A);
-        assertThatThrownBy(() -> CoapIngestOptions.from(Map.of())).hasMessageContaining("coap.psk-source is required");
+        assertThatThrownBy(() -> CoapIngestOptions.from(with(p, "coap.ingest.psk-source", KEY_A)))
+                .hasMessageContaining("coap.ingest.psk-source must be file:PATH or env:NAME").hasMessageNotContaining(KEY_A);
+        assertThatThrownBy(() -> CoapIngestOptions.from(Map.of())).hasMessageContaining("coap.ingest.psk-source is required");
+    }
+
+    @Test
+    void aConfigurationStoredUnderTheFormerIdsIsReadTheSame() {
+        Map<String, Object> old = Map.of("coap.bind", "127.0.0.1", "coap.port", 15684, "coap.path", "road",
+                "coap.psk-source", "env:SENSOR_KEYS", "coap.max-payload", 2048, "coap.commit-timeout-ms", 750L,
+                "coap.sensor-time-quality", "gnss");
+        Map<String, Object> current = Map.of("coap.ingest.address", "127.0.0.1", "coap.ingest.port", 15684,
+                "coap.ingest.path", "road", "coap.ingest.psk-source", "env:SENSOR_KEYS", "coap.ingest.max-payload-bytes", 2048,
+                "coap.ingest.commit-timeout-ms", 750L, "coap.ingest.sensor-clock-quality", "gnss");
+        assertThat(CoapIngestOptions.from(old)).isEqualTo(CoapIngestOptions.from(current));
+        assertThat(CoapIngestOptions.from(old).bind()).isEqualTo("127.0.0.1");
+        // a former id beyond the range is refused under the key to use
+        assertThatThrownBy(() -> CoapIngestOptions.from(with(old, "coap.port", 70_000)))
+                .hasMessageContaining("coap.ingest.port = '70000'");
     }
 }

@@ -1,11 +1,14 @@
 package io.certigate.kura.enrolment;
 
 import io.certigate.core.config.ConfigValues;
+import io.certigate.core.spine.SpineSettings;
+import io.certigate.provisioning.enrol.ProvisioningSettings;
 import io.certigate.signing.CoseAlgorithm;
 import io.certigate.signing.Csr;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 
@@ -17,22 +20,23 @@ import java.util.Map;
 public record EnrolmentOptions(Path stateDir, Path keyStore, String keyPassphrase, Path bufferFile, CoseAlgorithm algorithm, String bindHost,
         int bindPort, Duration timeout, int maxHandshakes, Csr.Identity identity, Path ledgerAccountKey,
         String ledgerAccountPass) {
+    private static final System.Logger LOG = System.getLogger(EnrolmentOptions.class.getName());
 
-    /** @throws IllegalArgumentException naming the key and the bad value */
-    public static EnrolmentOptions from(Map<String, ?> p) {
-        ConfigValues v = new ConfigValues(EnrolmentComponent.PID, p);
-        Path state = Path.of(v.required("enrol.state-dir"));
-        Path keyStore = Path.of(v.required("enrol.key-store"));
-        String pass = v.secretSource("enrol.key-passphrase", true);
-        Path buffer = Path.of(v.required("buffer.file"));
-        String algText = v.text("enrol.algorithm", "ed25519");
-        CoseAlgorithm alg;
-        try {
-            alg = CoseAlgorithm.parse(algText);
-        } catch (IllegalArgumentException e) {
-            throw v.bad("enrol.algorithm", algText, "must be ed25519 or es256");
-        }
-        String bind = v.text("enrol.bind", "0.0.0.0:5684");
+
+    /**
+     * Reads the keys of {@link ProvisioningSettings#KURA}; a former id ({@code enrol.*}) is read when
+     * its key is absent, with a warning naming the key.
+     *
+     * @throws IllegalArgumentException naming the key and the bad value
+     */
+    public static EnrolmentOptions from(Map<String, ?> properties) {
+        ConfigValues v = ConfigValues.withFormerKeys(EnrolmentComponent.PID, formerSubject(properties), ProvisioningSettings.KURA);
+        Path state = Path.of(v.required(ProvisioningSettings.STATE_DIR.key()));
+        Path keyStore = Path.of(v.required(ProvisioningSettings.KEY_STORE.key()));
+        String pass = v.secretSource(ProvisioningSettings.KEY_PASSPHRASE.key(), true);
+        Path buffer = Path.of(v.required(SpineSettings.BUFFER_FILE.key()));
+        CoseAlgorithm alg = CoseAlgorithm.parse(v.choice(ProvisioningSettings.ALGORITHM));
+        String bind = v.text(ProvisioningSettings.LISTEN);
         int colon = bind.lastIndexOf(':');
         int port = -1;
         try {
@@ -41,36 +45,52 @@ public record EnrolmentOptions(Path stateDir, Path keyStore, String keyPassphras
             port = -1;
         }
         if (port < 0 || port > 65_535) {
-            throw v.bad("enrol.bind", bind, "must be host:port");
+            throw v.bad(ProvisioningSettings.LISTEN.key(), bind, "must be host:port");
         }
-        long timeout = v.whole("enrol.timeout-s", 30, 1, 3600);
-        long handshakes = v.whole("enrol.max-handshakes", 20, 1, 10_000);
-        String kindText = v.required("enrol.subject-kind");
+        long timeout = v.whole(ProvisioningSettings.TIMEOUT_S);
+        int handshakes = v.wholeInt(ProvisioningSettings.MAX_HANDSHAKES);
+        String subject = v.required(ProvisioningSettings.SUBJECT.key());
+        int sep = subject.indexOf(':');
         Csr.SubjectKind kind;
         try {
-            kind = Csr.SubjectKind.valueOf(kindText.toUpperCase(Locale.ROOT));
+            kind = Csr.SubjectKind.valueOf(subject.substring(0, Math.max(sep, 0)).toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw v.bad("enrol.subject-kind", kindText, "must be vin, meter or site");
+            throw v.bad(ProvisioningSettings.SUBJECT.key(), subject, "must be vin:<VIN>, meter:<id> or site:<id>");
         }
-        String deviceId = v.required("device.id");
-        String serial = v.required("enrol.serial");
-        String model = v.required("enrol.model");
-        String subject = v.required("enrol.subject");
         Csr.Identity identity;
         try {
-            identity = new Csr.Identity(deviceId, serial, model, kind, subject);
+            identity = new Csr.Identity(v.required(SpineSettings.DEVICE_ID.key()), v.required(ProvisioningSettings.SERIAL.key()),
+                    v.required(ProvisioningSettings.MODEL.key()), kind, subject.substring(sep + 1));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(EnrolmentComponent.PID + ": " + e.getMessage(), e);
         }
-        String accountKey = v.text("enrol.ledger-account-key", "");
-        String accountPass = v.secretSource("enrol.ledger-account-pass", false);
+        String accountKey = v.text(ProvisioningSettings.LEDGER_ACCOUNT_KEY);
+        String accountPass = v.secretSource(ProvisioningSettings.LEDGER_PASSPHRASE.key(), false);
         if (accountKey.isEmpty() != accountPass.isEmpty()) {
-            throw new IllegalArgumentException(EnrolmentComponent.PID
-                    + ": enrol.ledger-account-key and enrol.ledger-account-pass go together");
+            throw new IllegalArgumentException(EnrolmentComponent.PID + ": " + ProvisioningSettings.LEDGER_ACCOUNT_KEY.key()
+                    + " and " + ProvisioningSettings.LEDGER_PASSPHRASE.key() + " go together");
         }
         return new EnrolmentOptions(state, keyStore, pass, buffer, alg, bind.substring(0, colon), port, Duration.ofSeconds(timeout),
-                (int) Math.min(handshakes, Integer.MAX_VALUE), identity, accountKey.isEmpty() ? null : Path.of(accountKey),
-                accountPass);
+                handshakes, identity, accountKey.isEmpty() ? null : Path.of(accountKey), accountPass);
+    }
+
+    /**
+     * The former pair {@code enrol.subject-kind} + {@code enrol.subject} as the one value
+     * {@code provisioning.subject = kind:subject}, when that key is absent (with a warning).
+     */
+    static Map<String, ?> formerSubject(Map<String, ?> p) {
+        Object kind = p.get("enrol.subject-kind");
+        Object subject = p.get("enrol.subject");
+        if (kind == null || subject == null || p.get(ProvisioningSettings.SUBJECT.key()) != null) {
+            return p;
+        }
+        Map<String, Object> m = new HashMap<>(p);
+        m.remove("enrol.subject-kind");
+        m.remove("enrol.subject");
+        m.put(ProvisioningSettings.SUBJECT.key(), kind.toString().trim().toLowerCase(Locale.ROOT) + ":" + subject.toString().trim());
+        LOG.log(System.Logger.Level.WARNING, EnrolmentComponent.PID + ": enrol.subject-kind and enrol.subject are the former"
+                + " names of " + ProvisioningSettings.SUBJECT.key() + " (kind:subject): read as such; rename them");
+        return m;
     }
 
     public InetSocketAddress bind() {

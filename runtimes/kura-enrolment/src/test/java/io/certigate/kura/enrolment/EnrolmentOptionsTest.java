@@ -18,15 +18,14 @@ class EnrolmentOptionsTest {
 
     static Map<String, Object> minimal() {
         Map<String, Object> p = new HashMap<>();
-        p.put("enrol.state-dir", "/var/lib/certigate/state");
-        p.put("enrol.key-store", "/var/lib/certigate/device.p12");
-        p.put("enrol.key-passphrase", "file:/var/lib/certigate/passphrase");
+        p.put("provisioning.state-dir", "/var/lib/certigate/state");
+        p.put("key.store", "/var/lib/certigate/device.p12");
+        p.put("key.passphrase", "file:/var/lib/certigate/passphrase");
         p.put("buffer.file", "/var/lib/certigate/buffer.db");
         p.put("device.id", "hub-12");
-        p.put("enrol.serial", "SN-12");
-        p.put("enrol.model", "CG-ROAD-1");
-        p.put("enrol.subject-kind", "site");
-        p.put("enrol.subject", "A7-PR114");
+        p.put("provisioning.serial", "SN-12");
+        p.put("provisioning.model", "CG-ROAD-1");
+        p.put("provisioning.subject", "site:A7-PR114");
         return p;
     }
 
@@ -48,26 +47,52 @@ class EnrolmentOptionsTest {
         assertThat(o.identity()).isEqualTo(new Csr.Identity("hub-12", "SN-12", "CG-ROAD-1", Csr.SubjectKind.SITE, "A7-PR114"));
         assertThat(o.ledgerAccountKey()).isNull();
         assertThat(EnrolmentOptions.from(minimal())).isEqualTo(o);
-        assertThat(EnrolmentOptions.from(with(minimal(), "enrol.bind", "127.0.0.1:15684")).bind().getPort()).isEqualTo(15684);
-        assertThat(EnrolmentOptions.from(with(minimal(), "enrol.algorithm", "es256")).algorithm()).isEqualTo(CoseAlgorithm.ES256);
+        assertThat(EnrolmentOptions.from(with(minimal(), "provisioning.listen", "127.0.0.1:15684")).bind().getPort()).isEqualTo(15684);
+        assertThat(EnrolmentOptions.from(with(minimal(), "provisioning.algorithm", "es256")).algorithm()).isEqualTo(CoseAlgorithm.ES256);
     }
 
     @Test
     void badValuesAreRefusedNamingTheKeyAndTheValue() {
         Map<String, Object> p = minimal();
-        assertThatThrownBy(() -> EnrolmentOptions.from(with(p, "enrol.algorithm", "rsa"))).hasMessageContaining("enrol.algorithm = 'rsa'");
-        assertThatThrownBy(() -> EnrolmentOptions.from(with(p, "enrol.bind", "5684"))).hasMessageContaining("enrol.bind = '5684'");
-        assertThatThrownBy(() -> EnrolmentOptions.from(with(p, "enrol.bind", "host:99999")))
-                .hasMessageContaining("enrol.bind = 'host:99999'");
-        assertThatThrownBy(() -> EnrolmentOptions.from(with(p, "enrol.timeout-s", 0))).hasMessageContaining("enrol.timeout-s = '0'");
-        assertThatThrownBy(() -> EnrolmentOptions.from(with(p, "enrol.subject-kind", "ship")))
-                .hasMessageContaining("enrol.subject-kind = 'ship'");
-        assertThatThrownBy(() -> EnrolmentOptions.from(with(p, "enrol.key-passphrase", "hunter2")))
-                .hasMessageContaining("enrol.key-passphrase must be file:PATH or env:NAME").hasMessageNotContaining("hunter2");
-        assertThatThrownBy(() -> EnrolmentOptions.from(with(p, "enrol.ledger-account-key", "/var/lib/certigate/ledger.json")))
+        assertThatThrownBy(() -> EnrolmentOptions.from(with(p, "provisioning.algorithm", "rsa"))).hasMessageContaining("provisioning.algorithm = 'rsa'");
+        assertThatThrownBy(() -> EnrolmentOptions.from(with(p, "provisioning.listen", "5684"))).hasMessageContaining("provisioning.listen = '5684'");
+        assertThatThrownBy(() -> EnrolmentOptions.from(with(p, "provisioning.listen", "host:99999")))
+                .hasMessageContaining("provisioning.listen = 'host:99999'");
+        assertThatThrownBy(() -> EnrolmentOptions.from(with(p, "provisioning.timeout-s", 0))).hasMessageContaining("provisioning.timeout-s = '0'");
+        assertThatThrownBy(() -> EnrolmentOptions.from(with(p, "provisioning.subject", "ship:A7")))
+                .hasMessageContaining("provisioning.subject = 'ship:A7'");
+        assertThatThrownBy(() -> EnrolmentOptions.from(with(p, "key.passphrase", "hunter2")))
+                .hasMessageContaining("key.passphrase must be file:PATH or env:NAME").hasMessageNotContaining("hunter2");
+        assertThatThrownBy(() -> EnrolmentOptions.from(with(p, "provisioning.ledger-account-key", "/var/lib/certigate/ledger.json")))
                 .hasMessageContaining("go together");
         Map<String, Object> noSerial = new HashMap<>(p);
-        noSerial.remove("enrol.serial");
-        assertThatThrownBy(() -> EnrolmentOptions.from(noSerial)).hasMessageContaining("enrol.serial is required");
+        noSerial.remove("provisioning.serial");
+        assertThatThrownBy(() -> EnrolmentOptions.from(noSerial)).hasMessageContaining("provisioning.serial is required");
+    }
+
+    @Test
+    void aConfigurationStoredUnderTheFormerIdsIsReadTheSame() {
+        Map<String, Object> old = new HashMap<>();
+        old.put("enrol.state-dir", "/var/lib/certigate/state");
+        old.put("enrol.key-store", "/var/lib/certigate/device.p12");
+        old.put("enrol.key-passphrase", "file:/var/lib/certigate/passphrase");
+        old.put("buffer.file", "/var/lib/certigate/buffer.db");
+        old.put("device.id", "hub-12");
+        old.put("enrol.serial", "SN-12");
+        old.put("enrol.model", "CG-ROAD-1");
+        old.put("enrol.subject-kind", "site");
+        old.put("enrol.subject", "A7-PR114");
+        old.put("enrol.bind", "127.0.0.1:15684");
+        old.put("enrol.timeout-s", 12L);
+        old.put("enrol.max-handshakes", 5);
+        old.put("enrol.ledger-account-key", "/var/lib/certigate/ledger.json");
+        old.put("enrol.ledger-account-pass", "env:LEDGER_PASS");
+        Map<String, Object> current = with(with(with(with(with(minimal(), "provisioning.listen", "127.0.0.1:15684"),
+                "provisioning.timeout-s", 12L), "provisioning.max-handshakes", 5),
+                "provisioning.ledger-account-key", "/var/lib/certigate/ledger.json"),
+                "provisioning.ledger-passphrase", "env:LEDGER_PASS");
+        assertThat(EnrolmentOptions.from(old)).isEqualTo(EnrolmentOptions.from(current));
+        // the current key wins over a former one
+        assertThat(EnrolmentOptions.from(with(current, "enrol.timeout-s", 99L)).timeout()).isEqualTo(Duration.ofSeconds(12));
     }
 }

@@ -9,8 +9,8 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 @Tag("unit")
-class WholeSettingTest {
-    private final WholeSetting queue = SpineSettings.QUEUE_CAPACITY;
+class SettingTest {
+    private final Setting queue = SpineSettings.QUEUE_CAPACITY;
 
     @Test
     void aValueInRangeFromTextOrATypedNumber() {
@@ -42,17 +42,40 @@ class WholeSettingTest {
     }
 
     @Test
-    void anotherRuntimesKeyKeepsTheRange() {
-        WholeSetting kura = queue.withKey("sequencer.queue.capacity");
-        assertThat(kura.range()).isEqualTo(queue.range());
-        assertThat(new ConfigValues("pid", Map.of("sequencer.queue.capacity", 100)).wholeInt(kura)).isEqualTo(100);
-        assertThatThrownBy(() -> new ConfigValues("pid", Map.of("sequencer.queue.capacity", 2_000_000)).wholeInt(kura))
-                .hasMessage("pid: sequencer.queue.capacity = '2000000' must be a whole number in 1..1048576");
+    void aFormerKeyIsReadWithAWarningWhenTheKeyIsAbsent() {
+        ConfigValues old = ConfigValues.withFormerKeys("pid", Map.of("sequencer.queue.capacity", 100), SpineSettings.ALL);
+        assertThat(old.wholeInt(queue)).isEqualTo(100);
+        assertThat(old.formerKeyWarnings()).containsExactly("pid: sequencer.queue.capacity is the former name of"
+                + " sequencer.queue-capacity: its value is read as sequencer.queue-capacity; rename it");
+        assertThatThrownBy(() -> ConfigValues.withFormerKeys("pid", Map.of("sequencer.queue.capacity", 2_000_000),
+                SpineSettings.ALL).wholeInt(queue))
+                .hasMessage("pid: sequencer.queue-capacity = '2000000' must be a whole number in 1..1048576");
+        ConfigValues both = ConfigValues.withFormerKeys("pid", Map.of("sequencer.queue.capacity", 100,
+                "sequencer.queue-capacity", 200), SpineSettings.ALL);
+        assertThat(both.wholeInt(queue)).isEqualTo(200);
+        assertThat(both.formerKeyWarnings()).singleElement().asString().contains("is ignored");
+        assertThat(new ConfigValues("pid", Map.of()).wholeInt(queue)).isEqualTo(4096);
+    }
+
+    @Test
+    void aChoiceIsOneOfItsValues() {
+        assertThat(SpineSettings.CAPACITY_POLICY.parseChoice("f", " PURGE ")).isEqualTo("purge");
+        assertThat(SpineSettings.CAPACITY_POLICY.parseChoice("f", null)).isEqualTo("reject");
+        assertThatThrownBy(() -> SpineSettings.CAPACITY_POLICY.parseChoice("f", "drop"))
+                .hasMessage("f: buffer.capacity-policy = 'drop' is not reject or purge");
+    }
+
+    @Test
+    void aFamilyMatchesItsMembers() {
+        Setting poll = Setting.whole("obd.poll.<PID>", 0, 0, 10, "ms", "");
+        assertThat(poll.matches("obd.poll.speed")).isTrue();
+        assertThat(poll.matches("obd.poll.")).isFalse();
+        assertThat(poll.prefix()).isEqualTo("obd.poll.");
     }
 
     @Test
     void aDefaultOutsideItsRangeIsADefinitionError() {
-        assertThatThrownBy(() -> WholeSetting.ofInt("x", 0, 1, 10, "")).hasMessage("x: default 0 outside 1..10");
+        assertThatThrownBy(() -> Setting.ofInt("x", 0, 1, 10, "")).hasMessage("x: default 0 outside 1..10");
         assertThatThrownBy(() -> SpineSettings.MAX_RECORDS.parseInt("f", "1")).isInstanceOf(IllegalStateException.class);
     }
 }

@@ -1,0 +1,63 @@
+package io.certigate.uplink;
+
+import io.certigate.core.config.Setting;
+import io.certigate.core.config.Setting.Scope;
+import io.certigate.core.config.Setting.Type;
+import java.util.List;
+
+/**
+ * The uplink's settings ({@code uplink.mqtt.*}, {@code uplink.coap.*}), defined once for the
+ * standalone configuration file ({@link UplinkConfig}) and the Kura MQTT uplink component. The
+ * Kura component has no CoAP uplink and keeps the MQTT defaults of the packet size and back-off.
+ */
+public final class UplinkSettings {
+    private UplinkSettings() {}
+
+    public static final Setting MQTT_URL = Setting.of("uplink.mqtt.url", Type.TEXT, null,
+            "tcp://host:port or ssl://host:port (TLS; needs uplink.mqtt.tls.ca); enables the MQTT uplink");
+    public static final Setting MQTT_CLIENT_ID = Setting.of("uplink.mqtt.client-id", Type.TEXT, null,
+            "MQTT client id; absent: certigate-<device>");
+    public static final Setting MQTT_USERNAME = Setting.of("uplink.mqtt.username", Type.TEXT, null, "user name; absent: none");
+    public static final Setting MQTT_PASSWORD_SOURCE = Setting.of("uplink.mqtt.password-source", Type.SECRET_SOURCE, null,
+            "where the password is read from");
+    /** Records per published batch at most. */
+    public static final Setting MQTT_RECORDS_PER_BATCH = Setting.whole("uplink.mqtt.records-per-batch", 100, 1, 65_535,
+            "records", "records per published message at most");
+    /** Batches published and not yet acknowledged at most (the QoS 1 in-flight window). */
+    public static final Setting MQTT_WINDOW = Setting.whole("uplink.mqtt.window", 32, 1, 65_535, "messages",
+            "messages published and not yet acknowledged at most (QoS 1 in flight)");
+    public static final Setting MQTT_MAX_PACKET_BYTES = Setting.whole("uplink.mqtt.max-packet-bytes", 256 * 1024, 512,
+            268_435_455, "bytes", "the broker's maximum packet size; batches are cut to fit").only(Scope.STANDALONE);
+    public static final Setting MQTT_RECONNECT_MIN_MS = Setting.whole("uplink.mqtt.reconnect-min-ms", 250, 1, 3_600_000, "ms",
+            "reconnect back-off, first delay (jittered, doubling)").only(Scope.STANDALONE);
+    public static final Setting MQTT_RECONNECT_MAX_MS = Setting.whole("uplink.mqtt.reconnect-max-ms", 30_000, 1, 3_600_000,
+            "ms", "reconnect back-off, longest delay").only(Scope.STANDALONE);
+    public static final Setting MQTT_TLS_CA = Setting.of("uplink.mqtt.tls.ca", Type.PATH, null,
+            "PEM file of the CA certificates trusted for the broker; required for ssl://");
+    public static final Setting MQTT_TLS_CLIENT_KEYSTORE = Setting.of("uplink.mqtt.tls.client-keystore", Type.PATH, null,
+            "mutual TLS: the device's PKCS#12 key store with its CA-issued chain; absent: server-only TLS");
+    public static final Setting MQTT_TLS_CLIENT_PASSPHRASE_SOURCE = Setting.of("uplink.mqtt.tls.client-passphrase-source",
+            Type.SECRET_SOURCE, null, "where the client key store's passphrase is read from");
+
+    public static final Setting COAP_URL = Setting.of("uplink.coap.url", Type.TEXT, null,
+            "coaps://host:port; enables the CoAP uplink").only(Scope.STANDALONE);
+    public static final Setting COAP_PSK_IDENTITY = Setting.of("uplink.coap.psk-identity", Type.TEXT, null,
+            "DTLS PSK identity; absent: the device id").only(Scope.STANDALONE);
+    public static final Setting COAP_PSK_SECRET_SOURCE = Setting.of("uplink.coap.psk-secret-source", Type.SECRET_SOURCE, null,
+            "where the DTLS pre-shared key is read from (hex, 16 bytes at least); required for CoAP").only(Scope.STANDALONE);
+    public static final Setting COAP_RECORDS_PER_BATCH = Setting.whole("uplink.coap.records-per-batch", 100, 1, 65_535,
+            "records", "records per POST at most").only(Scope.STANDALONE);
+    public static final Setting COAP_WINDOW = Setting.whole("uplink.coap.window", 1, 1, 64, "requests",
+            "POSTs sent and not yet answered at most").only(Scope.STANDALONE);
+    public static final Setting COAP_MAX_BODY_BYTES = Setting.whole("uplink.coap.max-body-bytes", 64 * 1024, 64, 4 << 20,
+            "bytes", "largest POST body (blockwise transfer above 1024 bytes)").only(Scope.STANDALONE);
+    public static final Setting COAP_RETRY_MIN_MS = Setting.whole("uplink.coap.retry-min-ms", 500, 1, 3_600_000, "ms",
+            "retry back-off, first delay").only(Scope.STANDALONE);
+    public static final Setting COAP_RETRY_MAX_MS = Setting.whole("uplink.coap.retry-max-ms", 60_000, 1, 3_600_000, "ms",
+            "retry back-off, longest delay").only(Scope.STANDALONE);
+
+    public static final List<Setting> ALL = List.of(MQTT_URL, MQTT_CLIENT_ID, MQTT_USERNAME, MQTT_PASSWORD_SOURCE,
+            MQTT_RECORDS_PER_BATCH, MQTT_WINDOW, MQTT_MAX_PACKET_BYTES, MQTT_RECONNECT_MIN_MS, MQTT_RECONNECT_MAX_MS, MQTT_TLS_CA,
+            MQTT_TLS_CLIENT_KEYSTORE, MQTT_TLS_CLIENT_PASSPHRASE_SOURCE, COAP_URL, COAP_PSK_IDENTITY, COAP_PSK_SECRET_SOURCE,
+            COAP_RECORDS_PER_BATCH, COAP_WINDOW, COAP_MAX_BODY_BYTES, COAP_RETRY_MIN_MS, COAP_RETRY_MAX_MS);
+}
