@@ -59,7 +59,7 @@ public final class RecordCollector implements AutoCloseable {
             CollectorStore store = CollectorStore.open(db);
             for (Map.Entry<String, List<byte[]>> e : store.keys().entrySet()) {
                 for (byte[] spki : e.getValue()) {
-                    keys.add(e.getKey(), io.certigate.core.export.ExportFile.publicKey(spki, db.toString()));
+                    keys.add(e.getKey(), io.certigate.verifier.export.ExportFile.publicKey(spki, db.toString()));
                 }
             }
             RecordCollector rc = new RecordCollector(store, keys, clock);
@@ -69,7 +69,7 @@ public final class RecordCollector implements AutoCloseable {
                 }
             }
             return rc;
-        } catch (SQLException | io.certigate.core.export.ExportFormatException e) {
+        } catch (SQLException | io.certigate.verifier.export.ExportFormatException e) {
             throw new UplinkException("cannot open the collector database " + db + ": " + e.getMessage(), e);
         }
     }

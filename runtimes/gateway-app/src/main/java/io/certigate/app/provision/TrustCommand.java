@@ -2,10 +2,10 @@ package io.certigate.app.provision;
 
 import io.certigate.anchor.ledger.LedgerClient;
 import io.certigate.anchor.ledger.LedgerConfig;
-import io.certigate.anchor.proof.ProofBundle;
-import io.certigate.anchor.proof.ProofBundleJson;
 import io.certigate.provisioning.registry.DeviceRegistryClient;
-import io.certigate.provisioning.verify.DeviceTrustVerifier;
+import io.certigate.verifier.proof.ProofBundle;
+import io.certigate.verifier.proof.ProofBundleJson;
+import io.certigate.verifier.trust.DeviceTrustVerifier;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -72,9 +72,9 @@ public final class TrustCommand implements Callable<Integer> {
         }
         try (LedgerClient c = LedgerClient.connect(LedgerConfig.of(rpc, chainId, registry))) {
             c.checkChain();
-            DeviceTrustVerifier.Report r = new DeviceTrustVerifier(rootCert,
+            io.certigate.verifier.Verdict r = new DeviceTrustVerifier(rootCert,
                     new DeviceRegistryClient(c, registry, null, Duration.ofMinutes(1))).verify(b);
-            out.print(r.render());
+            out.print(DeviceTrustVerifier.render(r));
             return r.valid() ? 0 : 1;
         }
     }

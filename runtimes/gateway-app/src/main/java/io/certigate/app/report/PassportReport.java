@@ -1,16 +1,16 @@
 package io.certigate.app.report;
 
-import io.certigate.core.export.ExportFile;
 import io.certigate.core.model.ChainedReading;
 import io.certigate.core.model.ReadingCodec;
 import io.certigate.core.model.RecordFormatException;
 import io.certigate.core.model.StoredRecord;
-import io.certigate.core.verify.ChainVerifier;
-import io.certigate.core.verify.Finding;
-import io.certigate.core.verify.VerificationReport;
 import io.certigate.signing.CoseException;
 import io.certigate.signing.CoseSign1;
 import io.certigate.signing.SignatureVerifier;
+import io.certigate.verifier.chain.ChainVerifier;
+import io.certigate.verifier.chain.Finding;
+import io.certigate.verifier.chain.VerificationReport;
+import io.certigate.verifier.export.ExportFile;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
