@@ -13,7 +13,8 @@ import io.certigate.core.buffer.RecordBuffer;
 import io.certigate.core.io.OutputFile;
 import io.certigate.core.sequencer.Sequencer;
 import io.certigate.signing.Passphrase;
-import io.certigate.verifier.proof.BundleVerifier;
+import io.certigate.verifier.Verdict;
+import io.certigate.verifier.Verifier;
 import io.certigate.verifier.proof.ProofBundle;
 import io.certigate.verifier.proof.ProofBundleJson;
 import java.io.PrintStream;
@@ -158,8 +159,7 @@ public final class DemoAnchoring implements AutoCloseable {
             ProofBundle bundle = pipeline.exporter().export(1, last, certificateChain);
             Path file = proofDir.resolve("proof.json");
             OutputFile.write(file, ProofBundleJson.write(bundle), buffer.file());
-            io.certigate.verifier.Verdict r = BundleVerifier.verify(ProofBundleJson.read(Files.readAllBytes(file)),
-                    ledger.config().rpcUrl());
+            Verdict r = new Verifier().proof(ProofBundleJson.read(Files.readAllBytes(file)), ledger.config().rpcUrl());
             long failed = r.checks().stream().filter(c -> !c.ok()).count();
             out.println("    proof bundle of " + bundle.records().size() + " readings in " + bundle.anchors().size()
                     + " anchors written to " + file + "; verified on chain: "

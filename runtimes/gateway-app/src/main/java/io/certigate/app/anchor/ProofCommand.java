@@ -8,6 +8,8 @@ import io.certigate.core.model.StoredRecord;
 import io.certigate.core.spine.DeviceIdentity;
 import io.certigate.signing.CoseSign1;
 import io.certigate.signing.KeyIds;
+import io.certigate.verifier.Verdict;
+import io.certigate.verifier.Verifier;
 import io.certigate.verifier.proof.BundleVerifier;
 import io.certigate.verifier.proof.ProofBundle;
 import io.certigate.verifier.proof.ProofBundleJson;
@@ -99,7 +101,7 @@ public final class ProofCommand implements Runnable {
      * (their {@code "format"} is {@value ProofBundle#FORMAT}).
      */
     public static int verify(Path bundle, String rpc, java.io.PrintStream out) throws Exception {
-        io.certigate.verifier.Verdict r = BundleVerifier.verify(ProofBundleJson.read(Files.readAllBytes(bundle)), rpc);
+        Verdict r = new Verifier().proof(ProofBundleJson.read(Files.readAllBytes(bundle)), rpc);
         out.print(BundleVerifier.render(r));
         return r.valid() ? 0 : 1;
     }

@@ -6,10 +6,8 @@ import io.certigate.core.model.RecordFormatException;
 import io.certigate.core.model.StoredRecord;
 import io.certigate.signing.CoseException;
 import io.certigate.signing.CoseSign1;
-import io.certigate.signing.SignatureVerifier;
-import io.certigate.verifier.chain.ChainVerifier;
-import io.certigate.verifier.chain.Finding;
-import io.certigate.verifier.chain.VerificationReport;
+import io.certigate.verifier.Verdict;
+import io.certigate.verifier.Verifier;
 import io.certigate.verifier.export.ExportFile;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -29,12 +27,11 @@ public final class PassportReport {
 
     /** The subject's readings from an export, verified; {@code anchors} maps a seq to its anchor, or null. */
     public static List<PassportEntry> entries(ExportFile.Contents c, String subject, LongFunction<String> anchors) {
-        VerificationReport report = new ChainVerifier(c.device(), c.keys(), SignatureVerifier.BOUNCY_CASTLE)
-                .verify(c.records(), c.omitted());
+        Verdict verdict = new Verifier().export(c).verdict();
         Map<Long, String> problems = new HashMap<>();
-        for (Finding f : report.findings()) {
-            if (f.kind().isFailure()) {
-                problems.merge(f.seq(), f.toString(), (a, b) -> a + "; " + b);
+        for (Verdict.Check f : verdict.failures()) {
+            if (f.seq() > 0) {
+                problems.merge(f.seq(), f.detail(), (a, b) -> a + "; " + b);
             }
         }
         List<PassportEntry> out = new ArrayList<>();
