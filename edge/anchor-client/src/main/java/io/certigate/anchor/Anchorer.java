@@ -5,9 +5,10 @@ import io.certigate.anchor.batch.BatchStore;
 import io.certigate.anchor.ledger.AnchorContract;
 import io.certigate.anchor.ledger.LedgerAccount;
 import io.certigate.anchor.ledger.LedgerClient;
-import io.certigate.anchor.ledger.LedgerException;
 import io.certigate.anchor.ledger.SignedTx;
 import io.certigate.core.buffer.BufferException;
+import io.certigate.verifier.ledger.AnchorAbi;
+import io.certigate.verifier.ledger.LedgerException;
 import java.math.BigInteger;
 import java.time.Clock;
 import java.util.Arrays;
@@ -63,7 +64,7 @@ public final class Anchorer {
         this.store = store;
         this.client = client;
         this.account = account;
-        this.device = AnchorContract.deviceKey(deviceId);
+        this.device = AnchorAbi.deviceKey(deviceId);
         this.deviceId = deviceId;
         this.clock = clock;
     }
@@ -152,11 +153,11 @@ public final class Anchorer {
 
     /** If an {@code Anchored} event for the batch's root exists, records the batch anchored by it. */
     private boolean alreadyOnChain(Batch b) throws LedgerException, BufferException {
-        Optional<AnchorContract.AnchoredEvent> found = client.anchoredEvent(b.root());
+        Optional<AnchorAbi.AnchoredEvent> found = client.anchoredEvent(b.root());
         if (found.isEmpty()) {
             return false;
         }
-        AnchorContract.AnchoredEvent e = found.get();
+        AnchorAbi.AnchoredEvent e = found.get();
         if (client.config().confirmations() > 0 && client.blockNumber() - e.blockNumber() < client.config().confirmations()) {
             return false;
         }
@@ -172,7 +173,7 @@ public final class Anchorer {
 
     private boolean emitsAnchored(TransactionReceipt r, Batch b) {
         for (Log log : r.getLogs()) {
-            Optional<AnchorContract.AnchoredEvent> e = AnchorContract.decode(log);
+            Optional<AnchorAbi.AnchoredEvent> e = AnchorAbi.decode(log);
             if (e.isPresent() && e.get().contract().equals(contract()) && Arrays.equals(e.get().root(), b.root())) {
                 return true;
             }

@@ -6,9 +6,9 @@ import io.certigate.anchor.batch.AnchorBatcher;
 import io.certigate.anchor.batch.Batch;
 import io.certigate.anchor.devchain.DevLedger;
 import io.certigate.anchor.ledger.LedgerSettings;
-import io.certigate.anchor.proof.BundleVerifier;
-import io.certigate.anchor.proof.ProofBundleJson;
 import io.certigate.anchor.testing.TestDevice;
+import io.certigate.verifier.proof.BundleVerifier;
+import io.certigate.verifier.proof.ProofBundleJson;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -40,9 +40,9 @@ class AnchorPipelineTest {
                 device.produce(130);
                 assertThat(pipeline.drain(Duration.ofSeconds(60))).isTrue();
                 assertThat(pipeline.store().all()).extracting(Batch::size).containsExactly(40L, 40L, 40L, 10L);
-                BundleVerifier.Report r = BundleVerifier.verify(ProofBundleJson.read(ProofBundleJson.write(
+                io.certigate.verifier.Verdict r = BundleVerifier.verify(ProofBundleJson.read(ProofBundleJson.write(
                         pipeline.exporter().export(1, 130, device.key.certificateChain()))), ledger.chain().rpcUrl());
-                assertThat(r.valid()).as(r.render()).isTrue();
+                assertThat(r.valid()).as(BundleVerifier.render(r)).isTrue();
             }
         }
     }

@@ -8,14 +8,15 @@ import io.certigate.anchor.batch.BatchStore;
 import io.certigate.anchor.ledger.AnchorContract;
 import io.certigate.anchor.ledger.LedgerAdmin;
 import io.certigate.anchor.ledger.LedgerClient;
-import io.certigate.anchor.proof.BundleVerifier;
-import io.certigate.anchor.proof.ProofBundle;
-import io.certigate.anchor.proof.ProofBundleJson;
 import io.certigate.anchor.proof.ProofExporter;
 import io.certigate.anchor.testing.TestChain;
 import io.certigate.anchor.testing.TestDevice;
 import io.certigate.core.io.SqliteFiles;
 import io.certigate.testbed.time.ManualScheduler;
+import io.certigate.verifier.ledger.AnchorAbi;
+import io.certigate.verifier.proof.BundleVerifier;
+import io.certigate.verifier.proof.ProofBundle;
+import io.certigate.verifier.proof.ProofBundleJson;
 import java.math.BigInteger;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -84,14 +85,14 @@ class ExactlyOnceAnchoringTest {
         try (LedgerClient c = chain.client()) {
             for (Batch b : batches) {
                 assertThat(b.state()).as("%s", b).isEqualTo(Batch.State.ANCHORED);
-                List<AnchorContract.AnchoredEvent> events = c.anchoredEvents(b.root());
+                List<AnchorAbi.AnchoredEvent> events = c.anchoredEvents(b.root());
                 assertThat(events).as("events of %s", b).hasSize(1);
-                AnchorContract.AnchoredEvent e = events.get(0);
+                AnchorAbi.AnchoredEvent e = events.get(0);
                 assertThat(e.txHash()).isEqualTo(b.txHash());
                 assertThat(e.blockNumber()).isEqualTo(b.blockNumber()).isEqualTo(c.blockOf(b.root()));
                 assertThat(e.firstSeq()).isEqualTo(b.firstSeq());
                 assertThat(e.lastSeq()).isEqualTo(b.lastSeq());
-                assertThat(e.device()).isEqualTo(AnchorContract.deviceKey(device.id));
+                assertThat(e.device()).isEqualTo(AnchorAbi.deviceKey(device.id));
                 assertThat(e.blockNumber()).isGreaterThan(previousBlock);
                 previousBlock = e.blockNumber();
                 assertThat(c.transaction(b.txHash()).orElseThrow().getFrom()).isEqualTo(chain.gateway.address());
@@ -107,9 +108,9 @@ class ExactlyOnceAnchoringTest {
         long last = batches.get(batches.size() - 1).lastSeq();
         ProofBundle bundle = ProofBundleJson.read(ProofBundleJson.write(
                 new ProofExporter(device.buffer, store).export(1, last, device.key.certificateChain())));
-        BundleVerifier.Report report = BundleVerifier.verify(bundle, chain.chain.rpcUrl());
-        assertThat(report.valid()).as(report.render()).isTrue();
-        assertThat(report.checks()).filteredOn(BundleVerifier.Check::ok).hasSize((int) last + 1 + expectedBatches);
+        io.certigate.verifier.Verdict report = BundleVerifier.verify(bundle, chain.chain.rpcUrl());
+        assertThat(report.valid()).as(BundleVerifier.render(report)).isTrue();
+        assertThat(report.checks()).filteredOn(io.certigate.verifier.Verdict.Check::ok).hasSize((int) last + 1 + expectedBatches);
     }
 
     private BigInteger gatewayNonce() throws Exception {
@@ -156,7 +157,7 @@ class ExactlyOnceAnchoringTest {
             // batch 1's root reaches the chain through another transaction (say, a restored backup's gateway)
             Batch first = cut.get(0);
             gw.send(chain.contract, BigInteger.ZERO, AnchorContract.encodeAnchor(first.root(),
-                    AnchorContract.deviceKey(device.id), first.firstSeq(), first.lastSeq()));
+                    AnchorAbi.deviceKey(device.id), first.firstSeq(), first.lastSeq()));
             Anchorer a = anchorer(c);
             assertThat(a.step()).isEqualTo(Anchorer.Outcome.PROGRESS);
             assertThat(store.byId(first.id()).orElseThrow().state()).isEqualTo(Batch.State.ANCHORED);

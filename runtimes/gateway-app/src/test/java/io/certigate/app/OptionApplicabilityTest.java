@@ -2,7 +2,7 @@ package io.certigate.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.certigate.anchor.proof.ProofBundle;
+import io.certigate.verifier.proof.ProofBundle;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeEach;

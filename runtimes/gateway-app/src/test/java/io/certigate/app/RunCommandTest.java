@@ -114,7 +114,7 @@ class RunCommandTest {
         }
         assertThat(shocks).hasSize(4).allMatch(s -> s.startsWith("coap:road-"))
                 .anyMatch(s -> s.startsWith("coap:road-2 road-2 30"));
-        var report = io.certigate.app.spine.VerifyCommand.verify(io.certigate.core.export.ExportFile.read(export));
+        var report = io.certigate.app.spine.VerifyCommand.verify(io.certigate.verifier.export.ExportFile.read(export));
         assertThat(report.ok()).isTrue();
         assertThat(report.verified()).isEqualTo(12);
     }
@@ -188,7 +188,7 @@ class RunCommandTest {
         try (RecordBuffer b = RecordBuffer.open(dir.resolve("buffer.db"), RecordBuffer.Options.defaults("gw-meter-1"))) {
             var export = dir.resolve("e.json");
             io.certigate.core.export.Exporter.export(b, io.certigate.core.export.Selection.ALL, export);
-            var records = io.certigate.core.export.ExportFile.read(export).records();
+            var records = io.certigate.verifier.export.ExportFile.read(export).records();
             assertThat(records).isNotEmpty();
             var first = io.certigate.core.model.ReadingCodec.decode(io.certigate.signing.CoseSign1.parse(
                     ((io.certigate.core.model.StoredRecord.Signed) records.get(0)).cose()).payload());

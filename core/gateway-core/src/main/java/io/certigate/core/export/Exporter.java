@@ -41,7 +41,7 @@ public final class Exporter {
         chains.forEach(c -> keys.add(c.get(0).getPublicKey()));
         List<X509Certificate> current = chains.isEmpty() ? List.of() : chains.get(chains.size() - 1);
         long[] counts = new long[3];
-        Iterable<ExportFile.ExportEntry> entries = () -> new Iterator<>() {
+        Iterable<ExportWriter.ExportEntry> entries = () -> new Iterator<>() {
             private final Iterator<StoredRecord> records = scan(buffer, selection.fromSeq(), selection.toSeq());
 
             @Override
@@ -50,16 +50,16 @@ public final class Exporter {
             }
 
             @Override
-            public ExportFile.ExportEntry next() {
+            public ExportWriter.ExportEntry next() {
                 StoredRecord r = records.next();
                 boolean omitted = r instanceof StoredRecord.Signed s && selection.filtersPayload()
                         && !selection.matches(decode(s));
                 counts[omitted ? 1 : r instanceof StoredRecord.Erased ? 2 : 0]++;
-                return new ExportFile.ExportEntry(r, omitted);
+                return new ExportWriter.ExportEntry(r, omitted);
             }
         };
         try {
-            OutputFile.write(out, o -> ExportFile.write(o, buffer.deviceId(), keys, current, entries), buffer.file());
+            OutputFile.write(out, o -> ExportWriter.write(o, buffer.deviceId(), keys, current, entries), buffer.file());
         } catch (UncheckedIOException e) {
             throw e.getCause();
         }

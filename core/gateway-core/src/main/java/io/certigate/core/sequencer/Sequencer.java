@@ -8,7 +8,6 @@ import io.certigate.core.model.ChainedReading;
 import io.certigate.core.model.Reading;
 import io.certigate.core.model.ReadingCodec;
 import io.certigate.core.model.StoredRecord;
-import io.certigate.core.verify.ChainVerifier;
 import io.certigate.signing.CoseSign1;
 import io.certigate.signing.DeviceKey;
 import io.certigate.signing.SigningException;
@@ -178,7 +177,7 @@ public final class Sequencer implements ReadingSink, AutoCloseable {
     }
 
     /**
-     * Committed readings that carry an alert flag ({@link ChainVerifier#isAlert}, such as
+     * Committed readings that carry an alert flag ({@link Reading#isAlert}, such as
      * {@code rollback-suspected}), by flag. Flags are the adapters' own constants, a bounded set.
      */
     public java.util.Map<String, Long> alertsByKind() {
@@ -338,7 +337,7 @@ public final class Sequencer implements ReadingSink, AutoCloseable {
             Pending p = g.pending().get(i);
             perSource.computeIfAbsent(p.reading().source(), k -> new java.util.concurrent.atomic.LongAdder()).increment();
             for (String flag : p.reading().flags()) {
-                if (ChainVerifier.isAlert(flag)) {
+                if (Reading.isAlert(flag)) {
                     perAlert.computeIfAbsent(flag, k -> new java.util.concurrent.atomic.LongAdder()).increment();
                 }
             }

@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.certigate.core.model.StoredRecord;
 import io.certigate.core.testing.TestSpine;
-import io.certigate.core.verify.ChainVerifier;
-import io.certigate.core.verify.VerificationReport;
 import io.certigate.signing.Pkcs12KeyStore;
 import io.certigate.signing.SignatureVerifier;
+import io.certigate.verifier.chain.ChainVerifier;
+import io.certigate.verifier.chain.VerificationReport;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;

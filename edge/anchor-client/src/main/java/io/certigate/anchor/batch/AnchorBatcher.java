@@ -1,8 +1,9 @@
 package io.certigate.anchor.batch;
 
-import io.certigate.anchor.merkle.MerkleTree;
 import io.certigate.core.buffer.BufferException;
 import io.certigate.core.buffer.RecordBuffer;
+import io.certigate.core.config.WholeSetting;
+import io.certigate.verifier.merkle.MerkleTree;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;

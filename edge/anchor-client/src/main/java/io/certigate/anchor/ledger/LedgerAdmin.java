@@ -1,5 +1,6 @@
 package io.certigate.anchor.ledger;
 
+import io.certigate.verifier.ledger.LedgerException;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.time.Duration;

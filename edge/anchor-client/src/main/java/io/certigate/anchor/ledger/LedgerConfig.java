@@ -1,7 +1,7 @@
 package io.certigate.anchor.ledger;
 
+import io.certigate.verifier.ledger.LedgerReader;
 import java.math.BigInteger;
-import java.net.URI;
 import java.time.Duration;
 
 /**
@@ -31,16 +31,11 @@ public record LedgerConfig(String rpcUrl, long chainId, String contract, FeeMode
     }
 
     public LedgerConfig {
-        URI u = URI.create(rpcUrl);
-        if (!"http".equals(u.getScheme()) && !"https".equals(u.getScheme())) {
-            throw new IllegalArgumentException("ledger rpc url must be http(s): " + rpcUrl);
-        }
+        LedgerReader.checkRpcUrl(rpcUrl);
         if (chainId <= 0) {
             throw new IllegalArgumentException("chain id must be positive");
         }
-        if (contract == null || !contract.matches("0x[0-9a-fA-F]{40}")) {
-            throw new IllegalArgumentException("contract must be a 0x-prefixed 20-byte address: " + contract);
-        }
+        LedgerReader.checkAddress(contract);
         for (BigInteger v : new BigInteger[] {gasPrice, maxFeePerGas, maxPriorityFee}) {
             if (v != null && v.signum() < 0) {
                 throw new IllegalArgumentException("fees must not be negative");

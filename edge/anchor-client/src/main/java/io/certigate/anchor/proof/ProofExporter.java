@@ -2,10 +2,11 @@ package io.certigate.anchor.proof;
 
 import io.certigate.anchor.batch.Batch;
 import io.certigate.anchor.batch.BatchStore;
-import io.certigate.anchor.merkle.MerkleTree;
 import io.certigate.core.buffer.BufferException;
 import io.certigate.core.buffer.RecordBuffer;
 import io.certigate.core.model.StoredRecord;
+import io.certigate.verifier.merkle.MerkleTree;
+import io.certigate.verifier.proof.ProofBundle;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;

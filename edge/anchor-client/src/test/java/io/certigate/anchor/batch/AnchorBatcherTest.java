@@ -2,12 +2,12 @@ package io.certigate.anchor.batch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.certigate.anchor.merkle.InclusionVerifier;
-import io.certigate.anchor.merkle.MerkleTree;
 import io.certigate.testbed.time.ManualClock;
 import io.certigate.anchor.testing.TestDevice;
 import io.certigate.core.io.SqliteFiles;
 import io.certigate.core.model.StoredRecord;
+import io.certigate.verifier.merkle.InclusionVerifier;
+import io.certigate.verifier.merkle.MerkleTree;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;

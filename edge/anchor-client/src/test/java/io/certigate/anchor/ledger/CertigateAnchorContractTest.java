@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.certigate.anchor.testing.TestChain;
+import io.certigate.verifier.ledger.AnchorAbi;
 import java.math.BigInteger;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -47,12 +48,12 @@ class CertigateAnchorContractTest {
             c.checkChain();
             LedgerAdmin gw = new LedgerAdmin(c, chain.gateway, Duration.ofSeconds(30));
             byte[] root = root();
-            byte[] device = AnchorContract.deviceKey("dev-contract");
+            byte[] device = AnchorAbi.deviceKey("dev-contract");
             TransactionReceipt r = gw.send(chain.contract, BigInteger.ZERO, AnchorContract.encodeAnchor(root, device, 1, 1000));
             long block = r.getBlockNumber().longValueExact();
             assertThat(c.blockOf(root)).isEqualTo(block);
             assertThat(r.getGasUsed().longValue()).isBetween(40_000L, 60_000L);
-            var event = AnchorContract.decode(r.getLogs().get(0)).orElseThrow();
+            var event = AnchorAbi.decode(r.getLogs().get(0)).orElseThrow();
             assertThat(event.root()).isEqualTo(root);
             assertThat(event.device()).isEqualTo(device);
             assertThat(event.firstSeq()).isEqualTo(1);

@@ -7,9 +7,12 @@ import io.certigate.anchor.Anchorer;
 import io.certigate.anchor.batch.AnchorBatcher;
 import io.certigate.anchor.batch.BatchStore;
 import io.certigate.anchor.ledger.LedgerClient;
-import io.certigate.anchor.merkle.InclusionProof;
 import io.certigate.anchor.testing.TestChain;
 import io.certigate.anchor.testing.TestDevice;
+import io.certigate.verifier.merkle.InclusionProof;
+import io.certigate.verifier.proof.BundleVerifier;
+import io.certigate.verifier.proof.ProofBundle;
+import io.certigate.verifier.proof.ProofBundleJson;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -62,21 +65,21 @@ class ProofBundleTest {
         ProofBundle b = roundTrip(exporter.export(1, 57, device.key.certificateChain()));
         assertThat(b.anchors()).hasSize(3);
         assertThat(b.records()).hasSize(57);
-        BundleVerifier.Report r = BundleVerifier.verify(b, chain.chain.rpcUrl());
-        assertThat(r.valid()).as(r.render()).isTrue();
-        assertThat(r.chainChecked()).isTrue();
+        io.certigate.verifier.Verdict r = BundleVerifier.verify(b, chain.chain.rpcUrl());
+        assertThat(r.valid()).as(BundleVerifier.render(r)).isTrue();
+        assertThat(r.notChecked().isEmpty()).isTrue();
         assertThat(r.checks()).filteredOn(c -> c.subject().startsWith("anchor")).hasSize(3);
-        assertThat(r.render()).contains("VALID (signatures, inclusion and on-chain anchors)").doesNotContain("OFFLINE");
+        assertThat(BundleVerifier.render(r)).contains("VALID (signatures, inclusion and on-chain anchors)").doesNotContain("OFFLINE");
     }
 
     @Test
     void offlineVerificationSaysSoPlainly() throws Exception {
         ProofBundle one = roundTrip(exporter.export(33, 33, device.key.certificateChain()));
         assertThat(one.records()).singleElement().extracting(ProofBundle.Entry::seq).isEqualTo(33L);
-        BundleVerifier.Report r = BundleVerifier.verify(one, null);
+        io.certigate.verifier.Verdict r = BundleVerifier.verify(one, null);
         assertThat(r.valid()).isTrue();
-        assertThat(r.chainChecked()).isFalse();
-        assertThat(r.render()).contains("OFFLINE: the anchors were NOT checked").contains("VALID OFFLINE ONLY");
+        assertThat(r.notChecked().isEmpty()).isFalse();
+        assertThat(BundleVerifier.render(r)).contains("OFFLINE: the anchors were NOT checked").contains("VALID OFFLINE ONLY");
     }
 
     @Test
@@ -114,9 +117,9 @@ class ProofBundleTest {
     }
 
     private static void assertInvalid(ProofBundle b, String rpc, String reason) throws Exception {
-        BundleVerifier.Report r = BundleVerifier.verify(roundTrip(b), rpc);
-        assertThat(r.valid()).as(r.render()).isFalse();
-        assertThat(r.render()).contains(reason).contains("INVALID");
+        io.certigate.verifier.Verdict r = BundleVerifier.verify(roundTrip(b), rpc);
+        assertThat(r.valid()).as(BundleVerifier.render(r)).isFalse();
+        assertThat(BundleVerifier.render(r)).contains(reason).contains("INVALID");
     }
 
     @Test
@@ -134,9 +137,9 @@ class ProofBundleTest {
             assertThat(d.buffer.erase(List.of(4L))).isEqualTo(1);
             ProofExporter ex = new ProofExporter(d.buffer, store);
             for (long[] range : new long[][] {{1, 3}, {5, 10}}) {
-                BundleVerifier.Report r = BundleVerifier.verify(roundTrip(ex.export(range[0], range[1],
+                io.certigate.verifier.Verdict r = BundleVerifier.verify(roundTrip(ex.export(range[0], range[1],
                         d.key.certificateChain())), chain.chain.rpcUrl());
-                assertThat(r.valid()).as(r.render()).isTrue();
+                assertThat(r.valid()).as(BundleVerifier.render(r)).isTrue();
             }
             assertThatThrownBy(() -> ex.export(4, 4, List.of())).hasMessageContaining("record 4 was erased");
         }

@@ -1,10 +1,10 @@
 package io.certigate.fleet.collector;
 
-import io.certigate.core.export.ExportFile;
-import io.certigate.core.export.ExportFormatException;
 import io.certigate.signing.KeyIds;
 import io.certigate.uplink.StatusMessage;
 import io.certigate.uplink.mqtt.TlsSettings;
+import io.certigate.verifier.export.ExportFile;
+import io.certigate.verifier.export.ExportFormatException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;

@@ -14,6 +14,8 @@ import io.certigate.signing.SignatureVerifier;
 import io.certigate.uplink.BatchDecoder;
 import io.certigate.uplink.StatusMessage;
 import io.certigate.uplink.UplinkException;
+import io.certigate.verifier.Verdict;
+import io.certigate.verifier.Verifier;
 import java.nio.file.Path;
 import java.security.PublicKey;
 import java.sql.SQLException;
@@ -25,9 +27,10 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The receiving end of the uplink, independent of the transport: it takes batches of records
- * and status messages, verifies every record's signature against the device's key (see
- * {@link DeviceKeys}), stores each (device, seq) once in SQLite, and counts duplicates, refusals
- * and gaps. Chain links are checked when the report is made, page by page in constant memory
+ * and status messages, verifies every record's signature with the verifier
+ * ({@link Verifier#signature}, with the device's key, see {@link DeviceKeys}), checks that it
+ * carries a Reading of that device, stores each (device, seq) once in SQLite, and counts
+ * duplicates, refusals and gaps. Chain links are checked when the report is made, page by page in constant memory
  * ({@link LinkChecker}). Bad input is counted, logged once with its context, and dropped.
  */
 public final class RecordCollector implements AutoCloseable {
@@ -39,7 +42,7 @@ public final class RecordCollector implements AutoCloseable {
     private final CollectorStore store;
     private final DeviceKeys keys;
     private final Clock clock;
-    private final SignatureVerifier verifier = SignatureVerifier.BOUNCY_CASTLE;
+    private final Verifier verifier = new Verifier(SignatureVerifier.BOUNCY_CASTLE);
     private final AtomicLong received = new AtomicLong();
     private final AtomicLong duplicates = new AtomicLong();
     private final AtomicLong conflicts = new AtomicLong();
@@ -59,7 +62,7 @@ public final class RecordCollector implements AutoCloseable {
             CollectorStore store = CollectorStore.open(db);
             for (Map.Entry<String, List<byte[]>> e : store.keys().entrySet()) {
                 for (byte[] spki : e.getValue()) {
-                    keys.add(e.getKey(), io.certigate.core.export.ExportFile.publicKey(spki, db.toString()));
+                    keys.add(e.getKey(), io.certigate.verifier.export.ExportFile.publicKey(spki, db.toString()));
                 }
             }
             RecordCollector rc = new RecordCollector(store, keys, clock);
@@ -69,7 +72,7 @@ public final class RecordCollector implements AutoCloseable {
                 }
             }
             return rc;
-        } catch (SQLException | io.certigate.core.export.ExportFormatException e) {
+        } catch (SQLException | io.certigate.verifier.export.ExportFormatException e) {
             throw new UplinkException("cannot open the collector database " + db + ": " + e.getMessage(), e);
         }
     }
@@ -131,22 +134,20 @@ public final class RecordCollector implements AutoCloseable {
             return;
         }
         PublicKey key = keys.find(device, parsed.keyId());
-        byte[] payload;
+        byte[] payload = parsed.payload();
         if (key != null) {
-            try {
-                payload = CoseSign1.verify(item, key, parsed.keyId(), verifier);
-            } catch (CoseException e) {
+            Verdict.Check check = verifier.signature(device, item, key);
+            if (!check.ok()) {
                 badSignature.incrementAndGet();
-                problem("record of " + device + " refused: " + e.getMessage());
+                problem("record of " + device + " refused: " + check.detail());
                 return;
             }
         } else if (!keys.keysFor(device).isEmpty()) {
             badSignature.incrementAndGet();
             problem("record of " + device + " refused: signed by unknown key id " + HexFormat.of().formatHex(parsed.keyId()));
             return;
-        } else {
-            payload = parsed.payload(); // kept unverified until the device key is known
         }
+        // without the device's key yet, the record is kept unverified until the key is known
         ChainedReading c;
         try {
             c = ReadingCodec.decode(payload);
@@ -198,9 +199,8 @@ public final class RecordCollector implements AutoCloseable {
             for (Map.Entry<Long, byte[]> e : pending.entrySet()) {
                 boolean ok;
                 try {
-                    CoseSign1.Parsed p = CoseSign1.parse(e.getValue());
-                    PublicKey key = keys.find(device, p.keyId());
-                    ok = key != null && CoseSign1.verify(e.getValue(), key, p.keyId(), verifier) != null;
+                    PublicKey key = keys.find(device, CoseSign1.parse(e.getValue()).keyId());
+                    ok = key != null && verifier.signature(device, e.getValue(), key).ok();
                 } catch (CoseException ex) {
                     ok = false;
                 }

@@ -2,8 +2,10 @@ package io.certigate.provisioning.registry;
 
 import io.certigate.anchor.ledger.LedgerAccount;
 import io.certigate.anchor.ledger.LedgerClient;
-import io.certigate.anchor.ledger.LedgerException;
 import io.certigate.anchor.ledger.SignedTx;
+import io.certigate.verifier.ledger.DeviceRegistryReader;
+import io.certigate.verifier.ledger.LedgerException;
+import io.certigate.verifier.ledger.RegistryAbi;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.security.PublicKey;
@@ -14,9 +16,10 @@ import org.web3j.protocol.core.methods.response.TransactionReceipt;
 /**
  * The consortium's view of the {@code DeviceRegistry} contract through the anchor client's
  * {@link LedgerClient}: the registrar registers and revokes device keys (one transaction each,
- * waited for), anyone reads a key's status at a block.
+ * waited for); anyone reads a key's status at a block (the verifier's read-only
+ * {@link DeviceRegistryReader}).
  */
-public final class DeviceRegistryClient {
+public final class DeviceRegistryClient extends DeviceRegistryReader {
     static final BigInteger DEPLOY_GAS = BigInteger.valueOf(2_000_000);
     static final BigInteger CALL_GAS = BigInteger.valueOf(400_000);
     private final LedgerClient client;
@@ -29,14 +32,11 @@ public final class DeviceRegistryClient {
 
     /** @param registrar the registrar account, or null for read-only use */
     public DeviceRegistryClient(LedgerClient client, String registry, LedgerAccount registrar, Duration timeout) {
+        super(client, registry);
         this.client = client;
         this.registry = registry;
         this.registrar = registrar;
         this.timeout = timeout;
-    }
-
-    public String address() {
-        return registry;
     }
 
     /** Deploys a registry whose registrar is {@code registrar}; returns its address. */
@@ -55,22 +55,12 @@ public final class DeviceRegistryClient {
     public Receipt register(String deviceId, PublicKey key, X509Certificate cert, String account)
             throws LedgerException, InterruptedException {
         return receipt(send(client, registrar(), registry, RegistryContract.encodeRegister(RegistryContract.device(deviceId),
-                RegistryContract.keyHash(key), RegistryContract.certHash(cert), account), CALL_GAS, timeout));
+                RegistryAbi.keyHash(key), RegistryContract.certHash(cert), account), CALL_GAS, timeout));
     }
 
     public Receipt revoke(PublicKey key, String reason) throws LedgerException, InterruptedException {
-        return receipt(send(client, registrar(), registry, RegistryContract.encodeRevoke(RegistryContract.keyHash(key),
+        return receipt(send(client, registrar(), registry, RegistryContract.encodeRevoke(RegistryAbi.keyHash(key),
                 reason), CALL_GAS, timeout));
-    }
-
-    public RegistryContract.Status statusAt(PublicKey key, long block) throws LedgerException {
-        return RegistryContract.status(client.callContract(registry,
-                RegistryContract.encodeStatusAt(RegistryContract.keyHash(key), block)));
-    }
-
-    public boolean isActiveAccount(String account) throws LedgerException {
-        return RegistryContract.word(client.callContract(registry, RegistryContract.encodeIsActiveAccount(account)))
-                .signum() != 0;
     }
 
     private LedgerAccount registrar() throws LedgerException {

@@ -1,13 +1,11 @@
 package io.certigate.provisioning.registry;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.certigate.anchor.ledger.AnchorContract;
+import io.certigate.verifier.ledger.AnchorAbi;
 import java.io.IOException;
 import java.io.InputStream;
-import java.math.BigInteger;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.security.PublicKey;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
 import java.util.List;
@@ -16,37 +14,21 @@ import org.web3j.abi.datatypes.Address;
 import org.web3j.abi.datatypes.Function;
 import org.web3j.abi.datatypes.Utf8String;
 import org.web3j.abi.datatypes.generated.Bytes32;
-import org.web3j.abi.datatypes.generated.Uint256;
-import org.web3j.utils.Numeric;
 
 /**
- * Everything certigate knows about the {@code DeviceRegistry} contract's ABI (compiled with the
- * anchor contract by anchor-client's build): the calls, how a device id, a key and a certificate
- * become its {@code bytes32} values, and the status codes of {@code statusAt}.
+ * The writing side of the {@code DeviceRegistry} contract's ABI (compiled with the anchor contract
+ * by anchor-client's build): the registrar's calls, how a device id and a certificate become its
+ * {@code bytes32} values, and the bytecode. What a verifier reads (a key's status at a block, the key
+ * hash) is the verifier's {@link io.certigate.verifier.ledger.RegistryAbi}.
  */
 public final class RegistryContract {
     static final String ARTIFACT = "/io/certigate/anchor/contract/DeviceRegistry.json";
-
-    /** {@code statusAt} results, in the contract's numbering. */
-    public enum Status {
-        UNKNOWN, ACTIVE, SUPERSEDED, REVOKED;
-
-        /** Whether records the key signed and anchored at that block count as valid. */
-        public boolean validForAnchoring() {
-            return this == ACTIVE || this == SUPERSEDED;
-        }
-    }
 
     private RegistryContract() {}
 
     /** The contract's {@code bytes32 device}: the same SHA-256 of the id the anchor contract uses. */
     public static byte[] device(String deviceId) {
-        return AnchorContract.deviceKey(deviceId);
-    }
-
-    /** SHA-256 of the key's SubjectPublicKeyInfo DER. */
-    public static byte[] keyHash(PublicKey key) {
-        return sha256(key.getEncoded());
+        return AnchorAbi.deviceKey(deviceId);
     }
 
     /** SHA-256 of the certificate's DER. */
@@ -68,30 +50,9 @@ public final class RegistryContract {
                 List.of()));
     }
 
-    public static String encodeIsActiveAccount(String account) {
-        return FunctionEncoder.encode(new Function("isActiveAccount", List.of(new Address(account)), List.of()));
-    }
-
-    public static String encodeStatusAt(byte[] keyHash, long block) {
-        return FunctionEncoder.encode(new Function("statusAt", List.of(new Bytes32(keyHash),
-                new Uint256(BigInteger.valueOf(block))), List.of()));
-    }
-
     /** The anchor contract's {@code setRegistry}: from then on only active device accounts anchor. */
     public static String encodeSetRegistry(String registry) {
         return FunctionEncoder.encode(new Function("setRegistry", List.of(new Address(registry)), List.of()));
-    }
-
-    static BigInteger word(String hex) {
-        return hex == null || hex.equals("0x") ? BigInteger.ZERO : Numeric.toBigInt(hex);
-    }
-
-    static Status status(String hex) {
-        int v = word(hex).intValueExact();
-        if (v < 0 || v >= Status.values().length) {
-            throw new IllegalArgumentException("registry returned an unknown status " + v);
-        }
-        return Status.values()[v];
     }
 
     public static String creationBytecode() throws IOException {

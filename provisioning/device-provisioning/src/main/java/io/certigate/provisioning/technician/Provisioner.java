@@ -1,7 +1,5 @@
 package io.certigate.provisioning.technician;
 
-import io.certigate.anchor.ledger.LedgerException;
-import io.certigate.provisioning.ca.ChainValidator;
 import io.certigate.provisioning.ca.ConsortiumCa;
 import io.certigate.provisioning.ca.ProvisioningException;
 import io.certigate.provisioning.enrol.EnrolmentException;
@@ -9,6 +7,9 @@ import io.certigate.provisioning.enrol.EnrolmentProtocol;
 import io.certigate.provisioning.enrol.ProvisioningPsk;
 import io.certigate.provisioning.registry.DeviceRegistryClient;
 import io.certigate.signing.Csr;
+import io.certigate.verifier.ledger.LedgerException;
+import io.certigate.verifier.trust.ChainValidator;
+import io.certigate.verifier.trust.TrustException;
 import java.net.URI;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
@@ -69,7 +70,13 @@ public final class Provisioner {
         } catch (EnrolmentException e) {
             throw new ProvisioningException("the device's test record does not verify: " + e.getMessage(), e);
         }
-        if (!new ChainValidator(ca.root()).validate(chain, clock.instant()).equals(expected)) {
+        Csr.Identity installed;
+        try {
+            installed = new ChainValidator(ca.root()).validate(chain, clock.instant());
+        } catch (TrustException e) {
+            throw new ProvisioningException(e.getMessage(), e);
+        }
+        if (!installed.equals(expected)) {
             throw new ProvisioningException("the installed certificate names another device");
         }
     }

@@ -5,12 +5,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.certigate.provisioning.device.KeyBackend;
 import io.certigate.provisioning.testing.MemoryKey;
-import io.certigate.signing.testing.SoftHsmToken;
 import io.certigate.provisioning.testing.TestCa;
 import io.certigate.signing.CoseAlgorithm;
 import io.certigate.signing.CoseSign1;
 import io.certigate.signing.Csr;
 import io.certigate.signing.DeviceKey;
+import io.certigate.signing.testing.SoftHsmToken;
+import io.certigate.verifier.trust.ChainValidator;
+import io.certigate.verifier.trust.TrustException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
@@ -130,10 +132,10 @@ class ConsortiumCaTest {
         ChainValidator v = new ChainValidator(root);
         assertThat(v.validate(chain, NOW.plus(Duration.ofDays(29)))).isEqualTo(METER);
         assertThatThrownBy(() -> v.validate(chain, NOW.plus(Duration.ofDays(31))))
-                .isInstanceOf(ProvisioningException.class).hasMessageContaining("does not validate")
+                .isInstanceOf(TrustException.class).hasMessageContaining("does not validate")
                 .hasMessageContaining("expired");
         assertThatThrownBy(() -> v.validate(chain, NOW.minus(Duration.ofDays(1))))
-                .isInstanceOf(ProvisioningException.class).hasMessageContaining("not yet valid");
+                .isInstanceOf(TrustException.class).hasMessageContaining("not yet valid");
     }
 
     @Test
@@ -142,12 +144,12 @@ class ConsortiumCaTest {
         ConsortiumCa rogue = TestCa.create("Other Consortium", Clock.fixed(NOW, ZoneOffset.UTC));
         List<X509Certificate> rogueChain = rogue.issue(Csr.build(key, METER), METER, Duration.ofDays(30));
         assertThatThrownBy(() -> new ChainValidator(root).validate(rogueChain, NOW.plusSeconds(1)))
-                .isInstanceOf(ProvisioningException.class).hasMessageContaining("does not validate");
+                .isInstanceOf(TrustException.class).hasMessageContaining("does not validate");
 
         // the issuing CA's certificate itself is not a device certificate
         List<X509Certificate> good = ca.issue(Csr.build(key, METER), METER, Duration.ofDays(30));
         assertThatThrownBy(() -> new ChainValidator(root).validate(good.subList(1, 3), NOW.plusSeconds(1)))
-                .isInstanceOf(ProvisioningException.class).hasMessageContaining("not a device certificate");
+                .isInstanceOf(TrustException.class).hasMessageContaining("not a device certificate");
     }
 
     @Test

@@ -5,13 +5,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.certigate.anchor.ledger.LedgerAccount;
 import io.certigate.anchor.ledger.LedgerClient;
-import io.certigate.anchor.ledger.LedgerException;
 import io.certigate.provisioning.ca.ConsortiumCa;
 import io.certigate.provisioning.testing.Ledger;
 import io.certigate.provisioning.testing.MemoryKey;
 import io.certigate.provisioning.testing.TestCa;
 import io.certigate.signing.CoseAlgorithm;
 import io.certigate.signing.Csr;
+import io.certigate.verifier.ledger.LedgerException;
+import io.certigate.verifier.ledger.RegistryAbi;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
@@ -77,9 +78,9 @@ class DeviceRegistryTest {
             // a revoked device trying to anchor
             assertThat(ledger.anchor(account, root(), "gw-r-1").isStatusOK()).isFalse();
 
-            assertThat(reg.statusAt(key.publicKey(), registered.block() - 1)).isEqualTo(RegistryContract.Status.UNKNOWN);
-            assertThat(reg.statusAt(key.publicKey(), anchoredIn)).isEqualTo(RegistryContract.Status.ACTIVE);
-            assertThat(reg.statusAt(key.publicKey(), revoked.block())).isEqualTo(RegistryContract.Status.REVOKED);
+            assertThat(reg.statusAt(key.publicKey(), registered.block() - 1)).isEqualTo(RegistryAbi.Status.UNKNOWN);
+            assertThat(reg.statusAt(key.publicKey(), anchoredIn)).isEqualTo(RegistryAbi.Status.ACTIVE);
+            assertThat(reg.statusAt(key.publicKey(), revoked.block())).isEqualTo(RegistryAbi.Status.REVOKED);
             assertThat(reg.statusAt(key.publicKey(), revoked.block() - 1).validForAnchoring()).isTrue();
 
             // revoking twice, registering the same key again, or registering by anyone else: reverted
@@ -108,10 +109,10 @@ class DeviceRegistryTest {
                     account.address());
             // the same ledger account keeps anchoring for the new key
             assertThat(ledger.anchor(account, root(), "gw-r-2").isStatusOK()).isTrue();
-            assertThat(reg.statusAt(first.publicKey(), before)).isEqualTo(RegistryContract.Status.ACTIVE);
-            assertThat(reg.statusAt(first.publicKey(), rotated.block())).isEqualTo(RegistryContract.Status.SUPERSEDED);
+            assertThat(reg.statusAt(first.publicKey(), before)).isEqualTo(RegistryAbi.Status.ACTIVE);
+            assertThat(reg.statusAt(first.publicKey(), rotated.block())).isEqualTo(RegistryAbi.Status.SUPERSEDED);
             assertThat(reg.statusAt(first.publicKey(), rotated.block()).validForAnchoring()).isTrue();
-            assertThat(reg.statusAt(second.publicKey(), rotated.block())).isEqualTo(RegistryContract.Status.ACTIVE);
+            assertThat(reg.statusAt(second.publicKey(), rotated.block())).isEqualTo(RegistryAbi.Status.ACTIVE);
 
             // another device cannot take over this device's account
             MemoryKey intruder = new MemoryKey(CoseAlgorithm.ES256);

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.certigate.anchor.ledger.LedgerAccount;
 import io.certigate.anchor.ledger.LedgerClient;
-import io.certigate.provisioning.ca.ChainValidator;
 import io.certigate.provisioning.ca.ConsortiumCa;
 import io.certigate.provisioning.ca.ProvisioningException;
 import io.certigate.provisioning.device.KeyBackend;
@@ -14,12 +13,13 @@ import io.certigate.provisioning.enrol.ProvisioningPsk;
 import io.certigate.provisioning.enrol.ProvisioningState;
 import io.certigate.provisioning.enrol.SpineHandover;
 import io.certigate.provisioning.registry.DeviceRegistryClient;
-import io.certigate.provisioning.registry.RegistryContract;
 import io.certigate.provisioning.testing.Ledger;
 import io.certigate.provisioning.testing.TestCa;
 import io.certigate.signing.CoseAlgorithm;
 import io.certigate.signing.Csr;
 import io.certigate.signing.DeviceKey;
+import io.certigate.verifier.ledger.RegistryAbi;
+import io.certigate.verifier.trust.ChainValidator;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Path;
@@ -114,9 +114,9 @@ class ProvisionerTest {
         try (LedgerClient c = ledger.client()) {
             DeviceRegistryClient reg = new DeviceRegistryClient(c, ledger.registry, ledger.registrar, TIMEOUT);
             assertThat(reg.statusAt(first.chain().get(0).getPublicKey(), anchoredWithFirst))
-                    .isEqualTo(RegistryContract.Status.ACTIVE);
+                    .isEqualTo(RegistryAbi.Status.ACTIVE);
             assertThat(reg.statusAt(first.chain().get(0).getPublicKey(), second.registrationBlock()))
-                    .isEqualTo(RegistryContract.Status.SUPERSEDED);
+                    .isEqualTo(RegistryAbi.Status.SUPERSEDED);
             // the old chain still validates: history signed with it stays verifiable
             assertThat(new ChainValidator(ca.root()).validate(first.chain(), Instant.now())).isEqualTo(CAR);
             assertThat(ledger.anchor(account, random32(), "obd-77").isStatusOK()).isTrue();
@@ -124,7 +124,7 @@ class ProvisionerTest {
             // decommission: the current key is revoked and the device can no longer anchor
             DeviceRegistryClient.Receipt revoked = Provisioner.decommission(reg, second, "vehicle scrapped");
             assertThat(reg.statusAt(second.chain().get(0).getPublicKey(), revoked.block()))
-                    .isEqualTo(RegistryContract.Status.REVOKED);
+                    .isEqualTo(RegistryAbi.Status.REVOKED);
             assertThat(ledger.anchor(account, random32(), "obd-77").isStatusOK()).isFalse();
         }
     }

@@ -8,6 +8,7 @@ import io.certigate.anchor.ledger.LedgerClient;
 import io.certigate.anchor.ledger.LedgerConfig;
 import io.certigate.anchor.ledger.SignedTx;
 import io.certigate.provisioning.registry.DeviceRegistryClient;
+import io.certigate.verifier.ledger.AnchorAbi;
 import java.math.BigInteger;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -71,7 +72,7 @@ public final class Ledger implements AutoCloseable {
     public TransactionReceipt anchor(LedgerAccount from, byte[] root, String deviceId) throws Exception {
         try (LedgerClient c = client()) {
             SignedTx tx = c.sign(from, c.nonce(from.address(), true), config.contract(), BigInteger.ZERO,
-                    AnchorContract.encodeAnchor(root, AnchorContract.deviceKey(deviceId), 1, 1), BigInteger.valueOf(300_000));
+                    AnchorContract.encodeAnchor(root, AnchorAbi.deviceKey(deviceId), 1, 1), BigInteger.valueOf(300_000));
             c.broadcast(tx.raw());
             long deadline = System.nanoTime() + TIMEOUT.toNanos();
             while (System.nanoTime() < deadline) {

@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.certigate.anchor.ledger.LedgerAccount;
 import io.certigate.anchor.ledger.LedgerClient;
-import io.certigate.anchor.merkle.InclusionProof;
-import io.certigate.anchor.proof.ProofBundle;
 import io.certigate.core.model.ChainedReading;
 import io.certigate.core.model.Reading;
 import io.certigate.core.model.ReadingCodec;
@@ -14,13 +12,16 @@ import io.certigate.core.model.RecordHashes;
 import io.certigate.core.model.TimeQuality;
 import io.certigate.provisioning.ca.ConsortiumCa;
 import io.certigate.provisioning.registry.DeviceRegistryClient;
-import io.certigate.provisioning.registry.RegistryContract;
 import io.certigate.provisioning.testing.Ledger;
 import io.certigate.provisioning.testing.MemoryKey;
 import io.certigate.provisioning.testing.TestCa;
 import io.certigate.signing.CoseAlgorithm;
 import io.certigate.signing.CoseSign1;
 import io.certigate.signing.Csr;
+import io.certigate.verifier.ledger.RegistryAbi;
+import io.certigate.verifier.merkle.InclusionProof;
+import io.certigate.verifier.proof.ProofBundle;
+import io.certigate.verifier.trust.DeviceTrustVerifier;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
@@ -116,18 +117,18 @@ class DeviceTrustVerifierTest {
                     new InclusionProof(0, 1, List.of())));
 
             ProofBundle bundle = new ProofBundle("m-trust", chain, anchors, entries);
-            DeviceTrustVerifier.Report report = new DeviceTrustVerifier(ca.root(),
+            io.certigate.verifier.Verdict report = new DeviceTrustVerifier(ca.root(),
                     new DeviceRegistryClient(c, ledger.registry, null, Ledger.TIMEOUT)).verify(bundle);
 
-            assertThat(report.findings()).hasSize(4);
-            assertThat(report.findings().get(0).ok()).as(report.render()).isTrue();
-            assertThat(report.findings().get(0).detail()).contains("active in the registry at block " + a1.getBlockNumber());
-            assertThat(report.findings().get(1).ok()).isFalse();
-            assertThat(report.findings().get(1).detail()).contains("revoked in the registry");
-            assertThat(report.findings().get(2).ok()).isFalse();
-            assertThat(report.findings().get(2).detail()).contains("expired");
-            assertThat(report.findings().get(3).ok()).isFalse();
-            assertThat(report.findings().get(3).detail()).contains("not yet valid");
+            assertThat(report.checks()).hasSize(4);
+            assertThat(report.checks().get(0).ok()).as(DeviceTrustVerifier.render(report)).isTrue();
+            assertThat(report.checks().get(0).detail()).contains("active in the registry at block " + a1.getBlockNumber());
+            assertThat(report.checks().get(1).ok()).isFalse();
+            assertThat(report.checks().get(1).detail()).contains("revoked in the registry");
+            assertThat(report.checks().get(2).ok()).isFalse();
+            assertThat(report.checks().get(2).detail()).contains("expired");
+            assertThat(report.checks().get(3).ok()).isFalse();
+            assertThat(report.checks().get(3).detail()).contains("not yet valid");
             assertThat(report.valid()).isFalse();
 
             // the first record alone verifies
@@ -137,7 +138,7 @@ class DeviceTrustVerifierTest {
             assertThat(new DeviceTrustVerifier(TestCa.create("Other", Clock.systemUTC()).root(), reg).verify(first).valid())
                     .isFalse();
             assertThat(reg.statusAt(key.publicKey(), a2.getBlockNumber().longValueExact()))
-                    .isEqualTo(RegistryContract.Status.REVOKED);
+                    .isEqualTo(RegistryAbi.Status.REVOKED);
         }
     }
 }

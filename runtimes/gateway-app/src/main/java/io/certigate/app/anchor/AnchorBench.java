@@ -7,9 +7,6 @@ import io.certigate.anchor.devchain.DevLedger;
 import io.certigate.anchor.ledger.AnchorContract;
 import io.certigate.anchor.ledger.LedgerAdmin;
 import io.certigate.anchor.ledger.LedgerClient;
-import io.certigate.anchor.merkle.InclusionProof;
-import io.certigate.anchor.merkle.InclusionVerifier;
-import io.certigate.anchor.merkle.MerkleTree;
 import io.certigate.core.buffer.RecordBuffer;
 import io.certigate.core.model.Reading;
 import io.certigate.core.model.ReadingValue;
@@ -20,6 +17,10 @@ import io.certigate.core.spine.Spine;
 import io.certigate.signing.CoseAlgorithm;
 import io.certigate.signing.Pkcs12KeyStore;
 import io.certigate.signing.SoftwareDeviceKey;
+import io.certigate.verifier.ledger.AnchorAbi;
+import io.certigate.verifier.merkle.InclusionProof;
+import io.certigate.verifier.merkle.InclusionVerifier;
+import io.certigate.verifier.merkle.MerkleTree;
 import java.io.PrintStream;
 import java.math.BigInteger;
 import java.nio.file.Path;
@@ -66,7 +67,7 @@ public final class AnchorBench {
                 for (int size : new int[] {100_000, 1_000_000}) {
                     byte[] root = MerkleTree.buildFlat(randomLeaves(size, size)).root();
                     long used = gw.send(ledger.config().contract(), BigInteger.ZERO, AnchorContract.encodeAnchor(root,
-                            AnchorContract.deviceKey("bench"), first, first + size - 1)).getGasUsed().longValueExact();
+                            AnchorAbi.deviceKey("bench"), first, first + size - 1)).getGasUsed().longValueExact();
                     first += size;
                     gas.add(used);
                     r.put("gas_per_reading_" + (size == 100_000 ? "100k" : "1m"), fmt((double) used / size));
@@ -75,7 +76,7 @@ public final class AnchorBench {
                 for (int i = 0; i < (quick ? 3 : 10); i++) {
                     byte[] root = MerkleTree.buildFlat(randomLeaves(1000, 1000 + i)).root();
                     gas.add(gw.send(ledger.config().contract(), BigInteger.ZERO, AnchorContract.encodeAnchor(root,
-                            AnchorContract.deviceKey("bench"), first, first + 999)).getGasUsed().longValueExact());
+                            AnchorAbi.deviceKey("bench"), first, first + 999)).getGasUsed().longValueExact());
                     first += 1000;
                 }
             }

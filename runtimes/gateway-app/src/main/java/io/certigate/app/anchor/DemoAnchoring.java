@@ -8,14 +8,15 @@ import io.certigate.anchor.ledger.AnchorContract;
 import io.certigate.anchor.ledger.LedgerAccount;
 import io.certigate.anchor.ledger.LedgerAdmin;
 import io.certigate.anchor.ledger.LedgerClient;
-import io.certigate.anchor.proof.BundleVerifier;
-import io.certigate.anchor.proof.ProofBundle;
-import io.certigate.anchor.proof.ProofBundleJson;
 import io.certigate.core.buffer.BufferException;
 import io.certigate.core.buffer.RecordBuffer;
 import io.certigate.core.io.OutputFile;
 import io.certigate.core.sequencer.Sequencer;
 import io.certigate.signing.Passphrase;
+import io.certigate.verifier.Verdict;
+import io.certigate.verifier.Verifier;
+import io.certigate.verifier.proof.ProofBundle;
+import io.certigate.verifier.proof.ProofBundleJson;
 import java.io.PrintStream;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
@@ -158,14 +159,13 @@ public final class DemoAnchoring implements AutoCloseable {
             ProofBundle bundle = pipeline.exporter().export(1, last, certificateChain);
             Path file = proofDir.resolve("proof.json");
             OutputFile.write(file, ProofBundleJson.write(bundle), buffer.file());
-            BundleVerifier.Report r = BundleVerifier.verify(ProofBundleJson.read(Files.readAllBytes(file)),
-                    ledger.config().rpcUrl());
+            Verdict r = new Verifier().proof(ProofBundleJson.read(Files.readAllBytes(file)), ledger.config().rpcUrl());
             long failed = r.checks().stream().filter(c -> !c.ok()).count();
             out.println("    proof bundle of " + bundle.records().size() + " readings in " + bundle.anchors().size()
                     + " anchors written to " + file + "; verified on chain: "
                     + (r.valid() ? "all " + r.checks().size() + " checks passed" : failed + " checks FAILED"));
             r.checks().stream().filter(c -> !c.ok()).limit(10).forEach(c -> out.println("      FAIL " + c.subject() + ": " + c.detail()));
-            return r.valid() && r.chainChecked();
+            return r.valid() && r.notChecked().isEmpty();
         }
 
         /** Where each record was anchored ("block N"), null when it was not; for the passport report. */

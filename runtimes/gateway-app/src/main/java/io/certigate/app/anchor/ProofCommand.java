@@ -1,9 +1,6 @@
 package io.certigate.app.anchor;
 
 import io.certigate.anchor.batch.BatchStore;
-import io.certigate.anchor.proof.BundleVerifier;
-import io.certigate.anchor.proof.ProofBundle;
-import io.certigate.anchor.proof.ProofBundleJson;
 import io.certigate.anchor.proof.ProofExporter;
 import io.certigate.core.buffer.RecordBuffer;
 import io.certigate.core.io.OutputFile;
@@ -11,17 +8,22 @@ import io.certigate.core.model.StoredRecord;
 import io.certigate.core.spine.DeviceIdentity;
 import io.certigate.signing.CoseSign1;
 import io.certigate.signing.KeyIds;
+import io.certigate.verifier.Verdict;
+import io.certigate.verifier.Verifier;
+import io.certigate.verifier.proof.BundleVerifier;
+import io.certigate.verifier.proof.ProofBundle;
+import io.certigate.verifier.proof.ProofBundleJson;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 /** {@code certigate proof}: export proof bundles of anchored readings and verify them. */
 @Command(name = "proof", mixinStandardHelpOptions = true,
@@ -99,8 +101,8 @@ public final class ProofCommand implements Runnable {
      * (their {@code "format"} is {@value ProofBundle#FORMAT}).
      */
     public static int verify(Path bundle, String rpc, java.io.PrintStream out) throws Exception {
-        BundleVerifier.Report r = BundleVerifier.verify(ProofBundleJson.read(Files.readAllBytes(bundle)), rpc);
-        out.print(r.render());
+        Verdict r = new Verifier().proof(ProofBundleJson.read(Files.readAllBytes(bundle)), rpc);
+        out.print(BundleVerifier.render(r));
         return r.valid() ? 0 : 1;
     }
 

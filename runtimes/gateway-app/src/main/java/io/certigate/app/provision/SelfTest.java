@@ -7,7 +7,6 @@ import io.certigate.anchor.ledger.LedgerAdmin;
 import io.certigate.anchor.ledger.LedgerClient;
 import io.certigate.anchor.ledger.LedgerConfig;
 import io.certigate.anchor.ledger.SignedTx;
-import io.certigate.provisioning.ca.ChainValidator;
 import io.certigate.provisioning.ca.ConsortiumCa;
 import io.certigate.provisioning.device.KeyBackend;
 import io.certigate.provisioning.enrol.EnrolmentAgent;
@@ -15,13 +14,15 @@ import io.certigate.provisioning.enrol.ProvisioningPsk;
 import io.certigate.provisioning.enrol.ProvisioningState;
 import io.certigate.provisioning.enrol.SpineHandover;
 import io.certigate.provisioning.registry.DeviceRegistryClient;
-import io.certigate.provisioning.registry.RegistryContract;
 import io.certigate.provisioning.technician.Provisioner;
 import io.certigate.provisioning.technician.ProvisioningRecord;
 import io.certigate.signing.CoseAlgorithm;
 import io.certigate.signing.Csr;
 import io.certigate.signing.DeviceKey;
 import io.certigate.signing.Pkcs11DeviceKey;
+import io.certigate.verifier.ledger.AnchorAbi;
+import io.certigate.verifier.ledger.RegistryAbi;
+import io.certigate.verifier.trust.ChainValidator;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.math.BigInteger;
@@ -161,9 +162,9 @@ final class SelfTest {
                 DeviceRegistryClient.Receipt revoked = Provisioner.decommission(registry, record, "self-test");
                 check(!anchorFrom(c, device, anchor, id.deviceId()).isStatusOK(), "revoked device cannot anchor");
                 var key = record.chain().get(0).getPublicKey();
-                check(registry.statusAt(key, anchoredIn) == RegistryContract.Status.ACTIVE,
+                check(registry.statusAt(key, anchoredIn) == RegistryAbi.Status.ACTIVE,
                         "anchor made before the revocation stays valid");
-                check(registry.statusAt(key, revoked.block()) == RegistryContract.Status.REVOKED,
+                check(registry.statusAt(key, revoked.block()) == RegistryAbi.Status.REVOKED,
                         "registry reports the key revoked from block " + revoked.block());
             }
         } finally {
@@ -193,7 +194,7 @@ final class SelfTest {
         byte[] root = new byte[32];
         new SecureRandom().nextBytes(root);
         SignedTx tx = c.sign(from, c.nonce(from.address(), true), anchor, BigInteger.ZERO,
-                AnchorContract.encodeAnchor(root, AnchorContract.deviceKey(deviceId), 1, 1), BigInteger.valueOf(300_000));
+                AnchorContract.encodeAnchor(root, AnchorAbi.deviceKey(deviceId), 1, 1), BigInteger.valueOf(300_000));
         c.broadcast(tx.raw());
         long deadline = System.nanoTime() + TIMEOUT.toNanos();
         while (System.nanoTime() < deadline) {

@@ -1,18 +1,16 @@
 package io.certigate.app.provision;
 
-import io.certigate.anchor.ledger.LedgerClient;
-import io.certigate.anchor.ledger.LedgerConfig;
-import io.certigate.anchor.proof.ProofBundle;
-import io.certigate.anchor.proof.ProofBundleJson;
-import io.certigate.provisioning.registry.DeviceRegistryClient;
-import io.certigate.provisioning.verify.DeviceTrustVerifier;
+import io.certigate.verifier.Verdict;
+import io.certigate.verifier.Verifier;
+import io.certigate.verifier.proof.ProofBundle;
+import io.certigate.verifier.proof.ProofBundleJson;
+import io.certigate.verifier.trust.DeviceTrustVerifier;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
-import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -70,12 +68,8 @@ public final class TrustCommand implements Callable<Integer> {
             throw new IllegalArgumentException("consortium root " + root + " is not an X.509 certificate (PEM or DER): "
                     + e.getMessage(), e);
         }
-        try (LedgerClient c = LedgerClient.connect(LedgerConfig.of(rpc, chainId, registry))) {
-            c.checkChain();
-            DeviceTrustVerifier.Report r = new DeviceTrustVerifier(rootCert,
-                    new DeviceRegistryClient(c, registry, null, Duration.ofMinutes(1))).verify(b);
-            out.print(r.render());
-            return r.valid() ? 0 : 1;
-        }
+        Verdict r = new Verifier().deviceTrust(b, rootCert, rpc, chainId, registry);
+        out.print(DeviceTrustVerifier.render(r));
+        return r.valid() ? 0 : 1;
     }
 }

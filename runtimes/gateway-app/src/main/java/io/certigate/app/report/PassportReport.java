@@ -1,16 +1,14 @@
 package io.certigate.app.report;
 
-import io.certigate.core.export.ExportFile;
 import io.certigate.core.model.ChainedReading;
 import io.certigate.core.model.ReadingCodec;
 import io.certigate.core.model.RecordFormatException;
 import io.certigate.core.model.StoredRecord;
-import io.certigate.core.verify.ChainVerifier;
-import io.certigate.core.verify.Finding;
-import io.certigate.core.verify.VerificationReport;
 import io.certigate.signing.CoseException;
 import io.certigate.signing.CoseSign1;
-import io.certigate.signing.SignatureVerifier;
+import io.certigate.verifier.Verdict;
+import io.certigate.verifier.Verifier;
+import io.certigate.verifier.export.ExportFile;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -29,12 +27,11 @@ public final class PassportReport {
 
     /** The subject's readings from an export, verified; {@code anchors} maps a seq to its anchor, or null. */
     public static List<PassportEntry> entries(ExportFile.Contents c, String subject, LongFunction<String> anchors) {
-        VerificationReport report = new ChainVerifier(c.device(), c.keys(), SignatureVerifier.BOUNCY_CASTLE)
-                .verify(c.records(), c.omitted());
+        Verdict verdict = new Verifier().export(c).verdict();
         Map<Long, String> problems = new HashMap<>();
-        for (Finding f : report.findings()) {
-            if (f.kind().isFailure()) {
-                problems.merge(f.seq(), f.toString(), (a, b) -> a + "; " + b);
+        for (Verdict.Check f : verdict.failures()) {
+            if (f.seq() > 0) {
+                problems.merge(f.seq(), f.detail(), (a, b) -> a + "; " + b);
             }
         }
         List<PassportEntry> out = new ArrayList<>();

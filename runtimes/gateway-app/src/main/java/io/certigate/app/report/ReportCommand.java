@@ -1,19 +1,19 @@
 package io.certigate.app.report;
 
 import io.certigate.core.buffer.RecordBuffer;
-import io.certigate.core.export.ExportFile;
 import io.certigate.core.export.Exporter;
 import io.certigate.core.export.Selection;
 import io.certigate.core.io.OutputFile;
+import io.certigate.verifier.export.ExportFile;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.io.IOException;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.LongFunction;
 import java.util.concurrent.Callable;
+import java.util.function.LongFunction;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

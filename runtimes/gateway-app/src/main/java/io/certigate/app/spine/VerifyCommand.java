@@ -3,12 +3,11 @@ package io.certigate.app.spine;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.certigate.core.export.ExportFile;
-import io.certigate.core.export.ExportFormatException;
-import io.certigate.core.verify.ChainVerifier;
-import io.certigate.core.verify.Finding;
-import io.certigate.core.verify.VerificationReport;
-import io.certigate.signing.SignatureVerifier;
+import io.certigate.verifier.Verifier;
+import io.certigate.verifier.chain.Finding;
+import io.certigate.verifier.chain.VerificationReport;
+import io.certigate.verifier.export.ExportFile;
+import io.certigate.verifier.export.ExportFormatException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -88,7 +87,7 @@ public final class VerifyCommand implements Callable<Integer> {
         } else {
             print(r, System.out);
         }
-        return r.ok() ? 0 : 1;
+        return r.verdict().valid() ? 0 : 1;
     }
 
     /** The given options that apply to export files only, for a proof bundle: its report has no JSON form. */
@@ -132,7 +131,7 @@ public final class VerifyCommand implements Callable<Integer> {
     }
 
     public static VerificationReport verify(ExportFile.Contents c) {
-        return new ChainVerifier(c.device(), c.keys(), SignatureVerifier.BOUNCY_CASTLE).verify(c.records(), c.omitted());
+        return new Verifier().export(c);
     }
 
     public static void print(VerificationReport r, PrintStream out) {

@@ -4,15 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.certigate.app.spine.VerifyCommand;
 import io.certigate.core.buffer.RecordBuffer;
-import io.certigate.core.export.ExportFile;
 import io.certigate.core.export.Exporter;
 import io.certigate.core.export.Selection;
 import io.certigate.core.sequencer.Sequencer;
 import io.certigate.core.spine.Spine;
-import io.certigate.core.verify.VerificationReport;
 import io.certigate.signing.CoseAlgorithm;
 import io.certigate.signing.Pkcs12KeyStore;
 import io.certigate.signing.SoftwareDeviceKey;
+import io.certigate.verifier.chain.VerificationReport;
+import io.certigate.verifier.export.ExportFile;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

@@ -9,9 +9,6 @@ import io.certigate.anchor.ledger.LedgerAdmin;
 import io.certigate.anchor.ledger.LedgerClient;
 import io.certigate.anchor.ledger.LedgerConfig;
 import io.certigate.anchor.ledger.SignedTx;
-import io.certigate.anchor.merkle.InclusionProof;
-import io.certigate.anchor.proof.ProofBundle;
-import io.certigate.anchor.proof.ProofBundleJson;
 import io.certigate.app.CliRun;
 import io.certigate.core.model.ChainedReading;
 import io.certigate.core.model.Reading;
@@ -26,6 +23,10 @@ import io.certigate.signing.CoseAlgorithm;
 import io.certigate.signing.CoseSign1;
 import io.certigate.signing.Csr;
 import io.certigate.signing.DeviceKey;
+import io.certigate.verifier.ledger.AnchorAbi;
+import io.certigate.verifier.merkle.InclusionProof;
+import io.certigate.verifier.proof.ProofBundle;
+import io.certigate.verifier.proof.ProofBundleJson;
 import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -161,7 +162,7 @@ class VerifyTrustCliTest {
     private static TransactionReceipt anchor(LedgerClient c, LedgerAccount from, String contract, byte[] root, long seq)
             throws Exception {
         SignedTx tx = c.sign(from, c.nonce(from.address(), true), contract, BigInteger.ZERO,
-                AnchorContract.encodeAnchor(root, AnchorContract.deviceKey(METER.deviceId()), seq, seq),
+                AnchorContract.encodeAnchor(root, AnchorAbi.deviceKey(METER.deviceId()), seq, seq),
                 BigInteger.valueOf(300_000));
         c.broadcast(tx.raw());
         long deadline = System.nanoTime() + TIMEOUT.toNanos();

@@ -2,13 +2,13 @@ package io.certigate.app.report;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.certigate.core.export.ExportFile;
 import io.certigate.core.export.Exporter;
 import io.certigate.core.export.Selection;
 import io.certigate.core.model.Reading;
 import io.certigate.core.model.ReadingValue;
 import io.certigate.core.model.TimeQuality;
 import io.certigate.core.testing.TestSpine;
+import io.certigate.verifier.export.ExportFile;
 import java.awt.image.BufferedImage;
 import java.io.File;
 import java.math.BigDecimal;

@@ -1,0 +1,120 @@
+package io.certigate.verifier;
+
+import io.certigate.core.model.ChainedReading;
+import io.certigate.core.model.ReadingCodec;
+import io.certigate.core.model.RecordFormatException;
+import io.certigate.signing.CoseException;
+import io.certigate.signing.CoseSign1;
+import io.certigate.signing.KeyIds;
+import io.certigate.signing.SignatureVerifier;
+import io.certigate.verifier.Verdict.Check;
+import io.certigate.verifier.chain.ChainVerifier;
+import io.certigate.verifier.chain.VerificationReport;
+import io.certigate.verifier.export.ExportFile;
+import io.certigate.verifier.ledger.DeviceRegistryReader;
+import io.certigate.verifier.ledger.LedgerException;
+import io.certigate.verifier.ledger.LedgerReader;
+import io.certigate.verifier.proof.BundleVerifier;
+import io.certigate.verifier.proof.ProofBundle;
+import io.certigate.verifier.trust.DeviceTrustVerifier;
+import java.security.PublicKey;
+import java.security.cert.X509Certificate;
+import java.util.Arrays;
+
+/**
+ * The verifier's entry points, one per thing a party that does not trust the gateway is handed:
+ * an export (its chain), a proof bundle (signatures, Merkle inclusion, anchors on the ledger), a
+ * proof bundle's device trust (certificate chain to the consortium root, registry status), and a
+ * single record as a collector receives it. The CLI's {@code verify}, {@code report},
+ * {@code trust} and {@code proof verify} and the fleet's collector all call these, so they agree by
+ * construction.
+ */
+public final class Verifier {
+    private final SignatureVerifier signatures;
+
+    /** A verifier checking signatures with Bouncy Castle. */
+    public Verifier() {
+        this(SignatureVerifier.BOUNCY_CASTLE);
+    }
+
+    public Verifier(SignatureVerifier signatures) {
+        this.signatures = signatures;
+    }
+
+    /**
+     * An export's records: signatures with the export's device keys, seq continuity, the prev-hash
+     * chain; hash-only entries outside the export's selection link the chain without being reported.
+     * The report's {@link VerificationReport#verdict()} is the verdict.
+     */
+    public VerificationReport export(ExportFile.Contents c) {
+        return new ChainVerifier(c.device(), c.keys(), signatures).verify(c.records(), c.omitted());
+    }
+
+    /** A proof bundle's signatures and Merkle inclusion, and with {@code rpcUrl} (null: offline) its anchors on chain. */
+    public Verdict proof(ProofBundle bundle, String rpcUrl) {
+        return BundleVerifier.verify(bundle, rpcUrl);
+    }
+
+    /**
+     * A proof bundle's device trust: each record's certificate chain up to {@code root} at the
+     * record's time, and the key's status in the registry at {@code registry} at the anchoring block.
+     *
+     * @throws LedgerException the node cannot be reached or is on another chain than {@code chainId}
+     */
+    public Verdict deviceTrust(ProofBundle bundle, X509Certificate root, String rpcUrl, long chainId, String registry)
+            throws LedgerException {
+        LedgerReader.checkRpcUrl(rpcUrl);
+        if (chainId <= 0) {
+            throw new IllegalArgumentException("chain id must be positive");
+        }
+        try (LedgerReader ledger = LedgerReader.connect(rpcUrl, registry)) {
+            ledger.checkChain(chainId);
+            return new DeviceTrustVerifier(root, new DeviceRegistryReader(ledger, registry)).verify(bundle);
+        }
+    }
+
+    /**
+     * One record of {@code device} as received (a collector's view): a COSE_Sign1 whose kid is
+     * {@code key}'s, whose signature verifies with it, and whose payload is a Reading of that device.
+     * The check's seq is the payload's when it could be read.
+     */
+    public Check record(String device, byte[] cose, PublicKey key) {
+        Check signature = signature(device, cose, key);
+        if (!signature.ok()) {
+            return signature;
+        }
+        byte[] payload;
+        try {
+            payload = CoseSign1.parse(cose).payload();
+        } catch (CoseException e) {
+            return Check.fail("record of " + device, e.getMessage());
+        }
+        ChainedReading c;
+        try {
+            c = ReadingCodec.decode(payload);
+        } catch (RecordFormatException e) {
+            return Check.fail("record of " + device, "carries no valid Reading: " + e.getMessage());
+        }
+        if (!c.device().equals(device)) {
+            return new Check("record " + c.seq(), c.seq(), false, "record of device " + c.device());
+        }
+        return new Check("record " + c.seq(), c.seq(), true, "signed by the device key");
+    }
+
+    /**
+     * Only the signature of one record of {@code device}: a COSE_Sign1 whose kid is {@code key}'s
+     * and whose signature verifies with it (RFC 9052 §4.4). The payload is not read.
+     */
+    public Check signature(String device, byte[] cose, PublicKey key) {
+        try {
+            CoseSign1.Parsed p = CoseSign1.parse(cose);
+            if (!Arrays.equals(p.keyId(), KeyIds.of(key))) {
+                return Check.fail("record of " + device, "signed by another key than the one given");
+            }
+            CoseSign1.verify(cose, key, p.keyId(), signatures);
+            return Check.pass("record of " + device, "signature verifies with key " + java.util.HexFormat.of().formatHex(KeyIds.of(key)));
+        } catch (CoseException e) {
+            return Check.fail("record of " + device, e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,32 @@
+package io.certigate.verifier.ledger;
+
+import java.security.PublicKey;
+
+/**
+ * Reads the {@code DeviceRegistry} contract through a {@link LedgerReader}: a device key's status at
+ * a block, and whether a ledger account belongs to an active device. Nothing is signed here;
+ * device-provisioning's {@code DeviceRegistryClient} adds the registrar's transactions.
+ */
+public class DeviceRegistryReader {
+    private final LedgerReader ledger;
+    private final String registry;
+
+    /** @param registry the registry contract's address */
+    public DeviceRegistryReader(LedgerReader ledger, String registry) {
+        this.ledger = ledger;
+        this.registry = registry;
+    }
+
+    public String address() {
+        return registry;
+    }
+
+    public RegistryAbi.Status statusAt(PublicKey key, long block) throws LedgerException {
+        return RegistryAbi.status(ledger.callContract(registry,
+                RegistryAbi.encodeStatusAt(RegistryAbi.keyHash(key), block)));
+    }
+
+    public boolean isActiveAccount(String account) throws LedgerException {
+        return RegistryAbi.word(ledger.callContract(registry, RegistryAbi.encodeIsActiveAccount(account))).signum() != 0;
+    }
+}

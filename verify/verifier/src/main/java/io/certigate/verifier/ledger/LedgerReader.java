@@ -1,0 +1,193 @@
+package io.certigate.verifier.ledger;
+
+import java.io.IOException;
+import java.math.BigInteger;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import okhttp3.OkHttpClient;
+import org.web3j.protocol.Web3j;
+import org.web3j.protocol.core.DefaultBlockParameter;
+import org.web3j.protocol.core.DefaultBlockParameterName;
+import org.web3j.protocol.core.Response;
+import org.web3j.protocol.core.methods.request.EthFilter;
+import org.web3j.protocol.core.methods.request.Transaction;
+import org.web3j.protocol.core.methods.response.EthLog;
+import org.web3j.protocol.core.methods.response.Log;
+import org.web3j.protocol.core.methods.response.TransactionReceipt;
+import org.web3j.protocol.exceptions.ClientConnectionException;
+import org.web3j.protocol.http.HttpService;
+import org.web3j.utils.Numeric;
+
+/**
+ * A read-only JSON-RPC view of the ledger (web3j over HTTP): the chain id, the head block,
+ * receipts and transactions, the block that anchored a root according to the {@code CertigateAnchor}
+ * contract, its {@code Anchored} events, and plain {@code eth_call}s (the device registry's status).
+ * It holds no account and signs nothing: what a verifier needs. Each method is one or two RPC calls
+ * and never waits for a block. The gateway's signing client (anchor-client's {@code LedgerClient})
+ * builds on it.
+ */
+public class LedgerReader implements AutoCloseable {
+    private final String rpcUrl;
+    private final String contract;
+    private final Web3j web3j;
+    private final OkHttpClient http;
+
+    /**
+     * @param rpcUrl   JSON-RPC endpoint of a node (http or https)
+     * @param contract address of the {@code CertigateAnchor} contract the root look-ups go to
+     */
+    protected LedgerReader(String rpcUrl, String contract) {
+        this.rpcUrl = checkRpcUrl(rpcUrl);
+        this.contract = checkAddress(contract);
+        this.http = new OkHttpClient.Builder().connectTimeout(2, TimeUnit.SECONDS)
+                .readTimeout(10, TimeUnit.SECONDS).writeTimeout(10, TimeUnit.SECONDS).build();
+        this.web3j = Web3j.build(new HttpService(rpcUrl, http));
+    }
+
+    /** A reader of the node at {@code rpcUrl}; root look-ups go to the anchor contract {@code contract}. */
+    public static LedgerReader connect(String rpcUrl, String contract) {
+        return new LedgerReader(rpcUrl, contract);
+    }
+
+    /** Refuses an endpoint that is not http(s). */
+    public static String checkRpcUrl(String rpcUrl) {
+        URI u = URI.create(rpcUrl);
+        if (!"http".equals(u.getScheme()) && !"https".equals(u.getScheme())) {
+            throw new IllegalArgumentException("ledger rpc url must be http(s): " + rpcUrl);
+        }
+        return rpcUrl;
+    }
+
+    /** Refuses a contract address that is not 0x and 20 bytes of hex. */
+    public static String checkAddress(String contract) {
+        if (contract == null || !contract.matches("0x[0-9a-fA-F]{40}")) {
+            throw new IllegalArgumentException("contract must be a 0x-prefixed 20-byte address: " + contract);
+        }
+        return contract;
+    }
+
+    public String rpcUrl() {
+        return rpcUrl;
+    }
+
+    /** The node's web3j client, for a subclass that also sends transactions. */
+    protected Web3j web3j() {
+        return web3j;
+    }
+
+    /** The chain id the node reports. */
+    public long chainId() throws LedgerException {
+        return call("eth_chainId", () -> web3j.ethChainId().send()).getChainId().longValueExact();
+    }
+
+    /** Refuses a node of another chain than {@code expected}. */
+    public void checkChain(long expected) throws LedgerException {
+        long id = chainId();
+        if (id != expected) {
+            throw new LedgerException("node at " + rpcUrl + " is on chain " + id + ", configured " + expected, false,
+                    null);
+        }
+    }
+
+    public long blockNumber() throws LedgerException {
+        return call("eth_blockNumber", () -> web3j.ethBlockNumber().send()).getBlockNumber().longValueExact();
+    }
+
+    public Optional<TransactionReceipt> receipt(String txHash) throws LedgerException {
+        return call("eth_getTransactionReceipt", () -> web3j.ethGetTransactionReceipt(txHash).send()).getTransactionReceipt();
+    }
+
+    /** Whether the node knows the transaction at all (mined or in its pool). */
+    public boolean knows(String txHash) throws LedgerException {
+        return call("eth_getTransactionByHash", () -> web3j.ethGetTransactionByHash(txHash).send()).getTransaction()
+                .isPresent();
+    }
+
+    /** The block that anchored {@code root} according to the contract, or 0. */
+    public long blockOf(byte[] root) throws LedgerException {
+        String out = call("eth_call blockOf", () -> web3j.ethCall(Transaction.createEthCallTransaction(null,
+                contract, AnchorAbi.encodeBlockOf(root)), DefaultBlockParameterName.LATEST).send()).getValue();
+        return out == null || out.equals("0x") ? 0 : Numeric.toBigInt(out).longValueExact();
+    }
+
+    /** An {@code eth_call} of {@code data} on contract {@code to} at the latest block; the raw hex result. */
+    public String callContract(String to, String data) throws LedgerException {
+        return call("eth_call", () -> web3j.ethCall(Transaction.createEthCallTransaction(null, to, data),
+                DefaultBlockParameterName.LATEST).send()).getValue();
+    }
+
+    /**
+     * The {@code Anchored} event of {@code root}, if the contract holds the root: one {@code eth_call}
+     * to {@code blockOf}, then a log query of that single block.
+     */
+    public Optional<AnchorAbi.AnchoredEvent> anchoredEvent(byte[] root) throws LedgerException {
+        long block = blockOf(root);
+        if (block == 0) {
+            return Optional.empty();
+        }
+        DefaultBlockParameter at = DefaultBlockParameter.valueOf(BigInteger.valueOf(block));
+        return logs(root, at, at).stream().findFirst();
+    }
+
+    /** Every {@code Anchored} event of {@code root} emitted by the contract, from genesis on (audits, tests). */
+    public List<AnchorAbi.AnchoredEvent> anchoredEvents(byte[] root) throws LedgerException {
+        return logs(root, DefaultBlockParameter.valueOf(BigInteger.ZERO), DefaultBlockParameterName.LATEST);
+    }
+
+    private List<AnchorAbi.AnchoredEvent> logs(byte[] root, DefaultBlockParameter from, DefaultBlockParameter to)
+            throws LedgerException {
+        EthFilter filter = new EthFilter(from, to, contract);
+        filter.addSingleTopic(AnchorAbi.ANCHORED_TOPIC);
+        filter.addSingleTopic(Numeric.toHexString(root));
+        List<AnchorAbi.AnchoredEvent> out = new ArrayList<>();
+        for (EthLog.LogResult<?> r : call("eth_getLogs", () -> web3j.ethGetLogs(filter).send()).getLogs()) {
+            if (r.get() instanceof Log log) {
+                AnchorAbi.decode(log).ifPresent(out::add);
+            }
+        }
+        return out;
+    }
+
+    /** The full transaction as the node returns it (sender, recipient, input), if known. */
+    public Optional<org.web3j.protocol.core.methods.response.Transaction> transaction(String txHash)
+            throws LedgerException {
+        return call("eth_getTransactionByHash", () -> web3j.ethGetTransactionByHash(txHash).send()).getTransaction();
+    }
+
+    /** One RPC request, sent. */
+    @FunctionalInterface
+    protected interface Rpc<R extends Response<?>> {
+        R send() throws IOException;
+    }
+
+    /** Sends one request: no answer is an outage ({@link LedgerException#unreachable()}), an RPC error is not. */
+    protected static <R extends Response<?>> R call(String what, Rpc<R> rpc) throws LedgerException {
+        R r;
+        try {
+            r = rpc.send();
+        } catch (IOException e) {
+            throw unreachable(what, e);
+        } catch (ClientConnectionException e) {
+            // an HTTP error status (a proxy in front of a node that is down): an outage too
+            throw new LedgerException(what + ": ledger node unreachable (" + e.getMessage() + ")", true, e);
+        }
+        if (r.hasError()) {
+            throw new LedgerException(what + " failed: " + r.getError().getMessage(), false, null);
+        }
+        return r;
+    }
+
+    protected static LedgerException unreachable(String what, IOException e) {
+        return new LedgerException(what + ": ledger node unreachable (" + e.getMessage() + ")", true, e);
+    }
+
+    @Override
+    public void close() {
+        web3j.shutdown();
+        http.dispatcher().executorService().shutdown();
+        http.connectionPool().evictAll();
+    }
+}

@@ -1,0 +1,65 @@
+package io.certigate.verifier.ledger;
+
+import java.math.BigInteger;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.PublicKey;
+import java.util.List;
+import org.web3j.abi.FunctionEncoder;
+import org.web3j.abi.datatypes.Address;
+import org.web3j.abi.datatypes.Function;
+import org.web3j.abi.datatypes.generated.Bytes32;
+import org.web3j.abi.datatypes.generated.Uint256;
+import org.web3j.utils.Numeric;
+
+/**
+ * The read side of the {@code DeviceRegistry} contract's ABI: a key's status at a block, whether a
+ * ledger account belongs to an active device, and how a key becomes the registry's
+ * {@code bytes32 keyHash}. Registering, revoking and deploying are device-provisioning's
+ * {@code RegistryContract}.
+ */
+public final class RegistryAbi {
+    /** {@code statusAt} results, in the contract's numbering. */
+    public enum Status {
+        UNKNOWN, ACTIVE, SUPERSEDED, REVOKED;
+
+        /** Whether records the key signed and anchored at that block count as valid. */
+        public boolean validForAnchoring() {
+            return this == ACTIVE || this == SUPERSEDED;
+        }
+    }
+
+    private RegistryAbi() {}
+
+    /** SHA-256 of the key's SubjectPublicKeyInfo DER. */
+    public static byte[] keyHash(PublicKey key) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(key.getEncoded());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 missing from the JDK", e);
+        }
+    }
+
+    public static String encodeIsActiveAccount(String account) {
+        return FunctionEncoder.encode(new Function("isActiveAccount", List.of(new Address(account)), List.of()));
+    }
+
+    public static String encodeStatusAt(byte[] keyHash, long block) {
+        return FunctionEncoder.encode(new Function("statusAt", List.of(new Bytes32(keyHash),
+                new Uint256(BigInteger.valueOf(block))), List.of()));
+    }
+
+    /** A 32-byte return word as an unsigned number ({@code 0x} or nothing is 0). */
+    public static BigInteger word(String hex) {
+        return hex == null || hex.equals("0x") ? BigInteger.ZERO : Numeric.toBigInt(hex);
+    }
+
+    /** A {@code statusAt} result; an unknown code is refused. */
+    public static Status status(String hex) {
+        int v = word(hex).intValueExact();
+        if (v < 0 || v >= Status.values().length) {
+            throw new IllegalArgumentException("registry returned an unknown status " + v);
+        }
+        return Status.values()[v];
+    }
+}
