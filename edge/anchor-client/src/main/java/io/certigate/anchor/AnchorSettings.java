@@ -1,7 +1,7 @@
 package io.certigate.anchor;
 
 import io.certigate.anchor.ledger.LedgerConfig;
-import io.certigate.anchor.merkle.MerkleTree;
+import io.certigate.verifier.merkle.MerkleTree;
 import io.certigate.core.config.ConfigValues;
 import io.certigate.core.config.Setting;
 import io.certigate.core.config.Setting.Scope;

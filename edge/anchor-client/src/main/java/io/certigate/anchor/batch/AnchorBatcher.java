@@ -2,7 +2,6 @@ package io.certigate.anchor.batch;
 
 import io.certigate.core.buffer.BufferException;
 import io.certigate.core.buffer.RecordBuffer;
-import io.certigate.core.config.WholeSetting;
 import io.certigate.verifier.merkle.MerkleTree;
 import java.time.Clock;
 import java.time.Duration;
