@@ -157,7 +157,7 @@ class RunCommandTest {
     void runsATicMeterFromItsKeys() throws Exception {
         Files.writeString(dir.resolve("pass"), "run-test-pass\n");
         Pkcs12KeyStore.create(dir.resolve("device.p12"), CoseAlgorithm.EDDSA, "gw-meter-1", "run-test-pass".toCharArray());
-        var pty = io.certigate.simulators.tic.PtyPair.open(dir.resolve("pty"));
+        var pty = io.certigate.testbed.pty.PtyPair.open(dir.resolve("pty"));
         var threads = java.util.concurrent.Executors.newScheduledThreadPool(1);
         var gen = new io.certigate.simulators.tic.TicStreamGenerator(new io.certigate.simulators.tic.TicStreamGenerator.Config(
                 false, io.certigate.simulators.tic.TicTariff.BASE, "041876097359", 0.0, false, System.currentTimeMillis()),

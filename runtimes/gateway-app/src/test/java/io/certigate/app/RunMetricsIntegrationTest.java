@@ -2,7 +2,7 @@ package io.certigate.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.certigate.anchor.devchain.DevLedger;
+import io.certigate.app.demo.DevLedger;
 import io.certigate.app.metrics.ServedFamilies;
 import io.certigate.core.testing.Exposition;
 import io.certigate.signing.CoseAlgorithm;
@@ -11,7 +11,7 @@ import io.certigate.simulators.elm327.Elm327Switches;
 import io.certigate.simulators.elm327.Elm327TcpServer;
 import io.certigate.simulators.elm327.SimulatedVehicle;
 import io.certigate.simulators.elm327.VehicleScript;
-import io.certigate.uplink.mqtt.MosquittoBroker;
+import io.certigate.testbed.mqtt.MosquittoBroker;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.math.BigDecimal;

@@ -6,7 +6,7 @@ import io.certigate.core.model.Reading;
 import io.certigate.core.model.TimeQuality;
 import io.certigate.serial.jsc.JSerialCommLink;
 import io.certigate.meter.testing.TestChain;
-import io.certigate.simulators.tic.PtyPair;
+import io.certigate.testbed.pty.PtyPair;
 import io.certigate.simulators.tic.TicSimulator;
 import io.certigate.simulators.tic.TicStreamGenerator;
 import io.certigate.simulators.tic.TicTariff;

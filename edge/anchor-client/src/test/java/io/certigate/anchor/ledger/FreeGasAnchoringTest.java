@@ -6,7 +6,7 @@ import io.certigate.anchor.Anchorer;
 import io.certigate.anchor.batch.AnchorBatcher;
 import io.certigate.anchor.batch.Batch;
 import io.certigate.anchor.batch.BatchStore;
-import io.certigate.anchor.devchain.DevChain;
+import io.certigate.testbed.chain.DevChain;
 import io.certigate.anchor.testing.TestChain;
 import io.certigate.anchor.testing.TestDevice;
 import java.math.BigInteger;

@@ -1,6 +1,6 @@
 package io.certigate.anchor.testing;
 
-import io.certigate.anchor.devchain.DevChain;
+import io.certigate.testbed.chain.DevChain;
 import io.certigate.anchor.ledger.LedgerAccount;
 import io.certigate.anchor.ledger.LedgerAdmin;
 import io.certigate.anchor.ledger.LedgerClient;

@@ -1,5 +1,6 @@
 package io.certigate.uplink.mqtt;
 
+import io.certigate.testbed.mqtt.MosquittoBroker;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.certigate.signing.CoseAlgorithm;

@@ -4,7 +4,7 @@ import io.certigate.anchor.AnchorPipeline;
 import io.certigate.anchor.batch.AnchorBatcher;
 import io.certigate.anchor.batch.Batch;
 import io.certigate.anchor.batch.BatchStore;
-import io.certigate.anchor.devchain.DevLedger;
+import io.certigate.app.demo.DevLedger;
 import io.certigate.anchor.ledger.AnchorContract;
 import io.certigate.anchor.ledger.LedgerSettings;
 import io.certigate.app.DurationConverter;

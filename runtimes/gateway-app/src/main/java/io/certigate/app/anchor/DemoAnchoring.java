@@ -3,7 +3,7 @@ package io.certigate.app.anchor;
 import io.certigate.anchor.AnchorPipeline;
 import io.certigate.anchor.batch.AnchorBatcher;
 import io.certigate.anchor.batch.Batch;
-import io.certigate.anchor.devchain.DevLedger;
+import io.certigate.app.demo.DevLedger;
 import io.certigate.anchor.ledger.AnchorContract;
 import io.certigate.anchor.ledger.LedgerAccount;
 import io.certigate.anchor.ledger.LedgerAdmin;

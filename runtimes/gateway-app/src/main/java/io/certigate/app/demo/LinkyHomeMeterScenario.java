@@ -5,7 +5,7 @@ import io.certigate.serial.jsc.JSerialCommLink;
 import io.certigate.meter.tic.TicMeterAdapter;
 import io.certigate.meter.tic.TicPortReader;
 import io.certigate.meter.tic.TicReadings;
-import io.certigate.simulators.tic.PtyPair;
+import io.certigate.testbed.pty.PtyPair;
 import io.certigate.simulators.tic.TicSimulator;
 import io.certigate.simulators.tic.TicStreamGenerator;
 import io.certigate.simulators.tic.TicTariff;

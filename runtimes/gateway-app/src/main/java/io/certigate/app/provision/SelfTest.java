@@ -1,6 +1,6 @@
 package io.certigate.app.provision;
 
-import io.certigate.anchor.devchain.DevChain;
+import io.certigate.testbed.chain.DevChain;
 import io.certigate.anchor.ledger.AnchorContract;
 import io.certigate.anchor.ledger.LedgerAccount;
 import io.certigate.anchor.ledger.LedgerAdmin;

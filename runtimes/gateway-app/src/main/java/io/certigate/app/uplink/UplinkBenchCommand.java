@@ -1,7 +1,7 @@
 package io.certigate.app.uplink;
 
-import io.certigate.uplink.bench.UplinkBench;
-import io.certigate.uplink.mqtt.MosquittoBroker;
+import io.certigate.app.bench.UplinkBench;
+import io.certigate.testbed.mqtt.MosquittoBroker;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.certigate.app.CertigateCli;
 import io.certigate.simulators.rfid.Rdm6300Simulator;
-import io.certigate.simulators.tic.PtyPair;
+import io.certigate.testbed.pty.PtyPair;
 import io.certigate.simulators.tic.TicSimulator;
 import io.certigate.simulators.tic.TicStreamGenerator;
 import io.certigate.simulators.tic.TicTariff;

@@ -2,7 +2,7 @@ package io.certigate.app.provision;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.certigate.anchor.devchain.DevChain;
+import io.certigate.testbed.chain.DevChain;
 import io.certigate.anchor.ledger.AnchorContract;
 import io.certigate.anchor.ledger.LedgerAccount;
 import io.certigate.anchor.ledger.LedgerAdmin;

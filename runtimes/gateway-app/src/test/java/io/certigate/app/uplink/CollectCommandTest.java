@@ -6,7 +6,7 @@ import io.certigate.app.CertigateCli;
 import io.certigate.uplink.mqtt.MqttUplink;
 import io.certigate.uplink.mqtt.MqttUplinkOptions;
 import io.certigate.uplink.testing.Await;
-import io.certigate.uplink.mqtt.MosquittoBroker;
+import io.certigate.testbed.mqtt.MosquittoBroker;
 import io.certigate.uplink.testing.TestDevice;
 import java.io.PrintWriter;
 import java.io.StringWriter;

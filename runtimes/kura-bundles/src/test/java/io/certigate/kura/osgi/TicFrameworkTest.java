@@ -8,7 +8,7 @@ import io.certigate.core.spine.Spine;
 import io.certigate.signing.CoseAlgorithm;
 import io.certigate.signing.DeviceKey;
 import io.certigate.signing.Pkcs12KeyStore;
-import io.certigate.simulators.tic.PtyPair;
+import io.certigate.testbed.pty.PtyPair;
 import io.certigate.simulators.tic.TicSimulator;
 import io.certigate.simulators.tic.TicStreamGenerator;
 import io.certigate.simulators.tic.TicTariff;

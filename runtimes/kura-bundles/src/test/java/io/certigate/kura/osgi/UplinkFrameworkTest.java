@@ -10,7 +10,7 @@ import io.certigate.core.spine.Spine;
 import io.certigate.signing.CoseAlgorithm;
 import io.certigate.signing.DeviceKey;
 import io.certigate.signing.Pkcs12KeyStore;
-import io.certigate.uplink.mqtt.MosquittoBroker;
+import io.certigate.testbed.mqtt.MosquittoBroker;
 import io.certigate.uplink.testing.TestPki;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
