@@ -8,7 +8,7 @@ import io.certigate.signing.Pkcs12KeyStore;
 import io.certigate.uplink.Backoff;
 import io.certigate.uplink.testing.Await;
 import io.certigate.uplink.testing.TestDevice;
-import io.certigate.uplink.testing.TestPki;
+import io.certigate.testbed.device.TestPki;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.cert.X509Certificate;

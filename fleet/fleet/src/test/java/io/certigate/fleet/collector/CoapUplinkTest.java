@@ -11,7 +11,7 @@ import io.certigate.uplink.coap.CoapUplink;
 import io.certigate.uplink.coap.DtlsCredentials;
 import io.certigate.uplink.testing.Await;
 import io.certigate.uplink.testing.TestDevice;
-import io.certigate.uplink.testing.TestPki;
+import io.certigate.testbed.device.TestPki;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.URI;

@@ -14,7 +14,7 @@ import io.certigate.uplink.BatchCodec;
 import io.certigate.uplink.RecordBatch;
 import io.certigate.uplink.StatusMessage;
 import io.certigate.uplink.testing.TestDevice;
-import io.certigate.uplink.testing.TestPki;
+import io.certigate.testbed.device.TestPki;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
