@@ -2,11 +2,11 @@ package io.certigate.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.certigate.testbed.chain.DevChain;
 import io.certigate.anchor.ledger.LedgerAccount;
 import io.certigate.anchor.ledger.LedgerAdmin;
 import io.certigate.anchor.ledger.LedgerClient;
 import io.certigate.anchor.ledger.LedgerConfig;
+import io.certigate.app.spine.VerifyCommand;
 import io.certigate.core.buffer.RecordBuffer;
 import io.certigate.core.export.ExportFile;
 import io.certigate.core.export.Exporter;
@@ -16,12 +16,12 @@ import io.certigate.core.model.ReadingCodec;
 import io.certigate.core.model.StoredRecord;
 import io.certigate.core.spine.DeviceIdentity;
 import io.certigate.core.verify.VerificationReport;
-import io.certigate.app.spine.VerifyCommand;
 import io.certigate.provisioning.registry.DeviceRegistryClient;
 import io.certigate.provisioning.technician.ProvisioningRecord;
 import io.certigate.signing.CoseSign1;
 import io.certigate.signing.KeyIds;
 import io.certigate.signing.testing.SoftHsmToken;
+import io.certigate.testbed.chain.DevChain;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.math.BigInteger;

@@ -1,6 +1,5 @@
 package io.certigate.app.provision;
 
-import io.certigate.testbed.chain.DevChain;
 import io.certigate.anchor.ledger.AnchorContract;
 import io.certigate.anchor.ledger.LedgerAccount;
 import io.certigate.anchor.ledger.LedgerAdmin;
@@ -22,6 +21,7 @@ import io.certigate.signing.CoseAlgorithm;
 import io.certigate.signing.Csr;
 import io.certigate.signing.DeviceKey;
 import io.certigate.signing.Pkcs11DeviceKey;
+import io.certigate.testbed.chain.DevChain;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.math.BigInteger;

@@ -2,7 +2,6 @@ package io.certigate.app.provision;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.certigate.testbed.chain.DevChain;
 import io.certigate.anchor.ledger.AnchorContract;
 import io.certigate.anchor.ledger.LedgerAccount;
 import io.certigate.anchor.ledger.LedgerAdmin;
@@ -26,6 +25,7 @@ import io.certigate.signing.CoseAlgorithm;
 import io.certigate.signing.CoseSign1;
 import io.certigate.signing.Csr;
 import io.certigate.signing.DeviceKey;
+import io.certigate.testbed.chain.DevChain;
 import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
