@@ -24,7 +24,6 @@ import java.util.function.BooleanSupplier;
 /** A real signing spine (software key, SQLite buffer, sequencer) in a temp directory. */
 final class ObdTestSpine implements AutoCloseable {
     static final String DEVICE = "gw-obd-test";
-    private static final char[] PASS = "obd-test".toCharArray();
 
     final RecordBuffer buffer;
     final Sequencer sequencer;
@@ -38,8 +37,7 @@ final class ObdTestSpine implements AutoCloseable {
 
     static ObdTestSpine start(Path dir) throws Exception {
         Path ks = dir.resolve("device.p12");
-        SoftwareDeviceKey key = Files.exists(ks) ? Pkcs12KeyStore.open(ks, PASS)
-                : Pkcs12KeyStore.create(ks, CoseAlgorithm.EDDSA, DEVICE, PASS);
+        SoftwareDeviceKey key = io.certigate.testbed.device.TestDevice.openOrCreate(ks, DEVICE, CoseAlgorithm.EDDSA).key();
         RecordBuffer buffer = RecordBuffer.open(dir.resolve("buffer.db"), RecordBuffer.Options.defaults(DEVICE));
         ExecutorService ex = Executors.newSingleThreadExecutor(r -> new Thread(r, "sequencer"));
         Sequencer s = new Sequencer(key, buffer, Clock.systemUTC(), new SecureRandom(), ex, Sequencer.Options.DEFAULT).start();

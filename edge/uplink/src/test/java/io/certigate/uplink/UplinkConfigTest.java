@@ -60,8 +60,8 @@ class UplinkConfigTest {
 
     @Test
     void theMutualTlsPassphraseComesFromAFileOrTheEnvironmentNeverInClear() throws Exception {
-        Path ca = io.certigate.uplink.testing.TestPki.writePem(dir.resolve("ca.pem"),
-                java.util.List.of(io.certigate.uplink.testing.TestPki.create("test CA").caCertificate()));
+        Path ca = io.certigate.testbed.device.TestPki.writePem(dir.resolve("ca.pem"),
+                java.util.List.of(io.certigate.testbed.device.TestPki.create("test CA").caCertificate()));
         Path ks = dir.resolve("device.p12");
         io.certigate.signing.Pkcs12KeyStore.create(ks, io.certigate.signing.CoseAlgorithm.ES256, "d",
                 "key store secret".toCharArray());

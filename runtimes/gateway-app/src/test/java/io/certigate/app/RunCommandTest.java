@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.certigate.core.buffer.RecordBuffer;
 import io.certigate.signing.CoseAlgorithm;
-import io.certigate.signing.Pkcs12KeyStore;
+import io.certigate.testbed.device.TestDevice;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -47,15 +47,14 @@ class RunCommandTest {
 
     @Test
     void ingestsSenmlFromRoadSensorsOverDtlsPsk() throws Exception {
-        Files.writeString(dir.resolve("pass"), "run-test-pass\n");
-        var key = Pkcs12KeyStore.create(dir.resolve("device.p12"), CoseAlgorithm.EDDSA, "gw-hub-1", "run-test-pass".toCharArray());
+        var key = TestDevice.openOrCreate(dir.resolve("device.p12"), "gw-hub-1", CoseAlgorithm.EDDSA).key();
         byte[] k1 = java.util.HexFormat.of().parseHex("101112131415161718191a1b1c1d1e1f");
         byte[] k2 = java.util.HexFormat.of().parseHex("202122232425262728292a2b2c2d2e2f2021");
         Path k1File = Files.writeString(dir.resolve("road-1.psk"), java.util.HexFormat.of().formatHex(k1) + "\n");
         Path config = Files.writeString(dir.resolve("hub.conf"), String.join("\n",
                 "device.id = gw-hub-1",
                 "key.store = " + dir.resolve("device.p12"),
-                "key.passphrase = file:" + dir.resolve("pass"),
+                "key.passphrase = file:" + dir.resolve("device.pass"),
                 "buffer.file = " + dir.resolve("buffer.db"),
                 "coap.ingest.address = 127.0.0.1",
                 "coap.ingest.port = 0",
@@ -121,12 +120,11 @@ class RunCommandTest {
 
     @Test
     void runsFromConfigAndFlushesOnSigterm() throws Exception {
-        Files.writeString(dir.resolve("pass"), "run-test-pass\n");
-        Pkcs12KeyStore.create(dir.resolve("device.p12"), CoseAlgorithm.EDDSA, "gw-run-1", "run-test-pass".toCharArray());
+        TestDevice.openOrCreate(dir.resolve("device.p12"), "gw-run-1", CoseAlgorithm.EDDSA);
         Path config = Files.writeString(dir.resolve("certigate.conf"), String.join("\n",
                 "device.id = gw-run-1",
                 "key.store = " + dir.resolve("device.p12"),
-                "key.passphrase = file:" + dir.resolve("pass"),
+                "key.passphrase = file:" + dir.resolve("device.pass"),
                 "buffer.file = " + dir.resolve("buffer.db"),
                 "sources.synthetic.rate = 200",
                 "metrics.port = 0", ""));
@@ -155,9 +153,8 @@ class RunCommandTest {
 
     @Test
     void runsATicMeterFromItsKeys() throws Exception {
-        Files.writeString(dir.resolve("pass"), "run-test-pass\n");
-        Pkcs12KeyStore.create(dir.resolve("device.p12"), CoseAlgorithm.EDDSA, "gw-meter-1", "run-test-pass".toCharArray());
-        var pty = io.certigate.simulators.tic.PtyPair.open(dir.resolve("pty"));
+        TestDevice.openOrCreate(dir.resolve("device.p12"), "gw-meter-1", CoseAlgorithm.EDDSA);
+        var pty = io.certigate.testbed.pty.PtyPair.open(dir.resolve("pty"));
         var threads = java.util.concurrent.Executors.newScheduledThreadPool(1);
         var gen = new io.certigate.simulators.tic.TicStreamGenerator(new io.certigate.simulators.tic.TicStreamGenerator.Config(
                 false, io.certigate.simulators.tic.TicTariff.BASE, "041876097359", 0.0, false, System.currentTimeMillis()),
@@ -168,7 +165,7 @@ class RunCommandTest {
             Path config = Files.writeString(dir.resolve("meter.conf"), String.join("\n",
                     "device.id = gw-meter-1",
                     "key.store = " + dir.resolve("device.p12"),
-                    "key.passphrase = file:" + dir.resolve("pass"),
+                    "key.passphrase = file:" + dir.resolve("device.pass"),
                     "buffer.file = " + dir.resolve("buffer.db"),
                     "tic.port = " + pty.gatewaySide(),
                     "tic.mode = standard",
@@ -199,14 +196,13 @@ class RunCommandTest {
 
     @Test
     void aSourceThatCannotStartIsNamedAndTheBufferStaysUsable() throws Exception {
-        Files.writeString(dir.resolve("pass"), "run-test-pass\n");
-        Pkcs12KeyStore.create(dir.resolve("device.p12"), CoseAlgorithm.EDDSA, "gw-hub-2", "run-test-pass".toCharArray());
+        TestDevice.openOrCreate(dir.resolve("device.p12"), "gw-hub-2", CoseAlgorithm.EDDSA);
         Path k1File = Files.writeString(dir.resolve("road-1.psk"), "101112131415161718191a1b1c1d1e1f\n");
         try (java.net.DatagramSocket taken = new java.net.DatagramSocket(0, java.net.InetAddress.getLoopbackAddress())) {
             Path config = Files.writeString(dir.resolve("busy.conf"), String.join("\n",
                     "device.id = gw-hub-2",
                     "key.store = " + dir.resolve("device.p12"),
-                    "key.passphrase = file:" + dir.resolve("pass"),
+                    "key.passphrase = file:" + dir.resolve("device.pass"),
                     "buffer.file = " + dir.resolve("buffer.db"),
                     "coap.ingest.address = 127.0.0.1",
                     "coap.ingest.port = " + taken.getLocalPort(),

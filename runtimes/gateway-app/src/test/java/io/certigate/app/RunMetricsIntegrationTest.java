@@ -2,16 +2,16 @@ package io.certigate.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.certigate.anchor.devchain.DevLedger;
+import io.certigate.app.demo.DevLedger;
 import io.certigate.app.metrics.ServedFamilies;
 import io.certigate.core.testing.Exposition;
 import io.certigate.signing.CoseAlgorithm;
-import io.certigate.signing.Pkcs12KeyStore;
 import io.certigate.simulators.elm327.Elm327Switches;
 import io.certigate.simulators.elm327.Elm327TcpServer;
 import io.certigate.simulators.elm327.SimulatedVehicle;
 import io.certigate.simulators.elm327.VehicleScript;
-import io.certigate.uplink.mqtt.MosquittoBroker;
+import io.certigate.testbed.device.TestDevice;
+import io.certigate.testbed.mqtt.MosquittoBroker;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.math.BigDecimal;
@@ -51,8 +51,7 @@ class RunMetricsIntegrationTest {
 
     @Test
     void everyMetricIsScrapedFromARunningGatewayAndMovesWithWhatItMeasures() throws Exception {
-        Files.writeString(dir.resolve("pass"), "metrics-test-pass\n");
-        Pkcs12KeyStore.create(dir.resolve("device.p12"), CoseAlgorithm.EDDSA, "gw-metrics-1", "metrics-test-pass".toCharArray());
+        TestDevice.openOrCreate(dir.resolve("device.p12"), "gw-metrics-1", CoseAlgorithm.EDDSA);
         SimulatedVehicle car = new SimulatedVehicle(VehicleScript.demo().withVin(VIN),
                 Elm327Switches.defaults().withRollback(2, new BigDecimal("1500.0")).withGarbageEvery(11), Clock.systemUTC());
         try (DevLedger ledger = DevLedger.start(dir.resolve("ledger"));
@@ -61,7 +60,7 @@ class RunMetricsIntegrationTest {
             Path config = Files.writeString(dir.resolve("certigate.conf"), String.join("\n",
                     "device.id = gw-metrics-1",
                     "key.store = " + dir.resolve("device.p12"),
-                    "key.passphrase = file:" + dir.resolve("pass"),
+                    "key.passphrase = file:" + dir.resolve("device.pass"),
                     "buffer.file = " + dir.resolve("buffer.db"),
                     "sources.synthetic.rate = 20",
                     "metrics.port = 0",

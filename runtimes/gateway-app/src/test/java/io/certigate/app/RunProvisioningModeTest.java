@@ -2,7 +2,6 @@ package io.certigate.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.certigate.anchor.devchain.DevChain;
 import io.certigate.anchor.ledger.LedgerAccount;
 import io.certigate.anchor.ledger.LedgerAdmin;
 import io.certigate.anchor.ledger.LedgerClient;
@@ -22,6 +21,7 @@ import io.certigate.signing.KeyIds;
 import io.certigate.signing.testing.SoftHsmToken;
 import io.certigate.verifier.chain.VerificationReport;
 import io.certigate.verifier.export.ExportFile;
+import io.certigate.testbed.chain.DevChain;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.math.BigInteger;

@@ -8,7 +8,7 @@ import io.certigate.anchor.ledger.LedgerConfig;
 import io.certigate.anchor.ledger.LedgerSettings;
 import io.certigate.core.buffer.RecordBuffer;
 import io.certigate.signing.CoseAlgorithm;
-import io.certigate.signing.Pkcs12KeyStore;
+import io.certigate.testbed.device.TestDevice;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.net.ServerSocket;
@@ -44,8 +44,7 @@ class RunStopTest {
 
     @BeforeEach
     void gateway() throws Exception {
-        Files.writeString(dir.resolve("pass"), "stop-test-pass\n");
-        Pkcs12KeyStore.create(dir.resolve("device.p12"), CoseAlgorithm.EDDSA, "gw-stop-1", "stop-test-pass".toCharArray());
+        TestDevice.openOrCreate(dir.resolve("device.p12"), "gw-stop-1", CoseAlgorithm.EDDSA);
         Files.writeString(dir.resolve("ledger.pass"), "stop-test-ledger\n");
         LedgerAccount.create(dir.resolve("ledger-account.json"), "stop-test-ledger".toCharArray());
         new LedgerSettings(LedgerConfig.of("http://127.0.0.1:" + closedPort(), 1337,
@@ -54,7 +53,7 @@ class RunStopTest {
         config = Files.writeString(dir.resolve("certigate.conf"), String.join("\n",
                 "device.id = gw-stop-1",
                 "key.store = " + dir.resolve("device.p12"),
-                "key.passphrase = file:" + dir.resolve("pass"),
+                "key.passphrase = file:" + dir.resolve("device.pass"),
                 "buffer.file = " + dir.resolve("buffer.db"),
                 "sources.synthetic.rate = 50",
                 "uplink.mqtt.url = tcp://127.0.0.1:" + closedPort(),

@@ -97,8 +97,8 @@ class ComponentOptionsTest {
 
     @Test
     void uplinkTlsOptions(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
-        java.nio.file.Path ca = io.certigate.uplink.testing.TestPki.writePem(dir.resolve("ca.pem"),
-                java.util.List.of(io.certigate.uplink.testing.TestPki.create("test CA").caCertificate()));
+        java.nio.file.Path ca = io.certigate.testbed.device.TestPki.writePem(dir.resolve("ca.pem"),
+                java.util.List.of(io.certigate.testbed.device.TestPki.create("test CA").caCertificate()));
         Map<String, Object> p = map("uplink.mqtt.url", "ssl://broker.example:8883", "uplink.mqtt.tls.ca", ca.toString());
         UplinkOptions o = UplinkOptions.from(p);
         assertThat(o.toMqtt("dev-1").tls().trustAnchors()).hasSize(1);

@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.certigate.core.model.Reading;
 import io.certigate.core.model.ReadingValue;
-import io.certigate.serial.jsc.JSerialCommLink;
 import io.certigate.meter.testing.TestChain;
+import io.certigate.serial.jsc.JSerialCommLink;
 import io.certigate.simulators.rfid.Rdm6300Simulator;
-import io.certigate.simulators.tic.PtyPair;
+import io.certigate.testbed.pty.PtyPair;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;

@@ -31,8 +31,7 @@ public final class TestChain implements AutoCloseable {
 
     private TestChain(Path dir, String deviceId, Void unused) throws Exception {
         Path p12 = dir.resolve("device.p12");
-        this.key = java.nio.file.Files.exists(p12) ? Pkcs12KeyStore.open(p12, "test".toCharArray())
-                : Pkcs12KeyStore.create(p12, CoseAlgorithm.EDDSA, deviceId, "test".toCharArray());
+        this.key = io.certigate.testbed.device.TestDevice.openOrCreate(p12, deviceId, CoseAlgorithm.EDDSA).key();
         this.buffer = RecordBuffer.open(dir.resolve("buffer.db"), RecordBuffer.Options.defaults(deviceId));
         this.sequencer = new Sequencer(key, buffer, Clock.systemUTC(), new SecureRandom(), executor, Sequencer.Options.DEFAULT)
                 .start();

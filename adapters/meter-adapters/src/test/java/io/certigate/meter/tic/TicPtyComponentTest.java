@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.certigate.core.model.Reading;
 import io.certigate.core.model.TimeQuality;
-import io.certigate.serial.jsc.JSerialCommLink;
 import io.certigate.meter.testing.TestChain;
-import io.certigate.simulators.tic.PtyPair;
+import io.certigate.serial.jsc.JSerialCommLink;
 import io.certigate.simulators.tic.TicSimulator;
 import io.certigate.simulators.tic.TicStreamGenerator;
 import io.certigate.simulators.tic.TicTariff;
+import io.certigate.testbed.pty.PtyPair;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;

@@ -21,7 +21,7 @@ import java.util.concurrent.Executors;
  */
 public final class TestSpine implements AutoCloseable {
     public static final String DEVICE = "gw-test-0001";
-    public static final char[] PASS = "test-passphrase".toCharArray();
+    public static final char[] PASS = io.certigate.testbed.device.TestDevice.passphrase();
 
     public final SoftwareDeviceKey key;
     public final RecordBuffer buffer;
@@ -42,8 +42,8 @@ public final class TestSpine implements AutoCloseable {
 
     public static TestSpine start(Path dir, RecordBuffer.Options options, Sequencer.Options seqOptions) throws Exception {
         Path ks = dir.resolve("device.p12");
-        SoftwareDeviceKey key = java.nio.file.Files.exists(ks) ? Pkcs12KeyStore.open(ks, PASS)
-                : Pkcs12KeyStore.create(ks, CoseAlgorithm.EDDSA, options.deviceId(), PASS);
+        SoftwareDeviceKey key = io.certigate.testbed.device.TestDevice.openOrCreate(ks, options.deviceId(),
+                CoseAlgorithm.EDDSA).key();
         RecordBuffer buffer = RecordBuffer.open(dir.resolve("buffer.db"), options);
         io.certigate.core.spine.DeviceIdentity.remember(buffer, key);
         ExecutorService ex = Executors.newSingleThreadExecutor(r -> new Thread(r, "sequencer"));

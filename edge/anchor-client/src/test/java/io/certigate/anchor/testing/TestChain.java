@@ -1,10 +1,10 @@
 package io.certigate.anchor.testing;
 
-import io.certigate.anchor.devchain.DevChain;
 import io.certigate.anchor.ledger.LedgerAccount;
 import io.certigate.anchor.ledger.LedgerAdmin;
 import io.certigate.anchor.ledger.LedgerClient;
 import io.certigate.anchor.ledger.LedgerConfig;
+import io.certigate.testbed.chain.DevChain;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.file.Path;

@@ -19,7 +19,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
-/** A real device for tests: an Ed25519 PKCS#12 key, an SQLite buffer and the sequencer signing into it. */
+/** A real device for tests: the testbed's shared test device (Ed25519), an SQLite buffer and the sequencer signing into it. */
 public final class TestDevice implements AutoCloseable {
     public final String id;
     public final SoftwareDeviceKey key;
@@ -33,7 +33,7 @@ public final class TestDevice implements AutoCloseable {
     public TestDevice(Path dir, String id, Clock clock) throws Exception {
         this.id = id;
         this.clock = clock;
-        this.key = Pkcs12KeyStore.create(dir.resolve(id + ".p12"), CoseAlgorithm.EDDSA, id, "device-pass".toCharArray());
+        this.key = io.certigate.testbed.device.TestDevice.create(dir, id, CoseAlgorithm.EDDSA).key();
         this.bufferFile = dir.resolve(id + ".db");
         open();
     }

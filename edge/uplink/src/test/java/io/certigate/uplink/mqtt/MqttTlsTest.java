@@ -4,10 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.certigate.signing.CoseAlgorithm;
 import io.certigate.signing.Pkcs12KeyStore;
+import io.certigate.testbed.device.TestPki;
+import io.certigate.testbed.mqtt.MosquittoBroker;
 import io.certigate.uplink.Backoff;
 import io.certigate.uplink.testing.Await;
 import io.certigate.uplink.testing.TestDevice;
-import io.certigate.uplink.testing.TestPki;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.cert.X509Certificate;
@@ -20,10 +21,10 @@ import java.util.concurrent.ScheduledExecutorService;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * TLS to a real Mosquitto, certificates from a test CA made with Bouncy Castle: mutual TLS with

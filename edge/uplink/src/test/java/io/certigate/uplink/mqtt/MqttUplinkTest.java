@@ -2,6 +2,7 @@ package io.certigate.uplink.mqtt;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.certigate.testbed.mqtt.MosquittoBroker;
 import io.certigate.uplink.Backoff;
 import io.certigate.uplink.UplinkHealth;
 import io.certigate.uplink.UplinkTopics;

@@ -21,12 +21,13 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
- * A real device for tests: a PKCS#12 key, an SQLite record buffer and a sequencer that signs and
+ * A real device for tests: the testbed's shared test device (a PKCS#12 key), an SQLite record buffer and a sequencer that signs and
  * chains readings, all in a temporary directory. {@link #restart()} closes and reopens buffer and
  * sequencer from the same files, as a gateway restart does.
  */
 public final class TestDevice implements AutoCloseable {
-    public static final char[] PASSPHRASE = "test-passphrase".toCharArray();
+    /** The key store's passphrase: the shared test device's. */
+    public static final char[] PASSPHRASE = io.certigate.testbed.device.TestDevice.passphrase();
 
     private final String id;
     private final Path dir;
@@ -47,7 +48,12 @@ public final class TestDevice implements AutoCloseable {
     }
 
     public static TestDevice create(Path dir, String id, CoseAlgorithm alg) throws SigningException, BufferException {
-        SoftwareDeviceKey key = Pkcs12KeyStore.create(dir.resolve(id + ".p12"), alg, id, PASSPHRASE);
+        SoftwareDeviceKey key;
+        try {
+            key = io.certigate.testbed.device.TestDevice.create(dir, id, alg).key();
+        } catch (java.io.IOException e) {
+            throw new SigningException("test device " + id + ": " + e.getMessage(), e);
+        }
         TestDevice d = new TestDevice(id, dir, key);
         d.open();
         return d;

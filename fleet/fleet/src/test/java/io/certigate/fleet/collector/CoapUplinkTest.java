@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.certigate.signing.CoseAlgorithm;
 import io.certigate.signing.Pkcs12KeyStore;
+import io.certigate.testbed.device.TestPki;
 import io.certigate.uplink.Backoff;
 import io.certigate.uplink.BatchCodec;
 import io.certigate.uplink.coap.CoapEndpoints;
@@ -11,7 +12,6 @@ import io.certigate.uplink.coap.CoapUplink;
 import io.certigate.uplink.coap.DtlsCredentials;
 import io.certigate.uplink.testing.Await;
 import io.certigate.uplink.testing.TestDevice;
-import io.certigate.uplink.testing.TestPki;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.URI;

@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.certigate.core.model.ReadingCodec;
 import io.certigate.signing.CoseSign1;
+import io.certigate.testbed.mqtt.MosquittoBroker;
 import io.certigate.uplink.Backoff;
 import io.certigate.uplink.BatchDecoder;
 import io.certigate.uplink.UplinkTopics;
-import io.certigate.uplink.mqtt.MosquittoBroker;
 import io.certigate.uplink.mqtt.MqttUplink;
 import io.certigate.uplink.mqtt.MqttUplinkOptions;
 import io.certigate.uplink.testing.Await;

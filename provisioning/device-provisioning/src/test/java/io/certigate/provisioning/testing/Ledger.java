@@ -1,6 +1,5 @@
 package io.certigate.provisioning.testing;
 
-import io.certigate.anchor.devchain.DevChain;
 import io.certigate.anchor.ledger.AnchorContract;
 import io.certigate.anchor.ledger.LedgerAccount;
 import io.certigate.anchor.ledger.LedgerAdmin;
@@ -9,6 +8,7 @@ import io.certigate.anchor.ledger.LedgerConfig;
 import io.certigate.anchor.ledger.SignedTx;
 import io.certigate.provisioning.registry.DeviceRegistryClient;
 import io.certigate.verifier.ledger.AnchorAbi;
+import io.certigate.testbed.chain.DevChain;
 import java.math.BigInteger;
 import java.nio.file.Path;
 import java.time.Duration;

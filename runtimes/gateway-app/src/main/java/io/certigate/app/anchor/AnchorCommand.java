@@ -4,10 +4,10 @@ import io.certigate.anchor.AnchorPipeline;
 import io.certigate.anchor.batch.AnchorBatcher;
 import io.certigate.anchor.batch.Batch;
 import io.certigate.anchor.batch.BatchStore;
-import io.certigate.anchor.devchain.DevLedger;
 import io.certigate.anchor.ledger.AnchorContract;
 import io.certigate.anchor.ledger.LedgerSettings;
 import io.certigate.app.DurationConverter;
+import io.certigate.app.demo.DevLedger;
 import io.certigate.core.buffer.CapacityPolicy;
 import io.certigate.core.buffer.RecordBuffer;
 import java.nio.file.Path;
@@ -15,9 +15,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /** {@code certigate anchor}: the local dev ledger, anchoring a buffer, and the state of its batches. */
 @Command(name = "anchor", mixinStandardHelpOptions = true,

@@ -8,11 +8,12 @@ import io.certigate.fleet.collector.CollectorReport;
 import io.certigate.fleet.collector.DeviceKeys;
 import io.certigate.fleet.collector.MqttCollector;
 import io.certigate.signing.DeviceKey;
+import io.certigate.testbed.mqtt.EmbeddedBroker;
 import io.certigate.uplink.ForwardingPump;
 import io.certigate.uplink.UplinkException;
-import io.certigate.uplink.mqtt.EmbeddedBroker;
 import io.certigate.uplink.mqtt.MqttUplink;
 import io.certigate.uplink.mqtt.MqttUplinkOptions;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -63,7 +64,12 @@ public final class DemoUplink implements AutoCloseable {
      */
     public static DemoUplink start(String mqttUrl, Path workDir, Clock clock, ScheduledExecutorService scheduler)
             throws UplinkException, InterruptedException {
-        EmbeddedBroker broker = mqttUrl == null ? EmbeddedBroker.start(0, MqttUplinkOptions.MQTT_MAX_PACKET) : null;
+        EmbeddedBroker broker;
+        try {
+            broker = mqttUrl == null ? EmbeddedBroker.start(0, MqttUplinkOptions.MQTT_MAX_PACKET) : null;
+        } catch (IOException e) {
+            throw new UplinkException(e.getMessage(), e);
+        }
         String url = broker != null ? broker.url() : mqttUrl;
         DeviceKeys keys = new DeviceKeys(List.of(), false);
         Collector collector;

@@ -1,14 +1,14 @@
 package io.certigate.app.demo;
 
 import io.certigate.core.model.TimeQuality;
-import io.certigate.serial.jsc.JSerialCommLink;
 import io.certigate.meter.tic.TicMeterAdapter;
 import io.certigate.meter.tic.TicPortReader;
 import io.certigate.meter.tic.TicReadings;
-import io.certigate.simulators.tic.PtyPair;
+import io.certigate.serial.jsc.JSerialCommLink;
 import io.certigate.simulators.tic.TicSimulator;
 import io.certigate.simulators.tic.TicStreamGenerator;
 import io.certigate.simulators.tic.TicTariff;
+import io.certigate.testbed.pty.PtyPair;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

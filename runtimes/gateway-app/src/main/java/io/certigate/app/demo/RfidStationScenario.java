@@ -3,7 +3,7 @@ package io.certigate.app.demo;
 import io.certigate.meter.rfid.RfidReaderAdapter;
 import io.certigate.serial.jsc.JSerialCommLink;
 import io.certigate.simulators.rfid.Rdm6300Simulator;
-import io.certigate.simulators.tic.PtyPair;
+import io.certigate.testbed.pty.PtyPair;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

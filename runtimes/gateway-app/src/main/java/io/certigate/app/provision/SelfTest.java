@@ -1,6 +1,5 @@
 package io.certigate.app.provision;
 
-import io.certigate.anchor.devchain.DevChain;
 import io.certigate.anchor.ledger.AnchorContract;
 import io.certigate.anchor.ledger.LedgerAccount;
 import io.certigate.anchor.ledger.LedgerAdmin;
@@ -23,6 +22,7 @@ import io.certigate.signing.Pkcs11DeviceKey;
 import io.certigate.verifier.ledger.AnchorAbi;
 import io.certigate.verifier.ledger.RegistryAbi;
 import io.certigate.verifier.trust.ChainValidator;
+import io.certigate.testbed.chain.DevChain;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.math.BigInteger;

@@ -1,7 +1,7 @@
 package io.certigate.app.uplink;
 
-import io.certigate.uplink.bench.UplinkBench;
-import io.certigate.uplink.mqtt.MosquittoBroker;
+import io.certigate.app.bench.UplinkBench;
+import io.certigate.testbed.mqtt.MosquittoBroker;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -9,9 +9,9 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * {@code certigate bench uplink}: store-and-forward MQTT throughput (buffer read, QoS 1 publish,

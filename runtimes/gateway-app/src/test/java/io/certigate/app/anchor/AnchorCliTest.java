@@ -1,9 +1,9 @@
 package io.certigate.app.anchor;
 
-import io.certigate.app.CliRun;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.certigate.app.CertigateCli;
+import io.certigate.app.CliRun;
 import io.certigate.core.buffer.RecordBuffer;
 import io.certigate.core.model.Reading;
 import io.certigate.core.model.ReadingValue;
@@ -93,7 +93,7 @@ class AnchorCliTest {
         assertThat(log.toString(StandardCharsets.UTF_8)).contains("anchored 2 of 2 batches").contains("all ");
 
         // the chain is down now (DemoAnchoring closed it): restart it from its kept database
-        try (var ledger = io.certigate.anchor.devchain.DevLedger.start(dir.resolve("ledger2"))) {
+        try (var ledger = io.certigate.app.demo.DevLedger.start(dir.resolve("ledger2"))) {
             CliRun.Result r = CliRun.run("anchor", "run", "--buffer", buffer.toString(), "--device", "gw-cli",
                     "--ledger", dir.resolve("ledger2/ledger.properties").toString(), "--batch-size", "100");
             assertThat(r.exit()).as(r.out() + r.err()).isZero();
@@ -155,7 +155,7 @@ class AnchorCliTest {
     void runAnchoringComponentAnchorsFromTheRunConfiguration() throws Exception {
         SoftwareDeviceKey key = Pkcs12KeyStore.create(dir.resolve("r.p12"), CoseAlgorithm.EDDSA, "gw-run", "pw".toCharArray());
         ExecutorService writer = Executors.newSingleThreadExecutor();
-        try (var ledger = io.certigate.anchor.devchain.DevLedger.start(dir.resolve("ledger"));
+        try (var ledger = io.certigate.app.demo.DevLedger.start(dir.resolve("ledger"));
                 Spine spine = Spine.open(key, dir.resolve("run.db"), RecordBuffer.Options.defaults("gw-run"),
                         Sequencer.Options.DEFAULT, Clock.systemUTC(), writer)) {
             assertThat(ledger.chain().running()).isTrue();

@@ -13,10 +13,10 @@ import io.certigate.core.sequencer.Sequencer;
 import io.certigate.core.spine.Spine;
 import io.certigate.signing.CoseAlgorithm;
 import io.certigate.signing.CoseSign1;
-import io.certigate.signing.Pkcs12KeyStore;
 import io.certigate.signing.SoftwareDeviceKey;
 import io.certigate.verifier.chain.VerificationReport;
 import io.certigate.verifier.export.ExportFile;
+import io.certigate.testbed.device.TestDevice;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -42,8 +42,7 @@ class MeterScenariosTest {
 
     @Test
     void linkyRfidAndRoadHubReadingsAreCertifiedEndToEnd() throws Exception {
-        SoftwareDeviceKey key = Pkcs12KeyStore.create(dir.resolve("device.p12"), CoseAlgorithm.EDDSA, "gw-meter-demo",
-                "pass".toCharArray());
+        SoftwareDeviceKey key = TestDevice.openOrCreate(dir.resolve("device.p12"), "gw-meter-demo", CoseAlgorithm.EDDSA).key();
         List<DemoScenario> scenarios = List.of(new LinkyHomeMeterScenario(), new RfidStationScenario(), new RoadHubScenario());
         ExecutorService writer = Executors.newSingleThreadExecutor();
         ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2);

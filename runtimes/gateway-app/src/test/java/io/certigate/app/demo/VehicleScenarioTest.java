@@ -9,10 +9,10 @@ import io.certigate.core.export.Selection;
 import io.certigate.core.sequencer.Sequencer;
 import io.certigate.core.spine.Spine;
 import io.certigate.signing.CoseAlgorithm;
-import io.certigate.signing.Pkcs12KeyStore;
 import io.certigate.signing.SoftwareDeviceKey;
 import io.certigate.verifier.chain.VerificationReport;
 import io.certigate.verifier.export.ExportFile;
+import io.certigate.testbed.device.TestDevice;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -34,8 +34,7 @@ class VehicleScenarioTest {
 
     @Test
     void driveWithARollbackAttemptShowsInVerify() throws Exception {
-        SoftwareDeviceKey key = Pkcs12KeyStore.create(dir.resolve("device.p12"), CoseAlgorithm.EDDSA, "gw-vehicle",
-                "pass".toCharArray());
+        SoftwareDeviceKey key = TestDevice.openOrCreate(dir.resolve("device.p12"), "gw-vehicle", CoseAlgorithm.EDDSA).key();
         ExecutorService writer = Executors.newSingleThreadExecutor();
         ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(1);
         ByteArrayOutputStream log = new ByteArrayOutputStream();

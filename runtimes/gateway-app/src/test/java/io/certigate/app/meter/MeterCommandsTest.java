@@ -1,14 +1,14 @@
 package io.certigate.app.meter;
 
-import io.certigate.app.CliRun;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.certigate.app.CertigateCli;
+import io.certigate.app.CliRun;
 import io.certigate.simulators.rfid.Rdm6300Simulator;
-import io.certigate.simulators.tic.PtyPair;
 import io.certigate.simulators.tic.TicSimulator;
 import io.certigate.simulators.tic.TicStreamGenerator;
 import io.certigate.simulators.tic.TicTariff;
+import io.certigate.testbed.pty.PtyPair;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;

@@ -8,7 +8,7 @@ import io.certigate.simulators.elm327.Elm327Switches;
 import io.certigate.simulators.elm327.Elm327TcpServer;
 import io.certigate.simulators.elm327.SimulatedVehicle;
 import io.certigate.simulators.elm327.VehicleScript;
-import io.certigate.simulators.tic.PtyPair;
+import io.certigate.testbed.pty.PtyPair;
 import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;

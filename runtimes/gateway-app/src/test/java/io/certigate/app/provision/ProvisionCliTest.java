@@ -1,13 +1,13 @@
 package io.certigate.app.provision;
 
-import io.certigate.app.CliRun;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.certigate.app.CertigateCli;
+import io.certigate.app.CliRun;
 import io.certigate.signing.CoseAlgorithm;
 import io.certigate.signing.Csr;
-import io.certigate.signing.Pkcs12KeyStore;
 import io.certigate.signing.SoftwareDeviceKey;
+import io.certigate.testbed.device.TestDevice;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Tag;
@@ -31,8 +31,7 @@ class ProvisionCliTest {
         assertThat(ca.resolve("root.pem")).exists();
         assertThat(ca.resolve("ca-issuing.p12")).exists();
 
-        SoftwareDeviceKey key = Pkcs12KeyStore.create(dir.resolve("device.p12"), CoseAlgorithm.EDDSA, "m-1",
-                "d".toCharArray());
+        SoftwareDeviceKey key = TestDevice.openOrCreate(dir.resolve("device.p12"), "m-1", CoseAlgorithm.EDDSA).key();
         Path csr = Files.write(dir.resolve("m-1.csr"), Csr.build(key, new Csr.Identity("m-1", "S-1", "CG-TIC-1",
                 Csr.SubjectKind.METER, "09123456789012")));
         CliRun.Result issue = CliRun.run("ca", "issue", "--dir", ca.toString(), "--secret", "file:" + secret, "--csr", csr.toString(),

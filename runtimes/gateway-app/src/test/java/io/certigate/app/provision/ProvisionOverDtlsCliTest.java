@@ -2,7 +2,6 @@ package io.certigate.app.provision;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.certigate.anchor.devchain.DevChain;
 import io.certigate.anchor.ledger.LedgerAccount;
 import io.certigate.anchor.ledger.LedgerAdmin;
 import io.certigate.anchor.ledger.LedgerClient;
@@ -10,6 +9,7 @@ import io.certigate.anchor.ledger.LedgerConfig;
 import io.certigate.app.CertigateCli;
 import io.certigate.provisioning.registry.DeviceRegistryClient;
 import io.certigate.provisioning.technician.ProvisioningRecord;
+import io.certigate.testbed.chain.DevChain;
 import java.io.StringWriter;
 import java.math.BigInteger;
 import java.net.DatagramSocket;

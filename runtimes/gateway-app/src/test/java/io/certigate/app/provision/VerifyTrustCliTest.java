@@ -2,7 +2,6 @@ package io.certigate.app.provision;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.certigate.anchor.devchain.DevChain;
 import io.certigate.anchor.ledger.AnchorContract;
 import io.certigate.anchor.ledger.LedgerAccount;
 import io.certigate.anchor.ledger.LedgerAdmin;
@@ -27,6 +26,7 @@ import io.certigate.verifier.ledger.AnchorAbi;
 import io.certigate.verifier.merkle.InclusionProof;
 import io.certigate.verifier.proof.ProofBundle;
 import io.certigate.verifier.proof.ProofBundleJson;
+import io.certigate.testbed.chain.DevChain;
 import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -7,8 +7,8 @@ import io.certigate.core.testing.FileDigests;
 import io.certigate.core.testing.TestSpine;
 import io.certigate.signing.CoseAlgorithm;
 import io.certigate.signing.Csr;
-import io.certigate.signing.Pkcs12KeyStore;
 import io.certigate.signing.SoftwareDeviceKey;
+import io.certigate.testbed.device.TestDevice;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -174,12 +174,11 @@ class InputSafetyCliTest {
             s.execute("CREATE TABLE settings(k TEXT, v TEXT)");
             s.execute("INSERT INTO settings VALUES ('theme', 'dark')");
         }
-        Pkcs12KeyStore.create(dir.resolve("device.p12"), CoseAlgorithm.EDDSA, "gw-run", "run-pass".toCharArray());
-        Files.writeString(dir.resolve("pass"), "run-pass\n");
+        TestDevice.openOrCreate(dir.resolve("device.p12"), "gw-run", CoseAlgorithm.EDDSA);
         Path config = Files.writeString(dir.resolve("gw.conf"), String.join("\n",
                 "device.id = gw-run",
                 "key.store = " + dir.resolve("device.p12"),
-                "key.passphrase = file:" + dir.resolve("pass"),
+                "key.passphrase = file:" + dir.resolve("device.pass"),
                 "buffer.file = " + foreign, ""));
         Map<String, String> before = FileDigests.sqlite(foreign);
         CliRun.Result r = CliRun.run("run", "--config", config.toString());
@@ -231,7 +230,7 @@ class InputSafetyCliTest {
         Path ca = dir.resolve("ca");
         CliRun.Result init = CliRun.run("ca", "init", "--dir", ca.toString(), "--consortium", "Safety", "--secret", "file:" + secret);
         assertThat(init.exit()).as(init.err()).isZero();
-        SoftwareDeviceKey key = Pkcs12KeyStore.create(dir.resolve("device.p12"), CoseAlgorithm.EDDSA, "m-1", "d".toCharArray());
+        SoftwareDeviceKey key = TestDevice.openOrCreate(dir.resolve("device.p12"), "m-1", CoseAlgorithm.EDDSA).key();
         Path csr = Files.write(dir.resolve("m-1.csr"), Csr.build(key, new Csr.Identity("m-1", "S-1", "CG-TIC-1",
                 Csr.SubjectKind.METER, "09123456789012")));
         List<Path> outs = otherNames(csr);

@@ -3,10 +3,10 @@ package io.certigate.app.uplink;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.certigate.app.CertigateCli;
+import io.certigate.testbed.mqtt.MosquittoBroker;
 import io.certigate.uplink.mqtt.MqttUplink;
 import io.certigate.uplink.mqtt.MqttUplinkOptions;
 import io.certigate.uplink.testing.Await;
-import io.certigate.uplink.mqtt.MosquittoBroker;
 import io.certigate.uplink.testing.TestDevice;
 import java.io.PrintWriter;
 import java.io.StringWriter;

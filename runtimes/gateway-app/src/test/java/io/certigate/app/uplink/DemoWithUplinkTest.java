@@ -46,7 +46,7 @@ class DemoWithUplinkTest {
     @Test
     @Tag("integration")
     void theDemoPublishesEveryGatewayToAnExternalBroker() throws Exception {
-        try (var broker = io.certigate.uplink.mqtt.MosquittoBroker.start(dir.resolve("broker"))) {
+        try (var broker = io.certigate.testbed.mqtt.MosquittoBroker.start(dir.resolve("broker"))) {
             var r = io.certigate.app.CliRun.run("demo", "--duration", "6s", "--scenarios", "rfid,meter", "--no-ledger", "--rate", "100",
                     "--mqtt", broker.url(), "--dir", dir.resolve("work").toString());
             assertThat(r.exit()).as(r.out() + r.err()).isZero();

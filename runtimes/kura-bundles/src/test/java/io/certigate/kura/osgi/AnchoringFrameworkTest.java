@@ -4,19 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.certigate.anchor.batch.Batch;
 import io.certigate.anchor.batch.BatchStore;
-import io.certigate.anchor.devchain.DevLedger;
 import io.certigate.anchor.proof.ProofExporter;
 import io.certigate.core.io.SqliteFiles;
+import io.certigate.anchor.testing.TestChain;
 import io.certigate.core.spine.Spine;
 import io.certigate.signing.CoseAlgorithm;
 import io.certigate.signing.DeviceKey;
 import io.certigate.signing.Pkcs12KeyStore;
-import io.certigate.simulators.tic.PtyPair;
 import io.certigate.simulators.tic.TicSimulator;
 import io.certigate.simulators.tic.TicStreamGenerator;
 import io.certigate.simulators.tic.TicTariff;
 import io.certigate.verifier.proof.BundleVerifier;
 import io.certigate.verifier.proof.ProofBundleJson;
+import io.certigate.testbed.pty.PtyPair;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -72,8 +72,9 @@ class AnchoringFrameworkTest {
 
     @Test
     void meterReadingsAreAnchoredAndANewBatchSizeTakesEffect() throws Exception {
-        DevLedger ledger = DevLedger.start(dir.resolve("ledger"));
+        TestChain ledger = TestChain.start(dir.resolve("ledger"));
         resources.add(ledger);
+        Path accountPass = Files.writeString(dir.resolve("ledger/gateway.pass"), new String(TestChain.PASSPHRASE));
 
         DeviceKey key = OsgiHarness.createDeviceKey(dir, DEVICE, CoseAlgorithm.ES256);
         ServiceReference<Spine> spineRef = osgi.configureSpine(dir, DEVICE);
@@ -83,8 +84,8 @@ class AnchoringFrameworkTest {
         anchoring.put("anchor.rpc", ledger.config().rpcUrl());
         anchoring.put("anchor.chain-id", ledger.config().chainId());
         anchoring.put("anchor.contract", ledger.config().contract());
-        anchoring.put("anchor.account-key", dir.resolve("ledger/ledger-account.json").toString());
-        anchoring.put("anchor.account-pass", "file:" + dir.resolve("ledger/ledger-account.pass"));
+        anchoring.put("anchor.account-key", dir.resolve("ledger/gateway.key.json").toString());
+        anchoring.put("anchor.account-pass", "file:" + accountPass);
         anchoring.put("anchor.batch-size", 4);
         anchoring.put("anchor.batch-age-s", 3600);
         anchoring.put("spine.target", FILTER);

@@ -21,7 +21,7 @@ import org.osgi.util.tracker.ServiceTracker;
 final class OsgiHarness implements AutoCloseable {
     static final Duration WAIT = Duration.ofSeconds(20);
     /** The passphrase of the device keys the framework tests make. */
-    static final String PASSPHRASE = "correct horse";
+    static final String PASSPHRASE = io.certigate.testbed.device.TestDevice.PASSPHRASE;
 
     /** Configurations made through {@link #configure}, deleted newest first by {@link #close()}. */
     private final java.util.List<Configuration> made = new java.util.ArrayList<>();
@@ -143,11 +143,11 @@ final class OsgiHarness implements AutoCloseable {
                 + readings.subList(Math.max(0, readings.size() - 5), readings.size()) + "; components: " + components());
     }
 
-    /** A fresh PKCS#12 device key {@code dir/device.p12}, its passphrase in {@code dir/passphrase}. */
+    /** The shared test device's key in {@code dir/device.p12}, its passphrase also in {@code dir/passphrase}. */
     static io.certigate.signing.DeviceKey createDeviceKey(java.nio.file.Path dir, String device,
             io.certigate.signing.CoseAlgorithm algorithm) throws Exception {
         java.nio.file.Files.writeString(dir.resolve("passphrase"), PASSPHRASE, java.nio.charset.StandardCharsets.UTF_8);
-        return io.certigate.signing.Pkcs12KeyStore.create(dir.resolve("device.p12"), algorithm, device, PASSPHRASE.toCharArray());
+        return io.certigate.testbed.device.TestDevice.openOrCreate(dir.resolve("device.p12"), device, algorithm).key();
     }
 
     /**

@@ -10,8 +10,8 @@ import io.certigate.core.spine.Spine;
 import io.certigate.signing.CoseAlgorithm;
 import io.certigate.signing.DeviceKey;
 import io.certigate.signing.Pkcs12KeyStore;
-import io.certigate.uplink.mqtt.MosquittoBroker;
-import io.certigate.uplink.testing.TestPki;
+import io.certigate.testbed.device.TestPki;
+import io.certigate.testbed.mqtt.MosquittoBroker;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -61,9 +61,9 @@ class UplinkFrameworkTest {
         ServiceReference<Spine> spineRef = osgi.configureSpine(dir, DEVICE);
         Spine spine = osgi.context.getService(spineRef);
 
-        Mosquitto first = broker("first");
+        MosquittoBroker first = broker("first");
         Map<String, Object> up = new HashMap<>();
-        up.put("uplink.mqtt.url", first.uri());
+        up.put("uplink.mqtt.url", first.url());
         up.put("uplink.mqtt.records-per-batch", 4);
         up.put("spine.target", FILTER);
         Configuration upConfig = osgi.configure("io.certigate.kura.uplink", up);
@@ -77,7 +77,7 @@ class UplinkFrameworkTest {
         Thread.sleep(500);
         assertThat(spine.buffer().stats().undelivered()).as("nothing delivered with the broker gone").isEqualTo(6);
 
-        up.put("uplink.mqtt.url", broker("second").uri());
+        up.put("uplink.mqtt.url", broker("second").url());
         upConfig.update(new java.util.Hashtable<>(up));
         awaitUndelivered(spine, 0);
         assertThat(spine.buffer().stats().records()).isEqualTo(16);
@@ -130,8 +130,8 @@ class UplinkFrameworkTest {
         osgi.context.ungetService(spineRef);
     }
 
-    private Mosquitto broker(String name) throws Exception {
-        Mosquitto b = Mosquitto.start(dir.resolve(name));
+    private MosquittoBroker broker(String name) throws Exception {
+        MosquittoBroker b = MosquittoBroker.start(dir.resolve(name));
         brokers.add(b);
         return b;
     }

@@ -1,5 +1,6 @@
 package io.certigate.simulators.elm327;
 
+import io.certigate.testbed.pty.Socat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -7,7 +8,7 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * The simulated adapter as a serial device: socat creates a pseudo-terminal at {@code link}
+ * The simulated adapter as a serial device: socat (started by the testbed's {@link Socat}) creates a pseudo-terminal at {@code link}
  * (raw, no echo) and joins it to an {@link Elm327TcpServer}. When the connection ends (the reader
  * closed the port, or the disconnect switch fired) socat exits and the device vanishes as an
  * unplugged USB adapter would; it is re-created after {@code replugDelay}.
@@ -60,28 +61,7 @@ public final class Elm327PtyServer implements AutoCloseable {
 
     private void launch() throws IOException, InterruptedException {
         Files.deleteIfExists(link);
-        ProcessBuilder pb = new ProcessBuilder(List.of("socat", "pty,raw,echo=0,link=" + link.toAbsolutePath(),
-                "tcp:127.0.0.1:" + tcp.port()));
-        pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
-        Process p;
-        try {
-            p = pb.start();
-        } catch (IOException e) {
-            throw new IOException("cannot start socat (Debian package socat): " + e.getMessage(), e);
-        }
-        socat = p;
-        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-        try {
-            while (!Files.exists(link)) {
-                if (!p.isAlive() || System.nanoTime() > deadline) {
-                    throw new IOException("socat did not create " + link + " (exit " + (p.isAlive() ? "none" : p.exitValue()) + ")");
-                }
-                Thread.sleep(10);
-            }
-        } catch (IOException | InterruptedException e) {
-            p.destroy();
-            throw e;
-        }
+        socat = Socat.start(List.of(link), Socat.pty(link), Socat.loopbackTcp(tcp.port()));
     }
 
     private void supervise() {

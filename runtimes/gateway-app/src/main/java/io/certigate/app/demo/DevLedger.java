@@ -1,4 +1,4 @@
-package io.certigate.anchor.devchain;
+package io.certigate.app.demo;
 
 import io.certigate.anchor.ledger.LedgerAccount;
 import io.certigate.anchor.ledger.LedgerAdmin;
@@ -7,6 +7,7 @@ import io.certigate.anchor.ledger.LedgerConfig;
 import io.certigate.anchor.ledger.LedgerSettings;
 import io.certigate.signing.Passphrase;
 import io.certigate.verifier.ledger.LedgerException;
+import io.certigate.testbed.chain.DevChain;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.file.Files;

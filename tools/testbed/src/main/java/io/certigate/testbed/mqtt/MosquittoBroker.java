@@ -1,4 +1,4 @@
-package io.certigate.uplink.mqtt;
+package io.certigate.testbed.mqtt;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;

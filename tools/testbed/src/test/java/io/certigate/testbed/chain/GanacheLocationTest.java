@@ -1,4 +1,4 @@
-package io.certigate.anchor.devchain;
+package io.certigate.testbed.chain;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,6 +1,5 @@
-package io.certigate.uplink.mqtt;
+package io.certigate.testbed.mqtt;
 
-import io.certigate.uplink.UplinkException;
 import io.moquette.broker.Server;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -9,7 +8,7 @@ import java.util.Properties;
 
 /**
  * An in-process MQTT broker (Moquette 0.17) on a loopback port, so that {@code certigate demo}
- * runs with nothing installed. In memory only (no persistence), anonymous, Moquette's telemetry
+ * runs with nothing installed (and tests that need no Mosquitto). In memory only (no persistence), anonymous, Moquette's telemetry
  * disabled. Not for production: use Mosquitto or another broker with persistent sessions.
  */
 public final class EmbeddedBroker implements AutoCloseable {
@@ -43,7 +42,7 @@ public final class EmbeddedBroker implements AutoCloseable {
      *
      * @param maxMessageBytes largest MQTT message the broker accepts
      */
-    public static EmbeddedBroker start(int port, int maxMessageBytes) throws UplinkException {
+    public static EmbeddedBroker start(int port, int maxMessageBytes) throws IOException {
         String host = "127.0.0.1";
         try {
             int p = port == 0 ? freePort() : port;
@@ -60,7 +59,7 @@ public final class EmbeddedBroker implements AutoCloseable {
             LOG.log(System.Logger.Level.INFO, "embedded MQTT broker listening on {0}:{1}", host, Integer.toString(p));
             return new EmbeddedBroker(server, host, p);
         } catch (IOException | RuntimeException e) {
-            throw new UplinkException("cannot start the embedded MQTT broker: " + e.getMessage(), e);
+            throw new IOException("cannot start the embedded MQTT broker: " + e.getMessage(), e);
         }
     }
 

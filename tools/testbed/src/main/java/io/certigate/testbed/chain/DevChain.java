@@ -1,4 +1,4 @@
-package io.certigate.anchor.devchain;
+package io.certigate.testbed.chain;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -1,8 +1,8 @@
-package io.certigate.uplink.mqtt;
+package io.certigate.app.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.certigate.uplink.bench.UplinkBench;
+import io.certigate.testbed.mqtt.MosquittoBroker;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,4 @@
-package io.certigate.uplink.testing;
+package io.certigate.testbed.device;
 
 import java.io.IOException;
 import java.io.StringWriter;

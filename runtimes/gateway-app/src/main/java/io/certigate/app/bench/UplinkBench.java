@@ -1,4 +1,4 @@
-package io.certigate.uplink.bench;
+package io.certigate.app.bench;
 
 import io.certigate.core.buffer.RecordBuffer;
 import io.certigate.core.model.Reading;

@@ -1,10 +1,10 @@
-package io.certigate.anchor;
+package io.certigate.app.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.certigate.anchor.AnchorPipeline;
 import io.certigate.anchor.batch.AnchorBatcher;
 import io.certigate.anchor.batch.Batch;
-import io.certigate.anchor.devchain.DevLedger;
 import io.certigate.anchor.ledger.LedgerSettings;
 import io.certigate.anchor.testing.TestDevice;
 import io.certigate.verifier.proof.BundleVerifier;
@@ -20,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** The wiring the demo and the CLI use: a dev ledger from scratch, its settings file, the pipeline on a sequencer. */
 @Tag("integration")
 @Tag("realtime")
-class AnchorPipelineTest {
+class DevLedgerTest {
     @TempDir
     Path dir;
 
