@@ -7,8 +7,8 @@ import java.util.List;
 
 /**
  * The uplink's settings ({@code uplink.mqtt.*}, {@code uplink.coap.*}), defined once for the
- * standalone configuration file ({@link UplinkConfig}) and the Kura MQTT uplink component. The
- * Kura component has no CoAP uplink and keeps the MQTT defaults of the packet size and back-off.
+ * standalone configuration file ({@link UplinkConfig}) and the Kura MQTT uplink component (which has
+ * no CoAP uplink).
  */
 public final class UplinkSettings {
     private UplinkSettings() {}
@@ -27,11 +27,11 @@ public final class UplinkSettings {
     public static final Setting MQTT_WINDOW = Setting.whole("uplink.mqtt.window", 32, 1, 65_535, "messages",
             "messages published and not yet acknowledged at most (QoS 1 in flight)");
     public static final Setting MQTT_MAX_PACKET_BYTES = Setting.whole("uplink.mqtt.max-packet-bytes", 256 * 1024, 512,
-            268_435_455, "bytes", "the broker's maximum packet size; batches are cut to fit").only(Scope.STANDALONE);
+            268_435_455, "bytes", "the broker's maximum packet size; batches are cut to fit");
     public static final Setting MQTT_RECONNECT_MIN_MS = Setting.whole("uplink.mqtt.reconnect-min-ms", 250, 1, 3_600_000, "ms",
-            "reconnect back-off, first delay (jittered, doubling)").only(Scope.STANDALONE);
+            "reconnect back-off, first delay (jittered, doubling)");
     public static final Setting MQTT_RECONNECT_MAX_MS = Setting.whole("uplink.mqtt.reconnect-max-ms", 30_000, 1, 3_600_000,
-            "ms", "reconnect back-off, longest delay").only(Scope.STANDALONE);
+            "ms", "reconnect back-off, longest delay");
     public static final Setting MQTT_TLS_CA = Setting.of("uplink.mqtt.tls.ca", Type.PATH, null,
             "PEM file of the CA certificates trusted for the broker; required for ssl://");
     public static final Setting MQTT_TLS_CLIENT_KEYSTORE = Setting.of("uplink.mqtt.tls.client-keystore", Type.PATH, null,

@@ -73,6 +73,17 @@ class ComponentOptionsTest {
                 .hasMessageContaining("uplink.mqtt.url = 'mqtt.example:1883'");
         assertThatThrownBy(() -> UplinkOptions.from(with(p, "uplink.mqtt.window", 0)))
                 .hasMessageContaining("uplink.mqtt.window = '0'");
+        // the packet size and the back-off, as the standalone runtime sets them
+        assertThat(o.toMqtt("dev-1").maxPacketBytes()).isEqualTo(262_144);
+        assertThat(o.toMqtt("dev-1").reconnect()).isEqualTo(new io.certigate.uplink.Backoff(java.time.Duration.ofMillis(250),
+                java.time.Duration.ofSeconds(30)));
+        UplinkOptions tuned = UplinkOptions.from(with(with(with(p, "uplink.mqtt.max-packet-bytes", 4096),
+                "uplink.mqtt.reconnect-min-ms", 100L), "uplink.mqtt.reconnect-max-ms", 5000L));
+        assertThat(tuned.toMqtt("dev-1").maxPacketBytes()).isEqualTo(4096);
+        assertThat(tuned.toMqtt("dev-1").reconnect().max()).isEqualTo(java.time.Duration.ofSeconds(5));
+        assertThat(tuned).isNotEqualTo(o);
+        assertThatThrownBy(() -> UplinkOptions.from(with(with(p, "uplink.mqtt.reconnect-min-ms", 1000L),
+                "uplink.mqtt.reconnect-max-ms", 500L))).hasMessageContaining("uplink.mqtt.reconnect-max-ms = '500'");
     }
 
     @Test

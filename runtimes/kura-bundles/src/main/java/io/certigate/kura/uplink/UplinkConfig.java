@@ -31,6 +31,16 @@ public @interface UplinkConfig {
     @AttributeDefinition(name = "Messages in flight", min = "1", max = "65535")
     int uplink_mqtt_window() default 32;
 
+    @AttributeDefinition(name = "Largest message (bytes)", min = "512", max = "268435455",
+            description = "The broker's maximum packet size; batches are cut to fit.")
+    int uplink_mqtt_max$_$packet$_$bytes() default 262_144;
+
+    @AttributeDefinition(name = "Reconnect back-off, first delay (ms)", min = "1", max = "3600000")
+    long uplink_mqtt_reconnect$_$min$_$ms() default 250;
+
+    @AttributeDefinition(name = "Reconnect back-off, longest delay (ms)", min = "1", max = "3600000")
+    long uplink_mqtt_reconnect$_$max$_$ms() default 30_000;
+
     @AttributeDefinition(name = "TLS: trusted CA", required = false,
             description = "PEM file of the CA certificates that may sign the broker's certificate (required for ssl://).")
     String uplink_mqtt_tls_ca() default "";

@@ -3,10 +3,13 @@ package io.certigate.kura.uplink;
 import io.certigate.core.config.ConfigValues;
 import io.certigate.signing.Passphrase;
 import io.certigate.signing.SigningException;
+import io.certigate.uplink.Backoff;
+import io.certigate.uplink.UplinkSettings;
 import io.certigate.uplink.mqtt.MqttUplinkOptions;
 import io.certigate.uplink.mqtt.TlsSettings;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 
 /**
@@ -16,7 +19,8 @@ import java.util.Map;
  * ({@code tlsCa}); a client key store (the device's PKCS#12 with its CA-issued chain) adds mutual TLS.
  */
 public record UplinkOptions(String broker, String clientId, String username, String passwordSource, int recordsPerBatch,
-        int window, String tlsCa, String tlsClientKeystore, String tlsClientPassphraseSource) {
+        int window, int maxPacketBytes, Backoff reconnect, String tlsCa, String tlsClientKeystore,
+        String tlsClientPassphraseSource) {
 
     /** @throws IllegalArgumentException naming the key and the bad value */
     public static UplinkOptions from(Map<String, ?> p) {
@@ -40,10 +44,16 @@ public record UplinkOptions(String broker, String clientId, String username, Str
             throw new IllegalArgumentException(UplinkComponent.PID + ": uplink.mqtt.tls.client-keystore and"
                     + " uplink.mqtt.tls.client-passphrase-source go together (mutual TLS)");
         }
-        return new UplinkOptions(broker, v.text("uplink.mqtt.client-id"), v.text("uplink.mqtt.username"),
-                v.secretSource("uplink.mqtt.password-source", false),
-                v.wholeInt(io.certigate.uplink.UplinkSettings.MQTT_RECORDS_PER_BATCH),
-                v.wholeInt(io.certigate.uplink.UplinkSettings.MQTT_WINDOW), ca, keystore, keystorePass);
+        long reconnectMin = v.whole(UplinkSettings.MQTT_RECONNECT_MIN_MS);
+        long reconnectMax = v.whole(UplinkSettings.MQTT_RECONNECT_MAX_MS);
+        if (reconnectMax < reconnectMin) {
+            throw v.bad(UplinkSettings.MQTT_RECONNECT_MAX_MS.key(), Long.toString(reconnectMax),
+                    "must be at least " + UplinkSettings.MQTT_RECONNECT_MIN_MS.key() + " (" + reconnectMin + ")");
+        }
+        return new UplinkOptions(broker, v.text(UplinkSettings.MQTT_CLIENT_ID), v.text(UplinkSettings.MQTT_USERNAME),
+                v.secretSource(UplinkSettings.MQTT_PASSWORD_SOURCE.key(), false), v.wholeInt(UplinkSettings.MQTT_RECORDS_PER_BATCH),
+                v.wholeInt(UplinkSettings.MQTT_WINDOW), v.wholeInt(UplinkSettings.MQTT_MAX_PACKET_BYTES),
+                new Backoff(Duration.ofMillis(reconnectMin), Duration.ofMillis(reconnectMax)), ca, keystore, keystorePass);
     }
 
     /** The core's options for {@code device}; reads the password, the CA file and the client key store. */
@@ -70,6 +80,6 @@ public record UplinkOptions(String broker, String clientId, String username, Str
                 }
             }
         }
-        return o.withBatching(recordsPerBatch, window, o.maxPacketBytes());
+        return o.withBatching(recordsPerBatch, window, maxPacketBytes).withReconnect(reconnect);
     }
 }
