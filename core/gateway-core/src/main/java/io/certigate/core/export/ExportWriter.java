@@ -20,7 +20,7 @@ import java.util.List;
  * Writes the export file: a JSON document (bytes in base64url without padding) holding a device's
  * public keys, its certificate chain and a run of records. Records outside the selection are
  * written as hash-only entries ({@code "omitted": true}) so that the chain stays checkable across
- * them; erased records are tombstones ({@code "erased": true}). See docs/formats.md. The reader is
+ * them; erased records are tombstones ({@code "erased": true}). See docs/architecture.md (Formats). The reader is
  * the verifier's {@code io.certigate.verifier.export.ExportFile}, which does not need the gateway;
  * the round trip is tested on this side (gateway-core's tests use the verifier).
  */

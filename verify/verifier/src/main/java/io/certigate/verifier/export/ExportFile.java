@@ -21,7 +21,7 @@ import java.util.Set;
  * The export file's reader. An export is a JSON document (bytes in base64url without padding) holding a device's public
  * keys, its certificate chain and a run of records. Records outside the selection are written as
  * hash-only entries ({@code "omitted": true}) so that the chain stays checkable across them; erased
- * records are tombstones ({@code "erased": true}). See docs/formats.md. The gateway writes it
+ * records are tombstones ({@code "erased": true}). See docs/architecture.md (Formats). The gateway writes it
  * with gateway-core's {@code ExportWriter}; this side reads it without the gateway.
  */
 public final class ExportFile {
