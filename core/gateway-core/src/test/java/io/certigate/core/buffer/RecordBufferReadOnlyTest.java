@@ -70,7 +70,7 @@ class RecordBufferReadOnlyTest {
         }
         assertThat(FileDigests.sqlite(buffer())).isEqualTo(before);
         try (var files = Files.list(dir)) {
-            assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("buffer.db", "device.p12");
+            assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("buffer.db", "device.p12", "device.pass");
         }
     }
 
