@@ -90,7 +90,8 @@ class RunProvisioningModeTest {
     private Consortium consortium(Path pass, char[] secret) throws Exception {
         DevChain chain = new DevChain(DevChain.Options.defaults(DevChain.locateGanache(), dir.resolve("chain"))).start();
         try {
-            LedgerAccount registrar = LedgerAccount.importKey(dir.resolve("registrar.key.json"), chain.adminKey(), secret);
+            LedgerAccount registrar = LedgerAccount.importKey(dir.resolve("registrar.key.json"), chain.adminKey(), secret,
+                    LedgerAccount.KeyFileCost.LIGHT);
             String anchor;
             String registry;
             try (LedgerClient c = LedgerClient.connect(LedgerConfig.of(chain.rpcUrl(), chain.chainId(), "0x" + "0".repeat(40)))) {

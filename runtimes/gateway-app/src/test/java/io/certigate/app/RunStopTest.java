@@ -47,7 +47,8 @@ class RunStopTest {
         Files.writeString(dir.resolve("pass"), "stop-test-pass\n");
         Pkcs12KeyStore.create(dir.resolve("device.p12"), CoseAlgorithm.EDDSA, "gw-stop-1", "stop-test-pass".toCharArray());
         Files.writeString(dir.resolve("ledger.pass"), "stop-test-ledger\n");
-        LedgerAccount.create(dir.resolve("ledger-account.json"), "stop-test-ledger".toCharArray());
+        LedgerAccount.create(dir.resolve("ledger-account.json"), "stop-test-ledger".toCharArray(),
+                LedgerAccount.KeyFileCost.LIGHT);
         new LedgerSettings(LedgerConfig.of("http://127.0.0.1:" + closedPort(), 1337,
                 "0x00000000000000000000000000000000000000aa"), dir.resolve("ledger-account.json"),
                 "file:" + dir.resolve("ledger.pass")).save(dir.resolve("ledger.properties"));

@@ -54,7 +54,7 @@ class ProvisionOverDtlsCliTest {
         DevChain chain = new DevChain(DevChain.Options.defaults(DevChain.locateGanache(), dir.resolve("chain"))).start();
         try {
             LedgerAccount registrar = LedgerAccount.importKey(dir.resolve("registrar.key.json"), chain.adminKey(),
-                    Files.readString(pass).strip().toCharArray());
+                    Files.readString(pass).strip().toCharArray(), LedgerAccount.KeyFileCost.LIGHT);
             String anchor;
             String registry;
             try (LedgerClient c = LedgerClient.connect(LedgerConfig.of(chain.rpcUrl(), chain.chainId(), "0x" + "0".repeat(40)))) {
