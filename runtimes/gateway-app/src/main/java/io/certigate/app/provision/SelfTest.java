@@ -124,7 +124,7 @@ final class SelfTest {
                     writer, Duration.ofSeconds(30));
             try (EnrolmentAgent agent = new EnrolmentAgent(state, deviceKeys, new EnrolmentAgent.Settings(
                     new InetSocketAddress("127.0.0.1", 0), id, CoseAlgorithm.ES256, Duration.ofSeconds(5), 8,
-                    device.address()), Clock.systemUTC(), random, ex, s -> out.println("  [device] " + s.replace("\n", "\n  [device] ")),
+                    device.address(), h.root()), Clock.systemUTC(), random, ex, s -> out.println("  [device] " + s.replace("\n", "\n  [device] ")),
                     spine);
                     LedgerClient c = LedgerClient.connect(config)) {
                 int port = agent.start().getPort();

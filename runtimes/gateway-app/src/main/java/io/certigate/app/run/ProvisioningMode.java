@@ -102,7 +102,8 @@ public final class ProvisioningMode {
                     CoseAlgorithm.parse(v.get("provisioning.algorithm", "ed25519")),
                     DeviceEnrolment.address(v.get("provisioning.listen", "0.0.0.0:5684"), "provisioning.listen"),
                     v.required("provisioning.ledger-passphrase"), "provisioning.ledger-passphrase",
-                    Duration.ofSeconds(v.whole(RunConfig.PROVISIONING_TIMEOUT_S)));
+                    Duration.ofSeconds(v.whole(RunConfig.PROVISIONING_TIMEOUT_S)),
+                    Path.of(v.required("provisioning.trust-root")));
         } catch (IllegalArgumentException e) {
             throw new RunConfig.ConfigException(origin + ": " + e.getMessage());
         }

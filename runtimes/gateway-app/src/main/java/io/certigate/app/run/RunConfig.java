@@ -47,7 +47,7 @@ public record RunConfig(String deviceId, KeySource key, Path bufferFile, RecordB
             "sequencer.max-group", "sources.synthetic.rate", "anchor.ledger", "anchor.batch-size", "anchor.batch-age-s",
             "metrics.port", "metrics.address", "provisioning.mode", "provisioning.state-dir", "provisioning.listen",
             "provisioning.serial", "provisioning.model", "provisioning.subject", "provisioning.algorithm",
-            "provisioning.ledger-passphrase", "provisioning.timeout-s");
+            "provisioning.ledger-passphrase", "provisioning.timeout-s", "provisioning.trust-root");
     /** Every key {@code run} knows: what an unknown key's suggestion is chosen from. */
     public static final Set<String> KNOWN = known();
     /** Families of keys whose last part is a name the operator chooses. */

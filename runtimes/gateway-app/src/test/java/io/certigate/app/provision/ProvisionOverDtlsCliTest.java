@@ -73,7 +73,8 @@ class ProvisionOverDtlsCliTest {
             List<String> identity = List.of("--device-id", "van-12", "--serial", "SN-12", "--model", "CG-OBD-2",
                     "--subject", "vin:VF1AB000000000012");
             List<String> enrol = new ArrayList<>(List.of("enrol", "--state-dir", state.toString(), "--enter-mode",
-                    "--bind", "127.0.0.1:" + port, "--secret", "file:" + pass, "--ledger-passphrase", "file:" + pass));
+                    "--bind", "127.0.0.1:" + port, "--secret", "file:" + pass, "--ledger-passphrase", "file:" + pass,
+                    "--trust-root", dir.resolve("ca/root.pem").toString()));
             enrol.addAll(identity);
             CompletableFuture<Integer> device = CompletableFuture.supplyAsync(() -> execute(enrol.toArray(new String[0])));
 

@@ -87,6 +87,9 @@ class EnrolmentFrameworkTest {
         enrol.put("enrol.subject", "A7-PR114");
         enrol.put("enrol.ledger-account-key", dir.resolve("ledger.json").toString());
         enrol.put("enrol.ledger-account-pass", "file:" + dir.resolve("ledger.pass"));
+        enrol.put("enrol.trust-root", Files.writeString(dir.resolve("root.pem"), "-----BEGIN CERTIFICATE-----\n"
+                + java.util.Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(ca.root().getEncoded())
+                + "\n-----END CERTIFICATE-----\n").toString());
 
         // outside provisioning mode: the component is active, the agent is not
         Files.createDirectories(state.dir());

@@ -16,7 +16,7 @@ import java.util.Map;
  */
 public record EnrolmentOptions(Path stateDir, Path keyStore, String keyPassphrase, Path bufferFile, CoseAlgorithm algorithm, String bindHost,
         int bindPort, Duration timeout, int maxHandshakes, Csr.Identity identity, Path ledgerAccountKey,
-        String ledgerAccountPass) {
+        String ledgerAccountPass, Path trustRoot) {
 
     /** @throws IllegalArgumentException naming the key and the bad value */
     public static EnrolmentOptions from(Map<String, ?> p) {
@@ -62,6 +62,7 @@ public record EnrolmentOptions(Path stateDir, Path keyStore, String keyPassphras
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(EnrolmentComponent.PID + ": " + e.getMessage(), e);
         }
+        Path trustRoot = Path.of(v.required("enrol.trust-root"));
         String accountKey = v.text("enrol.ledger-account-key", "");
         String accountPass = v.secretSource("enrol.ledger-account-pass", false);
         if (accountKey.isEmpty() != accountPass.isEmpty()) {
@@ -70,7 +71,7 @@ public record EnrolmentOptions(Path stateDir, Path keyStore, String keyPassphras
         }
         return new EnrolmentOptions(state, keyStore, pass, buffer, alg, bind.substring(0, colon), port, Duration.ofSeconds(timeout),
                 (int) Math.min(handshakes, Integer.MAX_VALUE), identity, accountKey.isEmpty() ? null : Path.of(accountKey),
-                accountPass);
+                accountPass, trustRoot);
     }
 
     public InetSocketAddress bind() {

@@ -27,6 +27,7 @@ class EnrolmentOptionsTest {
         p.put("enrol.model", "CG-ROAD-1");
         p.put("enrol.subject-kind", "site");
         p.put("enrol.subject", "A7-PR114");
+        p.put("enrol.trust-root", "/etc/certigate/consortium-root.pem");
         return p;
     }
 
@@ -69,5 +70,8 @@ class EnrolmentOptionsTest {
         Map<String, Object> noSerial = new HashMap<>(p);
         noSerial.remove("enrol.serial");
         assertThatThrownBy(() -> EnrolmentOptions.from(noSerial)).hasMessageContaining("enrol.serial is required");
+        Map<String, Object> noRoot = new HashMap<>(minimal());
+        noRoot.remove("enrol.trust-root");
+        assertThatThrownBy(() -> EnrolmentOptions.from(noRoot)).hasMessageContaining("enrol.trust-root is required");
     }
 }
