@@ -77,7 +77,8 @@ class Pkcs11ProvisioningTest {
         SpineHandover spine = SpineHandover.onBuffer(dir.resolve("buffer.db"), vehicle.deviceId(), clock, writer,
                 Duration.ofSeconds(30));
         try (EnrolmentAgent agent = new EnrolmentAgent(state, device, new EnrolmentAgent.Settings(
-                new InetSocketAddress("127.0.0.1", 0), vehicle, CoseAlgorithm.ES256, Duration.ofSeconds(3), 8, null),
+                new InetSocketAddress("127.0.0.1", 0), vehicle, CoseAlgorithm.ES256, Duration.ofSeconds(3), 8, null,
+                h.root()),
                 clock, new SecureRandom(), ex, s -> { }, spine)) {
             int port = agent.start().getPort();
             byte[] nonce = new byte[16];

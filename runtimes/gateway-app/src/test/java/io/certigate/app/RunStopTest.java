@@ -46,7 +46,8 @@ class RunStopTest {
     void gateway() throws Exception {
         TestDevice.openOrCreate(dir.resolve("device.p12"), "gw-stop-1", CoseAlgorithm.EDDSA);
         Files.writeString(dir.resolve("ledger.pass"), "stop-test-ledger\n");
-        LedgerAccount.create(dir.resolve("ledger-account.json"), "stop-test-ledger".toCharArray());
+        LedgerAccount.create(dir.resolve("ledger-account.json"), "stop-test-ledger".toCharArray(),
+                LedgerAccount.KeyFileCost.LIGHT);
         new LedgerSettings(LedgerConfig.of("http://127.0.0.1:" + closedPort(), 1337,
                 "0x00000000000000000000000000000000000000aa"), dir.resolve("ledger-account.json"),
                 "file:" + dir.resolve("ledger.pass")).save(dir.resolve("ledger.properties"));

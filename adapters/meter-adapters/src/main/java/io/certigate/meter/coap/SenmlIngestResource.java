@@ -136,14 +136,16 @@ public final class SenmlIngestResource extends CoapResource {
     }
 
     private void unavailable(CoapExchange exchange, String sensor, String why) {
-        LOG.log(System.Logger.Level.WARNING, "SenML pack from {0} not committed: {1}", sensor, why);
+        LOG.log(System.Logger.Level.WARNING, "SenML pack from {0} not committed: {1}",
+                io.certigate.core.io.LogText.escape(sensor), io.certigate.core.io.LogText.escape(why));
         exchange.setMaxAge(5);
         exchange.respond(ResponseCode.SERVICE_UNAVAILABLE, "readings not committed, retry later");
     }
 
     private void reject(CoapExchange exchange, ResponseCode code, String sensor, String diagnostic) {
         rejected.incrementAndGet();
-        LOG.log(System.Logger.Level.WARNING, "SenML pack from {0} rejected with {1}: {2}", sensor, code, diagnostic);
+        LOG.log(System.Logger.Level.WARNING, "SenML pack from {0} rejected with {1}: {2}",
+                io.certigate.core.io.LogText.escape(sensor), code, io.certigate.core.io.LogText.escape(diagnostic));
         exchange.respond(code, diagnostic);
     }
 

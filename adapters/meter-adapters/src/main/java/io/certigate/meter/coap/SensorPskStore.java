@@ -42,7 +42,8 @@ final class SensorPskStore implements AdvancedPskStore {
         if (!known.contains(id)) {
             unknown.incrementAndGet();
             if (reported.size() < 1000 && reported.add(id)) {
-                LOG.log(System.Logger.Level.WARNING, "DTLS handshake refused: unknown PSK identity ''{0}''", id);
+                LOG.log(System.Logger.Level.WARNING, "DTLS handshake refused: unknown PSK identity ''{0}''",
+                        io.certigate.core.io.LogText.escape(id));
             }
         }
         return keys.requestPskSecretResult(cid, serverName, identity, hmacAlgorithm, otherSecret, seed, useExtendedMasterSecret);

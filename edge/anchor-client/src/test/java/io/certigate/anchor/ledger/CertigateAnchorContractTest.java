@@ -74,7 +74,8 @@ class CertigateAnchorContractTest {
     @Test
     void accountsOutsideTheAllowlistAndBadRangesAreRefused() throws Exception {
         try (LedgerClient c = chain.client()) {
-            LedgerAccount stranger = LedgerAccount.create(dir.resolve("stranger.json"), TestChain.PASSPHRASE);
+            LedgerAccount stranger = LedgerAccount.create(dir.resolve("stranger.json"), TestChain.PASSPHRASE,
+                    LedgerAccount.KeyFileCost.LIGHT);
             new LedgerAdmin(c, chain.admin, Duration.ofSeconds(30)).fund(stranger.address(), BigInteger.TEN.pow(18));
             byte[] root = root();
             LedgerAdmin s = new LedgerAdmin(c, stranger, Duration.ofSeconds(30));

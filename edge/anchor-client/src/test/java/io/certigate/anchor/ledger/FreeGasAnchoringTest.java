@@ -32,8 +32,9 @@ class FreeGasAnchoringTest {
         DevChain.Options o = DevChain.Options.defaults(DevChain.locateGanache(), dir.resolve("chain"));
         try (DevChain chain = new DevChain(new DevChain.Options(o.ganacheCli(), o.stateDir(), 0, 4242, "berlin", 0)).start();
                 TestDevice device = new TestDevice(dir, "dev-free", Clock.systemUTC())) {
-            LedgerAccount admin = LedgerAccount.importKey(dir.resolve("admin.json"), chain.adminKey(), TestChain.PASSPHRASE);
-            LedgerAccount gateway = LedgerAccount.create(dir.resolve("gw.json"), TestChain.PASSPHRASE);
+            LedgerAccount admin = LedgerAccount.importKey(dir.resolve("admin.json"), chain.adminKey(), TestChain.PASSPHRASE,
+                    LedgerAccount.KeyFileCost.LIGHT);
+            LedgerAccount gateway = LedgerAccount.create(dir.resolve("gw.json"), TestChain.PASSPHRASE, LedgerAccount.KeyFileCost.LIGHT);
             LedgerConfig free = LedgerConfig.of(chain.rpcUrl(), 4242, "0x" + "0".repeat(40))
                     .withFees(LedgerConfig.FeeMode.LEGACY, BigInteger.ZERO, BigInteger.ZERO);
             String contract;

@@ -40,8 +40,8 @@ public final class TestChain implements AutoCloseable {
     public static TestChain start(Path dir, DevChain.Options options) throws Exception {
         DevChain chain = new DevChain(options).start();
         try {
-            LedgerAccount admin = LedgerAccount.importKey(dir.resolve("admin.key.json"), chain.adminKey(), PASSPHRASE);
-            LedgerAccount gateway = LedgerAccount.create(dir.resolve("gateway.key.json"), PASSPHRASE);
+            LedgerAccount admin = LedgerAccount.importKey(dir.resolve("admin.key.json"), chain.adminKey(), PASSPHRASE, LedgerAccount.KeyFileCost.LIGHT);
+            LedgerAccount gateway = LedgerAccount.create(dir.resolve("gateway.key.json"), PASSPHRASE, LedgerAccount.KeyFileCost.LIGHT);
             LedgerConfig base = LedgerConfig.of(chain.rpcUrl(), chain.chainId(), "0x" + "0".repeat(40));
             String contract;
             try (LedgerClient c = LedgerClient.connect(base)) {

@@ -65,15 +65,39 @@ public final class ConsortiumCa {
     /** Creates the root (self-signed, pathLen 1) and the issuing CA (pathLen 0) certificates. */
     public static Hierarchy init(DeviceKey rootKey, DeviceKey issuingKey, String consortium, Clock clock,
             Duration rootValidity, Duration issuingValidity) throws ProvisioningException {
+        X509Certificate root = initRoot(rootKey, consortium, clock, rootValidity);
+        return new Hierarchy(root, certifyIssuing(rootKey, root, issuingKey, clock, issuingValidity));
+    }
+
+    /**
+     * Creates the self-signed root certificate (pathLen 1) alone: the first step of an offline root,
+     * whose key is then needed only by {@link #certifyIssuing} (once per issuing CA).
+     */
+    public static X509Certificate initRoot(DeviceKey rootKey, String consortium, Clock clock, Duration rootValidity)
+            throws ProvisioningException {
         Instant now = clock.instant();
         X500Name rootName = caName(consortium, "root CA");
-        X500Name issuingName = caName(consortium, "issuing CA");
-        X509Certificate root = sign(rootKey, rootName, rootName, rootKey.publicKey(), null, now,
-                now.plus(rootValidity), b -> caExtensions(b, 1, rootKey.publicKey(), null));
+        return sign(rootKey, rootName, rootName, rootKey.publicKey(), null, now, now.plus(rootValidity),
+                b -> caExtensions(b, 1, rootKey.publicKey(), null));
+    }
+
+    /**
+     * Certifies an issuing CA key (pathLen 0) under {@code root}, signed by the root key; the issuing
+     * CA is named after the root's organisation. Install {@code [issuing, root]} with the issuing key.
+     */
+    public static X509Certificate certifyIssuing(DeviceKey rootKey, X509Certificate root, DeviceKey issuingKey,
+            Clock clock, Duration issuingValidity) throws ProvisioningException {
+        if (!root.getPublicKey().equals(rootKey.publicKey())) {
+            throw new ProvisioningException(rootKey.describe() + " is not the key of the root certificate "
+                    + root.getSubjectX500Principal().getName());
+        }
+        X500Name rootName = X500Name.getInstance(root.getSubjectX500Principal().getEncoded());
+        String consortium = org.bouncycastle.asn1.x500.style.IETFUtils.valueToString(
+                rootName.getRDNs(BCStyle.O)[0].getFirst().getValue());
+        Instant now = clock.instant();
         Instant issuingEnd = min(now.plus(issuingValidity), root.getNotAfter().toInstant());
-        X509Certificate issuing = sign(rootKey, rootName, issuingName, issuingKey.publicKey(), root, now, issuingEnd,
+        return sign(rootKey, rootName, caName(consortium, "issuing CA"), issuingKey.publicKey(), root, now, issuingEnd,
                 b -> caExtensions(b, 0, issuingKey.publicKey(), root));
-        return new Hierarchy(root, issuing);
     }
 
     public X509Certificate root() {

@@ -1,15 +1,21 @@
 package io.certigate.provisioning.enrol;
 
+import io.certigate.core.io.LogText;
 import io.certigate.provisioning.device.KeyBackend;
 import io.certigate.signing.CoseAlgorithm;
 import io.certigate.signing.Csr;
 import io.certigate.signing.DeviceKey;
 import io.certigate.signing.SigningException;
+import io.certigate.verifier.trust.ChainValidator;
+import io.certigate.verifier.trust.TrustException;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -26,12 +32,22 @@ import org.eclipse.californium.elements.config.Configuration;
 import org.eclipse.californium.scandium.DTLSConnector;
 import org.eclipse.californium.scandium.config.DtlsConfig;
 import org.eclipse.californium.scandium.config.DtlsConnectorConfig;
+import org.eclipse.californium.scandium.dtls.AlertMessage;
+import org.eclipse.californium.scandium.dtls.DTLSContext;
+import org.eclipse.californium.scandium.dtls.HandshakeException;
+import org.eclipse.californium.scandium.dtls.Handshaker;
+import org.eclipse.californium.scandium.dtls.SessionListener;
 
 /**
  * The on-device enrolment agent. It runs only while the device is in provisioning mode: it makes
- * (or reopens) the device key in the configured backend, builds the CSR, shows a fresh single-use
- * PSK on the console and in the label file, and serves {@link EnrolmentProtocol} over CoAP on DTLS.
- * When the technician posts the issued chain it installs it with the key, stores the ledger
+ * (or reopens) the device key in the configured backend, builds the CSR, writes a fresh single-use
+ * PSK to the 0600 label file (the console gets only where it is: whether to show the PSK itself is
+ * the caller's choice), and serves {@link EnrolmentProtocol} over CoAP on DTLS. A peer address whose
+ * handshakes fail {@code maxHandshakes} times in a row is refused for a while ({@link PeerBackoff});
+ * other peers, and the PSK, are unaffected. When the technician posts the issued chain it checks
+ * that the chain validates up to the consortium root the device was given ({@code trustRoot}, PKIX
+ * at the device clock's time), that it names this device and certifies this device's key; only then
+ * it installs it with the key, stores the ledger
  * settings, commits a test reading through the device's sequencer ({@link TestReadingSink}) and
  * answers with that record, leaves provisioning mode, invalidates the PSK (and deletes the label)
  * and stops listening.
@@ -39,9 +55,21 @@ import org.eclipse.californium.scandium.config.DtlsConnectorConfig;
 public final class EnrolmentAgent implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(EnrolmentAgent.class.getName());
 
-    /** Where to listen, what identity to enrol, and bounds on the handshake. */
+    /** How long a peer is refused after {@code maxHandshakes} failed handshakes in a row (doubling per lockout). */
+    public static final Duration PEER_BACKOFF = Duration.ofMinutes(1);
+
+    /**
+     * Where to listen, what identity to enrol, and bounds on the handshake.
+     *
+     * @param maxHandshakes failed handshakes in a row after which a peer address is refused for {@link #PEER_BACKOFF}
+     * @param trustRoot     the consortium root: an installed chain must validate up to it
+     */
     public record Settings(InetSocketAddress bind, Csr.Identity identity, CoseAlgorithm algorithm, Duration timeout,
-            int maxHandshakes, String ledgerAccount) {}
+            int maxHandshakes, String ledgerAccount, X509Certificate trustRoot) {
+        public Settings {
+            Objects.requireNonNull(trustRoot, "the consortium root (trustRoot) is required to check an installed chain");
+        }
+    }
 
     private final ProvisioningState state;
     private final KeyBackend backend;
@@ -54,6 +82,7 @@ public final class EnrolmentAgent implements AutoCloseable {
     private final CompletableFuture<DeviceKey> provisioned = new CompletableFuture<>();
     private final AtomicBoolean done = new AtomicBoolean();
     private final AtomicLong rejected = new AtomicLong();
+    private final PeerBackoff backoff;
     private OneTimePskStore pskStore;
     private CoapServer server;
     private DTLSConnector connector;
@@ -69,6 +98,34 @@ public final class EnrolmentAgent implements AutoCloseable {
         this.executor = executor;
         this.console = console;
         this.testReadings = testReadings;
+        this.backoff = new PeerBackoff(settings.maxHandshakes(), PEER_BACKOFF, clock);
+    }
+
+    /**
+     * Reads the consortium root a device checks installed chains against: one PEM (or DER) CA
+     * certificate, self-signed. Errors name the file.
+     */
+    public static X509Certificate readTrustRoot(java.nio.file.Path file) throws EnrolmentException {
+        java.util.Collection<? extends java.security.cert.Certificate> certs;
+        try (java.io.InputStream in = java.nio.file.Files.newInputStream(file)) {
+            certs = java.security.cert.CertificateFactory.getInstance("X.509").generateCertificates(in);
+        } catch (IOException | java.security.cert.CertificateException e) {
+            throw new EnrolmentException("cannot read the consortium root " + file + ": " + e.getMessage(), e);
+        }
+        if (certs.size() != 1) {
+            throw new EnrolmentException("the consortium root " + file + " must hold exactly one certificate, not "
+                    + certs.size());
+        }
+        X509Certificate root = (X509Certificate) certs.iterator().next();
+        try {
+            root.verify(root.getPublicKey());
+        } catch (java.security.GeneralSecurityException e) {
+            throw new EnrolmentException("the consortium root " + file + " is not a self-signed certificate", e);
+        }
+        if (root.getBasicConstraints() < 0) {
+            throw new EnrolmentException("the consortium root " + file + " is not a CA certificate");
+        }
+        return root;
     }
 
     /** Starts serving; returns the bound address. Refuses unless the device is in provisioning mode. */
@@ -90,17 +147,19 @@ public final class EnrolmentAgent implements AutoCloseable {
         } catch (IOException e) {
             throw new EnrolmentException("cannot write the PSK label " + state.labelFile() + ": " + e.getMessage(), e);
         }
-        pskStore = new OneTimePskStore(psk, settings.maxHandshakes());
+        pskStore = new OneTimePskStore(psk);
         Configuration cfg = DtlsSettings.configuration(DtlsConfig.DtlsRole.SERVER_ONLY, settings.timeout());
         connector = new DTLSConnector(DtlsConnectorConfig.builder(cfg).setAddress(settings.bind())
-                .setAdvancedPskStore(pskStore).build());
+                .setAdvancedPskStore(pskStore).setSessionListener(new PeerLimit())
+                .setCipherSuiteSelector(DtlsSettings.SERVER_ORDER).build());
         server = new CoapServer(cfg);
         server.addEndpoint(new CoapEndpoint.Builder().setConfiguration(cfg).setConnector(connector).build());
         server.add(new CsrResource(), new InstallResource(), new AccountResource());
         server.start();
         InetSocketAddress bound = connector.getAddress();
         console.accept("provisioning mode: device " + settings.identity().deviceId() + " waits on coaps://"
-                + bound.getHostString() + ":" + bound.getPort() + "\n" + psk.label());
+                + bound.getHostString() + ":" + bound.getPort() + " with PSK identity " + psk.identity()
+                + "; the PSK is in " + state.labelFile() + " (0600)");
         psk.destroy();
         return bound;
     }
@@ -128,8 +187,54 @@ public final class EnrolmentAgent implements AutoCloseable {
 
     private void refuse(CoapExchange ex, ResponseCode code, String why) {
         rejected.incrementAndGet();
-        LOG.log(System.Logger.Level.WARNING, "enrolment request from " + ex.getSourceSocketAddress() + " refused: " + why);
+        LOG.log(System.Logger.Level.WARNING, "enrolment request from " + ex.getSourceSocketAddress() + " refused: "
+                + LogText.escape(why));
         ex.respond(code, why, MediaTypeRegistry.TEXT_PLAIN);
+    }
+
+    /** The installed chain must validate up to the consortium root and name this device. */
+    private void checkChain(java.util.List<X509Certificate> chain, Instant at) throws TrustException {
+        Csr.Identity named = new ChainValidator(settings.trustRoot()).validate(chain, at);
+        if (!named.equals(settings.identity())) {
+            throw new TrustException("the chain is for " + named + ", not for this device " + settings.identity());
+        }
+    }
+
+    /** Refuses a peer in backoff at the start of its handshake; counts failures and successes per peer address. */
+    private final class PeerLimit implements SessionListener {
+        @Override
+        public void handshakeStarted(Handshaker handshaker) throws HandshakeException {
+            Instant until = backoff.refusedUntil(handshaker.getPeerAddress().getAddress());
+            if (until != null) {
+                throw new HandshakeException("peer " + handshaker.getPeerAddress() + " refused until " + until
+                        + " after failed handshakes", new AlertMessage(AlertMessage.AlertLevel.FATAL,
+                                AlertMessage.AlertDescription.ACCESS_DENIED));
+            }
+        }
+
+        @Override
+        public void contextEstablished(Handshaker handshaker, DTLSContext context) {
+            // nothing to count yet
+        }
+
+        @Override
+        public void handshakeCompleted(Handshaker handshaker) {
+            backoff.succeeded(handshaker.getPeerAddress().getAddress());
+        }
+
+        @Override
+        public void handshakeFailed(Handshaker handshaker, Throwable error) {
+            InetSocketAddress peer = handshaker.getPeerAddress();
+            if (backoff.failed(peer.getAddress())) {
+                LOG.log(System.Logger.Level.WARNING, "provisioning handshakes from " + peer + " refused for a while after "
+                        + settings.maxHandshakes() + " failures; other peers and the PSK are unaffected");
+            }
+        }
+
+        @Override
+        public void handshakeFlightRetransmitted(Handshaker handshaker, int flight) {
+            // not a failure
+        }
     }
 
     private final class CsrResource extends CoapResource {
@@ -186,6 +291,12 @@ public final class EnrolmentAgent implements AutoCloseable {
                 }
                 byte[] cose;
                 DeviceKey key;
+                try {
+                    checkChain(install.chain(), clock.instant());
+                } catch (TrustException e) {
+                    refuse(ex, ResponseCode.BAD_REQUEST, "chain refused: " + e.getMessage());
+                    return;
+                }
                 try {
                     key = backend.installChain(install.chain());
                     state.writeLedgerSettings(install.ledger());

@@ -1,8 +1,8 @@
 package io.certigate.provisioning.enrol;
 
+import io.certigate.core.io.LogText;
 import java.net.InetSocketAddress;
 import java.security.MessageDigest;
-import java.util.concurrent.atomic.AtomicInteger;
 import javax.crypto.SecretKey;
 import org.eclipse.californium.scandium.util.SecretUtil;
 import org.eclipse.californium.scandium.dtls.ConnectionId;
@@ -14,22 +14,19 @@ import org.eclipse.californium.scandium.util.ServerNames;
 
 /**
  * The server side of the provisioning PSK: it answers for one identity until it is invalidated
- * (after the device is provisioned) or until a bounded number of handshakes were attempted (so a
- * label cannot be guessed online). An unknown identity or an invalidated key gets no secret, and
- * the handshake fails.
+ * (after the device is provisioned). An unknown identity or an invalidated key gets no secret, and
+ * the handshake fails. Failed handshakes are limited per peer address ({@link PeerBackoff}), never
+ * by burning the PSK for everyone.
  */
 final class OneTimePskStore implements AdvancedPskStore {
     private static final System.Logger LOG = System.getLogger(OneTimePskStore.class.getName());
     private final String identity;
     private final byte[] key;
-    private final int maxHandshakes;
-    private final AtomicInteger handshakes = new AtomicInteger();
     private volatile boolean valid = true;
 
-    OneTimePskStore(ProvisioningPsk psk, int maxHandshakes) {
+    OneTimePskStore(ProvisioningPsk psk) {
         this.identity = psk.identity();
         this.key = psk.key();
-        this.maxHandshakes = maxHandshakes;
     }
 
     @Override
@@ -44,13 +41,8 @@ final class OneTimePskStore implements AdvancedPskStore {
         boolean known = MessageDigest.isEqual(identity.getBytes(java.nio.charset.StandardCharsets.UTF_8), id.getBytes());
         if (!known || !valid) {
             LOG.log(System.Logger.Level.WARNING, "provisioning handshake refused: "
-                    + (known ? "the provisioning PSK is no longer valid" : "unknown PSK identity '" + id.getPublicInfoAsString() + "'"));
-            return new PskSecretResult(cid, id, null);
-        }
-        if (handshakes.incrementAndGet() > maxHandshakes) {
-            invalidate();
-            LOG.log(System.Logger.Level.WARNING, "provisioning PSK invalidated after " + maxHandshakes
-                    + " handshakes: restart provisioning mode for a new one");
+                    + (known ? "the provisioning PSK is no longer valid"
+                            : "unknown PSK identity '" + LogText.escape(id.getPublicInfoAsString()) + "'"));
             return new PskSecretResult(cid, id, null);
         }
         return new PskSecretResult(cid, id, SecretUtil.create(key, "PSK"));

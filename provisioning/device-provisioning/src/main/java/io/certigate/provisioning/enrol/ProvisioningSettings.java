@@ -42,7 +42,12 @@ public final class ProvisioningSettings {
     public static final Setting TIMEOUT_S = Setting.whole("provisioning.timeout-s", 30, 1, 3600, "s",
             "DTLS handshake, exchange and test-reading commit bound").formerly("enrol.timeout-s");
     public static final Setting MAX_HANDSHAKES = Setting.whole("provisioning.max-handshakes", 20, 1, 10_000, "handshakes",
-            "handshakes after which the PSK is burnt").only(Scope.KURA).formerly("enrol.max-handshakes");
+            "failed handshakes in a row after which a peer address is refused for a while (doubling, at most an hour);"
+                    + " other peers and the PSK are unaffected").only(Scope.KURA).formerly("enrol.max-handshakes");
+    /** The consortium root an installed chain must validate up to (PKIX) and name this device. */
+    public static final Setting TRUST_ROOT = Setting.of("provisioning.trust-root", Type.PATH, null,
+            "the consortium root certificate (PEM file): an installed chain must validate up to it and name this device,"
+                    + " or it is refused; required with auto (required in Kura)");
 
     /** The spine's key settings, as the Kura enrolment component reads them (formerly its own ids). */
     public static final Setting KEY_STORE = SpineSettings.KEY_STORE.formerly("enrol.key-store");
@@ -50,9 +55,9 @@ public final class ProvisioningSettings {
 
     /** The {@code provisioning.*} keys. */
     public static final List<Setting> ALL = List.of(MODE, STATE_DIR, LISTEN, SERIAL, MODEL, SUBJECT, ALGORITHM, LEDGER_PASSPHRASE,
-            LEDGER_ACCOUNT_KEY, TIMEOUT_S, MAX_HANDSHAKES);
+            LEDGER_ACCOUNT_KEY, TIMEOUT_S, MAX_HANDSHAKES, TRUST_ROOT);
     /** What the Kura enrolment component reads: the provisioning keys and the spine's device, key and buffer. */
     public static final List<Setting> KURA = List.of(STATE_DIR, LISTEN, SERIAL, MODEL, SUBJECT, ALGORITHM, LEDGER_PASSPHRASE,
-            LEDGER_ACCOUNT_KEY, TIMEOUT_S, MAX_HANDSHAKES, KEY_STORE, KEY_PASSPHRASE, SpineSettings.DEVICE_ID,
+            LEDGER_ACCOUNT_KEY, TIMEOUT_S, MAX_HANDSHAKES, TRUST_ROOT, KEY_STORE, KEY_PASSPHRASE, SpineSettings.DEVICE_ID,
             SpineSettings.BUFFER_FILE);
 }

@@ -27,6 +27,12 @@ public final class EnrolmentClient implements AutoCloseable {
     private final long timeoutMs;
 
     public EnrolmentClient(URI device, ProvisioningPsk psk, Duration timeout) throws EnrolmentException {
+        this(device, psk, timeout, new InetSocketAddress(0));
+    }
+
+    /** A client whose DTLS endpoint binds {@code local} (an address of the technician's machine). */
+    public EnrolmentClient(URI device, ProvisioningPsk psk, Duration timeout, InetSocketAddress local)
+            throws EnrolmentException {
         if (!"coaps".equals(device.getScheme()) || device.getHost() == null || device.getPort() < 0) {
             throw new EnrolmentException("device address must be coaps://host:port, not " + device);
         }
@@ -34,7 +40,7 @@ public final class EnrolmentClient implements AutoCloseable {
         this.timeoutMs = timeout.toMillis();
         Configuration cfg = DtlsSettings.configuration(DtlsConfig.DtlsRole.CLIENT_ONLY, timeout);
         DTLSConnector connector = new DTLSConnector(DtlsConnectorConfig.builder(cfg)
-                .setAddress(new InetSocketAddress(0))
+                .setAddress(local)
                 .setAdvancedPskStore(new AdvancedSinglePskStore(psk.identity(), psk.key())).build());
         this.endpoint = new CoapEndpoint.Builder().setConfiguration(cfg).setConnector(connector).build();
         try {

@@ -89,6 +89,45 @@ class ConsortiumCaTest {
     }
 
     @Test
+    void anIssuingCaCertifiedByAnOfflineRootIssuesWithTheRootKeyAbsent() throws Exception {
+        Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
+        Path rootDir = Files.createDirectories(dir.resolve("offline-root"));
+        Path issuingDir = Files.createDirectories(dir.resolve("issuing"));
+        char[] rootPass = "root only".toCharArray();
+        KeyBackend rootB = new KeyBackend.Pkcs12(rootDir.resolve("root.p12"), rootPass);
+        DeviceKey rootKey = rootB.generate(CoseAlgorithm.ES256, "root");
+        X509Certificate offlineRoot = ConsortiumCa.initRoot(rootKey, "Offline Consortium", clock, Duration.ofDays(3650));
+        rootB.installChain(List.of(offlineRoot));
+
+        KeyBackend issB = new KeyBackend.Pkcs12(issuingDir.resolve("issuing.p12"), PASS);
+        DeviceKey issKey = issB.generate(CoseAlgorithm.ES256, "issuing");
+        X509Certificate issuing = ConsortiumCa.certifyIssuing(rootB.open(), offlineRoot, issKey, clock, Duration.ofDays(1825));
+        issB.installChain(List.of(issuing, offlineRoot));
+        assertThat(issuing.getSubjectX500Principal().getName()).contains("Offline Consortium issuing CA");
+        assertThat(issuing.getBasicConstraints()).isZero();
+
+        // the root goes offline: its folder is gone; issuing needs only the issuing key (another secret)
+        Files.delete(rootDir.resolve("root.p12"));
+        Files.delete(rootDir);
+        ConsortiumCa online = new ConsortiumCa(new KeyBackend.Pkcs12(issuingDir.resolve("issuing.p12"), PASS).open(), clock);
+        DeviceKey device = new MemoryKey(CoseAlgorithm.EDDSA);
+        List<X509Certificate> chain = online.issue(Csr.build(device, METER), METER, Duration.ofDays(365));
+        assertThat(chain).hasSize(3).endsWith(offlineRoot);
+        assertThat(new ChainValidator(offlineRoot).validate(chain, NOW.plusSeconds(60))).isEqualTo(METER);
+        assertThat(online.root()).isEqualTo(offlineRoot);
+    }
+
+    @Test
+    void anIssuingCaIsCertifiedOnlyWithTheRootCertificatesOwnKey() throws Exception {
+        Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
+        DeviceKey rootKey = new MemoryKey(CoseAlgorithm.ES256);
+        X509Certificate r = ConsortiumCa.initRoot(rootKey, "Offline Consortium", clock, Duration.ofDays(3650));
+        assertThatThrownBy(() -> ConsortiumCa.certifyIssuing(new MemoryKey(CoseAlgorithm.ES256), r,
+                new MemoryKey(CoseAlgorithm.ES256), clock, Duration.ofDays(10)))
+                .isInstanceOf(ProvisioningException.class).hasMessageContaining("is not the key of the root certificate");
+    }
+
+    @Test
     void openSslIndependentlyVerifiesTheIssuedChain() throws Exception {
         DeviceKey key = new MemoryKey(CoseAlgorithm.EDDSA);
         List<X509Certificate> chain = ca.issue(Csr.build(key, METER), METER, Duration.ofDays(1));

@@ -90,7 +90,7 @@ class EnrolmentAgentTest {
     void startAgent() throws Exception {
         state.enter();
         agent = new EnrolmentAgent(state, backend, new EnrolmentAgent.Settings(new InetSocketAddress("127.0.0.1", 0), HUB,
-                CoseAlgorithm.EDDSA, TIMEOUT, 8, null), Clock.systemUTC(), new SecureRandom(), executor, console::add, spine);
+                CoseAlgorithm.EDDSA, TIMEOUT, 8, null, ca.root()), Clock.systemUTC(), new SecureRandom(), executor, console::add, spine);
         InetSocketAddress a = agent.start();
         address = URI.create("coaps://127.0.0.1:" + a.getPort());
     }
@@ -103,7 +103,9 @@ class EnrolmentAgentTest {
     void technicianEnrolsTheDeviceWhichLeavesProvisioningModeAndBurnsThePsk() throws Exception {
         startAgent();
         ProvisioningPsk psk = ProvisioningPsk.read(state.labelFile());
-        assertThat(console.get(0)).contains(psk.identity()).contains("psk=");
+        // the console (the journal under systemd) says where the PSK is, never the PSK itself
+        assertThat(console.get(0)).contains(psk.identity()).contains(state.labelFile().toString())
+                .doesNotContain("psk=").doesNotContain(java.util.HexFormat.of().formatHex(psk.key()));
         byte[] nonce = new byte[16];
         new SecureRandom().nextBytes(nonce);
 
@@ -186,9 +188,125 @@ class EnrolmentAgentTest {
     }
 
     @Test
+    void aChainFromAnotherCaIsRefusedAndTheDeviceStaysInProvisioningMode() throws Exception {
+        startAgent();
+        ProvisioningPsk psk = ProvisioningPsk.read(state.labelFile());
+        ConsortiumCa other = TestCa.create("Rogue Consortium", Clock.systemUTC());
+        try (EnrolmentClient c = new EnrolmentClient(address, psk, INSTALL_TIMEOUT)) {
+            byte[] csr = c.csr();
+            // the device's own key, its own identity, a well-formed chain: only the issuer is wrong
+            List<X509Certificate> rogue = other.issue(csr, HUB, Duration.ofDays(365));
+            assertThatThrownBy(() -> c.install(install(rogue, new byte[16])))
+                    .isInstanceOf(EnrolmentException.class).hasMessageContaining("4.00")
+                    .hasMessageContaining("does not validate up to the consortium root");
+            // a chain of the right CA for another device's identity
+            Csr.Identity neighbour = new Csr.Identity("hub-13", "SN-13", "CG-ROAD-1", Csr.SubjectKind.SITE, "A7-PR115");
+            List<X509Certificate> misnamed = ca.issue(Csr.build(backend.open(), neighbour), neighbour, Duration.ofDays(1));
+            assertThatThrownBy(() -> c.install(install(misnamed, new byte[16])))
+                    .isInstanceOf(EnrolmentException.class).hasMessageContaining("not for this device");
+        }
+        assertThat(agent.rejectedRequests()).isEqualTo(2);
+        assertThat(state.inProvisioningMode()).isTrue();
+        assertThat(agent.provisioned()).isNotDone();
+    }
+
+    @Test
+    void failedHandshakesFromOnePeerDoNotBurnThePskForTheTechnicianElsewhere() throws Exception {
+        state.enter();
+        MutableClock clock = new MutableClock(java.time.Instant.parse("2026-03-01T08:00:00Z"));
+        agent = new EnrolmentAgent(state, backend, new EnrolmentAgent.Settings(new InetSocketAddress("127.0.0.1", 0), HUB,
+                CoseAlgorithm.EDDSA, TIMEOUT, 3, null, ca.root()), clock, new SecureRandom(), executor, console::add, spine);
+        int port = agent.start().getPort();
+        ProvisioningPsk psk = ProvisioningPsk.read(state.labelFile());
+        byte[] wrongKey = psk.key();
+        wrongKey[0] ^= 0x01;
+        URI attacker = URI.create("coaps://127.0.0.1:" + port);
+        // more failed handshakes than the old global limit (8) and the per-peer limit (3)
+        for (int i = 0; i < 10; i++) {
+            try (EnrolmentClient c = new EnrolmentClient(attacker, new ProvisioningPsk(psk.identity(), wrongKey), TIMEOUT)) {
+                assertThatThrownBy(c::csr).isInstanceOf(EnrolmentException.class);
+            }
+        }
+        // the attacker's address is now refused even with the right PSK ...
+        try (EnrolmentClient c = new EnrolmentClient(attacker, psk, TIMEOUT)) {
+            assertThatThrownBy(c::csr).isInstanceOf(EnrolmentException.class);
+        }
+        // ... while the technician, from another address, enrols with the same PSK
+        try (EnrolmentClient c = new EnrolmentClient(URI.create("coaps://127.0.0.1:" + port), psk, TIMEOUT,
+                new InetSocketAddress("127.0.0.2", 0))) {
+            assertThat(Csr.verify(c.csr()).identity()).isEqualTo(HUB);
+        }
+        // and once the backoff has passed (on the agent's clock) the first address may try again
+        clock.advance(PeerBackoff.MAX_BACKOFF);
+        try (EnrolmentClient c = new EnrolmentClient(attacker, psk, TIMEOUT)) {
+            assertThat(Csr.verify(c.csr()).identity()).isEqualTo(HUB);
+        }
+        assertThat(state.inProvisioningMode()).isTrue();
+    }
+
+    @Test
+    void aClientOfferingBothSuitesGetsEcdhePsk() throws Exception {
+        startAgent();
+        ProvisioningPsk psk = ProvisioningPsk.read(state.labelFile());
+        // a client that prefers the plain PSK suite: the agent still picks the one with forward secrecy
+        org.eclipse.californium.elements.config.Configuration cfg = DtlsSettings.configuration(
+                org.eclipse.californium.scandium.config.DtlsConfig.DtlsRole.CLIENT_ONLY, TIMEOUT);
+        cfg.set(org.eclipse.californium.scandium.config.DtlsConfig.DTLS_CIPHER_SUITES, List.of(
+                org.eclipse.californium.scandium.dtls.cipher.CipherSuite.TLS_PSK_WITH_AES_128_CCM_8,
+                org.eclipse.californium.scandium.dtls.cipher.CipherSuite.TLS_ECDHE_PSK_WITH_AES_128_GCM_SHA256));
+        org.eclipse.californium.scandium.DTLSConnector connector = new org.eclipse.californium.scandium.DTLSConnector(
+                org.eclipse.californium.scandium.config.DtlsConnectorConfig.builder(cfg)
+                        .setAddress(new InetSocketAddress("127.0.0.1", 0))
+                        .setAdvancedPskStore(new org.eclipse.californium.scandium.dtls.pskstore.AdvancedSinglePskStore(
+                                psk.identity(), psk.key())).build());
+        org.eclipse.californium.core.network.CoapEndpoint endpoint = new org.eclipse.californium.core.network.CoapEndpoint.Builder()
+                .setConfiguration(cfg).setConnector(connector).build();
+        org.eclipse.californium.core.CoapClient client = new org.eclipse.californium.core.CoapClient(
+                address.resolve("/" + EnrolmentProtocol.CSR_PATH)).setEndpoint(endpoint).setTimeout(TIMEOUT.toMillis());
+        try {
+            org.eclipse.californium.core.CoapResponse r = client.get();
+            assertThat(r).isNotNull();
+            assertThat(r.getCode()).isEqualTo(org.eclipse.californium.core.coap.CoAP.ResponseCode.CONTENT);
+            assertThat(r.advanced().getSourceContext().get(org.eclipse.californium.elements.DtlsEndpointContext.KEY_CIPHER))
+                    .isEqualTo("TLS_ECDHE_PSK_WITH_AES_128_GCM_SHA256");
+        } finally {
+            client.shutdown();
+            endpoint.destroy();
+        }
+    }
+
+    /** A clock the test moves by hand. */
+    static final class MutableClock extends Clock {
+        private volatile java.time.Instant now;
+
+        MutableClock(java.time.Instant start) {
+            now = start;
+        }
+
+        void advance(Duration d) {
+            now = now.plus(d);
+        }
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return java.time.ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public java.time.Instant instant() {
+            return now;
+        }
+    }
+
+    @Test
     void theAgentStaysOffOutsideProvisioningMode() {
         agent = new EnrolmentAgent(state, backend, new EnrolmentAgent.Settings(new InetSocketAddress("127.0.0.1", 0), HUB,
-                CoseAlgorithm.EDDSA, TIMEOUT, 8, null), Clock.systemUTC(), new SecureRandom(), executor, console::add, spine);
+                CoseAlgorithm.EDDSA, TIMEOUT, 8, null, ca.root()), Clock.systemUTC(), new SecureRandom(), executor, console::add, spine);
         assertThatThrownBy(agent::start).isInstanceOf(EnrolmentException.class).hasMessageContaining("not in provisioning mode");
         assertThat(Files.exists(dir.resolve("device.p12"))).isFalse();
     }

@@ -7,7 +7,7 @@ import org.eclipse.californium.scandium.dtls.PskSecretResult;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
-/** The provisioning PSK answers for its identity only, until invalidated or out of attempts. */
+/** The provisioning PSK answers for its identity only, until invalidated. */
 @Tag("unit")
 class OneTimePskStoreTest {
     static final byte[] KEY = java.util.HexFormat.of().parseHex("00112233445566778899aabbccddeeff");
@@ -18,7 +18,7 @@ class OneTimePskStoreTest {
 
     @Test
     void answersOnlyForItsIdentityAndNeverAfterInvalidation() {
-        OneTimePskStore s = new OneTimePskStore(new ProvisioningPsk("certigate-1", KEY), 10);
+        OneTimePskStore s = new OneTimePskStore(new ProvisioningPsk("certigate-1", KEY));
         assertThat(ask(s, "certigate-1").getSecret().getEncoded()).isEqualTo(KEY);
         assertThat(ask(s, "certigate-2").getSecret()).isNull();
         s.invalidate();
@@ -27,13 +27,12 @@ class OneTimePskStoreTest {
     }
 
     @Test
-    void isInvalidatedAfterTooManyHandshakes() {
-        OneTimePskStore s = new OneTimePskStore(new ProvisioningPsk("certigate-1", KEY), 3);
-        for (int i = 0; i < 3; i++) {
+    void manyHandshakesDoNotInvalidateIt() {
+        // failures are limited per peer (PeerBackoff), not by burning the PSK for everyone
+        OneTimePskStore s = new OneTimePskStore(new ProvisioningPsk("certigate-1", KEY));
+        for (int i = 0; i < 100; i++) {
             assertThat(ask(s, "certigate-1").getSecret()).isNotNull();
         }
-        assertThat(ask(s, "certigate-1").getSecret()).isNull();
-        assertThat(s.isValid()).isFalse();
-        assertThat(ask(s, "certigate-1").getSecret()).isNull();
+        assertThat(s.isValid()).isTrue();
     }
 }

@@ -72,7 +72,8 @@ class ProvisionerTest {
         SpineHandover spine = SpineHandover.onBuffer(stateDir.resolve("buffer.db"), expected.deviceId(),
                 Clock.systemUTC(), writer, TIMEOUT);
         try (EnrolmentAgent agent = new EnrolmentAgent(state, backend, new EnrolmentAgent.Settings(
-                new InetSocketAddress("127.0.0.1", 0), CAR, CoseAlgorithm.EDDSA, Duration.ofSeconds(3), 8, account),
+                new InetSocketAddress("127.0.0.1", 0), CAR, CoseAlgorithm.EDDSA, Duration.ofSeconds(3), 8, account,
+                ca.root()),
                 Clock.systemUTC(), new SecureRandom(), ex, s -> { }, spine);
                 LedgerClient c = ledger.client()) {
             int port = agent.start().getPort();

@@ -41,7 +41,7 @@ public final class Ledger implements AutoCloseable {
     public static Ledger start(Path dir) throws Exception {
         DevChain chain = new DevChain(DevChain.Options.defaults(DevChain.locateGanache(), dir.resolve("chain"))).start();
         try {
-            LedgerAccount admin = LedgerAccount.importKey(dir.resolve("registrar.key.json"), chain.adminKey(), PASSPHRASE);
+            LedgerAccount admin = LedgerAccount.importKey(dir.resolve("registrar.key.json"), chain.adminKey(), PASSPHRASE, LedgerAccount.KeyFileCost.LIGHT);
             LedgerConfig base = LedgerConfig.of(chain.rpcUrl(), chain.chainId(), "0x" + "0".repeat(40));
             try (LedgerClient c = LedgerClient.connect(base)) {
                 String anchor = new LedgerAdmin(c, admin, TIMEOUT).deploy();
@@ -61,7 +61,7 @@ public final class Ledger implements AutoCloseable {
 
     /** A new device ledger account (encrypted key file), funded by the registrar. */
     public LedgerAccount newAccount(String name) throws Exception {
-        LedgerAccount a = LedgerAccount.create(dir.resolve(name + ".key.json"), PASSPHRASE);
+        LedgerAccount a = LedgerAccount.create(dir.resolve(name + ".key.json"), PASSPHRASE, LedgerAccount.KeyFileCost.LIGHT);
         try (LedgerClient c = client()) {
             new LedgerAdmin(c, registrar, TIMEOUT).fund(a.address(), BigInteger.TEN.pow(19));
         }

@@ -87,7 +87,7 @@ public final class DemoAnchoring implements AutoCloseable {
      */
     public Device attach(RecordBuffer buffer, Sequencer sequencer, Path deviceDir, PrintStream out) throws Exception {
         LedgerAccount account = LedgerAccount.openOrCreate(deviceDir.resolve("ledger-account.json"),
-                Passphrase.createOrRead(deviceDir.resolve("ledger-account.pass")));
+                Passphrase.createOrRead(deviceDir.resolve("ledger-account.pass")), LedgerAccount.KeyFileCost.LIGHT);
         Path dir = work.resolve("ledger");
         LedgerAccount admin = LedgerAccount.open(dir.resolve("dev-admin.json"),
                 Files.readString(dir.resolve("dev-admin.pass"), StandardCharsets.US_ASCII).strip().toCharArray());

@@ -44,9 +44,11 @@ public final class DevLedger implements AutoCloseable {
             char[] adminPass = Passphrase.createOrRead(dir.resolve("dev-admin.pass"));
             Path adminFile = dir.resolve("dev-admin.json");
             LedgerAccount admin = Files.exists(adminFile) ? LedgerAccount.open(adminFile, adminPass)
-                    : LedgerAccount.importKey(adminFile, chain.adminKey(), adminPass);
+                    : LedgerAccount.importKey(adminFile, chain.adminKey(), adminPass,
+                            LedgerAccount.KeyFileCost.LIGHT);
             Path passFile = dir.resolve("ledger-account.pass");
-            LedgerAccount account = LedgerAccount.openOrCreate(dir.resolve("ledger-account.json"), Passphrase.createOrRead(passFile));
+            LedgerAccount account = LedgerAccount.openOrCreate(dir.resolve("ledger-account.json"), Passphrase.createOrRead(passFile),
+                    LedgerAccount.KeyFileCost.LIGHT);
             LedgerConfig base = LedgerConfig.of(chain.rpcUrl(), chain.chainId(), "0x" + "0".repeat(40));
             String contract;
             try (LedgerClient c = LedgerClient.connect(base)) {

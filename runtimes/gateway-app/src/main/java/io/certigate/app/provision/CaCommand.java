@@ -18,9 +18,15 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code certigate ca init | issue}: the consortium CA. */
+/**
+ * {@code certigate ca init | init-root | init-issuing | issue}: the consortium CA. {@code init} makes
+ * root and issuing CA in one folder under one secret (demos, tests); for an offline root,
+ * {@code init-root} makes the root alone in its own folder under its own secret, {@code init-issuing}
+ * uses it once to certify an issuing CA in another folder under another secret, and {@code issue}
+ * needs only the issuing CA's folder.
+ */
 @Command(name = "ca", mixinStandardHelpOptions = true, description = "Run the consortium's certification authority.",
-        subcommands = {CaCommand.Init.class, CaCommand.Issue.class})
+        subcommands = {CaCommand.Init.class, CaCommand.InitRoot.class, CaCommand.InitIssuing.class, CaCommand.Issue.class})
 public final class CaCommand {
     static final String ROOT = "ca-root";
     static final String ISSUING = "ca-issuing";
@@ -70,6 +76,85 @@ public final class CaCommand {
             System.out.println("consortium CA ready: root " + h.root().getSubjectX500Principal().getName() + " in "
                     + root.describe() + "; issuing CA in " + issuing.describe() + "; root certificate "
                     + dir.resolve("root.pem"));
+            return 0;
+        }
+    }
+
+    @Command(name = "init-root", mixinStandardHelpOptions = true,
+            description = "Create the root CA alone, to be kept offline: its key in --dir or on a token, and root.pem.")
+    static final class InitRoot implements Callable<Integer> {
+        @Option(names = "--dir", required = true, description = "Root CA directory (the root key for PKCS#12, root.pem).")
+        Path dir;
+
+        @Option(names = "--consortium", required = true, description = "Consortium name, written into the CA names.")
+        String consortium;
+
+        @Option(names = "--alg", defaultValue = "es256", description = "CA key algorithm: es256 (default) or ed25519 (PKCS#12 only).")
+        String alg;
+
+        @Option(names = "--root-validity", defaultValue = "P7300D", converter = io.certigate.app.DurationConverter.class,
+                description = "Root certificate validity (default P7300D, 20 years).")
+        Duration rootValidity;
+
+        @Mixin
+        KeyOptions keys;
+
+        @Override
+        public Integer call() throws Exception {
+            Files.createDirectories(dir);
+            KeyBackend root = keys.backend(dir, ROOT);
+            DeviceKey rootKey = root.generate(CoseAlgorithm.parse(alg), consortium + " root CA");
+            X509Certificate cert = ConsortiumCa.initRoot(rootKey, consortium, Clock.systemUTC(), rootValidity);
+            root.installChain(List.of(cert));
+            Identities.writePem(dir.resolve("root.pem"), List.of(cert));
+            System.out.println("root CA ready: " + cert.getSubjectX500Principal().getName() + " in " + root.describe()
+                    + "; root certificate " + dir.resolve("root.pem") + " (give it to devices: provisioning.trust-root);"
+                    + " make issuing CAs with 'ca init-issuing --root-dir " + dir + "', then keep this folder offline");
+            return 0;
+        }
+    }
+
+    @Command(name = "init-issuing", mixinStandardHelpOptions = true,
+            description = "Create an issuing CA in --dir, certified once by the root CA of --root-dir.")
+    static final class InitIssuing implements Callable<Integer> {
+        @Option(names = "--dir", required = true, description = "Issuing CA directory (the issuing key for PKCS#12, issuing.pem, root.pem).")
+        Path dir;
+
+        @Option(names = "--root-dir", required = true, description = "Root CA directory made by 'ca init-root'.")
+        Path rootDir;
+
+        @Option(names = "--root-secret", required = true,
+                description = "file:PATH or env:NAME: the root key's passphrase (PKCS#12 in --root-dir); used once, not stored.")
+        String rootSecret;
+
+        @Option(names = "--alg", defaultValue = "es256", description = "Issuing key algorithm: es256 (default) or ed25519 (PKCS#12 only).")
+        String alg;
+
+        @Option(names = "--issuing-validity", defaultValue = "P3650D", converter = io.certigate.app.DurationConverter.class,
+                description = "Issuing CA certificate validity (default P3650D; clipped to the root's).")
+        Duration issuingValidity;
+
+        @Mixin
+        KeyOptions keys;
+
+        @Override
+        public Integer call() throws Exception {
+            if (Files.exists(dir) && Files.isSameFile(dir, rootDir)) {
+                throw new IllegalArgumentException("--dir must not be --root-dir: the issuing CA goes apart from the root");
+            }
+            DeviceKey rootKey = new KeyBackend.Pkcs12(rootDir.resolve(ROOT + ".p12"),
+                    io.certigate.signing.Passphrase.resolve("--root-secret", rootSecret)).open();
+            X509Certificate root = rootKey.certificateChain().get(0);
+            Files.createDirectories(dir);
+            KeyBackend issuing = keys.backend(dir, ISSUING);
+            DeviceKey issuingKey = issuing.generate(CoseAlgorithm.parse(alg),
+                    root.getSubjectX500Principal().getName() + " issuing CA");
+            X509Certificate cert = ConsortiumCa.certifyIssuing(rootKey, root, issuingKey, Clock.systemUTC(), issuingValidity);
+            issuing.installChain(List.of(cert, root));
+            Identities.writePem(dir.resolve("root.pem"), List.of(root));
+            Identities.writePem(dir.resolve("issuing.pem"), List.of(cert));
+            System.out.println("issuing CA ready: " + cert.getSubjectX500Principal().getName() + " in " + issuing.describe()
+                    + "; 'ca issue --dir " + dir + "' needs only this folder");
             return 0;
         }
     }

@@ -13,6 +13,7 @@ import io.certigate.signing.SigningException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.ScheduledExecutorService;
@@ -32,9 +33,10 @@ public final class DeviceEnrolment {
      *
      * @param ledgerPassphrase    {@code file:PATH} or {@code env:NAME} of the ledger account's passphrase
      * @param ledgerPassphraseKey where that source was configured (a key, an option), named by its errors
+     * @param trustRoot           the consortium root (PEM) an installed chain must validate up to
      */
     public record Settings(Csr.Identity identity, CoseAlgorithm algorithm, InetSocketAddress bind,
-            String ledgerPassphrase, String ledgerPassphraseKey, Duration timeout) {}
+            String ledgerPassphrase, String ledgerPassphraseKey, Duration timeout, Path trustRoot) {}
 
     private DeviceEnrolment() {}
 
@@ -80,6 +82,16 @@ public final class DeviceEnrolment {
      */
     public static EnrolmentAgent start(ProvisioningState state, KeyBackend keys, Settings settings, TestReadingSink sink,
             ScheduledExecutorService executor, Consumer<String> console) throws EnrolmentException {
+        return start(state, keys, settings, sink, executor, console, System.console() != null);
+    }
+
+    /**
+     * As {@link #start(ProvisioningState, KeyBackend, Settings, TestReadingSink, ScheduledExecutorService, Consumer)};
+     * the PSK label goes to {@code console} only when {@code onTerminal} (standard output is a terminal, not a
+     * journal or a log file); otherwise the console says where the 0600 label file is.
+     */
+    static EnrolmentAgent start(ProvisioningState state, KeyBackend keys, Settings settings, TestReadingSink sink,
+            ScheduledExecutorService executor, Consumer<String> console, boolean onTerminal) throws EnrolmentException {
         LedgerAccount account;
         try {
             account = LedgerAccount.openOrCreate(ledgerKey(state.dir()), Passphrase.resolve(settings.ledgerPassphraseKey(),
@@ -88,8 +100,9 @@ public final class DeviceEnrolment {
             throw new EnrolmentException("cannot open the device's ledger account " + ledgerKey(state.dir()) + ": "
                     + e.getMessage(), e);
         }
+        X509Certificate root = EnrolmentAgent.readTrustRoot(settings.trustRoot());
         EnrolmentAgent agent = new EnrolmentAgent(state, keys, new EnrolmentAgent.Settings(settings.bind(),
-                settings.identity(), settings.algorithm(), settings.timeout(), 20, account.address()), Clock.systemUTC(),
+                settings.identity(), settings.algorithm(), settings.timeout(), 20, account.address(), root), Clock.systemUTC(),
                 new SecureRandom(), executor, console, sink);
         try {
             agent.start();
@@ -97,8 +110,17 @@ public final class DeviceEnrolment {
             agent.close();
             throw e;
         }
-        console.accept("PSK label also in " + state.labelFile() + " (deleted once provisioned); device ledger account "
-                + account.address());
+        if (onTerminal) {
+            try {
+                console.accept(java.nio.file.Files.readString(state.labelFile()).strip());
+            } catch (java.io.IOException e) {
+                agent.close();
+                throw new EnrolmentException("cannot read the PSK label " + state.labelFile() + ": " + e.getMessage(), e);
+            }
+        }
+        console.accept("PSK label in " + state.labelFile() + " (0600, deleted once provisioned)"
+                + (onTerminal ? "" : "; not shown here because standard output is not a terminal")
+                + "; device ledger account " + account.address());
         return agent;
     }
 }

@@ -47,6 +47,10 @@ public final class EnrolCommand implements Callable<Integer> {
     @Option(names = "--ledger-passphrase", required = true, description = "file:PATH or env:NAME for the device's ledger key (made if missing).")
     String ledgerPassphrase;
 
+    @Option(names = "--trust-root", required = true,
+            description = "The consortium root certificate (PEM): the installed chain must validate up to it.")
+    Path trustRoot;
+
     @Option(names = "--enter-mode", description = "Put the device into provisioning mode first (factory reset, key rotation).")
     boolean enter;
 
@@ -73,7 +77,7 @@ public final class EnrolCommand implements Callable<Integer> {
                 id.deviceId(), Clock.systemUTC(), writer, timeout);
         try (EnrolmentAgent agent = DeviceEnrolment.start(state, keys.backend(stateDir, keyName),
                 new DeviceEnrolment.Settings(id, CoseAlgorithm.parse(alg), DeviceEnrolment.address(bind, "--bind"),
-                        ledgerPassphrase, "--ledger-passphrase", timeout), spine, ex, System.out::println)) {
+                        ledgerPassphrase, "--ledger-passphrase", timeout, trustRoot), spine, ex, System.out::println)) {
             agent.provisioned().get();
             try (Spine s = spine.spine().get()) {
                 System.out.println("test reading committed as seq " + s.buffer().head().seq() + " of "

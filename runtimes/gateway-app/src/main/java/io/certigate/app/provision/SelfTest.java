@@ -86,7 +86,8 @@ final class SelfTest {
         java.util.concurrent.ExecutorService writer = Executors.newSingleThreadExecutor(r -> new Thread(r, "sequencer"));
         try {
             char[] pass = HexFormat.of().formatHex(bytes(16)).toCharArray();
-            LedgerAccount registrar = LedgerAccount.importKey(dir.resolve("registrar.key.json"), chain.adminKey(), pass);
+            LedgerAccount registrar = LedgerAccount.importKey(dir.resolve("registrar.key.json"), chain.adminKey(), pass,
+                    LedgerAccount.KeyFileCost.LIGHT);
             LedgerConfig base = LedgerConfig.of(chain.rpcUrl(), chain.chainId(), "0x" + "0".repeat(40));
             String anchor;
             String registryAddress;
@@ -110,7 +111,8 @@ final class SelfTest {
 
             // the device: key on the token, its own ledger account, in provisioning mode
             Csr.Identity id = new Csr.Identity("selftest-gw", "SN-SELFTEST", "CG-SELFTEST", Csr.SubjectKind.SITE, "LOOPBACK-1");
-            LedgerAccount device = LedgerAccount.create(dir.resolve("device/ledger.key.json"), pass);
+            LedgerAccount device = LedgerAccount.create(dir.resolve("device/ledger.key.json"), pass,
+                    LedgerAccount.KeyFileCost.LIGHT);
             try (LedgerClient c = LedgerClient.connect(config)) {
                 new LedgerAdmin(c, registrar, TIMEOUT).fund(device.address(), BigInteger.TEN.pow(19));
             }
@@ -123,7 +125,7 @@ final class SelfTest {
                     writer, Duration.ofSeconds(30));
             try (EnrolmentAgent agent = new EnrolmentAgent(state, deviceKeys, new EnrolmentAgent.Settings(
                     new InetSocketAddress("127.0.0.1", 0), id, CoseAlgorithm.ES256, Duration.ofSeconds(5), 8,
-                    device.address()), Clock.systemUTC(), random, ex, s -> out.println("  [device] " + s.replace("\n", "\n  [device] ")),
+                    device.address(), h.root()), Clock.systemUTC(), random, ex, s -> out.println("  [device] " + s.replace("\n", "\n  [device] ")),
                     spine);
                     LedgerClient c = LedgerClient.connect(config)) {
                 int port = agent.start().getPort();

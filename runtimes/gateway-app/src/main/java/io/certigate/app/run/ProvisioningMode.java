@@ -102,7 +102,8 @@ public final class ProvisioningMode {
                     CoseAlgorithm.parse(v.get("provisioning.algorithm", "ed25519")),
                     DeviceEnrolment.address(v.get("provisioning.listen", "0.0.0.0:5684"), "provisioning.listen"),
                     v.required("provisioning.ledger-passphrase"), "provisioning.ledger-passphrase",
-                    Duration.ofSeconds(v.whole(io.certigate.provisioning.enrol.ProvisioningSettings.TIMEOUT_S)));
+                    Duration.ofSeconds(v.whole(io.certigate.provisioning.enrol.ProvisioningSettings.TIMEOUT_S)),
+                    Path.of(v.required(io.certigate.provisioning.enrol.ProvisioningSettings.TRUST_ROOT.key())));
         } catch (IllegalArgumentException e) {
             throw new RunConfig.ConfigException(origin + ": " + e.getMessage());
         }

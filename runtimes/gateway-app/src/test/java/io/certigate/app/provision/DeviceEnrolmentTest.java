@@ -19,7 +19,7 @@ class DeviceEnrolmentTest {
         DeviceEnrolment.Settings settings = new DeviceEnrolment.Settings(
                 DeviceEnrolment.identity("gw-1", "SN-1", "CG-1", "meter:0911", "provisioning.subject"), CoseAlgorithm.EDDSA,
                 DeviceEnrolment.address("127.0.0.1:0", "provisioning.listen"), "file:" + pass,
-                "provisioning.ledger-passphrase", Duration.ofSeconds(5));
+                "provisioning.ledger-passphrase", Duration.ofSeconds(5), dir.resolve("root.pem"));
         assertThatThrownBy(() -> DeviceEnrolment.start(new ProvisioningState(dir), null, settings, null, null, m -> { }))
                 .hasMessageContaining("provisioning.ledger-passphrase: cannot read passphrase file " + pass);
     }

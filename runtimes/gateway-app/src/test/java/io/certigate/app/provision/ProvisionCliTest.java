@@ -6,6 +6,7 @@ import io.certigate.app.CertigateCli;
 import io.certigate.app.CliRun;
 import io.certigate.signing.CoseAlgorithm;
 import io.certigate.signing.Csr;
+import io.certigate.signing.Pkcs12KeyStore;
 import io.certigate.signing.SoftwareDeviceKey;
 import io.certigate.testbed.device.TestDevice;
 import java.nio.file.Files;
@@ -21,6 +22,45 @@ class ProvisionCliTest {
     Path dir;
 
 
+
+    @Test
+    void anOfflineRootCertifiesAnIssuingCaOnceAndIssuingThenWorksWithoutTheRoot() throws Exception {
+        Path rootSecret = Files.writeString(dir.resolve("root.pass"), "root secret\n");
+        Path issuingSecret = Files.writeString(dir.resolve("issuing.pass"), "issuing secret\n");
+        Path rootDir = dir.resolve("root");
+        Path ca = dir.resolve("issuing");
+        CliRun.Result root = CliRun.run("ca", "init-root", "--dir", rootDir.toString(), "--consortium", "Offline Consortium",
+                "--secret", "file:" + rootSecret);
+        assertThat(root.exit()).as(root.err()).isZero();
+        assertThat(rootDir.resolve("root.pem")).exists();
+        assertThat(rootDir.resolve("ca-issuing.p12")).doesNotExist();
+
+        CliRun.Result wrongSecret = CliRun.run("ca", "init-issuing", "--dir", ca.toString(), "--root-dir", rootDir.toString(),
+                "--root-secret", "file:" + issuingSecret, "--secret", "file:" + issuingSecret);
+        assertThat(wrongSecret.exit()).as("the root key opens only with its own secret").isNotZero();
+        CliRun.Result issuing = CliRun.run("ca", "init-issuing", "--dir", ca.toString(), "--root-dir", rootDir.toString(),
+                "--root-secret", "file:" + rootSecret, "--secret", "file:" + issuingSecret);
+        assertThat(issuing.exit()).as(issuing.err()).isZero();
+        assertThat(Files.readString(ca.resolve("root.pem"))).isEqualTo(Files.readString(rootDir.resolve("root.pem")));
+        assertThat(ca.resolve("ca-root.p12")).doesNotExist();
+
+        // the root folder goes offline
+        try (var files = Files.list(rootDir)) {
+            for (Path f : files.toList()) {
+                Files.delete(f);
+            }
+        }
+        Files.delete(rootDir);
+        SoftwareDeviceKey key = Pkcs12KeyStore.create(dir.resolve("device.p12"), CoseAlgorithm.EDDSA, "m-2",
+                "d".toCharArray());
+        Path csr = Files.write(dir.resolve("m-2.csr"), Csr.build(key, new Csr.Identity("m-2", "S-2", "CG-TIC-1",
+                Csr.SubjectKind.METER, "09123456789013")));
+        CliRun.Result issue = CliRun.run("ca", "issue", "--dir", ca.toString(), "--secret", "file:" + issuingSecret,
+                "--csr", csr.toString(), "--device-id", "m-2", "--serial", "S-2", "--model", "CG-TIC-1",
+                "--subject", "meter:09123456789013", "--out", dir.resolve("m-2.pem").toString());
+        assertThat(issue.exit()).as(issue.err()).isZero();
+        assertThat(Files.readString(dir.resolve("m-2.pem"))).contains("BEGIN CERTIFICATE");
+    }
 
     @Test
     void caInitThenIssueChecksTheIdentity() throws Exception {

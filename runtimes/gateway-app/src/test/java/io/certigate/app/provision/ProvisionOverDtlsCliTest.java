@@ -54,7 +54,7 @@ class ProvisionOverDtlsCliTest {
         DevChain chain = new DevChain(DevChain.Options.defaults(DevChain.locateGanache(), dir.resolve("chain"))).start();
         try {
             LedgerAccount registrar = LedgerAccount.importKey(dir.resolve("registrar.key.json"), chain.adminKey(),
-                    Files.readString(pass).strip().toCharArray());
+                    Files.readString(pass).strip().toCharArray(), LedgerAccount.KeyFileCost.LIGHT);
             String anchor;
             String registry;
             try (LedgerClient c = LedgerClient.connect(LedgerConfig.of(chain.rpcUrl(), chain.chainId(), "0x" + "0".repeat(40)))) {
@@ -73,7 +73,8 @@ class ProvisionOverDtlsCliTest {
             List<String> identity = List.of("--device-id", "van-12", "--serial", "SN-12", "--model", "CG-OBD-2",
                     "--subject", "vin:VF1AB000000000012");
             List<String> enrol = new ArrayList<>(List.of("enrol", "--state-dir", state.toString(), "--enter-mode",
-                    "--bind", "127.0.0.1:" + port, "--secret", "file:" + pass, "--ledger-passphrase", "file:" + pass));
+                    "--bind", "127.0.0.1:" + port, "--secret", "file:" + pass, "--ledger-passphrase", "file:" + pass,
+                    "--trust-root", dir.resolve("ca/root.pem").toString()));
             enrol.addAll(identity);
             CompletableFuture<Integer> device = CompletableFuture.supplyAsync(() -> execute(enrol.toArray(new String[0])));
 

@@ -69,8 +69,10 @@ class VerifyTrustCliTest {
 
         DevChain devChain = new DevChain(DevChain.Options.defaults(DevChain.locateGanache(), dir.resolve("chain"))).start();
         try {
-            LedgerAccount registrar = LedgerAccount.importKey(dir.resolve("registrar.key.json"), devChain.adminKey(), secret);
-            LedgerAccount device = LedgerAccount.create(dir.resolve("device.key.json"), secret);
+            LedgerAccount registrar = LedgerAccount.importKey(dir.resolve("registrar.key.json"), devChain.adminKey(), secret,
+                    LedgerAccount.KeyFileCost.LIGHT);
+            LedgerAccount device = LedgerAccount.create(dir.resolve("device.key.json"), secret,
+                    LedgerAccount.KeyFileCost.LIGHT);
             LedgerConfig base = LedgerConfig.of(devChain.rpcUrl(), devChain.chainId(), "0x" + "0".repeat(40));
             try (LedgerClient c = LedgerClient.connect(base)) {
                 String anchor = new LedgerAdmin(c, registrar, TIMEOUT).deploy();

@@ -32,7 +32,8 @@ class ProvisioningModeTest {
     }
 
     private static final String AUTO = String.join("\n", "provisioning.mode = auto", "provisioning.serial = SN-P",
-            "provisioning.model = CG-P", "provisioning.subject = meter:0911", "provisioning.ledger-passphrase = env:NONE", "");
+            "provisioning.model = CG-P", "provisioning.subject = meter:0911", "provisioning.ledger-passphrase = env:NONE",
+            "provisioning.trust-root = ROOT", "");
 
     @Test
     void badKeysAreNamed() throws Exception {
@@ -53,6 +54,8 @@ class ProvisioningModeTest {
         typo.setProperty("device.id", "gw");
         typo.setProperty("provisioning-mode", "auto");
         assertThatThrownBy(() -> RunConfig.parse(typo, "p.conf")).hasMessage("p.conf: unknown key provisioning-mode (did you mean 'provisioning.mode'?)");
+        assertThatThrownBy(() -> ProvisioningMode.parse(config(AUTO.replace("provisioning.trust-root = ROOT\n", "")), "p.conf"))
+                .hasMessageContaining("provisioning.trust-root is required");
         ProvisioningMode.parse(config(AUTO), "p.conf"); // complete: accepted
     }
 
@@ -76,22 +79,38 @@ class ProvisioningModeTest {
         assertThat(ProvisioningMode.needed(keys, state)).as("marker of an unfinished enrolment").isTrue();
     }
 
+    /** A consortium root certificate in PEM, as the device is given at manufacture. */
+    private Path writeRoot() throws Exception {
+        var h = io.certigate.provisioning.ca.ConsortiumCa.init(
+                new KeyBackend.Pkcs12(dir.resolve("root.p12"), "pass".toCharArray()).generate(CoseAlgorithm.ES256, "root"),
+                new KeyBackend.Pkcs12(dir.resolve("iss.p12"), "pass".toCharArray()).generate(CoseAlgorithm.ES256, "iss"),
+                "Mode Fleet", java.time.Clock.systemUTC(), java.time.Duration.ofDays(30), java.time.Duration.ofDays(20));
+        String pem = "-----BEGIN CERTIFICATE-----\n" + java.util.Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                .encodeToString(h.root().getEncoded()) + "\n-----END CERTIFICATE-----\n";
+        return Files.writeString(dir.resolve("root.pem"), pem);
+    }
+
     @Test
     void aGatewayStoppedWhileWaitingToBeProvisionedExitsCleanly() throws Exception {
         Files.writeString(dir.resolve("pass"), "mode pass\n");
         Path config = Files.writeString(dir.resolve("p.conf"), String.join("\n", "device.id = gw-p",
                 "key.store = " + dir.resolve("device.p12"), "key.passphrase = file:" + dir.resolve("pass"),
-                "buffer.file = " + dir.resolve("buffer.db"), AUTO.replace("env:NONE", "file:" + dir.resolve("pass")),
+                "buffer.file = " + dir.resolve("buffer.db"), AUTO.replace("env:NONE", "file:" + dir.resolve("pass"))
+                        .replace("ROOT", writeRoot().toString()),
                 "provisioning.listen = 127.0.0.1:0", ""));
         Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
                 System.getProperty("java.class.path"), CertigateCli.class.getName(), "run", "--config", config.toString())
                 .redirectErrorStream(true).start();
         var out = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
         StringBuilder seen = new StringBuilder();
-        for (String l = out.readLine(); l != null && !l.contains("PSK label also in"); l = out.readLine()) {
+        for (String l = out.readLine(); l != null && !l.contains("PSK label in"); l = out.readLine()) {
             seen.append(l).append('\n');
         }
-        assertThat(seen).contains("provisioning mode: device gw-p waits on coaps://127.0.0.1:").contains("psk=");
+        // standard output is a pipe here, as under systemd (the journal): the PSK stays in its 0600 file
+        assertThat(seen).contains("provisioning mode: device gw-p waits on coaps://127.0.0.1:").doesNotContain("psk=");
+        String label = Files.readString(dir.resolve("provisioning-psk.txt"));
+        assertThat(seen.toString()).doesNotContain(label.lines().filter(l -> l.startsWith("psk=")).findFirst().orElseThrow()
+                .substring(4));
         assertThat(dir.resolve("provisioning-psk.txt")).exists(); // state-dir defaults to the buffer's directory
         new ProcessBuilder("kill", "-TERM", Long.toString(p.pid())).start().waitFor();
         assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();

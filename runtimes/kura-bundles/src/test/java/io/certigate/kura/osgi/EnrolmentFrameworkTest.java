@@ -86,6 +86,9 @@ class EnrolmentFrameworkTest {
         enrol.put("provisioning.subject", "site:A7-PR114");
         enrol.put("provisioning.ledger-account-key", dir.resolve("ledger.json").toString());
         enrol.put("provisioning.ledger-passphrase", "file:" + dir.resolve("ledger.pass"));
+        enrol.put("provisioning.trust-root", Files.writeString(dir.resolve("root.pem"), "-----BEGIN CERTIFICATE-----\n"
+                + java.util.Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(ca.root().getEncoded())
+                + "\n-----END CERTIFICATE-----\n").toString());
 
         // outside provisioning mode: the component is active, the agent is not
         Files.createDirectories(state.dir());

@@ -113,7 +113,7 @@ public final class EnrolmentComponent implements ConfigurableComponent {
             writer.shutdown();
         });
         EnrolmentAgent a = new EnrolmentAgent(state, backend, new EnrolmentAgent.Settings(o.bind(), o.identity(), o.algorithm(),
-                o.timeout(), o.maxHandshakes(), account), Clock.systemUTC(), new SecureRandom(), executor,
+                o.timeout(), o.maxHandshakes(), account, EnrolmentAgent.readTrustRoot(o.trustRoot())), Clock.systemUTC(), new SecureRandom(), executor,
                 EnrolmentComponent::console, handover);
         InetSocketAddress bound = a.start();
         agent = a;

@@ -37,8 +37,13 @@ public @interface EnrolmentConfig {
     @AttributeDefinition(name = "Timeout (s)", min = "1", max = "3600", description = "DTLS handshake and exchange timeout.")
     long provisioning_timeout$_$s() default 30;
 
-    @AttributeDefinition(name = "Handshakes", min = "1", max = "10000", description = "Handshakes after which the PSK is burnt.")
+    @AttributeDefinition(name = "Failed handshakes per peer", min = "1", max = "10000",
+            description = "Failed handshakes in a row after which a peer address is refused for a while (doubling, at most an hour); other peers and the PSK are unaffected.")
     int provisioning_max$_$handshakes() default 20;
+
+    @AttributeDefinition(name = "Consortium root",
+            description = "The consortium root certificate (PEM file) the installed chain must validate up to.")
+    String provisioning_trust$_$root();
 
     @AttributeDefinition(name = "Device id")
     String device_id();

@@ -19,7 +19,7 @@ import java.util.Map;
  */
 public record EnrolmentOptions(Path stateDir, Path keyStore, String keyPassphrase, Path bufferFile, CoseAlgorithm algorithm, String bindHost,
         int bindPort, Duration timeout, int maxHandshakes, Csr.Identity identity, Path ledgerAccountKey,
-        String ledgerAccountPass) {
+        String ledgerAccountPass, Path trustRoot) {
     private static final System.Logger LOG = System.getLogger(EnrolmentOptions.class.getName());
 
 
@@ -64,6 +64,7 @@ public record EnrolmentOptions(Path stateDir, Path keyStore, String keyPassphras
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(EnrolmentComponent.PID + ": " + e.getMessage(), e);
         }
+        Path trustRoot = Path.of(v.required(ProvisioningSettings.TRUST_ROOT.key()));
         String accountKey = v.text(ProvisioningSettings.LEDGER_ACCOUNT_KEY);
         String accountPass = v.secretSource(ProvisioningSettings.LEDGER_PASSPHRASE.key(), false);
         if (accountKey.isEmpty() != accountPass.isEmpty()) {
@@ -71,7 +72,7 @@ public record EnrolmentOptions(Path stateDir, Path keyStore, String keyPassphras
                     + " and " + ProvisioningSettings.LEDGER_PASSPHRASE.key() + " go together");
         }
         return new EnrolmentOptions(state, keyStore, pass, buffer, alg, bind.substring(0, colon), port, Duration.ofSeconds(timeout),
-                handshakes, identity, accountKey.isEmpty() ? null : Path.of(accountKey), accountPass);
+                handshakes, identity, accountKey.isEmpty() ? null : Path.of(accountKey), accountPass, trustRoot);
     }
 
     /**

@@ -26,6 +26,7 @@ class EnrolmentOptionsTest {
         p.put("provisioning.serial", "SN-12");
         p.put("provisioning.model", "CG-ROAD-1");
         p.put("provisioning.subject", "site:A7-PR114");
+        p.put("provisioning.trust-root", "/etc/certigate/consortium-root.pem");
         return p;
     }
 
@@ -68,6 +69,9 @@ class EnrolmentOptionsTest {
         Map<String, Object> noSerial = new HashMap<>(p);
         noSerial.remove("provisioning.serial");
         assertThatThrownBy(() -> EnrolmentOptions.from(noSerial)).hasMessageContaining("provisioning.serial is required");
+        Map<String, Object> noRoot = new HashMap<>(minimal());
+        noRoot.remove("provisioning.trust-root");
+        assertThatThrownBy(() -> EnrolmentOptions.from(noRoot)).hasMessageContaining("provisioning.trust-root is required");
     }
 
     @Test
@@ -87,6 +91,7 @@ class EnrolmentOptionsTest {
         old.put("enrol.max-handshakes", 5);
         old.put("enrol.ledger-account-key", "/var/lib/certigate/ledger.json");
         old.put("enrol.ledger-account-pass", "env:LEDGER_PASS");
+        old.put("provisioning.trust-root", "/etc/certigate/consortium-root.pem"); // no former id: new with this key
         Map<String, Object> current = with(with(with(with(with(minimal(), "provisioning.listen", "127.0.0.1:15684"),
                 "provisioning.timeout-s", 12L), "provisioning.max-handshakes", 5),
                 "provisioning.ledger-account-key", "/var/lib/certigate/ledger.json"),
