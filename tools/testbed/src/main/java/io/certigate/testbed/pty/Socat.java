@@ -1,9 +1,13 @@
 package io.certigate.testbed.pty;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -29,28 +33,42 @@ public final class Socat {
     }
 
     /**
-     * Starts {@code socat first second} (its output discarded) and waits up to 5 s until every
-     * path of {@code links} exists.
+     * Starts {@code socat -d -d first second} and waits up to 5 s until socat reports that both
+     * addresses are set up ("starting data transfer loop": the ptys exist with their raw, echo-less
+     * line settings applied) and every path of {@code links} exists. socat's diagnostics are read
+     * by a daemon thread until it exits, so it never blocks on a full pipe.
      *
-     * @throws IOException when socat is missing, exits early or does not create the links in time
-     *                     (the process is destroyed then)
+     * @throws IOException when socat is missing, exits early or is not ready in time (the process is
+     *                     destroyed then)
      */
     public static Process start(List<Path> links, String first, String second) throws IOException, InterruptedException {
         Process p;
         try {
-            p = new ProcessBuilder("socat", first, second).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            p = new ProcessBuilder("socat", "-d", "-d", first, second).redirectErrorStream(true).start();
         } catch (IOException e) {
             throw new IOException("cannot start socat (install the Debian package socat): " + e.getMessage(), e);
         }
+        CountDownLatch transferring = new CountDownLatch(1);
+        Thread reader = new Thread(() -> {
+            try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line; (line = out.readLine()) != null; ) {
+                    if (line.contains("starting data transfer loop")) {
+                        transferring.countDown();
+                    }
+                }
+            } catch (IOException e) {
+                // socat ended: its exit is seen below
+            }
+        }, "socat-diagnostics");
+        reader.setDaemon(true);
+        reader.start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(SETUP_SECONDS);
         try {
-            while (!links.stream().allMatch(Files::exists)) {
+            while (!links.stream().allMatch(Files::exists) || !transferring.await(10, TimeUnit.MILLISECONDS)) {
                 if (!p.isAlive() || System.nanoTime() > deadline) {
                     throw new IOException("socat did not create " + links + " (exit "
                             + (p.isAlive() ? "none" : p.exitValue()) + ")");
                 }
-                Thread.sleep(10); // waiting for an external process to set up, not protocol timing
             }
         } catch (IOException | InterruptedException e) {
             p.destroyForcibly();
