@@ -10,6 +10,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The simulated adapter as a Wi-Fi ELM327 on a loopback TCP port: every connection gets a fresh
@@ -60,6 +61,10 @@ public final class Elm327TcpServer implements AutoCloseable {
                 Socket c = server.accept();
                 c.setTcpNoDelay(true);
                 clients.add(c);
+                if (closed) {
+                    c.close(); // accepted while closing: not served
+                    continue;
+                }
                 Thread t = new Thread(() -> serve(c), "elm327-sim-conn-" + c.getPort());
                 t.setDaemon(true);
                 t.start();
@@ -96,10 +101,19 @@ public final class Elm327TcpServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Stops listening and drops every connection. Returns once the accepting thread has ended, so
+     * no connection is served after this returns and a new one is refused.
+     */
     @Override
     public void close() throws IOException {
         closed = true;
         server.close();
+        try {
+            acceptor.join(TimeUnit.SECONDS.toMillis(5));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         for (Socket c : clients) {
             c.close();
         }
