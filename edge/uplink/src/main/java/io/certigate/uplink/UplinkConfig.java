@@ -1,5 +1,6 @@
 package io.certigate.uplink;
 
+import io.certigate.core.config.ConfigValues;
 import io.certigate.core.config.Setting;
 import io.certigate.uplink.coap.CoapEndpoints;
 import io.certigate.uplink.coap.CoapUplink;
@@ -70,6 +71,9 @@ public record UplinkConfig(MqttUplinkOptions mqtt, CoapUplink.Options coap) {
             o = o.withClientId(id);
         }
         String user = p.getProperty("uplink.mqtt.username", "").trim();
+        // before the password is read: credentials over tcp:// to another host would travel in clear
+        UplinkSettings.checkCredentialsTransport(origin, url, !user.isEmpty(),
+                ConfigValues.of(origin, p).bool(UplinkSettings.MQTT_ALLOW_PLAINTEXT_CREDENTIALS));
         if (!user.isEmpty()) {
             String source = p.getProperty("uplink.mqtt.password-source", "").trim();
             char[] password = new char[0];

@@ -1,5 +1,6 @@
 package io.certigate.uplink;
 
+import io.certigate.core.config.LoopbackHost;
 import io.certigate.core.config.Setting;
 import io.certigate.core.config.Setting.Scope;
 import io.certigate.core.config.Setting.Type;
@@ -13,6 +14,33 @@ import java.util.List;
 public final class UplinkSettings {
     private UplinkSettings() {}
 
+    /**
+     * Refuses a user name (and password) over plain TCP to a host that is not loopback unless
+     * {@code allowed} ({@link #MQTT_ALLOW_PLAINTEXT_CREDENTIALS}): the error names the key, the
+     * host and what to do.
+     *
+     * @param origin what the error starts with (the configuration file or the component)
+     * @throws IllegalArgumentException as above
+     */
+    public static void checkCredentialsTransport(String origin, String url, boolean credentials, boolean allowed) {
+        if (!credentials || allowed || !url.startsWith("tcp://")) {
+            return;
+        }
+        String host;
+        try {
+            host = java.net.URI.create(url).getHost();
+        } catch (IllegalArgumentException e) {
+            host = null;
+        }
+        if (LoopbackHost.is(host)) {
+            return;
+        }
+        throw new IllegalArgumentException(origin + ": " + MQTT_USERNAME.key() + " is set but " + MQTT_URL.key() + " = " + url
+                + " would send the user name and password in clear to " + (host == null ? "its host" : host)
+                + ", which is not a loopback address: use ssl://" + (host == null ? "host" : host) + ":port (with "
+                + MQTT_TLS_CA.key() + "), or set " + MQTT_ALLOW_PLAINTEXT_CREDENTIALS.key() + " = true on a network you trust");
+    }
+
     public static final Setting MQTT_URL = Setting.of("uplink.mqtt.url", Type.TEXT, null,
             "tcp://host:port or ssl://host:port (TLS; needs uplink.mqtt.tls.ca); enables the MQTT uplink");
     public static final Setting MQTT_CLIENT_ID = Setting.of("uplink.mqtt.client-id", Type.TEXT, null,
@@ -20,6 +48,13 @@ public final class UplinkSettings {
     public static final Setting MQTT_USERNAME = Setting.of("uplink.mqtt.username", Type.TEXT, null, "user name; absent: none");
     public static final Setting MQTT_PASSWORD_SOURCE = Setting.of("uplink.mqtt.password-source", Type.SECRET_SOURCE, null,
             "where the password is read from");
+    /**
+     * Issue #20: a user name and password sent over {@code tcp://} to a host that is not loopback
+     * travel in clear; refused unless this is set.
+     */
+    public static final Setting MQTT_ALLOW_PLAINTEXT_CREDENTIALS = Setting.of("uplink.mqtt.allow-plaintext-credentials",
+            Type.BOOLEAN, "false", "accept uplink.mqtt.username/password over tcp:// to a host that is not loopback"
+                    + " (they travel in clear; use ssl:// instead)");
     /** Records per published batch at most. */
     public static final Setting MQTT_RECORDS_PER_BATCH = Setting.whole("uplink.mqtt.records-per-batch", 100, 1, 65_535,
             "records", "records per published message at most");
@@ -57,7 +92,7 @@ public final class UplinkSettings {
             "retry back-off, longest delay").only(Scope.STANDALONE);
 
     public static final List<Setting> ALL = List.of(MQTT_URL, MQTT_CLIENT_ID, MQTT_USERNAME, MQTT_PASSWORD_SOURCE,
-            MQTT_RECORDS_PER_BATCH, MQTT_WINDOW, MQTT_MAX_PACKET_BYTES, MQTT_RECONNECT_MIN_MS, MQTT_RECONNECT_MAX_MS, MQTT_TLS_CA,
+            MQTT_ALLOW_PLAINTEXT_CREDENTIALS, MQTT_RECORDS_PER_BATCH, MQTT_WINDOW, MQTT_MAX_PACKET_BYTES, MQTT_RECONNECT_MIN_MS, MQTT_RECONNECT_MAX_MS, MQTT_TLS_CA,
             MQTT_TLS_CLIENT_KEYSTORE, MQTT_TLS_CLIENT_PASSPHRASE_SOURCE, COAP_URL, COAP_PSK_IDENTITY, COAP_PSK_SECRET_SOURCE,
             COAP_RECORDS_PER_BATCH, COAP_WINDOW, COAP_MAX_BODY_BYTES, COAP_RETRY_MIN_MS, COAP_RETRY_MAX_MS);
 }

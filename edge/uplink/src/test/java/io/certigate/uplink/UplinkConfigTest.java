@@ -40,18 +40,49 @@ class UplinkConfigTest {
         assertThat(UplinkConfig.parse(props(), "gw-1", "x").mqtt()).isNull();
     }
 
+    /**
+     * Issue #20: a user name and password over tcp:// to a broker elsewhere travel in clear; refused
+     * (before the password is read) unless the host is loopback or the allow key is set.
+     */
+    @Test
+    void credentialsOverPlainTcpToAnotherHostAreRefusedUnlessAllowed() throws Exception {
+        Path f = Files.writeString(dir.resolve("mqtt.pass"), "s3cret\n");
+        assertThatThrownBy(() -> UplinkConfig.parse(props("uplink.mqtt.url", "tcp://broker.example:1883",
+                "uplink.mqtt.username", "gw", "uplink.mqtt.password-source", "file:" + f), "d", "gw.properties"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("gw.properties: uplink.mqtt.username is set but uplink.mqtt.url = tcp://broker.example:1883")
+                .hasMessageContaining("in clear to broker.example").hasMessageContaining("ssl://")
+                .hasMessageContaining("uplink.mqtt.allow-plaintext-credentials = true");
+        assertThatThrownBy(() -> UplinkConfig.parse(props("uplink.mqtt.url", "tcp://10.0.0.5:1883", "uplink.mqtt.username", "gw"),
+                "d", "f")).hasMessageContaining("in clear to 10.0.0.5");
+        for (String loopback : new String[] {"tcp://127.0.0.1:1883", "tcp://localhost:1883", "tcp://[::1]:1883",
+                "tcp://127.8.9.10:1883"}) {
+            UplinkConfig c = UplinkConfig.parse(props("uplink.mqtt.url", loopback, "uplink.mqtt.username", "gw",
+                    "uplink.mqtt.password-source", "file:" + f), "d", "f");
+            assertThat(c.mqtt().username()).as(loopback).isEqualTo("gw");
+        }
+        UplinkConfig allowed = UplinkConfig.parse(props("uplink.mqtt.url", "tcp://broker.example:1883", "uplink.mqtt.username", "gw",
+                "uplink.mqtt.password-source", "file:" + f, "uplink.mqtt.allow-plaintext-credentials", "true"), "d", "f");
+        assertThat(allowed.mqtt().password()).containsExactly("s3cret".toCharArray());
+        assertThat(UplinkConfig.parse(props("uplink.mqtt.url", "tcp://broker.example:1883"), "d", "f").mqtt().username())
+                .as("no credentials: nothing to protect").isNull();
+        assertThatThrownBy(() -> UplinkConfig.parse(props("uplink.mqtt.url", "tcp://broker.example:1883", "uplink.mqtt.username",
+                "gw", "uplink.mqtt.allow-plaintext-credentials", "yes"), "d", "f"))
+                .hasMessageContaining("uplink.mqtt.allow-plaintext-credentials = 'yes' must be true or false");
+    }
+
     @Test
     void thePasswordComesFromAFileOrTheEnvironmentNeverInClear() throws Exception {
         java.nio.file.Path f = java.nio.file.Files.createTempFile("mqtt", ".pass");
         try {
             java.nio.file.Files.writeString(f, "s3cret\n");
-            UplinkConfig c = UplinkConfig.parse(props("uplink.mqtt.url", "tcp://b:1", "uplink.mqtt.username", "gw",
+            UplinkConfig c = UplinkConfig.parse(props("uplink.mqtt.url", "tcp://127.0.0.1:1", "uplink.mqtt.username", "gw",
                     "uplink.mqtt.password-source", "file:" + f), "d", "f");
             assertThat(c.mqtt().password()).containsExactly("s3cret".toCharArray());
         } finally {
             java.nio.file.Files.delete(f);
         }
-        assertThatThrownBy(() -> UplinkConfig.parse(props("uplink.mqtt.url", "tcp://b:1", "uplink.mqtt.username", "gw",
+        assertThatThrownBy(() -> UplinkConfig.parse(props("uplink.mqtt.url", "tcp://127.0.0.1:1", "uplink.mqtt.username", "gw",
                 "uplink.mqtt.password-source", "hunter2"), "d", "f"))
                 .hasMessageContaining("uplink.mqtt.password-source").hasMessageContaining("neither file:PATH nor env:NAME");
         assertThatThrownBy(() -> UplinkConfig.parse(props("uplink.mqtt.url", "tcp://b:1", "uplink.mqtt.password", "x"), "d", "f"))

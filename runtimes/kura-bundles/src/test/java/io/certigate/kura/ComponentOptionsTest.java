@@ -98,6 +98,22 @@ class ComponentOptionsTest {
                 .hasMessage("io.certigate.kura.uplink: uplink.mqtt.window = '100000' must be a whole number in 1..65535");
     }
 
+    /** Issue #20: the Kura uplink refuses credentials over tcp:// to another host like the standalone one. */
+    @Test
+    void uplinkCredentialsOverPlainTcpToAnotherHostAreRefusedUnlessAllowed() throws Exception {
+        Map<String, Object> p = map("uplink.mqtt.url", "tcp://broker.example:1883", "uplink.mqtt.username", "gw",
+                "uplink.mqtt.password-source", "env:CERTIGATE_TEST_SURELY_UNSET_PASSWORD");
+        assertThatThrownBy(() -> UplinkOptions.from(p)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("io.certigate.kura.uplink: uplink.mqtt.username is set but uplink.mqtt.url ="
+                        + " tcp://broker.example:1883")
+                .hasMessageContaining("in clear to broker.example").hasMessageContaining("ssl://")
+                .hasMessageContaining("uplink.mqtt.allow-plaintext-credentials = true");
+        assertThat(UplinkOptions.from(with(p, "uplink.mqtt.allow-plaintext-credentials", Boolean.TRUE)).username())
+                .isEqualTo("gw");
+        assertThat(UplinkOptions.from(with(p, "uplink.mqtt.url", "tcp://localhost:1883")).username()).isEqualTo("gw");
+        assertThat(UplinkOptions.from(with(p, "uplink.mqtt.username", "")).broker()).isEqualTo("tcp://broker.example:1883");
+    }
+
     @Test
     void aSecretSourceErrorNamesItsKey() throws Exception {
         UplinkOptions o = UplinkOptions.from(map("uplink.mqtt.url", "tcp://127.0.0.1:1883", "uplink.mqtt.username", "gw",

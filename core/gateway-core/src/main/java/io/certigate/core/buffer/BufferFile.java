@@ -1,5 +1,6 @@
 package io.certigate.core.buffer;
 
+import io.certigate.core.io.PrivateFiles;
 import io.certigate.core.io.SqliteFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -14,8 +15,9 @@ import java.util.Properties;
 /**
  * Opening a buffer file: identifying an existing file before anything may write to it, refusing
  * one that is not this device's buffer of a supported schema (left byte-identical), creating a new
- * one, setting the writer's PRAGMAs, and migrating the buffer's own schema of an earlier release
- * (read-write opens only: a read-only open never writes).
+ * one owner-only (0600, new folders 0700, {@link PrivateFiles}: it holds VINs, mileage, tag ids,
+ * meter data), setting the writer's PRAGMAs, and migrating the buffer's own schema of an earlier
+ * release (read-write opens only: a read-only open never writes).
  */
 final class BufferFile {
     private static final System.Logger LOG = System.getLogger(RecordBuffer.class.getName());
@@ -31,7 +33,10 @@ final class BufferFile {
         Connection w = null;
         Connection r = null;
         try {
-            if (file.toAbsolutePath().getParent() != null) {
+            if (fresh) {
+                // owner-only before SQLite opens it: the -wal and -shm take the file's mode
+                PrivateFiles.create(file);
+            } else if (file.toAbsolutePath().getParent() != null) {
                 Files.createDirectories(file.toAbsolutePath().getParent());
             }
             w = connect(file, options);

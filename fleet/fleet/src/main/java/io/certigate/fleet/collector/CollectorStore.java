@@ -1,8 +1,8 @@
 package io.certigate.fleet.collector;
 
+import io.certigate.core.io.PrivateFiles;
 import io.certigate.core.io.SqliteFiles;
 import io.certigate.core.model.StoredRecord;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -39,16 +39,16 @@ final class CollectorStore implements AutoCloseable {
      * Opens or creates the collector database. An existing file is identified first, by reading it
      * ({@link SqliteFiles#requireStore}), and refused unchanged unless it is a collector database
      * (or an SQLite file without tables); only then does the connection switch it to WAL and add
-     * the tables.
+     * the tables. A new file is created 0600 and its new folders 0700 ({@link PrivateFiles}): it
+     * holds every device's readings.
      */
     static CollectorStore open(Path file) throws SQLException {
         SqliteFiles.requireStore(file, CollectorSql.APPLICATION_ID, CollectorSql.TABLES);
         try {
-            if (file.toAbsolutePath().getParent() != null) {
-                Files.createDirectories(file.toAbsolutePath().getParent());
-            }
+            // owner-only before SQLite opens it (the -wal and -shm take its mode); existing files keep theirs
+            PrivateFiles.create(file);
         } catch (java.io.IOException e) {
-            throw new SQLException("cannot create the directory of " + file + ": " + e.getMessage(), e);
+            throw new SQLException("cannot create " + file + ": " + e.getMessage(), e);
         }
         Connection c = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
         try (Statement s = c.createStatement()) {

@@ -7,6 +7,7 @@ import io.certigate.core.testing.FileDigests;
 import io.certigate.core.testing.TestSpine;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -79,5 +80,29 @@ class CollectorStoreTest {
                 assertThat(again).isNotNull();
             }
         }
+    }
+
+    /**
+     * Issue #20, personal data files world-readable: a new collector database (meter data, VINs of
+     * every device) and its -wal/-shm are owner-only whatever the umask (under 022 it came out
+     * {@code rw-r--r--}), the folders it creates 0700; an existing folder keeps its mode.
+     */
+    @Test
+    void aNewCollectorDatabaseItsSideFilesAndItsNewFoldersAreOwnerOnly() throws Exception {
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path fresh = dir.resolve("fleet/collector.db");
+        try (CollectorStore s = CollectorStore.open(fresh)) {
+            assertThat(Path.of(fresh + "-wal")).exists();
+            assertThat(Path.of(fresh + "-shm")).exists();
+            for (Path f : new Path[] {fresh, Path.of(fresh + "-wal"), Path.of(fresh + "-shm")}) {
+                assertThat(mode(f)).as("%s", f).isEqualTo("rw-------");
+            }
+        }
+        assertThat(mode(dir.resolve("fleet"))).isEqualTo("rwx------");
+        assertThat(mode(dir)).as("a folder that existed keeps its mode").isEqualTo("rwxr-xr-x");
+    }
+
+    private static String mode(Path p) throws Exception {
+        return PosixFilePermissions.toString(Files.getPosixFilePermissions(p));
     }
 }

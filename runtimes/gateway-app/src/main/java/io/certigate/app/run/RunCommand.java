@@ -159,8 +159,9 @@ public final class RunCommand implements Callable<Integer> {
         SpineMetrics.register(metrics, spine, Clock.systemUTC());
         if (metricsPort >= 0) {
             signal.checkpoint("starting the metrics endpoint");
-            MetricsServer server = new MetricsServer(metrics, new InetSocketAddress(
-                    values.get(MetricsSettings.ADDRESS.key(), MetricsSettings.ADDRESS.defaultValue()), (int) metricsPort));
+            String metricsAddress = values.get(MetricsSettings.ADDRESS.key(), MetricsSettings.ADDRESS.defaultValue());
+            MetricsSettings.warnOnWideBind(metricsAddress);
+            MetricsServer server = new MetricsServer(metrics, new InetSocketAddress(metricsAddress, (int) metricsPort));
             sources.add(server);
             System.out.println("certigate run: metrics on http://" + server.address().getHostString() + ":"
                     + server.address().getPort() + "/metrics");

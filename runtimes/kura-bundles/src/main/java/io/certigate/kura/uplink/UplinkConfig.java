@@ -25,6 +25,11 @@ public @interface UplinkConfig {
             description = "Where the password is read from: file:PATH or env:NAME (never the secret itself).")
     String uplink_mqtt_password$_$source() default "";
 
+    @AttributeDefinition(name = "Allow credentials in clear", required = false,
+            description = "Accept the user name and password over tcp:// to a broker that is not loopback (they travel"
+                    + " in clear); use ssl:// instead.")
+    boolean uplink_mqtt_allow$_$plaintext$_$credentials() default false;
+
     @AttributeDefinition(name = "Records per message", min = "1", max = "65535")
     int uplink_mqtt_records$_$per$_$batch() default 100;
 

@@ -16,7 +16,9 @@ import java.util.Map;
  * The uplink's options, validated once. The password and the client key store's passphrase are
  * kept as their sources ({@code file:} or {@code env:}) so that equal options compare equal; they
  * are resolved when the uplink starts. {@code ssl://} needs the CA file trusted for the broker
- * ({@code tlsCa}); a client key store (the device's PKCS#12 with its CA-issued chain) adds mutual TLS.
+ * ({@code tlsCa}); a client key store (the device's PKCS#12 with its CA-issued chain) adds mutual TLS. A
+ * user name over {@code tcp://} to a host that is not loopback is refused unless
+ * {@code uplink.mqtt.allow-plaintext-credentials} is set (issue #20).
  */
 public record UplinkOptions(String broker, String clientId, String username, String passwordSource, int recordsPerBatch,
         int window, int maxPacketBytes, Backoff reconnect, String tlsCa, String tlsClientKeystore,
@@ -44,6 +46,8 @@ public record UplinkOptions(String broker, String clientId, String username, Str
             throw new IllegalArgumentException(UplinkComponent.PID + ": uplink.mqtt.tls.client-keystore and"
                     + " uplink.mqtt.tls.client-passphrase-source go together (mutual TLS)");
         }
+        UplinkSettings.checkCredentialsTransport(UplinkComponent.PID, broker, !v.text(UplinkSettings.MQTT_USERNAME).isEmpty(),
+                v.bool(UplinkSettings.MQTT_ALLOW_PLAINTEXT_CREDENTIALS));
         long reconnectMin = v.whole(UplinkSettings.MQTT_RECONNECT_MIN_MS);
         long reconnectMax = v.whole(UplinkSettings.MQTT_RECONNECT_MAX_MS);
         if (reconnectMax < reconnectMin) {
