@@ -31,6 +31,19 @@ public final class CaCommand {
     static final String ROOT = "ca-root";
     static final String ISSUING = "ca-issuing";
 
+    /** What {@code init} and {@code init-root} ask of a root CA. */
+    static final class RootCa {
+        @Option(names = "--consortium", required = true, description = "Consortium name, written into the CA names.")
+        String consortium;
+
+        @Option(names = "--alg", defaultValue = "es256", description = "CA key algorithm: es256 (default) or ed25519 (PKCS#12 only).")
+        String alg;
+
+        @Option(names = "--root-validity", defaultValue = "P7300D", converter = io.certigate.app.DurationConverter.class,
+                description = "Root certificate validity (default P7300D, 20 years).")
+        Duration rootValidity;
+    }
+
     /** Opens the issuing CA of {@code dir} (its key in PKCS#12 there, or on the token). */
     static ConsortiumCa open(KeyOptions keys, Path dir, Clock clock) throws Exception {
         return new ConsortiumCa(keys.backend(dir, ISSUING).open(), clock);
@@ -42,15 +55,8 @@ public final class CaCommand {
         @Option(names = "--dir", required = true, description = "CA directory (keys for PKCS#12, root.pem, issuing.pem).")
         Path dir;
 
-        @Option(names = "--consortium", required = true, description = "Consortium name, written into the CA names.")
-        String consortium;
-
-        @Option(names = "--alg", defaultValue = "es256", description = "CA key algorithm: es256 (default) or ed25519 (PKCS#12 only).")
-        String alg;
-
-        @Option(names = "--root-validity", defaultValue = "P7300D", converter = io.certigate.app.DurationConverter.class,
-                description = "Root certificate validity (default P7300D, 20 years).")
-        Duration rootValidity;
+        @Mixin
+        RootCa root;
 
         @Option(names = "--issuing-validity", defaultValue = "P3650D", converter = io.certigate.app.DurationConverter.class,
                 description = "Issuing CA certificate validity (default P3650D).")
@@ -62,19 +68,19 @@ public final class CaCommand {
         @Override
         public Integer call() throws Exception {
             Files.createDirectories(dir);
-            KeyBackend root = keys.backend(dir, ROOT);
+            KeyBackend rootBackend = keys.backend(dir, ROOT);
             KeyBackend issuing = keys.backend(dir, ISSUING);
-            CoseAlgorithm a = CoseAlgorithm.parse(alg);
-            DeviceKey rootKey = root.generate(a, consortium + " root CA");
-            DeviceKey issuingKey = issuing.generate(a, consortium + " issuing CA");
-            ConsortiumCa.Hierarchy h = ConsortiumCa.init(rootKey, issuingKey, consortium, Clock.systemUTC(),
-                    rootValidity, issuingValidity);
-            root.installChain(h.rootChain());
+            CoseAlgorithm a = CoseAlgorithm.parse(root.alg);
+            DeviceKey rootKey = rootBackend.generate(a, root.consortium + " root CA");
+            DeviceKey issuingKey = issuing.generate(a, root.consortium + " issuing CA");
+            ConsortiumCa.Hierarchy h = ConsortiumCa.init(rootKey, issuingKey, root.consortium, Clock.systemUTC(),
+                    root.rootValidity, issuingValidity);
+            rootBackend.installChain(h.rootChain());
             issuing.installChain(h.issuingChain());
             Identities.writePem(dir.resolve("root.pem"), List.of(h.root()));
             Identities.writePem(dir.resolve("issuing.pem"), List.of(h.issuing()));
             System.out.println("consortium CA ready: root " + h.root().getSubjectX500Principal().getName() + " in "
-                    + root.describe() + "; issuing CA in " + issuing.describe() + "; root certificate "
+                    + rootBackend.describe() + "; issuing CA in " + issuing.describe() + "; root certificate "
                     + dir.resolve("root.pem"));
             return 0;
         }
@@ -86,15 +92,8 @@ public final class CaCommand {
         @Option(names = "--dir", required = true, description = "Root CA directory (the root key for PKCS#12, root.pem).")
         Path dir;
 
-        @Option(names = "--consortium", required = true, description = "Consortium name, written into the CA names.")
-        String consortium;
-
-        @Option(names = "--alg", defaultValue = "es256", description = "CA key algorithm: es256 (default) or ed25519 (PKCS#12 only).")
-        String alg;
-
-        @Option(names = "--root-validity", defaultValue = "P7300D", converter = io.certigate.app.DurationConverter.class,
-                description = "Root certificate validity (default P7300D, 20 years).")
-        Duration rootValidity;
+        @Mixin
+        RootCa root;
 
         @Mixin
         KeyOptions keys;
@@ -102,12 +101,12 @@ public final class CaCommand {
         @Override
         public Integer call() throws Exception {
             Files.createDirectories(dir);
-            KeyBackend root = keys.backend(dir, ROOT);
-            DeviceKey rootKey = root.generate(CoseAlgorithm.parse(alg), consortium + " root CA");
-            X509Certificate cert = ConsortiumCa.initRoot(rootKey, consortium, Clock.systemUTC(), rootValidity);
-            root.installChain(List.of(cert));
+            KeyBackend rootBackend = keys.backend(dir, ROOT);
+            DeviceKey rootKey = rootBackend.generate(CoseAlgorithm.parse(root.alg), root.consortium + " root CA");
+            X509Certificate cert = ConsortiumCa.initRoot(rootKey, root.consortium, Clock.systemUTC(), root.rootValidity);
+            rootBackend.installChain(List.of(cert));
             Identities.writePem(dir.resolve("root.pem"), List.of(cert));
-            System.out.println("root CA ready: " + cert.getSubjectX500Principal().getName() + " in " + root.describe()
+            System.out.println("root CA ready: " + cert.getSubjectX500Principal().getName() + " in " + rootBackend.describe()
                     + "; root certificate " + dir.resolve("root.pem") + " (give it to devices: provisioning.trust-root);"
                     + " make issuing CAs with 'ca init-issuing --root-dir " + dir + "', then keep this folder offline");
             return 0;
