@@ -13,15 +13,20 @@ package io.certigate.fleet.collector;
  * @param malformed    items or messages that are not records of the claimed device
  * @param unverified   stored records whose device key is not known yet
  * @param devices      devices seen
+ * @param unprovableTombstones tombstones not stored: no verified signed record held under their
+ *                     (device, seq), or hashes that are not that record's (an erasure must be
+ *                     provable; a record erased before it was delivered is counted as missing)
  */
 public record CollectorReport(long received, long unique, long duplicates, long missing, long badSignature,
-        long brokenLink, long conflicts, long malformed, long unverified, long devices) {
+        long brokenLink, long conflicts, long malformed, long unverified, long devices,
+        long unprovableTombstones) {
 
     /** The summary line, {@code key=value} pairs. */
     public String line() {
         return "received=" + received + " unique=" + unique + " duplicates=" + duplicates + " missing=" + missing
                 + " bad_signature=" + badSignature + " broken_link=" + brokenLink + " conflicts=" + conflicts
-                + " malformed=" + malformed + " unverified=" + unverified + " devices=" + devices;
+                + " malformed=" + malformed + " unverified=" + unverified + " devices=" + devices
+                + " unprovable_tombstones=" + unprovableTombstones;
     }
 
     @Override

@@ -6,7 +6,9 @@ package io.certigate.fleet.collector;
  * <p>{@code record} holds one row per (device, seq): the idempotency key of the uplink, so a
  * record delivered twice is stored once. {@code verified} is 1 once its signature checked out
  * against a known device key, 0 while the device key is not known yet (checked when it arrives).
- * An erased record is stored as its tombstone ({@code cose} NULL, {@code leaf_hash} set).
+ * An erased record is stored as its tombstone ({@code cose} NULL, {@code leaf_hash} set), and only
+ * in place of the verified signed record it erases: a tombstone proves nothing by itself, so it
+ * never fills an empty slot ({@link RecordCollector}).
  * {@code device_key} keeps the keys learned from configuration or status messages, so a restarted
  * collector keeps verifying; {@code device} keeps the highest seq each device announced.
  */
@@ -48,6 +50,9 @@ final class CollectorSql {
     static final String INSERT = "INSERT INTO record(device, seq, cose, chain_hash, leaf_hash, verified, received_ms) "
             + "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(device, seq) DO NOTHING";
     static final String CHAIN_HASH_OF = "SELECT chain_hash FROM record WHERE device = ? AND seq = ?";
+    static final String HELD_OF = "SELECT cose, chain_hash, leaf_hash, verified FROM record WHERE device = ? AND seq = ?";
+    static final String ERASE = "UPDATE record SET cose = NULL, leaf_hash = ?, received_ms = ? "
+            + "WHERE device = ? AND seq = ? AND verified = 1 AND cose IS NOT NULL";
     static final String UNVERIFIED_OF = "SELECT seq, cose FROM record WHERE device = ? AND verified = 0";
     static final String SET_VERIFIED = "UPDATE record SET verified = 1 WHERE device = ? AND seq = ?";
     static final String DELETE_ONE = "DELETE FROM record WHERE device = ? AND seq = ?";

@@ -26,6 +26,9 @@ final class CollectorStore implements AutoCloseable {
         T run() throws SQLException;
     }
 
+    /** The row held under one (device, seq): {@code cose} null when it is a tombstone. */
+    record Held(byte[] cose, byte[] chainHash, byte[] leafHash, boolean verified) {}
+
     /** Per-device figures: rows stored, highest seq stored, rows not yet verified. */
     record DeviceCounts(long rows, long maxSeq, long unverified) {}
 
@@ -104,6 +107,28 @@ final class CollectorStore implements AutoCloseable {
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() && Arrays.equals(rs.getBytes(1), chainHash) ? Outcome.DUPLICATE : Outcome.CONFLICT;
             }
+        }
+    }
+
+    /** The row stored under (device, seq), or null when the slot is empty. */
+    synchronized Held held(String device, long seq) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(CollectorSql.HELD_OF)) {
+            ps.setString(1, device);
+            ps.setLong(2, seq);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? new Held(rs.getBytes(1), rs.getBytes(2), rs.getBytes(3), rs.getInt(4) == 1) : null;
+            }
+        }
+    }
+
+    /** Replaces the verified signed record under (device, seq) by its tombstone; false if none was held. */
+    synchronized boolean erase(String device, long seq, byte[] leafHash, long nowMs) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(CollectorSql.ERASE)) {
+            ps.setBytes(1, leafHash);
+            ps.setLong(2, nowMs);
+            ps.setString(3, device);
+            ps.setLong(4, seq);
+            return ps.executeUpdate() == 1;
         }
     }
 

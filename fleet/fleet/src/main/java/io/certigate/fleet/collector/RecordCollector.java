@@ -20,6 +20,8 @@ import java.nio.file.Path;
 import java.security.PublicKey;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -32,6 +34,14 @@ import java.util.concurrent.atomic.AtomicLong;
  * carries a Reading of that device, stores each (device, seq) once in SQLite, and counts
  * duplicates, refusals and gaps. Chain links are checked when the report is made, page by page in constant memory
  * ({@link LinkChecker}). Bad input is counted, logged once with its context, and dropped.
+ *
+ * <p>A tombstone (an erased record's seq, leaf and chain hash) carries no signature, so anyone who
+ * can publish on the device's topic could forge one. It is therefore accepted only as the erasure
+ * of a verified signed record already held under its (device, seq) whose leaf and chain hashes it
+ * matches; that record is then replaced by the tombstone. A tombstone for an empty slot, an
+ * unverified record or other hashes is not stored and is counted as unprovable: it never takes the
+ * place of the signed record that arrives later. A record erased on the gateway before it was ever
+ * delivered therefore shows as missing (the collector cannot know it existed).
  */
 public final class RecordCollector implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(RecordCollector.class.getName());
@@ -48,6 +58,7 @@ public final class RecordCollector implements AutoCloseable {
     private final AtomicLong conflicts = new AtomicLong();
     private final AtomicLong badSignature = new AtomicLong();
     private final AtomicLong malformed = new AtomicLong();
+    private final AtomicLong unprovableTombstones = new AtomicLong();
     private volatile String lastProblem;
 
     private RecordCollector(CollectorStore store, DeviceKeys keys, Clock clock) {
@@ -111,18 +122,24 @@ public final class RecordCollector implements AutoCloseable {
             return;
         }
         long now = clock.millis();
+        List<Long> unprovable = new ArrayList<>();
         store.transaction(() -> {
             for (byte[] item : items) {
                 received.incrementAndGet();
-                accept(device, item, now);
+                accept(device, item, now, unprovable);
             }
             return null;
         });
+        if (!unprovable.isEmpty()) {
+            problem(unprovable.size() + " tombstone(s) of " + device + " not stored (seq " + unprovable.get(0)
+                    + (unprovable.size() > 1 ? " to " + unprovable.get(unprovable.size() - 1) : "")
+                    + "): no verified record with their hashes is held, so the erasure is not provable");
+        }
     }
 
-    private void accept(String device, byte[] item, long now) throws SQLException {
+    private void accept(String device, byte[] item, long now, List<Long> unprovable) throws SQLException {
         if ((item[0] & 0xff) != TAG_18) {
-            acceptTombstone(device, item, now);
+            acceptTombstone(device, item, now, unprovable);
             return;
         }
         CoseSign1.Parsed parsed;
@@ -164,14 +181,26 @@ public final class RecordCollector implements AutoCloseable {
         count(store.put(device, c.seq(), item, RecordHashes.chainHash(item), null, key != null, now), device, c.seq());
     }
 
-    private void acceptTombstone(String device, byte[] item, long now) throws SQLException {
+    private void acceptTombstone(String device, byte[] item, long now, List<Long> unprovable) throws SQLException {
         try {
             if (CborReader.decode(item) instanceof CborItem.MapItem m && m.get("dev") instanceof CborItem.Text dev
                     && dev.value().equals(device) && m.get("seq") instanceof CborItem.Int seq
                     && m.get("leaf") instanceof CborItem.Bytes leaf && m.get("chain") instanceof CborItem.Bytes chain
                     && leaf.value().length == 32 && chain.value().length == 32 && seq.value().signum() > 0) {
                 long s = seq.longValueExact();
-                count(store.put(device, s, null, chain.value(), leaf.value(), true, now), device, s);
+                CollectorStore.Held held = store.held(device, s);
+                if (held != null && held.verified() && Arrays.equals(held.chainHash(), chain.value())
+                        && Arrays.equals(held.cose() != null ? RecordHashes.leafHash(held.cose()) : held.leafHash(),
+                                leaf.value())) {
+                    if (held.cose() == null) {
+                        duplicates.incrementAndGet(); // the same erasure delivered again
+                    } else {
+                        store.erase(device, s, leaf.value(), now);
+                    }
+                } else {
+                    unprovableTombstones.incrementAndGet();
+                    unprovable.add(s);
+                }
                 return;
             }
         } catch (CborFormatException | ArithmeticException e) {
@@ -263,7 +292,7 @@ public final class RecordCollector implements AutoCloseable {
             brokenLink += links.broken();
         }
         return new CollectorReport(received.get(), unique, duplicates.get(), missing, badSignature.get(), brokenLink,
-                conflicts.get(), malformed.get(), unverified, devices.size());
+                conflicts.get(), malformed.get(), unverified, devices.size(), unprovableTombstones.get());
     }
 
     @Override

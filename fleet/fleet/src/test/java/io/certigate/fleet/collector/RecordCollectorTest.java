@@ -140,14 +140,60 @@ class RecordCollectorTest {
     }
 
     @Test
-    void anErasedRecordKeepsTheChainWhole() throws Exception {
-        assertThat(device.buffer().erase(List.of(5L))).isEqualTo(1);
+    void anErasureOfAHeldRecordIsAcceptedAndKeepsTheChainWhole() throws Exception {
         RecordCollector c = open(configured());
         c.acceptBatch("dev-1", batch(1, 20));
+        assertThat(device.buffer().erase(List.of(5L))).isEqualTo(1);
+        c.acceptBatch("dev-1", batch(1, 20)); // seq 5 now arrives as its tombstone
+        c.acceptBatch("dev-1", batch(5, 5)); // and once more
         CollectorReport r = c.report();
         assertThat(r.unique()).isEqualTo(20);
         assertThat(r.missing()).isZero();
         assertThat(r.brokenLink()).isZero();
+        assertThat(r.conflicts()).isZero();
+        assertThat(r.duplicates()).isEqualTo(20);
+        assertThat(r.unprovableTombstones()).isZero();
+        // the signed record was replaced: a tombstone with other hashes no longer matches what is held
+        c.acceptBatch("dev-1", batchOf(List.of(new StoredRecord.Erased(5, new byte[32], new byte[32]))));
+        assertThat(c.report().unprovableTombstones()).isEqualTo(1);
+    }
+
+    @Test
+    void aRecordErasedBeforeItWasDeliveredIsMissingNotStored() throws Exception {
+        assertThat(device.buffer().erase(List.of(5L))).isEqualTo(1);
+        RecordCollector c = open(configured());
+        c.acceptBatch("dev-1", batch(1, 20));
+        CollectorReport r = c.report();
+        assertThat(r.unique()).isEqualTo(19);
+        assertThat(r.missing()).isEqualTo(1);
+        assertThat(r.unprovableTombstones()).isEqualTo(1);
+        assertThat(r.brokenLink()).isZero();
+        assertThat(r.line()).endsWith(" devices=1 unprovable_tombstones=1");
+    }
+
+    @Test
+    void forgedTombstonesNeitherFillEmptySlotsNorDisplaceTheSignedRecords() throws Exception {
+        RecordCollector c = open(configured());
+        List<StoredRecord> forged = new ArrayList<>();
+        for (long seq = 5; seq <= 7; seq++) {
+            byte[] chain = new byte[32];
+            byte[] leaf = new byte[32];
+            chain[0] = (byte) seq;
+            leaf[1] = (byte) seq;
+            forged.add(new StoredRecord.Erased(seq, chain, leaf));
+        }
+        c.acceptBatch("dev-1", batchOf(forged));
+        c.acceptBatch("dev-1", batch(1, 20));
+        // a forgery over a record already held, with hashes that are not that record's
+        c.acceptBatch("dev-1", batchOf(List.of(new StoredRecord.Erased(6, new byte[32], new byte[32]))));
+        CollectorReport r = c.report();
+        assertThat(r.unique()).isEqualTo(20);
+        assertThat(r.unverified()).isZero();
+        assertThat(r.conflicts()).isZero();
+        assertThat(r.brokenLink()).isZero();
+        assertThat(r.missing()).isZero();
+        assertThat(r.unprovableTombstones()).isEqualTo(4);
+        assertThat(r.malformed()).isZero();
     }
 
     @Test

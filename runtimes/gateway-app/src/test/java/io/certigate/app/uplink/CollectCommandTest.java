@@ -63,7 +63,8 @@ class CollectCommandTest {
             String second = run("collect", "--mqtt", broker.url(), "--db", db, "--duration", "3s", "--trust-on-first-use");
             assertThat(second).startsWith("0\n");
             assertThat(lastLine(second))
-                    .startsWith("received=250 unique=250 duplicates=0 missing=0 bad_signature=0 broken_link=0");
+                    .startsWith("received=250 unique=250 duplicates=0 missing=0 bad_signature=0 broken_link=0")
+                    .endsWith(" devices=1 unprovable_tombstones=0");
         } finally {
             scheduler.shutdownNow();
         }
