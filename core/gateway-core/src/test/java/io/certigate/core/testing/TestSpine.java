@@ -6,7 +6,6 @@ import io.certigate.core.model.ReadingValue;
 import io.certigate.core.model.TimeQuality;
 import io.certigate.core.sequencer.Sequencer;
 import io.certigate.signing.CoseAlgorithm;
-import io.certigate.signing.Pkcs12KeyStore;
 import io.certigate.signing.SoftwareDeviceKey;
 import java.math.BigDecimal;
 import java.nio.file.Path;

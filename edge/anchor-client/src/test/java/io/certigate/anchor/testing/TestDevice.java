@@ -8,7 +8,6 @@ import io.certigate.core.model.TimeQuality;
 import io.certigate.core.sequencer.ReadingSink;
 import io.certigate.core.sequencer.Sequencer;
 import io.certigate.signing.CoseAlgorithm;
-import io.certigate.signing.Pkcs12KeyStore;
 import io.certigate.signing.SoftwareDeviceKey;
 import java.nio.file.Path;
 import java.security.SecureRandom;

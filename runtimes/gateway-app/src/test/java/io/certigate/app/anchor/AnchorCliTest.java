@@ -2,7 +2,6 @@ package io.certigate.app.anchor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.certigate.app.CertigateCli;
 import io.certigate.app.CliRun;
 import io.certigate.core.buffer.RecordBuffer;
 import io.certigate.core.model.Reading;

@@ -2,7 +2,6 @@ package io.certigate.app.provision;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.certigate.app.CertigateCli;
 import io.certigate.app.CliRun;
 import io.certigate.signing.CoseAlgorithm;
 import io.certigate.signing.Csr;

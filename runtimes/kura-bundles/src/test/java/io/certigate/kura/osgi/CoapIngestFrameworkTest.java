@@ -7,7 +7,6 @@ import io.certigate.core.model.TimeQuality;
 import io.certigate.core.spine.Spine;
 import io.certigate.signing.CoseAlgorithm;
 import io.certigate.signing.DeviceKey;
-import io.certigate.signing.Pkcs12KeyStore;
 import io.certigate.simulators.coap.RoadSensor;
 import java.net.DatagramSocket;
 import java.net.InetAddress;

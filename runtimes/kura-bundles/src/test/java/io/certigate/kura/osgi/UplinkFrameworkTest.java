@@ -12,8 +12,6 @@ import io.certigate.signing.DeviceKey;
 import io.certigate.signing.Pkcs12KeyStore;
 import io.certigate.testbed.device.TestPki;
 import io.certigate.testbed.mqtt.MosquittoBroker;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.util.ArrayList;
