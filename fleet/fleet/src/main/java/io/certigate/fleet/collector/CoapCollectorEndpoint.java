@@ -1,5 +1,6 @@
 package io.certigate.fleet.collector;
 
+import io.certigate.core.io.LogText;
 import io.certigate.uplink.UplinkException;
 import io.certigate.uplink.UplinkTopics;
 import io.certigate.uplink.coap.CoapEndpoints;
@@ -23,7 +24,8 @@ import org.eclipse.californium.elements.auth.X509CertPath;
  * The collector's CoAP side: a DTLS server accepting {@code POST /certigate/v1/<device>/readings}
  * and handing the body to {@link RecordCollector}; it answers 2.04 Changed once the batch is
  * stored (bad items are counted and dropped by the collector), 4.03 when the DTLS identity (PSK
- * identity or certificate CN) is not the device of the path, 5.00 when storing fails.
+ * identity or certificate CN) is not the device of the path, 5.00 when storing fails. Paths and
+ * identities come from the network and are logged through {@link LogText#escape}.
  */
 public final class CoapCollectorEndpoint implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(CoapCollectorEndpoint.class.getName());
@@ -100,7 +102,8 @@ public final class CoapCollectorEndpoint implements AutoCloseable {
             String peer = identity(exchange.advanced().getRequest().getSourceContext().getPeerIdentity());
             if (!device.equals(peer)) {
                 refused.incrementAndGet();
-                LOG.log(System.Logger.Level.WARNING, "CoAP POST for {0} from DTLS identity {1} refused", device, peer);
+                LOG.log(System.Logger.Level.WARNING, "CoAP POST for {0} from DTLS identity {1} refused",
+                        LogText.escape(device), LogText.escape(peer));
                 exchange.respond(ResponseCode.FORBIDDEN, "DTLS identity is not device " + device);
                 return;
             }
@@ -108,7 +111,8 @@ public final class CoapCollectorEndpoint implements AutoCloseable {
                 collector.acceptBatch(device, exchange.getRequestPayload());
                 exchange.respond(ResponseCode.CHANGED);
             } catch (SQLException e) {
-                LOG.log(System.Logger.Level.ERROR, "cannot store a batch of " + device + ": " + e.getMessage(), e);
+                LOG.log(System.Logger.Level.ERROR, "cannot store a batch of " + LogText.escape(device) + ": "
+                        + e.getMessage(), e);
                 exchange.respond(ResponseCode.INTERNAL_SERVER_ERROR);
             }
         }

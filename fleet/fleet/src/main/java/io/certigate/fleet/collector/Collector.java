@@ -21,10 +21,19 @@ public final class Collector implements AutoCloseable {
         this.subscriber = subscriber;
     }
 
-    /** Opens the database and starts subscribing; returns at once (the connection is made in the background). */
+    /** {@link #start(Path, DeviceKeys, MqttCollector.Options, UnverifiedLimits, Clock, ScheduledExecutorService)} with the default limits. */
     public static Collector start(Path db, DeviceKeys keys, MqttCollector.Options options, Clock clock,
             ScheduledExecutorService scheduler) throws UplinkException {
-        RecordCollector rc = RecordCollector.open(db, keys, clock);
+        return start(db, keys, options, UnverifiedLimits.DEFAULT, clock, scheduler);
+    }
+
+    /**
+     * Opens the database and starts subscribing; returns at once (the connection is made in the
+     * background). Records that cannot be verified yet are held within {@code limits}.
+     */
+    public static Collector start(Path db, DeviceKeys keys, MqttCollector.Options options, UnverifiedLimits limits,
+            Clock clock, ScheduledExecutorService scheduler) throws UplinkException {
+        RecordCollector rc = RecordCollector.open(db, keys, clock, limits);
         try {
             MqttCollector mc = new MqttCollector(rc, options, scheduler, new SplittableRandom()).start();
             return new Collector(rc, mc);
@@ -42,8 +51,22 @@ public final class Collector implements AutoCloseable {
         return subscriber.subscribed();
     }
 
+    /** The MQTT side: its connection state, refused logins and last error. */
+    public MqttCollector subscriber() {
+        return subscriber;
+    }
+
     public RecordCollector records() {
         return records;
+    }
+
+    /**
+     * Disconnects from the broker (messages being stored finish first); what the broker still
+     * queues stays in the collector's persistent session for the next run. A report made after this
+     * is consistent: nothing arrives while it is made.
+     */
+    public void stopReceiving() {
+        subscriber.close();
     }
 
     public CollectorReport report() throws SQLException {

@@ -10,7 +10,11 @@ package io.certigate.fleet.collector;
  * in place of the verified signed record it erases: a tombstone proves nothing by itself, so it
  * never fills an empty slot ({@link RecordCollector}).
  * {@code device_key} keeps the keys learned from configuration or status messages, so a restarted
- * collector keeps verifying; {@code device} keeps the highest seq each device announced.
+ * collector keeps verifying. Unverified rows are capped per device and expire ({@code received_ms});
+ * the partial index {@code record_unverified} keeps both checks cheap whatever the number of
+ * verified rows. The table {@code device} (the head seq each device announced in its status
+ * messages) is no longer written nor read: an unsigned status must not set what is counted as
+ * missing (issue #20). It stays accepted in files made before.
  */
 final class CollectorSql {
     private CollectorSql() {}
@@ -42,9 +46,7 @@ final class CollectorSql {
                 + " spki BLOB NOT NULL,"
                 + " source TEXT NOT NULL,"
                 + " PRIMARY KEY (device, spki))",
-        "CREATE TABLE IF NOT EXISTS device ("
-                + " device TEXT PRIMARY KEY,"
-                + " announced_head INTEGER NOT NULL)",
+        "CREATE INDEX IF NOT EXISTS record_unverified ON record(device, received_ms) WHERE verified = 0",
     };
 
     static final String INSERT = "INSERT INTO record(device, seq, cose, chain_hash, leaf_hash, verified, received_ms) "
@@ -58,12 +60,13 @@ final class CollectorSql {
     static final String DELETE_ONE = "DELETE FROM record WHERE device = ? AND seq = ?";
     static final String RECORDS_PAGE = "SELECT seq, cose, chain_hash, leaf_hash FROM record "
             + "WHERE device = ? AND verified = 1 AND seq > ? ORDER BY seq LIMIT ?";
-    static final String DEVICES = "SELECT device FROM record UNION SELECT device FROM device ORDER BY 1";
-    static final String COUNT_OF = "SELECT count(*), coalesce(max(seq), 0), coalesce(sum(verified = 0), 0) "
-            + "FROM record WHERE device = ?";
-    static final String ANNOUNCED_OF = "SELECT announced_head FROM device WHERE device = ?";
-    static final String ANNOUNCE = "INSERT INTO device(device, announced_head) VALUES (?, ?) "
-            + "ON CONFLICT(device) DO UPDATE SET announced_head = max(announced_head, excluded.announced_head)";
+    static final String DEVICES = "SELECT DISTINCT device FROM record ORDER BY 1";
+    /** Verified rows, the highest verified seq (the head: only signed, verified records set it), unverified rows. */
+    static final String COUNT_OF = "SELECT coalesce(sum(verified = 1), 0),"
+            + " coalesce(max(CASE WHEN verified = 1 THEN seq END), 0), coalesce(sum(verified = 0), 0)"
+            + " FROM record WHERE device = ?";
+    static final String UNVERIFIED_COUNT_OF = "SELECT count(*) FROM record WHERE device = ? AND verified = 0";
+    static final String EXPIRE_UNVERIFIED = "DELETE FROM record WHERE verified = 0 AND received_ms < ?";
     static final String KEY_PUT = "INSERT OR IGNORE INTO device_key(device, spki, source) VALUES (?, ?, ?)";
     static final String KEYS_ALL = "SELECT device, spki FROM device_key";
 }

@@ -29,8 +29,11 @@ final class CollectorStore implements AutoCloseable {
     /** The row held under one (device, seq): {@code cose} null when it is a tombstone. */
     record Held(byte[] cose, byte[] chainHash, byte[] leafHash, boolean verified) {}
 
-    /** Per-device figures: rows stored, highest seq stored, rows not yet verified. */
-    record DeviceCounts(long rows, long maxSeq, long unverified) {}
+    /**
+     * Per-device figures: verified rows (signed records and the tombstones that replaced them),
+     * the highest verified seq, rows not yet verified.
+     */
+    record DeviceCounts(long verified, long maxVerifiedSeq, long unverified) {}
 
     private final Connection c;
 
@@ -195,20 +198,22 @@ final class CollectorStore implements AutoCloseable {
         }
     }
 
-    synchronized long announcedHead(String device) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(CollectorSql.ANNOUNCED_OF)) {
+    /** Rows of {@code device} stored and not (yet) verified. */
+    synchronized long unverifiedCount(String device) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(CollectorSql.UNVERIFIED_COUNT_OF)) {
             ps.setString(1, device);
             try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? rs.getLong(1) : 0;
+                rs.next();
+                return rs.getLong(1);
             }
         }
     }
 
-    synchronized void announce(String device, long headSeq) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(CollectorSql.ANNOUNCE)) {
-            ps.setString(1, device);
-            ps.setLong(2, headSeq);
-            ps.executeUpdate();
+    /** Deletes every unverified row received before {@code beforeMs}; returns how many. */
+    synchronized int expireUnverified(long beforeMs) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(CollectorSql.EXPIRE_UNVERIFIED)) {
+            ps.setLong(1, beforeMs);
+            return ps.executeUpdate();
         }
     }
 

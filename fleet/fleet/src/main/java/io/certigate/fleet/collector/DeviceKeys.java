@@ -1,24 +1,27 @@
 package io.certigate.fleet.collector;
 
+import io.certigate.core.io.LogText;
+import io.certigate.signing.Csr;
 import io.certigate.signing.KeyIds;
 import io.certigate.uplink.StatusMessage;
 import io.certigate.uplink.mqtt.TlsSettings;
 import io.certigate.verifier.export.ExportFile;
 import io.certigate.verifier.export.ExportFormatException;
+import io.certigate.verifier.ledger.DeviceRegistryReader;
+import io.certigate.verifier.ledger.LedgerException;
+import io.certigate.verifier.ledger.LedgerReader;
+import io.certigate.verifier.ledger.RegistryAbi;
+import io.certigate.verifier.trust.ChainValidator;
+import io.certigate.verifier.trust.TrustException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
 import java.security.PublicKey;
-import java.security.cert.CertPathValidator;
-import java.security.cert.CertificateFactory;
-import java.security.cert.PKIXParameters;
-import java.security.cert.TrustAnchor;
 import java.security.cert.X509Certificate;
+import java.time.Clock;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -33,24 +36,61 @@ import javax.naming.ldap.Rdn;
  * <li><b>Configured</b> (the default, and the only source a verifier should rely on): an export
  * file of the device ({@code certigate-export/1}, its {@code keys}) or a PEM/DER file of device
  * certificates (the device id is the certificate's CN).</li>
- * <li><b>CA</b>: a status message's certificate chain is accepted when it validates (PKIX) to one
- * of the configured consortium CA certificates and its leaf's CN is the publishing device.</li>
+ * <li><b>CA</b>: a status message's certificate chain is accepted when the verifier's
+ * {@link ChainValidator} accepts it for one of the configured consortium CA certificates, at the
+ * collector's clock (PKIX path validation, RFC 5280 §6, then a device certificate: not a CA,
+ * key usage digitalSignature only, a device identity), and the identity's device id is the
+ * publishing device. Where a device registry is configured ({@link Registry}), the key must also
+ * be {@code ACTIVE} in it at the ledger's head block: an unknown, superseded or revoked key is not
+ * learned.</li>
  * <li><b>Trust on first use</b> (demo only): the first status message's leaf key of a device is
- * pinned; a later different key is refused unless the CA policy accepts it.</li>
+ * pinned; a later different key is refused unless the CA policy accepts it. The registry, when
+ * configured, is checked here too.</li>
  * </ol>
+ *
+ * <p>Device ids and certificate names taken from status messages are logged through
+ * {@link LogText#escape}.
  */
 public final class DeviceKeys {
     private static final System.Logger LOG = System.getLogger(DeviceKeys.class.getName());
 
-    private final Set<TrustAnchor> anchors = new HashSet<>();
+    /**
+     * The ledger's device registry, read at the ledger's head block when a key is learned.
+     *
+     * @param ledger   read access to the ledger (its head block)
+     * @param registry the {@code DeviceRegistry} contract
+     */
+    public record Registry(LedgerReader ledger, DeviceRegistryReader registry) {
+        /** The key's status at the ledger's head block. */
+        RegistryAbi.Status statusNow(PublicKey key) throws LedgerException {
+            return registry.statusAt(key, ledger.blockNumber());
+        }
+    }
+
+    private final List<ChainValidator> validators = new ArrayList<>();
     private final boolean trustOnFirstUse;
+    private final Registry registry;
+    private final Clock clock;
     private final Map<String, List<PublicKey>> keys = new ConcurrentHashMap<>();
 
+    /** No registry; certificate chains validated at the system clock's time. */
     public DeviceKeys(List<X509Certificate> caCertificates, boolean trustOnFirstUse) {
+        this(caCertificates, trustOnFirstUse, null, Clock.systemUTC());
+    }
+
+    /**
+     * @param caCertificates  consortium CA certificates a status message's chain may validate to
+     * @param trustOnFirstUse pin each device's first status key (demos only)
+     * @param registry        the device registry keys learned from status messages must be active in, or null
+     * @param clock           the time certificate chains are validated at
+     */
+    public DeviceKeys(List<X509Certificate> caCertificates, boolean trustOnFirstUse, Registry registry, Clock clock) {
         for (X509Certificate ca : caCertificates) {
-            anchors.add(new TrustAnchor(ca, null));
+            validators.add(new ChainValidator(ca));
         }
         this.trustOnFirstUse = trustOnFirstUse;
+        this.registry = registry;
+        this.clock = clock;
     }
 
     /** Adds a configured key; returns false when it was known already. */
@@ -120,21 +160,22 @@ public final class DeviceKeys {
         if (status.certificateChain().isEmpty()) {
             return false;
         }
+        String device = LogText.escape(status.device());
         X509Certificate leaf = status.certificateChain().get(0);
         if (!status.device().equals(commonName(leaf))) {
             LOG.log(System.Logger.Level.WARNING, "status of {0} carries a certificate for ''{1}''; ignored",
-                    status.device(), commonName(leaf));
+                    device, LogText.escape(commonName(leaf)));
             return false;
         }
         PublicKey key = leaf.getPublicKey();
-        if (!anchors.isEmpty()) {
-            String problem = validate(status.certificateChain());
+        if (!validators.isEmpty()) {
+            String problem = validate(status.device(), status.certificateChain());
             if (problem == null) {
-                return add(status.device(), key);
+                return registered(device, key) && add(status.device(), key);
             }
             if (!trustOnFirstUse) {
                 LOG.log(System.Logger.Level.WARNING, "status of {0}: certificate chain not accepted: {1}",
-                        status.device(), problem);
+                        device, LogText.escape(problem));
                 return false;
             }
         }
@@ -142,27 +183,58 @@ public final class DeviceKeys {
             synchronized (this) {
                 List<PublicKey> known = keysFor(status.device());
                 if (known.isEmpty()) {
-                    LOG.log(System.Logger.Level.INFO, "trusting the key of {0} on first use", status.device());
+                    if (!registered(device, key)) {
+                        return false;
+                    }
+                    LOG.log(System.Logger.Level.INFO, "trusting the key of {0} on first use", device);
                     return add(status.device(), key);
                 }
                 if (known.stream().noneMatch(k -> java.util.Arrays.equals(k.getEncoded(), key.getEncoded()))) {
                     LOG.log(System.Logger.Level.WARNING, "status of {0} carries a key different from the one trusted "
-                            + "on first use; ignored", status.device());
+                            + "on first use; ignored", device);
                 }
             }
         }
         return false;
     }
 
-    private String validate(List<X509Certificate> chain) {
-        try {
-            PKIXParameters p = new PKIXParameters(anchors);
-            p.setRevocationEnabled(false);
-            CertPathValidator.getInstance("PKIX").validate(CertificateFactory.getInstance("X.509").generateCertPath(chain), p);
-            return null;
-        } catch (GeneralSecurityException e) {
-            return e.getMessage();
+    /**
+     * Null when one of the consortium CAs' {@link ChainValidator} accepts the chain at the clock's
+     * time and its identity names {@code device}; otherwise why not (the last CA's reason).
+     */
+    private String validate(String device, List<X509Certificate> chain) {
+        String problem = null;
+        for (ChainValidator v : validators) {
+            try {
+                Csr.Identity id = v.validate(chain, clock.instant());
+                if (id.deviceId().equals(device)) {
+                    return null;
+                }
+                problem = "the certificate names device " + id.deviceId();
+            } catch (TrustException e) {
+                problem = e.getMessage();
+            }
         }
+        return problem;
+    }
+
+    /** True without a registry, or when the key is ACTIVE in it at the head block. */
+    private boolean registered(String device, PublicKey key) {
+        if (registry == null) {
+            return true;
+        }
+        try {
+            RegistryAbi.Status status = registry.statusNow(key);
+            if (status == RegistryAbi.Status.ACTIVE) {
+                return true;
+            }
+            LOG.log(System.Logger.Level.WARNING, "status of {0}: its key is {1} in the device registry; not learned",
+                    device, status);
+        } catch (LedgerException e) {
+            LOG.log(System.Logger.Level.WARNING, "status of {0}: registry status unknown ({1}); key not learned, its"
+                    + " records stay unverified until a later status", device, e.getMessage());
+        }
+        return false;
     }
 
     static String commonName(X509Certificate cert) {

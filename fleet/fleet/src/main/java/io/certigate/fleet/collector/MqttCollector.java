@@ -1,5 +1,6 @@
 package io.certigate.fleet.collector;
 
+import io.certigate.core.io.LogText;
 import io.certigate.uplink.Backoff;
 import io.certigate.uplink.UplinkException;
 import io.certigate.uplink.UplinkTopics;
@@ -40,6 +41,12 @@ import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
  * the broker never answered, so every attempt uses a fresh client; attempts run one at a time on a
  * single retry chain, and the MQTT version is fixed (3.1.1) so that Paho does not retry on its own
  * with another one.
+ *
+ * <p>The collector authenticates to the broker with a user name and password, with a client
+ * certificate (mutual TLS, {@link TlsSettings} with a client key store), or both, so that the
+ * broker can refuse anonymous clients and give the collector alone read access to every device's
+ * topic. A refused login is counted ({@link #refusedLogins()}) and retried with the back-off.
+ * Topics are logged through {@link LogText#escape}: they are chosen by whoever publishes.
  */
 public final class MqttCollector implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(MqttCollector.class.getName());
@@ -47,21 +54,55 @@ public final class MqttCollector implements AutoCloseable {
     /**
      * @param serverUri  {@code tcp://} or {@code ssl://} broker URI
      * @param clientId   the persistent session's client id
-     * @param tls        TLS settings for {@code ssl://}, or null
+     * @param username   MQTT user name, or null for none
+     * @param password   MQTT password (with a user name), or null
+     * @param tls        TLS settings for {@code ssl://} (with a client key store for mutual TLS), or null
      * @param reconnect  delay between connect attempts
      */
-    public record Options(String serverUri, String clientId, TlsSettings tls, Backoff reconnect) {
+    public record Options(String serverUri, String clientId, String username, char[] password, TlsSettings tls,
+            Backoff reconnect) {
+        public Options {
+            if (serverUri == null || !(serverUri.startsWith("tcp://") || serverUri.startsWith("ssl://"))) {
+                throw new IllegalArgumentException("MQTT server URI must be tcp://host:port or ssl://host:port, got "
+                        + serverUri);
+            }
+            if (password != null && username == null) {
+                throw new IllegalArgumentException("an MQTT password needs a user name");
+            }
+            password = password == null ? null : password.clone();
+        }
+
         public static Options defaults(String serverUri) {
-            return new Options(serverUri, "certigate-collector", null,
+            return new Options(serverUri, "certigate-collector", null, null, null,
                     new Backoff(Duration.ofMillis(200), Duration.ofSeconds(2)));
         }
 
         public Options withClientId(String id) {
-            return new Options(serverUri, id, tls, reconnect);
+            return new Options(serverUri, id, username, password, tls, reconnect);
         }
 
         public Options withTls(TlsSettings t) {
-            return new Options(serverUri, clientId, t, reconnect);
+            return new Options(serverUri, clientId, username, password, t, reconnect);
+        }
+
+        /** A user name and its password (empty for none). */
+        public Options withCredentials(String user, char[] pass) {
+            return new Options(serverUri, clientId, user, pass, tls, reconnect);
+        }
+
+        public Options withReconnect(Backoff b) {
+            return new Options(serverUri, clientId, username, password, tls, b);
+        }
+
+        @Override
+        public char[] password() {
+            return password == null ? null : password.clone();
+        }
+
+        @Override
+        public String toString() { // never the password
+            return "Options[" + serverUri + ", client " + clientId + (username == null ? "" : ", user " + username)
+                    + (tls == null ? "" : tls.clientKeys() == null ? ", TLS" : ", mutual TLS") + "]";
         }
     }
 
@@ -72,6 +113,8 @@ public final class MqttCollector implements AutoCloseable {
     private final AtomicInteger attempts = new AtomicInteger();
     private final AtomicLong messages = new AtomicLong();
     private final AtomicInteger sessionsLost = new AtomicInteger();
+    private final AtomicInteger refusedLogins = new AtomicInteger();
+    private volatile String lastError;
     private volatile boolean connectedBefore;
     private volatile MqttAsyncClient client;
     private volatile boolean closed;
@@ -118,6 +161,19 @@ public final class MqttCollector implements AutoCloseable {
      */
     public int sessionsLost() {
         return sessionsLost.get();
+    }
+
+    /**
+     * Connect attempts the broker refused for the collector's credentials (MQTT 3.1.1 CONNACK return
+     * code 4, bad user name or password, or 5, not authorized).
+     */
+    public int refusedLogins() {
+        return refusedLogins.get();
+    }
+
+    /** The last connect or subscribe failure, or null while none happened since the last subscription. */
+    public String lastError() {
+        return lastError;
     }
 
     private MqttAsyncClient newClient() throws MqttException {
@@ -179,6 +235,13 @@ public final class MqttCollector implements AutoCloseable {
             o.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
             o.setMaxInflight(100);
             o.setKeepAliveInterval(30);
+            if (options.username() != null) {
+                o.setUserName(options.username());
+                char[] pass = options.password();
+                if (pass != null) {
+                    o.setPassword(pass); // a copy: Paho keeps the array it is given
+                }
+            }
             if (options.tls() != null) {
                 o.setSocketFactory(options.tls().socketFactory());
             }
@@ -198,6 +261,15 @@ public final class MqttCollector implements AutoCloseable {
 
                 @Override
                 public void onFailure(IMqttToken token, Throwable e) {
+                    if (e instanceof MqttException me
+                            && (me.getReasonCode() == MqttException.REASON_CODE_FAILED_AUTHENTICATION
+                                    || me.getReasonCode() == MqttException.REASON_CODE_NOT_AUTHORIZED)) {
+                        refusedLogins.incrementAndGet();
+                        failed("had its login refused (" + (options.username() == null ? "no user name"
+                                : "user " + options.username()) + (options.tls() != null && options.tls().clientKeys()
+                                        != null ? ", client certificate" : "") + "; check the credentials) by", e);
+                        return;
+                    }
                     failed("cannot connect", e);
                 }
             });
@@ -218,6 +290,7 @@ public final class MqttCollector implements AutoCloseable {
                         return;
                     }
                     attempts.set(0);
+                    lastError = null;
                     subscribed = true;
                     attemptDone();
                     LOG.log(System.Logger.Level.INFO, "collector subscribed at {0}", options.serverUri());
@@ -252,6 +325,7 @@ public final class MqttCollector implements AutoCloseable {
 
     private void retry(String what, Throwable e) {
         subscribed = false;
+        lastError = what + (e == null ? "" : ": " + e);
         synchronized (this) {
             if (closed || retryScheduled) {
                 return; // one chain only: a connection loss can be reported twice (lost, and the failed subscribe)
@@ -311,6 +385,9 @@ public final class MqttCollector implements AutoCloseable {
             device = UplinkTopics.STATUS.deviceOf(topic);
             if (device != null && message.getPayload().length > 0) {
                 collector.acceptStatus(device, message.getPayload());
+            } else if (device == null) {
+                LOG.log(System.Logger.Level.DEBUG, "collector: message on unexpected topic {0} ignored",
+                        LogText.escape(topic));
             }
         }
 

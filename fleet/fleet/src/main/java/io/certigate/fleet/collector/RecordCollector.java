@@ -3,6 +3,7 @@ package io.certigate.fleet.collector;
 import io.certigate.cbor.CborFormatException;
 import io.certigate.cbor.CborItem;
 import io.certigate.cbor.CborReader;
+import io.certigate.core.io.LogText;
 import io.certigate.core.model.ChainedReading;
 import io.certigate.core.model.ReadingCodec;
 import io.certigate.core.model.RecordFormatException;
@@ -42,6 +43,13 @@ import java.util.concurrent.atomic.AtomicLong;
  * unverified record or other hashes is not stored and is counted as unprovable: it never takes the
  * place of the signed record that arrives later. A record erased on the gateway before it was ever
  * delivered therefore shows as missing (the collector cannot know it existed).
+ *
+ * <p>Only signed, verified records count: a device's head (the highest seq {@code missing} is
+ * counted up to) is its highest verified seq. A status message is not signed, so the head seq it
+ * announces is only logged as a hint and never enters the counts. Records that cannot be verified
+ * yet (no key known for their device) are held within {@link UnverifiedLimits}: a cap per device
+ * and an expiry on the collector's clock. Device ids and topics come from the network and are
+ * logged through {@link LogText#escape}.
  */
 public final class RecordCollector implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(RecordCollector.class.getName());
@@ -59,16 +67,31 @@ public final class RecordCollector implements AutoCloseable {
     private final AtomicLong badSignature = new AtomicLong();
     private final AtomicLong malformed = new AtomicLong();
     private final AtomicLong unprovableTombstones = new AtomicLong();
+    private final AtomicLong unverifiedDropped = new AtomicLong();
+    private final AtomicLong unverifiedExpired = new AtomicLong();
+    private final UnverifiedLimits limits;
+    /** When unverified rows are next looked at for expiry (epoch ms, the collector's clock). */
+    private volatile long nextExpiryMs;
     private volatile String lastProblem;
 
-    private RecordCollector(CollectorStore store, DeviceKeys keys, Clock clock) {
+    private RecordCollector(CollectorStore store, DeviceKeys keys, Clock clock, UnverifiedLimits limits) {
         this.store = store;
         this.keys = keys;
         this.clock = clock;
+        this.limits = limits;
     }
 
-    /** Opens (or creates) the collector database; keys learned in earlier runs are loaded into {@code keys}. */
+    /** {@link #open(Path, DeviceKeys, Clock, UnverifiedLimits)} with {@link UnverifiedLimits#DEFAULT}. */
     public static RecordCollector open(Path db, DeviceKeys keys, Clock clock) throws UplinkException {
+        return open(db, keys, clock, UnverifiedLimits.DEFAULT);
+    }
+
+    /**
+     * Opens (or creates) the collector database; keys learned in earlier runs are loaded into
+     * {@code keys}. Records that cannot be verified yet are held within {@code limits}.
+     */
+    public static RecordCollector open(Path db, DeviceKeys keys, Clock clock, UnverifiedLimits limits)
+            throws UplinkException {
         try {
             CollectorStore store = CollectorStore.open(db);
             for (Map.Entry<String, List<byte[]>> e : store.keys().entrySet()) {
@@ -76,7 +99,7 @@ public final class RecordCollector implements AutoCloseable {
                     keys.add(e.getKey(), io.certigate.verifier.export.ExportFile.publicKey(spki, db.toString()));
                 }
             }
-            RecordCollector rc = new RecordCollector(store, keys, clock);
+            RecordCollector rc = new RecordCollector(store, keys, clock, limits);
             for (String device : keys.devices()) {
                 for (PublicKey k : keys.keysFor(device)) {
                     store.putKey(device, k.getEncoded(), "configured");
@@ -88,22 +111,33 @@ public final class RecordCollector implements AutoCloseable {
         }
     }
 
-    /** A status message of {@code device}: may teach its key and announces its head seq. */
+    /**
+     * A status message of {@code device}: may teach its key (see {@link DeviceKeys#learn}). The head
+     * seq it announces is unsigned: logged as a hint when it is ahead of what was verified, never
+     * counted.
+     */
     public void acceptStatus(String device, byte[] payload) throws SQLException {
         StatusMessage s;
         try {
             s = StatusMessage.decode(payload);
         } catch (UplinkException e) {
-            problem("status of " + device + " dropped: " + e.getMessage());
+            problem("status of " + LogText.escape(device) + " dropped: " + LogText.escape(e.getMessage()));
             malformed.incrementAndGet();
             return;
         }
         if (!s.device().equals(device)) {
-            problem("status on the topic of " + device + " names device " + s.device() + "; dropped");
+            problem("status on the topic of " + LogText.escape(device) + " names device " + LogText.escape(s.device())
+                    + "; dropped");
             malformed.incrementAndGet();
             return;
         }
-        store.announce(device, s.headSeq());
+        if (LOG.isLoggable(System.Logger.Level.DEBUG)) {
+            long head = store.counts(device).maxVerifiedSeq();
+            if (s.headSeq() > head) {
+                LOG.log(System.Logger.Level.DEBUG, "status of {0} announces head seq {1}, {2} verified so far"
+                        + " (unsigned: a hint only, not counted)", LogText.escape(device), s.headSeq(), head);
+            }
+        }
         if (keys.learn(s)) {
             PublicKey k = s.certificateChain().get(0).getPublicKey();
             store.putKey(device, k.getEncoded(), "status");
@@ -118,26 +152,37 @@ public final class RecordCollector implements AutoCloseable {
             items = BatchDecoder.items(payload);
         } catch (BatchDecoder.BatchFormatException e) {
             malformed.incrementAndGet();
-            problem("batch of " + device + " dropped (" + payload.length + " bytes): " + e.getMessage());
+            problem("batch of " + LogText.escape(device) + " dropped (" + payload.length + " bytes): " + e.getMessage());
             return;
         }
         long now = clock.millis();
+        expireIfDue(now);
         List<Long> unprovable = new ArrayList<>();
+        List<Long> dropped = new ArrayList<>();
         store.transaction(() -> {
             for (byte[] item : items) {
                 received.incrementAndGet();
-                accept(device, item, now, unprovable);
+                accept(device, item, now, unprovable, dropped);
             }
             return null;
         });
         if (!unprovable.isEmpty()) {
-            problem(unprovable.size() + " tombstone(s) of " + device + " not stored (seq " + unprovable.get(0)
-                    + (unprovable.size() > 1 ? " to " + unprovable.get(unprovable.size() - 1) : "")
-                    + "): no verified record with their hashes is held, so the erasure is not provable");
+            problem(unprovable.size() + " tombstone(s) of " + LogText.escape(device) + " not stored" + seqs(unprovable)
+                    + ": no verified record with their hashes is held, so the erasure is not provable");
+        }
+        if (!dropped.isEmpty()) {
+            problem(dropped.size() + " unverified record(s) of " + LogText.escape(device) + " dropped" + seqs(dropped)
+                    + ": no key of that device is known and " + limits.perDevice()
+                    + " unverified records of it are held already");
         }
     }
 
-    private void accept(String device, byte[] item, long now, List<Long> unprovable) throws SQLException {
+    private static String seqs(List<Long> seqs) {
+        return " (seq " + seqs.get(0) + (seqs.size() > 1 ? " to " + seqs.get(seqs.size() - 1) : "") + ")";
+    }
+
+    private void accept(String device, byte[] item, long now, List<Long> unprovable, List<Long> dropped)
+            throws SQLException {
         if ((item[0] & 0xff) != TAG_18) {
             acceptTombstone(device, item, now, unprovable);
             return;
@@ -147,7 +192,7 @@ public final class RecordCollector implements AutoCloseable {
             parsed = CoseSign1.parse(item);
         } catch (CoseException e) {
             malformed.incrementAndGet();
-            problem("record of " + device + " is not a COSE_Sign1: " + e.getMessage());
+            problem("record of " + LogText.escape(device) + " is not a COSE_Sign1: " + e.getMessage());
             return;
         }
         PublicKey key = keys.find(device, parsed.keyId());
@@ -156,12 +201,12 @@ public final class RecordCollector implements AutoCloseable {
             Verdict.Check check = verifier.signature(device, item, key);
             if (!check.ok()) {
                 badSignature.incrementAndGet();
-                problem("record of " + device + " refused: " + check.detail());
+                problem("record of " + LogText.escape(device) + " refused: " + check.detail());
                 return;
             }
         } else if (!keys.keysFor(device).isEmpty()) {
             badSignature.incrementAndGet();
-            problem("record of " + device + " refused: signed by unknown key id " + HexFormat.of().formatHex(parsed.keyId()));
+            problem("record of " + LogText.escape(device) + " refused: signed by unknown key id " + HexFormat.of().formatHex(parsed.keyId()));
             return;
         }
         // without the device's key yet, the record is kept unverified until the key is known
@@ -170,12 +215,18 @@ public final class RecordCollector implements AutoCloseable {
             c = ReadingCodec.decode(payload);
         } catch (RecordFormatException e) {
             malformed.incrementAndGet();
-            problem("record of " + device + " carries no valid Reading: " + e.getMessage());
+            problem("record of " + LogText.escape(device) + " carries no valid Reading: " + e.getMessage());
             return;
         }
         if (!c.device().equals(device)) {
             malformed.incrementAndGet();
-            problem("record of device " + c.device() + " published on the topic of " + device + "; dropped");
+            problem("record of device " + LogText.escape(c.device()) + " published on the topic of "
+                    + LogText.escape(device) + "; dropped");
+            return;
+        }
+        if (key == null && store.unverifiedCount(device) >= limits.perDevice() && store.held(device, c.seq()) == null) {
+            unverifiedDropped.incrementAndGet();
+            dropped.add(c.seq());
             return;
         }
         count(store.put(device, c.seq(), item, RecordHashes.chainHash(item), null, key != null, now), device, c.seq());
@@ -207,7 +258,7 @@ public final class RecordCollector implements AutoCloseable {
             // reported below
         }
         malformed.incrementAndGet();
-        problem("item of " + device + " is neither a COSE_Sign1 nor a tombstone of that device; dropped");
+        problem("item of " + LogText.escape(device) + " is neither a COSE_Sign1 nor a tombstone of that device; dropped");
     }
 
     private void count(CollectorStore.Outcome outcome, String device, long seq) {
@@ -215,7 +266,7 @@ public final class RecordCollector implements AutoCloseable {
             duplicates.incrementAndGet();
         } else if (outcome == CollectorStore.Outcome.CONFLICT) {
             conflicts.incrementAndGet();
-            problem("record " + device + "/" + seq + " differs from the one stored under that seq (fork)");
+            problem("record " + LogText.escape(device) + "/" + seq + " differs from the one stored under that seq (fork)");
         }
     }
 
@@ -235,12 +286,38 @@ public final class RecordCollector implements AutoCloseable {
                 }
                 if (!ok) {
                     badSignature.incrementAndGet();
-                    problem("record " + device + "/" + e.getKey() + " received before its key does not verify; dropped");
+                    problem("record " + LogText.escape(device) + "/" + e.getKey() + " received before its key does not verify; dropped");
                 }
                 store.setVerified(device, e.getKey(), ok);
             }
             return null;
         });
+    }
+
+    /** Runs {@link #expireUnverified()} when a minute (or the keep time, if shorter) has passed since the last run. */
+    private void expireIfDue(long now) throws SQLException {
+        if (now >= nextExpiryMs) {
+            expireUnverified(now);
+        }
+    }
+
+    /**
+     * Deletes the unverified records held longer than {@link UnverifiedLimits#keepFor()} on the
+     * collector's clock; returns how many. Runs on its own with the batches and before each report.
+     */
+    public long expireUnverified() throws SQLException {
+        return expireUnverified(clock.millis());
+    }
+
+    private long expireUnverified(long now) throws SQLException {
+        long keep = limits.keepFor().toMillis();
+        nextExpiryMs = now + Math.min(keep, 60_000);
+        int n = store.expireUnverified(now - keep);
+        if (n > 0) {
+            unverifiedExpired.addAndGet(n);
+            problem(n + " unverified record(s) expired: their device's key did not arrive within " + limits.keepFor());
+        }
+        return n;
     }
 
     private void problem(String msg) {
@@ -254,8 +331,7 @@ public final class RecordCollector implements AutoCloseable {
     public long uniqueCount() throws SQLException {
         long unique = 0;
         for (String device : store.devices()) {
-            CollectorStore.DeviceCounts dc = store.counts(device);
-            unique += dc.rows() - dc.unverified();
+            unique += store.counts(device).verified();
         }
         return unique;
     }
@@ -266,6 +342,7 @@ public final class RecordCollector implements AutoCloseable {
     }
 
     CollectorReport report(int pageSize) throws SQLException {
+        expireUnverified(clock.millis());
         long unique = 0;
         long missing = 0;
         long brokenLink = 0;
@@ -273,10 +350,10 @@ public final class RecordCollector implements AutoCloseable {
         List<String> devices = store.devices();
         for (String device : devices) {
             CollectorStore.DeviceCounts dc = store.counts(device);
-            long expected = Math.max(dc.maxSeq(), store.announcedHead(device));
-            missing += Math.max(0, expected - dc.rows());
+            // the head is the highest verified seq: an unsigned status or an unverified record never sets it
+            missing += Math.max(0, dc.maxVerifiedSeq() - dc.verified());
             unverified += dc.unverified();
-            unique += dc.rows() - dc.unverified();
+            unique += dc.verified();
             LinkChecker links = new LinkChecker();
             long after = 0;
             while (true) {
@@ -292,7 +369,8 @@ public final class RecordCollector implements AutoCloseable {
             brokenLink += links.broken();
         }
         return new CollectorReport(received.get(), unique, duplicates.get(), missing, badSignature.get(), brokenLink,
-                conflicts.get(), malformed.get(), unverified, devices.size(), unprovableTombstones.get());
+                conflicts.get(), malformed.get(), unverified, devices.size(), unprovableTombstones.get(),
+                unverifiedDropped.get(), unverifiedExpired.get());
     }
 
     @Override

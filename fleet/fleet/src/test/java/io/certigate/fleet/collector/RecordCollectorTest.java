@@ -1,6 +1,7 @@
 package io.certigate.fleet.collector;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.certigate.core.model.ChainedReading;
 import io.certigate.core.model.Reading;
@@ -11,12 +12,17 @@ import io.certigate.core.model.TimeQuality;
 import io.certigate.signing.CoseSign1;
 import io.certigate.signing.Pkcs12KeyStore;
 import io.certigate.testbed.device.TestPki;
+import io.certigate.testbed.time.ManualClock;
 import io.certigate.uplink.BatchCodec;
 import io.certigate.uplink.RecordBatch;
 import io.certigate.uplink.StatusMessage;
 import io.certigate.uplink.testing.TestDevice;
+import io.certigate.verifier.trust.ChainValidator;
+import io.certigate.verifier.trust.TrustException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -168,7 +174,7 @@ class RecordCollectorTest {
         assertThat(r.missing()).isEqualTo(1);
         assertThat(r.unprovableTombstones()).isEqualTo(1);
         assertThat(r.brokenLink()).isZero();
-        assertThat(r.line()).endsWith(" devices=1 unprovable_tombstones=1");
+        assertThat(r.line()).contains(" devices=1 unprovable_tombstones=1 ");
     }
 
     @Test
@@ -201,12 +207,95 @@ class RecordCollectorTest {
         RecordCollector c = open(new DeviceKeys(List.of(), true));
         c.acceptBatch("dev-1", batch(1, 20));
         assertThat(c.report().unverified()).isEqualTo(20);
+        assertThat(c.report().missing()).as("unverified records set no head").isZero();
         StatusMessage birth = new StatusMessage("dev-1", StatusMessage.State.ONLINE, 25, 0, device.key().certificateChain());
         c.acceptStatus("dev-1", birth.encode());
         CollectorReport r = c.report();
         assertThat(r.unverified()).isZero();
         assertThat(r.unique()).isEqualTo(20);
-        assertThat(r.missing()).as("the birth announced head 25").isEqualTo(5);
+        assertThat(r.missing()).as("the head seq 25 the unsigned birth announced is not counted").isZero();
+    }
+
+    @Test
+    void anUnsignedStatusWithAHugeHeadSeqDoesNotChangeMissing() throws Exception {
+        RecordCollector c = open(configured());
+        // before any record, and after some: neither sets the head
+        c.acceptStatus("dev-1", new StatusMessage("dev-1", StatusMessage.State.ONLINE, 999_999_999L, 0, List.of()).encode());
+        c.acceptBatch("dev-1", batch(1, 10));
+        c.acceptBatch("dev-1", batch(16, 20));
+        c.acceptStatus("dev-1", new StatusMessage("dev-1", StatusMessage.State.ONLINE, 999_999_999L, 0,
+                device.key().certificateChain()).encode());
+        // a status of a device that sent no record at all
+        c.acceptStatus("dev-9", new StatusMessage("dev-9", StatusMessage.State.ONLINE, 999_999_999L, 0, List.of()).encode());
+        CollectorReport r = c.report();
+        assertThat(r.missing()).as("seq 11-15 only: the head is the highest verified seq").isEqualTo(5);
+        assertThat(r.unique()).isEqualTo(15);
+        assertThat(r.devices()).isEqualTo(1);
+    }
+
+    @Test
+    void unverifiedRecordsSetNoHead() throws Exception {
+        RecordCollector c = open(new DeviceKeys(List.of(), false));
+        c.acceptBatch("dev-1", batch(18, 20));
+        CollectorReport r = c.report();
+        assertThat(r.unverified()).isEqualTo(3);
+        assertThat(r.missing()).isZero();
+    }
+
+    @Test
+    void floodingAnUnknownDevicesTopicStoresAtMostTheCap() throws Exception {
+        collector = RecordCollector.open(dir.resolve("collector.db"), new DeviceKeys(List.of(), false), Clock.systemUTC(),
+                new UnverifiedLimits(5, Duration.ofHours(1)));
+        device.produce(180);
+        for (long from = 1; from <= 200; from += 20) {
+            collector.acceptBatch("dev-1", batch(from, from + 19));
+        }
+        collector.acceptBatch("dev-1", batch(1, 5)); // the held ones again: duplicates, not dropped
+        CollectorReport r = collector.report();
+        assertThat(r.unverified()).isEqualTo(5);
+        assertThat(r.unverifiedDropped()).isEqualTo(195);
+        assertThat(r.duplicates()).isEqualTo(5);
+        assertThat(r.unique()).isZero();
+        assertThat(r.line()).endsWith(" unverified_dropped=195 unverified_expired=0");
+    }
+
+    @Test
+    void unverifiedRecordsExpireOnTheCollectorsClockAndVerifiedOnesStay() throws Exception {
+        ManualClock clock = new ManualClock();
+        TestDevice known = TestDevice.create(dir.resolve("known"), "dev-2");
+        try {
+            known.produce(4);
+            DeviceKeys keys = new DeviceKeys(List.of(), false);
+            keys.add("dev-2", known.key().publicKey());
+            collector = RecordCollector.open(dir.resolve("collector.db"), keys, clock,
+                    new UnverifiedLimits(100, Duration.ofHours(1)));
+            collector.acceptBatch("dev-2", new BatchCodec("dev-2", 100, 1 << 20).split(known.buffer().range(1, 4))
+                    .batches().get(0).payload());
+            collector.acceptBatch("dev-1", batch(1, 10));
+            clock.advance(Duration.ofMinutes(30));
+            collector.acceptBatch("dev-1", batch(11, 20));
+            clock.advance(Duration.ofMinutes(30)); // the first ten are an hour old: kept up to that
+            assertThat(collector.report().unverified()).isEqualTo(20);
+
+            clock.advance(Duration.ofMillis(1));
+            CollectorReport r = collector.report();
+            assertThat(r.unverified()).isEqualTo(10);
+            assertThat(r.unverifiedExpired()).isEqualTo(10);
+
+            // a batch alone runs the expiry once it is due
+            clock.advance(Duration.ofMinutes(31));
+            collector.acceptBatch("dev-2", new BatchCodec("dev-2", 100, 1 << 20).split(known.buffer().range(1, 1))
+                    .batches().get(0).payload());
+            assertThat(collector.uniqueCount()).isEqualTo(4);
+            assertThat(collector.expireUnverified()).isZero();
+            r = collector.report();
+            assertThat(r.unverified()).isZero();
+            assertThat(r.unverifiedExpired()).isEqualTo(20);
+            assertThat(r.unique()).as("verified records never expire").isEqualTo(4);
+            assertThat(r.missing()).isZero();
+        } finally {
+            known.close();
+        }
     }
 
     @Test
@@ -223,7 +312,7 @@ class RecordCollectorTest {
     void aStatusChainIssuedByTheConsortiumCaIsAcceptedAndASelfSignedOneIsNot() throws Exception {
         TestPki pki = TestPki.create("consortium CA");
         TestDevice issued = TestDevice.create(dir.resolve("issued"), "dev-2");
-        var chain = List.of(pki.issue(issued.key().publicKey(), "dev-2", false), pki.caCertificate());
+        var chain = List.of(pki.issueDevice(issued.key().publicKey(), "dev-2"), pki.caCertificate());
         Pkcs12KeyStore.installChain(issued.keyStore(), TestDevice.PASSPHRASE, chain);
         issued.produce(3);
         DeviceKeys keys = new DeviceKeys(List.of(pki.caCertificate()), false);
@@ -233,6 +322,56 @@ class RecordCollectorTest {
         assertThat(keys.learn(new StatusMessage("dev-3", StatusMessage.State.ONLINE, 0, 0, chain)))
                 .as("certificate of another device").isFalse();
         issued.close();
+    }
+
+    @Test
+    void aCertificateTheVerifiersChainValidatorRefusesIsRefusedByTheCollectorToo() throws Exception {
+        TestPki pki = TestPki.create("consortium CA");
+        TestDevice issued = TestDevice.create(dir.resolve("issued"), "dev-2");
+        try {
+            // CA-issued, CN = the device, but a TLS client certificate: key usage digitalSignature and keyAgreement
+            var tlsClient = List.of(pki.issue(issued.key().publicKey(), "dev-2", false), pki.caCertificate());
+            // a CA certificate (basic constraints cA) is not a device certificate either
+            var caItself = List.of(pki.caCertificate());
+            ChainValidator verifiers = new ChainValidator(pki.caCertificate());
+            assertThatThrownBy(() -> verifiers.validate(tlsClient, Instant.now())).isInstanceOf(TrustException.class)
+                    .hasMessageContaining("digitalSignature");
+            assertThatThrownBy(() -> verifiers.validate(caItself, Instant.now())).isInstanceOf(TrustException.class);
+
+            DeviceKeys keys = new DeviceKeys(List.of(pki.caCertificate()), false);
+            assertThat(keys.learn(new StatusMessage("dev-2", StatusMessage.State.ONLINE, 0, 0, tlsClient))).isFalse();
+            String caName = DeviceKeys.commonName(pki.caCertificate());
+            assertThat(keys.learn(new StatusMessage(caName, StatusMessage.State.ONLINE, 0, 0, caItself))).isFalse();
+            assertThat(keys.devices()).isEmpty();
+
+            // through the collector: the records stay unverified
+            RecordCollector c = open(keys);
+            issued.produce(3);
+            c.acceptStatus("dev-2", new StatusMessage("dev-2", StatusMessage.State.ONLINE, 3, 0, tlsClient).encode());
+            c.acceptBatch("dev-2", new BatchCodec("dev-2", 100, 1 << 20).split(issued.buffer().range(1, 3)).batches()
+                    .get(0).payload());
+            assertThat(c.report().unverified()).isEqualTo(3);
+            // the same key in a device certificate is accepted, and verifies them
+            c.acceptStatus("dev-2", new StatusMessage("dev-2", StatusMessage.State.ONLINE, 3, 0,
+                    List.of(pki.issueDevice(issued.key().publicKey(), "dev-2"), pki.caCertificate())).encode());
+            assertThat(c.report().unique()).isEqualTo(3);
+        } finally {
+            issued.close();
+        }
+    }
+
+    @Test
+    void anExpiredDeviceCertificateIsRefusedAtTheCollectorsClock() throws Exception {
+        TestPki pki = TestPki.create("consortium CA");
+        TestDevice issued = TestDevice.create(dir.resolve("issued"), "dev-2");
+        try {
+            var chain = List.of(pki.issueDevice(issued.key().publicKey(), "dev-2"), pki.caCertificate());
+            ManualClock late = new ManualClock(Instant.now().plus(Duration.ofDays(30)));
+            DeviceKeys keys = new DeviceKeys(List.of(pki.caCertificate()), false, null, late);
+            assertThat(keys.learn(new StatusMessage("dev-2", StatusMessage.State.ONLINE, 0, 0, chain))).isFalse();
+        } finally {
+            issued.close();
+        }
     }
 
     @Test

@@ -1,11 +1,18 @@
 package io.certigate.app.uplink;
 
+import io.certigate.core.config.LoopbackHost;
 import io.certigate.fleet.collector.Collector;
 import io.certigate.fleet.collector.CollectorReport;
 import io.certigate.fleet.collector.DeviceKeys;
 import io.certigate.fleet.collector.MqttCollector;
+import io.certigate.fleet.collector.UnverifiedLimits;
+import io.certigate.signing.Passphrase;
+import io.certigate.signing.SigningException;
 import io.certigate.uplink.UplinkException;
 import io.certigate.uplink.mqtt.TlsSettings;
+import io.certigate.verifier.ledger.DeviceRegistryReader;
+import io.certigate.verifier.ledger.LedgerException;
+import io.certigate.verifier.ledger.LedgerReader;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -31,8 +38,15 @@ import picocli.CommandLine.Option;
 @Command(name = "collect", mixinStandardHelpOptions = true,
         description = {"Subscribe to certigate uplink topics, verify, deduplicate and store every record.",
             "Device keys come from --keys (export files or PEM certificates, CN = device id), from status messages whose"
-                + " certificate chain validates to --ca, or, with --trust-on-first-use, from the first status message of"
-                + " each device.",
+                + " certificate chain the verifier's chain validation accepts for a --ca (a device certificate: not a CA,"
+                + " digitalSignature only) and, with --registry, whose key is active in the device registry, or, with"
+                + " --trust-on-first-use, from the first status message of each device.",
+            "Only signed, verified records count: missing is counted up to each device's highest verified seq (the head"
+                + " seq of a status message is unsigned and not counted). Records that cannot be verified yet are held"
+                + " at most --max-unverified per device and for --unverified-ttl.",
+            "The broker login: --username with --password-source, and/or a client certificate (--tls-client-keystore"
+                + " with --tls-client-passphrase-source) on an ssl:// broker; secrets are read from file:PATH or env:NAME,"
+                + " never given on the command line.",
             "The last line is key=value pairs: received, unique, duplicates, missing, bad_signature and more."},
         exitCodeListHeading = "Exit codes:%n",
         exitCodeList = {"0:collected; no integrity problem", "1:a bad signature, broken link or fork was seen",
@@ -65,6 +79,44 @@ public final class CollectCommand implements Callable<Integer> {
             description = "Client id of the persistent MQTT session (default: ${DEFAULT-VALUE}).")
     String clientId;
 
+    @Option(names = "--username", paramLabel = "USER", description = "MQTT user name of the collector.")
+    String username;
+
+    @Option(names = "--password-source", paramLabel = "SRC",
+            description = "Where the MQTT password is read from: file:PATH or env:NAME (needs --username).")
+    String passwordSource;
+
+    @Option(names = "--allow-plaintext-credentials",
+            description = "Accept --username over tcp:// to a host that is not loopback (the password travels in clear).")
+    boolean allowPlaintextCredentials;
+
+    @Option(names = "--tls-client-keystore", paramLabel = "FILE",
+            description = "Mutual TLS: PKCS#12 key store with the collector's client key and certificate chain.")
+    Path tlsClientKeystore;
+
+    @Option(names = "--tls-client-passphrase-source", paramLabel = "SRC",
+            description = "Where the client key store's passphrase is read from: file:PATH or env:NAME.")
+    String tlsClientPassphraseSource;
+
+    @Option(names = "--max-unverified", paramLabel = "N", defaultValue = "10000",
+            description = "Records held per device while its key is unknown (default: ${DEFAULT-VALUE}); more are dropped.")
+    int maxUnverified;
+
+    @Option(names = "--unverified-ttl", paramLabel = "D", defaultValue = "24h",
+            converter = io.certigate.app.DurationConverter.class,
+            description = "How long a record whose key is unknown is held (default: ${DEFAULT-VALUE}).")
+    Duration unverifiedTtl;
+
+    @Option(names = "--rpc", paramLabel = "URL", description = "JSON-RPC URL of a ledger node, for --registry.")
+    String rpc;
+
+    @Option(names = "--chain-id", paramLabel = "ID", description = "EIP-155 chain id the --rpc node must be on.")
+    Long chainId;
+
+    @Option(names = "--registry", paramLabel = "ADDRESS",
+            description = "DeviceRegistry contract: a key from a status message is learned only while active in it.")
+    String registry;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -74,27 +126,96 @@ public final class CollectCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         DeviceKeys keys;
         MqttCollector.Options options;
+        UnverifiedLimits limits;
+        LedgerReader ledger = null;
         try {
+            limits = new UnverifiedLimits(maxUnverified, unverifiedTtl);
+            options = brokerOptions();
             List<X509Certificate> cas = caFile == null ? List.of() : TlsSettings.readCertificates(caFile);
-            keys = new DeviceKeys(cas, trustOnFirstUse);
+            DeviceKeys.Registry reg = null;
+            if (registry != null || rpc != null || chainId != null) {
+                if (registry == null || rpc == null || chainId == null) {
+                    throw new IllegalArgumentException("--registry, --rpc and --chain-id go together");
+                }
+                LedgerReader.checkRpcUrl(rpc);
+                ledger = LedgerReader.connect(rpc, LedgerReader.checkAddress(registry));
+                ledger.checkChain(chainId);
+                reg = new DeviceKeys.Registry(ledger, new DeviceRegistryReader(ledger, registry));
+            }
+            keys = new DeviceKeys(cas, trustOnFirstUse, reg, Clock.systemUTC());
             for (Path f : keyFiles) {
                 keys.load(f);
             }
-            options = MqttCollector.Options.defaults(url).withClientId(clientId);
-            if (tlsCa != null && !url.startsWith("ssl://")) {
-                err.println("collect: --tls-ca applies to ssl:// brokers only, not " + url);
-                return 2;
-            }
-            if (tlsCa != null) {
-                options = options.withTls(TlsSettings.fromFiles(tlsCa, null, null));
-            } else if (url.startsWith("ssl://")) {
-                err.println("collect: an ssl:// broker needs --tls-ca");
-                return 2;
-            }
-        } catch (IOException | IllegalArgumentException e) {
+        } catch (IOException | IllegalArgumentException | LedgerException e) {
             err.println("collect: " + e.getMessage());
+            if (ledger != null) {
+                ledger.close();
+            }
             return 2;
         }
+        try {
+            return collect(keys, options, limits, out, err);
+        } finally {
+            if (ledger != null) {
+                ledger.close();
+            }
+        }
+    }
+
+    /** The broker options from the command line; every error names the option. */
+    private MqttCollector.Options brokerOptions() throws IOException {
+        MqttCollector.Options options = MqttCollector.Options.defaults(url).withClientId(clientId);
+        if (passwordSource != null && username == null) {
+            throw new IllegalArgumentException("--password-source needs --username");
+        }
+        if (username != null) {
+            // before the password is read: over tcp:// to another host it would travel in clear
+            String host;
+            try {
+                host = java.net.URI.create(url).getHost();
+            } catch (IllegalArgumentException e) {
+                host = null;
+            }
+            if (url.startsWith("tcp://") && !LoopbackHost.is(host) && !allowPlaintextCredentials) {
+                throw new IllegalArgumentException("--username over " + url + " would send the user name and password in"
+                        + " clear to " + (host == null ? "its host" : host) + ", which is not a loopback address: use"
+                        + " ssl:// (with --tls-ca), or --allow-plaintext-credentials on a network you trust");
+            }
+            options = options.withCredentials(username, passwordSource == null ? null : secret("--password-source",
+                    passwordSource));
+        }
+        if (tlsCa != null && !url.startsWith("ssl://")) {
+            throw new IllegalArgumentException("--tls-ca applies to ssl:// brokers only, not " + url);
+        }
+        if ((tlsClientKeystore == null) != (tlsClientPassphraseSource == null)) {
+            throw new IllegalArgumentException("--tls-client-keystore and --tls-client-passphrase-source go together"
+                    + " (mutual TLS)");
+        }
+        if (tlsClientKeystore != null && tlsCa == null) {
+            throw new IllegalArgumentException("--tls-client-keystore needs an ssl:// broker and its --tls-ca");
+        }
+        if (tlsCa != null) {
+            char[] pass = tlsClientKeystore == null ? null
+                    : secret("--tls-client-passphrase-source", tlsClientPassphraseSource);
+            // the key store keeps the passphrase for its key manager: not wiped here
+            options = options.withTls(TlsSettings.fromFiles(tlsCa, tlsClientKeystore, pass));
+        } else if (url.startsWith("ssl://")) {
+            throw new IllegalArgumentException("an ssl:// broker needs --tls-ca");
+        }
+        return options;
+    }
+
+    /** A secret from {@code file:PATH} or {@code env:NAME}; the error names the option, never the value. */
+    private static char[] secret(String option, String source) {
+        try {
+            return Passphrase.resolve(option, source);
+        } catch (SigningException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+    }
+
+    private int collect(DeviceKeys keys, MqttCollector.Options options, UnverifiedLimits limits, PrintWriter out,
+            PrintWriter err) throws Exception {
         ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "collector");
             t.setDaemon(true);
@@ -102,7 +223,7 @@ public final class CollectCommand implements Callable<Integer> {
         });
         Collector collector;
         try {
-            collector = Collector.start(db, keys, options, Clock.systemUTC(), scheduler);
+            collector = Collector.start(db, keys, options, limits, Clock.systemUTC(), scheduler);
         } catch (UplinkException e) {
             err.println("collect: " + e.getMessage());
             scheduler.shutdownNow();
@@ -127,6 +248,7 @@ public final class CollectCommand implements Callable<Integer> {
             } else {
                 stop.await(duration.toMillis(), TimeUnit.MILLISECONDS);
             }
+            collector.stopReceiving(); // nothing arrives while the report counts
             CollectorReport r = collector.report();
             collector.close();
             out.println(r.line());

@@ -10,6 +10,7 @@ import io.certigate.uplink.testing.Await;
 import io.certigate.uplink.testing.TestDevice;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -64,10 +65,67 @@ class CollectCommandTest {
             assertThat(second).startsWith("0\n");
             assertThat(lastLine(second))
                     .startsWith("received=250 unique=250 duplicates=0 missing=0 bad_signature=0 broken_link=0")
-                    .endsWith(" devices=1 unprovable_tombstones=0");
+                    .endsWith(" devices=1 unprovable_tombstones=0 unverified_dropped=0 unverified_expired=0");
         } finally {
             scheduler.shutdownNow();
         }
+    }
+
+    @Test
+    void logsInToABrokerThatRequiresAPasswordReadFromAFile() throws Exception {
+        ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2);
+        try (MosquittoBroker broker = MosquittoBroker.in(dir.resolve("broker")).password("collector", "collector secret")
+                .password("truck-9", "device secret").start();
+                TestDevice device = TestDevice.create(dir, "truck-9")) {
+            String db = dir.resolve("collected.db").toString();
+            Path secret = Files.writeString(dir.resolve("collector.pass"), "collector secret\n");
+            String[] login = {"--username", "collector", "--password-source", "file:" + secret};
+            // the session the broker keeps for the collector is made by a first run that logs in
+            String first = run(concat(new String[] {"collect", "--mqtt", broker.url(), "--db", db, "--duration", "1s",
+                "--trust-on-first-use"}, login));
+            assertThat(first).startsWith("0\n");
+            assertThat(broker.log()).contains("u'collector'");
+
+            device.produce(30);
+            MqttUplink uplink = new MqttUplink(device.buffer(), device.key().certificateChain(),
+                    MqttUplinkOptions.defaults(broker.url(), device.id()).withCredentials("truck-9",
+                            "device secret".toCharArray()), Clock.systemUTC(), scheduler, new SplittableRandom(3));
+            device.sequencer().addCommitListener(uplink.commitListener());
+            uplink.start();
+            Await.until(Duration.ofSeconds(30), () -> "delivery", () -> device.undelivered() == 0);
+            uplink.close();
+
+            String second = run(concat(new String[] {"collect", "--mqtt", broker.url(), "--db", db, "--duration", "3s",
+                "--trust-on-first-use"}, login));
+            assertThat(lastLine(second)).startsWith("received=30 unique=30 duplicates=0 missing=0");
+        } finally {
+            scheduler.shutdownNow();
+        }
+    }
+
+    private static String[] concat(String[] a, String[] b) {
+        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
+    @Test
+    void refusesCredentialsInClearToAnotherHostAndIncompleteLoginOptions() throws Exception {
+        String db = dir.resolve("x.db").toString();
+        Path secret = Files.writeString(dir.resolve("p"), "s3cret");
+        String clear = run("collect", "--mqtt", "tcp://broker.example:1883", "--db", db, "--username", "collector",
+                "--password-source", "file:" + secret);
+        assertThat(clear).startsWith("2\n").contains("in clear").contains("--allow-plaintext-credentials")
+                .doesNotContain("s3cret");
+        assertThat(run("collect", "--mqtt", "tcp://localhost:1", "--db", db, "--password-source", "file:" + secret))
+                .startsWith("2\n").contains("--password-source needs --username");
+        assertThat(run("collect", "--mqtt", "tcp://localhost:1", "--db", db, "--username", "c", "--password-source",
+                "s3cret")).startsWith("2\n").contains("--password-source").contains("file:PATH").doesNotContain("s3cret");
+        assertThat(run("collect", "--mqtt", "ssl://localhost:1", "--db", db, "--tls-ca", secret.toString(),
+                "--tls-client-keystore", secret.toString())).startsWith("2\n").contains("go together");
+        assertThat(run("collect", "--mqtt", "tcp://localhost:1", "--db", db, "--registry",
+                "0x0000000000000000000000000000000000000001")).startsWith("2\n").contains("go together");
+        assertThat(Files.exists(dir.resolve("x.db"))).as("nothing created on a refused start").isFalse();
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.certigate.testbed.device;
 
+import io.certigate.signing.Csr;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.math.BigInteger;
@@ -17,6 +18,8 @@ import java.time.Instant;
 import java.util.Date;
 import java.util.List;
 import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x500.X500NameBuilder;
+import org.bouncycastle.asn1.x500.style.BCStyle;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
 import org.bouncycastle.asn1.x509.Extension;
@@ -97,6 +100,33 @@ public final class TestPki {
                     .getCertificate(b.build(new JcaContentSignerBuilder("SHA256withECDSA").build(caKeys.getPrivate())));
         } catch (Exception e) {
             throw new GeneralSecurityException("test certificate: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * A device certificate for {@code key} as the consortium CA issues one from a device's CSR
+     * ({@code io.certigate.signing.Csr}'s layout): subject {@code CN=<device id>, SERIALNUMBER,
+     * OU=certigate device}, the identity as subjectAltName URIs, key usage digitalSignature only, not
+     * a CA. The verifier's chain validation accepts it; {@link #issue} certificates (TLS client or
+     * server, with keyAgreement) it refuses.
+     */
+    public X509Certificate issueDevice(PublicKey key, String deviceId) throws GeneralSecurityException {
+        try {
+            Csr.Identity id = new Csr.Identity(deviceId, "SN-" + deviceId, "test-model", Csr.SubjectKind.VIN,
+                    "WVWZZZ1JZXW000001");
+            X500Name subject = new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.CN, deviceId)
+                    .addRDN(BCStyle.SERIALNUMBER, id.serial()).addRDN(BCStyle.OU, "certigate device").build();
+            JcaX509v3CertificateBuilder b = builder(X500Name.getInstance(ca.getSubjectX500Principal().getEncoded()),
+                    subject, key);
+            b.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
+            b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
+            b.addExtension(Extension.subjectAlternativeName, false, Csr.alternativeNames(id));
+            b.addExtension(Extension.authorityKeyIdentifier, false,
+                    new JcaX509ExtensionUtils().createAuthorityKeyIdentifier(ca));
+            return new JcaX509CertificateConverter()
+                    .getCertificate(b.build(new JcaContentSignerBuilder("SHA256withECDSA").build(caKeys.getPrivate())));
+        } catch (Exception e) {
+            throw new GeneralSecurityException("test device certificate: " + e.getMessage(), e);
         }
     }
 

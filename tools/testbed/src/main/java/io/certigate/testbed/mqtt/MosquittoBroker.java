@@ -36,6 +36,7 @@ public final class MosquittoBroker implements AutoCloseable {
         private boolean anonymous = true;
         private final List<String> tlsLines = new ArrayList<>();
         private boolean tls;
+        private boolean passwordFile;
 
         Builder(Path dir) {
             this.dir = dir;
@@ -47,6 +48,32 @@ public final class MosquittoBroker implements AutoCloseable {
         }
 
         public Builder refuseAnonymous() {
+            anonymous = false;
+            return this;
+        }
+
+        /**
+         * Requires a user name and password (anonymous clients refused): adds {@code user} with
+         * {@code password}, hashed by {@code mosquitto_passwd} (Debian package {@code mosquitto}), to
+         * the broker's password file. Call once per user.
+         */
+        public Builder password(String user, String password) throws IOException, InterruptedException {
+            Files.createDirectories(dir);
+            Path file = dir.resolve("passwords");
+            List<String> cmd = new ArrayList<>(List.of(passwdExecutable(), "-b"));
+            if (!passwordFile) {
+                cmd.add("-c"); // a new file
+            }
+            cmd.addAll(List.of(file.toString(), user, password));
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (p.waitFor() != 0) {
+                throw new IOException("mosquitto_passwd failed: " + out);
+            }
+            if (!passwordFile) {
+                lines.add("password_file " + file.toAbsolutePath());
+                passwordFile = true;
+            }
             anonymous = false;
             return this;
         }
@@ -132,6 +159,17 @@ public final class MosquittoBroker implements AutoCloseable {
         }
         throw new IllegalStateException("mosquitto is not installed (Debian package 'mosquitto'); "
                 + "the integration tests need a real broker");
+    }
+
+    private static String passwdExecutable() {
+        String broker = executable();
+        for (String p : List.of("/usr/bin/mosquitto_passwd", "/usr/local/bin/mosquitto_passwd",
+                Path.of(broker).resolveSibling("mosquitto_passwd").toString())) {
+            if (Files.isExecutable(Path.of(p))) {
+                return p;
+            }
+        }
+        throw new IllegalStateException("mosquitto_passwd is not installed (Debian package 'mosquitto')");
     }
 
     static int freePort() throws IOException {
