@@ -387,6 +387,36 @@ class RecordCollectorTest {
     }
 
     @Test
+    void deviceIdsFromTheNetworkAreLoggedEscaped() throws Exception {
+        java.util.logging.Logger jul = java.util.logging.Logger.getLogger(RecordCollector.class.getName());
+        List<String> logged = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.logging.Handler h = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord r) {
+                logged.add(new java.util.logging.SimpleFormatter().formatMessage(r));
+            }
+
+            @Override
+            public void flush() {}
+
+            @Override
+            public void close() {}
+        };
+        jul.addHandler(h);
+        try {
+            RecordCollector c = open(configured());
+            String forged = "dev-1\nWARNING: all records verified\u001b[2J";
+            c.acceptBatch(forged, new byte[] {(byte) 0x83, 0x01});
+            c.acceptBatch(forged, batch(1, 2));
+            c.acceptStatus(forged, new StatusMessage("dev-1", StatusMessage.State.ONLINE, 1, 0, List.of()).encode());
+            assertThat(logged).hasSize(3).allSatisfy(m -> assertThat(m).doesNotContain("\n").doesNotContain("\u001b")
+                    .contains("dev-1\\nWARNING: all records verified\\u001b[2J"));
+        } finally {
+            jul.removeHandler(h);
+        }
+    }
+
+    @Test
     void keysLearnedOnceAreKeptAcrossRestarts() throws Exception {
         RecordCollector c = open(new DeviceKeys(List.of(), true));
         c.acceptStatus("dev-1", new StatusMessage("dev-1", StatusMessage.State.ONLINE, 0, 0,
