@@ -38,6 +38,7 @@ contract DeviceRegistry {
     mapping(bytes32 => Entry) public entries;
     mapping(bytes32 => bytes32) public currentKey;
     mapping(address => bytes32) public keyOfAccount;
+    mapping(address => bytes32) private deviceOf;
 
     constructor() {
         registrar = msg.sender;
@@ -61,11 +62,15 @@ contract DeviceRegistry {
         if (previous != bytes32(0)) {
             Entry storage p = entries[previous];
             if (p.revokedIn == 0 && p.supersededIn == 0) p.supersededIn = uint64(block.number);
-            if (keyOfAccount[p.account] == previous) delete keyOfAccount[p.account];
+            if (keyOfAccount[p.account] == previous) {
+                delete keyOfAccount[p.account];
+                delete deviceOf[p.account];
+            }
         }
         entries[keyHash] = Entry(device, certHash, account, uint64(block.number), 0, 0);
         currentKey[device] = keyHash;
         keyOfAccount[account] = keyHash;
+        deviceOf[account] = device;
         emit Registered(device, keyHash, certHash, account);
     }
 
@@ -75,13 +80,23 @@ contract DeviceRegistry {
         if (e.registeredIn == 0) revert UnknownKey(keyHash);
         if (e.revokedIn != 0) revert AlreadyRevoked(keyHash, e.revokedIn);
         e.revokedIn = uint64(block.number);
-        if (keyOfAccount[e.account] == keyHash) delete keyOfAccount[e.account];
+        if (keyOfAccount[e.account] == keyHash) {
+            delete keyOfAccount[e.account];
+            delete deviceOf[e.account];
+        }
         emit Revoked(e.device, keyHash, reason);
     }
 
     /// @notice Whether `account` belongs to a registered, unrevoked, current device key.
     function isActiveAccount(address account) external view returns (bool) {
         return keyOfAccount[account] != bytes32(0);
+    }
+
+    /// @notice The device `account` anchors for and whether that binding is active (registered,
+    /// current, unrevoked), in one call: what the anchor contract checks a caller against.
+    function deviceOfAccount(address account) external view returns (bytes32 device, bool active) {
+        device = deviceOf[account];
+        active = device != bytes32(0);
     }
 
     /// @notice The status of `keyHash` at `blockNumber`: UNKNOWN (not registered yet), ACTIVE,

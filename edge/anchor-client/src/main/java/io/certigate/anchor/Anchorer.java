@@ -111,7 +111,8 @@ public final class Anchorer {
                 if (alreadyOnChain(b)) {
                     return Outcome.PROGRESS;
                 }
-                LOG.log(System.Logger.Level.ERROR, "anchor transaction {0} of {1} reverted (account {2} not allowed to anchor?); "
+                LOG.log(System.Logger.Level.ERROR, "anchor transaction {0} of {1} reverted (account {2} not allowed to anchor, "
+                        + "or not the registry's account of this device?); "
                         + "the batch will be signed again", b.txHash(), b, account.address());
                 store.backToPending(b.id());
                 return Outcome.REFUSED;
@@ -151,9 +152,13 @@ public final class Anchorer {
         return Outcome.WAITING;
     }
 
-    /** If an {@code Anchored} event for the batch's root exists, records the batch anchored by it. */
+    /**
+     * If an {@code Anchored} event for the batch's root and this device exists, records the batch
+     * anchored by it (the contract holds roots per device: another device's anchor of the same root
+     * does not count).
+     */
     private boolean alreadyOnChain(Batch b) throws LedgerException, BufferException {
-        Optional<AnchorAbi.AnchoredEvent> found = client.anchoredEvent(b.root());
+        Optional<AnchorAbi.AnchoredEvent> found = client.anchoredEvent(device, b.root());
         if (found.isEmpty()) {
             return false;
         }
@@ -161,7 +166,7 @@ public final class Anchorer {
         if (client.config().confirmations() > 0 && client.blockNumber() - e.blockNumber() < client.config().confirmations()) {
             return false;
         }
-        if (e.firstSeq() != b.firstSeq() || e.lastSeq() != b.lastSeq() || !Arrays.equals(e.device(), device)) {
+        if (e.firstSeq() != b.firstSeq() || e.lastSeq() != b.lastSeq()) {
             LOG.log(System.Logger.Level.WARNING, "root of {0} is on chain with other metadata (seq {1}..{2})", b,
                     str(e.firstSeq()), str(e.lastSeq()));
         }
@@ -174,7 +179,8 @@ public final class Anchorer {
     private boolean emitsAnchored(TransactionReceipt r, Batch b) {
         for (Log log : r.getLogs()) {
             Optional<AnchorAbi.AnchoredEvent> e = AnchorAbi.decode(log);
-            if (e.isPresent() && e.get().contract().equals(contract()) && Arrays.equals(e.get().root(), b.root())) {
+            if (e.isPresent() && e.get().contract().equals(contract()) && Arrays.equals(e.get().root(), b.root())
+                    && Arrays.equals(e.get().device(), device)) {
                 return true;
             }
         }

@@ -85,11 +85,11 @@ class ExactlyOnceAnchoringTest {
         try (LedgerClient c = chain.client()) {
             for (Batch b : batches) {
                 assertThat(b.state()).as("%s", b).isEqualTo(Batch.State.ANCHORED);
-                List<AnchorAbi.AnchoredEvent> events = c.anchoredEvents(b.root());
+                List<AnchorAbi.AnchoredEvent> events = c.anchoredEvents(AnchorAbi.deviceKey(device.id), b.root());
                 assertThat(events).as("events of %s", b).hasSize(1);
                 AnchorAbi.AnchoredEvent e = events.get(0);
                 assertThat(e.txHash()).isEqualTo(b.txHash());
-                assertThat(e.blockNumber()).isEqualTo(b.blockNumber()).isEqualTo(c.blockOf(b.root()));
+                assertThat(e.blockNumber()).isEqualTo(b.blockNumber()).isEqualTo(c.blockOf(AnchorAbi.deviceKey(device.id), b.root()));
                 assertThat(e.firstSeq()).isEqualTo(b.firstSeq());
                 assertThat(e.lastSeq()).isEqualTo(b.lastSeq());
                 assertThat(e.device()).isEqualTo(AnchorAbi.deviceKey(device.id));
@@ -174,6 +174,26 @@ class ExactlyOnceAnchoringTest {
             assertThat(c.knows(signed.txHash())).isFalse();
         }
         assertAnchoredExactlyOnce(2);
+    }
+
+    /**
+     * The same root anchored first under another device's id is not this device's anchor: the
+     * anchorer neither takes that transaction for its own nor is blocked by it (before roots were
+     * held per device, the contract refused the device's own anchor of that root).
+     */
+    @Test
+    void aRootAnchoredUnderAnotherDevicesIdNeitherCountsNorBlocks() throws Exception {
+        device.produce(10);
+        BatchStore store = new BatchStore(device.buffer);
+        Batch batch = new AnchorBatcher(store, new AnchorBatcher.Options(10, Duration.ofHours(1)), clock).cutRipe().get(0);
+        try (LedgerClient c = chain.client()) {
+            String elsewhere = new LedgerAdmin(c, chain.gateway, Duration.ofSeconds(30)).send(chain.contract,
+                    BigInteger.ZERO, AnchorContract.encodeAnchor(batch.root(), AnchorAbi.deviceKey("dev-elsewhere"),
+                            batch.firstSeq(), batch.lastSeq())).getTransactionHash();
+            stepUntilIdle(anchorer(c));
+            assertThat(store.byId(batch.id()).orElseThrow().txHash()).isNotEqualTo(elsewhere);
+        }
+        assertAnchoredExactlyOnce(1);
     }
 
     /**

@@ -53,7 +53,7 @@ class CompiledContractTest {
         List<String> functions = new ArrayList<>();
         a.path("abi").forEach(n -> functions.add(n.path("type").asText() + " " + n.path("name").asText()));
         assertThat(functions).contains("function anchor", "function blockOf", "function setAnchorer",
-                "event Anchored", "error AlreadyAnchored", "error NotAllowed");
+                "event Anchored", "error AlreadyAnchored", "error NotAllowed", "error NotDeviceAccount");
     }
 
     @Test

@@ -9,6 +9,7 @@ import io.certigate.anchor.batch.BatchStore;
 import io.certigate.anchor.testing.TestChain;
 import io.certigate.anchor.testing.TestDevice;
 import io.certigate.testbed.chain.DevChain;
+import io.certigate.verifier.ledger.AnchorAbi;
 import java.math.BigInteger;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -57,7 +58,7 @@ class FreeGasAnchoringTest {
                 assertThat(a.step()).isEqualTo(Anchorer.Outcome.PROGRESS);
                 Batch b = store.all().get(0);
                 assertThat(b.state()).isEqualTo(Batch.State.ANCHORED);
-                assertThat(c.blockOf(b.root())).isEqualTo(b.blockNumber());
+                assertThat(c.blockOf(AnchorAbi.deviceKey(device.id), b.root())).isEqualTo(b.blockNumber());
                 assertThat(c.transaction(b.txHash()).orElseThrow().getGasPrice()).isZero();
                 assertThat(c.receipt(b.txHash()).orElseThrow().getGasUsed().longValue()).isPositive();
             }

@@ -24,11 +24,13 @@ public final class DevLedger implements AutoCloseable {
     private final DevChain chain;
     private final LedgerSettings settings;
     private final LedgerAccount account;
+    private final LedgerAccount admin;
 
-    private DevLedger(DevChain chain, LedgerSettings settings, LedgerAccount account) {
+    private DevLedger(DevChain chain, LedgerSettings settings, LedgerAccount account, LedgerAccount admin) {
         this.chain = chain;
         this.settings = settings;
         this.account = account;
+        this.admin = admin;
     }
 
     public static DevLedger start(Path dir) throws IOException, LedgerException, InterruptedException {
@@ -62,7 +64,7 @@ public final class DevLedger implements AutoCloseable {
             }
             LedgerSettings settings = new LedgerSettings(config, dir.resolve("ledger-account.json"), "file:" + passFile);
             settings.save(dir.resolve("ledger.properties"));
-            return new DevLedger(chain, settings, account);
+            return new DevLedger(chain, settings, account, admin);
         } catch (IOException | LedgerException | InterruptedException | RuntimeException e) {
             chain.stop();
             throw e;
@@ -84,6 +86,11 @@ public final class DevLedger implements AutoCloseable {
     /** The gateway's ledger account (not the dev admin). */
     public LedgerAccount account() {
         return account;
+    }
+
+    /** The chain's development admin: it deployed the contract and administers it. */
+    public LedgerAccount admin() {
+        return admin;
     }
 
     @Override

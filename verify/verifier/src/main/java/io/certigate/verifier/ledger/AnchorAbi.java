@@ -20,8 +20,8 @@ import org.web3j.utils.Numeric;
 
 /**
  * The read side of the {@code CertigateAnchor} contract's ABI: the {@code Anchored} event and its
- * decoding, the {@code blockOf} call, and how a device id becomes the contract's
- * {@code bytes32 device} (SHA-256 of the id's UTF-8 bytes). The calls that change the contract
+ * decoding, the {@code blockOf(device, root)} call (the contract holds roots per device), and how a
+ * device id becomes the contract's {@code bytes32 device} (SHA-256 of the id's UTF-8 bytes). The calls that change the contract
  * (anchoring, administration) and its bytecode are anchor-client's {@code AnchorContract}.
  */
 public final class AnchorAbi {
@@ -50,8 +50,10 @@ public final class AnchorAbi {
 
     private AnchorAbi() {}
 
-    public static String encodeBlockOf(byte[] root) {
-        return FunctionEncoder.encode(new Function("blockOf", List.of(new Bytes32(root)), List.of()));
+    /** {@code blockOf(device, root)}: the block that anchored {@code root} for {@code device}, or 0. */
+    public static String encodeBlockOf(byte[] device, byte[] root) {
+        return FunctionEncoder.encode(new Function("blockOf", List.of(new Bytes32(device), new Bytes32(root)),
+                List.of()));
     }
 
     /** The contract's {@code bytes32 device} for a device id: SHA-256 of its UTF-8 bytes. */

@@ -1,10 +1,11 @@
 package io.certigate.verifier.ledger;
 
 import java.security.PublicKey;
+import java.util.Optional;
 
 /**
  * Reads the {@code DeviceRegistry} contract through a {@link LedgerReader}: a device key's status at
- * a block, and whether a ledger account belongs to an active device. Nothing is signed here;
+ * a block, and whether (and for which device) a ledger account belongs to an active device. Nothing is signed here;
  * device-provisioning's {@code DeviceRegistryClient} adds the registrar's transactions.
  */
 public class DeviceRegistryReader {
@@ -28,5 +29,14 @@ public class DeviceRegistryReader {
 
     public boolean isActiveAccount(String account) throws LedgerException {
         return RegistryAbi.word(ledger.callContract(registry, RegistryAbi.encodeIsActiveAccount(account))).signum() != 0;
+    }
+
+    /**
+     * The device (its {@code bytes32}, {@link AnchorAbi#deviceKey}) whose active key anchors from
+     * {@code account}: the only device the anchor contract lets that account anchor for. Empty when
+     * no current, unrevoked key uses the account.
+     */
+    public Optional<byte[]> deviceOfAccount(String account) throws LedgerException {
+        return RegistryAbi.activeDevice(ledger.callContract(registry, RegistryAbi.encodeDeviceOfAccount(account)));
     }
 }

@@ -23,8 +23,8 @@ import org.web3j.utils.Numeric;
 
 /**
  * A read-only JSON-RPC view of the ledger (web3j over HTTP): the chain id, the head block,
- * receipts and transactions, the block that anchored a root according to the {@code CertigateAnchor}
- * contract, its {@code Anchored} events, and plain {@code eth_call}s (the device registry's status).
+ * receipts and transactions, the block that anchored a device's root according to the
+ * {@code CertigateAnchor} contract (which holds roots per device), its {@code Anchored} events, and plain {@code eth_call}s (the device registry's status).
  * It holds no account and signs nothing: what a verifier needs. Each method is one or two RPC calls
  * and never waits for a block. The gateway's signing client (anchor-client's {@code LedgerClient})
  * builds on it.
@@ -106,10 +106,14 @@ public class LedgerReader implements AutoCloseable {
                 .isPresent();
     }
 
-    /** The block that anchored {@code root} according to the contract, or 0. */
-    public long blockOf(byte[] root) throws LedgerException {
+    /**
+     * The block that anchored {@code root} for {@code device} (the contract's {@code bytes32}, see
+     * {@link AnchorAbi#deviceKey}) according to the contract, or 0; the same root anchored for
+     * another device does not count.
+     */
+    public long blockOf(byte[] device, byte[] root) throws LedgerException {
         String out = call("eth_call blockOf", () -> web3j.ethCall(Transaction.createEthCallTransaction(null,
-                contract, AnchorAbi.encodeBlockOf(root)), DefaultBlockParameterName.LATEST).send()).getValue();
+                contract, AnchorAbi.encodeBlockOf(device, root)), DefaultBlockParameterName.LATEST).send()).getValue();
         return out == null || out.equals("0x") ? 0 : Numeric.toBigInt(out).longValueExact();
     }
 
@@ -120,28 +124,42 @@ public class LedgerReader implements AutoCloseable {
     }
 
     /**
-     * The {@code Anchored} event of {@code root}, if the contract holds the root: one {@code eth_call}
-     * to {@code blockOf}, then a log query of that single block.
+     * An {@code eth_call} of {@code data} on contract {@code to} as sent by {@code from}, at the latest
+     * block: what a transaction from that account would return. A revert is a {@link LedgerException}
+     * whose message carries the revert data (a custom error's selector and arguments).
      */
-    public Optional<AnchorAbi.AnchoredEvent> anchoredEvent(byte[] root) throws LedgerException {
-        long block = blockOf(root);
+    public String callContractAs(String from, String to, String data) throws LedgerException {
+        return call("eth_call", () -> web3j.ethCall(Transaction.createEthCallTransaction(from, to, data),
+                DefaultBlockParameterName.LATEST).send()).getValue();
+    }
+
+    /**
+     * The {@code Anchored} event of {@code root} for {@code device}, if the contract holds that root for
+     * that device: one {@code eth_call} to {@code blockOf}, then a log query of that single block.
+     */
+    public Optional<AnchorAbi.AnchoredEvent> anchoredEvent(byte[] device, byte[] root) throws LedgerException {
+        long block = blockOf(device, root);
         if (block == 0) {
             return Optional.empty();
         }
         DefaultBlockParameter at = DefaultBlockParameter.valueOf(BigInteger.valueOf(block));
-        return logs(root, at, at).stream().findFirst();
+        return logs(device, root, at, at).stream().findFirst();
     }
 
-    /** Every {@code Anchored} event of {@code root} emitted by the contract, from genesis on (audits, tests). */
-    public List<AnchorAbi.AnchoredEvent> anchoredEvents(byte[] root) throws LedgerException {
-        return logs(root, DefaultBlockParameter.valueOf(BigInteger.ZERO), DefaultBlockParameterName.LATEST);
+    /**
+     * Every {@code Anchored} event of {@code root} for {@code device} emitted by the contract, from
+     * genesis on (audits, tests).
+     */
+    public List<AnchorAbi.AnchoredEvent> anchoredEvents(byte[] device, byte[] root) throws LedgerException {
+        return logs(device, root, DefaultBlockParameter.valueOf(BigInteger.ZERO), DefaultBlockParameterName.LATEST);
     }
 
-    private List<AnchorAbi.AnchoredEvent> logs(byte[] root, DefaultBlockParameter from, DefaultBlockParameter to)
-            throws LedgerException {
+    private List<AnchorAbi.AnchoredEvent> logs(byte[] device, byte[] root, DefaultBlockParameter from,
+            DefaultBlockParameter to) throws LedgerException {
         EthFilter filter = new EthFilter(from, to, contract);
         filter.addSingleTopic(AnchorAbi.ANCHORED_TOPIC);
         filter.addSingleTopic(Numeric.toHexString(root));
+        filter.addSingleTopic(Numeric.toHexString(device));
         List<AnchorAbi.AnchoredEvent> out = new ArrayList<>();
         for (EthLog.LogResult<?> r : call("eth_getLogs", () -> web3j.ethGetLogs(filter).send()).getLogs()) {
             if (r.get() instanceof Log log) {
@@ -175,7 +193,9 @@ public class LedgerReader implements AutoCloseable {
             throw new LedgerException(what + ": ledger node unreachable (" + e.getMessage() + ")", true, e);
         }
         if (r.hasError()) {
-            throw new LedgerException(what + " failed: " + r.getError().getMessage(), false, null);
+            String data = r.getError().getData();
+            throw new LedgerException(what + " failed: " + r.getError().getMessage()
+                    + (data == null || data.isBlank() ? "" : " (data " + data + ")"), false, null);
         }
         return r;
     }

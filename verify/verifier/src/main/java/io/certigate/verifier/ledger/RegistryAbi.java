@@ -4,7 +4,9 @@ import java.math.BigInteger;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.PublicKey;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import org.web3j.abi.FunctionEncoder;
 import org.web3j.abi.datatypes.Address;
 import org.web3j.abi.datatypes.Function;
@@ -14,7 +16,7 @@ import org.web3j.utils.Numeric;
 
 /**
  * The read side of the {@code DeviceRegistry} contract's ABI: a key's status at a block, whether a
- * ledger account belongs to an active device, and how a key becomes the registry's
+ * ledger account belongs to an active device (and to which one), and how a key becomes the registry's
  * {@code bytes32 keyHash}. Registering, revoking and deploying are device-provisioning's
  * {@code RegistryContract}.
  */
@@ -42,6 +44,24 @@ public final class RegistryAbi {
 
     public static String encodeIsActiveAccount(String account) {
         return FunctionEncoder.encode(new Function("isActiveAccount", List.of(new Address(account)), List.of()));
+    }
+
+    /** {@code deviceOfAccount(account)}: the device the account anchors for, and whether that is active. */
+    public static String encodeDeviceOfAccount(String account) {
+        return FunctionEncoder.encode(new Function("deviceOfAccount", List.of(new Address(account)), List.of()));
+    }
+
+    /**
+     * A {@code deviceOfAccount} result (two words: {@code bytes32 device}, {@code bool active}): the
+     * device's {@code bytes32} while the binding is active, otherwise empty.
+     */
+    public static Optional<byte[]> activeDevice(String hex) {
+        byte[] out = hex == null ? new byte[0] : Numeric.hexStringToByteArray(hex);
+        if (out.length != 64) {
+            throw new IllegalArgumentException("registry returned " + out.length + " bytes for deviceOfAccount, not 64");
+        }
+        boolean active = new BigInteger(1, Arrays.copyOfRange(out, 32, 64)).signum() != 0;
+        return active ? Optional.of(Arrays.copyOfRange(out, 0, 32)) : Optional.empty();
     }
 
     public static String encodeStatusAt(byte[] keyHash, long block) {

@@ -142,9 +142,9 @@ public final class BundleVerifier {
                 out.add(Check.fail(subject, "the node is on chain " + chainId + ", the anchor on " + a.chainId()));
                 return out;
             }
-            long block = c.blockOf(a.root());
+            long block = c.blockOf(device, a.root());
             if (block != a.blockNumber()) {
-                out.add(Check.fail(subject, block == 0 ? "the contract does not hold this root"
+                out.add(Check.fail(subject, block == 0 ? "the contract does not hold this root for this device"
                         : "the contract holds the root from block " + block + ", not " + a.blockNumber()));
                 return out;
             }
