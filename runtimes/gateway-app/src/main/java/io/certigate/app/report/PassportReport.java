@@ -10,6 +10,7 @@ import io.certigate.signing.KeyIds;
 import io.certigate.verifier.chain.Finding;
 import io.certigate.verifier.chain.VerificationReport;
 import io.certigate.verifier.export.ExportFile;
+import io.certigate.verifier.merkle.MerkleTree;
 import java.security.PublicKey;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
@@ -76,6 +77,49 @@ public final class PassportReport {
         } catch (CoseException | RecordFormatException e) {
             return null; // reported by the verifier as malformed; nothing to show for a subject
         }
+    }
+
+    /**
+     * Each anchor whose whole batch is in the file, with its Merkle root recomputed from the file's
+     * leaves (records, tombstones and hash-only entries alike, RFC 9162 §2.1.1) and compared with the
+     * anchored root: a record changed or dropped inside an anchored batch fails the anchor even
+     * without per-record proofs. Anchors the file holds only part of are left as they are (the
+     * completeness section names what is missing).
+     */
+    public static Ledger withRecomputedRoots(Ledger ledger, ExportFile.Contents c) {
+        List<StoredRecord> records = c.records();
+        List<Ledger.Anchor> out = new ArrayList<>();
+        int i = 0;
+        for (Ledger.Anchor a : ledger.anchors()) {
+            if (a.status() == Ledger.Status.FAILED || a.block() <= 0) {
+                out.add(a);
+                continue;
+            }
+            while (i < records.size() && records.get(i).seq() < a.firstSeq()) {
+                i++;
+            }
+            List<byte[]> leaves = new ArrayList<>();
+            long expect = a.firstSeq();
+            int j = i;
+            while (j < records.size() && records.get(j).seq() <= a.lastSeq() && records.get(j).seq() == expect) {
+                leaves.add(records.get(j).leafHash());
+                expect++;
+                j++;
+            }
+            if (expect != a.lastSeq() + 1) {
+                out.add(a);
+                continue;
+            }
+            String root = "0x" + HexFormat.of().formatHex(MerkleTree.build(leaves).root());
+            boolean same = root.equalsIgnoreCase(a.root());
+            String detail = (a.detail().isEmpty() ? "" : a.detail() + "; ") + (same
+                    ? "the root recomputed from the file's " + leaves.size() + " leaves matches"
+                    : "the file's records of seq " + a.firstSeq() + ".." + a.lastSeq() + " give root " + root
+                            + ", not the anchored one: a record was changed or dropped");
+            out.add(new Ledger.Anchor(a.firstSeq(), a.lastSeq(), a.root(), a.txHash(), a.block(),
+                    same ? a.status() : Ledger.Status.FAILED, a.checkedAt(), detail));
+        }
+        return new Ledger(ledger.chainId(), ledger.contract(), ledger.rpcUrl(), out, ledger.note());
     }
 
     /** The file's own check over all its records. */

@@ -110,6 +110,7 @@ public final class ReportCommand implements Callable<Integer> {
         } else {
             ledger = Ledger.none("an export carries no anchors; give --rpc and --contract to read them from the ledger");
         }
+        ledger = PassportReport.withRecomputedRoots(ledger, c);
         if (anchoring.rpcUrl() != null && contract != null) {
             Ledger history = anchoring.batches() == null ? ledger : LedgerCheck.fromChain(c.device(), anchoring.rpcUrl(), contract, clock);
             completeness = PassportReport.completeness(history, coverage, Completeness.Basis.LEDGER, "the device's Anchored events"

@@ -29,7 +29,9 @@ final class Timeline {
         final long start;
         long count;
         double certified = Double.NaN;
+        long certifiedAt;
         double rolledBack = Double.NaN;
+        long rolledBackAt;
 
         Bucket(long start) {
             this.start = start;
@@ -37,8 +39,14 @@ final class Timeline {
 
         void merge(Bucket o) {
             count += o.count;
-            certified = max(certified, o.certified);
-            rolledBack = min(rolledBack, o.rolledBack);
+            if (!Double.isNaN(o.certified) && !(o.certified <= certified)) {
+                certified = o.certified;
+                certifiedAt = o.certifiedAt;
+            }
+            if (!Double.isNaN(o.rolledBack) && !(o.rolledBack >= rolledBack)) {
+                rolledBack = o.rolledBack;
+                rolledBackAt = o.rolledBackAt;
+            }
         }
     }
 
@@ -75,12 +83,16 @@ final class Timeline {
         previous = time;
         long w = WIDTHS[width];
         Bucket b = buckets.computeIfAbsent(Math.floorDiv(time, w) * w, Bucket::new);
-        b.count++;
+        Bucket one = new Bucket(b.start);
         if (inRollback) {
-            b.rolledBack = min(b.rolledBack, value);
+            one.rolledBack = value;
+            one.rolledBackAt = time;
         } else {
-            b.certified = max(b.certified, value);
+            one.certified = value;
+            one.certifiedAt = time;
         }
+        one.count = 1;
+        b.merge(one);
         while (buckets.size() > MAX_BUCKETS && width < WIDTHS.length - 1) {
             coarsen();
         }
