@@ -152,11 +152,16 @@ public final class ReportCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Path source = input.export != null ? input.export : input.buffer.file;
         OutputFile.checkNotAnInput(out, source);
-        if (rpc != null) {
-            LedgerReader.checkRpcUrl(rpc);
-        }
-        if (contract != null) {
-            LedgerReader.checkAddress(contract);
+        try {
+            if (rpc != null) {
+                LedgerReader.checkRpcUrl(rpc);
+            }
+            if (contract != null) {
+                LedgerReader.checkAddress(contract);
+            }
+        } catch (IllegalArgumentException e) {
+            System.err.println("report: " + e.getMessage());
+            return 2;
         }
         if (input.export != null && rpc != null && contract == null) {
             System.err.println("report: --rpc with an export needs --contract (the anchor contract's address)");

@@ -81,7 +81,7 @@ final class RollbackEvents {
                         .append(lastValue > value ? "rose from there (to " + Html.quantity(lastValue, unit) + ")" : "followed")
                         .append(Double.isNaN(before) ? " and were flagged too" : " but stayed below " + Html.quantity(before, unit))
                         .append(": one event of ").append(Html.plural(readings, "reading", "readings"))
-                        .append(", not ").append(readings).append(" separate anomalies. ");
+                        .append(", not ").append(String.format(java.util.Locale.ROOT, "%,d", readings)).append(" separate anomalies. ");
             }
             if (recoveredSeq > 0) {
                 s.append("It ended at seq ").append(recoveredSeq).append(" (").append(Html.time(recoveredTime)).append(") when the ")
