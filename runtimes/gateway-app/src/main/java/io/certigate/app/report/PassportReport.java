@@ -204,7 +204,7 @@ public final class PassportReport {
         }
         List<Completeness.Range> unanchored = new ArrayList<>();
         for (long[] f : file) {
-            for (long[] u : minusAll(f, anchored)) {
+            for (long[] u : minus(f, anchored)) {
                 unanchored.add(new Completeness.Range(u[0], u[1], "in the file, in no anchored batch"));
             }
         }
@@ -215,12 +215,8 @@ public final class PassportReport {
         return ranges.isEmpty() ? 0 : ranges.get(ranges.size() - 1)[1];
     }
 
-    /** {@code r} minus the union of {@code sorted} ranges. */
-    static List<long[]> minus(long[] r, List<long[]> sorted) {
-        return minusAll(r, sorted);
-    }
-
-    private static List<long[]> minusAll(long[] r, List<long[]> ranges) {
+    /** {@code r} minus the union of {@code ranges}. */
+    private static List<long[]> minus(long[] r, List<long[]> ranges) {
         List<long[]> sorted = new ArrayList<>(ranges);
         sorted.sort((a, b) -> Long.compare(a[0], b[0]));
         List<long[]> out = new ArrayList<>();

@@ -3,6 +3,7 @@ package io.certigate.app.report;
 import io.certigate.core.model.Reading;
 import java.io.IOException;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.function.Consumer;
@@ -112,7 +113,7 @@ public final class PassportWriter implements Consumer<PassportEntry> {
         page.completeness();
         String kind = chartedKind();
         Timeline t = kind == null ? null : timelines.get(kind);
-        page.timeline(kind, t, units.get(kind), kind == null ? java.util.List.of() : rollbacks.events(kind), rollbacks.count());
+        page.timeline(kind, t, units.get(kind), kind == null ? List.of() : rollbacks.events(kind), rollbacks.count());
         out.append("<section id=\"readings\"><h2>Readings</h2><p>").append(Html.plural(count, "certified reading", "certified readings"))
                 .append(" of ").append(Html.esc(ev.subject())).append(", by kind. Open a kind to see its readings per day")
                 .append(" and the readings themselves.</p>\n");

@@ -20,6 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
@@ -99,7 +100,7 @@ public final class ReportCommand implements Callable<Integer> {
         List<long[]> coverage = PassportReport.coverage(c);
         String contract = anchoring.contract() != null ? anchoring.contract()
                 : anchoring.batches() == null ? null
-                : anchoring.batches().stream().map(Batch::contract).filter(a -> a != null).findFirst().orElse(null);
+                : anchoring.batches().stream().map(Batch::contract).filter(Objects::nonNull).findFirst().orElse(null);
         Ledger ledger;
         Completeness completeness;
         String file = "the file holds " + ranges(coverage);
