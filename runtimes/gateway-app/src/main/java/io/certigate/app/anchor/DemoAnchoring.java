@@ -27,7 +27,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.LongFunction;
 
 /**
  * Anchoring for {@code certigate demo}: a local ganache chain with the contract in
@@ -121,6 +120,11 @@ public final class DemoAnchoring implements AutoCloseable {
         return ledger.config().rpcUrl();
     }
 
+    /** The anchor contract's address on the dev chain. */
+    public String contract() {
+        return ledger.config().contract();
+    }
+
     @Override
     public void close() {
         for (Device d : devices) {
@@ -168,11 +172,9 @@ public final class DemoAnchoring implements AutoCloseable {
             return r.valid() && r.notChecked().isEmpty();
         }
 
-        /** Where each record was anchored ("block N"), null when it was not; for the passport report. */
-        public LongFunction<String> anchors() throws BufferException {
-            List<Batch> anchored = pipeline.store().all().stream().filter(b -> b.state() == Batch.State.ANCHORED).toList();
-            return seq -> anchored.stream().filter(b -> b.contains(seq)).findFirst()
-                    .map(b -> "block " + b.blockNumber()).orElse(null);
+        /** The device's anchor batches as its buffer records them, for the passport report. */
+        public List<Batch> batches() throws BufferException {
+            return pipeline.store().all();
         }
     }
 }

@@ -24,7 +24,6 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.function.LongFunction;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -207,9 +206,10 @@ public final class DemoCommand implements Callable<Integer> {
                 ExportFile.Contents contents = ExportFile.read(export);
                 outcomes.add(new Outcome(d, export, VerifyCommand.verify(contents), anchoredOk));
                 if (report != null && d.role().equals(passportRole)) {
-                    LongFunction<String> anchors = a == null ? null : a.anchors();
+                    ReportCommand.Anchoring anchors = a == null || anchoring == null ? ReportCommand.Anchoring.NONE
+                            : new ReportCommand.Anchoring(a.batches(), anchoring.rpcUrl(), null);
                     DemoScenario.Passport p = d.scenario().passport();
-                    passportLine = ReportCommand.write(contents, p.subject(), p.kind(), anchors, report, export,
+                    passportLine = ReportCommand.write(contents, export.toString(), p.subject(), p.kind(), anchors, report, export,
                             d.spine().buffer().file());
                     if (passportLine.isEmpty()) {
                         passportLine = Optional.of("FAILED: no readings of " + p.subject() + " in " + export);

@@ -3,12 +3,11 @@ package io.certigate.app.report;
 import io.certigate.core.model.ChainedReading;
 
 /**
- * One reading of the subject with its verdicts.
+ * One reading of the subject with its verdicts, as the passport consumes it (one at a time).
  *
- * @param reading   the decoded reading
- * @param verified  signature, payload and chain link checked out
- * @param problem   what failed, or null
- * @param anchor    where its batch root is on the ledger (e.g. "block 1234"), or null if not anchored
- * @param anomaly   why the value is suspicious (flag or decrease), or null
+ * @param reading  the decoded reading
+ * @param verified signature, payload and chain link checked out
+ * @param problem  what failed, or null
+ * @param anchor   the anchoring transaction of its batch, or null if it is not in an anchored batch
  */
-public record PassportEntry(ChainedReading reading, boolean verified, String problem, String anchor, String anomaly) {}
+public record PassportEntry(ChainedReading reading, boolean verified, String problem, Ledger.Anchor anchor) {}

@@ -1,19 +1,29 @@
 package io.certigate.app.report;
 
+import io.certigate.anchor.batch.Batch;
+import io.certigate.anchor.batch.BatchStore;
 import io.certigate.core.buffer.RecordBuffer;
 import io.certigate.core.export.Exporter;
 import io.certigate.core.export.Selection;
 import io.certigate.core.io.OutputFile;
+import io.certigate.verifier.Verifier;
+import io.certigate.verifier.chain.VerificationReport;
 import io.certigate.verifier.export.ExportFile;
+import io.certigate.verifier.ledger.LedgerException;
+import io.certigate.verifier.ledger.LedgerReader;
+import java.io.BufferedWriter;
 import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
+import java.time.Clock;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.function.LongFunction;
+import java.util.stream.Collectors;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -21,8 +31,11 @@ import picocli.CommandLine.Option;
 /** {@code certigate report --subject VIN -o passport.html}: a subject's certified history as one HTML page. */
 @Command(name = "report", mixinStandardHelpOptions = true,
         description = {"Write the passport report (HTML) of a subject such as a VIN or a meter id.",
-            "It holds a timeline chart and every reading with its verdicts (signature, chain, anchor), anomalies such as"
-                + " rollbacks highlighted.",
+            "It opens with the verdict and what it rests on (the devices' keys and certificates, the anchoring transactions,"
+                + " whether the history is complete), then charts the readings over time with rollbacks marked and explained,"
+                + " and lists the readings per kind, collapsed.",
+            "With --rpc the anchoring transactions are checked on the ledger and the device's anchored history is compared"
+                + " with the file; without it the blocks shown are the gateway's claim and completeness is not checked.",
             "A buffer is opened read-only and never created; -o is written whole or not at all and may not be an input."})
 public final class ReportCommand implements Callable<Integer> {
     @Option(names = "--subject", required = true, description = "VIN or meter id.")
@@ -33,6 +46,14 @@ public final class ReportCommand implements Callable<Integer> {
 
     @Option(names = {"-o", "--out"}, required = true, description = "HTML file to write.")
     Path out;
+
+    @Option(names = "--rpc", paramLabel = "URL", description = "JSON-RPC URL of a ledger node: check each anchoring transaction on"
+            + " chain and compare the device's anchored history with the file.")
+    String rpc;
+
+    @Option(names = "--contract", paramLabel = "ADDRESS", description = "The anchor contract, for --rpc with an export (a buffer"
+            + " records it with its batches).")
+    String contract;
 
     @ArgGroup(exclusive = true, multiplicity = "1")
     Input input;
@@ -54,37 +75,104 @@ public final class ReportCommand implements Callable<Integer> {
     }
 
     /**
-     * Writes the passport of {@code subject} from an export to {@code out}.
+     * Where the anchors come from.
      *
+     * @param batches  the gateway's anchor batches (its buffer), or null when the input carries none (an export)
+     * @param rpcUrl   a ledger node to check them on and to read the device's anchored history from, or null
+     * @param contract the anchor contract, or null to take it from the batches
+     */
+    public record Anchoring(List<Batch> batches, String rpcUrl, String contract) {
+        public static final Anchoring NONE = new Anchoring(null, null, null);
+    }
+
+    /**
+     * Writes the passport of {@code subject} from an export to {@code out}, streaming.
+     *
+     * @param source  the input in words ("export.json", "buffer buffer.db")
      * @param kind    the kind to chart, or null for the odometer or else the subject's first numeric kind
-     * @param anchors where a seq was anchored, or null when not known
      * @param inputs  the files the passport is made from: {@code out} may not be one of them
      * @return the line describing what was written, or empty when the export has no reading of the subject
      */
-    public static Optional<String> write(ExportFile.Contents c, String subject, String kind, LongFunction<String> anchors,
-            Path out, Path... inputs) throws IOException {
-        List<PassportEntry> entries = PassportReport.entries(c, subject, anchors);
-        if (entries.isEmpty()) {
+    public static Optional<String> write(ExportFile.Contents c, String source, String subject, String kind, Anchoring anchoring,
+            Path out, Path... inputs) throws IOException, LedgerException {
+        Clock clock = Clock.systemUTC();
+        VerificationReport report = new Verifier().export(c);
+        List<long[]> coverage = PassportReport.coverage(c);
+        String contract = anchoring.contract() != null ? anchoring.contract()
+                : anchoring.batches() == null ? null
+                : anchoring.batches().stream().map(Batch::contract).filter(Objects::nonNull).findFirst().orElse(null);
+        Ledger ledger;
+        Completeness completeness;
+        String file = "the file holds " + ranges(coverage);
+        if (anchoring.batches() != null) {
+            ledger = LedgerCheck.fromBatches(anchoring.batches(), c.device(), anchoring.rpcUrl(), clock);
+        } else if (anchoring.rpcUrl() != null && contract != null) {
+            ledger = LedgerCheck.fromChain(c.device(), anchoring.rpcUrl(), contract, clock);
+        } else {
+            ledger = Ledger.none("an export carries no anchors; give --rpc and --contract to read them from the ledger");
+        }
+        ledger = PassportReport.withRecomputedRoots(ledger, c);
+        if (anchoring.rpcUrl() != null && contract != null) {
+            Ledger history = anchoring.batches() == null ? ledger : LedgerCheck.fromChain(c.device(), anchoring.rpcUrl(), contract, clock);
+            completeness = PassportReport.completeness(history, coverage, Completeness.Basis.LEDGER, "the device's Anchored events"
+                    + " on chain " + history.chainId() + " (contract " + contract + ") read at " + Html.time(clock.instant()) + "; " + file);
+        } else if (anchoring.batches() != null && !anchoring.batches().isEmpty()) {
+            completeness = PassportReport.completeness(ledger, coverage, Completeness.Basis.GATEWAY_CLAIM,
+                    "the gateway's own anchor batches, not checked on the ledger (no --rpc); " + file);
+        } else {
+            completeness = Completeness.notChecked("only the file was read: " + file);
+        }
+        if (!PassportReport.entries(c, subject, report, ledger).hasNext()) {
             return Optional.empty();
         }
-        String chartKind = kind != null ? kind : entries.stream().map(e -> e.reading().reading().kind())
-                .filter(k -> k.equals("vehicle.odometer")).findFirst()
-                .orElse(entries.stream().filter(e -> e.reading().reading().value().asDouble().isPresent())
-                        .map(e -> e.reading().reading().kind()).findFirst().orElse(entries.get(0).reading().reading().kind()));
-        OutputFile.write(out, PassportReport.html(subject, c.device(), chartKind, entries, Instant.now())
-                .getBytes(StandardCharsets.UTF_8), inputs);
-        long anomalies = entries.stream().filter(e -> e.anomaly() != null).count();
-        return Optional.of("wrote " + out + ": " + entries.size() + " readings of " + subject + ", " + anomalies
-                + " anomal" + (anomalies == 1 ? "y" : "ies"));
+        Evidence ev = new Evidence(subject, c.device(), source, clock.instant(), PassportReport.fileCheck(report),
+                PassportReport.keysFromFile(c), ledger, completeness);
+        PassportWriter passport = new PassportWriter(kind);
+        PassportReport.entries(c, subject, report, ledger).forEachRemaining(passport);
+        OutputFile.write(out, o -> {
+            Writer w = new BufferedWriter(new OutputStreamWriter(o, StandardCharsets.UTF_8), 64 * 1024);
+            passport.write(w, ev);
+            w.flush();
+        }, inputs);
+        return Optional.of("wrote " + out + ": " + passport.count() + " readings of " + subject + ", "
+                + Html.plural(passport.rollbacks(), "rollback", "rollbacks")
+                + (passport.rollbacks() == 0 ? "" : " (" + Html.plural(passport.inRollback(), "reading", "readings") + " inside)")
+                + (completeness.incomplete() ? "; INCOMPLETE history: " + completeness.missing().get(0) + " missing" : ""));
+    }
+
+    private static String ranges(List<long[]> coverage) {
+        if (coverage.isEmpty()) {
+            return "no record";
+        }
+        return coverage.stream().limit(5).map(r -> "seq " + r[0] + ".." + r[1]).collect(Collectors.joining(", "))
+                + (coverage.size() > 5 ? " and " + (coverage.size() - 5) + " more ranges" : "")
+                + (coverage.size() == 1 ? " without a gap" : "");
     }
 
     @Override
     public Integer call() throws Exception {
         Path source = input.export != null ? input.export : input.buffer.file;
         OutputFile.checkNotAnInput(out, source);
+        try {
+            if (rpc != null) {
+                LedgerReader.checkRpcUrl(rpc);
+            }
+            if (contract != null) {
+                LedgerReader.checkAddress(contract);
+            }
+        } catch (IllegalArgumentException e) {
+            System.err.println("report: " + e.getMessage());
+            return 2;
+        }
+        if (input.export != null && rpc != null && contract == null) {
+            System.err.println("report: --rpc with an export needs --contract (the anchor contract's address)");
+            return 2;
+        }
         Path export = input.export;
+        List<Batch> batches = null;
         if (export == null) {
             try (RecordBuffer b = RecordBuffer.openReadOnly(input.buffer.file, input.buffer.device)) {
+                batches = new BatchStore(b).all();
                 export = Files.createTempFile("certigate-report-", ".json");
                 Exporter.export(b, Selection.ALL, export);
             } catch (Exception e) {
@@ -95,9 +183,10 @@ public final class ReportCommand implements Callable<Integer> {
             }
         }
         try {
-            Optional<String> line = write(ExportFile.read(export), subject, kind, null, out, source);
+            Optional<String> line = write(ExportFile.read(export), input.export != null ? input.export.toString()
+                    : "buffer " + input.buffer.file, subject, kind, new Anchoring(batches, rpc, contract), out, source);
             if (line.isEmpty()) {
-                System.err.println("report: no readings of subject '" + subject + "' in " + export);
+                System.err.println("report: no readings of subject '" + subject + "' in " + source);
                 return 1;
             }
             System.out.println(line.get());

@@ -118,9 +118,11 @@ class DemoCommandTest {
         Matcher flagged = Pattern.compile("vehicle: (\\d+) odometer readings flagged rollback-suspected").matcher(r.out());
         assertThat(flagged.find()).isTrue();
         assertThat(Integer.parseInt(flagged.group(1))).as("the rollback happened within the run").isPositive();
-        // the passport's anomalies are the rollbacks, not the speed or engine figures going down
+        // one rollback event holding every flagged reading, not the speed or engine figures going down
         assertThat(r.out()).containsPattern("passport report: wrote " + Pattern.quote(passport.toString())
-                + ": \\d+ readings of 1M8GDM9AXKP042788, " + flagged.group(1) + " anomal");
+                + ": \\d+ readings of 1M8GDM9AXKP042788, 1 rollback \\(" + flagged.group(1) + " readings? inside\\)");
+        // the demo's anchors checked on its chain, every reading in an anchored batch
+        assertThat(html).contains("(checked on chain)").doesNotContain("NOT confirmed").doesNotContain(">not anchored<");
         // the same report from the vehicle's export with the report command
         CliRun.Result again = CliRun.run("report", "--export", dir.resolve("vehicle/export.json").toString(), "--subject",
                 "1M8GDM9AXKP042788", "-o", dir.resolve("again.html").toString());
