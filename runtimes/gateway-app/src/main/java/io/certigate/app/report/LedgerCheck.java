@@ -20,7 +20,7 @@ import org.web3j.protocol.core.methods.response.TransactionReceipt;
  * the chain (for an export, which carries no anchors). A check is: the node's chain id is the
  * batch's, the transaction's receipt exists and succeeded in the block claimed, was sent to the
  * contract, and emitted {@code Anchored} with the batch's root, device and range; the contract's
- * {@code blockOf(root)} names that block. Each anchor carries the time of its check.
+ * {@code blockOf(device, root)} names that block. Each anchor carries the time of its check.
  */
 final class LedgerCheck {
     private static final HexFormat HEX = HexFormat.of();
@@ -81,7 +81,7 @@ final class LedgerCheck {
                 problem = "sent to " + r.getTo() + ", not to the anchor contract";
             } else if (!emits(r.getLogs(), b, device)) {
                 problem = "no Anchored event for this root, device and seq " + b.firstSeq() + ".." + b.lastSeq();
-            } else if (ledger.blockOf(b.root()) != mined) {
+            } else if (ledger.blockOf(AnchorAbi.deviceKey(device), b.root()) != mined) {
                 problem = "the contract does not hold the root at block " + mined;
             }
         }
