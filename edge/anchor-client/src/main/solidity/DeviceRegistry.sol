@@ -5,8 +5,10 @@ pragma solidity 0.8.37;
 /// @notice The consortium's register of provisioned devices. A registrar registers each device key
 /// (device id hash, SHA-256 of the key's SubjectPublicKeyInfo, SHA-256 of its certificate, and the
 /// device's ledger account) and revokes keys with a reason. Registering a new key for a device
-/// (key rotation) supersedes the old one without revoking it: readings the old key signed stay
-/// valid. A revocation takes effect at its block: what was anchored before it stays valid.
+/// (key rotation) supersedes the old one without revoking it: what the old key signed stays valid
+/// where it was anchored before the rotation's block; from that block on, verifiers count nothing
+/// the old key signs. A revocation takes effect at its block the same way: what was anchored before
+/// it stays valid. `entries(keyHash)` tells the blocks of registration, rotation and revocation.
 contract DeviceRegistry {
     event Registered(bytes32 indexed device, bytes32 indexed keyHash, bytes32 certHash, address account);
     event Revoked(bytes32 indexed device, bytes32 indexed keyHash, string reason);
@@ -100,7 +102,8 @@ contract DeviceRegistry {
     }
 
     /// @notice The status of `keyHash` at `blockNumber`: UNKNOWN (not registered yet), ACTIVE,
-    /// SUPERSEDED (rotated; still valid for what it signed) or REVOKED.
+    /// SUPERSEDED (the block is at or after the key's rotation: verifiers count nothing anchored
+    /// there) or REVOKED (at or after its revocation).
     function statusAt(bytes32 keyHash, uint256 blockNumber) external view returns (uint8) {
         Entry storage e = entries[keyHash];
         if (e.registeredIn == 0 || blockNumber < e.registeredIn) return UNKNOWN;

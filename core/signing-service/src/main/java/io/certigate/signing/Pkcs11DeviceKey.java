@@ -138,6 +138,27 @@ public final class Pkcs11DeviceKey implements DeviceKey {
         }
     }
 
+    /**
+     * Destroys the key under the alias on the token (its private key and certificate objects): a key
+     * taken out of use by a rotation can sign nothing more. Refuses an alias that holds no key.
+     */
+    public static void destroy(TokenConfig config, char[] pin) throws SigningException {
+        Provider p = provider(config);
+        try {
+            KeyStore ks = KeyStore.getInstance("PKCS11", p);
+            ks.load(null, pin);
+            if (!ks.isKeyEntry(config.alias())) {
+                throw new SigningException(config.describe() + " holds no key under that alias");
+            }
+            ks.deleteEntry(config.alias());
+            if (ks.containsAlias(config.alias())) {
+                throw new SigningException(config.describe() + " still holds the key after deleting it");
+            }
+        } catch (GeneralSecurityException | java.io.IOException | java.security.ProviderException e) {
+            throw new SigningException("cannot destroy the key on " + config.describe() + ": " + rootMessage(e), e);
+        }
+    }
+
     private static String rootMessage(Throwable e) {
         Throwable t = e;
         while (t.getCause() != null && t.getCause() != t) {

@@ -50,6 +50,30 @@ class Pkcs11DeviceKeyTest {
                 .isInstanceOf(SigningException.class).hasMessageContaining("already holds a key");
     }
 
+    /** A key retired by a rotation: its objects destroyed on the token, other keys untouched. */
+    @Test
+    void aDestroyedKeyIsGoneFromTheToken() throws Exception {
+        char[] pin = "4321".toCharArray();
+        Pkcs11DeviceKey.TokenConfig old = new Pkcs11DeviceKey.TokenConfig(SoftHsmToken.LIBRARY, token.slot, "retired");
+        Pkcs11DeviceKey.TokenConfig kept = new Pkcs11DeviceKey.TokenConfig(SoftHsmToken.LIBRARY, token.slot, "kept");
+        Pkcs11DeviceKey.generate(old, CoseAlgorithm.ES256, "gw-hsm-3", pin);
+        Pkcs11DeviceKey current = Pkcs11DeviceKey.generate(kept, CoseAlgorithm.ES256, "gw-hsm-3", pin);
+        String retiredId = java.util.HexFormat.of().formatHex("retired".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        assertThat(token.listObjects()).contains(retiredId);
+
+        Pkcs11DeviceKey.destroy(old, pin);
+        assertThatThrownBy(() -> Pkcs11DeviceKey.open(old, pin)).isInstanceOf(SigningException.class)
+                .hasMessageContaining("holds no private key");
+        // OpenSC no longer lists a private key under the retired alias's id
+        String privateKeys = SoftHsmToken.run(List.of("pkcs11-tool", "--module", SoftHsmToken.LIBRARY.toString(),
+                "--slot", Long.toString(token.slot), "--login", "--pin", "4321", "--list-objects", "--type", "privkey"));
+        assertThat(privateKeys).doesNotContain(retiredId).contains(
+                java.util.HexFormat.of().formatHex("kept".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        assertThat(Pkcs11DeviceKey.open(kept, pin).publicKey()).isEqualTo(current.publicKey());
+        assertThatThrownBy(() -> Pkcs11DeviceKey.destroy(old, pin)).isInstanceOf(SigningException.class)
+                .hasMessageContaining("holds no key");
+    }
+
     @Test
     void refusesEd25519AndAWrongPin() throws Exception {
         Pkcs11DeviceKey.TokenConfig cfg = new Pkcs11DeviceKey.TokenConfig(SoftHsmToken.LIBRARY, token.slot, "other");

@@ -108,7 +108,7 @@ class ExactlyOnceAnchoringTest {
         long last = batches.get(batches.size() - 1).lastSeq();
         ProofBundle bundle = ProofBundleJson.read(ProofBundleJson.write(
                 new ProofExporter(device.buffer, store).export(1, last, device.key.certificateChain())));
-        io.certigate.verifier.Verdict report = BundleVerifier.verify(bundle, chain.chain.rpcUrl());
+        io.certigate.verifier.Verdict report = BundleVerifier.verify(bundle, chain.chain.rpcUrl(), chain.contract);
         assertThat(report.valid()).as(BundleVerifier.render(report)).isTrue();
         assertThat(report.checks()).filteredOn(io.certigate.verifier.Verdict.Check::ok).hasSize((int) last + 1 + expectedBatches);
     }

@@ -104,6 +104,69 @@ class Pkcs11ProvisioningTest {
         }
     }
 
+    /**
+     * Issue #20: a key rotation on a token destroys the previous key's objects there (a superseded
+     * key must not stay able to sign), and the device says so; the new key stays.
+     */
+    @Test
+    void aKeyRotationOnTheTokenDestroysThePreviousKey() throws Exception {
+        ConsortiumCa ca = io.certigate.provisioning.testing.TestCa.create("Rotation Consortium", Clock.systemUTC());
+        Csr.Identity meter = new Csr.Identity("tic-rot", "SN-ROT", "CG-TIC-1", Csr.SubjectKind.METER, "09333333333333");
+        KeyBackend first = new KeyBackend.Pkcs11(token.config("rot-1"), PIN);
+        KeyBackend second = new KeyBackend.Pkcs11(token.config("rot-2"), PIN);
+        List<String> console = new java.util.ArrayList<>();
+        enrol(ca, meter, first, console);
+        assertThat(console).noneMatch(l -> l.contains("key rotation"));
+        assertThat(privateKeyObjects()).contains(idLine("rot-1"));
+
+        enrol(ca, meter, second, console);
+        assertThat(console).anyMatch(l -> l.equals("key rotation: the previous key is retired: " + first.describe()
+                + " destroyed on the token"));
+        assertThat(first.exists()).isFalse();
+        assertThatThrownBy(first::open).hasMessageContaining("holds no private key");
+        // OpenSC no longer sees the old private key; the new one is there
+        assertThat(privateKeyObjects()).doesNotContain(idLine("rot-1")).contains(idLine("rot-2"));
+        assertThat(second.open().certificateChain().get(0).getPublicKey()).isNotNull();
+    }
+
+    /** Puts the state in {@code dir} in provisioning mode and enrols {@code backend}'s key there. */
+    private void enrol(ConsortiumCa ca, Csr.Identity id, KeyBackend backend, List<String> console) throws Exception {
+        Clock clock = Clock.systemUTC();
+        ProvisioningState state = new ProvisioningState(dir.resolve("state"));
+        state.enter();
+        ScheduledExecutorService ex = Executors.newSingleThreadScheduledExecutor();
+        ExecutorService writer = Executors.newSingleThreadExecutor();
+        SpineHandover spine = SpineHandover.onBuffer(dir.resolve("rotation.db"), id.deviceId(), clock, writer,
+                Duration.ofSeconds(30));
+        try (EnrolmentAgent agent = new EnrolmentAgent(state, backend, new EnrolmentAgent.Settings(
+                new InetSocketAddress("127.0.0.1", 0), id, CoseAlgorithm.ES256, Duration.ofSeconds(3), 8, null, ca.root()),
+                clock, new SecureRandom(), ex, console::add, spine)) {
+            int port = agent.start().getPort();
+            try (EnrolmentClient c = new EnrolmentClient(URI.create("coaps://127.0.0.1:" + port),
+                    ProvisioningPsk.read(state.labelFile()), Duration.ofSeconds(30))) {
+                c.install(new EnrolmentProtocol.Install(ca.issue(c.csr(), id, Duration.ofDays(365)), Map.of(),
+                        new byte[16]));
+            }
+            agent.provisioned().get(10, TimeUnit.SECONDS);
+            spine.spine().get(10, TimeUnit.SECONDS).close();
+        } finally {
+            ex.shutdownNow();
+            writer.shutdownNow();
+        }
+    }
+
+    /** OpenSC's listing of the token's private key objects. */
+    private static String privateKeyObjects() throws Exception {
+        return SoftHsmToken.run(List.of("pkcs11-tool", "--module", SoftHsmToken.LIBRARY.toString(),
+                "--slot", Long.toString(token.slot), "--login", "--pin", token.pin, "--list-objects", "--type", "privkey"));
+    }
+
+    /** The line OpenSC prints for an object whose CKA_ID is {@code alias} (SunPKCS11 sets the alias as the id). */
+    private static String idLine(String alias) {
+        return "ID:         " + java.util.HexFormat.of().formatHex(alias.getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                + "\n";
+    }
+
     @Test
     void anAttemptToExportATokenKeyFails() throws Exception {
         Pkcs11DeviceKey key = (Pkcs11DeviceKey) new KeyBackend.Pkcs11(token.config("device-export"), PIN)

@@ -45,6 +45,11 @@ class OptionApplicabilityTest {
         assertThat(trust.exit()).isEqualTo(2);
         assertThat(trust.err()).contains("--trust-root, --registry apply to proof bundles only");
 
+        CliRun.Result contract = CliRun.run("verify", export.toString(), "--rpc", "http://127.0.0.1:8545/", "--contract",
+                "0x" + "1".repeat(40));
+        assertThat(contract.exit()).isEqualTo(2);
+        assertThat(contract.err()).contains("--rpc, --contract apply to proof bundles only");
+
         CliRun.Result json = CliRun.run("verify", export.toString(), "--json");
         assertThat(json.exit()).as(json.err()).isZero();
         assertThat(json.out()).contains("\"ok\" : true");

@@ -2,6 +2,7 @@ package io.certigate.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.certigate.anchor.batch.BatchStore;
 import io.certigate.anchor.ledger.LedgerAccount;
 import io.certigate.anchor.ledger.LedgerAdmin;
 import io.certigate.anchor.ledger.LedgerClient;
@@ -165,9 +166,30 @@ class RunProvisioningModeTest {
                 "--device", "hub-run-1", "--seq", Long.toString(seq), "--out", bundle.toString());
         assertThat(proof.exit()).as(proof.out() + proof.err()).isZero();
         CliRun.Result verified = CliRun.run("verify", bundle.toString(), "--rpc", l.chain().rpcUrl(),
-                "--trust-root", dir.resolve("ca/root.pem").toString(), "--registry", l.registry());
+                "--trust-root", dir.resolve("ca/root.pem").toString(), "--registry", l.registry(), "--contract", l.anchor());
         assertThat(verified.exit()).as(verified.out() + verified.err()).isZero();
         assertThat(verified.out()).contains("ok   record " + seq).contains("device trust: verified");
+    }
+
+    /** The block that anchored the batch of record {@code seq} (from the device's batch store). */
+    private long anchoringBlock(long seq) throws Exception {
+        try (RecordBuffer b = RecordBuffer.openReadOnly(dir.resolve("buffer.db"), "hub-run-1")) {
+            return new BatchStore(b).all().stream().filter(x -> x.contains(seq)).findFirst()
+                    .orElseThrow(() -> new AssertionError("record " + seq + " is in no batch")).blockNumber();
+        }
+    }
+
+    /** The proof of record {@code seq}, signed by a key superseded in {@code rotationBlock}, fails the trust check. */
+    private void assertSupersededProof(Consortium l, long seq, long rotationBlock) {
+        Path bundle = dir.resolve("proof-" + seq + ".json");
+        CliRun.Result proof = CliRun.run("proof", "export", "--buffer", dir.resolve("buffer.db").toString(),
+                "--device", "hub-run-1", "--seq", Long.toString(seq), "--out", bundle.toString());
+        assertThat(proof.exit()).as(proof.out() + proof.err()).isZero();
+        CliRun.Result verified = CliRun.run("verify", bundle.toString(), "--rpc", l.chain().rpcUrl(),
+                "--trust-root", dir.resolve("ca/root.pem").toString(), "--registry", l.registry(), "--contract", l.anchor());
+        assertThat(verified.exit()).as(verified.out() + verified.err()).isEqualTo(1);
+        assertThat(verified.out()).contains("FAIL record " + seq)
+                .contains("superseded by a key rotation in block " + rotationBlock);
     }
 
     private void stop(Process run) throws Exception {
@@ -224,6 +246,10 @@ class RunProvisioningModeTest {
             ProvisioningRecord second = provision(l, port, Files.copy(label, dir.resolve("psk-2.txt")), dir.resolve("second.json"));
             assertThat(second.chain().get(0).getPublicKey()).isNotEqualTo(first.chain().get(0).getPublicKey());
             awaitLine(x -> x.contains("carrying on as the gateway"), run);
+            // the first key is retired: a key file left behind could sign readings that look genuine
+            assertThat(String.join("\n", output)).contains("certigate run: key rotation: the previous key is retired:"
+                    + " PKCS#12 file " + dir.resolve("device-1.p12").toAbsolutePath().normalize() + " deleted");
+            assertThat(dir.resolve("device-1.p12")).doesNotExist();
             awaitLine(x -> x.contains("certigate run: anchoring on chain"), run);
             produceFor(3);
             stop(run);
@@ -247,12 +273,21 @@ class RunProvisioningModeTest {
                 assertThat(kid).isEqualTo(r.seq() <= lastOfFirst ? kid1 : kid2);
             }
 
-            // both keys' records keep their trust: the first key's, anchored while it was active or
-            // (its last ones, when the rotation came before their batch) after it was superseded;
-            // the second key's, anchored while it is active
-            for (long seq : new long[] {2, lastOfFirst, lastOfFirst + 2}) {
-                assertTrustedProof(l, seq);
+            // the first key's records keep their trust where they were anchored before the block of
+            // the rotation (the second registration); any of its records anchored at or after it
+            // (its last batch, when the rotation came first) fail as signed by a superseded key.
+            // The second key's records, anchored while it is active, pass.
+            long rotationBlock = second.registrationBlock();
+            assertThat(rotationBlock).isPositive();
+            for (long seq : new long[] {2, lastOfFirst}) {
+                long anchoredIn = anchoringBlock(seq);
+                if (anchoredIn < rotationBlock) {
+                    assertTrustedProof(l, seq);
+                } else {
+                    assertSupersededProof(l, seq, rotationBlock);
+                }
             }
+            assertTrustedProof(l, lastOfFirst + 2);
         } finally {
             if (run != null) {
                 run.destroyForcibly();

@@ -50,26 +50,35 @@ public final class Verifier {
         return new ChainVerifier(c.device(), c.keys(), signatures).verify(c.records(), c.omitted());
     }
 
-    /** A proof bundle's signatures and Merkle inclusion, and with {@code rpcUrl} (null: offline) its anchors on chain. */
-    public Verdict proof(ProofBundle bundle, String rpcUrl) {
-        return BundleVerifier.verify(bundle, rpcUrl);
+    /**
+     * A proof bundle's signatures and Merkle inclusion, and with {@code rpcUrl} (null: offline) its
+     * anchors on chain in the anchor contract {@code contract} (the verifier's setting, required
+     * with {@code rpcUrl}; a bundle naming another contract fails).
+     */
+    public Verdict proof(ProofBundle bundle, String rpcUrl, String contract) {
+        return BundleVerifier.verify(bundle, rpcUrl, contract);
     }
 
     /**
-     * A proof bundle's device trust: each record's certificate chain up to {@code root} at the
-     * record's time, and the key's status in the registry at {@code registry} at the anchoring block.
+     * A proof bundle's device trust ({@link DeviceTrustVerifier}): each record's anchoring block
+     * in the anchor contract {@code contract}, its certificate chain up to {@code root} at that
+     * block's time and at the record's time, the record's time no later than the block's (within
+     * {@link DeviceTrustVerifier#READING_AFTER_BLOCK_TOLERANCE}), and the key's status in the
+     * registry at {@code registry} at the anchoring block. {@code root}, {@code registry} and
+     * {@code contract} are the verifier's own settings, never the bundle's.
      *
      * @throws LedgerException the node cannot be reached or is on another chain than {@code chainId}
      */
-    public Verdict deviceTrust(ProofBundle bundle, X509Certificate root, String rpcUrl, long chainId, String registry)
-            throws LedgerException {
+    public Verdict deviceTrust(ProofBundle bundle, X509Certificate root, String rpcUrl, long chainId, String registry,
+            String contract) throws LedgerException {
         LedgerReader.checkRpcUrl(rpcUrl);
+        LedgerReader.checkAddress(registry);
         if (chainId <= 0) {
             throw new IllegalArgumentException("chain id must be positive");
         }
-        try (LedgerReader ledger = LedgerReader.connect(rpcUrl, registry)) {
+        try (LedgerReader ledger = LedgerReader.connect(rpcUrl, contract)) {
             ledger.checkChain(chainId);
-            return new DeviceTrustVerifier(root, new DeviceRegistryReader(ledger, registry)).verify(bundle);
+            return new DeviceTrustVerifier(root, new DeviceRegistryReader(ledger, registry), ledger).verify(bundle);
         }
     }
 

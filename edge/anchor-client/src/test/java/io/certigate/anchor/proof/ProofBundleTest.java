@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.certigate.anchor.Anchorer;
 import io.certigate.anchor.batch.AnchorBatcher;
 import io.certigate.anchor.batch.BatchStore;
+import io.certigate.anchor.ledger.LedgerAdmin;
 import io.certigate.anchor.ledger.LedgerClient;
 import io.certigate.anchor.testing.TestChain;
 import io.certigate.anchor.testing.TestDevice;
@@ -65,7 +66,7 @@ class ProofBundleTest {
         ProofBundle b = roundTrip(exporter.export(1, 57, device.key.certificateChain()));
         assertThat(b.anchors()).hasSize(3);
         assertThat(b.records()).hasSize(57);
-        io.certigate.verifier.Verdict r = BundleVerifier.verify(b, chain.chain.rpcUrl());
+        io.certigate.verifier.Verdict r = BundleVerifier.verify(b, chain.chain.rpcUrl(), chain.contract);
         assertThat(r.valid()).as(BundleVerifier.render(r)).isTrue();
         assertThat(r.notChecked().isEmpty()).isTrue();
         assertThat(r.checks()).filteredOn(c -> c.subject().startsWith("anchor")).hasSize(3);
@@ -76,7 +77,7 @@ class ProofBundleTest {
     void offlineVerificationSaysSoPlainly() throws Exception {
         ProofBundle one = roundTrip(exporter.export(33, 33, device.key.certificateChain()));
         assertThat(one.records()).singleElement().extracting(ProofBundle.Entry::seq).isEqualTo(33L);
-        io.certigate.verifier.Verdict r = BundleVerifier.verify(one, null);
+        io.certigate.verifier.Verdict r = BundleVerifier.verify(one, null, null);
         assertThat(r.valid()).isTrue();
         assertThat(r.notChecked().isEmpty()).isFalse();
         assertThat(BundleVerifier.render(r)).contains("OFFLINE: the anchors were NOT checked").contains("VALID OFFLINE ONLY");
@@ -108,7 +109,12 @@ class ProofBundleTest {
         assertInvalid(with(good, e, new ProofBundle.Anchor(a.chainId(), a.contract(), other.txHash(), a.blockNumber(),
                 a.root(), a.firstSeq(), a.lastSeq())), rpc, "transaction");
         assertInvalid(with(good, e, new ProofBundle.Anchor(a.chainId(), "0x" + "1".repeat(40), a.txHash(),
-                a.blockNumber(), a.root(), a.firstSeq(), a.lastSeq())), rpc, "does not hold this root");
+                a.blockNumber(), a.root(), a.firstSeq(), a.lastSeq())), rpc, "the bundle names anchor contract 0x"
+                + "1".repeat(40) + ", but this verifier checks against anchor contract " + chain.contract);
+        byte[] unanchored = a.root();
+        unanchored[0] ^= 1;
+        assertInvalid(with(good, e, new ProofBundle.Anchor(a.chainId(), a.contract(), a.txHash(), a.blockNumber(),
+                unanchored, a.firstSeq(), a.lastSeq())), rpc, "does not hold this root");
         assertInvalid(new ProofBundle(good.device(), List.of(), good.anchors(), good.records()), null, "no device certificate");
     }
 
@@ -117,9 +123,53 @@ class ProofBundleTest {
     }
 
     private static void assertInvalid(ProofBundle b, String rpc, String reason) throws Exception {
-        io.certigate.verifier.Verdict r = BundleVerifier.verify(roundTrip(b), rpc);
+        io.certigate.verifier.Verdict r = BundleVerifier.verify(roundTrip(b), rpc, chain.contract);
         assertThat(r.valid()).as(BundleVerifier.render(r)).isFalse();
         assertThat(BundleVerifier.render(r)).contains(reason).contains("INVALID");
+    }
+
+    /**
+     * Issue #20: the anchor contract is the verifier's setting, never the bundle's. A device anchors
+     * in a second CertigateAnchor contract deployed on the same chain (its own rules, its own admin);
+     * the bundle, valid against that contract, fails against the pinned one, naming both addresses.
+     */
+    @Test
+    void aBundleAnchoredInAnotherContractFailsAgainstThePinnedContract() throws Exception {
+        String second;
+        try (LedgerClient c = chain.client()) {
+            LedgerAdmin admin = new LedgerAdmin(c, chain.admin, Duration.ofSeconds(30));
+            second = admin.deploy();
+        }
+        try (LedgerClient c = LedgerClient.connect(chain.config().withContract(second))) {
+            new LedgerAdmin(c, chain.admin, Duration.ofSeconds(30)).allowAnchorer(chain.gateway.address(), true);
+        }
+        assertThat(second).isNotEqualToIgnoringCase(chain.contract);
+        try (TestDevice d = new TestDevice(dir, "dev-other-contract", Clock.systemUTC())) {
+            d.produce(4);
+            BatchStore store = new BatchStore(d.buffer);
+            new AnchorBatcher(store, new AnchorBatcher.Options(4, Duration.ofHours(1)), Clock.systemUTC()).cutRipe();
+            try (LedgerClient c = LedgerClient.connect(chain.config().withContract(second))) {
+                Anchorer a = new Anchorer(store, c, chain.gateway, d.id, Clock.systemUTC());
+                for (int i = 0; i < 100 && a.step() != Anchorer.Outcome.IDLE; i++) {
+                    Thread.sleep(20);
+                }
+            }
+            assertThat(store.unanchoredCount()).isZero();
+            ProofBundle b = roundTrip(new ProofExporter(d.buffer, store).export(1, 4, d.key.certificateChain()));
+            assertThat(b.anchors()).singleElement().extracting(ProofBundle.Anchor::contract).asString().isEqualToIgnoringCase(second);
+
+            io.certigate.verifier.Verdict there = BundleVerifier.verify(b, chain.chain.rpcUrl(), second);
+            assertThat(there.valid()).as(BundleVerifier.render(there)).isTrue();
+
+            io.certigate.verifier.Verdict pinned = BundleVerifier.verify(b, chain.chain.rpcUrl(), chain.contract);
+            assertThat(pinned.valid()).as(BundleVerifier.render(pinned)).isFalse();
+            assertThat(pinned.failures()).singleElement().satisfies(f -> assertThat(f.detail())
+                    .contains("the bundle names anchor contract " + second)
+                    .contains("this verifier checks against anchor contract " + chain.contract));
+        }
+        assertThatThrownBy(() -> BundleVerifier.verify(exporter.export(1, 1, device.key.certificateChain()),
+                chain.chain.rpcUrl(), null)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("never taken from the bundle");
     }
 
     @Test
@@ -138,7 +188,7 @@ class ProofBundleTest {
             ProofExporter ex = new ProofExporter(d.buffer, store);
             for (long[] range : new long[][] {{1, 3}, {5, 10}}) {
                 io.certigate.verifier.Verdict r = BundleVerifier.verify(roundTrip(ex.export(range[0], range[1],
-                        d.key.certificateChain())), chain.chain.rpcUrl());
+                        d.key.certificateChain())), chain.chain.rpcUrl(), chain.contract);
                 assertThat(r.valid()).as(BundleVerifier.render(r)).isTrue();
             }
             assertThatThrownBy(() -> ex.export(4, 4, List.of())).hasMessageContaining("record 4 was erased");

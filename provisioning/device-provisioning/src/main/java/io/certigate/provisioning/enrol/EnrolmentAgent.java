@@ -15,6 +15,7 @@ import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
@@ -50,7 +51,10 @@ import org.eclipse.californium.scandium.dtls.SessionListener;
  * it installs it with the key, stores the ledger
  * settings, commits a test reading through the device's sequencer ({@link TestReadingSink}) and
  * answers with that record, leaves provisioning mode, invalidates the PSK (and deletes the label)
- * and stops listening.
+ * and stops listening. On a key rotation (the state records another key than the one just
+ * installed) it retires the previous key, deleting its PKCS#12 file or destroying it on its token,
+ * and says so on the console: a superseded key left behind could sign new readings, which the
+ * registry no longer certifies but which nothing else would stop.
  */
 public final class EnrolmentAgent implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(EnrolmentAgent.class.getName());
@@ -192,6 +196,48 @@ public final class EnrolmentAgent implements AutoCloseable {
         ex.respond(code, why, MediaTypeRegistry.TEXT_PLAIN);
     }
 
+    /**
+     * Records the installed key's location and, after a rotation (another key was recorded), retires
+     * the previous key with the current backend's secret. Returns what happened for the console, or
+     * null on a first provisioning or a re-provisioning of the same key. A failure does not undo the
+     * provisioning (the new key is installed and certified): it is reported loudly instead.
+     */
+    private String retirePreviousKey() {
+        Map<String, String> previous;
+        try {
+            previous = state.recordedKey();
+            state.recordKey(backend.location());
+        } catch (IOException e) {
+            return warn("WARNING: cannot read or record where the device key lives in " + state.dir() + " ("
+                    + e.getMessage() + "): a previous key, if any, was NOT retired");
+        }
+        if (previous.isEmpty() || previous.equals(backend.location())) {
+            return null;
+        }
+        KeyBackend old;
+        try {
+            old = KeyBackend.at(previous, backend.secret());
+        } catch (IllegalArgumentException e) {
+            return warn("WARNING: key rotation: the previous key " + previous + " was NOT retired: " + e.getMessage());
+        }
+        try {
+            if (!old.exists()) {
+                return "key rotation: the previous key (" + old.describe() + ") is already gone";
+            }
+            String done = "key rotation: the previous key is retired: " + old.retire();
+            LOG.log(System.Logger.Level.INFO, done);
+            return done;
+        } catch (SigningException e) {
+            return warn("WARNING: key rotation: the previous key (" + old.describe() + ") could NOT be retired ("
+                    + e.getMessage() + "); remove it by hand: the registry certifies nothing it signs from now on");
+        }
+    }
+
+    private static String warn(String text) {
+        LOG.log(System.Logger.Level.WARNING, text);
+        return text;
+    }
+
     /** The installed chain must validate up to the consortium root and name this device. */
     private void checkChain(java.util.List<X509Certificate> chain, Instant at) throws TrustException {
         Csr.Identity named = new ChainValidator(settings.trustRoot()).validate(chain, at);
@@ -308,12 +354,16 @@ public final class EnrolmentAgent implements AutoCloseable {
                     refuse(ex, ResponseCode.BAD_REQUEST, "cannot install: " + e.getMessage());
                     return;
                 }
+                String retired = retirePreviousKey();
                 done.set(true);
                 pskStore.invalidate();
                 ex.respond(ResponseCode.CHANGED, cose, EnrolmentProtocol.CF_COSE_SIGN1);
                 LOG.log(System.Logger.Level.INFO, "device " + settings.identity().deviceId() + " provisioned: "
                         + key.describe());
                 console.accept("provisioned: " + key.describe() + "; provisioning mode left, PSK invalidated");
+                if (retired != null) {
+                    console.accept(retired);
+                }
                 provisioned.complete(key);
                 // let the response leave before the endpoint goes away
                 executor.schedule(EnrolmentAgent.this::close, 500, TimeUnit.MILLISECONDS);

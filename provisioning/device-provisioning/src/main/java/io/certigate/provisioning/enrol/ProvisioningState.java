@@ -15,12 +15,14 @@ import java.util.TreeMap;
 /**
  * The device's provisioning state in its state directory: the {@code provisioning-mode} marker
  * (present on a blank or reset device, removed once provisioned), the PSK label file shown to the
- * technician while in that mode, and the ledger settings received at enrolment.
+ * technician while in that mode, the ledger settings received at enrolment, and where the installed
+ * device key lives (no secret), so that the next rotation can retire it.
  */
 public final class ProvisioningState {
     static final String MODE = "provisioning-mode";
     static final String LABEL = "provisioning-psk.txt";
     static final String LEDGER = "ledger.properties";
+    static final String KEY = "device-key.properties";
     private final Path dir;
 
     public ProvisioningState(Path dir) {
@@ -65,9 +67,26 @@ public final class ProvisioningState {
         writePrivate(dir.resolve(LEDGER), w.toString());
     }
 
+    /** Records where the installed device key lives ({@code KeyBackend.location()}). */
+    void recordKey(Map<String, String> location) throws IOException {
+        Properties p = new Properties();
+        p.putAll(location);
+        StringWriter w = new StringWriter();
+        p.store(w, "where the installed device key lives; retired at the next key rotation");
+        writePrivate(dir.resolve(KEY), w.toString());
+    }
+
+    /** Where the installed device key lives, as recorded at its provisioning; empty before. */
+    public Map<String, String> recordedKey() throws IOException {
+        return read(dir.resolve(KEY));
+    }
+
     /** The ledger settings received at enrolment; empty before. */
     public Map<String, String> ledgerSettings() throws IOException {
-        Path f = dir.resolve(LEDGER);
+        return read(dir.resolve(LEDGER));
+    }
+
+    private static Map<String, String> read(Path f) throws IOException {
         Map<String, String> out = new TreeMap<>();
         if (!Files.exists(f)) {
             return out;

@@ -151,6 +151,53 @@ class EnrolmentAgentTest {
         }
     }
 
+    /** Provisions the device on {@code backend}'s key (a fresh PSK, a chain issued by the test CA) and closes its spine. */
+    List<X509Certificate> provisionOn(KeyBackend keys) throws Exception {
+        backend = keys;
+        spine = SpineHandover.onBuffer(dir.resolve("buffer.db"), HUB.deviceId(), Clock.systemUTC(), writer,
+                INSTALL_TIMEOUT);
+        startAgent();
+        List<X509Certificate> chain;
+        try (EnrolmentClient c = new EnrolmentClient(address, ProvisioningPsk.read(state.labelFile()), INSTALL_TIMEOUT)) {
+            chain = ca.issue(c.csr(), HUB, Duration.ofDays(365));
+            c.install(install(chain, new byte[16]));
+        }
+        agent.provisioned().get(5, TimeUnit.SECONDS);
+        spine.spine().get(5, TimeUnit.SECONDS).close();
+        agent.close();
+        // a handover not used yet: nothing left open for the clean-up
+        spine = SpineHandover.onBuffer(dir.resolve("buffer.db"), HUB.deviceId(), Clock.systemUTC(), writer,
+                INSTALL_TIMEOUT);
+        return chain;
+    }
+
+    /**
+     * Issue #20: a key rotation (the device provisioned again on a new key) deletes the previous
+     * key's PKCS#12 file and says so; provisioning the same key again deletes nothing.
+     */
+    @Test
+    void aKeyRotationDeletesThePreviousKeyFileAndSaysSo() throws Exception {
+        KeyBackend first = new KeyBackend.Pkcs12(dir.resolve("key-1.p12"), "device pass".toCharArray());
+        provisionOn(first);
+        assertThat(dir.resolve("key-1.p12")).exists();
+        assertThat(console).noneMatch(l -> l.contains("key rotation"));
+        assertThat(state.recordedKey()).containsEntry("kind", "pkcs12")
+                .containsEntry("file", dir.resolve("key-1.p12").toAbsolutePath().toString());
+
+        // the same key provisioned again (a new certificate): nothing to retire
+        provisionOn(first);
+        assertThat(dir.resolve("key-1.p12")).exists();
+        assertThat(console).noneMatch(l -> l.contains("key rotation"));
+
+        KeyBackend second = new KeyBackend.Pkcs12(dir.resolve("key-2.p12"), "device pass".toCharArray());
+        List<X509Certificate> chain = provisionOn(second);
+        assertThat(dir.resolve("key-1.p12")).doesNotExist();
+        assertThat(console).contains("key rotation: the previous key is retired: PKCS#12 file " + dir.resolve("key-1.p12")
+                + " deleted");
+        assertThat(second.open().certificateChain()).isEqualTo(chain);
+        assertThat(state.recordedKey()).containsEntry("file", dir.resolve("key-2.p12").toAbsolutePath().toString());
+    }
+
     @Test
     void aWrongPskOrIdentityGetsNothingAndTheRightOneStillWorks() throws Exception {
         startAgent();

@@ -93,6 +93,11 @@ class DeviceRegistryTest {
             assertThat(reg.statusAt(key.publicKey(), anchoredIn)).isEqualTo(RegistryAbi.Status.ACTIVE);
             assertThat(reg.statusAt(key.publicKey(), revoked.block())).isEqualTo(RegistryAbi.Status.REVOKED);
             assertThat(reg.statusAt(key.publicKey(), revoked.block() - 1).validForAnchoring()).isTrue();
+            assertThat(reg.statusAt(key.publicKey(), revoked.block()).validForAnchoring()).isFalse();
+            assertThat(reg.entry(key.publicKey())).isEqualTo(new RegistryAbi.KeyEntry(registered.block(), 0,
+                    revoked.block()));
+            assertThat(reg.entry(new MemoryKey(CoseAlgorithm.EDDSA).publicKey()))
+                    .isEqualTo(new RegistryAbi.KeyEntry(0, 0, 0));
 
             // revoking twice, registering the same key again, or registering by anyone else: reverted
             assertThatThrownBy(() -> reg.revoke(key.publicKey(), "again")).isInstanceOf(LedgerException.class)
@@ -168,14 +173,15 @@ class DeviceRegistryTest {
     }
 
     @Test
-    void keyRotationSupersedesTheOldKeyWithoutInvalidatingIt() throws Exception {
+    void keyRotationSupersedesTheOldKeyFromTheRotationBlockOn() throws Exception {
         Csr.Identity id = new Csr.Identity("gw-r-2", "SN-R2", "CG-TIC-1", Csr.SubjectKind.METER, "09000000000002");
         MemoryKey first = new MemoryKey(CoseAlgorithm.ES256);
         MemoryKey second = new MemoryKey(CoseAlgorithm.ES256);
         LedgerAccount account = ledger.newAccount("gw-r-2");
         try (LedgerClient c = ledger.client()) {
             DeviceRegistryClient reg = new DeviceRegistryClient(c, ledger.registry, ledger.registrar, Ledger.TIMEOUT);
-            reg.register("gw-r-2", first.publicKey(), issue(first, id), account.address());
+            DeviceRegistryClient.Receipt firstRegistered = reg.register("gw-r-2", first.publicKey(), issue(first, id),
+                    account.address());
             long before = ledger.anchor(account, root(), "gw-r-2").getBlockNumber().longValueExact();
             DeviceRegistryClient.Receipt rotated = reg.register("gw-r-2", second.publicKey(), issue(second, id),
                     account.address());
@@ -183,7 +189,12 @@ class DeviceRegistryTest {
             assertThat(ledger.anchor(account, root(), "gw-r-2").isStatusOK()).isTrue();
             assertThat(reg.statusAt(first.publicKey(), before)).isEqualTo(RegistryAbi.Status.ACTIVE);
             assertThat(reg.statusAt(first.publicKey(), rotated.block())).isEqualTo(RegistryAbi.Status.SUPERSEDED);
-            assertThat(reg.statusAt(first.publicKey(), rotated.block()).validForAnchoring()).isTrue();
+            // valid for what was anchored before the rotation's block, not from it on (issue #20)
+            assertThat(reg.statusAt(first.publicKey(), before).validForAnchoring()).isTrue();
+            assertThat(reg.statusAt(first.publicKey(), rotated.block()).validForAnchoring()).isFalse();
+            assertThat(reg.entry(first.publicKey())).isEqualTo(new RegistryAbi.KeyEntry(firstRegistered.block(),
+                    rotated.block(), 0));
+            assertThat(reg.entry(first.publicKey()).invalidFrom()).isEqualTo(rotated.block());
             assertThat(reg.statusAt(second.publicKey(), rotated.block())).isEqualTo(RegistryAbi.Status.ACTIVE);
             assertThat(reg.deviceOfAccount(account.address()))
                     .hasValueSatisfying(d -> assertThat(d).isEqualTo(AnchorAbi.deviceKey("gw-r-2")));

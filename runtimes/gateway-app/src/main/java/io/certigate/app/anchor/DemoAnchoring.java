@@ -163,7 +163,8 @@ public final class DemoAnchoring implements AutoCloseable {
             ProofBundle bundle = pipeline.exporter().export(1, last, certificateChain);
             Path file = proofDir.resolve("proof.json");
             OutputFile.write(file, ProofBundleJson.write(bundle), buffer.file());
-            Verdict r = new Verifier().proof(ProofBundleJson.read(Files.readAllBytes(file)), ledger.config().rpcUrl());
+            Verdict r = new Verifier().proof(ProofBundleJson.read(Files.readAllBytes(file)), ledger.config().rpcUrl(),
+                    ledger.config().contract());
             long failed = r.checks().stream().filter(c -> !c.ok()).count();
             out.println("    proof bundle of " + bundle.records().size() + " readings in " + bundle.anchors().size()
                     + " anchors written to " + file + "; verified on chain: "

@@ -97,19 +97,39 @@ public final class ProofCommand implements Runnable {
 
     /**
      * Verifies a proof bundle file and prints the report; {@code rpc} null verifies offline (and says
-     * so). Returns the exit code: 0 valid, 1 invalid. For {@code certigate verify} to accept bundles
-     * (their {@code "format"} is {@value ProofBundle#FORMAT}).
+     * so); online, the anchors must be in {@code contract} (the verifier's setting, never the
+     * bundle's). Returns the exit code: 0 valid, 1 invalid. For {@code certigate verify} to accept
+     * bundles (their {@code "format"} is {@value ProofBundle#FORMAT}).
      */
-    public static int verify(Path bundle, String rpc, java.io.PrintStream out) throws Exception {
-        Verdict r = new Verifier().proof(ProofBundleJson.read(Files.readAllBytes(bundle)), rpc);
+    public static int verify(Path bundle, String rpc, String contract, java.io.PrintStream out) throws Exception {
+        Verdict r = new Verifier().proof(ProofBundleJson.read(Files.readAllBytes(bundle)), rpc, contract);
         out.print(BundleVerifier.render(r));
         return r.valid() ? 0 : 1;
     }
 
+    /**
+     * Null if {@code contract} is a usable anchor contract address for checking anchors on the
+     * ledger ({@code --contract} with {@code --rpc}), otherwise the error to print.
+     */
+    public static String contractError(String command, String contract) {
+        if (contract == null) {
+            return command + ": --rpc needs --contract ADDRESS, the consortium's CertigateAnchor contract to check the"
+                    + " anchors against (it is never taken from the bundle)";
+        }
+        try {
+            io.certigate.verifier.ledger.LedgerReader.checkAddress(contract);
+            return null;
+        } catch (IllegalArgumentException e) {
+            return command + ": --contract " + e.getMessage();
+        }
+    }
+
     @Command(name = "verify", mixinStandardHelpOptions = true,
-            description = {"Verify a proof bundle: signatures, Merkle inclusion and, with --rpc, each anchor on chain.",
-                "An anchor is checked by the contract's block for the root, the transaction receipt and its Anchored"
-                    + " event. Exit 0 valid, 1 invalid. --offline checks no anchor and says so."})
+            description = {"Verify a proof bundle: signatures, Merkle inclusion and, with --rpc and --contract, each anchor"
+                    + " on chain.",
+                "An anchor is checked in the anchor contract given by --contract (never the one the bundle names: a bundle"
+                    + " naming another contract fails): the contract's block for the root, the transaction receipt and its"
+                    + " Anchored event. Exit 0 valid, 1 invalid, 2 bad options. --offline checks no anchor and says so."})
     static final class Verify implements Callable<Integer> {
         @Parameters(index = "0", description = "The proof bundle (JSON).")
         Path bundle;
@@ -117,8 +137,13 @@ public final class ProofCommand implements Runnable {
         @ArgGroup(exclusive = true, multiplicity = "1")
         Ledger ledger;
 
+        @Option(names = "--contract", paramLabel = "ADDRESS",
+                description = "With --rpc: the consortium's CertigateAnchor contract the anchors must be in.")
+        String contract;
+
         static final class Ledger {
-            @Option(names = "--rpc", description = "JSON-RPC URL of a ledger node to check the anchors against.")
+            @Option(names = "--rpc", description = "JSON-RPC URL of a ledger node to check the anchors against (needs"
+                    + " --contract).")
             String rpc;
 
             @Option(names = "--offline", description = "Do not contact the ledger (the anchors stay unchecked).")
@@ -127,7 +152,19 @@ public final class ProofCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            return verify(bundle, ledger.offline ? null : ledger.rpc, System.out);
+            if (ledger.offline) {
+                if (contract != null) {
+                    System.err.println("proof verify: --contract applies with --rpc only (--offline checks no anchor)");
+                    return 2;
+                }
+                return verify(bundle, null, null, System.out);
+            }
+            String error = contractError("proof verify", contract);
+            if (error != null) {
+                System.err.println(error);
+                return 2;
+            }
+            return verify(bundle, ledger.rpc, contract, System.out);
         }
     }
 }

@@ -32,7 +32,8 @@ public final class EnrolCommand implements Callable<Integer> {
     @Option(names = "--state-dir", required = true, description = "Device state directory (provisioning-mode marker, label, ledger.properties).")
     Path stateDir;
 
-    @Option(names = "--key-name", defaultValue = "device", description = "PKCS#12 file name (in --state-dir) or token alias; a new name rotates the key.")
+    @Option(names = "--key-name", defaultValue = "device", description = "PKCS#12 file name (in --state-dir) or token alias; a new name rotates the key, and the previous"
+            + " key is deleted (file) or destroyed (token) once the new one is installed.")
     String keyName;
 
     @Option(names = "--alg", defaultValue = "ed25519", description = "ed25519 (default; PKCS#12) or es256.")

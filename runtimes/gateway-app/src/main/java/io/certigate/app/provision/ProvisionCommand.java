@@ -29,7 +29,10 @@ import picocli.CommandLine.Option;
         description = {"Provision a device in provisioning mode over CoAP/DTLS, or run the whole flow on loopback.",
             "The steps: enrol with the device's single-use PSK, issue its certificate, register it on the ledger, install"
                 + " the chain and ledger settings, verify a signed test record and write the provisioning record. Run"
-                + " again on a device put back into provisioning mode with a new key to rotate it.",
+                + " again on a device put back into provisioning mode with a new key to rotate it: the registry then"
+                + " supersedes the old key from the registration block on (what it signed counts only where anchored"
+                + " before that block, so let the device anchor its backlog first), and the device deletes its old key"
+                + " file or destroys its old token key.",
             "--self-test runs it all on loopback and takes no other option but --work-dir."})
 public final class ProvisionCommand implements Callable<Integer> {
 

@@ -17,14 +17,19 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code certigate trust}: checks a proof bundle's device certificate chain up to the consortium
- * root and the device key's registry status at each anchoring block (complements
- * {@code certigate proof verify}, which checks signatures, inclusion and anchors).
+ * {@code certigate trust}: checks a proof bundle's device trust with the verifier's
+ * {@code DeviceTrustVerifier}: each record's anchoring block in the pinned anchor contract, its
+ * certificate chain up to the consortium root at that block's time and at the reading's time, and
+ * the device key's registry status at that block (complements {@code certigate proof verify}, which
+ * checks the transactions and events of the anchors).
  */
 @Command(name = "trust", mixinStandardHelpOptions = true,
         description = {"Check the device trust of a proof bundle's records.",
-            "For each record: the certificate chain to the consortium root at the record's time, and the key's"
-                + " DeviceRegistry status at the anchoring block. Exit 0 only if all records pass."})
+            "For each record: its inclusion under its batch root and the block that anchored that root in the anchor"
+                + " contract --contract (never the one the bundle names); the certificate chain to the consortium root"
+                + " at that block's time and at the reading's time; the reading dated no later than 5 minutes after"
+                + " that block; the key ACTIVE in the DeviceRegistry at that block (a key superseded by a rotation or"
+                + " revoked certifies only what was anchored before that block). Exit 0 only if all records pass."})
 public final class TrustCommand implements Callable<Integer> {
     @Parameters(index = "0", description = "The proof bundle (JSON).")
     Path bundle;
@@ -41,26 +46,32 @@ public final class TrustCommand implements Callable<Integer> {
     @Option(names = "--registry", required = true, description = "DeviceRegistry contract address.")
     String registry;
 
+    @Option(names = "--contract", required = true, paramLabel = "ADDRESS",
+            description = "The consortium's CertigateAnchor contract the anchors must be in.")
+    String contract;
+
     @Override
     public Integer call() throws Exception {
-        return verify(ProofBundleJson.read(Files.readAllBytes(bundle)), root, rpc, chainId, registry, System.out);
+        return verify(ProofBundleJson.read(Files.readAllBytes(bundle)), root, rpc, chainId, registry, contract,
+                System.out);
     }
 
     /**
      * The device trust check of a proof bundle file for {@code certigate verify}: the chain id is
      * the bundle's (its anchors name it; the node must be on that chain). Returns 0 valid, 1 not.
      */
-    public static int verify(Path bundle, Path root, String rpc, String registry, PrintStream out) throws Exception {
+    public static int verify(Path bundle, Path root, String rpc, String registry, String contract, PrintStream out)
+            throws Exception {
         ProofBundle b = ProofBundleJson.read(Files.readAllBytes(bundle));
         if (b.anchors().isEmpty()) {
             out.println("FAIL device trust: the bundle holds no anchor, so there is no block to check the registry at");
             return 1;
         }
-        return verify(b, root, rpc, b.anchors().get(0).chainId(), registry, out);
+        return verify(b, root, rpc, b.anchors().get(0).chainId(), registry, contract, out);
     }
 
-    private static int verify(ProofBundle b, Path root, String rpc, long chainId, String registry, PrintStream out)
-            throws Exception {
+    private static int verify(ProofBundle b, Path root, String rpc, long chainId, String registry, String contract,
+            PrintStream out) throws Exception {
         X509Certificate rootCert;
         try (InputStream in = Files.newInputStream(root)) {
             rootCert = (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
@@ -68,7 +79,7 @@ public final class TrustCommand implements Callable<Integer> {
             throw new IllegalArgumentException("consortium root " + root + " is not an X.509 certificate (PEM or DER): "
                     + e.getMessage(), e);
         }
-        Verdict r = new Verifier().deviceTrust(b, rootCert, rpc, chainId, registry);
+        Verdict r = new Verifier().deviceTrust(b, rootCert, rpc, chainId, registry, contract);
         out.print(DeviceTrustVerifier.render(r));
         return r.valid() ? 0 : 1;
     }

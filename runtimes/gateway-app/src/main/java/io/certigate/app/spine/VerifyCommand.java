@@ -19,31 +19,41 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code certigate verify FILE}: checks an export or a proof bundle without trusting the gateway;
- * for a proof bundle, with {@code --trust-root} and {@code --registry}, also each record's device
- * trust (certificate chain to the consortium root, registry status at the anchoring block).
+ * for a proof bundle, with {@code --rpc} and {@code --contract} its anchors in the pinned anchor
+ * contract, and with {@code --trust-root} and {@code --registry} also each record's device trust
+ * (certificate chain to the consortium root at the anchoring block's and the reading's time,
+ * registry status at the anchoring block).
  */
 @Command(name = "verify", mixinStandardHelpOptions = true,
         description = {"Check an export file or a proof bundle without trusting the gateway; exit 1 on any failure.",
             "An export: every signature, seq continuity and the prev-hash chain; each gap, reorder, duplicate, fork,"
                 + " broken link or bad signature is reported by seq. --json applies to exports only.",
-            "A proof bundle: signatures, Merkle inclusion and, with --rpc, each anchor on chain (offline otherwise, and it"
-                + " says so); with --trust-root and --registry also each record's certificate chain up to the consortium"
-                + " root and the device key's registry status at the anchoring block (anchored before a revocation:"
-                + " valid; after it: fails). --rpc, --trust-root and --registry apply to proof bundles only.",
+            "A proof bundle: signatures, Merkle inclusion and, with --rpc and --contract, each anchor on chain in that"
+                + " anchor contract (never the one the bundle names; offline otherwise, and it says so); with --trust-root"
+                + " and --registry also each record's certificate chain up to the consortium root at the anchoring block's"
+                + " time and at the reading's time, the reading dated no later than 5 minutes after its block, and the"
+                + " device key active in the registry at the anchoring block (anchored before the key's rotation or"
+                + " revocation: valid; at or after it: fails). --rpc, --contract, --trust-root and --registry apply to"
+                + " proof bundles only.",
             "An option that does not apply to the file given is refused (exit 2)."})
 public final class VerifyCommand implements Callable<Integer> {
     @Parameters(paramLabel = "FILE", description = "Export file ('certigate export') or proof bundle ('certigate proof export').")
     Path file;
 
-    @Option(names = "--rpc", description = "For a proof bundle: JSON-RPC URL of a ledger node to check the anchors against.")
+    @Option(names = "--rpc", description = "For a proof bundle: JSON-RPC URL of a ledger node to check the anchors against;"
+            + " needs --contract.")
     String rpc;
 
+    @Option(names = "--contract", paramLabel = "ADDRESS",
+            description = "For a proof bundle, with --rpc: the consortium's CertigateAnchor contract the anchors must be in.")
+    String contract;
+
     @Option(names = "--trust-root", paramLabel = "FILE",
-            description = "For a proof bundle: the consortium root certificate (PEM or DER); needs --registry and --rpc.")
+            description = "For a proof bundle: the consortium root certificate (PEM or DER); needs --registry, --rpc and --contract.")
     Path trustRoot;
 
     @Option(names = "--registry", paramLabel = "ADDRESS",
-            description = "For a proof bundle: the DeviceRegistry contract address; needs --trust-root and --rpc.")
+            description = "For a proof bundle: the DeviceRegistry contract address; needs --trust-root, --rpc and --contract.")
     String registry;
 
     @Option(names = "--json", description = "For an export file: print the report as JSON.")
@@ -62,16 +72,26 @@ public final class VerifyCommand implements Callable<Integer> {
                             + " export')"));
             return 2;
         }
-        if (trust && (trustRoot == null || registry == null || rpc == null)) {
-            System.err.println("verify: the device trust check needs --trust-root, --registry and --rpc together");
+        if (trust && (trustRoot == null || registry == null || rpc == null || contract == null)) {
+            System.err.println("verify: the device trust check needs --trust-root, --registry, --rpc and --contract"
+                    + " together");
             return 2;
         }
+        if (proofBundle && (rpc != null || contract != null)) {
+            String error = rpc == null ? "verify: --contract applies with --rpc only"
+                    : io.certigate.app.anchor.ProofCommand.contractError("verify", contract);
+            if (error != null) {
+                System.err.println(error);
+                return 2;
+            }
+        }
         if (proofBundle) {
-            int proof = io.certigate.app.anchor.ProofCommand.verify(file, rpc, System.out);
+            int proof = io.certigate.app.anchor.ProofCommand.verify(file, rpc, contract, System.out);
             if (!trust) {
                 return proof;
             }
-            int device = io.certigate.app.provision.TrustCommand.verify(file, trustRoot, rpc, registry, System.out);
+            int device = io.certigate.app.provision.TrustCommand.verify(file, trustRoot, rpc, registry, contract,
+                    System.out);
             return Math.max(proof, device);
         }
         ExportFile.Contents c;
@@ -100,6 +120,9 @@ public final class VerifyCommand implements Callable<Integer> {
         List<String> given = new ArrayList<>();
         if (rpc != null) {
             given.add("--rpc");
+        }
+        if (contract != null) {
+            given.add("--contract");
         }
         if (trustRoot != null) {
             given.add("--trust-root");

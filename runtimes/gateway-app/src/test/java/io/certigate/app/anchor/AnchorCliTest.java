@@ -104,8 +104,13 @@ class AnchorCliTest {
             CliRun.Result exp = CliRun.run("proof", "export", "--buffer", buffer.toString(), "--device", "gw-cli", "--seq", "1510",
                     "-o", bundle.toString());
             assertThat(exp.exit()).as(exp.err()).isZero();
-            CliRun.Result online = CliRun.run("proof", "verify", bundle.toString(), "--rpc", ledger.config().rpcUrl());
+            CliRun.Result online = CliRun.run("proof", "verify", bundle.toString(), "--rpc", ledger.config().rpcUrl(),
+                    "--contract", ledger.config().contract());
             assertThat(online.exit()).as(online.out()).isZero();
+            // the contract to check against is the verifier's setting, never the bundle's
+            CliRun.Result unpinned = CliRun.run("proof", "verify", bundle.toString(), "--rpc", ledger.config().rpcUrl());
+            assertThat(unpinned.exit()).isEqualTo(2);
+            assertThat(unpinned.err()).contains("--rpc needs --contract ADDRESS").contains("never taken from the bundle");
             assertThat(online.out()).contains("VALID (signatures, inclusion and on-chain anchors)");
             CliRun.Result offline = CliRun.run("proof", "verify", bundle.toString(), "--offline");
             assertThat(offline.exit()).isZero();
@@ -116,7 +121,8 @@ class AnchorCliTest {
             CliRun.Result early = CliRun.run("proof", "export", "--buffer", buffer.toString(), "--device", "gw-cli", "--from-seq", "999",
                     "--to-seq", "1001", "-o", dir.resolve("early.json").toString());
             assertThat(early.exit()).isZero();
-            CliRun.Result otherChain = CliRun.run("proof", "verify", dir.resolve("early.json").toString(), "--rpc", ledger.config().rpcUrl());
+            CliRun.Result otherChain = CliRun.run("proof", "verify", dir.resolve("early.json").toString(), "--rpc",
+                    ledger.config().rpcUrl(), "--contract", ledger.config().contract());
             assertThat(otherChain.exit()).isEqualTo(1);
             assertThat(otherChain.out()).contains("INVALID");
 
@@ -136,6 +142,12 @@ class AnchorCliTest {
                     signer));
             assertThat(allow.exit()).as(allow.err()).isZero();
             assertThat(allow.out()).startsWith("allowed " + account.out().strip());
+            // pinned to the new contract, the bundle (which names the first one) fails, both named
+            CliRun.Result otherContract = CliRun.run("proof", "verify", bundle.toString(), "--rpc",
+                    ledger.config().rpcUrl(), "--contract", contract);
+            assertThat(otherContract.exit()).as(otherContract.out()).isEqualTo(1);
+            assertThat(otherContract.out()).containsIgnoringCase("the bundle names anchor contract "
+                    + ledger.config().contract()).contains("this verifier checks against anchor contract " + contract);
             CliRun.Result wrongChain = CliRun.run("anchor", "deploy", "--rpc", ledger.config().rpcUrl(), "--chain-id", "5", "--key",
                     l2.resolve("dev-admin.json").toString(), "--passphrase", "file:" + l2.resolve("dev-admin.pass"));
             assertThat(wrongChain.exit()).isNotZero();

@@ -41,7 +41,8 @@ class DevLedgerTest {
                 assertThat(pipeline.drain(Duration.ofSeconds(60))).isTrue();
                 assertThat(pipeline.store().all()).extracting(Batch::size).containsExactly(40L, 40L, 40L, 10L);
                 io.certigate.verifier.Verdict r = BundleVerifier.verify(ProofBundleJson.read(ProofBundleJson.write(
-                        pipeline.exporter().export(1, 130, device.key.certificateChain()))), ledger.chain().rpcUrl());
+                        pipeline.exporter().export(1, 130, device.key.certificateChain()))), ledger.chain().rpcUrl(),
+                        ledger.config().contract());
                 assertThat(r.valid()).as(BundleVerifier.render(r)).isTrue();
             }
         }

@@ -91,7 +91,7 @@ class VerifyTrustCliTest {
                 Path first = write("first.json", new ProofBundle(METER.deviceId(), chain, List.of(anchor1), List.of(e1)));
 
                 String[] trust = {"--rpc", devChain.rpcUrl(), "--trust-root", dir.resolve("ca/root.pem").toString(),
-                    "--registry", registry};
+                    "--registry", registry, "--contract", anchor};
                 CliRun.Result ok = verify(first, trust);
                 assertThat(ok.exit()).as(ok.out() + ok.err()).isZero();
                 assertThat(ok.out()).contains("ok   record 1: chain valid to the consortium root")
@@ -99,7 +99,7 @@ class VerifyTrustCliTest {
 
                 // another consortium's root: the chain does not lead to it
                 CliRun.Result wrongRoot = verify(first, "--rpc", devChain.rpcUrl(), "--trust-root",
-                        dir.resolve("other-ca/root.pem").toString(), "--registry", registry);
+                        dir.resolve("other-ca/root.pem").toString(), "--registry", registry, "--contract", anchor);
                 assertThat(wrongRoot.exit()).isEqualTo(1);
                 assertThat(wrongRoot.out()).contains("FAIL record 1").contains("device trust: NOT verified");
 
@@ -122,13 +122,17 @@ class VerifyTrustCliTest {
                 assertThat(late.out()).contains("ok   record 1").contains("FAIL record 2")
                         .contains("revoked in the registry at block " + a2.getBlockNumber());
                 // the signatures, inclusion and anchors alone are fine: only the device trust fails
-                CliRun.Result proofOnly = verify(both, "--rpc", devChain.rpcUrl());
+                CliRun.Result proofOnly = verify(both, "--rpc", devChain.rpcUrl(), "--contract", anchor);
                 assertThat(proofOnly.exit()).as(proofOnly.out()).isZero();
 
                 // the trust options go together
-                CliRun.Result incomplete = verify(first, "--rpc", devChain.rpcUrl(), "--registry", registry);
+                CliRun.Result incomplete = verify(first, "--rpc", devChain.rpcUrl(), "--registry", registry, "--contract",
+                        anchor);
                 assertThat(incomplete.exit()).isEqualTo(2);
-                assertThat(incomplete.err()).contains("--trust-root, --registry and --rpc together");
+                assertThat(incomplete.err()).contains("--trust-root, --registry, --rpc and --contract together");
+                CliRun.Result unpinned = verify(first, "--rpc", devChain.rpcUrl(), "--trust-root",
+                        dir.resolve("ca/root.pem").toString(), "--registry", registry);
+                assertThat(unpinned.exit()).isEqualTo(2);
             }
         } finally {
             devChain.stop();

@@ -119,7 +119,7 @@ class AnchoringFrameworkTest {
         ProofExporter exporter = new ProofExporter(spine.buffer(), store);
         io.certigate.verifier.Verdict report = BundleVerifier.verify(
                 ProofBundleJson.read(ProofBundleJson.write(exporter.export(1, last, key.certificateChain()))),
-                ledger.config().rpcUrl());
+                ledger.config().rpcUrl(), ledger.contract);
         assertThat(report.notChecked().isEmpty()).isTrue();
         assertThat(report.valid()).as(BundleVerifier.render(report)).isTrue();
         osgi.context.ungetService(spineRef);

@@ -5,7 +5,8 @@ import java.util.Optional;
 
 /**
  * Reads the {@code DeviceRegistry} contract through a {@link LedgerReader}: a device key's status at
- * a block, and whether (and for which device) a ledger account belongs to an active device. Nothing is signed here;
+ * a block, the blocks of its registration, rotation and revocation, and whether (and for which device) a ledger
+ * account belongs to an active device. Nothing is signed here;
  * device-provisioning's {@code DeviceRegistryClient} adds the registrar's transactions.
  */
 public class DeviceRegistryReader {
@@ -25,6 +26,11 @@ public class DeviceRegistryReader {
     public RegistryAbi.Status statusAt(PublicKey key, long block) throws LedgerException {
         return RegistryAbi.status(ledger.callContract(registry,
                 RegistryAbi.encodeStatusAt(RegistryAbi.keyHash(key), block)));
+    }
+
+    /** The blocks that registered, superseded and revoked {@code key} (all 0 for an unknown key). */
+    public RegistryAbi.KeyEntry entry(PublicKey key) throws LedgerException {
+        return RegistryAbi.keyEntry(ledger.callContract(registry, RegistryAbi.encodeEntries(RegistryAbi.keyHash(key))));
     }
 
     public boolean isActiveAccount(String account) throws LedgerException {

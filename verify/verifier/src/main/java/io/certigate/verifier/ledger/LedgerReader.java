@@ -3,6 +3,7 @@ package io.certigate.verifier.ledger;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.net.URI;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -14,6 +15,7 @@ import org.web3j.protocol.core.DefaultBlockParameterName;
 import org.web3j.protocol.core.Response;
 import org.web3j.protocol.core.methods.request.EthFilter;
 import org.web3j.protocol.core.methods.request.Transaction;
+import org.web3j.protocol.core.methods.response.EthBlock;
 import org.web3j.protocol.core.methods.response.EthLog;
 import org.web3j.protocol.core.methods.response.Log;
 import org.web3j.protocol.core.methods.response.TransactionReceipt;
@@ -24,7 +26,8 @@ import org.web3j.utils.Numeric;
 /**
  * A read-only JSON-RPC view of the ledger (web3j over HTTP): the chain id, the head block,
  * receipts and transactions, the block that anchored a device's root according to the
- * {@code CertigateAnchor} contract (which holds roots per device), its {@code Anchored} events, and plain {@code eth_call}s (the device registry's status).
+ * {@code CertigateAnchor} contract (which holds roots per device), its {@code Anchored} events, a block's
+ * timestamp, and plain {@code eth_call}s (the device registry's status).
  * It holds no account and signs nothing: what a verifier needs. Each method is one or two RPC calls
  * and never waits for a block. The gateway's signing client (anchor-client's {@code LedgerClient})
  * builds on it.
@@ -73,6 +76,11 @@ public class LedgerReader implements AutoCloseable {
         return rpcUrl;
     }
 
+    /** The {@code CertigateAnchor} contract the root look-ups go to (as given, 0x-hex). */
+    public String contract() {
+        return contract;
+    }
+
     /** The node's web3j client, for a subclass that also sends transactions. */
     protected Web3j web3j() {
         return web3j;
@@ -94,6 +102,16 @@ public class LedgerReader implements AutoCloseable {
 
     public long blockNumber() throws LedgerException {
         return call("eth_blockNumber", () -> web3j.ethBlockNumber().send()).getBlockNumber().longValueExact();
+    }
+
+    /** The timestamp of block {@code block} (seconds since the epoch, as the chain records it). */
+    public Instant blockTime(long block) throws LedgerException {
+        EthBlock.Block b = call("eth_getBlockByNumber", () -> web3j.ethGetBlockByNumber(
+                DefaultBlockParameter.valueOf(BigInteger.valueOf(block)), false).send()).getBlock();
+        if (b == null) {
+            throw new LedgerException("eth_getBlockByNumber: the node has no block " + block, false, null);
+        }
+        return Instant.ofEpochSecond(b.getTimestamp().longValueExact());
     }
 
     public Optional<TransactionReceipt> receipt(String txHash) throws LedgerException {

@@ -27,9 +27,11 @@ import org.web3j.protocol.core.methods.response.TransactionReceipt;
 /**
  * Verifies a proof bundle without the gateway: each record's COSE signature with the bundle's
  * device certificate, its device and seq, its inclusion in the anchored root, and (given a
- * JSON-RPC endpoint) each anchor on chain: the node's chain id, the contract's block for the root,
- * the transaction receipt and its {@code Anchored} event. Without an endpoint the report says
- * plainly that the chain was not checked.
+ * JSON-RPC endpoint and the anchor contract the verifier pins) each anchor on chain: the bundle
+ * must name that contract, then the node's chain id, the contract's block for the root, the
+ * transaction receipt and its {@code Anchored} event. The contract is never taken from the bundle:
+ * a bundle naming another contract fails, with both addresses named. Without an endpoint the
+ * report says plainly that the chain was not checked.
  */
 public final class BundleVerifier {
     /** What {@link #verify} leaves out when it runs without a ledger endpoint. */
@@ -38,10 +40,20 @@ public final class BundleVerifier {
     private BundleVerifier() {}
 
     /**
-     * @param rpcUrl a JSON-RPC endpoint of the ledger, or null to verify offline (the verdict then
-     *               names {@link #ANCHORS_ON_LEDGER} as not checked)
+     * @param rpcUrl   a JSON-RPC endpoint of the ledger, or null to verify offline (the verdict then
+     *                 names {@link #ANCHORS_ON_LEDGER} as not checked)
+     * @param contract the {@code CertigateAnchor} contract the anchors must be in: the verifier's
+     *                 own setting, required with {@code rpcUrl} (ignored offline)
+     * @throws IllegalArgumentException {@code rpcUrl} without a well-formed {@code contract}
      */
-    public static Verdict verify(ProofBundle bundle, String rpcUrl) {
+    public static Verdict verify(ProofBundle bundle, String rpcUrl, String contract) {
+        if (rpcUrl != null) {
+            if (contract == null) {
+                throw new IllegalArgumentException("checking anchors on the ledger needs the anchor contract to check"
+                        + " against; it is never taken from the bundle");
+            }
+            LedgerReader.checkAddress(contract);
+        }
         List<Check> checks = new ArrayList<>();
         PublicKey key = certificate(bundle, checks);
         byte[] device = AnchorAbi.deviceKey(bundle.device());
@@ -50,7 +62,7 @@ public final class BundleVerifier {
         }
         if (rpcUrl != null) {
             for (int i = 0; i < bundle.anchors().size(); i++) {
-                checks.addAll(onChain(rpcUrl, i, bundle.anchors().get(i), device));
+                checks.addAll(onChain(rpcUrl, contract, i, bundle.anchors().get(i), device));
             }
         }
         return new Verdict(checks, rpcUrl != null ? List.of() : List.of(ANCHORS_ON_LEDGER));
@@ -122,16 +134,21 @@ public final class BundleVerifier {
                 + e.proof().treeSize() + " under root " + hex(a.root()).substring(0, 18) + "…");
     }
 
-    private static List<Check> onChain(String rpcUrl, int index, ProofBundle.Anchor a, byte[] device) {
+    private static List<Check> onChain(String rpcUrl, String contract, int index, ProofBundle.Anchor a, byte[] device) {
         List<Check> out = new ArrayList<>();
         String subject = "anchor " + index + " (seq " + a.firstSeq() + ".." + a.lastSeq() + ")";
+        if (!contract.equalsIgnoreCase(a.contract())) {
+            out.add(Check.fail(subject, "the bundle names anchor contract " + a.contract() + ", but this verifier checks"
+                    + " against anchor contract " + contract));
+            return out;
+        }
         LedgerReader ledger;
         try {
             LedgerReader.checkRpcUrl(rpcUrl);
             if (a.chainId() <= 0) {
                 throw new IllegalArgumentException("chain id must be positive");
             }
-            ledger = LedgerReader.connect(rpcUrl, a.contract());
+            ledger = LedgerReader.connect(rpcUrl, contract);
         } catch (IllegalArgumentException e) {
             out.add(Check.fail(subject, e.getMessage()));
             return out;
