@@ -32,6 +32,24 @@ public record LedgerHistory(String device, long chainId, String contract, long h
         return new LedgerHistory(device, chainId, ledger.contract(), head, ledger.anchoredEventsOf(device, head));
     }
 
+    /** The anchored range holding {@code seq} (the first by seq when ranges overlap), if any. */
+    public java.util.Optional<AnchoredEvent> rangeOf(long seq) {
+        int lo = 0;
+        int hi = ranges.size() - 1;
+        while (lo <= hi) {
+            int mid = (lo + hi) >>> 1;
+            AnchoredEvent r = ranges.get(mid);
+            if (seq < r.firstSeq()) {
+                hi = mid - 1;
+            } else if (seq > r.lastSeq()) {
+                lo = mid + 1;
+            } else {
+                return java.util.Optional.of(r);
+            }
+        }
+        return java.util.Optional.empty();
+    }
+
     /** The highest anchored seq, 0 when nothing is anchored. */
     public long lastAnchoredSeq() {
         return ranges.stream().mapToLong(AnchoredEvent::lastSeq).max().orElse(0);
