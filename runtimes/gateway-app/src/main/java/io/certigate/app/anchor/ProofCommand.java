@@ -109,13 +109,21 @@ public final class ProofCommand implements Runnable {
     @Command(name = "verify", mixinStandardHelpOptions = true,
             description = {"Verify a proof bundle: signatures, Merkle inclusion and, with --rpc, each anchor on chain.",
                 "An anchor is checked by the contract's block for the root, the transaction receipt and its Anchored"
-                    + " event. Exit 0 valid, 1 invalid. --offline checks no anchor and says so."})
+                    + " event. Exit 0 valid, 1 invalid, 2 unusable options. --offline checks no anchor and says so.",
+                io.certigate.app.spine.TrustOptions.HELP})
     static final class Verify implements Callable<Integer> {
         @Parameters(index = "0", description = "The proof bundle (JSON).")
         Path bundle;
 
         @ArgGroup(exclusive = true, multiplicity = "1")
         Ledger ledger;
+
+        @Option(names = "--contract", paramLabel = "ADDRESS",
+                description = "The anchor contract of the network: an anchor the bundle places on any other contract fails.")
+        String contract;
+
+        @picocli.CommandLine.Mixin
+        io.certigate.app.spine.TrustOptions trust = new io.certigate.app.spine.TrustOptions();
 
         static final class Ledger {
             @Option(names = "--rpc", description = "JSON-RPC URL of a ledger node to check the anchors against.")
@@ -127,7 +135,13 @@ public final class ProofCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            return verify(bundle, ledger.offline ? null : ledger.rpc, System.out);
+            try {
+                return io.certigate.app.spine.VerifyCommand.verifyBundle(bundle, ledger.offline ? null : ledger.rpc,
+                        contract, trust, System.out);
+            } catch (io.certigate.app.spine.UsageException e) {
+                System.err.println("proof verify: " + e.getMessage());
+                return 2;
+            }
         }
     }
 }

@@ -125,6 +125,19 @@ public final class VerifyCommand implements Callable<Integer> {
             throw new UsageException(file + " is a proof bundle: " + String.join(", ", refused)
                     + (refused.size() == 1 ? " applies" : " apply") + " to export files only");
         }
+        return verifyBundle(file, rpc, contract, trust, System.out);
+    }
+
+    /**
+     * A proof bundle: signatures, inclusion and (with {@code rpc}) anchors; with {@code contract}, the
+     * anchors pinned to that contract; the device trust from {@code trust} (the chain to the root, and
+     * with a registry the key's status at each anchoring block), or the plain statement that the
+     * bundle's own certificate was used. Returns 0 verified, 1 a failure.
+     *
+     * @throws UsageException an option is malformed or missing its companion
+     */
+    public static int verifyBundle(Path file, String rpc, String contract, TrustOptions trust, PrintStream out)
+            throws Exception {
         if (rpc != null) {
             TrustOptions.rpcUrl(rpc);
         }
@@ -139,25 +152,25 @@ public final class VerifyCommand implements Callable<Integer> {
         } catch (io.certigate.verifier.proof.ProofFormatException e) {
             throw new UsageException(file + ": " + e.getMessage(), e);
         }
-        int proof = io.certigate.app.anchor.ProofCommand.verify(file, rpc, System.out);
+        int proof = io.certigate.app.anchor.ProofCommand.verify(file, rpc, out);
         int pinned = 0;
         if (contract != null) {
             Verdict p = Verifier.pinnedContract(bundle, contract);
-            printChecks(p, System.out);
+            printChecks(p, out);
             pinned = p.valid() ? 0 : 1;
         }
-        System.out.println("trust:");
+        out.println("trust:");
         int device;
         if (root == null) {
-            System.out.println("  note " + BUNDLE_SELF_ASSERTED);
+            out.println("  note " + BUNDLE_SELF_ASSERTED);
             device = 0;
         } else if (trust.registry == null) {
             Verdict t = new Verifier().bundleChainTrust(bundle, root);
-            printChecks(t, System.out);
-            System.out.println(t.valid() ? "device trust: verified (registry not checked)" : "device trust: NOT verified");
+            printChecks(t, out);
+            out.println(t.valid() ? "device trust: verified (registry not checked)" : "device trust: NOT verified");
             device = t.valid() ? 0 : 1;
         } else {
-            device = io.certigate.app.provision.TrustCommand.verify(file, trust.trustRoot, rpc, trust.registry, System.out);
+            device = io.certigate.app.provision.TrustCommand.verify(file, trust.trustRoot, rpc, trust.registry, out);
         }
         return Math.max(proof, Math.max(pinned, device));
     }

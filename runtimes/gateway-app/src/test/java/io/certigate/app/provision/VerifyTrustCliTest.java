@@ -125,10 +125,25 @@ class VerifyTrustCliTest {
                 CliRun.Result proofOnly = verify(both, "--rpc", devChain.rpcUrl());
                 assertThat(proofOnly.exit()).as(proofOnly.out()).isZero();
 
-                // the trust options go together
+                // a registry needs a root; a root alone checks the chain and says the registry was not consulted
                 CliRun.Result incomplete = verify(first, "--rpc", devChain.rpcUrl(), "--registry", registry);
                 assertThat(incomplete.exit()).isEqualTo(2);
-                assertThat(incomplete.err()).contains("--trust-root, --registry and --rpc together");
+                assertThat(incomplete.err()).contains("--registry checks the status of keys trusted through a root");
+                CliRun.Result rootOnly = verify(first, "--rpc", devChain.rpcUrl(), "--trust-root",
+                        dir.resolve("ca/root.pem").toString());
+                assertThat(rootOnly.exit()).as(rootOnly.out()).isZero();
+                assertThat(rootOnly.out()).contains("ok   record 1: chain valid to the trust root")
+                        .contains("note registry status of the device key").contains("device trust: verified (registry not checked)");
+                CliRun.Result otherRootOnly = CliRun.run("proof", "verify", first.toString(), "--rpc", devChain.rpcUrl(),
+                        "--trust-root", dir.resolve("other-ca/root.pem").toString());
+                assertThat(otherRootOnly.exit()).isEqualTo(1);
+                assertThat(otherRootOnly.out()).contains("FAIL record 1: UNTRUSTED").contains("device trust: NOT verified");
+                CliRun.Result selfAsserted = CliRun.run("proof", "verify", first.toString(), "--rpc", devChain.rpcUrl());
+                assertThat(selfAsserted.out()).contains("the device key was taken from the bundle's own certificate");
+                CliRun.Result pinned = CliRun.run("proof", "verify", first.toString(), "--rpc", devChain.rpcUrl(),
+                        "--contract", "0x" + "2".repeat(40));
+                assertThat(pinned.exit()).isEqualTo(1);
+                assertThat(pinned.out()).contains("FAIL anchor 0 contract: names contract " + anchor);
             }
         } finally {
             devChain.stop();

@@ -135,6 +135,25 @@ class VerifyCompletenessCliTest {
             assertThat(noChain.out()).contains("UNTRUSTED: signed 250 record(s), seq 1..250, but the file carries no"
                     + " certificate chain for this key").containsPattern("ok   key [0-9a-f]+: trusted: certificate .*seq 251\\.\\.542");
 
+            // report: from the buffer, the anchored rows carry the gateway's batch blocks (marked as unchecked);
+            // with the ledger inputs, the blocks and transactions the ledger holds
+            Path fromBuffer = dir.resolve("buffer.html");
+            CliRun.Result rb = CliRun.run("report", "--buffer", buffer.toString(), "--device", DEVICE, "--subject", ID.subject(),
+                    "-o", fromBuffer.toString());
+            assertThat(rb.exit()).as(rb.out() + rb.err()).isZero();
+            String html = Files.readString(fromBuffer);
+            assertThat(html.split(">not anchored<", -1)).hasSize(43);
+            assertThat(html).contains("(gateway&#39;s record, not checked on chain)");
+            Path fromLedger = dir.resolve("ledger.html");
+            CliRun.Result rl = CliRun.run("report", "--export", all.toString(), "--subject", ID.subject(), "-o",
+                    fromLedger.toString(), "--rpc", rpc, "--contract", contract, "--trust-root", root);
+            assertThat(rl.exit()).as(rl.out() + rl.err()).isZero();
+            assertThat(rl.out()).contains("note not yet anchored: 42 entries").contains("result: OK (1 part(s) not checked");
+            assertThat(Files.readString(fromLedger)).containsPattern("block \\d+, tx 0x[0-9a-f]{64}");
+            CliRun.Result rt = CliRun.run("report", "--export", cut.toString(), "--subject", ID.subject(), "-o",
+                    dir.resolve("cut.html").toString(), "--rpc", rpc, "--contract", contract);
+            assertThat(rt.out()).contains("FAIL history continues on the ledger").contains("result: FAILED");
+
             // the ledger inputs must name something the ledger holds
             CliRun.Result noContract = verify(all, new String[] {"--rpc", rpc, "--contract", "0x" + "1".repeat(40)});
             assertThat(noContract.exit()).isEqualTo(2);
