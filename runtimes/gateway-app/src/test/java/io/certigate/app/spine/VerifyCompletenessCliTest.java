@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.certigate.anchor.ledger.LedgerAccount;
+import io.certigate.anchor.ledger.LedgerClient;
 import io.certigate.app.CliRun;
 import io.certigate.app.demo.DevLedger;
 import io.certigate.core.buffer.RecordBuffer;
@@ -16,10 +18,14 @@ import io.certigate.core.sequencer.Sequencer;
 import io.certigate.core.spine.Spine;
 import io.certigate.provisioning.ca.ConsortiumCa;
 import io.certigate.provisioning.device.KeyBackend;
+import io.certigate.provisioning.registry.DeviceRegistryClient;
+import io.certigate.signing.Passphrase;
 import io.certigate.signing.CoseAlgorithm;
 import io.certigate.signing.Csr;
 import io.certigate.signing.DeviceKey;
 import io.certigate.signing.Pkcs12KeyStore;
+import io.certigate.verifier.ledger.AnchorAbi;
+import io.certigate.verifier.ledger.LedgerReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -37,7 +43,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code certigate verify EXPORT --rpc --contract} on a real ganache chain: a gateway whose key was
- * rotated after seq 250 anchors seq 1..500 in five batches of 100 ({@code anchor run}) and holds
+ * rotated after seq 200 (both keys registered in a DeviceRegistry in turn) anchors seq 1..500 in five
+ * batches of 100 ({@code anchor run}) and holds
  * 42 records more, not yet anchored; exports of that buffer are then verified against the
  * device's anchored history: complete (the unanchored tail is reported, not failed), truncated,
  * one batch removed, one hash-only entry forged inside a batch, a range export with and without
@@ -46,6 +53,7 @@ import org.junit.jupiter.api.io.TempDir;
 @Tag("integration")
 class VerifyCompletenessCliTest {
     static final String DEVICE = "gw-complete";
+    static final Duration TIMEOUT = Duration.ofSeconds(30);
     static final Csr.Identity ID = new Csr.Identity(DEVICE, "SN-C", "CG-TIC-1", Csr.SubjectKind.METER, "09333333333333");
 
     @TempDir
@@ -64,19 +72,38 @@ class VerifyCompletenessCliTest {
         DeviceKey first = certified(ca, "k1.p12", secret);
         DeviceKey rotated = certified(ca, "k2.p12", secret);
         Path buffer = dir.resolve("buffer.db");
-        produce(first, buffer, 250);
-        produce(rotated, buffer, 250);
 
-        try (DevLedger ledger = DevLedger.start(dir.resolve("ledger"))) {
-            CliRun.Result anchored = CliRun.run("anchor", "run", "--buffer", buffer.toString(), "--device", DEVICE,
-                    "--ledger", dir.resolve("ledger/ledger.properties").toString(), "--batch-size", "100");
-            assertThat(anchored.exit()).as(anchored.out() + anchored.err()).isZero();
-            assertThat(anchored.out()).contains("5 of 5 batches anchored");
+        try (DevLedger ledger = DevLedger.start(dir.resolve("ledger"));
+                LedgerClient client = LedgerClient.connect(ledger.config())) {
+            Path l = dir.resolve("ledger");
+            LedgerAccount registrar = LedgerAccount.open(l.resolve("dev-admin.json"),
+                    Passphrase.resolve("file:" + l.resolve("dev-admin.pass")));
+            String registryAddress = DeviceRegistryClient.deploy(client, registrar, TIMEOUT);
+            String emptyRegistry = DeviceRegistryClient.deploy(client, registrar, TIMEOUT);
+            DeviceRegistryClient registry = new DeviceRegistryClient(client, registryAddress, registrar, TIMEOUT);
+            String account = ledger.account().address();
+
+            // seq 1..200 signed and anchored while the first key is the registered one, then the rotation:
+            // seq 201..500 signed and anchored with the second key, registered in its place
+            registry.register(DEVICE, first.publicKey(), first.certificateChain().get(0), account);
+            produce(first, buffer, 200);
+            anchorRun(buffer, "2 of 2 batches anchored");
+            registry.register(DEVICE, rotated.publicKey(), rotated.certificateChain().get(0), account);
+            produce(rotated, buffer, 300);
+            anchorRun(buffer, "5 of 5 batches anchored");
             produce(rotated, buffer, 42); // seq 501..542: the next batch, not anchored yet
 
             String rpc = ledger.config().rpcUrl();
             String contract = ledger.config().contract();
             String[] onLedger = {"--rpc", rpc, "--contract", contract};
+            try (LedgerReader reader = LedgerReader.connect(rpc, contract)) {
+                long head = reader.blockNumber();
+                List<AnchorAbi.AnchoredEvent> paged = reader.anchoredEventsOf(DEVICE, head, 2);
+                assertThat(paged).extracting(AnchorAbi.AnchoredEvent::firstSeq).containsExactly(1L, 101L, 201L, 301L, 401L);
+                assertThat(paged).extracting(AnchorAbi.AnchoredEvent::txHash).containsExactlyElementsOf(
+                        reader.anchoredEventsOf(DEVICE, head).stream().map(AnchorAbi.AnchoredEvent::txHash).toList());
+                assertThat(reader.anchoredEventsOf("another-device", head)).isEmpty();
+            }
             String root = dir.resolve("ca/root.pem").toString();
 
             // the whole buffer: every anchored range covered, the unanchored tail reported, not failed
@@ -86,9 +113,22 @@ class VerifyCompletenessCliTest {
             assertThat(whole.out()).contains("ledger: chain 1337, anchor contract " + contract)
                     .contains("ok   anchored ranges covered: 5 range(s), seq 1..500")
                     .contains("note not yet anchored: 42 entries of the export, seq 501..542")
-                    .containsPattern("ok   key [0-9a-f]+: trusted: certificate .*seq 1\\.\\.250")
-                    .containsPattern("ok   key [0-9a-f]+: trusted: certificate .*seq 251\\.\\.542")
+                    .containsPattern("ok   key [0-9a-f]+: trusted: certificate .*seq 1\\.\\.200")
+                    .containsPattern("ok   key [0-9a-f]+: trusted: certificate .*seq 201\\.\\.542")
                     .contains("result: OK (1 part(s) not checked");
+
+            // the registry: each key's status at the blocks that anchored its records; revoked later changes nothing
+            registry.revoke(rotated.publicKey(), "meter replaced");
+            CliRun.Result registered = verify(all, onLedger, "--trust-root", root, "--registry", registryAddress);
+            assertThat(registered.exit()).as(registered.out() + registered.err()).isZero();
+            assertThat(registered.out()).containsPattern("ok   key [0-9a-f]+ at block \\d+: records seq 1\\.\\.100 \\(100\\)"
+                    + " anchored at block \\d+: device key active in the registry " + registryAddress)
+                    .containsPattern("ok   key [0-9a-f]+ at block \\d+: records seq 401\\.\\.500 \\(100\\) anchored at"
+                            + " block \\d+: device key active")
+                    .contains("note registry status of key ").contains("for its 42 record(s) not yet anchored");
+            CliRun.Result unregistered = verify(all, onLedger, "--trust-root", root, "--registry", emptyRegistry);
+            assertThat(unregistered.exit()).isEqualTo(1);
+            assertThat(unregistered.out()).contains("device key unknown in the registry " + emptyRegistry);
 
             // cut before the end of the anchored history: fails, saying where the ledger's history goes on
             Path cut = export(buffer, "cut.json", "--to-seq", "300");
@@ -127,13 +167,13 @@ class VerifyCompletenessCliTest {
             // trust: another consortium's root, and a key the file carries without a chain
             CliRun.Result otherRoot = verify(all, onLedger, "--trust-root", dir.resolve("other-ca/root.pem").toString());
             assertThat(otherRoot.exit()).isEqualTo(1);
-            assertThat(otherRoot.out()).containsPattern("FAIL key [0-9a-f]+: UNTRUSTED: signed 250 record\\(s\\), seq 1\\.\\.250;"
+            assertThat(otherRoot.out()).containsPattern("FAIL key [0-9a-f]+: UNTRUSTED: signed 200 record\\(s\\), seq 1\\.\\.200;"
                     + " certificate chain of .* does not validate up to the consortium root");
             Path unchained = withoutOwnChains(all, "unchained.json");
             CliRun.Result noChain = verify(unchained, onLedger, "--trust-root", root);
             assertThat(noChain.exit()).isEqualTo(1);
-            assertThat(noChain.out()).contains("UNTRUSTED: signed 250 record(s), seq 1..250, but the file carries no"
-                    + " certificate chain for this key").containsPattern("ok   key [0-9a-f]+: trusted: certificate .*seq 251\\.\\.542");
+            assertThat(noChain.out()).contains("UNTRUSTED: signed 200 record(s), seq 1..200, but the file carries no"
+                    + " certificate chain for this key").containsPattern("ok   key [0-9a-f]+: trusted: certificate .*seq 201\\.\\.542");
 
             // report: from the buffer, the anchored rows carry the gateway's batch blocks (marked as unchecked);
             // with the ledger inputs, the blocks and transactions the ledger holds
@@ -163,6 +203,13 @@ class VerifyCompletenessCliTest {
             "0x" + "1".repeat(40)});
         assertThat(down.exit()).isEqualTo(2);
         assertThat(down.err()).contains("--rpc http://127.0.0.1:9/: no ledger node answers");
+    }
+
+    private void anchorRun(Path buffer, String expected) {
+        CliRun.Result r = CliRun.run("anchor", "run", "--buffer", buffer.toString(), "--device", DEVICE,
+                "--ledger", dir.resolve("ledger/ledger.properties").toString(), "--batch-size", "100");
+        assertThat(r.exit()).as(r.out() + r.err()).isZero();
+        assertThat(r.out()).contains(expected);
     }
 
     private DeviceKey certified(ConsortiumCa ca, String file, char[] secret) throws Exception {

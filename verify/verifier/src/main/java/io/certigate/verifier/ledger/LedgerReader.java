@@ -149,9 +149,18 @@ public class LedgerReader implements AutoCloseable {
      * @param toBlock the last block read (the head block when the history was read)
      */
     public List<AnchorAbi.AnchoredEvent> anchoredEventsOf(String deviceId, long toBlock) throws LedgerException {
+        return anchoredEventsOf(deviceId, toBlock, HISTORY_WINDOW);
+    }
+
+    /** {@link #anchoredEventsOf(String, long)} with queries of at most {@code blocksPerQuery} blocks. */
+    public List<AnchorAbi.AnchoredEvent> anchoredEventsOf(String deviceId, long toBlock, long blocksPerQuery)
+            throws LedgerException {
+        if (blocksPerQuery < 1) {
+            throw new IllegalArgumentException("blocks per query must be positive, got " + blocksPerQuery);
+        }
         String device = Numeric.toHexString(AnchorAbi.deviceKey(deviceId));
         List<AnchorAbi.AnchoredEvent> out = new ArrayList<>();
-        long window = HISTORY_WINDOW;
+        long window = blocksPerQuery;
         long from = 0;
         while (from <= toBlock) {
             long to = Math.min(toBlock, from + window - 1);
