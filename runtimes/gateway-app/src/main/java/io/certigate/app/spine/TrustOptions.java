@@ -29,7 +29,7 @@ public final class TrustOptions {
     public Path trustRoot;
 
     @Option(names = "--registry", paramLabel = "ADDRESS",
-            description = "The DeviceRegistry contract: each key's status when its records were anchored (needs --trust-root and --rpc).")
+            description = "The DeviceRegistry contract: each key's status when its records were anchored (needs --trust-root and --rpc; for an export also --contract).")
     public String registry;
 
     /** The root certificate, or null when none was given. */
