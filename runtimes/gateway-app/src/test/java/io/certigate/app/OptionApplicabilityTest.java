@@ -35,15 +35,31 @@ class OptionApplicabilityTest {
     }
 
     @Test
-    void anExportRefusesTheProofBundleOptions() {
+    void anExportRefusesLedgerAndTrustOptionsThatCannotBeUsedNamingWhatIsWrong() {
         CliRun.Result rpc = CliRun.run("verify", export.toString(), "--rpc", "http://127.0.0.1:8545/");
         assertThat(rpc.exit()).isEqualTo(2);
-        assertThat(rpc.err()).contains(export + " is an export, which carries no anchors: --rpc applies to proof bundles only");
+        assertThat(rpc.err()).contains("--rpc on an export needs --contract ADDRESS: the anchor contract");
         assertThat(rpc.out()).isEmpty();
+
+        CliRun.Result badRpc = CliRun.run("verify", export.toString(), "--rpc", "ftp://ledger", "--contract", "0x" + "1".repeat(40));
+        assertThat(badRpc.exit()).isEqualTo(2);
+        assertThat(badRpc.err()).contains("--rpc 'ftp://ledger' is not an http(s) URL");
+
+        CliRun.Result badContract = CliRun.run("verify", export.toString(), "--rpc", "http://127.0.0.1:8545/", "--contract", "0x12");
+        assertThat(badContract.exit()).isEqualTo(2);
+        assertThat(badContract.err()).contains("--contract '0x12' is not a contract address");
+
+        CliRun.Result range = CliRun.run("verify", export.toString(), "--range", "1..10");
+        assertThat(range.exit()).isEqualTo(2);
+        assertThat(range.err()).contains("--range limits the completeness check against the ledger");
 
         CliRun.Result trust = CliRun.run("verify", export.toString(), "--trust-root", "root.pem", "--registry", "0x01");
         assertThat(trust.exit()).isEqualTo(2);
-        assertThat(trust.err()).contains("--trust-root, --registry apply to proof bundles only");
+        assertThat(trust.err()).contains("--registry is read on the ledger: give --rpc URL too");
+
+        CliRun.Result root = CliRun.run("verify", export.toString(), "--trust-root", dir.resolve("missing.pem").toString());
+        assertThat(root.exit()).isEqualTo(2);
+        assertThat(root.err()).contains("--trust-root " + dir.resolve("missing.pem") + ": cannot be read");
 
         CliRun.Result contract = CliRun.run("verify", export.toString(), "--rpc", "http://127.0.0.1:8545/", "--contract",
                 "0x" + "1".repeat(40));
@@ -52,7 +68,15 @@ class OptionApplicabilityTest {
 
         CliRun.Result json = CliRun.run("verify", export.toString(), "--json");
         assertThat(json.exit()).as(json.err()).isZero();
-        assertThat(json.out()).contains("\"ok\" : true");
+        assertThat(json.out()).contains("\"ok\" : true").contains("the keys were taken from the file itself");
+    }
+
+    @Test
+    void withoutATrustInputTheOutputSaysTheKeysAreTheFilesOwn() {
+        CliRun.Result r = CliRun.run("verify", export.toString());
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).contains("trust:\n  note trust in the device keys: the keys were taken from the file itself")
+                .contains("ledger: not consulted").contains("result: OK (2 part(s) not checked");
     }
 
     @Test

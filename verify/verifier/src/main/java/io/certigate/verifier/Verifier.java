@@ -8,7 +8,11 @@ import io.certigate.signing.CoseSign1;
 import io.certigate.signing.KeyIds;
 import io.certigate.signing.SignatureVerifier;
 import io.certigate.verifier.Verdict.Check;
+import io.certigate.core.model.StoredRecord;
 import io.certigate.verifier.chain.ChainVerifier;
+import io.certigate.verifier.completeness.CompletenessCheck;
+import io.certigate.verifier.completeness.LedgerHistory;
+import io.certigate.verifier.completeness.SeqRange;
 import io.certigate.verifier.chain.VerificationReport;
 import io.certigate.verifier.export.ExportFile;
 import io.certigate.verifier.ledger.DeviceRegistryReader;
@@ -16,10 +20,16 @@ import io.certigate.verifier.ledger.LedgerException;
 import io.certigate.verifier.ledger.LedgerReader;
 import io.certigate.verifier.proof.BundleVerifier;
 import io.certigate.verifier.proof.ProofBundle;
+import io.certigate.verifier.trust.ChainValidator;
 import io.certigate.verifier.trust.DeviceTrustVerifier;
+import io.certigate.verifier.trust.ExportTrustCheck;
+import io.certigate.verifier.trust.TrustException;
 import java.security.PublicKey;
 import java.security.cert.X509Certificate;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * The verifier's entry points, one per thing a party that does not trust the gateway is handed:
@@ -48,6 +58,75 @@ public final class Verifier {
      */
     public VerificationReport export(ExportFile.Contents c) {
         return new ChainVerifier(c.device(), c.keys(), signatures).verify(c.records(), c.omitted());
+    }
+
+    /**
+     * An export's completeness against the device's anchored history on the ledger: each anchored
+     * batch root recomputed from the export's leaves, the ranges covered, the records missing, the
+     * history past the export's end; see {@link CompletenessCheck}. {@code entries} are read once, in order.
+     *
+     * @param range the range the user asked for, or null for the whole history
+     */
+    public Verdict completeness(LedgerHistory history, SeqRange range, Iterable<StoredRecord> entries) {
+        CompletenessCheck check = new CompletenessCheck(history, range);
+        entries.forEach(check::accept);
+        return check.finish();
+    }
+
+    /**
+     * Which of an export's keys are trusted: with {@code root}, through the certificate chain the file
+     * carries for each key, validated to that root; with {@code registry}, the key's status at each
+     * anchoring block of {@code history}. Without a root, a verdict that says the keys are the file's own.
+     */
+    public Verdict exportTrust(ExportFile.Contents c, X509Certificate root, DeviceRegistryReader registry,
+            LedgerHistory history) {
+        ExportTrustCheck check = new ExportTrustCheck(c.device(), c.chainsByKey(), root, registry, history);
+        c.records().forEach(check::accept);
+        return check.finish();
+    }
+
+    /**
+     * A proof bundle's certificate chain up to {@code root} at each record's time, without the
+     * registry (its status is named as not checked): for a verifier given a trust root but no registry.
+     */
+    public Verdict bundleChainTrust(ProofBundle bundle, X509Certificate root) {
+        List<Check> out = new ArrayList<>();
+        List<X509Certificate> chain = bundle.certificateChain();
+        if (chain.isEmpty()) {
+            return Verdict.of(List.of(Check.fail("certificate chain", "UNTRUSTED: the bundle carries no device certificate")));
+        }
+        PublicKey key = chain.get(0).getPublicKey();
+        for (ProofBundle.Entry e : bundle.records()) {
+            String subject = "record " + e.seq();
+            try {
+                ChainedReading r = ReadingCodec.decode(CoseSign1.verify(e.cose(), key, KeyIds.of(key), signatures));
+                Instant at = Instant.ofEpochMilli(r.reading().observedAtMillis());
+                String id = new ChainValidator(root).validate(chain, at).deviceId();
+                out.add(new Check(subject, e.seq(), id.equals(bundle.device()) && id.equals(r.device()), id.equals(bundle.device())
+                        && id.equals(r.device()) ? "chain valid to the trust root at " + at
+                        : "UNTRUSTED: certificate names device " + id + ", record " + r.device()));
+            } catch (CoseException | RecordFormatException ex) {
+                out.add(new Check(subject, e.seq(), false, "UNTRUSTED: not signed by the certified device key: " + ex.getMessage()));
+            } catch (TrustException ex) {
+                out.add(new Check(subject, e.seq(), false, "UNTRUSTED: " + ex.getMessage()));
+            }
+        }
+        return new Verdict(out, List.of("registry status of the device key (give --registry with --rpc)"));
+    }
+
+    /**
+     * The bundle's anchors against the anchor contract the user pinned: an anchor naming another
+     * contract fails (the file's word on where it was anchored is not taken).
+     */
+    public static Verdict pinnedContract(ProofBundle bundle, String contract) {
+        List<Check> out = new ArrayList<>();
+        for (int i = 0; i < bundle.anchors().size(); i++) {
+            ProofBundle.Anchor a = bundle.anchors().get(i);
+            boolean same = a.contract().equalsIgnoreCase(contract);
+            out.add(new Check("anchor " + i + " contract", 0, same, same ? "the pinned contract " + contract
+                    : "names contract " + a.contract() + ", not the pinned contract " + contract));
+        }
+        return Verdict.of(out);
     }
 
     /**

@@ -43,29 +43,43 @@ public final class ExportWriter {
     /** Writes an export to {@code out}; see {@link #write(Path, String, List, List, Iterable)}. */
     public static void write(OutputStream out, String device, List<PublicKey> keys, List<X509Certificate> chain,
             Iterable<ExportEntry> records) throws IOException {
+        write(out, device, keys, keys.stream().map(k -> List.<X509Certificate>of()).toList(), chain, records);
+    }
+
+    /**
+     * Writes an export to {@code out} with each key's own certificate chain ({@code keys[i].certificateChain},
+     * leaf first), so that a verifier holding the consortium root can trust every key of a rotated device;
+     * the top-level {@code certificateChain} stays the current key's.
+     *
+     * @param chains the device's certificate chains, oldest first, each leaf certifying one key
+     */
+    public static void write(OutputStream out, String device, List<List<X509Certificate>> chains,
+            Iterable<ExportEntry> records) throws IOException {
+        List<PublicKey> keys = chains.stream().map(c -> c.get(0).getPublicKey()).toList();
+        write(out, device, keys, chains, chains.isEmpty() ? List.of() : chains.get(chains.size() - 1), records);
+    }
+
+    private static void write(OutputStream out, String device, List<PublicKey> keys, List<List<X509Certificate>> keyChains,
+            List<X509Certificate> chain, Iterable<ExportEntry> records) throws IOException {
         try (JsonGenerator g = new JsonFactory().createGenerator(out, JsonEncoding.UTF8)) {
             g.useDefaultPrettyPrinter();
             g.writeStartObject();
             g.writeStringField("format", FORMAT);
             g.writeStringField("device", device);
             g.writeArrayFieldStart("keys");
-            for (PublicKey k : keys) {
+            for (int i = 0; i < keys.size(); i++) {
+                PublicKey k = keys.get(i);
                 g.writeStartObject();
                 g.writeStringField("kid", HexFormat.of().formatHex(KeyIds.of(k)));
                 g.writeStringField("alg", CoseAlgorithm.of(k).name());
                 g.writeStringField("publicKey", B64.encodeToString(k.getEncoded()));
+                if (!keyChains.get(i).isEmpty()) {
+                    writeChain(g, "certificateChain", keyChains.get(i));
+                }
                 g.writeEndObject();
             }
             g.writeEndArray();
-            g.writeArrayFieldStart("certificateChain");
-            for (X509Certificate c : chain) {
-                try {
-                    g.writeString(B64.encodeToString(c.getEncoded()));
-                } catch (java.security.cert.CertificateEncodingException e) {
-                    throw new IOException("cannot encode certificate " + c.getSubjectX500Principal(), e);
-                }
-            }
-            g.writeEndArray();
+            writeChain(g, "certificateChain", chain);
             g.writeArrayFieldStart("records");
             for (ExportEntry e : records) {
                 g.writeStartObject();
@@ -82,6 +96,18 @@ public final class ExportWriter {
             g.writeEndArray();
             g.writeEndObject();
         }
+    }
+
+    private static void writeChain(JsonGenerator g, String field, List<X509Certificate> chain) throws IOException {
+        g.writeArrayFieldStart(field);
+        for (X509Certificate c : chain) {
+            try {
+                g.writeString(B64.encodeToString(c.getEncoded()));
+            } catch (java.security.cert.CertificateEncodingException e) {
+                throw new IOException("cannot encode certificate " + c.getSubjectX500Principal(), e);
+            }
+        }
+        g.writeEndArray();
     }
 
     /** A record to write, and whether it is outside the selection (hashes only). */

@@ -13,7 +13,6 @@ import io.certigate.signing.CoseSign1;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
-import java.security.PublicKey;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -37,9 +36,6 @@ public final class Exporter {
     public static Result export(RecordBuffer buffer, Selection selection, Path out) throws BufferException, IOException {
         OutputFile.checkNotAnInput(out, buffer.file());
         List<List<X509Certificate>> chains = DeviceIdentity.chains(buffer);
-        List<PublicKey> keys = new ArrayList<>();
-        chains.forEach(c -> keys.add(c.get(0).getPublicKey()));
-        List<X509Certificate> current = chains.isEmpty() ? List.of() : chains.get(chains.size() - 1);
         long[] counts = new long[3];
         Iterable<ExportWriter.ExportEntry> entries = () -> new Iterator<>() {
             private final Iterator<StoredRecord> records = scan(buffer, selection.fromSeq(), selection.toSeq());
@@ -59,7 +55,7 @@ public final class Exporter {
             }
         };
         try {
-            OutputFile.write(out, o -> ExportWriter.write(o, buffer.deviceId(), keys, current, entries), buffer.file());
+            OutputFile.write(out, o -> ExportWriter.write(o, buffer.deviceId(), chains, entries), buffer.file());
         } catch (UncheckedIOException e) {
             throw e.getCause();
         }

@@ -129,7 +129,8 @@ public final class ProofCommand implements Runnable {
                     + " on chain.",
                 "An anchor is checked in the anchor contract given by --contract (never the one the bundle names: a bundle"
                     + " naming another contract fails): the contract's block for the root, the transaction receipt and its"
-                    + " Anchored event. Exit 0 valid, 1 invalid, 2 bad options. --offline checks no anchor and says so."})
+                    + " Anchored event. Exit 0 valid, 1 invalid, 2 bad options. --offline checks no anchor and says so.",
+                io.certigate.app.spine.TrustOptions.HELP})
     static final class Verify implements Callable<Integer> {
         @Parameters(index = "0", description = "The proof bundle (JSON).")
         Path bundle;
@@ -140,6 +141,9 @@ public final class ProofCommand implements Runnable {
         @Option(names = "--contract", paramLabel = "ADDRESS",
                 description = "With --rpc: the consortium's CertigateAnchor contract the anchors must be in.")
         String contract;
+
+        @picocli.CommandLine.Mixin
+        io.certigate.app.spine.TrustOptions trust = new io.certigate.app.spine.TrustOptions();
 
         static final class Ledger {
             @Option(names = "--rpc", description = "JSON-RPC URL of a ledger node to check the anchors against (needs"
@@ -152,19 +156,17 @@ public final class ProofCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            if (ledger.offline) {
-                if (contract != null) {
-                    System.err.println("proof verify: --contract applies with --rpc only (--offline checks no anchor)");
-                    return 2;
-                }
-                return verify(bundle, null, null, System.out);
-            }
-            String error = contractError("proof verify", contract);
-            if (error != null) {
-                System.err.println(error);
+            if (ledger.offline && contract != null) {
+                System.err.println("proof verify: --contract applies with --rpc only (--offline checks no anchor)");
                 return 2;
             }
-            return verify(bundle, ledger.rpc, contract, System.out);
+            try {
+                return io.certigate.app.spine.VerifyCommand.verifyBundle(bundle, ledger.offline ? null : ledger.rpc,
+                        contract, trust, System.out);
+            } catch (io.certigate.app.spine.UsageException e) {
+                System.err.println("proof verify: " + e.getMessage());
+                return 2;
+            }
         }
     }
 }

@@ -68,13 +68,13 @@ class DemoConsoleTest {
             }
         }
 
-        // the demo's own files: an option that does not apply to them is refused
+        // the demo's own files: an option that does not apply to them, or lacks its companion, is refused
         CliRun.Result json = CliRun.run("verify", work.resolve("vehicle/proof.json").toString(), "--json");
         assertThat(json.exit()).as(json.out() + json.err()).isEqualTo(2);
         assertThat(json.err()).contains("is a proof bundle: --json applies to export files only");
         CliRun.Result rpc = CliRun.run("verify", work.resolve("vehicle/export.json").toString(), "--rpc", "http://127.0.0.1:1/");
         assertThat(rpc.exit()).isEqualTo(2);
-        assertThat(rpc.err()).contains("is an export, which carries no anchors: --rpc applies to proof bundles only");
+        assertThat(rpc.err()).contains("--rpc on an export needs --contract ADDRESS");
     }
 
     /** Simple names of the classes under io/certigate on this test's class path (module jars or classes folders). */

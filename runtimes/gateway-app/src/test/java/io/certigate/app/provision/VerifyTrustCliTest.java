@@ -125,14 +125,32 @@ class VerifyTrustCliTest {
                 CliRun.Result proofOnly = verify(both, "--rpc", devChain.rpcUrl(), "--contract", anchor);
                 assertThat(proofOnly.exit()).as(proofOnly.out()).isZero();
 
-                // the trust options go together
+                // a registry needs a root; a root alone checks the chain and says the registry was not consulted
                 CliRun.Result incomplete = verify(first, "--rpc", devChain.rpcUrl(), "--registry", registry, "--contract",
                         anchor);
                 assertThat(incomplete.exit()).isEqualTo(2);
-                assertThat(incomplete.err()).contains("--trust-root, --registry, --rpc and --contract together");
+                assertThat(incomplete.err()).contains("--registry checks the status of keys trusted through a root");
                 CliRun.Result unpinned = verify(first, "--rpc", devChain.rpcUrl(), "--trust-root",
                         dir.resolve("ca/root.pem").toString(), "--registry", registry);
                 assertThat(unpinned.exit()).isEqualTo(2);
+                assertThat(unpinned.err()).contains("--rpc needs --contract");
+                CliRun.Result rootOnly = verify(first, "--rpc", devChain.rpcUrl(), "--contract", anchor, "--trust-root",
+                        dir.resolve("ca/root.pem").toString());
+                assertThat(rootOnly.exit()).as(rootOnly.out()).isZero();
+                assertThat(rootOnly.out()).contains("ok   record 1: chain valid to the trust root")
+                        .contains("note registry status of the device key").contains("device trust: verified (registry not checked)");
+                CliRun.Result otherRootOnly = CliRun.run("proof", "verify", first.toString(), "--rpc", devChain.rpcUrl(),
+                        "--contract", anchor, "--trust-root", dir.resolve("other-ca/root.pem").toString());
+                assertThat(otherRootOnly.exit()).isEqualTo(1);
+                assertThat(otherRootOnly.out()).contains("FAIL record 1: UNTRUSTED").contains("device trust: NOT verified");
+                CliRun.Result selfAsserted = CliRun.run("proof", "verify", first.toString(), "--rpc", devChain.rpcUrl(),
+                        "--contract", anchor);
+                assertThat(selfAsserted.out()).contains("the device key was taken from the bundle's own certificate");
+                CliRun.Result pinned = CliRun.run("proof", "verify", first.toString(), "--rpc", devChain.rpcUrl(),
+                        "--contract", "0x" + "2".repeat(40));
+                assertThat(pinned.exit()).isEqualTo(1);
+                assertThat(pinned.out()).contains("the bundle names anchor contract " + anchor)
+                        .contains("checks against anchor contract 0x" + "2".repeat(40));
             }
         } finally {
             devChain.stop();

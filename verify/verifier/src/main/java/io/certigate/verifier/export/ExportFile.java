@@ -28,9 +28,43 @@ public final class ExportFile {
     public static final String FORMAT = "certigate-export/1";
     private static final Base64.Decoder B64D = Base64.getUrlDecoder();
 
-    /** The contents of an export file. */
+    /**
+     * The contents of an export file.
+     *
+     * @param keys             the device's public keys, oldest first
+     * @param certificateChain the current key's certificate chain (leaf first), empty if none
+     * @param keyChains        per key (same order as {@code keys}) the chain written with it, empty for a key
+     *                         written without one (exports of earlier versions)
+     */
     public record Contents(String device, List<PublicKey> keys, List<X509Certificate> certificateChain,
-            List<StoredRecord> records, Set<Long> omitted) {}
+            List<StoredRecord> records, Set<Long> omitted, List<List<X509Certificate>> keyChains) {
+        public Contents {
+            keyChains = keyChains.size() == keys.size() ? List.copyOf(keyChains)
+                    : keys.stream().map(k -> List.<X509Certificate>of()).toList();
+        }
+
+        /** Contents without per-key chains. */
+        public Contents(String device, List<PublicKey> keys, List<X509Certificate> certificateChain,
+                List<StoredRecord> records, Set<Long> omitted) {
+            this(device, keys, certificateChain, records, omitted, List.of());
+        }
+
+        /**
+         * Each key with the certificate chain the file carries for it: the chain written with the key,
+         * else the top-level chain when its leaf certifies this key, else none. Nothing here is
+         * trusted yet: a trust root decides ({@code trust.ExportTrustCheck}).
+         */
+        public java.util.Map<PublicKey, List<X509Certificate>> chainsByKey() {
+            java.util.Map<PublicKey, List<X509Certificate>> out = new java.util.LinkedHashMap<>();
+            for (int i = 0; i < keys.size(); i++) {
+                PublicKey k = keys.get(i);
+                List<X509Certificate> own = keyChains.get(i);
+                out.put(k, !own.isEmpty() ? own : !certificateChain.isEmpty()
+                        && certificateChain.get(0).getPublicKey().equals(k) ? certificateChain : List.of());
+            }
+            return out;
+        }
+    }
 
     private ExportFile() {}
 
@@ -54,19 +88,13 @@ public final class ExportFile {
             throw new ExportFormatException(origin + ": device is missing");
         }
         List<PublicKey> keys = new ArrayList<>();
+        List<List<X509Certificate>> keyChains = new ArrayList<>();
+        int ki = 0;
         for (JsonNode k : root.path("keys")) {
             keys.add(publicKey(bytes(k, "publicKey", origin), origin));
+            keyChains.add(certificates(k.path("certificateChain"), origin + ": keys[" + ki++ + "].certificateChain"));
         }
-        List<X509Certificate> chain = new ArrayList<>();
-        try {
-            CertificateFactory cf = CertificateFactory.getInstance("X.509");
-            for (JsonNode c : root.path("certificateChain")) {
-                chain.add((X509Certificate) cf.generateCertificate(
-                        new java.io.ByteArrayInputStream(B64D.decode(c.asText()))));
-            }
-        } catch (GeneralSecurityException | IllegalArgumentException e) {
-            throw new ExportFormatException(origin + ": certificateChain holds an invalid certificate: " + e.getMessage(), e);
-        }
+        List<X509Certificate> chain = certificates(root.path("certificateChain"), origin + ": certificateChain");
         List<StoredRecord> records = new ArrayList<>();
         Set<Long> omitted = new HashSet<>();
         int i = 0;
@@ -90,7 +118,21 @@ public final class ExportFile {
                 }
             }
         }
-        return new Contents(device, keys, chain, records, omitted);
+        return new Contents(device, keys, chain, records, omitted, keyChains);
+    }
+
+    private static List<X509Certificate> certificates(JsonNode array, String where) throws ExportFormatException {
+        List<X509Certificate> chain = new ArrayList<>();
+        try {
+            CertificateFactory cf = CertificateFactory.getInstance("X.509");
+            for (JsonNode c : array) {
+                chain.add((X509Certificate) cf.generateCertificate(
+                        new java.io.ByteArrayInputStream(B64D.decode(c.asText()))));
+            }
+        } catch (GeneralSecurityException | IllegalArgumentException e) {
+            throw new ExportFormatException(where + " holds an invalid certificate: " + e.getMessage(), e);
+        }
+        return chain;
     }
 
     private static byte[] bytes(JsonNode n, String field, String where) throws ExportFormatException {

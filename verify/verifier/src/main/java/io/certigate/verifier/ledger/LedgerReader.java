@@ -172,6 +172,65 @@ public class LedgerReader implements AutoCloseable {
         return logs(device, root, DefaultBlockParameter.valueOf(BigInteger.ZERO), DefaultBlockParameterName.LATEST);
     }
 
+    /** Blocks per {@code eth_getLogs} query when reading a device's history; halved when a node refuses a window. */
+    public static final long HISTORY_WINDOW = 50_000;
+
+    /**
+     * Every {@code Anchored} event of device {@code deviceId} emitted by the contract, from genesis to
+     * the head block, in ledger order: {@code eth_getLogs} filtered by the event and the indexed
+     * device topic ({@link AnchorAbi#deviceKey}), over windows of {@link #HISTORY_WINDOW} blocks. A
+     * node that refuses a window (too many results, range too large) is asked again with half of it.
+     *
+     * @param toBlock the last block read (the head block when the history was read)
+     */
+    public List<AnchorAbi.AnchoredEvent> anchoredEventsOf(String deviceId, long toBlock) throws LedgerException {
+        return anchoredEventsOf(deviceId, toBlock, HISTORY_WINDOW);
+    }
+
+    /** {@link #anchoredEventsOf(String, long)} with queries of at most {@code blocksPerQuery} blocks. */
+    public List<AnchorAbi.AnchoredEvent> anchoredEventsOf(String deviceId, long toBlock, long blocksPerQuery)
+            throws LedgerException {
+        if (blocksPerQuery < 1) {
+            throw new IllegalArgumentException("blocks per query must be positive, got " + blocksPerQuery);
+        }
+        String device = Numeric.toHexString(AnchorAbi.deviceKey(deviceId));
+        List<AnchorAbi.AnchoredEvent> out = new ArrayList<>();
+        long window = blocksPerQuery;
+        long from = 0;
+        while (from <= toBlock) {
+            long to = Math.min(toBlock, from + window - 1);
+            EthFilter filter = new EthFilter(DefaultBlockParameter.valueOf(BigInteger.valueOf(from)),
+                    DefaultBlockParameter.valueOf(BigInteger.valueOf(to)), contract);
+            filter.addSingleTopic(AnchorAbi.ANCHORED_TOPIC);
+            filter.addNullTopic();
+            filter.addSingleTopic(device);
+            EthLog page;
+            try {
+                page = call("eth_getLogs", () -> web3j.ethGetLogs(filter).send());
+            } catch (LedgerException e) {
+                if (e.unreachable() || window == 1) {
+                    throw e;
+                }
+                window = Math.max(1, window / 2);
+                continue;
+            }
+            for (EthLog.LogResult<?> r : page.getLogs()) {
+                if (r.get() instanceof Log log) {
+                    AnchorAbi.decode(log).ifPresent(out::add);
+                }
+            }
+            from = to + 1;
+        }
+        return out;
+    }
+
+    /** Whether {@code address} holds contract code at the latest block. */
+    public boolean hasCode(String address) throws LedgerException {
+        String code = call("eth_getCode", () -> web3j.ethGetCode(checkAddress(address), DefaultBlockParameterName.LATEST)
+                .send()).getCode();
+        return code != null && !code.equals("0x") && !code.isEmpty();
+    }
+
     private List<AnchorAbi.AnchoredEvent> logs(byte[] device, byte[] root, DefaultBlockParameter from,
             DefaultBlockParameter to) throws LedgerException {
         EthFilter filter = new EthFilter(from, to, contract);
