@@ -13,6 +13,7 @@ import io.certigate.verifier.Verifier;
 import io.certigate.verifier.proof.BundleVerifier;
 import io.certigate.verifier.proof.ProofBundle;
 import io.certigate.verifier.proof.ProofBundleJson;
+import io.certigate.verifier.proof.ProofFormatException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
@@ -97,19 +98,28 @@ public final class ProofCommand implements Runnable {
 
     /**
      * Verifies a proof bundle file and prints the report; {@code rpc} null verifies offline (and says
-     * so). Returns the exit code: 0 valid, 1 invalid. For {@code certigate verify} to accept bundles
-     * (their {@code "format"} is {@value ProofBundle#FORMAT}).
+     * so). Returns the exit code: 0 valid, 1 invalid; an unreadable bundle throws.
      */
     public static int verify(Path bundle, String rpc, java.io.PrintStream out) throws Exception {
-        Verdict r = new Verifier().proof(ProofBundleJson.read(Files.readAllBytes(bundle)), rpc);
+        Verdict r = new Verifier().proof(read(bundle), rpc);
         out.print(BundleVerifier.render(r));
         return r.valid() ? 0 : 1;
+    }
+
+    /** Reads a proof bundle file (small by design: read whole); an unreadable one names the file. */
+    public static ProofBundle read(Path bundle) throws java.io.IOException, ProofFormatException {
+        try {
+            return ProofBundleJson.read(Files.readAllBytes(bundle));
+        } catch (ProofFormatException e) {
+            throw new ProofFormatException(bundle + ": " + e.getMessage(), e);
+        }
     }
 
     @Command(name = "verify", mixinStandardHelpOptions = true,
             description = {"Verify a proof bundle: signatures, Merkle inclusion and, with --rpc, each anchor on chain.",
                 "An anchor is checked by the contract's block for the root, the transaction receipt and its Anchored"
-                    + " event. Exit 0 valid, 1 invalid. --offline checks no anchor and says so."})
+                    + " event. --offline checks no anchor and says so.",
+                io.certigate.app.spine.VerificationExit.HELP})
     static final class Verify implements Callable<Integer> {
         @Parameters(index = "0", description = "The proof bundle (JSON).")
         Path bundle;
@@ -126,8 +136,9 @@ public final class ProofCommand implements Runnable {
         }
 
         @Override
-        public Integer call() throws Exception {
-            return verify(bundle, ledger.offline ? null : ledger.rpc, System.out);
+        public Integer call() {
+            return io.certigate.app.spine.VerificationExit.run("proof verify", System.err,
+                    () -> verify(bundle, ledger.offline ? null : ledger.rpc, System.out));
         }
     }
 }

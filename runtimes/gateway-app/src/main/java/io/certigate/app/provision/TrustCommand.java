@@ -3,10 +3,8 @@ package io.certigate.app.provision;
 import io.certigate.verifier.Verdict;
 import io.certigate.verifier.Verifier;
 import io.certigate.verifier.proof.ProofBundle;
-import io.certigate.verifier.proof.ProofBundleJson;
 import io.certigate.verifier.trust.DeviceTrustVerifier;
 import java.io.InputStream;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.CertificateFactory;
@@ -24,7 +22,8 @@ import picocli.CommandLine.Parameters;
 @Command(name = "trust", mixinStandardHelpOptions = true,
         description = {"Check the device trust of a proof bundle's records.",
             "For each record: the certificate chain to the consortium root at the record's time, and the key's"
-                + " DeviceRegistry status at the anchoring block. Exit 0 only if all records pass."})
+                + " DeviceRegistry status at the anchoring block. Exit 0 only if all records pass.",
+            io.certigate.app.spine.VerificationExit.HELP})
 public final class TrustCommand implements Callable<Integer> {
     @Parameters(index = "0", description = "The proof bundle (JSON).")
     Path bundle;
@@ -42,25 +41,27 @@ public final class TrustCommand implements Callable<Integer> {
     String registry;
 
     @Override
-    public Integer call() throws Exception {
-        return verify(ProofBundleJson.read(Files.readAllBytes(bundle)), root, rpc, chainId, registry, System.out);
+    public Integer call() {
+        return io.certigate.app.spine.VerificationExit.run("trust", System.err, () -> {
+            Verdict r = verdict(io.certigate.app.anchor.ProofCommand.read(bundle), root, rpc, chainId, registry);
+            System.out.print(DeviceTrustVerifier.render(r));
+            return r.valid() ? 0 : 1;
+        });
     }
 
     /**
-     * The device trust check of a proof bundle file for {@code certigate verify}: the chain id is
-     * the bundle's (its anchors name it; the node must be on that chain). Returns 0 valid, 1 not.
+     * The device trust verdict of a proof bundle for {@code certigate verify}: the chain id is the
+     * bundle's (its anchors name it; the node must be on that chain).
      */
-    public static int verify(Path bundle, Path root, String rpc, String registry, PrintStream out) throws Exception {
-        ProofBundle b = ProofBundleJson.read(Files.readAllBytes(bundle));
+    public static Verdict verdict(ProofBundle b, Path root, String rpc, String registry) throws Exception {
         if (b.anchors().isEmpty()) {
-            out.println("FAIL device trust: the bundle holds no anchor, so there is no block to check the registry at");
-            return 1;
+            return Verdict.of(java.util.List.of(Verdict.Check.fail("device trust",
+                    "the bundle holds no anchor, so there is no block to check the registry at")));
         }
-        return verify(b, root, rpc, b.anchors().get(0).chainId(), registry, out);
+        return verdict(b, root, rpc, b.anchors().get(0).chainId(), registry);
     }
 
-    private static int verify(ProofBundle b, Path root, String rpc, long chainId, String registry, PrintStream out)
-            throws Exception {
+    private static Verdict verdict(ProofBundle b, Path root, String rpc, long chainId, String registry) throws Exception {
         X509Certificate rootCert;
         try (InputStream in = Files.newInputStream(root)) {
             rootCert = (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
@@ -68,8 +69,6 @@ public final class TrustCommand implements Callable<Integer> {
             throw new IllegalArgumentException("consortium root " + root + " is not an X.509 certificate (PEM or DER): "
                     + e.getMessage(), e);
         }
-        Verdict r = new Verifier().deviceTrust(b, rootCert, rpc, chainId, registry);
-        out.print(DeviceTrustVerifier.render(r));
-        return r.valid() ? 0 : 1;
+        return new Verifier().deviceTrust(b, rootCert, rpc, chainId, registry);
     }
 }

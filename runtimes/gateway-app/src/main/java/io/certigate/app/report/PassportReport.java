@@ -8,6 +8,9 @@ import io.certigate.signing.CoseException;
 import io.certigate.signing.CoseSign1;
 import io.certigate.verifier.Verdict;
 import io.certigate.verifier.Verifier;
+import io.certigate.verifier.chain.CheckedEntry;
+import io.certigate.verifier.chain.EntryObserver;
+import io.certigate.verifier.chain.Finding;
 import io.certigate.verifier.export.ExportFile;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -25,7 +28,7 @@ import java.util.function.LongFunction;
 public final class PassportReport {
     private PassportReport() {}
 
-    /** The subject's readings from an export, verified; {@code anchors} maps a seq to its anchor, or null. */
+    /** The subject's readings from an export held in memory, verified; {@code anchors} maps a seq to its anchor, or null. */
     public static List<PassportEntry> entries(ExportFile.Contents c, String subject, LongFunction<String> anchors) {
         Verdict verdict = new Verifier().export(c).verdict();
         Map<Long, String> problems = new HashMap<>();
@@ -34,8 +37,7 @@ public final class PassportReport {
                 problems.merge(f.seq(), f.detail(), (a, b) -> a + "; " + b);
             }
         }
-        List<PassportEntry> out = new ArrayList<>();
-        Map<String, Double> highest = new HashMap<>();
+        Collector out = new Collector(subject, anchors);
         for (StoredRecord r : c.records()) {
             if (!(r instanceof StoredRecord.Signed s)) {
                 continue;
@@ -46,8 +48,49 @@ public final class PassportReport {
             } catch (CoseException | RecordFormatException e) {
                 continue; // reported by the verifier as malformed; nothing to show for a subject
             }
+            out.add(cr, problems.get(s.seq()));
+        }
+        return out.entries();
+    }
+
+    /**
+     * Gathers the subject's readings while a chain is verified as a stream ({@link EntryObserver}):
+     * the input is read once, and only the subject's readings are kept.
+     */
+    public static final class Collector implements EntryObserver {
+        private final String subject;
+        private final LongFunction<String> anchors;
+        private final List<PassportEntry> entries = new ArrayList<>();
+        private final Map<String, Double> highest = new HashMap<>();
+
+        /** @param anchors maps a seq to its anchor, or null */
+        public Collector(String subject, LongFunction<String> anchors) {
+            this.subject = subject;
+            this.anchors = anchors;
+        }
+
+        @Override
+        public void entry(CheckedEntry e) {
+            ChainedReading cr = e.reading();
+            if (cr == null && e.entry().record() instanceof StoredRecord.Signed s) {
+                // a signed record that failed its checks: shown with its problem if its payload is readable
+                try {
+                    cr = ReadingCodec.decode(CoseSign1.parse(s.coseUnsafe()).payload());
+                } catch (CoseException | RecordFormatException ex) {
+                    return;
+                }
+            }
+            if (cr == null) {
+                return;
+            }
+            String problem = e.verified() ? null : e.findings().stream().filter(f -> f.kind().isFailure())
+                    .map(Finding::toString).reduce((a, b) -> a + "; " + b).orElse(null);
+            add(cr, problem);
+        }
+
+        void add(ChainedReading cr, String problem) {
             if (!cr.reading().subject().equals(subject)) {
-                continue;
+                return;
             }
             String anomaly = null;
             if (cr.reading().flags().contains("rollback-suspected")) {
@@ -61,10 +104,13 @@ public final class PassportReport {
                 }
                 highest.merge(cr.reading().kind(), v.getAsDouble(), Math::max);
             }
-            String problem = problems.get(s.seq());
-            out.add(new PassportEntry(cr, problem == null, problem, anchors == null ? null : anchors.apply(s.seq()), anomaly));
+            entries.add(new PassportEntry(cr, problem == null, problem, anchors == null ? null : anchors.apply(cr.seq()),
+                    anomaly));
         }
-        return out;
+
+        public List<PassportEntry> entries() {
+            return entries;
+        }
     }
 
     /**

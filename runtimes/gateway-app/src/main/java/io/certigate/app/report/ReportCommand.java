@@ -4,7 +4,13 @@ import io.certigate.core.buffer.RecordBuffer;
 import io.certigate.core.export.Exporter;
 import io.certigate.core.export.Selection;
 import io.certigate.core.io.OutputFile;
+import io.certigate.app.spine.Progress;
+import io.certigate.app.spine.VerificationExit;
+import io.certigate.signing.SignatureVerifier;
+import io.certigate.verifier.Verifier;
+import io.certigate.verifier.chain.VerificationReport;
 import io.certigate.verifier.export.ExportFile;
+import io.certigate.verifier.export.ExportReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -13,6 +19,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.function.LongFunction;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -23,7 +31,11 @@ import picocli.CommandLine.Option;
         description = {"Write the passport report (HTML) of a subject such as a VIN or a meter id.",
             "It holds a timeline chart and every reading with its verdicts (signature, chain, anchor), anomalies such as"
                 + " rollbacks highlighted.",
-            "A buffer is opened read-only and never created; -o is written whole or not at all and may not be an input."})
+            "A buffer is opened read-only and never created; -o is written whole or not at all and may not be an input.",
+            "The input is read once, as a stream, its signatures checked on all cores; progress goes to standard error"
+                + " when it is a terminal (--quiet turns it off).",
+            VerificationExit.HELP + " With exit 1 the passport is written and shows the problems; a subject without"
+                + " readings in the input is exit 2."})
 public final class ReportCommand implements Callable<Integer> {
     @Option(names = "--subject", required = true, description = "VIN or meter id.")
     String subject;
@@ -33,6 +45,9 @@ public final class ReportCommand implements Callable<Integer> {
 
     @Option(names = {"-o", "--out"}, required = true, description = "HTML file to write.")
     Path out;
+
+    @Option(names = {"-q", "--quiet"}, description = "No progress on standard error.")
+    boolean quiet;
 
     @ArgGroup(exclusive = true, multiplicity = "1")
     Input input;
@@ -63,7 +78,12 @@ public final class ReportCommand implements Callable<Integer> {
      */
     public static Optional<String> write(ExportFile.Contents c, String subject, String kind, LongFunction<String> anchors,
             Path out, Path... inputs) throws IOException {
-        List<PassportEntry> entries = PassportReport.entries(c, subject, anchors);
+        return write(c.device(), PassportReport.entries(c, subject, anchors), subject, kind, out, inputs);
+    }
+
+    /** Writes the passport of {@code subject}'s {@code entries} (gathered by a {@link PassportReport.Collector}). */
+    static Optional<String> write(String device, List<PassportEntry> entries, String subject, String kind, Path out,
+            Path... inputs) throws IOException {
         if (entries.isEmpty()) {
             return Optional.empty();
         }
@@ -71,7 +91,7 @@ public final class ReportCommand implements Callable<Integer> {
                 .filter(k -> k.equals("vehicle.odometer")).findFirst()
                 .orElse(entries.stream().filter(e -> e.reading().reading().value().asDouble().isPresent())
                         .map(e -> e.reading().reading().kind()).findFirst().orElse(entries.get(0).reading().reading().kind()));
-        OutputFile.write(out, PassportReport.html(subject, c.device(), chartKind, entries, Instant.now())
+        OutputFile.write(out, PassportReport.html(subject, device, chartKind, entries, Instant.now())
                 .getBytes(StandardCharsets.UTF_8), inputs);
         long anomalies = entries.stream().filter(e -> e.anomaly() != null).count();
         return Optional.of("wrote " + out + ": " + entries.size() + " readings of " + subject + ", " + anomalies
@@ -79,7 +99,11 @@ public final class ReportCommand implements Callable<Integer> {
     }
 
     @Override
-    public Integer call() throws Exception {
+    public Integer call() {
+        return VerificationExit.run("report", System.err, this::report);
+    }
+
+    private int report() throws Exception {
         Path source = input.export != null ? input.export : input.buffer.file;
         OutputFile.checkNotAnInput(out, source);
         Path export = input.export;
@@ -94,14 +118,37 @@ public final class ReportCommand implements Callable<Integer> {
                 throw e;
             }
         }
-        try {
-            Optional<String> line = write(ExportFile.read(export), subject, kind, null, out, source);
+        try (ExportReader reader = ExportReader.open(export)) {
+            // read once, as a stream: the chain verified on all cores, the subject's readings gathered on the way
+            PassportReport.Collector collector = new PassportReport.Collector(subject, null);
+            Progress progress = new Progress("report", System.err, System::nanoTime, reader::fraction, Progress.wanted(quiet));
+            int threads = Runtime.getRuntime().availableProcessors();
+            ExecutorService pool = threads > 1 ? Executors.newFixedThreadPool(threads, r -> {
+                Thread t = new Thread(r, "report-signatures");
+                t.setDaemon(true);
+                return t;
+            }) : null;
+            VerificationReport verified;
+            try {
+                verified = new Verifier(SignatureVerifier.BOUNCY_CASTLE, pool, threads).export(reader,
+                        collector.andThen(progress));
+            } finally {
+                if (pool != null) {
+                    pool.shutdownNow();
+                }
+                progress.finish();
+            }
+            Optional<String> line = write(reader.device(), collector.entries(), subject, kind, out, source);
             if (line.isEmpty()) {
-                System.err.println("report: no readings of subject '" + subject + "' in " + export);
-                return 1;
+                System.err.println("report: no readings of subject '" + subject + "' in " + source);
+                return VerificationExit.UNUSABLE;
             }
             System.out.println(line.get());
-            return 0;
+            if (!verified.ok()) {
+                System.out.println("the passport shows " + verified.failures() + " verification problem(s)");
+                return VerificationExit.FAILED;
+            }
+            return VerificationExit.VERIFIED;
         } finally {
             if (input.export == null) {
                 Files.deleteIfExists(export);
