@@ -49,8 +49,7 @@ public final class ChainVerifier {
     public static final int MAX_LISTED_FINDINGS = 10_000;
 
     private final String device;
-    private final Map<ByteBuffer, PublicKey> keys = new HashMap<>();
-    private final SignatureVerifier verifier;
+    private final Map<ByteBuffer, BoundKey> keys = new HashMap<>();
     private final Executor parallel;
     private final int window;
 
@@ -70,13 +69,15 @@ public final class ChainVerifier {
             throw new IllegalArgumentException("threads must be at least 1");
         }
         this.device = device;
-        this.verifier = verifier;
         this.parallel = parallel;
         this.window = 2 * threads + 2;
         for (PublicKey k : deviceKeys) {
-            keys.put(ByteBuffer.wrap(KeyIds.of(k)), k);
+            keys.put(ByteBuffer.wrap(KeyIds.of(k)), new BoundKey(k, verifier.forKey(k)));
         }
     }
+
+    /** A device key and the verifier bound to it (the key parsed once for all its records). */
+    private record BoundKey(PublicKey key, SignatureVerifier.KeyVerifier verifier) {}
 
     /** Verifies {@code records} in the order given (an export's order). */
     public VerificationReport verify(List<StoredRecord> records) {
@@ -224,7 +225,7 @@ public final class ChainVerifier {
         byte[] payload;
         try {
             CoseSign1.Parsed p = CoseSign1.parse(cose);
-            PublicKey key = keys.get(ByteBuffer.wrap(p.keyId()));
+            BoundKey key = keys.get(ByteBuffer.wrap(p.keyId()));
             if (key == null) {
                 return failed(e, chainHash, leafHash, Finding.Kind.BAD_SIGNATURE, "signed by unknown key id "
                         + java.util.HexFormat.of().formatHex(p.keyId()));
@@ -254,17 +255,17 @@ public final class ChainVerifier {
      * The payload of a parsed COSE_Sign1 whose signature verifies with {@code key}, the key its kid
      * names: {@link CoseSign1#verify} without parsing the record a second time.
      */
-    private byte[] verified(CoseSign1.Parsed p, PublicKey key) throws CoseException {
+    private static byte[] verified(CoseSign1.Parsed p, BoundKey key) throws CoseException {
         CoseAlgorithm keyAlg;
         try {
-            keyAlg = CoseAlgorithm.of(key);
+            keyAlg = CoseAlgorithm.of(key.key());
         } catch (IllegalArgumentException ex) {
             throw new CoseException(ex.getMessage());
         }
         if (p.algorithm() != keyAlg) {
             throw new CoseException("record algorithm " + p.algorithm() + " does not match the " + keyAlg + " device key");
         }
-        if (!verifier.verify(p.algorithm(), key, p.toBeSigned(), p.signature())) {
+        if (!key.verifier().verify(p.algorithm(), p.toBeSigned(), p.signature())) {
             throw new CoseException("signature does not verify");
         }
         return p.payload();
