@@ -10,7 +10,6 @@ import io.certigate.signing.DeviceKey;
 import io.certigate.signing.Pkcs12KeyStore;
 import io.certigate.signing.SignatureVerifier;
 import io.certigate.verifier.Verifier;
-import io.certigate.verifier.chain.EntryObserver;
 import io.certigate.verifier.chain.VerificationReport;
 import io.certigate.verifier.export.ExportReader;
 import java.io.PrintStream;
