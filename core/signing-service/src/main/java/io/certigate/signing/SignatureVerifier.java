@@ -4,13 +4,6 @@ import java.math.BigInteger;
 import java.security.GeneralSecurityException;
 import java.security.PublicKey;
 import java.security.Signature;
-import org.bouncycastle.crypto.digests.SHA256Digest;
-import org.bouncycastle.crypto.params.AsymmetricKeyParameter;
-import org.bouncycastle.crypto.params.ECPublicKeyParameters;
-import org.bouncycastle.crypto.params.Ed25519PublicKeyParameters;
-import org.bouncycastle.crypto.signers.ECDSASigner;
-import org.bouncycastle.crypto.signers.Ed25519Signer;
-import org.bouncycastle.crypto.util.PublicKeyFactory;
 
 /**
  * Verifies a COSE signature over a message. Two independent implementations exist so that records
@@ -41,6 +34,20 @@ public interface SignatureVerifier {
     BigInteger P256_N = new BigInteger("FFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551", 16);
 
     boolean verify(CoseAlgorithm alg, PublicKey key, byte[] message, byte[] signature) throws CoseException;
+
+    /** A verifier of one key's signatures; may be used from several threads at once. */
+    @FunctionalInterface
+    interface KeyVerifier {
+        boolean verify(CoseAlgorithm alg, byte[] message, byte[] signature) throws CoseException;
+    }
+
+    /**
+     * This verifier bound to {@code key}, for checking many signatures by the same key: the same
+     * result as {@link #verify} for each, an implementation may prepare the key once.
+     */
+    default KeyVerifier forKey(PublicKey key) {
+        return (alg, message, signature) -> verify(alg, key, message, signature);
+    }
 
     /** Signature length for both algorithms: ES256 r‖s of 32 bytes each, Ed25519 R‖S. */
     int SIGNATURE_BYTES = 64;
@@ -76,35 +83,11 @@ public interface SignatureVerifier {
         }
     }
 
-    SignatureVerifier BOUNCY_CASTLE = (alg, key, message, signature) -> {
-        checkSignature(alg, signature);
-        AsymmetricKeyParameter params;
-        try {
-            params = PublicKeyFactory.createKey(key.getEncoded());
-        } catch (java.io.IOException | RuntimeException e) {
-            throw new CoseException("unusable public key: " + e.getMessage(), e);
-        }
-        if (alg == CoseAlgorithm.EDDSA) {
-            if (!(params instanceof Ed25519PublicKeyParameters)) {
-                throw new CoseException("public key is not Ed25519");
-            }
-            Ed25519Signer v = new Ed25519Signer();
-            v.init(false, params);
-            v.update(message, 0, message.length);
-            return v.verifySignature(signature);
-        }
-        if (!(params instanceof ECPublicKeyParameters ec)
-                || !ec.getParameters().getN().equals(P256_N)) {
-            throw new CoseException("public key is not a P-256 key");
-        }
-        SHA256Digest d = new SHA256Digest();
-        d.update(message, 0, message.length);
-        byte[] hash = new byte[32];
-        d.doFinal(hash, 0);
-        ECDSASigner v = new ECDSASigner();
-        v.init(false, params);
-        return v.verifySignature(hash, EcdsaSignatures.r(signature), EcdsaSignatures.s(signature));
-    };
+    /**
+     * Bouncy Castle's low-level engines; {@link #forKey} parses the key once (for Ed25519 that
+     * includes decoding its point) for checking many signatures by it.
+     */
+    SignatureVerifier BOUNCY_CASTLE = new BouncyCastleVerifier();
 
     SignatureVerifier JDK = (alg, key, message, signature) -> {
         checkSignature(alg, signature);

@@ -73,6 +73,24 @@ class SignatureVerifierTest {
     }
 
     @Test
+    void aVerifierBoundToAKeyGivesTheSameAnswers() throws Exception {
+        byte[] es256 = p1363(MESSAGE);
+        byte[] other = MESSAGE.clone();
+        other[0] ^= 1;
+        for (SignatureVerifier v : BOTH) {
+            SignatureVerifier.KeyVerifier p256 = v.forKey(KnownKeys.p256());
+            SignatureVerifier.KeyVerifier ed = v.forKey(KnownKeys.ed25519());
+            assertThat(p256.verify(CoseAlgorithm.ES256, MESSAGE, es256)).isTrue();
+            assertThat(ed.verify(CoseAlgorithm.EDDSA, new byte[0], RFC8032_SIG)).isTrue();
+            assertThat(p256.verify(CoseAlgorithm.ES256, other, es256)).isFalse();
+            assertThat(ed.verify(CoseAlgorithm.EDDSA, other, RFC8032_SIG)).isFalse();
+            assertThatThrownBy(() -> ed.verify(CoseAlgorithm.EDDSA, MESSAGE, new byte[63])).isInstanceOf(CoseException.class)
+                    .hasMessage("EDDSA signature has 63 bytes, expected exactly 64");
+            assertThatThrownBy(() -> ed.verify(CoseAlgorithm.ES256, MESSAGE, es256)).isInstanceOf(CoseException.class);
+        }
+    }
+
+    @Test
     void refusesZeroAndNForROrS() throws Exception {
         byte[] good = p1363(MESSAGE);
         byte[] n = fixed32(N);

@@ -13,8 +13,12 @@ import io.certigate.verifier.chain.ChainVerifier;
 import io.certigate.verifier.completeness.CompletenessCheck;
 import io.certigate.verifier.completeness.LedgerHistory;
 import io.certigate.verifier.completeness.SeqRange;
+import io.certigate.verifier.chain.EntryObserver;
 import io.certigate.verifier.chain.VerificationReport;
+import io.certigate.verifier.export.EntrySource;
 import io.certigate.verifier.export.ExportFile;
+import io.certigate.verifier.export.ExportFormatException;
+import io.certigate.verifier.export.ExportReader;
 import io.certigate.verifier.ledger.DeviceRegistryReader;
 import io.certigate.verifier.ledger.LedgerException;
 import io.certigate.verifier.ledger.LedgerReader;
@@ -30,6 +34,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Collection;
+import java.util.concurrent.Executor;
 
 /**
  * The verifier's entry points, one per thing a party that does not trust the gateway is handed:
@@ -41,14 +47,26 @@ import java.util.List;
  */
 public final class Verifier {
     private final SignatureVerifier signatures;
+    private final Executor parallel;
+    private final int threads;
 
-    /** A verifier checking signatures with Bouncy Castle. */
+    /** A verifier checking signatures with Bouncy Castle, on the caller's thread. */
     public Verifier() {
         this(SignatureVerifier.BOUNCY_CASTLE);
     }
 
     public Verifier(SignatureVerifier signatures) {
+        this(signatures, null, 1);
+    }
+
+    /**
+     * A verifier checking a chain's signatures on {@code parallel}, which runs {@code threads}
+     * threads (null: on the caller's thread); see {@link ChainVerifier}.
+     */
+    public Verifier(SignatureVerifier signatures, Executor parallel, int threads) {
         this.signatures = signatures;
+        this.parallel = parallel;
+        this.threads = threads;
     }
 
     /**
@@ -57,7 +75,24 @@ public final class Verifier {
      * The report's {@link VerificationReport#verdict()} is the verdict.
      */
     public VerificationReport export(ExportFile.Contents c) {
-        return new ChainVerifier(c.device(), c.keys(), signatures).verify(c.records(), c.omitted());
+        return new ChainVerifier(c.device(), c.keys(), signatures, parallel, threads).verify(c.records(), c.omitted());
+    }
+
+    /**
+     * An export read as a stream, in constant memory: the same checks as {@link #export(ExportFile.Contents)}
+     * with the keys the file carries, each checked entry handed to {@code observer} in seq order.
+     *
+     * @throws ExportFormatException the file turned out unreadable part way
+     */
+    public VerificationReport export(ExportReader export, EntryObserver observer)
+            throws ExportFormatException, InterruptedException {
+        return chain(export.device(), export.keys(), export, observer);
+    }
+
+    /** A device's entries from any ordered source (an export, a buffer) with the given keys; see {@link ChainVerifier}. */
+    public VerificationReport chain(String device, Collection<PublicKey> keys, EntrySource entries, EntryObserver observer)
+            throws ExportFormatException, InterruptedException {
+        return new ChainVerifier(device, keys, signatures, parallel, threads).verify(entries, observer);
     }
 
     /**

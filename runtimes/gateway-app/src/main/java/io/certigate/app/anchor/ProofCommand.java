@@ -13,6 +13,7 @@ import io.certigate.verifier.Verifier;
 import io.certigate.verifier.proof.BundleVerifier;
 import io.certigate.verifier.proof.ProofBundle;
 import io.certigate.verifier.proof.ProofBundleJson;
+import io.certigate.verifier.proof.ProofFormatException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
@@ -98,11 +99,11 @@ public final class ProofCommand implements Runnable {
     /**
      * Verifies a proof bundle file and prints the report; {@code rpc} null verifies offline (and says
      * so); online, the anchors must be in {@code contract} (the verifier's setting, never the
-     * bundle's). Returns the exit code: 0 valid, 1 invalid. For {@code certigate verify} to accept
+     * bundle's). Returns the exit code: 0 valid, 1 invalid; an unreadable bundle throws. For {@code certigate verify} to accept
      * bundles (their {@code "format"} is {@value ProofBundle#FORMAT}).
      */
     public static int verify(Path bundle, String rpc, String contract, java.io.PrintStream out) throws Exception {
-        Verdict r = new Verifier().proof(ProofBundleJson.read(Files.readAllBytes(bundle)), rpc, contract);
+        Verdict r = new Verifier().proof(read(bundle), rpc, contract);
         out.print(BundleVerifier.render(r));
         return r.valid() ? 0 : 1;
     }
@@ -124,13 +125,23 @@ public final class ProofCommand implements Runnable {
         }
     }
 
+    /** Reads a proof bundle file (small by design: read whole); an unreadable one names the file. */
+    public static ProofBundle read(Path bundle) throws java.io.IOException, ProofFormatException {
+        try {
+            return ProofBundleJson.read(Files.readAllBytes(bundle));
+        } catch (ProofFormatException e) {
+            throw new ProofFormatException(bundle + ": " + e.getMessage(), e);
+        }
+    }
+
     @Command(name = "verify", mixinStandardHelpOptions = true,
             description = {"Verify a proof bundle: signatures, Merkle inclusion and, with --rpc and --contract, each anchor"
                     + " on chain.",
                 "An anchor is checked in the anchor contract given by --contract (never the one the bundle names: a bundle"
                     + " naming another contract fails): the contract's block for the root, the transaction receipt and its"
-                    + " Anchored event. Exit 0 valid, 1 invalid, 2 bad options. --offline checks no anchor and says so.",
-                io.certigate.app.spine.TrustOptions.HELP})
+                    + " Anchored event. --offline checks no anchor and says so.",
+                io.certigate.app.spine.TrustOptions.HELP,
+                io.certigate.app.spine.VerificationExit.HELP})
     static final class Verify implements Callable<Integer> {
         @Parameters(index = "0", description = "The proof bundle (JSON).")
         Path bundle;
@@ -155,18 +166,14 @@ public final class ProofCommand implements Runnable {
         }
 
         @Override
-        public Integer call() throws Exception {
-            if (ledger.offline && contract != null) {
-                System.err.println("proof verify: --contract applies with --rpc only (--offline checks no anchor)");
-                return 2;
-            }
-            try {
+        public Integer call() {
+            return io.certigate.app.spine.VerificationExit.run("proof verify", System.err, () -> {
+                if (ledger.offline && contract != null) {
+                    throw new io.certigate.app.spine.UsageException("--contract applies with --rpc only (--offline checks no anchor)");
+                }
                 return io.certigate.app.spine.VerifyCommand.verifyBundle(bundle, ledger.offline ? null : ledger.rpc,
                         contract, trust, System.out);
-            } catch (io.certigate.app.spine.UsageException e) {
-                System.err.println("proof verify: " + e.getMessage());
-                return 2;
-            }
+            });
         }
     }
 }

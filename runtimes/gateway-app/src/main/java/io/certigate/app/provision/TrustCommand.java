@@ -3,10 +3,8 @@ package io.certigate.app.provision;
 import io.certigate.verifier.Verdict;
 import io.certigate.verifier.Verifier;
 import io.certigate.verifier.proof.ProofBundle;
-import io.certigate.verifier.proof.ProofBundleJson;
 import io.certigate.verifier.trust.DeviceTrustVerifier;
 import java.io.InputStream;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.CertificateFactory;
@@ -29,7 +27,8 @@ import picocli.CommandLine.Parameters;
                 + " contract --contract (never the one the bundle names); the certificate chain to the consortium root"
                 + " at that block's time and at the reading's time; the reading dated no later than 5 minutes after"
                 + " that block; the key ACTIVE in the DeviceRegistry at that block (a key superseded by a rotation or"
-                + " revoked certifies only what was anchored before that block). Exit 0 only if all records pass."})
+                + " revoked certifies only what was anchored before that block). Exit 0 only if all records pass.",
+            io.certigate.app.spine.VerificationExit.HELP})
 public final class TrustCommand implements Callable<Integer> {
     @Parameters(index = "0", description = "The proof bundle (JSON).")
     Path bundle;
@@ -51,27 +50,28 @@ public final class TrustCommand implements Callable<Integer> {
     String contract;
 
     @Override
-    public Integer call() throws Exception {
-        return verify(ProofBundleJson.read(Files.readAllBytes(bundle)), root, rpc, chainId, registry, contract,
-                System.out);
+    public Integer call() {
+        return io.certigate.app.spine.VerificationExit.run("trust", System.err, () -> {
+            Verdict r = verdict(io.certigate.app.anchor.ProofCommand.read(bundle), root, rpc, chainId, registry, contract);
+            System.out.print(DeviceTrustVerifier.render(r));
+            return r.valid() ? 0 : 1;
+        });
     }
 
     /**
-     * The device trust check of a proof bundle file for {@code certigate verify}: the chain id is
-     * the bundle's (its anchors name it; the node must be on that chain). Returns 0 valid, 1 not.
+     * The device trust verdict of a proof bundle for {@code certigate verify}: the chain id is the
+     * bundle's (its anchors name it; the node must be on that chain).
      */
-    public static int verify(Path bundle, Path root, String rpc, String registry, String contract, PrintStream out)
-            throws Exception {
-        ProofBundle b = ProofBundleJson.read(Files.readAllBytes(bundle));
+    public static Verdict verdict(ProofBundle b, Path root, String rpc, String registry, String contract) throws Exception {
         if (b.anchors().isEmpty()) {
-            out.println("FAIL device trust: the bundle holds no anchor, so there is no block to check the registry at");
-            return 1;
+            return Verdict.of(java.util.List.of(Verdict.Check.fail("device trust",
+                    "the bundle holds no anchor, so there is no block to check the registry at")));
         }
-        return verify(b, root, rpc, b.anchors().get(0).chainId(), registry, contract, out);
+        return verdict(b, root, rpc, b.anchors().get(0).chainId(), registry, contract);
     }
 
-    private static int verify(ProofBundle b, Path root, String rpc, long chainId, String registry, String contract,
-            PrintStream out) throws Exception {
+    private static Verdict verdict(ProofBundle b, Path root, String rpc, long chainId, String registry,
+            String contract) throws Exception {
         X509Certificate rootCert;
         try (InputStream in = Files.newInputStream(root)) {
             rootCert = (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
@@ -79,8 +79,6 @@ public final class TrustCommand implements Callable<Integer> {
             throw new IllegalArgumentException("consortium root " + root + " is not an X.509 certificate (PEM or DER): "
                     + e.getMessage(), e);
         }
-        Verdict r = new Verifier().deviceTrust(b, rootCert, rpc, chainId, registry, contract);
-        out.print(DeviceTrustVerifier.render(r));
-        return r.valid() ? 0 : 1;
+        return new Verifier().deviceTrust(b, rootCert, rpc, chainId, registry, contract);
     }
 }

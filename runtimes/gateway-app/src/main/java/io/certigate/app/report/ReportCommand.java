@@ -6,6 +6,7 @@ import io.certigate.core.buffer.RecordBuffer;
 import io.certigate.core.export.Exporter;
 import io.certigate.core.export.Selection;
 import io.certigate.core.io.OutputFile;
+import io.certigate.app.spine.VerificationExit;
 import io.certigate.verifier.Verifier;
 import io.certigate.verifier.chain.VerificationReport;
 import io.certigate.verifier.export.ExportFile;
@@ -36,7 +37,9 @@ import picocli.CommandLine.Option;
                 + " and lists the readings per kind, collapsed.",
             "With --rpc the anchoring transactions are checked on the ledger and the device's anchored history is compared"
                 + " with the file; without it the blocks shown are the gateway's claim and completeness is not checked.",
-            "A buffer is opened read-only and never created; -o is written whole or not at all and may not be an input."})
+            "A buffer is opened read-only and never created; -o is written whole or not at all and may not be an input.",
+            VerificationExit.HELP + " With exit 1 the passport is written and shows the problems; a subject without"
+                + " readings in the input is exit 2."})
 public final class ReportCommand implements Callable<Integer> {
     @Option(names = "--subject", required = true, description = "VIN or meter id.")
     String subject;
@@ -95,6 +98,21 @@ public final class ReportCommand implements Callable<Integer> {
      */
     public static Optional<String> write(ExportFile.Contents c, String source, String subject, String kind, Anchoring anchoring,
             Path out, Path... inputs) throws IOException, LedgerException {
+        return passport(c, source, subject, kind, anchoring, out, inputs).map(Written::line);
+    }
+
+    /**
+     * What {@link #write} wrote.
+     *
+     * @param line     the line describing it
+     * @param verified the passport's verdict: the file's checks passed, no anchor failed on chain and the
+     *                 history is not known to be incomplete
+     */
+    public record Written(String line, boolean verified) {}
+
+    /** {@link #write}, with the passport's verdict. */
+    public static Optional<Written> passport(ExportFile.Contents c, String source, String subject, String kind,
+            Anchoring anchoring, Path out, Path... inputs) throws IOException, LedgerException {
         Clock clock = Clock.systemUTC();
         VerificationReport report = new Verifier().export(c);
         List<long[]> coverage = PassportReport.coverage(c);
@@ -134,10 +152,12 @@ public final class ReportCommand implements Callable<Integer> {
             passport.write(w, ev);
             w.flush();
         }, inputs);
-        return Optional.of("wrote " + out + ": " + passport.count() + " readings of " + subject + ", "
+        boolean verified = report.verdict().valid() && !completeness.incomplete()
+                && ledger.anchors().stream().noneMatch(a -> a.status() == Ledger.Status.FAILED);
+        return Optional.of(new Written("wrote " + out + ": " + passport.count() + " readings of " + subject + ", "
                 + Html.plural(passport.rollbacks(), "rollback", "rollbacks")
                 + (passport.rollbacks() == 0 ? "" : " (" + Html.plural(passport.inRollback(), "reading", "readings") + " inside)")
-                + (completeness.incomplete() ? "; INCOMPLETE history: " + completeness.missing().get(0) + " missing" : ""));
+                + (completeness.incomplete() ? "; INCOMPLETE history: " + completeness.missing().get(0) + " missing" : ""), verified));
     }
 
     private static String ranges(List<long[]> coverage) {
@@ -150,7 +170,11 @@ public final class ReportCommand implements Callable<Integer> {
     }
 
     @Override
-    public Integer call() throws Exception {
+    public Integer call() {
+        return VerificationExit.run("report", System.err, this::report);
+    }
+
+    private int report() throws Exception {
         Path source = input.export != null ? input.export : input.buffer.file;
         OutputFile.checkNotAnInput(out, source);
         try {
@@ -183,14 +207,14 @@ public final class ReportCommand implements Callable<Integer> {
             }
         }
         try {
-            Optional<String> line = write(ExportFile.read(export), input.export != null ? input.export.toString()
+            Optional<Written> written = passport(ExportFile.read(export), input.export != null ? input.export.toString()
                     : "buffer " + input.buffer.file, subject, kind, new Anchoring(batches, rpc, contract), out, source);
-            if (line.isEmpty()) {
+            if (written.isEmpty()) {
                 System.err.println("report: no readings of subject '" + subject + "' in " + source);
-                return 1;
+                return VerificationExit.UNUSABLE;
             }
-            System.out.println(line.get());
-            return 0;
+            System.out.println(written.get().line());
+            return written.get().verified() ? VerificationExit.VERIFIED : VerificationExit.FAILED;
         } finally {
             if (input.export == null) {
                 Files.deleteIfExists(export);

@@ -1,146 +1,275 @@
 package io.certigate.app.spine;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.certigate.core.buffer.RecordBuffer;
+import io.certigate.core.export.Exporter;
+import io.certigate.core.model.StoredRecord;
+import io.certigate.core.spine.DeviceIdentity;
 import io.certigate.verifier.Verdict;
+import io.certigate.verifier.VerdictJson;
 import io.certigate.verifier.Verifier;
-import io.certigate.verifier.completeness.SeqRange;
-import io.certigate.verifier.proof.ProofBundle;
-import io.certigate.verifier.proof.ProofBundleJson;
-import java.security.cert.X509Certificate;
+import io.certigate.verifier.chain.EntryObserver;
 import io.certigate.verifier.chain.Finding;
 import io.certigate.verifier.chain.VerificationReport;
+import io.certigate.verifier.completeness.SeqRange;
+import io.certigate.verifier.export.EntrySource;
+import io.certigate.verifier.export.ExportEntry;
 import io.certigate.verifier.export.ExportFile;
 import io.certigate.verifier.export.ExportFormatException;
+import io.certigate.verifier.export.ExportReader;
+import io.certigate.verifier.proof.BundleVerifier;
+import io.certigate.verifier.proof.ProofBundle;
+import io.certigate.signing.SignatureVerifier;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.security.PublicKey;
+import java.security.cert.X509Certificate;
 import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code certigate verify FILE}: checks an export or a proof bundle without trusting the gateway.
- * An export's chain, and with {@code --rpc} and {@code --contract} its completeness against the
- * device's anchored history on the ledger ({@link ExportChecks}); a proof bundle's signatures,
- * inclusion and anchors. For both, the trust in the device keys from {@code --trust-root} and
- * {@code --registry}, or a plain statement that the keys were the file's own.
+ * {@code certigate verify FILE} or {@code certigate verify --buffer FILE --device ID}: checks an
+ * export, a proof bundle or a buffer without trusting the gateway. An export and a buffer are read
+ * as a stream, in constant memory, with the signatures checked on all cores; a proof bundle (small)
+ * is read whole. An export's or a buffer's chain, and with {@code --rpc} and {@code --contract} its
+ * completeness against the device's anchored history on the ledger ({@link ExportChecks}); a proof
+ * bundle's signatures, inclusion and anchors (in the pinned contract). For every input, the trust in
+ * the device keys from {@code --trust-root} and {@code --registry}, or a plain statement that the
+ * keys were the file's own. Exit codes: {@link VerificationExit}.
  */
 @Command(name = "verify", mixinStandardHelpOptions = true,
-        description = {"Check an export file or a proof bundle without trusting the gateway. Exit 0 verified, 1 a"
-                + " verification failure, 2 unusable input or options (each message names what is wrong).",
-            "An export: every signature, seq continuity and the prev-hash chain (each gap, reorder, duplicate, fork,"
-                + " broken link or bad signature reported by seq). With --rpc and --contract, also its completeness"
-                + " against the ledger: the device's anchored batches are read from the anchor contract, each batch root"
-                + " is recomputed from the export's records and compared with the root on chain, and the export fails"
-                + " if an anchored record is missing or the history continues on the ledger past its end (unless"
-                + " --range asked for part of it). Records not anchored yet are reported as such, not as a failure.",
+        description = {"Check an export file, a proof bundle or a buffer without trusting the gateway.",
+            "An export or a buffer: every signature, seq continuity and the prev-hash chain; each gap, reorder, duplicate,"
+                + " fork, broken link or bad signature is reported by seq. The file is read as a stream, so memory stays"
+                + " the same whatever its size, and signatures are checked on all cores (--threads). Without a trust"
+                + " input, the keys are the ones the export or buffer carries: that proves the records were not changed"
+                + " since they were signed with those keys, not who holds them.",
+            "With --rpc and --contract, an export's or a buffer's completeness against the ledger: the device's anchored"
+                + " batches are read from the anchor contract, each batch root is recomputed from the records and compared"
+                + " with the root on chain, and the check fails if an anchored record is missing or the history continues"
+                + " on the ledger past the end (unless --range asked for part of it). Records not anchored yet are reported"
+                + " as such, not as a failure.",
             "A proof bundle: signatures, Merkle inclusion and, with --rpc and --contract, each anchor on chain in that"
                 + " anchor contract (never the one the bundle names; offline otherwise, and it says so); with --trust-root"
                 + " and --registry also each record's certificate chain up to the consortium root at the anchoring block's"
                 + " time and at the reading's time, the reading dated no later than 5 minutes after its block, and the"
                 + " device key active in the registry at the anchoring block (anchored before the key's rotation or"
                 + " revocation: valid; at or after it: fails). --rpc needs --contract.",
-            TrustOptions.HELP})
+            TrustOptions.HELP,
+            "Progress (records, rate, time left) goes to standard error when it is a terminal and the run takes more than"
+                + " a couple of seconds; --quiet turns it off. --json prints one JSON document, the same schema for every"
+                + " input (verify/verifier/README.md).",
+            "An option that does not apply to the input given is refused (exit 2).",
+            VerificationExit.HELP})
 public final class VerifyCommand implements Callable<Integer> {
-    @Parameters(paramLabel = "FILE", description = "Export file ('certigate export') or proof bundle ('certigate proof export').")
+    @Parameters(paramLabel = "FILE", arity = "0..1",
+            description = "Export file ('certigate export') or proof bundle ('certigate proof export').")
     Path file;
 
-    @Option(names = "--rpc", paramLabel = "URL", description = "JSON-RPC URL of a ledger node: anchors, completeness and registry are read there.")
+    @Option(names = "--buffer", paramLabel = "FILE", description = "A buffer file (opened read-only) instead of FILE; needs --device.")
+    Path buffer;
+
+    @Option(names = "--device", description = "With --buffer: the buffer's device id.")
+    String device;
+
+    @Option(names = "--rpc", paramLabel = "URL",
+            description = "JSON-RPC URL of a ledger node: anchors, completeness and registry are read there; needs --contract.")
     String rpc;
 
     @Option(names = "--contract", paramLabel = "ADDRESS",
-            description = "The anchor contract (CertigateAnchor) of the network: the device's anchored history is read from it, never from the file.")
+            description = "The anchor contract (CertigateAnchor) of the network: anchors and the device's anchored history are"
+                    + " read from it, never from the file.")
     String contract;
 
     @Option(names = "--range", paramLabel = "FIRST..LAST",
-            description = "For an export: check completeness only within these seqs (a range export); the verdict says 'complete within the range'.")
+            description = "For an export or a buffer: check completeness only within these seqs (a range export); the"
+                    + " verdict says 'complete within the range'.")
     String range;
 
     @Mixin
     TrustOptions trust = new TrustOptions();
 
-    @Option(names = "--json", description = "For an export file: print the report as JSON.")
+    @Option(names = "--json", description = "Print the result as one JSON document (same schema for every input).")
     boolean json;
 
+    @Option(names = {"-q", "--quiet"}, description = "No progress on standard error.")
+    boolean quiet;
+
+    @Option(names = "--threads", paramLabel = "N",
+            description = "Threads checking signatures (default: one per core, ${DEFAULT-VALUE} here).")
+    int threads = Runtime.getRuntime().availableProcessors();
+
+    /** What is being verified. */
+    enum Kind { EXPORT, PROOF_BUNDLE, BUFFER }
+
     @Override
-    public Integer call() throws Exception {
-        try {
-            return isProofBundle(file) ? verifyBundle() : verifyExport();
-        } catch (UsageException e) {
-            System.err.println("verify: " + e.getMessage());
-            return 2;
+    public Integer call() {
+        return VerificationExit.run("verify", System.err, this::verify);
+    }
+
+    private int verify() throws Exception {
+        Kind kind = kind();
+        if (kind == null) {
+            return VerificationExit.UNUSABLE;
+        }
+        if (kind == Kind.PROOF_BUNDLE && range != null) {
+            throw new UsageException(file + " is a proof bundle: --range applies to export files and buffers only");
+        }
+        if (threads < 1) {
+            System.err.println("verify: --threads must be at least 1");
+            return VerificationExit.UNUSABLE;
+        }
+        return switch (kind) {
+            case PROOF_BUNDLE -> verifyProof();
+            case EXPORT -> verifyExport();
+            case BUFFER -> verifyBuffer();
+        };
+    }
+
+    /** The input's kind, or null after saying why the inputs given cannot be used. */
+    private Kind kind() {
+        if ((file == null) == (buffer == null)) {
+            System.err.println("verify: give either FILE or --buffer FILE --device ID");
+            return null;
+        }
+        if (buffer != null && device == null) {
+            System.err.println("verify: --buffer needs --device");
+            return null;
+        }
+        if (buffer == null && device != null) {
+            System.err.println("verify: --device applies to --buffer only");
+            return null;
+        }
+        return buffer != null ? Kind.BUFFER : isProofBundle(file) ? Kind.PROOF_BUNDLE : Kind.EXPORT;
+    }
+
+    private int verifyExport() throws Exception {
+        SeqRange asked = range();
+        try (ExportReader reader = ExportReader.open(file);
+                ExportChecks checks = ExportChecks.open(reader.device(), reader.header().chainsByKey(), rpc, contract, trust,
+                        asked)) {
+            return chain(VerdictJson.InputKind.EXPORT, file.toString(), reader.device(), reader.keys(), reader, checks);
         }
     }
 
-    private int verifyExport() throws UsageException {
-        SeqRange asked;
+    private int verifyBuffer() throws Exception {
+        SeqRange asked = range();
+        try (RecordBuffer b = RecordBuffer.openReadOnly(buffer, device)) {
+            Map<PublicKey, List<X509Certificate>> chains = new LinkedHashMap<>();
+            for (List<X509Certificate> c : DeviceIdentity.chains(b)) {
+                chains.put(c.get(0).getPublicKey(), c);
+            }
+            try (ExportChecks checks = ExportChecks.open(b.deviceId(), chains, rpc, contract, trust, asked)) {
+                return chain(VerdictJson.InputKind.BUFFER, buffer.toString(), b.deviceId(), new ArrayList<>(chains.keySet()),
+                        bufferEntries(b), checks);
+            }
+        }
+    }
+
+    private SeqRange range() throws UsageException {
         try {
-            asked = range == null ? null : SeqRange.parse(range);
+            return range == null ? null : SeqRange.parse(range);
         } catch (IllegalArgumentException e) {
             throw new UsageException("--range: " + e.getMessage(), e);
         }
-        ExportFile.Contents c;
-        try {
-            c = ExportFile.read(file);
-        } catch (ExportFormatException e) {
-            throw new UsageException(e.getMessage(), e);
-        }
-        ExportChecks checks = ExportChecks.run(c, rpc, contract, trust, asked);
-        Verdict v = checks.verdict();
-        if (json) {
-            ObjectNode o = toJson(checks.chain());
-            o.put("result", v.result().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
-            if (checks.completeness() != null) {
-                o.set("completeness", toJson(checks.completeness()));
+    }
+
+    /** A buffer's records in seq order, page by page. */
+    private EntrySource bufferEntries(RecordBuffer b) {
+        long last = b.head().seq();
+        Iterator<StoredRecord> records = Exporter.scan(b, 1, Long.MAX_VALUE);
+        return new EntrySource() {
+            private long seq;
+
+            @Override
+            public ExportEntry next() throws ExportFormatException {
+                try {
+                    if (!records.hasNext()) {
+                        return null;
+                    }
+                    StoredRecord r = records.next();
+                    seq = r.seq();
+                    return new ExportEntry(r, false);
+                } catch (UncheckedIOException e) {
+                    throw new ExportFormatException(buffer + ": " + e.getCause().getMessage(), e);
+                }
             }
-            o.set("trust", toJson(checks.trust()));
-            System.out.println(o.toPrettyString());
+
+            @Override
+            public double fraction() {
+                return last <= 0 ? -1 : Math.min(1.0, (double) seq / last);
+            }
+        };
+    }
+
+    /** Verifies a device's chain from {@code entries}, prints the result, returns the exit code. */
+    private int chain(VerdictJson.InputKind kind, String name, String dev, List<PublicKey> keys, EntrySource entries,
+            ExportChecks checks) throws Exception {
+        Progress progress = new Progress("verify", System.err, System::nanoTime, entries::fraction, Progress.wanted(quiet));
+        VerificationReport r;
+        ExecutorService pool = threads > 1 ? Executors.newFixedThreadPool(threads, daemon()) : null;
+        try {
+            r = new Verifier(SignatureVerifier.BOUNCY_CASTLE, pool, threads).chain(dev, keys, entries, observer(progress).andThen(checks.observer()));
+        } finally {
+            if (pool != null) {
+                pool.shutdownNow();
+            }
+            progress.finish();
+        }
+        ExportChecks.Result result = checks.finish(r);
+        Verdict verdict = result.verdict();
+        if (json) {
+            System.out.println(VerdictJson.chain(kind, name, r, verdict).toPrettyString());
         } else {
-            printBody(checks.chain(), System.out);
-            if (checks.completeness() != null) {
-                System.out.println("ledger: chain " + checks.history().chainId() + ", anchor contract " + checks.history().contract()
-                        + ", read up to block " + checks.history().headBlock());
-                printChecks(checks.completeness(), System.out);
+            printBody(r, System.out);
+            if (result.completeness() != null) {
+                System.out.println("ledger: chain " + result.history().chainId() + ", anchor contract "
+                        + result.history().contract() + ", read up to block " + result.history().headBlock());
+                printChecks(result.completeness(), System.out);
             } else {
                 System.out.println("ledger: not consulted");
                 System.out.println("  note " + ExportChecks.NO_LEDGER + ": NOT checked");
             }
             System.out.println("trust:");
-            printChecks(checks.trust(), System.out);
-            System.out.println(resultLine(v));
+            printChecks(result.trust(), System.out);
+            System.out.println(resultLine(verdict));
         }
-        return v.valid() ? 0 : 1;
-    }
-
-    private int verifyBundle() throws Exception {
-        List<String> refused = new ArrayList<>();
-        if (json) {
-            refused.add("--json");
-        }
-        if (range != null) {
-            refused.add("--range");
-        }
-        if (!refused.isEmpty()) {
-            throw new UsageException(file + " is a proof bundle: " + String.join(", ", refused)
-                    + (refused.size() == 1 ? " applies" : " apply") + " to export files only");
-        }
-        return verifyBundle(file, rpc, contract, trust, System.out);
+        return verdict.valid() ? VerificationExit.VERIFIED : VerificationExit.FAILED;
     }
 
     /**
-     * A proof bundle: signatures, inclusion and (with {@code rpc}) anchors; with {@code contract}, the
-     * anchors pinned to that contract; the device trust from {@code trust} (the chain to the root, and
-     * with a registry the key's status at each anchoring block), or the plain statement that the
-     * bundle's own certificate was used. Returns 0 verified, 1 a failure.
+     * What watches each checked entry while the chain is verified: the progress line. Checks that
+     * need the whole history in one pass (completeness against the ledger, batch roots) join here
+     * ({@link EntryObserver#andThen}).
+     */
+    EntryObserver observer(Progress progress) {
+        return progress;
+    }
+
+    private int verifyProof() throws Exception {
+        return verifyBundle(file, rpc, contract, trust, json, System.out);
+    }
+
+    /**
+     * A proof bundle: signatures, inclusion and (with {@code rpc}) anchors in the pinned anchor
+     * {@code contract} (offline, a bundle naming another contract fails too); the device trust from
+     * {@code trust} (the chain to the root, and with a registry the key's status at each anchoring
+     * block), or the plain statement that the bundle's own certificate was used. Prints text, or with
+     * {@code json} one JSON document. Returns 0 verified, 1 a failure.
      *
      * @throws UsageException an option is malformed or missing its companion
      */
-    public static int verifyBundle(Path file, String rpc, String contract, TrustOptions trust, PrintStream out)
+    public static int verifyBundle(Path file, String rpc, String contract, TrustOptions trust, boolean json, PrintStream out)
             throws Exception {
         if (rpc != null) {
             TrustOptions.rpcUrl(rpc);
@@ -154,33 +283,42 @@ public final class VerifyCommand implements Callable<Integer> {
         }
         trust.check(rpc);
         X509Certificate root = trust.root();
-        ProofBundle bundle;
-        try {
-            bundle = ProofBundleJson.read(java.nio.file.Files.readAllBytes(file));
-        } catch (io.certigate.verifier.proof.ProofFormatException e) {
-            throw new UsageException(file + ": " + e.getMessage(), e);
-        }
-        int proof = io.certigate.app.anchor.ProofCommand.verify(file, rpc, contract, out);
-        int pinned = 0;
-        if (rpc == null && contract != null) { // online, the anchors are checked in the pinned contract itself
-            Verdict p = Verifier.pinnedContract(bundle, contract);
-            printChecks(p, out);
-            pinned = p.valid() ? 0 : 1;
-        }
-        out.println("trust:");
-        int device;
+        ProofBundle bundle = io.certigate.app.anchor.ProofCommand.read(file);
+        Verdict proof = new Verifier().proof(bundle, rpc, contract);
+        Verdict pinned = rpc == null && contract != null ? Verifier.pinnedContract(bundle, contract) : null;
+        Verdict device;
+        String conclusion;
         if (root == null) {
-            out.println("  note " + BUNDLE_SELF_ASSERTED);
-            device = 0;
+            device = new Verdict(List.of(), List.of(BUNDLE_SELF_ASSERTED));
+            conclusion = null;
         } else if (trust.registry == null) {
-            Verdict t = new Verifier().bundleChainTrust(bundle, root);
-            printChecks(t, out);
-            out.println(t.valid() ? "device trust: verified (registry not checked)" : "device trust: NOT verified");
-            device = t.valid() ? 0 : 1;
+            device = new Verifier().bundleChainTrust(bundle, root);
+            conclusion = device.valid() ? "device trust: verified (registry not checked)" : "device trust: NOT verified";
         } else {
-            device = io.certigate.app.provision.TrustCommand.verify(file, trust.trustRoot, rpc, trust.registry, contract, out);
+            device = io.certigate.app.provision.TrustCommand.verdict(bundle, trust.trustRoot, rpc, trust.registry, contract);
+            conclusion = device.valid() ? "device trust: verified" : "device trust: NOT verified";
         }
-        return Math.max(proof, Math.max(pinned, device));
+        Verdict all = (pinned == null ? proof : proof.and(pinned)).and(device);
+        if (json) {
+            out.println(VerdictJson.proof(file.toString(), bundle, all).toPrettyString());
+        } else {
+            out.print(BundleVerifier.render(proof));
+            if (pinned != null) {
+                printChecks(pinned, out);
+            }
+            out.println("trust:");
+            printChecks(device, out);
+            if (conclusion != null) {
+                out.println(conclusion);
+            }
+        }
+        return all.valid() ? VerificationExit.VERIFIED : VerificationExit.FAILED;
+    }
+
+    /** {@link #verifyBundle(Path, String, String, TrustOptions, boolean, PrintStream)} as text. */
+    public static int verifyBundle(Path file, String rpc, String contract, TrustOptions trust, PrintStream out)
+            throws Exception {
+        return verifyBundle(file, rpc, contract, trust, false, out);
     }
 
     /** What a bundle's verification says when no trust root was given. */
@@ -207,20 +345,12 @@ public final class VerifyCommand implements Callable<Integer> {
         };
     }
 
-    public static ObjectNode toJson(Verdict v) {
-        ObjectNode o = new ObjectMapper().createObjectNode();
-        o.put("result", v.result().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
-        ArrayNode checks = o.putArray("checks");
-        for (Verdict.Check c : v.checks()) {
-            ObjectNode n = checks.addObject();
-            n.put("subject", c.subject());
-            n.put("seq", c.seq());
-            n.put("ok", c.ok());
-            n.put("detail", c.detail());
-        }
-        ArrayNode not = o.putArray("notChecked");
-        v.notChecked().forEach(not::add);
-        return o;
+    private static java.util.concurrent.ThreadFactory daemon() {
+        return r -> {
+            Thread t = new Thread(r, "verify-signatures");
+            t.setDaemon(true);
+            return t;
+        };
     }
 
     /** Peeks at the top-level "format" field without reading the whole (possibly large) file. */
@@ -243,6 +373,7 @@ public final class VerifyCommand implements Callable<Integer> {
         }
     }
 
+    /** An export held in memory, verified on the caller's thread (the demo's and tests' small exports). */
     public static VerificationReport verify(ExportFile.Contents c) {
         return new Verifier().export(c);
     }
@@ -263,26 +394,9 @@ public final class VerifyCommand implements Callable<Integer> {
                 out.println("  " + (f.kind().isFailure() ? "FAIL " : "note ") + f);
             }
         }
-    }
-
-    public static ObjectNode toJson(VerificationReport r) {
-        ObjectNode o = new ObjectMapper().createObjectNode();
-        o.put("device", r.device());
-        o.put("ok", r.ok());
-        o.put("records", r.records());
-        o.put("verified", r.verified());
-        o.put("erased", r.erased());
-        o.put("omitted", r.omitted());
-        o.put("firstSeq", r.firstSeq());
-        o.put("lastSeq", r.lastSeq());
-        ArrayNode a = o.putArray("findings");
-        for (Finding f : r.findings()) {
-            ObjectNode n = a.addObject();
-            n.put("kind", f.kind().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
-            n.put("seq", f.seq());
-            n.put("failure", f.kind().isFailure());
-            n.put("detail", f.detail());
+        if (r.unlistedFailures() + r.unlistedNotes() > 0) {
+            out.printf("  ... and %d more findings (%d failures), not listed%n", r.unlistedFailures() + r.unlistedNotes(),
+                    r.unlistedFailures());
         }
-        return o;
     }
 }

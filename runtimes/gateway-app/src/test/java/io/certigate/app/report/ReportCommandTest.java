@@ -64,7 +64,7 @@ class ReportCommandTest {
         }
         CliRun.Result r = CliRun.run("report", "--export", export.toString(), "--subject", PassportReportTest.VIN,
                 "--rpc", "http://127.0.0.1:" + port, "--contract", CONTRACT, "-o", out.toString());
-        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.exit()).isEqualTo(2);
         assertThat(r.err()).contains("ledger node unreachable");
         assertThat(out).doesNotExist();
         assertThat(Files.list(dir).map(p -> p.getFileName().toString())).noneMatch(n -> n.startsWith("passport"));

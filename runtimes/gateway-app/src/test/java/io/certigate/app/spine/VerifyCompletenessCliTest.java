@@ -190,7 +190,7 @@ class VerifyCompletenessCliTest {
             assertThat(Files.readString(fromLedger)).doesNotContain("id=\"incomplete-warning\"");
             CliRun.Result rt = CliRun.run("report", "--export", cut.toString(), "--subject", ID.subject(), "-o",
                     dir.resolve("cut.html").toString(), "--rpc", rpc, "--contract", contract);
-            assertThat(rt.exit()).as(rt.out() + rt.err()).isZero();
+            assertThat(rt.exit()).as(rt.out() + rt.err()).isEqualTo(1);
             assertThat(rt.out()).contains("INCOMPLETE history");
 
             // the ledger inputs must name something the ledger holds

@@ -14,17 +14,26 @@ import java.util.List;
  * @param omitted     hash-only entries outside a filtered export's selection
  * @param firstSeq    lowest seq present (0 if none)
  * @param lastSeq     highest seq present (0 if none)
- * @param findings    every finding, in seq order
+ * @param findings    the findings, in seq order: all of them, or the first ones found when there were more than
+ *                    the verifier lists (a file where every record fails); the others are counted
+ * @param unlistedFailures failures found beyond the listed findings
+ * @param unlistedNotes    notes (erased, flagged) found beyond the listed findings
  */
 public record VerificationReport(String device, long records, long verified, long erased, long omitted, long firstSeq, long lastSeq,
-        List<Finding> findings) {
+        List<Finding> findings, long unlistedFailures, long unlistedNotes) {
+
+    /** A report listing every finding. */
+    public VerificationReport(String device, long records, long verified, long erased, long omitted, long firstSeq,
+            long lastSeq, List<Finding> findings) {
+        this(device, records, verified, erased, omitted, firstSeq, lastSeq, findings, 0, 0);
+    }
 
     public boolean ok() {
-        return findings.stream().noneMatch(f -> f.kind().isFailure());
+        return unlistedFailures == 0 && findings.stream().noneMatch(f -> f.kind().isFailure());
     }
 
     public long failures() {
-        return findings.stream().filter(f -> f.kind().isFailure()).count();
+        return unlistedFailures + findings.stream().filter(f -> f.kind().isFailure()).count();
     }
 
     /**
@@ -35,7 +44,9 @@ public record VerificationReport(String device, long records, long verified, lon
         List<Verdict.Check> checks = new ArrayList<>();
         checks.add(new Verdict.Check("device " + device, 0, ok(), records + " records, seq " + firstSeq + ".." + lastSeq
                 + ": " + verified + " verified, " + erased + " erased, " + omitted + " omitted"
-                + (ok() ? "" : ", " + failures() + " problem(s)")));
+                + (ok() ? "" : ", " + failures() + " problem(s)")
+                + (unlistedFailures + unlistedNotes == 0 ? "" : " (" + findings.size() + " findings listed, "
+                        + (unlistedFailures + unlistedNotes) + " more counted)")));
         for (Finding f : findings) {
             if (f.kind().isFailure()) {
                 checks.add(new Verdict.Check("seq " + f.seq(), f.seq(), false, f.toString()));

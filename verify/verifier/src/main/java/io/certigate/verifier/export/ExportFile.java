@@ -1,9 +1,8 @@
 package io.certigate.verifier.export;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.MissingNode;
 import io.certigate.core.model.StoredRecord;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
@@ -55,70 +54,104 @@ public final class ExportFile {
          * trusted yet: a trust root decides ({@code trust.ExportTrustCheck}).
          */
         public java.util.Map<PublicKey, List<X509Certificate>> chainsByKey() {
-            java.util.Map<PublicKey, List<X509Certificate>> out = new java.util.LinkedHashMap<>();
-            for (int i = 0; i < keys.size(); i++) {
-                PublicKey k = keys.get(i);
-                List<X509Certificate> own = keyChains.get(i);
-                out.put(k, !own.isEmpty() ? own : !certificateChain.isEmpty()
-                        && certificateChain.get(0).getPublicKey().equals(k) ? certificateChain : List.of());
-            }
-            return out;
+            return ExportFile.chainsByKey(keys, certificateChain, keyChains);
         }
+    }
+
+    /**
+     * An export's header: the device, the keys and certificate chain the file carries, and per key
+     * (same order) the chain written with it (empty when none).
+     */
+    public record Header(String device, List<PublicKey> keys, List<X509Certificate> certificateChain,
+            List<List<X509Certificate>> keyChains) {
+        public Header {
+            keys = List.copyOf(keys);
+            certificateChain = List.copyOf(certificateChain);
+            keyChains = List.copyOf(keyChains);
+        }
+
+        /** Each key with the certificate chain the file carries for it, as {@link Contents#chainsByKey()}. */
+        public java.util.Map<PublicKey, List<X509Certificate>> chainsByKey() {
+            return ExportFile.chainsByKey(keys, certificateChain, keyChains);
+        }
+    }
+
+    /**
+     * Each key with the certificate chain a file carries for it: the chain written with the key, else
+     * the top-level chain when its leaf certifies this key, else none. Nothing here is trusted yet: a
+     * trust root decides ({@code trust.ExportTrustCheck}).
+     */
+    public static java.util.Map<PublicKey, List<X509Certificate>> chainsByKey(List<PublicKey> keys,
+            List<X509Certificate> certificateChain, List<List<X509Certificate>> keyChains) {
+        java.util.Map<PublicKey, List<X509Certificate>> out = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < keys.size(); i++) {
+            PublicKey k = keys.get(i);
+            List<X509Certificate> own = i < keyChains.size() ? keyChains.get(i) : List.of();
+            out.put(k, !own.isEmpty() ? own : !certificateChain.isEmpty()
+                    && certificateChain.get(0).getPublicKey().equals(k) ? certificateChain : List.of());
+        }
+        return out;
     }
 
     private ExportFile() {}
 
-    /** Reads an export file; errors name the file and the field at fault. */
+    /**
+     * Reads a whole export file into memory; errors name the file and the field at fault. For a
+     * file of any size, read it entry by entry with {@link ExportReader} instead.
+     */
     public static Contents read(Path file) throws ExportFormatException {
-        JsonNode root;
-        try {
-            root = new ObjectMapper().readTree(file.toFile());
-        } catch (IOException e) {
-            throw new ExportFormatException(file + ": not a readable JSON export: " + e.getMessage(), e);
+        try (ExportReader r = ExportReader.open(file)) {
+            List<StoredRecord> records = new ArrayList<>();
+            Set<Long> omitted = new HashSet<>();
+            for (ExportEntry e = r.next(); e != null; e = r.next()) {
+                records.add(e.record());
+                if (e.omitted()) {
+                    omitted.add(e.seq());
+                }
+            }
+            return new Contents(r.device(), r.keys(), r.certificateChain(), records, omitted, r.keyChains());
         }
-        return parse(root, file.toString());
     }
 
+    /** An export already parsed as a JSON tree; {@code origin} names it in errors. */
     public static Contents parse(JsonNode root, String origin) throws ExportFormatException {
-        if (root == null || !FORMAT.equals(root.path("format").asText())) {
+        if (root == null) {
             throw new ExportFormatException(origin + ": format is not " + FORMAT);
         }
-        String device = root.path("device").asText(null);
+        Header h = header(root.get("format"), root.get("device"), root.get("keys"), root.get("certificateChain"), origin);
+        List<StoredRecord> records = new ArrayList<>();
+        Set<Long> omitted = new HashSet<>();
+        int i = 0;
+        for (JsonNode r : root.path("records")) {
+            ExportEntry e = entry(r, origin + ": records[" + i++ + "]");
+            records.add(e.record());
+            if (e.omitted()) {
+                omitted.add(e.seq());
+            }
+        }
+        return new Contents(h.device(), h.keys(), h.certificateChain(), records, omitted, h.keyChains());
+    }
+
+    /** The header from its JSON fields (each null when absent), checked in this order: format, device, keys, chain. */
+    static Header header(JsonNode format, JsonNode deviceNode, JsonNode keyNodes, JsonNode chainNodes, String origin)
+            throws ExportFormatException {
+        if (format == null || !FORMAT.equals(format.asText())) {
+            throw new ExportFormatException(origin + ": format is not " + FORMAT);
+        }
+        String device = deviceNode == null ? null : deviceNode.asText(null);
         if (device == null || device.isEmpty()) {
             throw new ExportFormatException(origin + ": device is missing");
         }
         List<PublicKey> keys = new ArrayList<>();
         List<List<X509Certificate>> keyChains = new ArrayList<>();
         int ki = 0;
-        for (JsonNode k : root.path("keys")) {
+        for (JsonNode k : keyNodes == null ? MissingNode.getInstance() : keyNodes) {
             keys.add(publicKey(bytes(k, "publicKey", origin), origin));
             keyChains.add(certificates(k.path("certificateChain"), origin + ": keys[" + ki++ + "].certificateChain"));
         }
-        List<X509Certificate> chain = certificates(root.path("certificateChain"), origin + ": certificateChain");
-        List<StoredRecord> records = new ArrayList<>();
-        Set<Long> omitted = new HashSet<>();
-        int i = 0;
-        for (JsonNode r : root.path("records")) {
-            String where = origin + ": records[" + i++ + "]";
-            if (!r.path("seq").canConvertToLong() || r.path("seq").asLong() < 1) {
-                throw new ExportFormatException(where + ": seq is missing or not a positive integer");
-            }
-            long seq = r.path("seq").asLong();
-            if (r.has("cose")) {
-                records.add(new StoredRecord.Signed(seq, bytes(r, "cose", where)));
-            } else {
-                byte[] ch = bytes(r, "chainHash", where);
-                byte[] lh = bytes(r, "leafHash", where);
-                if (ch.length != 32 || lh.length != 32) {
-                    throw new ExportFormatException(where + ": chainHash and leafHash must be 32 bytes");
-                }
-                records.add(new StoredRecord.Erased(seq, ch, lh));
-                if (r.path("omitted").asBoolean(false)) {
-                    omitted.add(seq);
-                }
-            }
-        }
-        return new Contents(device, keys, chain, records, omitted, keyChains);
+        List<X509Certificate> chain = certificates(chainNodes == null ? MissingNode.getInstance() : chainNodes,
+                origin + ": certificateChain");
+        return new Header(device, keys, chain, keyChains);
     }
 
     private static List<X509Certificate> certificates(JsonNode array, String where) throws ExportFormatException {
@@ -133,6 +166,23 @@ public final class ExportFile {
             throw new ExportFormatException(where + " holds an invalid certificate: " + e.getMessage(), e);
         }
         return chain;
+    }
+
+    /** One element of {@code records}; {@code where} names it in errors ("file: records[3]"). */
+    static ExportEntry entry(JsonNode r, String where) throws ExportFormatException {
+        if (!r.path("seq").canConvertToLong() || r.path("seq").asLong() < 1) {
+            throw new ExportFormatException(where + ": seq is missing or not a positive integer");
+        }
+        long seq = r.path("seq").asLong();
+        if (r.has("cose")) {
+            return new ExportEntry(new StoredRecord.Signed(seq, bytes(r, "cose", where)), false);
+        }
+        byte[] ch = bytes(r, "chainHash", where);
+        byte[] lh = bytes(r, "leafHash", where);
+        if (ch.length != 32 || lh.length != 32) {
+            throw new ExportFormatException(where + ": chainHash and leafHash must be 32 bytes");
+        }
+        return new ExportEntry(new StoredRecord.Erased(seq, ch, lh), r.path("omitted").asBoolean(false));
     }
 
     private static byte[] bytes(JsonNode n, String field, String where) throws ExportFormatException {
