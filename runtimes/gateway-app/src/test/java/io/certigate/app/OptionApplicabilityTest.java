@@ -61,10 +61,10 @@ class OptionApplicabilityTest {
         assertThat(root.exit()).isEqualTo(2);
         assertThat(root.err()).contains("--trust-root " + dir.resolve("missing.pem") + ": cannot be read");
 
-        CliRun.Result contract = CliRun.run("verify", export.toString(), "--rpc", "http://127.0.0.1:8545/", "--contract",
+        CliRun.Result contract = CliRun.run("verify", export.toString(), "--rpc", "http://127.0.0.1:9/", "--contract",
                 "0x" + "1".repeat(40));
         assertThat(contract.exit()).isEqualTo(2);
-        assertThat(contract.err()).contains("--rpc, --contract apply to proof bundles only");
+        assertThat(contract.err()).contains("--rpc http://127.0.0.1:9/: no ledger node answers");
 
         CliRun.Result json = CliRun.run("verify", export.toString(), "--json");
         assertThat(json.exit()).as(json.err()).isZero();
