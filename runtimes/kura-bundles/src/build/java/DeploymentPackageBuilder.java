@@ -20,7 +20,8 @@ import java.util.stream.Stream;
  *
  * Run at build time as a single-file program:
  * {@code java DeploymentPackageBuilder.java OUT.dp DP-SYMBOLIC-NAME MAIN-BUNDLE.jar DEPENDENCY-DIR}.
- * The package takes the main bundle's version; dependencies are installed before it.
+ * The package takes the main bundle's version. The main bundle comes first: the other bundles import
+ * its packages, and Deployment Admin installs and starts the bundles in the order of the package.
  */
 public final class DeploymentPackageBuilder {
     public static void main(String[] args) throws IOException {
@@ -30,10 +31,10 @@ public final class DeploymentPackageBuilder {
         Path out = Path.of(args[0]);
         Path main = Path.of(args[2]);
         List<Path> bundles = new ArrayList<>();
+        bundles.add(main);
         try (Stream<Path> s = Files.list(Path.of(args[3]))) {
             s.filter(p -> p.toString().endsWith(".jar")).sorted().forEach(bundles::add);
         }
-        bundles.add(main);
 
         Manifest mf = new Manifest();
         Attributes top = mf.getMainAttributes();

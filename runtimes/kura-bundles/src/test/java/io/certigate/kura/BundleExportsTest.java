@@ -160,6 +160,36 @@ class BundleExportsTest {
         }
     }
 
+    @Test
+    void eachBundleRequiresJava17OrLaterAsARange() {
+        // a range, not bnd's version=17: a Java 8 framework leaves the bundle unresolved, a Java 21 one
+        // (Kura's develop branch) resolves it
+        for (Map.Entry<String, Bundle> b : BUNDLES.entrySet()) {
+            assertThat(b.getValue().header("Require-Capability")).as("Require-Capability of %s", b.getKey())
+                    .contains("osgi.ee;filter:=\"(&(osgi.ee=JavaSE)(version>=17))\"")
+                    .doesNotContain("(version=17)");
+        }
+    }
+
+    @Test
+    void bouncyCastleIsImportedFromTheVersionKuraShips() {
+        // Kura 5 ships Bouncy Castle 1.78.1 as plain bundles: every import of it accepts that version
+        for (Map.Entry<String, Bundle> b : BUNDLES.entrySet()) {
+            String imports = b.getValue().header("Import-Package").replaceAll("\\s", "");
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("(org\\.bouncycastle[\\w.]*)([^,]*)").matcher(imports);
+            while (m.find()) {
+                // the clause up to its first comma (the one inside "[1.78,2)"); an import without a
+                // version (web3j's probe for Bouncy Castle's JSSE) must be optional
+                String clause = m.group(2);
+                if (clause.contains("version=")) {
+                    assertThat(clause).as("%s imports %s", b.getKey(), m.group(1)).contains("version=\"[1.78");
+                } else {
+                    assertThat(clause).as("%s imports %s", b.getKey(), m.group(1)).contains("resolution:=optional");
+                }
+            }
+        }
+    }
+
     private static boolean devOnly(String name) {
         return DEV_ONLY.stream().anyMatch(name::startsWith);
     }

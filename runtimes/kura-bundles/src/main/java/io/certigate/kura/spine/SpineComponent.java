@@ -34,16 +34,6 @@ public final class SpineComponent implements ConfigurableComponent {
     public static final String PID = "io.certigate.kura.spine";
     private static final System.Logger LOG = System.getLogger(SpineComponent.class.getName());
 
-    static {
-        // the JDBC driver registers itself when its class is initialised: DriverManager's own lookup
-        // does not see other bundles' drivers, and naming the class imports its package
-        try {
-            Class.forName(org.sqlite.JDBC.class.getName(), true, SpineComponent.class.getClassLoader());
-        } catch (ClassNotFoundException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
-
     private BundleContext context;
     private SpineOptions options;
     private Running running;

@@ -37,16 +37,6 @@ public final class EnrolmentComponent implements ConfigurableComponent {
     public static final String PID = "io.certigate.kura.enrolment";
     private static final System.Logger LOG = System.getLogger(EnrolmentComponent.class.getName());
 
-    static {
-        // the test reading is committed into the SQLite buffer: the JDBC driver registers itself when
-        // its class is initialised (DriverManager's own lookup does not see other bundles' drivers)
-        try {
-            Class.forName(org.sqlite.JDBC.class.getName(), true, EnrolmentComponent.class.getClassLoader());
-        } catch (ClassNotFoundException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
-
     private final ScheduledExecutorService executor =
             Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "certigate-enrolment"));
     private EnrolmentOptions options;
