@@ -38,7 +38,7 @@ final class PassportPage {
         Evidence.FileCheck f = ev.file();
         Ledger l = ev.ledger();
         Completeness c = ev.completeness();
-        boolean broken = f.failures() > 0 || l.failed() > 0;
+        boolean broken = f.failures() > 0 || l.failed() > 0 || !ev.trust().failures().isEmpty();
         String cls = broken || c.incomplete() ? "bad" : "ok";
         String headline;
         if (count == 0) {
@@ -51,6 +51,10 @@ final class PassportPage {
             }
             if (l.failed() > 0) {
                 why.add(Html.plural(l.failed(), "anchor is", "anchors are") + " not on the ledger as claimed");
+            }
+            if (!ev.trust().failures().isEmpty()) {
+                why.add("the trust inputs refused " + ev.trust().failures().get(0)
+                        + (ev.trust().failures().size() > 1 ? " and " + (ev.trust().failures().size() - 1) + " more" : ""));
             }
             headline = "NOT VERIFIED: " + String.join("; ", why) + ".";
         } else if (c.incomplete()) {

@@ -176,6 +176,49 @@ public final class PassportReport {
     }
 
     /**
+     * The signing keys as the trust inputs judged them ({@code verdict}: an
+     * {@link io.certigate.verifier.trust.ExportTrustCheck}'s, one check "key KID" per key and one
+     * per anchoring block): each key's chain status and registry status in the check's words, every
+     * refusal among the failures.
+     *
+     * @param inputs the trust inputs, in words
+     */
+    public static Trust judged(ExportFile.Contents c, io.certigate.verifier.Verdict verdict, List<String> inputs) {
+        Trust fromFile = keysFromFile(c);
+        List<Trust.Device> devices = new ArrayList<>();
+        for (Trust.Device d : fromFile.devices()) {
+            String key = "key " + d.keyId();
+            String chain = "not judged: it signed no record in the file";
+            List<String> registry = new ArrayList<>();
+            List<String> atBlocks = new ArrayList<>();
+            int blocksOk = 0;
+            for (io.certigate.verifier.Verdict.Check k : verdict.checks()) {
+                if (k.subject().equals(key)) {
+                    chain = k.detail();
+                } else if (k.subject().startsWith(key + " certificate at block")) {
+                    if (!k.ok()) {
+                        atBlocks.add(k.detail());
+                    } else {
+                        blocksOk++;
+                    }
+                } else if (k.subject().startsWith(key + " at block")) {
+                    registry.add((k.ok() ? "" : "REFUSED: ") + k.detail());
+                }
+            }
+            if (!atBlocks.isEmpty()) {
+                chain = chain + "; " + String.join("; ", atBlocks);
+            } else if (blocksOk > 0) {
+                chain = chain + "; chain valid to the trust root at the time of each of its " + blocksOk
+                        + " anchoring block(s), no record dated after its block";
+            }
+            devices.add(new Trust.Device(d.keyId(), d.algorithm(), d.subject(), d.issuer(), d.notBefore(), d.notAfter(),
+                    chain, registry.isEmpty() ? null : String.join("; ", registry)));
+        }
+        List<String> failures = verdict.failures().stream().map(k -> k.subject() + ": " + k.detail()).toList();
+        return new Trust(devices, inputs, failures);
+    }
+
+    /**
      * Completeness from what is known of the device's anchors: every confirmed (or, for
      * {@link Completeness.Basis#GATEWAY_CLAIM}, recorded) anchored range the file covers, the parts of
      * anchored ranges it lacks, and its ranges in no anchor.

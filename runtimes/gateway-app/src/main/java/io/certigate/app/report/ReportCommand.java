@@ -38,6 +38,7 @@ import picocli.CommandLine.Option;
             "With --rpc the anchoring transactions are checked on the ledger and the device's anchored history is compared"
                 + " with the file; without it the blocks shown are the gateway's claim and completeness is not checked.",
             "A buffer is opened read-only and never created; -o is written whole or not at all and may not be an input.",
+            io.certigate.app.spine.TrustOptions.HELP,
             VerificationExit.HELP + " With exit 1 the passport is written and shows the problems; a subject without"
                 + " readings in the input is exit 2."})
 public final class ReportCommand implements Callable<Integer> {
@@ -57,6 +58,9 @@ public final class ReportCommand implements Callable<Integer> {
     @Option(names = "--contract", paramLabel = "ADDRESS", description = "The anchor contract, for --rpc with an export (a buffer"
             + " records it with its batches).")
     String contract;
+
+    @picocli.CommandLine.Mixin
+    io.certigate.app.spine.TrustOptions trust = new io.certigate.app.spine.TrustOptions();
 
     @ArgGroup(exclusive = true, multiplicity = "1")
     Input input;
@@ -110,9 +114,24 @@ public final class ReportCommand implements Callable<Integer> {
      */
     public record Written(String line, boolean verified) {}
 
-    /** {@link #write}, with the passport's verdict. */
+    /**
+     * The trust inputs a passport's keys are judged with.
+     *
+     * @param root     the consortium root certificate
+     * @param rootFile where it was read from, in words
+     * @param registry the DeviceRegistry contract, or null
+     */
+    public record TrustInputs(java.security.cert.X509Certificate root, String rootFile, String registry) {}
+
+    /** {@link #write}, with the passport's verdict; the keys are the file's own. */
     public static Optional<Written> passport(ExportFile.Contents c, String source, String subject, String kind,
             Anchoring anchoring, Path out, Path... inputs) throws IOException, LedgerException {
+        return passport(c, source, subject, kind, anchoring, null, out, inputs);
+    }
+
+    /** {@link #write}, with the passport's verdict, the keys judged with {@code trustInputs} (null: the file's own). */
+    public static Optional<Written> passport(ExportFile.Contents c, String source, String subject, String kind,
+            Anchoring anchoring, TrustInputs trustInputs, Path out, Path... inputs) throws IOException, LedgerException {
         Clock clock = Clock.systemUTC();
         VerificationReport report = new Verifier().export(c);
         List<long[]> coverage = PassportReport.coverage(c);
@@ -143,8 +162,10 @@ public final class ReportCommand implements Callable<Integer> {
         if (!PassportReport.entries(c, subject, report, ledger).hasNext()) {
             return Optional.empty();
         }
+        Trust keys = trustInputs == null ? PassportReport.keysFromFile(c)
+                : judge(c, trustInputs, anchoring.rpcUrl(), contract);
         Evidence ev = new Evidence(subject, c.device(), source, clock.instant(), PassportReport.fileCheck(report),
-                PassportReport.keysFromFile(c), ledger, completeness);
+                keys, ledger, completeness);
         PassportWriter passport = new PassportWriter(kind);
         PassportReport.entries(c, subject, report, ledger).forEachRemaining(passport);
         OutputFile.write(out, o -> {
@@ -152,12 +173,42 @@ public final class ReportCommand implements Callable<Integer> {
             passport.write(w, ev);
             w.flush();
         }, inputs);
-        boolean verified = report.verdict().valid() && !completeness.incomplete()
+        boolean verified = report.verdict().valid() && !completeness.incomplete() && keys.failures().isEmpty()
                 && ledger.anchors().stream().noneMatch(a -> a.status() == Ledger.Status.FAILED);
         return Optional.of(new Written("wrote " + out + ": " + passport.count() + " readings of " + subject + ", "
                 + Html.plural(passport.rollbacks(), "rollback", "rollbacks")
                 + (passport.rollbacks() == 0 ? "" : " (" + Html.plural(passport.inRollback(), "reading", "readings") + " inside)")
                 + (completeness.incomplete() ? "; INCOMPLETE history: " + completeness.missing().get(0) + " missing" : ""), verified));
+    }
+
+    /**
+     * The file's keys judged with the trust inputs ({@link io.certigate.verifier.trust.ExportTrustCheck}):
+     * the chain to the root at the readings' times and, with the ledger, at the anchoring blocks' times
+     * and the registry status at each anchoring block.
+     */
+    private static Trust judge(ExportFile.Contents c, TrustInputs t, String rpc, String contract) throws LedgerException {
+        List<String> inputs = new java.util.ArrayList<>();
+        inputs.add("consortium root " + t.root().getSubjectX500Principal().getName() + " (" + t.rootFile() + ")");
+        if (rpc == null || contract == null) {
+            io.certigate.verifier.trust.ExportTrustCheck check = new io.certigate.verifier.trust.ExportTrustCheck(
+                    c.device(), c.chainsByKey(), t.root(), null, null);
+            c.records().forEach(check::accept);
+            return PassportReport.judged(c, check.finish(), inputs);
+        }
+        try (LedgerReader ledger = LedgerReader.connect(rpc, contract)) {
+            io.certigate.verifier.completeness.LedgerHistory history =
+                    io.certigate.verifier.completeness.LedgerHistory.read(ledger, c.device());
+            io.certigate.verifier.ledger.DeviceRegistryReader registry = t.registry() == null ? null
+                    : new io.certigate.verifier.ledger.DeviceRegistryReader(ledger, t.registry());
+            inputs.add("the anchoring blocks' times on chain " + history.chainId());
+            if (registry != null) {
+                inputs.add("device registry " + t.registry() + " on chain " + history.chainId());
+            }
+            io.certigate.verifier.trust.ExportTrustCheck check = new io.certigate.verifier.trust.ExportTrustCheck(
+                    c.device(), c.chainsByKey(), t.root(), registry, history, ledger::blockTime);
+            c.records().forEach(check::accept);
+            return PassportReport.judged(c, check.finish(), inputs);
+        }
     }
 
     private static String ranges(List<long[]> coverage) {
@@ -192,6 +243,9 @@ public final class ReportCommand implements Callable<Integer> {
             System.err.println("report: --rpc with an export needs --contract (the anchor contract's address)");
             return 2;
         }
+        trust.check(rpc);
+        java.security.cert.X509Certificate root = trust.root();
+        TrustInputs trustInputs = root == null ? null : new TrustInputs(root, trust.trustRoot.toString(), trust.registry);
         Path export = input.export;
         List<Batch> batches = null;
         if (export == null) {
@@ -208,7 +262,7 @@ public final class ReportCommand implements Callable<Integer> {
         }
         try {
             Optional<Written> written = passport(ExportFile.read(export), input.export != null ? input.export.toString()
-                    : "buffer " + input.buffer.file, subject, kind, new Anchoring(batches, rpc, contract), out, source);
+                    : "buffer " + input.buffer.file, subject, kind, new Anchoring(batches, rpc, contract), trustInputs, out, source);
             if (written.isEmpty()) {
                 System.err.println("report: no readings of subject '" + subject + "' in " + source);
                 return VerificationExit.UNUSABLE;

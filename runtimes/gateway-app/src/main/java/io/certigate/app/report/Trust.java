@@ -11,8 +11,10 @@ import java.util.List;
  * @param devices the signing keys, each with its certificate when one was given
  * @param inputs  the trust inputs used, in words ("consortium root CN=… (root.pem)", "device registry 0x… on chain 1337");
  *                empty when the keys came from the file itself
+ * @param failures what the trust inputs refused, in words (an untrusted key, a key not active in the
+ *                 registry when its records were anchored); empty when nothing was refused
  */
-public record Trust(List<Device> devices, List<String> inputs) {
+public record Trust(List<Device> devices, List<String> inputs, List<String> failures) {
 
     /**
      * One signing key of the device.
@@ -32,6 +34,12 @@ public record Trust(List<Device> devices, List<String> inputs) {
     public Trust {
         devices = List.copyOf(devices);
         inputs = List.copyOf(inputs);
+        failures = List.copyOf(failures);
+    }
+
+    /** Nothing refused. */
+    public Trust(List<Device> devices, List<String> inputs) {
+        this(devices, inputs, List.of());
     }
 
     /** Whether the keys were judged only by the file that carried them. */

@@ -70,7 +70,7 @@ public final class ExportChecks implements AutoCloseable {
             LedgerHistory history = LedgerHistory.read(ledger, device);
             DeviceRegistryReader registry = options.registry == null ? null : new DeviceRegistryReader(ledger, options.registry);
             return new ExportChecks(ledger, history, new CompletenessCheck(history, range),
-                    new ExportTrustCheck(device, keyChains, root, registry, history));
+                    new ExportTrustCheck(device, keyChains, root, registry, history, ledger::blockTime));
         } catch (LedgerException e) {
             ledger.close();
             throw new UsageException("--rpc " + rpc + ": " + (e.unreachable() ? "no ledger node answers: " : "")

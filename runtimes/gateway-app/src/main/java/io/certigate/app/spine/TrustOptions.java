@@ -20,8 +20,8 @@ public final class TrustOptions {
     public static final String HELP = "Trust: a signature only shows that a record was signed by some key. With"
             + " --trust-root (the consortium's root certificate) a key counts only if the file carries a certificate"
             + " chain from that root to the key; keys without one are reported as UNTRUSTED and the check fails. With"
-            + " --registry and --rpc, the key must also have been registered and not revoked on the ledger when its"
-            + " records were anchored. Without these, the keys are taken from the file itself, and the output says so:"
+            + " --registry and --rpc, the key must also have been the device's current key on the ledger (registered,"
+            + " neither replaced by a rotation nor revoked) when its records were anchored. Without these, the keys are taken from the file itself, and the output says so:"
             + " the data is intact and unbroken, but nothing shows it came from a genuine device.";
 
     @Option(names = "--trust-root", paramLabel = "ROOT.pem",

@@ -115,6 +115,9 @@ class VerifyCompletenessCliTest {
                     .contains("note not yet anchored: 42 entries of the export, seq 501..542")
                     .containsPattern("ok   key [0-9a-f]+: trusted: certificate .*seq 1\\.\\.200")
                     .containsPattern("ok   key [0-9a-f]+: trusted: certificate .*seq 201\\.\\.542")
+                    // each key's chain judged at the time of every block that anchored its records too
+                    .containsPattern("ok   key [0-9a-f]+ certificate at block \\d+: chain valid to the trust root at block \\d+ .*which"
+                            + " anchored seq 1\\.\\.100, none dated after it")
                     .contains("result: OK (1 part(s) not checked");
 
             // the registry: each key's status at the blocks that anchored its records; revoked later changes nothing
@@ -184,10 +187,20 @@ class VerifyCompletenessCliTest {
             assertThat(Files.readString(fromBuffer)).contains("gateway&#39;s claim, unchecked");
             Path fromLedger = dir.resolve("ledger.html");
             CliRun.Result rl = CliRun.run("report", "--export", all.toString(), "--subject", ID.subject(), "-o",
-                    fromLedger.toString(), "--rpc", rpc, "--contract", contract);
+                    fromLedger.toString(), "--rpc", rpc, "--contract", contract, "--trust-root", root);
             assertThat(rl.exit()).as(rl.out() + rl.err()).isZero();
             assertThat(rl.out()).doesNotContain("INCOMPLETE");
-            assertThat(Files.readString(fromLedger)).doesNotContain("id=\"incomplete-warning\"");
+            String judged = Files.readString(fromLedger);
+            assertThat(judged).doesNotContain("id=\"incomplete-warning\"").contains("Judged with consortium root")
+                    .contains("chain valid to the trust root at the time of each of its").contains("VERIFIED: the");
+            // the same passport judged with another consortium's root: written, NOT VERIFIED, exit 1
+            Path untrusted = dir.resolve("untrusted.html");
+            CliRun.Result ru = CliRun.run("report", "--export", all.toString(), "--subject", ID.subject(), "-o",
+                    untrusted.toString(), "--rpc", rpc, "--contract", contract, "--trust-root",
+                    dir.resolve("other-ca/root.pem").toString());
+            assertThat(ru.exit()).as(ru.out() + ru.err()).isEqualTo(1);
+            assertThat(Files.readString(untrusted)).contains("NOT VERIFIED:").contains("the trust inputs refused key ")
+                    .contains("UNTRUSTED");
             CliRun.Result rt = CliRun.run("report", "--export", cut.toString(), "--subject", ID.subject(), "-o",
                     dir.resolve("cut.html").toString(), "--rpc", rpc, "--contract", contract);
             assertThat(rt.exit()).as(rt.out() + rt.err()).isEqualTo(1);

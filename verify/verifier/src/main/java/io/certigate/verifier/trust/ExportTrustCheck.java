@@ -52,7 +52,14 @@ public final class ExportTrustCheck {
     private final X509Certificate root;
     private final DeviceRegistryReader registry;
     private final LedgerHistory history;
+    private final BlockTimes blockTimes;
     private long unreadable;
+
+    /** A block's timestamp on the ledger ({@code LedgerReader::blockTime}). */
+    @FunctionalInterface
+    public interface BlockTimes {
+        Instant of(long block) throws LedgerException;
+    }
 
     /**
      * @param device    the export's device id
@@ -64,6 +71,17 @@ public final class ExportTrustCheck {
      */
     public ExportTrustCheck(String device, Map<PublicKey, List<X509Certificate>> keyChains, X509Certificate root,
             DeviceRegistryReader registry, LedgerHistory history) {
+        this(device, keyChains, root, registry, history, null);
+    }
+
+    /**
+     * As above, and with {@code blockTimes} (null: not checked) each key's chain is also validated at the
+     * time of every block that anchored its records, and those records may be dated at most
+     * {@link DeviceTrustVerifier#READING_AFTER_BLOCK_TOLERANCE} after that block: the time a
+     * certificate is checked at is the ledger's, not only the one the device wrote in its readings.
+     */
+    public ExportTrustCheck(String device, Map<PublicKey, List<X509Certificate>> keyChains, X509Certificate root,
+            DeviceRegistryReader registry, LedgerHistory history, BlockTimes blockTimes) {
         if (registry != null && history == null) {
             throw new IllegalArgumentException("a registry check needs the device's anchored history (the anchoring blocks)");
         }
@@ -71,6 +89,7 @@ public final class ExportTrustCheck {
         this.root = root;
         this.registry = registry;
         this.history = history;
+        this.blockTimes = history == null ? null : blockTimes;
         keyChains.forEach((k, chain) -> keys.put(ByteBuffer.wrap(KeyIds.of(k)), new KeyUse(k, List.copyOf(chain))));
     }
 
@@ -91,13 +110,14 @@ public final class ExportTrustCheck {
         }
         KeyUse use = keys.computeIfAbsent(kid, k -> new KeyUse(null, List.of()));
         use.add(s.seq(), t);
-        if (registry != null) {
+        if (history != null) {
             Optional<AnchoredEvent> batch = history.rangeOf(s.seq());
             if (batch.isPresent()) {
-                use.blocks.computeIfAbsent(batch.get().blockNumber(), b -> new long[] {s.seq(), s.seq(), 0});
+                use.blocks.computeIfAbsent(batch.get().blockNumber(), b -> new long[] {s.seq(), s.seq(), 0, t});
                 long[] span = use.blocks.get(batch.get().blockNumber());
                 span[1] = s.seq();
                 span[2]++;
+                span[3] = Math.max(span[3], t);
             } else {
                 use.unanchored++;
             }
@@ -147,6 +167,11 @@ public final class ExportTrustCheck {
                     + ", issued by " + leaf.getIssuerX500Principal().getName() + ", valid " + leaf.getNotBefore().toInstant()
                     + " to " + leaf.getNotAfter().toInstant() + ", chain valid to the trust root at the readings' times "
                     + Instant.ofEpochMilli(u.firstTime) + ".." + Instant.ofEpochMilli(u.lastTime) + "; signed " + signed));
+            if (blockTimes != null) {
+                for (Map.Entry<Long, long[]> b : u.blocks.entrySet()) {
+                    checks.add(atBlock(kid, u, b.getKey(), b.getValue()));
+                }
+            }
             if (registry == null) {
                 continue;
             }
@@ -170,6 +195,35 @@ public final class ExportTrustCheck {
             notChecked.add("trust of " + unreadable + " unreadable record(s)");
         }
         return new Verdict(checks, notChecked);
+    }
+
+    /**
+     * The key's chain validated at the time of the block that anchored its records seq
+     * {@code span[0]..span[1]}, and the latest of those records dated no later than that block plus the
+     * tolerance (a device cannot pick the time its certificate is judged at by dating its readings).
+     */
+    private Check atBlock(String kid, KeyUse u, long block, long[] span) {
+        String what = "key " + kid + " certificate at block " + block;
+        Instant at;
+        try {
+            at = blockTimes.of(block);
+        } catch (LedgerException ex) {
+            return new Check(what, span[0], false, "time of block " + block + " unknown: " + ex.getMessage());
+        }
+        Instant latest = Instant.ofEpochMilli(span[3]);
+        if (latest.isAfter(at.plus(DeviceTrustVerifier.READING_AFTER_BLOCK_TOLERANCE))) {
+            return new Check(what, span[0], false, "UNTRUSTED: a record of seq " + span[0] + ".." + span[1] + " is dated "
+                    + latest + ", after its anchoring block " + block + " (" + at + ") by more than "
+                    + DeviceTrustVerifier.READING_AFTER_BLOCK_TOLERANCE.toMinutes() + " minutes");
+        }
+        try {
+            new ChainValidator(root).validate(u.chain, at);
+        } catch (TrustException ex) {
+            return new Check(what, span[0], false, "UNTRUSTED: records seq " + span[0] + ".." + span[1]
+                    + " anchored at block " + block + " (" + at + "): " + ex.getMessage());
+        }
+        return new Check(what, span[0], true, "chain valid to the trust root at block " + block + " (" + at
+                + "), which anchored seq " + span[0] + ".." + span[1] + ", none dated after it");
     }
 
     /** What one key signed in the export. */
