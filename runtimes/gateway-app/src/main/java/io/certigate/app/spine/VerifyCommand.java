@@ -284,6 +284,15 @@ public final class VerifyCommand implements Callable<Integer> {
         trust.check(rpc);
         X509Certificate root = trust.root();
         ProofBundle bundle = io.certigate.app.anchor.ProofCommand.read(file);
+        if (rpc != null) {
+            // a node that does not answer leaves the anchors unjudged: unusable settings (2), not a failure of the data
+            try (io.certigate.verifier.ledger.LedgerReader ledger = io.certigate.verifier.ledger.LedgerReader.connect(rpc, contract)) {
+                ledger.chainId();
+            } catch (io.certigate.verifier.ledger.LedgerException e) {
+                throw new UsageException("--rpc " + rpc + ": " + (e.unreachable() ? "no ledger node answers: " : "")
+                        + e.getMessage(), e);
+            }
+        }
         Verdict proof = new Verifier().proof(bundle, rpc, contract);
         Verdict pinned = rpc == null && contract != null ? Verifier.pinnedContract(bundle, contract) : null;
         Verdict device;

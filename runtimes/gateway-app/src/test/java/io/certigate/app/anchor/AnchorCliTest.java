@@ -112,6 +112,11 @@ class AnchorCliTest {
             assertThat(unpinned.exit()).isEqualTo(2);
             assertThat(unpinned.err()).contains("--rpc needs --contract ADDRESS").contains("never taken from the bundle");
             assertThat(online.out()).contains("VALID (signatures, inclusion and on-chain anchors)");
+            // a node that does not answer leaves the anchors unjudged: exit 2, not a failure of the data
+            CliRun.Result down = CliRun.run("proof", "verify", bundle.toString(), "--rpc", "http://127.0.0.1:9/",
+                    "--contract", ledger.config().contract());
+            assertThat(down.exit()).as(down.out() + down.err()).isEqualTo(2);
+            assertThat(down.err()).contains("--rpc http://127.0.0.1:9/: no ledger node answers");
             CliRun.Result offline = CliRun.run("proof", "verify", bundle.toString(), "--offline");
             assertThat(offline.exit()).isZero();
             assertThat(offline.out()).contains("OFFLINE: the anchors were NOT checked");
