@@ -1,0 +1,117 @@
+package io.certigate.app.fleet;
+
+import io.certigate.uplink.UplinkTopics;
+import java.util.List;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.eclipse.paho.client.mqttv3.IMqttActionListener;
+import org.eclipse.paho.client.mqttv3.IMqttToken;
+import org.eclipse.paho.client.mqttv3.MqttAsyncClient;
+import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
+import org.eclipse.paho.client.mqttv3.MqttException;
+import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
+
+/**
+ * Publishes {@link SimulatedGateways} to an MQTT broker as the gateways would: each gateway's status
+ * (carrying its certificate chain), then its batches at QoS 1, in seq order per gateway, gateways
+ * interleaved, at a fixed offered rate of records per second (0: as fast as the broker
+ * acknowledges). At most {@code window} publishes are in flight. Records the wall-clock time each
+ * batch was handed to the broker, for end-to-end latency.
+ */
+public final class GatewayLoad implements AutoCloseable {
+    private final MqttAsyncClient client;
+    private final int window;
+
+    public GatewayLoad(String brokerUrl, String clientId, int window) throws MqttException {
+        this.window = window;
+        client = new MqttAsyncClient(brokerUrl, clientId, new MemoryPersistence());
+        MqttConnectOptions o = new MqttConnectOptions();
+        o.setCleanSession(true);
+        o.setMaxInflight(Math.max(10, window));
+        o.setAutomaticReconnect(false);
+        client.connect(o).waitForCompletion(30_000);
+    }
+
+    /** What was published. {@code sentAtMs[g][i]} is when batch i of gateway g was handed to the broker. */
+    public record Published(long batches, long records, long elapsedNanos, long[][] sentAtMs) {
+        public double recordsPerSecond() {
+            return records * 1e9 / Math.max(1, elapsedNanos);
+        }
+    }
+
+    /**
+     * Publishes every gateway's status, then all batches, and waits for the broker's acknowledgements.
+     *
+     * @param ratePerSecond records per second offered, 0 for as fast as acknowledged
+     */
+    public Published publish(List<SimulatedGateways.Gateway> gateways, int ratePerSecond) throws MqttException,
+            InterruptedException {
+        Semaphore inflight = new Semaphore(window);
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        AtomicLong batches = new AtomicLong();
+        IMqttActionListener done = new IMqttActionListener() {
+            @Override
+            public void onSuccess(IMqttToken token) {
+                inflight.release();
+            }
+
+            @Override
+            public void onFailure(IMqttToken token, Throwable e) {
+                failure.compareAndSet(null, e);
+                inflight.release();
+            }
+        };
+        long now = System.currentTimeMillis();
+        for (SimulatedGateways.Gateway g : gateways) {
+            inflight.acquire();
+            client.publish(UplinkTopics.STATUS.topic(g.id()), g.status(now), 1, false, null, done);
+        }
+        long[][] sent = new long[gateways.size()][];
+        int most = 0;
+        for (int g = 0; g < gateways.size(); g++) {
+            sent[g] = new long[gateways.get(g).batches().size()];
+            most = Math.max(most, sent[g].length);
+        }
+        long records = 0;
+        long t0 = System.nanoTime();
+        for (int i = 0; i < most; i++) {
+            for (int g = 0; g < gateways.size(); g++) {
+                SimulatedGateways.Gateway gw = gateways.get(g);
+                if (i >= gw.batches().size()) {
+                    continue;
+                }
+                if (ratePerSecond > 0) {
+                    long due = t0 + records * 1_000_000_000L / ratePerSecond;
+                    long wait = due - System.nanoTime();
+                    if (wait > 0) {
+                        TimeUnit.NANOSECONDS.sleep(wait);
+                    }
+                }
+                inflight.acquire();
+                if (failure.get() != null) {
+                    throw new MqttException(failure.get());
+                }
+                sent[g][i] = System.currentTimeMillis();
+                client.publish(UplinkTopics.READINGS.topic(gw.id()), gw.batches().get(i), 1, false, null, done);
+                records += gw.size(i);
+                batches.incrementAndGet();
+            }
+        }
+        inflight.acquire(window);
+        inflight.release(window);
+        if (failure.get() != null) {
+            throw new MqttException(failure.get());
+        }
+        return new Published(batches.get(), records, System.nanoTime() - t0, sent);
+    }
+
+    @Override
+    public void close() throws MqttException {
+        if (client.isConnected()) {
+            client.disconnect().waitForCompletion(10_000);
+        }
+        client.close();
+    }
+}
