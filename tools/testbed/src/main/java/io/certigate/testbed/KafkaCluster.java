@@ -1,25 +1,20 @@
 package io.certigate.testbed;
 
 import java.io.IOException;
-import java.io.Reader;
-import java.io.Writer;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.UUID;
 import java.util.stream.Collectors;
 
 /**
@@ -35,17 +30,15 @@ import java.util.stream.Collectors;
  * stops the nodes and leaves the folder for diagnosis. Starting again on a folder that holds a
  * cluster reuses its id, ports and data (a restart, not a new cluster).
  *
- * <p>Settings are for a small machine running several JVMs: a small heap and the serial collector,
- * few network and I/O threads, topics with 3 partitions replicated on {@code min(3, N)} nodes,
+ * <p>Settings are for a small machine running several JVMs: a small heap, the serial collector and
+ * the client compiler only ({@code -XX:TieredStopAtLevel=1}: a third less CPU to start; add
+ * {@code jvmOption("-XX:TieredStopAtLevel=4")} for a benchmark's full JIT), few network and I/O threads, topics with 3 partitions replicated on {@code min(3, N)} nodes,
  * {@code min.insync.replicas} one less (2 for 3 nodes), the same for the consumer offsets,
  * transaction state and share-group state topics (3 partitions each instead of 50), no initial
  * rebalance delay, short broker and group session timeouts so that a killed node is noticed within
  * seconds. {@link Builder#brokerProperty} overrides any of them.
  */
 public final class KafkaCluster implements AutoCloseable {
-    /** The file under the cluster folder that keeps the cluster id and the nodes' ports. */
-    public static final String CLUSTER_FILE = "cluster.properties";
-
     private final Path dir;
     private final String clusterId;
     private final List<KafkaBrokerProcess> nodes;
@@ -161,7 +154,7 @@ public final class KafkaCluster implements AutoCloseable {
                 throw new IllegalArgumentException(ports.length + " ports for " + brokers + " brokers");
             }
             Files.createDirectories(dir);
-            Properties saved = loadClusterFile(dir);
+            Properties saved = KafkaClusterLayout.loadClusterFile(dir);
             String id;
             int[] client;
             int[] controller;
@@ -179,8 +172,8 @@ public final class KafkaCluster implements AutoCloseable {
                     controller[i] = Integer.parseInt(saved.getProperty("broker." + i + ".controller.port"));
                 }
             } else {
-                id = newClusterId();
-                int[] free = freePorts(ports == null ? 2 * brokers : brokers);
+                id = KafkaClusterLayout.newClusterId();
+                int[] free = KafkaClusterLayout.freePorts(ports == null ? 2 * brokers : brokers);
                 client = ports != null ? ports.clone() : Arrays.copyOfRange(free, 0, brokers);
                 controller = ports != null ? free : Arrays.copyOfRange(free, brokers, 2 * brokers);
             }
@@ -190,57 +183,23 @@ public final class KafkaCluster implements AutoCloseable {
             }
             String voters = nodes.stream().map(n -> n.id() + "@127.0.0.1:" + n.controllerPort())
                     .collect(Collectors.joining(","));
-            Map<String, String> settings = settings(brokers);
+            Map<String, String> settings = KafkaClusterLayout.settings(brokers);
             settings.putAll(properties);
             for (KafkaBrokerProcess n : nodes) {
                 n.writeConfig(settings, voters);
             }
-            writeLoggingConfig(dir);
-            writeClusterFile(dir, id, nodes);
+            KafkaClusterLayout.writeLoggingConfig(dir);
+            KafkaClusterLayout.writeClusterFile(dir, id, nodes);
             KafkaCluster cluster = new KafkaCluster(this, id, nodes);
             cluster.startAll();
             return cluster;
         }
     }
 
-    /** The nodes' shared settings for a cluster of {@code n}. */
-    static Map<String, String> settings(int n) {
-        int replicas = Math.min(3, n);
-        int minIsr = Math.max(1, replicas - 1);
-        Map<String, String> s = new LinkedHashMap<>();
-        s.put("num.partitions", "3");
-        s.put("default.replication.factor", Integer.toString(replicas));
-        s.put("min.insync.replicas", Integer.toString(minIsr));
-        s.put("offsets.topic.replication.factor", Integer.toString(replicas));
-        s.put("offsets.topic.num.partitions", "3");
-        s.put("transaction.state.log.replication.factor", Integer.toString(replicas));
-        s.put("transaction.state.log.min.isr", Integer.toString(minIsr));
-        s.put("transaction.state.log.num.partitions", "3");
-        s.put("share.coordinator.state.topic.replication.factor", Integer.toString(replicas));
-        s.put("share.coordinator.state.topic.min.isr", Integer.toString(minIsr));
-        s.put("share.coordinator.state.topic.num.partitions", "3");
-        s.put("unclean.leader.election.enable", "false");
-        s.put("num.network.threads", "2");
-        s.put("num.io.threads", "2");
-        s.put("background.threads", "2");
-        s.put("num.replica.fetchers", "1");
-        s.put("log.cleaner.threads", "1");
-        // a killed node is fenced (and leaves the ISRs) after 3 s instead of 9 s
-        s.put("broker.heartbeat.interval.ms", "1000");
-        s.put("broker.session.timeout.ms", "3000");
-        s.put("group.initial.rebalance.delay.ms", "0");
-        s.put("group.streams.initial.rebalance.delay.ms", "0");
-        s.put("group.min.session.timeout.ms", "1000");
-        for (String protocol : List.of("consumer", "streams", "share")) {
-            s.put("group." + protocol + ".min.session.timeout.ms", "1000");
-            s.put("group." + protocol + ".session.timeout.ms", "10000");
-            s.put("group." + protocol + ".min.heartbeat.interval.ms", "500");
-            s.put("group." + protocol + ".heartbeat.interval.ms", "1000");
-        }
-        return s;
-    }
-
     private void startAll() throws IOException, InterruptedException {
+        for (KafkaBrokerProcess n : nodes) {
+            requireFreePorts(n);
+        }
         try {
             List<Process> formats = new ArrayList<>();
             List<KafkaBrokerProcess> unformatted = new ArrayList<>();
@@ -328,6 +287,20 @@ public final class KafkaCluster implements AutoCloseable {
         }
     }
 
+    /** Fails at once, before any JVM starts, when another process listens on one of the node's ports. */
+    private static void requireFreePorts(KafkaBrokerProcess n) throws IOException {
+        for (int port : new int[] {n.port(), n.controllerPort()}) {
+            try (ServerSocket s = new ServerSocket()) {
+                s.setReuseAddress(true);
+                s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1);
+            } catch (IOException inUse) {
+                throw new IOException("port " + port + " of Kafka broker " + n.id() + " (its "
+                        + (port == n.port() ? "client" : "controller") + " listener) is in use on 127.0.0.1: "
+                        + inUse.getMessage(), inUse);
+            }
+        }
+    }
+
     /** {@code host:port,...} of every node's client listener, for {@code bootstrap.servers}. */
     public String bootstrapServers() {
         return nodes.stream().map(n -> "127.0.0.1:" + n.port()).collect(Collectors.joining(","));
@@ -394,6 +367,7 @@ public final class KafkaCluster implements AutoCloseable {
         if (n.alive()) {
             stop(i);
         }
+        requireFreePorts(n);
         n.start(javaCommand, classpath, jvmOptions);
         markDown(i, false);
         hook();
@@ -440,72 +414,4 @@ public final class KafkaCluster implements AutoCloseable {
         return nodes.get(i);
     }
 
-    /** A random cluster id as Kafka writes them: 16 bytes, URL-safe Base64 without padding, not starting with '-'. */
-    static String newClusterId() {
-        while (true) {
-            UUID u = UUID.randomUUID();
-            ByteBuffer b = ByteBuffer.allocate(16);
-            b.putLong(u.getMostSignificantBits()).putLong(u.getLeastSignificantBits());
-            String id = Base64.getUrlEncoder().withoutPadding().encodeToString(b.array());
-            if (!id.startsWith("-")) {
-                return id;
-            }
-        }
-    }
-
-    private static int[] freePorts(int count) throws IOException {
-        List<ServerSocket> held = new ArrayList<>();
-        try {
-            int[] ports = new int[count];
-            for (int i = 0; i < count; i++) {
-                ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-                held.add(s);
-                ports[i] = s.getLocalPort();
-            }
-            return ports;
-        } finally {
-            for (ServerSocket s : held) {
-                s.close();
-            }
-        }
-    }
-
-    /** The saved cluster id and ports of a cluster folder, or null if it holds none. */
-    static Properties loadClusterFile(Path dir) throws IOException {
-        Path file = dir.resolve(CLUSTER_FILE);
-        if (!Files.exists(file)) {
-            return null;
-        }
-        Properties p = new Properties();
-        try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            p.load(r);
-        }
-        return p;
-    }
-
-    private static void writeClusterFile(Path dir, String id, List<KafkaBrokerProcess> nodes) throws IOException {
-        Properties p = new Properties();
-        p.setProperty("cluster.id", id);
-        p.setProperty("brokers", Integer.toString(nodes.size()));
-        p.setProperty("bootstrap.servers", nodes.stream().map(n -> "127.0.0.1:" + n.port())
-                .collect(Collectors.joining(",")));
-        for (KafkaBrokerProcess n : nodes) {
-            p.setProperty("broker." + n.id() + ".port", Integer.toString(n.port()));
-            p.setProperty("broker." + n.id() + ".controller.port", Integer.toString(n.controllerPort()));
-        }
-        try (Writer w = Files.newBufferedWriter(dir.resolve(CLUSTER_FILE), StandardCharsets.UTF_8)) {
-            p.store(w, "a Kafka cluster of certigate's testbed: id and ports, reused when started again");
-        }
-    }
-
-    /** java.util.logging settings for nodes whose classpath binds SLF4J to it: one line per record. */
-    private static void writeLoggingConfig(Path dir) throws IOException {
-        Files.write(dir.resolve("logging.properties"), List.of(
-                "handlers=java.util.logging.ConsoleHandler",
-                ".level=INFO",
-                "java.util.logging.ConsoleHandler.level=ALL",
-                "java.util.logging.ConsoleHandler.formatter=java.util.logging.SimpleFormatter",
-                "java.util.logging.SimpleFormatter.format=%1$tF %1$tT.%1$tL %4$s [%3$s] %5$s%6$s%n"),
-                StandardCharsets.UTF_8);
-    }
 }

@@ -76,7 +76,7 @@ public final class KafkaClusterMain {
         }
         if (!running(dir).isEmpty()) {
             err.println("a Kafka cluster already runs in " + dir + " (stop it first); its bootstrap servers:");
-            out.println(KafkaCluster.loadClusterFile(dir).getProperty("bootstrap.servers"));
+            out.println(KafkaClusterLayout.loadClusterFile(dir).getProperty("bootstrap.servers"));
             return 1;
         }
         long t0 = System.nanoTime();
@@ -117,7 +117,7 @@ public final class KafkaClusterMain {
     }
 
     private static int status(Path dir, PrintStream out, PrintStream err) throws IOException {
-        Properties cluster = KafkaCluster.loadClusterFile(dir);
+        Properties cluster = KafkaClusterLayout.loadClusterFile(dir);
         if (cluster == null) {
             err.println("no Kafka cluster in " + dir);
             return 1;
@@ -140,7 +140,7 @@ public final class KafkaClusterMain {
     /** The live broker processes of the cluster in {@code dir}. */
     private static List<ProcessHandle> running(Path dir) throws IOException {
         List<ProcessHandle> live = new ArrayList<>();
-        Properties cluster = KafkaCluster.loadClusterFile(dir);
+        Properties cluster = KafkaClusterLayout.loadClusterFile(dir);
         if (cluster != null) {
             for (int i = 0; i < Integer.parseInt(cluster.getProperty("brokers")); i++) {
                 node(dir, i).ifPresent(live::add);
