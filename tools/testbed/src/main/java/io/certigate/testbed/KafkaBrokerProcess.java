@@ -151,16 +151,6 @@ final class KafkaBrokerProcess {
         }
     }
 
-    /** Waits for the process to end, killing it after {@code timeoutSeconds}; true if it ended by itself. */
-    boolean awaitStop(long timeoutSeconds) throws InterruptedException {
-        Process p = process();
-        if (p == null || p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
-            return true;
-        }
-        p.destroyForcibly().waitFor();
-        return false;
-    }
-
     /** The last lines of the broker's log, for error messages. */
     String logTail() {
         return tail(log());

@@ -218,9 +218,8 @@ public final class KafkaCluster implements AutoCloseable {
             }
             awaitReady();
         } catch (IOException | InterruptedException | RuntimeException e) {
-            killAll();
             for (KafkaBrokerProcess n : nodes) {
-                n.awaitStop(stopTimeout.toSeconds());
+                n.kill();
             }
             detach();
             throw e;
@@ -349,13 +348,36 @@ public final class KafkaCluster implements AutoCloseable {
 
     /**
      * Stops node {@code i} gracefully (SIGTERM: Kafka's controlled shutdown, leadership moved
-     * away); killed after the stop timeout. Returns true if it stopped by itself.
+     * away); killed after the stop timeout, or at once when too few nodes run to approve it (see
+     * {@link #close()}). Returns true if it stopped by itself.
      */
     public boolean stop(int i) throws InterruptedException {
         markDown(i, true);
-        KafkaBrokerProcess n = node(i);
-        n.signalStop();
-        return n.awaitStop(stopTimeout.toSeconds());
+        return stopGracefully(List.of(node(i)));
+    }
+
+    /**
+     * SIGTERM to each target, then waits. A KRaft broker's controlled shutdown must be approved
+     * through the controller quorum, and Kafka waits up to 5 minutes for that approval: once fewer
+     * than a majority of the nodes run, none can come, so the targets still running are killed
+     * (kill -9 loses nothing the page cache holds; the next start recovers the logs). Also killed
+     * after the stop timeout. True if every target stopped by itself.
+     */
+    private boolean stopGracefully(List<KafkaBrokerProcess> targets) throws InterruptedException {
+        targets.forEach(KafkaBrokerProcess::signalStop);
+        long deadline = System.nanoTime() + stopTimeout.toNanos();
+        int majority = nodes.size() / 2 + 1;
+        while (targets.stream().anyMatch(KafkaBrokerProcess::alive)) {
+            long running = nodes.stream().filter(KafkaBrokerProcess::alive).count();
+            if (running < majority || System.nanoTime() > deadline) {
+                for (KafkaBrokerProcess n : targets) {
+                    n.kill();
+                }
+                return false;
+            }
+            Thread.sleep(50);
+        }
+        return true;
     }
 
     /**
@@ -385,16 +407,16 @@ public final class KafkaCluster implements AutoCloseable {
         }
     }
 
-    /** Stops every node gracefully, all at once; the folder with logs and data stays. */
+    /**
+     * Stops every node, all at once: gracefully while a majority of them runs (the quorum can
+     * approve their controlled shutdowns), the rest with kill -9. The folder with logs and data stays.
+     */
     @Override
     public void close() throws InterruptedException {
         for (KafkaBrokerProcess n : nodes) {
             markDown(n.id(), true);
-            n.signalStop();
         }
-        for (KafkaBrokerProcess n : nodes) {
-            n.awaitStop(stopTimeout.toSeconds());
-        }
+        stopGracefully(nodes);
         detach();
     }
 

@@ -101,18 +101,30 @@ public final class KafkaClusterMain {
             err.println("no Kafka broker of " + dir + " is running");
             return 0;
         }
+        // as KafkaCluster.close(): gracefully while a majority runs (the quorum approves the
+        // controlled shutdowns), then kill -9, as Kafka would wait 5 minutes for an approval
+        int majority = Integer.parseInt(KafkaClusterLayout.loadClusterFile(dir).getProperty("brokers")) / 2 + 1;
         nodes.forEach(ProcessHandle::destroy);
-        boolean clean = true;
-        for (ProcessHandle p : nodes) {
-            try {
-                p.onExit().get(30, TimeUnit.SECONDS);
-            } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
-                err.println("broker process " + p.pid() + " did not stop within 30 s: killed");
-                p.destroyForcibly();
-                clean = false;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        int killed = 0;
+        while (nodes.stream().anyMatch(ProcessHandle::isAlive)) {
+            long running = nodes.stream().filter(ProcessHandle::isAlive).count();
+            if (running < majority || System.nanoTime() > deadline) {
+                for (ProcessHandle p : nodes) {
+                    if (p.isAlive()) {
+                        p.destroyForcibly();
+                        killed++;
+                    }
+                }
+                for (ProcessHandle p : nodes) {
+                    p.onExit().join();
+                }
+                break;
             }
+            Thread.sleep(50);
         }
-        err.println("stopped " + nodes.size() + " Kafka broker(s) of " + dir + (clean ? "" : " (some killed)"));
+        err.println("stopped " + nodes.size() + " Kafka broker(s) of " + dir
+                + (killed == 0 ? "" : ", the last " + killed + " with kill -9 (too few left to approve a controlled shutdown, or 30 s passed)"));
         return 0;
     }
 
