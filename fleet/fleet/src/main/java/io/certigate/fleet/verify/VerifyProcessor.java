@@ -478,8 +478,8 @@ final class VerifyProcessor implements Processor<byte[], byte[], byte[], byte[]>
             return;
         }
         parked.put(k, s.cose());
-        metrics.onParked();
         if (publish) {
+            metrics.onParked();
             ctx.forward(new Record<>(st.id, s.cose(), timestamp), FleetVerifyTopology.SINK_PARKED);
         }
         Bytes dk = VerifyStores.device(st.id);
