@@ -4,6 +4,7 @@ import io.certigate.fleet.collector.DeviceKeys;
 import java.time.Duration;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
@@ -79,8 +80,13 @@ public final class FleetVerifier implements AutoCloseable {
         return streams;
     }
 
+    /**
+     * Stops the instance and leaves the consumer group, so that its partitions move to the other
+     * instances at once instead of after the group's session timeout.
+     */
     public void close(Duration timeout) {
-        streams.close(timeout);
+        streams.close(CloseOptions.timeout(timeout)
+                .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
     }
 
     @Override
