@@ -200,7 +200,7 @@ final class VerifyProcessor implements Processor<byte[], byte[], byte[], byte[]>
             return;
         }
         Bytes aheadKey = VerifyStores.seq(st.id, seq);
-        byte[] waiting = ahead.get(aheadKey);
+        byte[] waiting = st.ahead > 0 ? ahead.get(aheadKey) : null;
         if (waiting != null) {
             if (Arrays.equals(waiting, s.cose())) {
                 metrics.onDuplicate();
@@ -362,8 +362,8 @@ final class VerifyProcessor implements Processor<byte[], byte[], byte[], byte[]>
         gaps.put(VerifyStores.seq(st.id, first), gapValue(last, st.headHash, s.prev()));
         advance(st, s, false);
         drain(st);
-        if (st.ahead > 0 && st.gapSince < 0) {
-            st.gapSince = now();
+        if (st.ahead > 0) {
+            st.gapSince = now(); // the next gap's time starts now
             openGaps.put(VerifyStores.device(st.id), ByteBuffer.allocate(8).putLong(st.gapSince).array());
         }
     }

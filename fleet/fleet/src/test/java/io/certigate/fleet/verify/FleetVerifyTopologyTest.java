@@ -196,6 +196,25 @@ class FleetVerifyTopologyTest {
     }
 
     @Test
+    void eachOfTwoGapsIsReportedAfterItsOwnTimeout() throws Exception {
+        VerifyDriver d = open(SETTINGS, configured());
+        d.readings("dev-1", range(1, 1));
+        d.readings("dev-1", range(4, 4));
+        d.advance(Duration.ofMinutes(3));
+        d.readings("dev-1", range(7, 7));
+        d.advance(Duration.ofMinutes(2).plusSeconds(1));
+        assertThat(d.findings()).extracting(Finding::type, Finding::seq, Finding::lastSeq)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(FindingType.GAP, 2L, 3L));
+        assertThat(seqs(d.verified())).containsExactly(1L, 4L);
+        d.advance(Duration.ofMinutes(4).plusSeconds(58));
+        assertThat(d.findings()).as("the second gap's time starts when the chain resumed").isEmpty();
+        d.advance(Duration.ofSeconds(2));
+        assertThat(d.findings()).extracting(Finding::type, Finding::seq, Finding::lastSeq)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(FindingType.GAP, 5L, 6L));
+        assertThat(seqs(d.verified())).containsExactly(7L);
+    }
+
+    @Test
     void aFullAheadBufferReportsTheGapAtOnce() throws Exception {
         VerifyDriver d = open(SETTINGS.withAheadBuffer(3), configured());
         d.readings("dev-1", range(1, 1));
