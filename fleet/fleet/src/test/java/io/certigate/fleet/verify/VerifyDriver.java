@@ -82,6 +82,11 @@ final class VerifyDriver implements AutoCloseable {
         return verified.readValuesToList().stream().map(VerifiedRecord::decode).toList();
     }
 
+    /** How many verified records came out since the last read (not decoded). */
+    int verifiedCount() {
+        return verified.readValuesToList().size();
+    }
+
     List<Finding> findings() {
         return findings.readValuesToList().stream().map(Finding::decode).toList();
     }
