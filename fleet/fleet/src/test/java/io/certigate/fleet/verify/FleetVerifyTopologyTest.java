@@ -16,11 +16,13 @@ import io.certigate.fleet.topics.FleetTopics;
 import io.certigate.fleet.topics.VerifiedRecord;
 import io.certigate.signing.CoseSign1;
 import io.certigate.testbed.device.TestPki;
+import io.certigate.testbed.time.ManualClock;
 import io.certigate.uplink.StatusMessage;
 import io.certigate.uplink.testing.TestDevice;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.LongStream;
@@ -391,6 +393,34 @@ class FleetVerifyTopologyTest {
         assertThat(d.findings()).extracting(Finding::type, Finding::seq, Finding::lastSeq)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple(FindingType.GAP, 5L, 5L));
         assertThat(seqs(d.verified())).isEqualTo(seqs(6, 20));
+    }
+
+    @Test
+    void withARetryIntervalAParkedDevicesLastStatusIsTriedAgainUntilItsKeyIsAccepted() throws Exception {
+        TestPki pki = TestPki.create("consortium CA");
+        TestDevice issued = TestDevice.create(dir.resolve("issued"), "dev-2");
+        try {
+            var chain = List.of(pki.issueDevice(issued.key().publicKey(), "dev-2"), pki.caCertificate());
+            issued.produce(5);
+            // the chain is not valid yet at the trust clock's time: refused now, accepted once that time comes
+            ManualClock trustClock = new ManualClock(Instant.now().minus(Duration.ofDays(30)));
+            DeviceKeys keys = new DeviceKeys(List.of(pki.caCertificate()), false, null, trustClock);
+            VerifyDriver d = open(SETTINGS.withRegistryRetry(Duration.ofMinutes(1)), keys);
+            d.status("dev-2", new StatusMessage("dev-2", StatusMessage.State.ONLINE, 5, 0, chain));
+            d.readings("dev-2", VerifyDriver.batch("dev-2", issued.buffer().range(1, 5)));
+            assertThat(d.findings()).extracting(Finding::type).containsExactly(FindingType.UNTRUSTED_KEY,
+                    FindingType.UNKNOWN_DEVICE);
+            d.advance(Duration.ofSeconds(61));
+            assertThat(d.verified()).isEmpty();
+            trustClock.setInstant(Instant.now());
+            d.advance(Duration.ofSeconds(30));
+            assertThat(d.verified()).as("not before the next retry").isEmpty();
+            d.advance(Duration.ofSeconds(31));
+            assertThat(seqs(d.verified())).isEqualTo(seqs(1, 5));
+            assertThat(d.findings()).isEmpty();
+        } finally {
+            issued.close();
+        }
     }
 
     @Test
