@@ -514,7 +514,13 @@ final class VerifyProcessor implements Processor<byte[], byte[], byte[], byte[]>
         }
         PublicKey leaf = m.certificateChain().get(0).getPublicKey();
         if (key(device, io.certigate.signing.KeyIds.of(leaf)) != null) {
-            return; // known already
+            // known already; records parked meanwhile (a transaction that taught it was aborted) go through now
+            if (parkedDevices.get(VerifyStores.device(id)) != null) {
+                DeviceState st = load(device, id);
+                release(st);
+                save(st);
+            }
+            return;
         }
         if (learn(device, id, m)) {
             return;
