@@ -1,0 +1,668 @@
+package io.certigate.fleet.verify;
+
+import io.certigate.core.io.LogText;
+import io.certigate.core.model.RecordHashes;
+import io.certigate.fleet.collector.DeviceKeys;
+import io.certigate.fleet.topics.Finding;
+import io.certigate.fleet.topics.FindingType;
+import io.certigate.fleet.topics.FleetTopics;
+import io.certigate.fleet.topics.VerifiedRecord;
+import io.certigate.signing.SignatureVerifier;
+import io.certigate.uplink.BatchDecoder;
+import io.certigate.uplink.StatusMessage;
+import io.certigate.uplink.UplinkException;
+import io.certigate.verifier.Verdict;
+import io.certigate.verifier.Verifier;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.security.PublicKey;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * Verifies the Kafka records of {@link FleetTopics#RECORDS} device by device (see the package's
+ * section of the module README for the method). Bad input becomes a {@link Finding} and is never
+ * thrown: only Kafka's own exceptions (a fenced producer, a failed changelog write) leave
+ * {@link #process}, so that Kafka Streams can abort the transaction and retry.
+ *
+ * <p>Time is the processor context's wall clock ({@link ProcessorContext#currentSystemTimeMs()}),
+ * the same clock the gap punctuator runs on: the system clock in production, virtual time in
+ * {@code TopologyTestDriver}.
+ */
+final class VerifyProcessor implements Processor<byte[], byte[], byte[], byte[]> {
+    private static final System.Logger LOG = System.getLogger(VerifyProcessor.class.getName());
+    private static final Verifier VERIFIER = new Verifier(SignatureVerifier.BOUNCY_CASTLE);
+    private static final byte[] NO_STATUS = new byte[0];
+    private static final int LINKED = 1;
+    private static final int ERASED = 2;
+
+    private final FleetVerifySettings settings;
+    private final DeviceKeys keys;
+    private final FleetVerifyMetrics metrics;
+    private ProcessorContext<byte[], byte[]> ctx;
+    private KeyValueStore<Bytes, byte[]> heads;
+    private KeyValueStore<Bytes, byte[]> recent;
+    private KeyValueStore<Bytes, byte[]> ahead;
+    private KeyValueStore<Bytes, byte[]> gaps;
+    private KeyValueStore<Bytes, byte[]> openGaps;
+    private KeyValueStore<Bytes, byte[]> parked;
+    private KeyValueStore<Bytes, byte[]> parkedDevices;
+    private KeyValueStore<Bytes, byte[]> learnedKeys;
+    /** Timestamp of the output records: the input record's, or the punctuation time. */
+    private long timestamp;
+    private String lastProblem;
+
+    VerifyProcessor(FleetVerifySettings settings, DeviceKeys keys, FleetVerifyMetrics metrics) {
+        this.settings = settings;
+        this.keys = keys;
+        this.metrics = metrics;
+    }
+
+    @Override
+    public void init(ProcessorContext<byte[], byte[]> context) {
+        ctx = context;
+        heads = context.getStateStore(VerifyStores.HEADS);
+        recent = context.getStateStore(VerifyStores.RECENT);
+        ahead = context.getStateStore(VerifyStores.AHEAD);
+        gaps = context.getStateStore(VerifyStores.GAPS);
+        openGaps = context.getStateStore(VerifyStores.OPEN_GAPS);
+        parked = context.getStateStore(VerifyStores.PARKED);
+        parkedDevices = context.getStateStore(VerifyStores.PARKED_DEVICES);
+        learnedKeys = context.getStateStore(VerifyStores.LEARNED_KEYS);
+        context.schedule(settings.gapCheckInterval(), PunctuationType.WALL_CLOCK_TIME, this::closeExpiredGaps);
+        if (!settings.registryRetry().isZero()) {
+            context.schedule(settings.registryRetry(), PunctuationType.WALL_CLOCK_TIME, this::retryParkedDevices);
+        }
+    }
+
+    @Override
+    public void process(Record<byte[], byte[]> record) {
+        timestamp = record.timestamp();
+        byte[] id = record.key();
+        String device = device(id);
+        if (device == null) {
+            metrics.onReceived();
+            String shown = id == null ? "no key" : "key 0x" + HexFormat.of().formatHex(id, 0, Math.min(id.length, 64));
+            refuse("", id == null ? new byte[0] : id, 0, FindingType.MALFORMED, "Kafka record with " + shown
+                    + ": not a device id (UTF-8, 1 to " + FleetTopics.MAX_DEVICE_ID_BYTES + " bytes)");
+            return;
+        }
+        byte[] value = record.value();
+        Header kindHeader = record.headers().lastHeader(FleetTopics.HEADER_KIND);
+        String kind = kindHeader == null || kindHeader.value() == null ? ""
+                : new String(kindHeader.value(), StandardCharsets.UTF_8);
+        try {
+            if (value == null || value.length == 0) {
+                metrics.onReceived();
+                refuse(device, id, 0, FindingType.MALFORMED, "empty " + kind + " payload");
+            } else if (value.length > settings.maxPayloadBytes()) {
+                metrics.onReceived();
+                refuse(device, id, 0, FindingType.OVERSIZED, kind + " payload of " + value.length
+                        + " bytes, over the limit of " + settings.maxPayloadBytes());
+            } else if (FleetTopics.KIND_READINGS.equals(kind)) {
+                batch(device, id, value);
+            } else if (FleetTopics.KIND_STATUS.equals(kind)) {
+                status(device, id, value);
+            } else {
+                metrics.onReceived();
+                refuse(device, id, 0, FindingType.MALFORMED, "Kafka record of unknown kind '" + kind + "'");
+            }
+        } catch (KafkaException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "record of " + LogText.escape(device) + " could not be processed", e);
+            refuse(device, id, 0, FindingType.MALFORMED, "record could not be processed: " + e);
+        }
+    }
+
+    /** The device a key names, or null when it is not a device id. */
+    private static String device(byte[] id) {
+        if (id == null || id.length == 0 || id.length > FleetTopics.MAX_DEVICE_ID_BYTES) {
+            return null;
+        }
+        try {
+            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(id)).toString();
+        } catch (CharacterCodingException e) {
+            return null;
+        }
+    }
+
+    // ---- uplink batches
+
+    private void batch(String device, byte[] id, byte[] payload) {
+        List<byte[]> items;
+        try {
+            items = BatchDecoder.items(payload);
+        } catch (BatchDecoder.BatchFormatException e) {
+            metrics.onReceived();
+            refuse(device, id, 0, FindingType.MALFORMED, "payload of " + payload.length
+                    + " bytes is not an uplink batch: " + e.getMessage());
+            return;
+        }
+        DeviceState st = load(device, id);
+        for (byte[] bytes : items) {
+            metrics.onReceived();
+            try {
+                Item item = Item.read(device, bytes);
+                if (item instanceof Item.Signed s) {
+                    signed(st, s, true);
+                } else {
+                    tombstone(st, (Item.Tombstone) item);
+                }
+            } catch (Refusal r) {
+                refuse(device, id, r.seq(), r.type(), r.getMessage());
+            } catch (KafkaException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "item of " + LogText.escape(device) + " could not be processed", e);
+                refuse(device, id, 0, FindingType.MALFORMED, "item could not be processed: " + e);
+            }
+        }
+        save(st);
+    }
+
+    private void signed(DeviceState st, Item.Signed s, boolean publishParked) {
+        long seq = s.seq();
+        if (seq <= st.headSeq) {
+            byte[] slot = recent.get(slotKey(st, seq));
+            if (slot != null && slotSeq(slot) == seq) {
+                if (Arrays.equals(slot, 8, 40, s.chainHash(), 0, 32)) {
+                    metrics.onDuplicate();
+                } else if (verified(st, s, publishParked)) {
+                    refuse(st, seq, FindingType.FORK, "another record than the one accepted for this seq");
+                }
+                return;
+            }
+            Gap gap = gapAround(st, seq);
+            if (gap == null) {
+                // older than the duplicate window and not in a reported gap: accepted before, not compared again
+                metrics.onDuplicate();
+                return;
+            }
+            if (verified(st, s, publishParked)) {
+                fillGap(st, s, gap);
+            }
+            return;
+        }
+        Bytes aheadKey = VerifyStores.seq(st.id, seq);
+        byte[] waiting = st.ahead > 0 ? ahead.get(aheadKey) : null;
+        if (waiting != null) {
+            if (Arrays.equals(waiting, s.cose())) {
+                metrics.onDuplicate();
+            } else if (verified(st, s, publishParked)) {
+                refuse(st, seq, FindingType.FORK, "another record than the one waiting for this seq");
+            }
+            return;
+        }
+        if (!verified(st, s, publishParked)) {
+            return;
+        }
+        if (seq == st.headSeq + 1) {
+            if (!Arrays.equals(s.prev(), st.headHash)) {
+                refuse(st, seq, FindingType.BROKEN_LINK, "prev is not the chain hash of seq " + st.headSeq);
+                return;
+            }
+            advance(st, s, true);
+            drain(st);
+            return;
+        }
+        ahead.put(aheadKey, s.cose());
+        metrics.onBuffered();
+        st.ahead++;
+        if (st.gapSince < 0) {
+            st.gapSince = now();
+            openGaps.put(VerifyStores.device(st.id), ByteBuffer.allocate(8).putLong(st.gapSince).array());
+        }
+        if (st.ahead >= settings.aheadBuffer()) {
+            resume(st, st.ahead + " records of the device wait after it, the most held");
+        }
+    }
+
+    /**
+     * True when a trusted key of the device verifies {@code s}; otherwise it was refused (bad
+     * signature) or parked (no trusted key with its key id yet).
+     */
+    private boolean verified(DeviceState st, Item.Signed s, boolean publishParked) {
+        PublicKey key = key(st.device, s.keyId());
+        if (key == null) {
+            park(st, s, publishParked);
+            return false;
+        }
+        Verdict.Check check = VERIFIER.signature(st.device, s.cose(), key);
+        if (!check.ok()) {
+            refuse(st, s.seq(), FindingType.BAD_SIGNATURE, check.detail());
+            return false;
+        }
+        return true;
+    }
+
+    /** Accepts {@code s} as the new head. */
+    private void advance(DeviceState st, Item.Signed s, boolean linked) {
+        emit(st, s, linked);
+        st.headSeq = s.seq();
+        st.headHash = s.chainHash();
+    }
+
+    private void emit(DeviceState st, Item.Signed s, boolean linked) {
+        byte[] leaf = RecordHashes.leafHash(s.cose());
+        var r = s.reading().reading();
+        VerifiedRecord v = new VerifiedRecord(st.device, s.seq(), r.observedAtMillis(), r.kind(), r.subject(), leaf,
+                s.chainHash(), s.cose(), linked, now());
+        ctx.forward(new Record<>(st.id, v.encode(), timestamp), FleetVerifyTopology.SINK_VERIFIED);
+        remember(st, s.seq(), s.chainHash(), leaf, linked ? LINKED : 0);
+        metrics.onVerified(false);
+    }
+
+    /** Writes the record's ring slot unless the slot holds a later seq. */
+    private void remember(DeviceState st, long seq, byte[] chain, byte[] leaf, int flags) {
+        Bytes k = slotKey(st, seq);
+        if (seq <= st.headSeq) {
+            byte[] slot = recent.get(k);
+            if (slot != null && slotSeq(slot) > seq) {
+                return;
+            }
+        }
+        recent.put(k, ByteBuffer.allocate(8 + 32 + 32 + 1).putLong(seq).put(chain).put(leaf).put((byte) flags).array());
+    }
+
+    private Bytes slotKey(DeviceState st, long seq) {
+        return VerifyStores.seq(st.id, seq % settings.duplicateWindow());
+    }
+
+    private static long slotSeq(byte[] slot) {
+        return ByteBuffer.wrap(slot).getLong();
+    }
+
+    /** Accepts the records waiting right after the head, in order. */
+    private void drain(DeviceState st) {
+        boolean progressed = false;
+        while (st.ahead > 0) {
+            Bytes k = VerifyStores.seq(st.id, st.headSeq + 1);
+            byte[] cose = ahead.get(k);
+            if (cose == null) {
+                break;
+            }
+            ahead.delete(k);
+            st.ahead--;
+            Item.Signed s;
+            try {
+                s = Item.signed(st.device, cose);
+            } catch (Refusal r) {
+                refuse(st, st.headSeq + 1, r.type(), r.getMessage()); // not expected: it was read before
+                break;
+            }
+            if (!Arrays.equals(s.prev(), st.headHash)) {
+                refuse(st, s.seq(), FindingType.BROKEN_LINK, "prev is not the chain hash of seq " + st.headSeq);
+                break;
+            }
+            advance(st, s, true);
+            progressed = true;
+        }
+        if (st.ahead <= 0) {
+            st.ahead = 0;
+            closeGapTimer(st);
+        } else if (progressed) {
+            st.gapSince = now(); // what waits now waits after another gap
+            openGaps.put(VerifyStores.device(st.id), ByteBuffer.allocate(8).putLong(st.gapSince).array());
+        }
+    }
+
+    private void closeGapTimer(DeviceState st) {
+        if (st.gapSince >= 0) {
+            st.gapSince = -1;
+            openGaps.delete(VerifyStores.device(st.id));
+        }
+    }
+
+    /**
+     * Reports the seqs missing between the head and the lowest record waiting ahead, and resumes the
+     * chain from that record (accepted unlinked).
+     */
+    private void resume(DeviceState st, String why) {
+        KeyValue<Bytes, byte[]> lowest = null;
+        try (KeyValueIterator<Bytes, byte[]> it = ahead.range(VerifyStores.seq(st.id, st.headSeq + 1),
+                VerifyStores.last(st.id))) {
+            if (it.hasNext()) {
+                lowest = it.next();
+            }
+        }
+        if (lowest == null) {
+            st.ahead = 0;
+            closeGapTimer(st);
+            return;
+        }
+        ahead.delete(lowest.key);
+        st.ahead--;
+        Item.Signed s;
+        try {
+            s = Item.signed(st.device, lowest.value);
+        } catch (Refusal r) {
+            refuse(st, VerifyStores.seqOf(lowest.key), r.type(), r.getMessage());
+            return;
+        }
+        long first = st.headSeq + 1;
+        long last = s.seq() - 1;
+        finding(st.device, st.id, first, last, FindingType.GAP, (last - first + 1) + " record(s) missing: seq " + first
+                + ".." + last + "; " + why + "; the chain resumes at seq " + s.seq());
+        gaps.put(VerifyStores.seq(st.id, first), gapValue(last, st.headHash, s.prev()));
+        advance(st, s, false);
+        drain(st);
+        if (st.ahead > 0) {
+            st.gapSince = now(); // the next gap's time starts now
+            openGaps.put(VerifyStores.device(st.id), ByteBuffer.allocate(8).putLong(st.gapSince).array());
+        }
+    }
+
+    /** A reported gap: seqs {@code first..last}, the chain hash of first - 1 and the prev of last + 1. */
+    private record Gap(long first, long last, byte[] hashBefore, byte[] prevAfter) {
+    }
+
+    private static byte[] gapValue(long last, byte[] hashBefore, byte[] prevAfter) {
+        return ByteBuffer.allocate(8 + 64).putLong(last).put(hashBefore).put(prevAfter).array();
+    }
+
+    private Gap gapAround(DeviceState st, long seq) {
+        try (KeyValueIterator<Bytes, byte[]> it = gaps.reverseRange(VerifyStores.first(st.id), VerifyStores.seq(st.id, seq))) {
+            if (!it.hasNext()) {
+                return null;
+            }
+            KeyValue<Bytes, byte[]> e = it.next();
+            ByteBuffer b = ByteBuffer.wrap(e.value);
+            long last = b.getLong();
+            if (last < seq) {
+                return null;
+            }
+            byte[] before = new byte[32];
+            byte[] after = new byte[32];
+            b.get(before).get(after);
+            return new Gap(VerifyStores.seqOf(e.key), last, before, after);
+        }
+    }
+
+    /** A late record inside a reported gap: accepted when it links to its known neighbours. */
+    private void fillGap(DeviceState st, Item.Signed s, Gap gap) {
+        long seq = s.seq();
+        if (seq == gap.first() && !Arrays.equals(s.prev(), gap.hashBefore())) {
+            refuse(st, seq, FindingType.BROKEN_LINK, "late record: prev is not the chain hash of seq " + (seq - 1));
+            return;
+        }
+        if (seq == gap.last() && !Arrays.equals(s.chainHash(), gap.prevAfter())) {
+            refuse(st, seq, FindingType.BROKEN_LINK, "late record: seq " + (seq + 1) + " names another prev");
+            return;
+        }
+        emit(st, s, seq == gap.first());
+        gaps.delete(VerifyStores.seq(st.id, gap.first()));
+        if (seq > gap.first()) {
+            gaps.put(VerifyStores.seq(st.id, gap.first()), gapValue(seq - 1, gap.hashBefore(), s.prev()));
+        }
+        if (seq < gap.last()) {
+            gaps.put(VerifyStores.seq(st.id, seq + 1), gapValue(gap.last(), s.chainHash(), gap.prevAfter()));
+        }
+    }
+
+    // ---- erasures
+
+    private void tombstone(DeviceState st, Item.Tombstone t) {
+        byte[] slot = t.seq() <= st.headSeq ? recent.get(slotKey(st, t.seq())) : null;
+        if (slot == null || slotSeq(slot) != t.seq() || !Arrays.equals(slot, 8, 40, t.chain(), 0, 32)
+                || !Arrays.equals(slot, 40, 72, t.leaf(), 0, 32)) {
+            refuse(st, t.seq(), FindingType.UNPROVABLE_TOMBSTONE, "no verified record with these hashes is held for"
+                    + " this seq (within the last " + settings.duplicateWindow() + "), so the erasure is not provable");
+            return;
+        }
+        int flags = slot[72];
+        if ((flags & ERASED) != 0) {
+            metrics.onDuplicate();
+            return;
+        }
+        boolean linked = (flags & LINKED) != 0;
+        VerifiedRecord v = new VerifiedRecord(st.device, t.seq(), -1, null, null, t.leaf(), t.chain(), null, linked, now());
+        ctx.forward(new Record<>(st.id, v.encode(), timestamp), FleetVerifyTopology.SINK_VERIFIED);
+        slot[72] = (byte) (flags | ERASED);
+        recent.put(slotKey(st, t.seq()), slot);
+        metrics.onVerified(true);
+    }
+
+    // ---- keys, status messages, parked records
+
+    /** The trusted key of {@code device} with key id {@code kid}: configured, learned here or learned before a restart. */
+    private PublicKey key(String device, byte[] kid) {
+        PublicKey k = keys.find(device, kid);
+        if (k != null) {
+            return k;
+        }
+        byte[] stored = learnedKeys.get(VerifyStores.device(device.getBytes(StandardCharsets.UTF_8)));
+        if (stored == null) {
+            return null;
+        }
+        for (byte[] spki : spkis(stored)) {
+            try {
+                keys.add(device, io.certigate.verifier.export.ExportFile.publicKey(spki, VerifyStores.LEARNED_KEYS));
+            } catch (io.certigate.verifier.export.ExportFormatException e) {
+                problem("a learned key of " + LogText.escape(device) + " cannot be read back: " + e.getMessage());
+            }
+        }
+        return keys.find(device, kid);
+    }
+
+    private static List<byte[]> spkis(byte[] stored) {
+        List<byte[]> out = new ArrayList<>();
+        ByteBuffer b = ByteBuffer.wrap(stored);
+        while (b.remaining() >= 2) {
+            byte[] k = new byte[b.getShort() & 0xffff];
+            b.get(k);
+            out.add(k);
+        }
+        return out;
+    }
+
+    private void park(DeviceState st, Item.Signed s, boolean publish) {
+        Bytes k = VerifyStores.parked(st.id, s.seq(), s.chainHash());
+        if (parked.get(k) != null) {
+            metrics.onDuplicate();
+            return;
+        }
+        parked.put(k, s.cose());
+        if (publish) {
+            metrics.onParked();
+            ctx.forward(new Record<>(st.id, s.cose(), timestamp), FleetVerifyTopology.SINK_PARKED);
+        }
+        Bytes dk = VerifyStores.device(st.id);
+        if (parkedDevices.get(dk) == null) {
+            parkedDevices.put(dk, NO_STATUS);
+        }
+        if (!st.parkReported) {
+            st.parkReported = true;
+            boolean known = !keys.keysFor(st.device).isEmpty();
+            finding(st.device, st.id, s.seq(), s.seq(), known ? FindingType.UNTRUSTED_KEY : FindingType.UNKNOWN_DEVICE,
+                    (known ? "signed by key id " + HexFormat.of().formatHex(s.keyId()) + ", not a trusted key of the device"
+                            : "no trusted key of the device is known")
+                            + "; its records are parked until a status message teaches one");
+        }
+    }
+
+    private void status(String device, byte[] id, byte[] payload) {
+        metrics.onStatus();
+        StatusMessage m;
+        try {
+            m = StatusMessage.decode(payload);
+        } catch (UplinkException | RuntimeException e) {
+            refuse(device, id, 0, FindingType.MALFORMED, "status message not readable: " + e.getMessage());
+            return;
+        }
+        if (!m.device().equals(device)) {
+            refuse(device, id, 0, FindingType.WRONG_DEVICE, "status of device " + m.device() + " arrived as one of " + device);
+            return;
+        }
+        if (m.certificateChain().isEmpty()) {
+            return;
+        }
+        PublicKey leaf = m.certificateChain().get(0).getPublicKey();
+        if (key(device, io.certigate.signing.KeyIds.of(leaf)) != null) {
+            // known already; records parked meanwhile (a transaction that taught it was aborted) go through now
+            if (parkedDevices.get(VerifyStores.device(id)) != null) {
+                DeviceState st = load(device, id);
+                release(st);
+                save(st);
+            }
+            return;
+        }
+        if (learn(device, id, m)) {
+            return;
+        }
+        finding(device, id, 0, 0, FindingType.UNTRUSTED_KEY, "the certificate chain of the status message is not"
+                + " accepted (consortium CA" + (settings.registryRetry().isZero() ? "" : ", device registry") + ")");
+        if (!settings.registryRetry().isZero()) {
+            parkedDevices.put(VerifyStores.device(id), payload); // tried again against the registry later
+        }
+    }
+
+    /** Lets {@link DeviceKeys} consider the status's chain; when it teaches a key, keeps it and releases the parked records. */
+    private boolean learn(String device, byte[] id, StatusMessage m) {
+        if (!keys.learn(m)) {
+            return false;
+        }
+        metrics.onKeyLearned();
+        byte[] spki = m.certificateChain().get(0).getPublicKey().getEncoded();
+        Bytes dk = VerifyStores.device(id);
+        byte[] stored = learnedKeys.get(dk);
+        if (stored == null || spkis(stored).stream().noneMatch(k -> Arrays.equals(k, spki))) {
+            int len = stored == null ? 0 : stored.length;
+            learnedKeys.put(dk, ByteBuffer.allocate(len + 2 + spki.length).put(stored == null ? new byte[0] : stored)
+                    .putShort((short) spki.length).put(spki).array());
+        }
+        DeviceState st = load(device, id);
+        release(st);
+        save(st);
+        return true;
+    }
+
+    /** Runs the parked records of the device through the verification again, in seq order. */
+    private void release(DeviceState st) {
+        List<KeyValue<Bytes, byte[]>> held = new ArrayList<>();
+        try (KeyValueIterator<Bytes, byte[]> it = parked.range(VerifyStores.first(st.id), VerifyStores.last(st.id))) {
+            it.forEachRemaining(held::add);
+        }
+        st.parkReported = false;
+        for (KeyValue<Bytes, byte[]> e : held) {
+            parked.delete(e.key);
+            metrics.onReleased();
+            try {
+                signed(st, Item.signed(st.device, e.value), false);
+            } catch (Refusal r) {
+                refuse(st, r.seq(), r.type(), r.getMessage());
+            }
+        }
+        try (KeyValueIterator<Bytes, byte[]> it = parked.range(VerifyStores.first(st.id), VerifyStores.last(st.id))) {
+            if (!it.hasNext()) {
+                parkedDevices.delete(VerifyStores.device(st.id));
+            }
+        }
+    }
+
+    // ---- punctuation
+
+    private void closeExpiredGaps(long now) {
+        timestamp = now;
+        long timeout = settings.gapTimeout().toMillis();
+        List<Bytes> due = new ArrayList<>();
+        try (KeyValueIterator<Bytes, byte[]> it = openGaps.all()) {
+            while (it.hasNext()) {
+                KeyValue<Bytes, byte[]> e = it.next();
+                if (ByteBuffer.wrap(e.value).getLong() + timeout <= now) {
+                    due.add(e.key);
+                }
+            }
+        }
+        for (Bytes k : due) {
+            byte[] id = k.get();
+            DeviceState st = load(new String(id, StandardCharsets.UTF_8), id);
+            if (st.ahead == 0) {
+                openGaps.delete(k);
+                continue;
+            }
+            resume(st, "still open after " + settings.gapTimeout().toSeconds() + " s");
+            save(st);
+        }
+    }
+
+    private void retryParkedDevices(long now) {
+        timestamp = now;
+        List<KeyValue<Bytes, byte[]>> withStatus = new ArrayList<>();
+        try (KeyValueIterator<Bytes, byte[]> it = parkedDevices.all()) {
+            while (it.hasNext()) {
+                KeyValue<Bytes, byte[]> e = it.next();
+                if (e.value != null && e.value.length > 0) {
+                    withStatus.add(e);
+                }
+            }
+        }
+        for (KeyValue<Bytes, byte[]> e : withStatus) {
+            byte[] id = e.key.get();
+            String device = new String(id, StandardCharsets.UTF_8);
+            try {
+                learn(device, id, StatusMessage.decode(e.value));
+            } catch (UplinkException | RuntimeException ex) {
+                if (ex instanceof KafkaException k) {
+                    throw k;
+                }
+                parkedDevices.put(e.key, NO_STATUS);
+            }
+        }
+    }
+
+    // ---- state and output
+
+    private DeviceState load(String device, byte[] id) {
+        return DeviceState.decode(device, id, heads.get(VerifyStores.device(id)));
+    }
+
+    private void save(DeviceState st) {
+        heads.put(VerifyStores.device(st.id), st.encode());
+    }
+
+    private long now() {
+        return ctx.currentSystemTimeMs();
+    }
+
+    private void refuse(DeviceState st, long seq, FindingType type, String detail) {
+        refuse(st.device, st.id, seq, type, detail);
+    }
+
+    private void refuse(String device, byte[] id, long seq, FindingType type, String detail) {
+        metrics.onRefused(type);
+        finding(device, id, seq, seq, type, detail);
+    }
+
+    private void finding(String device, byte[] id, long seq, long lastSeq, FindingType type, String detail) {
+        metrics.onFinding(type);
+        Finding f = new Finding(device, seq, lastSeq, type, detail, now());
+        ctx.forward(new Record<>(id, f.encode(), timestamp), FleetVerifyTopology.SINK_FINDINGS);
+        if (LOG.isLoggable(System.Logger.Level.DEBUG)) {
+            LOG.log(System.Logger.Level.DEBUG, "{0} {1}/{2}: {3}", type.code(), LogText.escape(device), seq,
+                    LogText.escape(detail));
+        }
+    }
+
+    private void problem(String msg) {
+        if (!msg.equals(lastProblem)) {
+            LOG.log(System.Logger.Level.WARNING, msg);
+            lastProblem = msg;
+        }
+    }
+}
