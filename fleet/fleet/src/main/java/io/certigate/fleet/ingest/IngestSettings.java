@@ -159,14 +159,21 @@ public record IngestSettings(BrokerOptions broker, String group, String bootstra
         }
         ConfigValues v = new ConfigValues(origin, values);
         String url = v.required(MQTT_URL.key());
+        String clientId = v.required(MQTT_CLIENT_ID.key());
+        long minMs = v.whole(MQTT_RECONNECT_MIN_MS);
+        long maxMs = v.whole(MQTT_RECONNECT_MAX_MS);
+        Backoff backoff;
+        try {
+            backoff = new Backoff(Duration.ofMillis(minMs), Duration.ofMillis(maxMs));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(origin + ": " + MQTT_RECONNECT_MIN_MS.key() + " = " + minMs + " must not be"
+                    + " above " + MQTT_RECONNECT_MAX_MS.key() + " = " + maxMs, e);
+        }
         BrokerOptions broker;
         try {
-            broker = new BrokerOptions(url, v.required(MQTT_CLIENT_ID.key()), null, null, null,
-                    new Backoff(Duration.ofMillis(v.whole(MQTT_RECONNECT_MIN_MS)), Duration.ofMillis(v.whole(
-                            MQTT_RECONNECT_MAX_MS))));
+            broker = new BrokerOptions(url, clientId, null, null, null, backoff);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(origin + ": " + MQTT_URL.key() + " / " + MQTT_RECONNECT_MIN_MS.key() + ": "
-                    + e.getMessage(), e);
+            throw new IllegalArgumentException(origin + ": " + MQTT_URL.key() + ": " + e.getMessage(), e);
         }
         broker = login(origin, v, url, broker);
         try {
