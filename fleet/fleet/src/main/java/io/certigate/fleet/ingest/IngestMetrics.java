@@ -42,6 +42,7 @@ public final class IngestMetrics {
     private final LongAdder acknowledged = new LongAdder();
     private final LongAdder connectionsDropped = new LongAdder();
     private final AtomicLong inFlight = new AtomicLong();
+    private final AtomicLong inFlightPeak = new AtomicLong();
     private final LongAdder latencyCount = new LongAdder();
     private final LongAdder latencySumNanos = new LongAdder();
     private final AtomicLong latencyMaxNanos = new AtomicLong();
@@ -95,6 +96,11 @@ public final class IngestMetrics {
         return inFlight.get();
     }
 
+    /** The most messages ever in flight at once (at most the in-flight limit). */
+    public long inFlightPeak() {
+        return inFlightPeak.get();
+    }
+
     /** Produces that completed (either way), with their latency. */
     public long produceLatencyCount() {
         return latencyCount.sum();
@@ -146,7 +152,8 @@ public final class IngestMetrics {
     }
 
     void addInFlight(long delta) {
-        inFlight.addAndGet(delta);
+        long now = inFlight.addAndGet(delta);
+        inFlightPeak.accumulateAndGet(now, Math::max);
     }
 
     void recordProduceLatency(long nanos) {

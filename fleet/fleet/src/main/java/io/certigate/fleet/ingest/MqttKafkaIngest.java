@@ -265,10 +265,12 @@ public final class MqttKafkaIngest implements AutoCloseable {
     private boolean hold(Connection connection) throws InterruptedException {
         synchronized (permits) {
             while (held >= settings.maxInFlight()) {
-                if (closing || connection.ended()) {
+                if (closing || !connection.live()) {
                     return false;
                 }
-                permits.wait();
+                // woken by a release; the timeout re-checks the connection: when Paho loses one it first waits
+                // for this (its callback) thread to finish, and reports the loss only afterwards
+                permits.wait(1000);
             }
             if (closing || connection.ended()) {
                 return false;

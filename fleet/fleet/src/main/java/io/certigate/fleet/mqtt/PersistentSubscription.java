@@ -83,6 +83,11 @@ public final class PersistentSubscription implements AutoCloseable {
             return ended.get();
         }
 
+        /** True while the connection is up and has not ended. */
+        public boolean live() {
+            return !ended.get() && client.isConnected();
+        }
+
         /**
          * Sends the PUBACK of {@code message} (manual acknowledgements, QoS 1) on this connection;
          * false when it cannot be sent because the connection ended (the broker then sends the

@@ -91,7 +91,8 @@ class MqttKafkaIngestOutageTest {
 
     @Test
     void whileKafkaIsDownNothingIsAcknowledgedAndTheBrokerSendsItAgainOnceKafkaIsBack() throws Exception {
-        MqttKafkaIngest ingest = start(settings("ingest-outage", kafka.bootstrapServers()));
+        // one message in flight at most: m2 waits for m1, which Kafka cannot take
+        MqttKafkaIngest ingest = start(settings("ingest-outage", kafka.bootstrapServers()).withLimits(1024, 1));
         until(() -> "subscribed; " + ingest.lastError(), ingest::subscribed);
         try (Publisher gateway = new Publisher(broker.url())) {
             gateway.publish("certigate/v1/out-dev/readings", "outage m0");
@@ -126,6 +127,7 @@ class MqttKafkaIngestOutageTest {
         assertThat(ingest.connections()).isEqualTo(2);
         assertThat(ingest.sessionsLost()).isZero();
         assertThat(ingest.metrics().received()).isEqualTo(5); // m1 and m2 came twice
+        assertThat(ingest.metrics().inFlightPeak()).isEqualTo(1);
         assertThat(recordsOf("outage ")).containsOnlyKeys("outage m0", "outage m1", "outage m2")
                 .allSatisfy((payload, n) -> assertThat(n).as(payload).isEqualTo(1));
     }

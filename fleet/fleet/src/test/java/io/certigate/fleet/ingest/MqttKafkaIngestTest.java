@@ -109,8 +109,9 @@ class MqttKafkaIngestTest {
     @Test
     void twoInstancesOfOneGroupSplitTheMessagesAndKafkaGetsEachPublishOnce() throws Exception {
         broker = MosquittoBroker.start(dir.resolve("broker"));
-        MqttKafkaIngest a = start(settings("ingest-a"), at(1_000_000_001L));
-        MqttKafkaIngest b = start(settings("ingest-b"), at(2_000_000_002L));
+        int maxInFlight = 4;
+        MqttKafkaIngest a = start(settings("ingest-a").withLimits(64 * 1024, maxInFlight), at(1_000_000_001L));
+        MqttKafkaIngest b = start(settings("ingest-b").withLimits(64 * 1024, maxInFlight), at(2_000_000_002L));
         Await.until(Duration.ofSeconds(10), () -> "both subscribed", () -> a.subscribed() && b.subscribed());
 
         int devices = 6;
@@ -160,6 +161,8 @@ class MqttKafkaIngestTest {
         assertThat(a.metrics().received() + b.metrics().received()).isEqualTo(total);
         assertThat(a.metrics().produceFailures() + b.metrics().produceFailures()).isZero();
         assertThat(a.metrics().inFlight() + b.metrics().inFlight()).isZero();
+        assertThat(a.metrics().inFlightPeak()).isPositive().isLessThanOrEqualTo(maxInFlight);
+        assertThat(b.metrics().inFlightPeak()).isPositive().isLessThanOrEqualTo(maxInFlight);
         assertThat(a.metrics().produceLatencyCount()).isEqualTo(a.metrics().forwarded());
     }
 
