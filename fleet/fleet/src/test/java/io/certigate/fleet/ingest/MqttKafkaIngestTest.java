@@ -8,12 +8,17 @@ import io.certigate.fleet.mqtt.BrokerOptions;
 import io.certigate.fleet.topics.Finding;
 import io.certigate.fleet.topics.FindingType;
 import io.certigate.fleet.topics.FleetTopics;
+import io.certigate.testbed.device.TestPki;
 import io.certigate.testbed.mqtt.MosquittoBroker;
 import io.certigate.uplink.Backoff;
 import io.certigate.uplink.testing.Await;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -245,5 +250,45 @@ class MqttKafkaIngestTest {
         assertThat(records(FleetTopics.RECORDS, "login ")).singleElement()
                 .satisfies(r -> assertThat(FleetTopics.device(r.key())).isEqualTo("login-dev"));
         assertThat(ingest.refusedLogins()).isZero();
+    }
+
+    @Test
+    void aBrokerRequiringClientCertificatesServesTheIngestWithTheKeyStoreFromItsSettings() throws Exception {
+        TestPki pki = TestPki.create("certigate test broker CA");
+        KeyPair brokerKeys = TestPki.p256();
+        Path ca = TestPki.writePem(dir.resolve("ca.pem"), List.of(pki.caCertificate()));
+        broker = MosquittoBroker.in(dir.resolve("broker"))
+                .tls(ca, TestPki.writePem(dir.resolve("broker.pem"), List.of(pki.issue(brokerKeys.getPublic(), "localhost",
+                        true))), TestPki.writePem(dir.resolve("broker-key.pem"), List.of(brokerKeys.getPrivate())), true)
+                .start();
+        char[] passphrase = "ingest key store".toCharArray();
+        KeyPair keys = TestPki.p256();
+        KeyStore ks = KeyStore.getInstance("PKCS12");
+        ks.load(null, null);
+        ks.setKeyEntry("ingest-cn", keys.getPrivate(), passphrase,
+                new Certificate[] {pki.issue(keys.getPublic(), "ingest-cn", false), pki.caCertificate()});
+        Path keyStore = dir.resolve("ingest.p12");
+        try (OutputStream out = Files.newOutputStream(keyStore)) {
+            ks.store(out, passphrase);
+        }
+        Path passFile = Files.writeString(dir.resolve("ingest-ks.pass"), new String(passphrase));
+        IngestSettings settings = IngestSettings.parse("test.properties", Map.of(
+                "fleet.ingest.mqtt.url", broker.tlsUrl(),
+                "fleet.ingest.mqtt.client-id", "ingest-tls",
+                "fleet.ingest.mqtt.tls.ca", ca.toString(),
+                "fleet.ingest.mqtt.tls.client-keystore", keyStore.toString(),
+                "fleet.ingest.mqtt.tls.client-passphrase-source", "file:" + passFile,
+                "fleet.ingest.kafka.bootstrap-servers", kafka.bootstrapServers()));
+        MqttKafkaIngest ingest = start(settings, Clock.systemUTC());
+        Await.until(Duration.ofSeconds(10), () -> "subscribed; " + ingest.lastError(), ingest::subscribed);
+        assertThat(broker.log()).contains("u'ingest-cn'"); // Mosquitto took the certificate's CN as the user name
+
+        // the gateway publishes on the broker's plain listener; the ingest reads on the mutual-TLS one
+        try (Publisher gateway = new Publisher(broker.url())) {
+            gateway.publish("certigate/v1/tls-dev/readings", "tls batch");
+        }
+        Await.until(Duration.ofSeconds(30), () -> ingest.metrics().toString(), () -> ingest.metrics().acknowledged() == 1);
+        assertThat(records(FleetTopics.RECORDS, "tls ")).singleElement()
+                .satisfies(r -> assertThat(FleetTopics.device(r.key())).isEqualTo("tls-dev"));
     }
 }
