@@ -89,7 +89,7 @@ public final class PersistentSubscription implements AutoCloseable {
         }
 
         /**
-         * Sends the PUBACK of {@code message} (manual acknowledgements, QoS 1) on this connection;
+         * Sends the PUBACK of message {@code messageId} (manual acknowledgements, QoS 1) on this connection;
          * false when it cannot be sent because the connection ended (the broker then sends the
          * message again on the next connection). QoS 0 messages have nothing to acknowledge.
          */
@@ -122,6 +122,9 @@ public final class PersistentSubscription implements AutoCloseable {
             }
             LOG.log(System.Logger.Level.WARNING, "{0}: dropping connection {1} to {2} without acknowledging: {3}", name,
                     number, options.serverUri(), why);
+            if (client == current) {
+                subscribed = false;
+            }
             try {
                 scheduler.execute(() -> {
                     disconnect(client);
