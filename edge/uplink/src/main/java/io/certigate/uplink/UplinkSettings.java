@@ -23,6 +23,17 @@ public final class UplinkSettings {
      * @throws IllegalArgumentException as above
      */
     public static void checkCredentialsTransport(String origin, String url, boolean credentials, boolean allowed) {
+        checkCredentialsTransport(origin, url, credentials, allowed, MQTT_URL, MQTT_USERNAME, MQTT_TLS_CA,
+                MQTT_ALLOW_PLAINTEXT_CREDENTIALS);
+    }
+
+    /**
+     * {@link #checkCredentialsTransport(String, String, boolean, boolean)} for another component's
+     * MQTT settings (the fleet ingest's): the error names {@code urlKey}, {@code usernameKey},
+     * {@code caKey} and {@code allowKey}.
+     */
+    public static void checkCredentialsTransport(String origin, String url, boolean credentials, boolean allowed,
+            Setting urlKey, Setting usernameKey, Setting caKey, Setting allowKey) {
         if (!credentials || allowed || !url.startsWith("tcp://")) {
             return;
         }
@@ -35,10 +46,10 @@ public final class UplinkSettings {
         if (LoopbackHost.is(host)) {
             return;
         }
-        throw new IllegalArgumentException(origin + ": " + MQTT_USERNAME.key() + " is set but " + MQTT_URL.key() + " = " + url
+        throw new IllegalArgumentException(origin + ": " + usernameKey.key() + " is set but " + urlKey.key() + " = " + url
                 + " would send the user name and password in clear to " + (host == null ? "its host" : host)
                 + ", which is not a loopback address: use ssl://" + (host == null ? "host" : host) + ":port (with "
-                + MQTT_TLS_CA.key() + "), or set " + MQTT_ALLOW_PLAINTEXT_CREDENTIALS.key() + " = true on a network you trust");
+                + caKey.key() + "), or set " + allowKey.key() + " = true on a network you trust");
     }
 
     public static final Setting MQTT_URL = Setting.of("uplink.mqtt.url", Type.TEXT, null,

@@ -1,5 +1,6 @@
 package io.certigate.fleet.collector;
 
+import io.certigate.fleet.mqtt.BrokerOptions;
 import io.certigate.uplink.UplinkException;
 import java.nio.file.Path;
 import java.sql.SQLException;
@@ -21,8 +22,8 @@ public final class Collector implements AutoCloseable {
         this.subscriber = subscriber;
     }
 
-    /** {@link #start(Path, DeviceKeys, MqttCollector.Options, UnverifiedLimits, Clock, ScheduledExecutorService)} with the default limits. */
-    public static Collector start(Path db, DeviceKeys keys, MqttCollector.Options options, Clock clock,
+    /** {@link #start(Path, DeviceKeys, BrokerOptions, UnverifiedLimits, Clock, ScheduledExecutorService)} with the default limits. */
+    public static Collector start(Path db, DeviceKeys keys, BrokerOptions options, Clock clock,
             ScheduledExecutorService scheduler) throws UplinkException {
         return start(db, keys, options, UnverifiedLimits.DEFAULT, clock, scheduler);
     }
@@ -31,7 +32,7 @@ public final class Collector implements AutoCloseable {
      * Opens the database and starts subscribing; returns at once (the connection is made in the
      * background). Records that cannot be verified yet are held within {@code limits}.
      */
-    public static Collector start(Path db, DeviceKeys keys, MqttCollector.Options options, UnverifiedLimits limits,
+    public static Collector start(Path db, DeviceKeys keys, BrokerOptions options, UnverifiedLimits limits,
             Clock clock, ScheduledExecutorService scheduler) throws UplinkException {
         RecordCollector rc = RecordCollector.open(db, keys, clock, limits);
         try {

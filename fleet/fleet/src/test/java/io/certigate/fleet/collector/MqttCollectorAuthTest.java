@@ -2,6 +2,7 @@ package io.certigate.fleet.collector;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.certigate.fleet.mqtt.BrokerOptions;
 import io.certigate.testbed.device.TestPki;
 import io.certigate.testbed.mqtt.MosquittoBroker;
 import io.certigate.uplink.Backoff;
@@ -76,7 +77,7 @@ class MqttCollectorAuthTest {
         scheduler.shutdownNow();
     }
 
-    private MqttCollector subscribe(MqttCollector.Options o) throws Exception {
+    private MqttCollector subscribe(BrokerOptions o) throws Exception {
         if (subscriber != null) {
             subscriber.close();
         }
@@ -112,7 +113,7 @@ class MqttCollectorAuthTest {
     void aBrokerRequiringAPasswordRefusesTheCollectorWithoutItAndServesItWithIt() throws Exception {
         broker = MosquittoBroker.in(dir.resolve("broker")).password("collector", "collector secret")
                 .password("dev-1", "device secret").start();
-        MqttCollector.Options base = MqttCollector.Options.defaults(broker.url());
+        BrokerOptions base = BrokerOptions.defaults(broker.url());
 
         MqttCollector anonymous = subscribe(base);
         Await.until(Duration.ofSeconds(10), () -> "refusals " + anonymous.refusedLogins() + ", " + anonymous.lastError(),
@@ -145,7 +146,7 @@ class MqttCollectorAuthTest {
                 .tls(ca, TestPki.writePem(dir.resolve("broker.pem"), List.of(pki.issue(brokerKeys.getPublic(), "localhost",
                         true))), TestPki.writePem(dir.resolve("broker-key.pem"), List.of(brokerKeys.getPrivate())), true)
                 .start();
-        MqttCollector.Options base = MqttCollector.Options.defaults(broker.tlsUrl());
+        BrokerOptions base = BrokerOptions.defaults(broker.tlsUrl());
 
         MqttCollector withoutCertificate = subscribe(base.withTls(TlsSettings.fromFiles(ca, null, null)));
         Await.until(Duration.ofSeconds(10), () -> "no failure yet", () -> withoutCertificate.lastError() != null);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.certigate.core.model.ReadingCodec;
+import io.certigate.fleet.mqtt.BrokerOptions;
 import io.certigate.signing.CoseSign1;
 import io.certigate.testbed.mqtt.MosquittoBroker;
 import io.certigate.uplink.Backoff;
@@ -83,7 +84,7 @@ class MqttStoreAndForwardTest {
         DeviceKeys keys = new DeviceKeys(List.of(), false);
         keys.add(device.id(), device.key().publicKey());
         collector = RecordCollector.open(dir.resolve("collector.db"), keys, Clock.systemUTC());
-        subscriber = new MqttCollector(collector, MqttCollector.Options.defaults(broker.url()), scheduler,
+        subscriber = new MqttCollector(collector, BrokerOptions.defaults(broker.url()), scheduler,
                 new SplittableRandom(1)).start();
         Await.until(Duration.ofSeconds(10), () -> "collector subscribed", subscriber::subscribed);
     }

@@ -6,7 +6,7 @@ import io.certigate.core.sequencer.Sequencer;
 import io.certigate.fleet.collector.Collector;
 import io.certigate.fleet.collector.CollectorReport;
 import io.certigate.fleet.collector.DeviceKeys;
-import io.certigate.fleet.collector.MqttCollector;
+import io.certigate.fleet.mqtt.BrokerOptions;
 import io.certigate.signing.DeviceKey;
 import io.certigate.testbed.mqtt.EmbeddedBroker;
 import io.certigate.uplink.ForwardingPump;
@@ -75,7 +75,7 @@ public final class DemoUplink implements AutoCloseable {
         Collector collector;
         try {
             collector = Collector.start(workDir.resolve("collector.db"), keys,
-                    MqttCollector.Options.defaults(url).withClientId("certigate-demo-collector"), clock, scheduler);
+                    BrokerOptions.defaults(url).withClientId("certigate-demo-collector"), clock, scheduler);
         } catch (UplinkException | RuntimeException e) {
             if (broker != null) {
                 broker.close();

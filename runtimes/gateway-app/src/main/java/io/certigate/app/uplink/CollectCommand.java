@@ -4,8 +4,8 @@ import io.certigate.core.config.LoopbackHost;
 import io.certigate.fleet.collector.Collector;
 import io.certigate.fleet.collector.CollectorReport;
 import io.certigate.fleet.collector.DeviceKeys;
-import io.certigate.fleet.collector.MqttCollector;
 import io.certigate.fleet.collector.UnverifiedLimits;
+import io.certigate.fleet.mqtt.BrokerOptions;
 import io.certigate.signing.Passphrase;
 import io.certigate.signing.SigningException;
 import io.certigate.uplink.UplinkException;
@@ -26,9 +26,9 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * {@code certigate collect}: the reference collector. Subscribes to every device's readings and
@@ -125,7 +125,7 @@ public final class CollectCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         DeviceKeys keys;
-        MqttCollector.Options options;
+        BrokerOptions options;
         UnverifiedLimits limits;
         LedgerReader ledger = null;
         try {
@@ -163,8 +163,8 @@ public final class CollectCommand implements Callable<Integer> {
     }
 
     /** The broker options from the command line; every error names the option. */
-    private MqttCollector.Options brokerOptions() throws IOException {
-        MqttCollector.Options options = MqttCollector.Options.defaults(url).withClientId(clientId);
+    private BrokerOptions brokerOptions() throws IOException {
+        BrokerOptions options = BrokerOptions.defaults(url).withClientId(clientId);
         if (passwordSource != null && username == null) {
             throw new IllegalArgumentException("--password-source needs --username");
         }
@@ -214,7 +214,7 @@ public final class CollectCommand implements Callable<Integer> {
         }
     }
 
-    private int collect(DeviceKeys keys, MqttCollector.Options options, UnverifiedLimits limits, PrintWriter out,
+    private int collect(DeviceKeys keys, BrokerOptions options, UnverifiedLimits limits, PrintWriter out,
             PrintWriter err) throws Exception {
         ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "collector");
