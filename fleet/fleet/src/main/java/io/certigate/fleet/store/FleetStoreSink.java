@@ -53,6 +53,8 @@ public final class FleetStoreSink implements AutoCloseable {
     private volatile KafkaConsumer<byte[], byte[]> consumer;
     private volatile Throwable failure;
     private boolean undecodableLogged;
+    /** What this sink committed last per partition (its thread only). */
+    private final Map<TopicPartition, Long> committed = new HashMap<>();
 
     /**
      * @param kafka   consumer settings of the cluster ({@code bootstrap.servers}, security); the
@@ -104,6 +106,7 @@ public final class FleetStoreSink implements AutoCloseable {
             while (!closing) {
                 ConsumerRecords<byte[], byte[]> polled = c.poll(POLL);
                 if (polled.isEmpty()) {
+                    commitIdle(c);
                     continue;
                 }
                 Batch batch = new Batch();
@@ -189,19 +192,44 @@ public final class FleetStoreSink implements AutoCloseable {
         return d.compareTo(options.retryMax()) > 0 ? options.retryMax() : d;
     }
 
-    private static void commit(KafkaConsumer<byte[], byte[]> c, Batch batch) {
-        Set<TopicPartition> owned = c.assignment();
+    /**
+     * After an empty poll, the positions that moved past transaction markers only (everything polled
+     * before is written), so that a group that caught up shows no lag.
+     */
+    private void commitIdle(KafkaConsumer<byte[], byte[]> c) {
         Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-        batch.next.forEach((tp, next) -> {
-            if (owned.contains(tp)) {
-                offsets.put(tp, new OffsetAndMetadata(next));
+        Set<TopicPartition> owned = c.assignment();
+        committed.forEach((tp, at) -> {
+            if (owned.contains(tp) && !c.paused().contains(tp)) {
+                long pos = c.position(tp);
+                if (pos > at) {
+                    offsets.put(tp, new OffsetAndMetadata(pos));
+                }
             }
         });
+        commitSync(c, offsets);
+    }
+
+    private void commit(KafkaConsumer<byte[], byte[]> c, Batch batch) {
+        Set<TopicPartition> owned = c.assignment();
+        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        for (TopicPartition tp : batch.next.keySet()) {
+            if (owned.contains(tp)) {
+                // every record polled from it is in the batch: its position, past the transaction
+                // markers too, so that a caught-up group shows no lag
+                offsets.put(tp, new OffsetAndMetadata(Math.max(c.position(tp), batch.next.get(tp))));
+            }
+        }
+        commitSync(c, offsets);
+    }
+
+    private void commitSync(KafkaConsumer<byte[], byte[]> c, Map<TopicPartition, OffsetAndMetadata> offsets) {
         if (offsets.isEmpty()) {
             return;
         }
         try {
             c.commitSync(offsets);
+            offsets.forEach((tp, o) -> committed.put(tp, o.offset()));
         } catch (CommitFailedException | RebalanceInProgressException e) {
             // the partitions moved: their new owner replays from the last commit, which writes nothing twice
             LOG.log(System.Logger.Level.INFO, "fleet store: offsets not committed (" + e.getMessage()
