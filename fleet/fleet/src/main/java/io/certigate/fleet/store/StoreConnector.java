@@ -1,0 +1,36 @@
+package io.certigate.fleet.store;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.Properties;
+
+/** Opens a connection to the store's PostgreSQL database; the caller closes it. */
+@FunctionalInterface
+public interface StoreConnector {
+
+    Connection open() throws SQLException;
+
+    /**
+     * Connections by the PostgreSQL JDBC driver to {@code jdbcUrl} as {@code user} ({@code password}
+     * null for a trust login), with a connect timeout of 10 s and TCP keep-alive so that a database
+     * that went away is noticed.
+     */
+    static StoreConnector of(String jdbcUrl, String user, char[] password) {
+        if (!jdbcUrl.startsWith("jdbc:postgresql:")) {
+            throw new IllegalArgumentException("not a PostgreSQL JDBC URL: " + jdbcUrl);
+        }
+        char[] pw = password == null ? null : password.clone();
+        return () -> {
+            Properties p = new Properties();
+            p.setProperty("user", user);
+            if (pw != null) {
+                p.setProperty("password", new String(pw));
+            }
+            p.setProperty("connectTimeout", "10");
+            p.setProperty("tcpKeepAlive", "true");
+            p.setProperty("ApplicationName", "certigate-fleet-store");
+            return DriverManager.getConnection(jdbcUrl, p);
+        };
+    }
+}

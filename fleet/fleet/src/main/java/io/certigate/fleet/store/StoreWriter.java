@@ -1,0 +1,298 @@
+package io.certigate.fleet.store;
+
+import io.certigate.fleet.topics.Finding;
+import io.certigate.fleet.topics.FindingType;
+import io.certigate.fleet.topics.VerifiedRecord;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Types;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import org.postgresql.PGConnection;
+
+/**
+ * Writes batches of verified records and findings to the store, each batch in one PostgreSQL
+ * transaction, idempotently: the batch's rows are copied into a temporary table, then inserted into
+ * {@code records} in one {@code INSERT ... SELECT ... ON CONFLICT (device, seq) DO NOTHING}, so a
+ * batch written twice (a replay after a crash) stores each (device, seq) once.
+ *
+ * <ul>
+ *   <li>A signed record whose (device, seq) is stored with another chain hash is a fork: never
+ *       written over, reported as a {@link FindingType#FORK} finding.</li>
+ *   <li>An erasure replaces the stored signed record only when its leaf and chain hashes are that
+ *       record's; any other (nothing stored, other hashes) is not written and is reported as an
+ *       {@link FindingType#UNPROVABLE_TOMBSTONE} finding.</li>
+ *   <li>Findings are stored once each (unique on device, seqs, type, time and detail), so the
+ *       store's own findings, dated by the refused record's verification time, are not doubled by a
+ *       replay either.</li>
+ * </ul>
+ *
+ * <p>Holds one connection, opened at the first write; a failed write rolls back, closes it and
+ * throws, and the next write opens a new one. Not thread-safe: one writer per sink thread.
+ */
+public final class StoreWriter implements AutoCloseable {
+    /** How a batch's rows reach the temporary table. */
+    public enum Staging {
+        /** {@code COPY incoming FROM STDIN} in text format. */
+        COPY,
+        /** A JDBC batch of {@code INSERT INTO incoming VALUES (...)}. */
+        INSERT_BATCH
+    }
+
+    private final StoreConnector connector;
+    private final Staging staging;
+    private Connection connection;
+
+    public StoreWriter(StoreConnector connector) {
+        this(connector, Staging.COPY);
+    }
+
+    public StoreWriter(StoreConnector connector, Staging staging) {
+        this.connector = connector;
+        this.staging = staging;
+    }
+
+    /**
+     * Writes {@code records} (in the order they came, per device in seq order) and {@code findings}
+     * in one transaction.
+     *
+     * @throws SQLException nothing of the batch is written then
+     */
+    public WriteResult write(List<VerifiedRecord> records, List<Finding> findings) throws SQLException {
+        if (records.isEmpty() && findings.isEmpty()) {
+            return WriteResult.NOTHING;
+        }
+        Connection c = connection();
+        try {
+            WriteResult r = writeIn(c, records, findings);
+            c.commit();
+            return r;
+        } catch (SQLException | RuntimeException e) {
+            discard();
+            throw e;
+        }
+    }
+
+    private WriteResult writeIn(Connection c, List<VerifiedRecord> records, List<Finding> findings) throws SQLException {
+        long signed = records.stream().filter(r -> !r.erased()).count();
+        long erasures = records.size() - signed;
+        List<Finding> all = new ArrayList<>(findings);
+        long stored = 0;
+        long forks = 0;
+        long erased = 0;
+        long refused = 0;
+        if (!records.isEmpty()) {
+            stage(c, records);
+            try (Statement st = c.createStatement()) {
+                if (signed > 0) {
+                    stored = single(st, StoreSql.STORE_SIGNED);
+                    if (stored < signed) {
+                        forks = forks(st, all);
+                    }
+                }
+                if (erasures > 0) {
+                    erased = single(st, StoreSql.ERASE);
+                    if (erased < erasures) {
+                        refused = refusedErasures(st, all);
+                    }
+                }
+            }
+        }
+        long findingRows = 0;
+        if (!all.isEmpty()) {
+            try (PreparedStatement ps = c.prepareStatement(StoreSql.INSERT_FINDING)) {
+                for (Finding f : all) {
+                    ps.setString(1, f.device());
+                    ps.setLong(2, f.seq());
+                    ps.setLong(3, f.lastSeq());
+                    ps.setString(4, f.type().code());
+                    ps.setString(5, f.detail());
+                    ps.setObject(6, time(f.atMs()));
+                    ps.addBatch();
+                }
+                for (int n : ps.executeBatch()) {
+                    findingRows += Math.max(n, 0);
+                }
+            }
+        }
+        return new WriteResult(stored, signed - stored - forks + erasures - erased - refused, erased, refused, forks,
+                findingRows);
+    }
+
+    private static long single(Statement st, String sql) throws SQLException {
+        try (ResultSet rs = st.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private static long forks(Statement st, List<Finding> out) throws SQLException {
+        long n = 0;
+        try (ResultSet rs = st.executeQuery(StoreSql.FORKS)) {
+            while (rs.next()) {
+                String device = rs.getString(1);
+                long seq = rs.getLong(2);
+                out.add(Finding.of(device, seq, FindingType.FORK, "seq " + seq + " is stored with chain hash "
+                        + hex(rs.getBytes(4)) + "; another record with chain hash " + hex(rs.getBytes(3))
+                        + " was refused", ms(rs.getObject(5, OffsetDateTime.class))));
+                n++;
+            }
+        }
+        return n;
+    }
+
+    private static long refusedErasures(Statement st, List<Finding> out) throws SQLException {
+        long n = 0;
+        try (ResultSet rs = st.executeQuery(StoreSql.REFUSED_ERASURES)) {
+            while (rs.next()) {
+                long seq = rs.getLong(2);
+                out.add(Finding.of(rs.getString(1), seq, FindingType.UNPROVABLE_TOMBSTONE, "erasure of seq " + seq
+                        + " refused: " + (rs.getBoolean(4) ? "no record of that seq is stored"
+                        : "its leaf and chain hashes are not those of the record stored"),
+                        ms(rs.getObject(3, OffsetDateTime.class))));
+                n++;
+            }
+        }
+        return n;
+    }
+
+    private void stage(Connection c, List<VerifiedRecord> records) throws SQLException {
+        if (staging == Staging.COPY) {
+            StringBuilder sb = new StringBuilder(records.size() * 600);
+            int ord = 0;
+            for (VerifiedRecord r : records) {
+                sb.append(ord++).append('\t');
+                text(sb, r.device()).append('\t').append(r.seq()).append('\t');
+                if (r.erased()) {
+                    sb.append("\\N\t\\N\t\\N\t");
+                } else {
+                    sb.append(Instant.ofEpochMilli(r.observedAtMs())).append('\t');
+                    text(sb, r.kind()).append('\t');
+                    if (r.subject() == null) {
+                        sb.append("\\N");
+                    } else {
+                        text(sb, r.subject());
+                    }
+                    sb.append('\t');
+                }
+                bytea(sb, r.leafHash()).append('\t');
+                bytea(sb, r.chainHash()).append('\t');
+                if (r.erased()) {
+                    sb.append("\\N");
+                } else {
+                    bytea(sb, r.cose());
+                }
+                sb.append('\t').append(r.linked() ? 't' : 'f').append('\t')
+                        .append(Instant.ofEpochMilli(r.verifiedAtMs())).append('\n');
+            }
+            try {
+                c.unwrap(PGConnection.class).getCopyAPI().copyIn(StoreSql.COPY_INCOMING,
+                        new ByteArrayInputStream(sb.toString().getBytes(StandardCharsets.UTF_8)));
+            } catch (IOException e) {
+                throw new SQLException("COPY into the staging table failed: " + e.getMessage(), e);
+            }
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement(StoreSql.INSERT_INCOMING)) {
+            int ord = 0;
+            for (VerifiedRecord r : records) {
+                ps.setInt(1, ord++);
+                ps.setString(2, r.device());
+                ps.setLong(3, r.seq());
+                ps.setObject(4, r.erased() ? null : time(r.observedAtMs()), Types.TIMESTAMP_WITH_TIMEZONE);
+                ps.setString(5, r.kind());
+                ps.setString(6, r.subject());
+                ps.setBytes(7, r.leafHash());
+                ps.setBytes(8, r.chainHash());
+                ps.setBytes(9, r.cose());
+                ps.setBoolean(10, r.linked());
+                ps.setObject(11, time(r.verifiedAtMs()));
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    /** COPY's text format: backslash, tab, newline and carriage return escaped. */
+    private static StringBuilder text(StringBuilder sb, String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char ch = s.charAt(i);
+            switch (ch) {
+                case '\\' -> sb.append("\\\\");
+                case '\t' -> sb.append("\\t");
+                case '\n' -> sb.append("\\n");
+                case '\r' -> sb.append("\\r");
+                default -> sb.append(ch);
+            }
+        }
+        return sb;
+    }
+
+    /** A bytea in COPY's text format: {@code \\x} and hex (the backslash itself escaped). */
+    private static StringBuilder bytea(StringBuilder sb, byte[] b) {
+        sb.append("\\\\x");
+        return HexFormat.of().formatHex(sb, b);
+    }
+
+    static OffsetDateTime time(long epochMs) {
+        return OffsetDateTime.ofInstant(Instant.ofEpochMilli(epochMs), ZoneOffset.UTC);
+    }
+
+    static long ms(OffsetDateTime t) {
+        return t == null ? -1 : t.toInstant().toEpochMilli();
+    }
+
+    private static String hex(byte[] b) {
+        return HexFormat.of().formatHex(b);
+    }
+
+    private Connection connection() throws SQLException {
+        if (connection == null) {
+            Connection c = connector.open();
+            try {
+                c.setAutoCommit(false);
+                try (Statement st = c.createStatement()) {
+                    st.execute(StoreSql.CREATE_INCOMING);
+                }
+                c.commit();
+            } catch (SQLException e) {
+                c.close();
+                throw e;
+            }
+            connection = c;
+        }
+        return connection;
+    }
+
+    private void discard() {
+        Connection c = connection;
+        connection = null;
+        if (c != null) {
+            try {
+                c.rollback();
+            } catch (SQLException ignored) {
+                // the connection is going away: the server rolls back what was not committed
+            }
+            try {
+                c.close();
+            } catch (SQLException ignored) {
+                // as above
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        discard();
+    }
+}
