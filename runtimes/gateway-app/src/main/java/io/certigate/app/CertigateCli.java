@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
             io.certigate.app.run.RunCommand.class,
             io.certigate.app.demo.DemoCommand.class,
             io.certigate.app.spine.VerifyCommand.class,
+            io.certigate.app.fleet.FleetCommand.class,
             io.certigate.app.spine.ExportCommand.class,
             io.certigate.app.spine.EraseCommand.class,
             io.certigate.app.report.ReportCommand.class,

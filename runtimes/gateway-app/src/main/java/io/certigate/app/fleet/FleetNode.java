@@ -1,0 +1,202 @@
+package io.certigate.app.fleet;
+
+import io.certigate.app.metrics.MetricsServer;
+import io.certigate.core.metrics.Metrics;
+import io.certigate.fleet.collector.DeviceKeys;
+import io.certigate.fleet.ingest.MqttKafkaIngest;
+import io.certigate.fleet.store.FleetStoreSink;
+import io.certigate.fleet.store.StoreMetrics;
+import io.certigate.fleet.verify.FleetVerifier;
+import io.certigate.uplink.UplinkException;
+import io.certigate.uplink.mqtt.TlsSettings;
+import io.certigate.verifier.ledger.DeviceRegistryReader;
+import io.certigate.verifier.ledger.LedgerException;
+import io.certigate.verifier.ledger.LedgerReader;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+
+/**
+ * One fleet instance: the roles its configuration names (ingest, verify, store), started in the
+ * order of the flow after the topics exist, and stopped in the reverse order, each stage finishing
+ * what it holds (the ingest acknowledges to the broker what Kafka has; the verification commits its
+ * transaction; the store commits its PostgreSQL transaction, then its offsets). Instances with the
+ * same configuration but their own MQTT client id and state folder share the work.
+ */
+public final class FleetNode implements AutoCloseable {
+    private static final long ADMIN_TIMEOUT_MS = 30_000;
+
+    private final FleetConfig config;
+    private final Metrics metrics = new Metrics();
+    private final List<AutoCloseable> started = new ArrayList<>();
+    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "fleet-ingest-session");
+        t.setDaemon(true);
+        return t;
+    });
+    private MqttKafkaIngest ingest;
+    private FleetVerifier verifier;
+    private FleetStoreSink sink;
+    private StoreMetrics storeMetrics;
+    private LedgerReader ledger;
+    private MetricsServer metricsServer;
+    private List<String> createdTopics = List.of();
+
+    private FleetNode(FleetConfig config) {
+        this.config = config;
+    }
+
+    /**
+     * Creates the fleet topics that are missing, then starts the configured roles and the metrics
+     * endpoint. On a failure, what was started is stopped again and the exception says which step failed.
+     */
+    public static FleetNode start(FleetConfig config, Clock clock) throws FleetStartException {
+        FleetNode node = new FleetNode(config);
+        try {
+            node.startAll(clock);
+            return node;
+        } catch (FleetStartException e) {
+            node.close();
+            throw e;
+        }
+    }
+
+    private void startAll(Clock clock) throws FleetStartException {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers(),
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) ADMIN_TIMEOUT_MS))) {
+            createdTopics = config.topics().ensure(admin, ADMIN_TIMEOUT_MS);
+        } catch (TimeoutException e) {
+            throw new FleetStartException("the Kafka cluster at " + config.bootstrapServers() + " did not answer within "
+                    + ADMIN_TIMEOUT_MS / 1000 + " s", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new FleetStartException("interrupted while creating the fleet topics", e);
+        } catch (IllegalStateException | org.apache.kafka.common.KafkaException e) {
+            throw new FleetStartException(e.getMessage(), e);
+        }
+        if (config.roles().contains(FleetConfig.Role.STORE)) {
+            storeMetrics = new StoreMetrics();
+            sink = new FleetStoreSink(Map.of("bootstrap.servers", config.bootstrapServers()), config.store(),
+                    config.store().connector(), storeMetrics);
+            sink.start();
+            started.add(sink);
+        }
+        if (config.roles().contains(FleetConfig.Role.VERIFY)) {
+            DeviceKeys keys = deviceKeys(clock);
+            verifier = new FleetVerifier(config.bootstrapServers(), config.verify(), keys).start();
+            started.add(verifier);
+        }
+        if (config.roles().contains(FleetConfig.Role.INGEST)) {
+            try {
+                ingest = new MqttKafkaIngest(config.ingest(), clock, scheduler, new Random()).start();
+            } catch (UplinkException | IllegalArgumentException e) {
+                throw new FleetStartException("cannot start the ingest: " + e.getMessage(), e);
+            }
+            started.add(ingest);
+        }
+        FleetMetrics.register(metrics, this);
+        if (config.metricsPort() >= 0) {
+            try {
+                metricsServer = new MetricsServer(metrics, new InetSocketAddress(config.metricsAddress(),
+                        config.metricsPort()));
+            } catch (IOException e) {
+                throw new FleetStartException("cannot serve metrics on " + config.metricsAddress() + ":"
+                        + config.metricsPort() + ": " + e.getMessage(), e);
+            }
+        }
+    }
+
+    private DeviceKeys deviceKeys(Clock clock) throws FleetStartException {
+        List<X509Certificate> cas;
+        try {
+            cas = TlsSettings.readCertificates(config.caFile());
+        } catch (IOException | IllegalArgumentException e) {
+            throw new FleetStartException("cannot read the consortium CA " + config.caFile() + ": " + e.getMessage(), e);
+        }
+        DeviceKeys.Registry registry = null;
+        FleetConfig.Registry r = config.registry();
+        if (r != null) {
+            try {
+                LedgerReader.checkRpcUrl(r.rpc());
+                ledger = LedgerReader.connect(r.rpc(), LedgerReader.checkAddress(r.address()));
+                ledger.checkChain(r.chainId());
+                registry = new DeviceKeys.Registry(ledger, new DeviceRegistryReader(ledger, r.address()));
+            } catch (LedgerException | IllegalArgumentException e) {
+                throw new FleetStartException("cannot use the device registry " + r.address() + " at " + r.rpc() + ": "
+                        + e.getMessage(), e);
+            }
+        }
+        return new DeviceKeys(cas, false, registry, clock);
+    }
+
+    public FleetConfig config() {
+        return config;
+    }
+
+    /** The topics this instance created at start (none when they existed). */
+    public List<String> createdTopics() {
+        return createdTopics;
+    }
+
+    public Metrics metrics() {
+        return metrics;
+    }
+
+    /** The ingest, or null when this instance does not run it. */
+    public MqttKafkaIngest ingest() {
+        return ingest;
+    }
+
+    /** The verification, or null when this instance does not run it. */
+    public FleetVerifier verifier() {
+        return verifier;
+    }
+
+    /** The store's counters, or null when this instance does not run it. */
+    public StoreMetrics storeMetrics() {
+        return storeMetrics;
+    }
+
+    /** The port {@code /metrics} listens on, or -1. */
+    public int metricsPort() {
+        return metricsServer == null ? -1 : metricsServer.address().getPort();
+    }
+
+    /** Stops the roles in the reverse order of the flow: ingest, verification, store. */
+    @Override
+    public void close() {
+        if (metricsServer != null) {
+            metricsServer.close();
+        }
+        for (int i = started.size() - 1; i >= 0; i--) {
+            try {
+                started.get(i).close();
+            } catch (Exception e) {
+                System.getLogger(FleetNode.class.getName()).log(System.Logger.Level.WARNING,
+                        "stopping " + started.get(i).getClass().getSimpleName() + ": " + e);
+            }
+        }
+        started.clear();
+        scheduler.shutdownNow();
+        if (ledger != null) {
+            ledger.close();
+        }
+    }
+
+    /** A role could not start; the message names which and why. */
+    public static final class FleetStartException extends Exception {
+        public FleetStartException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+}

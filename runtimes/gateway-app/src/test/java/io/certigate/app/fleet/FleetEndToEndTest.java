@@ -1,0 +1,98 @@
+package io.certigate.app.fleet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.certigate.fleet.store.FleetStore;
+import io.certigate.fleet.topics.FindingType;
+import io.certigate.fleet.topics.VerifiedRecord;
+import io.certigate.testbed.KafkaCluster;
+import io.certigate.testbed.PostgresServer;
+import io.certigate.testbed.device.TestPki;
+import io.certigate.testbed.mqtt.MosquittoBroker;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The whole fleet tier on real components: a 3-broker Kafka cluster (one JVM per broker),
+ * PostgreSQL, Mosquitto, two fleet instances sharing the work (each ingest, verify and store), and
+ * gateways publishing real signed, chained records. Every record of every gateway ends in the store
+ * exactly once, in a chain that links, with no finding.
+ */
+@Tag("integration")
+class FleetEndToEndTest {
+    @TempDir
+    Path dir;
+
+    static Properties config(String bootstrap, String mqtt, Path ca, PostgresServer pg, String instance, Path state) {
+        Properties p = new Properties();
+        p.setProperty("fleet.kafka.bootstrap-servers", bootstrap);
+        p.setProperty("fleet.kafka.partitions", "4");
+        p.setProperty("fleet.trust.ca", ca.toString());
+        p.setProperty("fleet.ingest.mqtt.url", mqtt);
+        p.setProperty("fleet.ingest.mqtt.client-id", "fleet-" + instance);
+        p.setProperty("fleet.verify.state-dir", state.toString());
+        p.setProperty("fleet.verify.replication-factor", "3");
+        p.setProperty("fleet.store.jdbc-url", pg.jdbcUrl());
+        p.setProperty("fleet.store.user", pg.user());
+        p.setProperty("fleet.store.password", "file:" + pg.passwordFile());
+        return p;
+    }
+
+    @Test
+    void everyRecordOfEveryGatewayIsStoredOnceAcrossTwoInstances() throws Exception {
+        TestPki pki = TestPki.create("fleet-e2e");
+        Path ca = TestPki.writePem(dir.resolve("ca.pem"), List.of(pki.caCertificate()));
+        List<SimulatedGateways.Gateway> gateways = SimulatedGateways.generate(dir.resolve("keys"), pki, "veh", 4, 250, 25,
+                1_765_000_000_000L, 60_000);
+        try (KafkaCluster kafka = KafkaCluster.builder(dir.resolve("kafka")).brokers(3).start();
+                PostgresServer pg = PostgresServer.start(dir.resolve("pg"));
+                MosquittoBroker mqtt = MosquittoBroker.start(dir.resolve("mqtt"))) {
+            List<FleetNode> nodes = new ArrayList<>();
+            try {
+                for (String n : List.of("a", "b")) {
+                    nodes.add(FleetNode.start(FleetConfig.parse(config(kafka.bootstrapServers(), mqtt.url(), ca, pg, n,
+                            dir.resolve("state-" + n)), "instance " + n), Clock.systemUTC()));
+                }
+                awaitSubscribed(nodes);
+                try (GatewayLoad load = new GatewayLoad(mqtt.url(), "gateways", 100)) {
+                    load.publish(gateways, 0);
+                }
+                FleetStore store = new FleetStore(nodes.get(0).config().store().connector());
+                long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+                while (store.countRecords() < 1000 && System.nanoTime() < deadline) {
+                    Thread.sleep(250);
+                }
+                assertThat(store.countRecords()).isEqualTo(1000);
+                for (SimulatedGateways.Gateway g : gateways) {
+                    List<VerifiedRecord> records = new ArrayList<>();
+                    store.deviceRecords(g.id(), 1, Long.MAX_VALUE, records::add);
+                    assertThat(records).extracting(VerifiedRecord::seq)
+                            .containsExactlyElementsOf(java.util.stream.LongStream.rangeClosed(1, 250).boxed().toList());
+                    assertThat(records).allMatch(r -> g.vin().equals(r.subject()));
+                }
+                for (FindingType t : FindingType.values()) {
+                    assertThat(store.findings(t, f -> { })).as("findings of type %s", t.code()).isZero();
+                }
+                assertThat(nodes.stream().mapToLong(n -> n.ingest().metrics().forwarded()).sum())
+                        .as("status and reading messages forwarded").isEqualTo(4 + 40);
+            } finally {
+                nodes.forEach(FleetNode::close);
+            }
+        }
+    }
+
+    static void awaitSubscribed(List<FleetNode> nodes) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (nodes.stream().anyMatch(n -> !n.ingest().subscribed()) && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        assertThat(nodes).allMatch(n -> n.ingest().subscribed());
+    }
+}
