@@ -4,7 +4,6 @@ import io.certigate.uplink.UplinkTopics;
 import java.util.List;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.eclipse.paho.client.mqttv3.IMqttActionListener;
 import org.eclipse.paho.client.mqttv3.IMqttToken;
@@ -23,9 +22,24 @@ import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 public final class GatewayLoad implements AutoCloseable {
     private final MqttAsyncClient client;
     private final int window;
+    private final Semaphore inflight;
+    private final AtomicReference<Throwable> failure = new AtomicReference<>();
+    private final IMqttActionListener done = new IMqttActionListener() {
+        @Override
+        public void onSuccess(IMqttToken token) {
+            inflight.release();
+        }
+
+        @Override
+        public void onFailure(IMqttToken token, Throwable e) {
+            failure.compareAndSet(null, e);
+            inflight.release();
+        }
+    };
 
     public GatewayLoad(String brokerUrl, String clientId, int window) throws MqttException {
         this.window = window;
+        this.inflight = new Semaphore(window);
         client = new MqttAsyncClient(brokerUrl, clientId, new MemoryPersistence());
         MqttConnectOptions o = new MqttConnectOptions();
         o.setCleanSession(true);
@@ -48,35 +62,36 @@ public final class GatewayLoad implements AutoCloseable {
      */
     public Published publish(List<SimulatedGateways.Gateway> gateways, int ratePerSecond) throws MqttException,
             InterruptedException {
-        Semaphore inflight = new Semaphore(window);
-        AtomicReference<Throwable> failure = new AtomicReference<>();
-        AtomicLong batches = new AtomicLong();
-        IMqttActionListener done = new IMqttActionListener() {
-            @Override
-            public void onSuccess(IMqttToken token) {
-                inflight.release();
-            }
+        statuses(gateways);
+        int most = gateways.stream().mapToInt(g -> g.batches().size()).max().orElse(0);
+        return batches(gateways, 0, most, ratePerSecond);
+    }
 
-            @Override
-            public void onFailure(IMqttToken token, Throwable e) {
-                failure.compareAndSet(null, e);
-                inflight.release();
-            }
-        };
+    /** Publishes each gateway's status (its certificate chain), and waits for the broker's acknowledgements. */
+    public void statuses(List<SimulatedGateways.Gateway> gateways) throws MqttException, InterruptedException {
         long now = System.currentTimeMillis();
         for (SimulatedGateways.Gateway g : gateways) {
-            inflight.acquire();
-            client.publish(UplinkTopics.STATUS.topic(g.id()), g.status(now), 1, false, null, done);
+            send(UplinkTopics.STATUS.topic(g.id()), g.status(now));
         }
+        drain();
+    }
+
+    /**
+     * Publishes batches {@code from} (inclusive) to {@code to} (exclusive) of every gateway, gateways
+     * interleaved, and waits for the broker's acknowledgements.
+     *
+     * @param ratePerSecond records per second offered, 0 for as fast as acknowledged
+     */
+    public Published batches(List<SimulatedGateways.Gateway> gateways, int from, int to, int ratePerSecond)
+            throws MqttException, InterruptedException {
         long[][] sent = new long[gateways.size()][];
-        int most = 0;
         for (int g = 0; g < gateways.size(); g++) {
             sent[g] = new long[gateways.get(g).batches().size()];
-            most = Math.max(most, sent[g].length);
         }
         long records = 0;
+        long batches = 0;
         long t0 = System.nanoTime();
-        for (int i = 0; i < most; i++) {
+        for (int i = from; i < to; i++) {
             for (int g = 0; g < gateways.size(); g++) {
                 SimulatedGateways.Gateway gw = gateways.get(g);
                 if (i >= gw.batches().size()) {
@@ -89,22 +104,38 @@ public final class GatewayLoad implements AutoCloseable {
                         TimeUnit.NANOSECONDS.sleep(wait);
                     }
                 }
-                inflight.acquire();
-                if (failure.get() != null) {
-                    throw new MqttException(failure.get());
-                }
                 sent[g][i] = System.currentTimeMillis();
-                client.publish(UplinkTopics.READINGS.topic(gw.id()), gw.batches().get(i), 1, false, null, done);
+                send(UplinkTopics.READINGS.topic(gw.id()), gw.batches().get(i));
                 records += gw.size(i);
-                batches.incrementAndGet();
+                batches++;
             }
         }
-        inflight.acquire(window);
-        inflight.release(window);
+        drain();
+        return new Published(batches, records, System.nanoTime() - t0, sent);
+    }
+
+    /** Publishes {@code payload} on {@code topic} at QoS 1 and waits for the broker's acknowledgement. */
+    public void raw(String topic, byte[] payload) throws MqttException, InterruptedException {
+        send(topic, payload);
+        drain();
+    }
+
+    private void send(String topic, byte[] payload) throws MqttException, InterruptedException {
+        inflight.acquire();
         if (failure.get() != null) {
+            inflight.release();
             throw new MqttException(failure.get());
         }
-        return new Published(batches.get(), records, System.nanoTime() - t0, sent);
+        client.publish(topic, payload, 1, false, null, done);
+    }
+
+    private void drain() throws MqttException, InterruptedException {
+        inflight.acquire(window);
+        inflight.release(window);
+        Throwable f = failure.getAndSet(null);
+        if (f != null) {
+            throw new MqttException(f);
+        }
     }
 
     @Override
