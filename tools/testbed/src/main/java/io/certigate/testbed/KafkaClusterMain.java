@@ -16,7 +16,8 @@ import java.util.concurrent.TimeUnit;
  * What {@code scripts/kafka-cluster} runs: {@code start DIR [--brokers N] [--heap SIZE] --classpath-file F}
  * starts a {@link KafkaCluster} in DIR and leaves it running after this JVM exits (pids in
  * {@code DIR/broker-<i>/pid}), printing the bootstrap servers as the only line on standard output;
- * {@code stop DIR} stops the nodes gracefully (SIGTERM, then SIGKILL after 30 s);
+ * {@code stop DIR} stops the nodes as {@link KafkaCluster#close()} does (SIGTERM; SIGKILL for
+ * those left once too few run to approve a controlled shutdown, or after 30 s);
  * {@code status DIR} tells which nodes run and answer. Exit code 0 when the command did what it says
  * (for status: every node runs and lists every node), 1 otherwise, 2 for a usage error.
  */
