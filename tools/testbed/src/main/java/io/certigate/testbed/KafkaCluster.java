@@ -200,8 +200,8 @@ public final class KafkaCluster implements AutoCloseable {
         for (KafkaBrokerProcess n : nodes) {
             requireFreePorts(n);
         }
+        List<Process> formats = new ArrayList<>();
         try {
-            List<Process> formats = new ArrayList<>();
             List<KafkaBrokerProcess> unformatted = new ArrayList<>();
             for (KafkaBrokerProcess n : nodes) {
                 if (!n.formatted()) {
@@ -218,6 +218,7 @@ public final class KafkaCluster implements AutoCloseable {
             }
             awaitReady();
         } catch (IOException | InterruptedException | RuntimeException e) {
+            formats.forEach(Process::destroyForcibly);
             for (KafkaBrokerProcess n : nodes) {
                 n.kill();
             }
