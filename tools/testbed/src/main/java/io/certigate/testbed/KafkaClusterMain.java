@@ -29,8 +29,18 @@ public final class KafkaClusterMain {
     private KafkaClusterMain() {
     }
 
-    public static void main(String[] args) throws Exception {
-        System.exit(run(args, System.out, System.err));
+    public static void main(String[] args) throws InterruptedException {
+        int code;
+        try {
+            code = run(args, System.out, System.err);
+        } catch (IllegalArgumentException e) {
+            System.err.println("kafka-cluster: " + e.getMessage() + "\n" + USAGE);
+            code = 2;
+        } catch (IOException | IllegalStateException e) {
+            System.err.println("kafka-cluster: " + e.getMessage());
+            code = 1;
+        }
+        System.exit(code);
     }
 
     static int run(String[] args, PrintStream out, PrintStream err) throws IOException, InterruptedException {
@@ -60,7 +70,7 @@ public final class KafkaClusterMain {
         for (int i = 2; i < args.length; i++) {
             String value = i + 1 < args.length ? args[i + 1] : null;
             switch (args[i]) {
-                case "--brokers" -> brokers = Integer.parseInt(require(value, args[i]));
+                case "--brokers" -> brokers = number(require(value, args[i]), args[i]);
                 case "--heap" -> heap = require(value, args[i]);
                 case "--classpath-file" -> classpath = Files.readString(Path.of(require(value, args[i])),
                         StandardCharsets.UTF_8).strip();
@@ -87,6 +97,14 @@ public final class KafkaClusterMain {
                 cluster.clusterId(), cluster.size(), (System.nanoTime() - t0) / 1e9, dir);
         out.println(cluster.bootstrapServers());
         return 0;
+    }
+
+    private static int number(String value, String option) {
+        try {
+            return Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(option + " needs a number, not " + value, e);
+        }
     }
 
     private static String require(String value, String option) {
