@@ -77,7 +77,7 @@ public final class KafkaCluster implements AutoCloseable {
         private final List<String> extraJvmOptions = new ArrayList<>();
         private final Map<String, String> properties = new LinkedHashMap<>();
         private int[] ports;
-        private Duration startTimeout = Duration.ofSeconds(90);
+        private Duration startTimeout = Duration.ofSeconds(120);
         private Duration stopTimeout = Duration.ofSeconds(20);
 
         private Builder(Path dir) {
@@ -123,7 +123,7 @@ public final class KafkaCluster implements AutoCloseable {
             return this;
         }
 
-        /** How long {@link #start()} and {@link KafkaCluster#restart} wait for the nodes (default 90 s). */
+        /** How long {@link #start()} and {@link KafkaCluster#restart} wait for the nodes (default 120 s: a start took up to 59 s on a 2-core machine under a load average of 27). */
         public Builder startTimeout(Duration timeout) {
             this.startTimeout = timeout;
             return this;
