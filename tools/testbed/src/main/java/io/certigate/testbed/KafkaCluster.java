@@ -123,7 +123,10 @@ public final class KafkaCluster implements AutoCloseable {
             return this;
         }
 
-        /** How long {@link #start()} and {@link KafkaCluster#restart} wait for the nodes (default 120 s: a start took up to 59 s on a 2-core machine under a load average of 27). */
+        /**
+         * How long {@link #start()} and {@link KafkaCluster#restart} wait for the nodes (default
+         * 120 s: a start took up to 59 s on a 2-core machine under a load average of 27).
+         */
         public Builder startTimeout(Duration timeout) {
             this.startTimeout = timeout;
             return this;
