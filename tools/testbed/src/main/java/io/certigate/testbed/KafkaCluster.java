@@ -32,8 +32,9 @@ import java.util.stream.Collectors;
  *
  * <p>Settings are for a small machine running several JVMs: a small heap, the serial collector and
  * the client compiler only ({@code -XX:TieredStopAtLevel=1}: a third less CPU to start; add
- * {@code jvmOption("-XX:TieredStopAtLevel=4")} for a benchmark's full JIT), few network and I/O threads, topics with 3 partitions replicated on {@code min(3, N)} nodes,
- * {@code min.insync.replicas} one less (2 for 3 nodes), the same for the consumer offsets,
+ * {@code jvmOption("-XX:TieredStopAtLevel=4")} for a benchmark's full JIT), few network and I/O
+ * threads, a 16 MB log cleaner buffer, topics with 3 partitions replicated on {@code min(3, N)}
+ * nodes, {@code min.insync.replicas} one less (2 for 3 nodes), the same for the consumer offsets,
  * transaction state and share-group state topics (3 partitions each instead of 50), no initial
  * rebalance delay, short broker and group session timeouts so that a killed node is noticed within
  * seconds. {@link Builder#brokerProperty} overrides any of them.
@@ -139,7 +140,8 @@ public final class KafkaCluster implements AutoCloseable {
         }
 
         private List<String> jvmOptions() {
-            List<String> o = new ArrayList<>(List.of("-Xmx" + heap, "-Xms32m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+            List<String> o = new ArrayList<>(List.of("-Xmx" + heap, "-Xms32m", "-XX:+UseSerialGC",
+                    "-XX:TieredStopAtLevel=1",
                     "-Djava.awt.headless=true",
                     "-Djava.util.logging.config.file=" + dir.resolve("logging.properties")));
             o.addAll(extraJvmOptions);

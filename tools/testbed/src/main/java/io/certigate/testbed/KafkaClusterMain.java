@@ -22,7 +22,8 @@ import java.util.concurrent.TimeUnit;
  * (for status: every node runs and lists every node), 1 otherwise, 2 for a usage error.
  */
 public final class KafkaClusterMain {
-    private static final String USAGE = "usage: kafka-cluster start DIR [--brokers N] [--heap SIZE] --classpath-file FILE\n"
+    private static final String USAGE =
+            "usage: kafka-cluster start DIR [--brokers N] [--heap SIZE] --classpath-file FILE\n"
             + "       kafka-cluster stop DIR\n"
             + "       kafka-cluster status DIR";
 
@@ -143,7 +144,8 @@ public final class KafkaClusterMain {
             Thread.sleep(50);
         }
         err.println("stopped " + nodes.size() + " Kafka broker(s) of " + dir
-                + (killed == 0 ? "" : ", the last " + killed + " with kill -9 (too few left to approve a controlled shutdown, or 30 s passed)"));
+                + (killed == 0 ? "" : ", the last " + killed
+                        + " with kill -9 (too few left to approve a controlled shutdown, or 30 s passed)"));
         return 0;
     }
 
