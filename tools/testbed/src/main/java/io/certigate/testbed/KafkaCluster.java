@@ -32,8 +32,9 @@ import java.util.stream.Collectors;
  *
  * <p>Settings are for a small machine running several JVMs: a small heap, the serial collector and
  * the client compiler only ({@code -XX:TieredStopAtLevel=1}: a third less CPU to start; add
- * {@code jvmOption("-XX:TieredStopAtLevel=4")} for a benchmark's full JIT), few network and I/O threads, topics with 3 partitions replicated on {@code min(3, N)} nodes,
- * {@code min.insync.replicas} one less (2 for 3 nodes), the same for the consumer offsets,
+ * {@code jvmOption("-XX:TieredStopAtLevel=4")} for a benchmark's full JIT), few network and I/O
+ * threads, a 16 MB log cleaner buffer, topics with 3 partitions replicated on {@code min(3, N)}
+ * nodes, {@code min.insync.replicas} one less (2 for 3 nodes), the same for the consumer offsets,
  * transaction state and share-group state topics (3 partitions each instead of 50), no initial
  * rebalance delay, short broker and group session timeouts so that a killed node is noticed within
  * seconds. {@link Builder#brokerProperty} overrides any of them.
@@ -77,7 +78,7 @@ public final class KafkaCluster implements AutoCloseable {
         private final List<String> extraJvmOptions = new ArrayList<>();
         private final Map<String, String> properties = new LinkedHashMap<>();
         private int[] ports;
-        private Duration startTimeout = Duration.ofSeconds(90);
+        private Duration startTimeout = Duration.ofSeconds(120);
         private Duration stopTimeout = Duration.ofSeconds(20);
 
         private Builder(Path dir) {
@@ -123,7 +124,10 @@ public final class KafkaCluster implements AutoCloseable {
             return this;
         }
 
-        /** How long {@link #start()} and {@link KafkaCluster#restart} wait for the nodes (default 90 s). */
+        /**
+         * How long {@link #start()} and {@link KafkaCluster#restart} wait for the nodes (default
+         * 120 s: a start took up to 59 s on a 2-core machine under a load average of 27).
+         */
         public Builder startTimeout(Duration timeout) {
             this.startTimeout = timeout;
             return this;
@@ -136,7 +140,8 @@ public final class KafkaCluster implements AutoCloseable {
         }
 
         private List<String> jvmOptions() {
-            List<String> o = new ArrayList<>(List.of("-Xmx" + heap, "-Xms32m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+            List<String> o = new ArrayList<>(List.of("-Xmx" + heap, "-Xms32m", "-XX:+UseSerialGC",
+                    "-XX:TieredStopAtLevel=1",
                     "-Djava.awt.headless=true",
                     "-Djava.util.logging.config.file=" + dir.resolve("logging.properties")));
             o.addAll(extraJvmOptions);
@@ -200,8 +205,8 @@ public final class KafkaCluster implements AutoCloseable {
         for (KafkaBrokerProcess n : nodes) {
             requireFreePorts(n);
         }
+        List<Process> formats = new ArrayList<>();
         try {
-            List<Process> formats = new ArrayList<>();
             List<KafkaBrokerProcess> unformatted = new ArrayList<>();
             for (KafkaBrokerProcess n : nodes) {
                 if (!n.formatted()) {
@@ -218,6 +223,7 @@ public final class KafkaCluster implements AutoCloseable {
             }
             awaitReady();
         } catch (IOException | InterruptedException | RuntimeException e) {
+            formats.forEach(Process::destroyForcibly);
             for (KafkaBrokerProcess n : nodes) {
                 n.kill();
             }

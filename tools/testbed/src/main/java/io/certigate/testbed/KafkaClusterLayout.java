@@ -52,6 +52,9 @@ final class KafkaClusterLayout {
         s.put("background.threads", "2");
         s.put("num.replica.fetchers", "1");
         s.put("log.cleaner.threads", "1");
+        // the cleaner's dedupe buffer is one heap array, 128 MB by default: half of a 256 MB heap,
+        // an OutOfMemoryError at start when the heap has not grown yet; 16 MB hold ~600k keys (24 bytes each)
+        s.put("log.cleaner.dedupe.buffer.size", Integer.toString(16 * 1024 * 1024));
         // a killed node is fenced (and leaves the ISRs) after 3 s instead of 9 s
         s.put("broker.heartbeat.interval.ms", "1000");
         s.put("broker.session.timeout.ms", "3000");

@@ -16,20 +16,32 @@ import java.util.concurrent.TimeUnit;
  * What {@code scripts/kafka-cluster} runs: {@code start DIR [--brokers N] [--heap SIZE] --classpath-file F}
  * starts a {@link KafkaCluster} in DIR and leaves it running after this JVM exits (pids in
  * {@code DIR/broker-<i>/pid}), printing the bootstrap servers as the only line on standard output;
- * {@code stop DIR} stops the nodes gracefully (SIGTERM, then SIGKILL after 30 s);
+ * {@code stop DIR} stops the nodes as {@link KafkaCluster#close()} does (SIGTERM; SIGKILL for
+ * those left once too few run to approve a controlled shutdown, or after 30 s);
  * {@code status DIR} tells which nodes run and answer. Exit code 0 when the command did what it says
  * (for status: every node runs and lists every node), 1 otherwise, 2 for a usage error.
  */
 public final class KafkaClusterMain {
-    private static final String USAGE = "usage: kafka-cluster start DIR [--brokers N] [--heap SIZE] --classpath-file FILE\n"
+    private static final String USAGE =
+            "usage: kafka-cluster start DIR [--brokers N] [--heap SIZE] --classpath-file FILE\n"
             + "       kafka-cluster stop DIR\n"
             + "       kafka-cluster status DIR";
 
     private KafkaClusterMain() {
     }
 
-    public static void main(String[] args) throws Exception {
-        System.exit(run(args, System.out, System.err));
+    public static void main(String[] args) throws InterruptedException {
+        int code;
+        try {
+            code = run(args, System.out, System.err);
+        } catch (IllegalArgumentException e) {
+            System.err.println("kafka-cluster: " + e.getMessage() + "\n" + USAGE);
+            code = 2;
+        } catch (IOException | IllegalStateException e) {
+            System.err.println("kafka-cluster: " + e.getMessage());
+            code = 1;
+        }
+        System.exit(code);
     }
 
     static int run(String[] args, PrintStream out, PrintStream err) throws IOException, InterruptedException {
@@ -59,7 +71,7 @@ public final class KafkaClusterMain {
         for (int i = 2; i < args.length; i++) {
             String value = i + 1 < args.length ? args[i + 1] : null;
             switch (args[i]) {
-                case "--brokers" -> brokers = Integer.parseInt(require(value, args[i]));
+                case "--brokers" -> brokers = number(require(value, args[i]), args[i]);
                 case "--heap" -> heap = require(value, args[i]);
                 case "--classpath-file" -> classpath = Files.readString(Path.of(require(value, args[i])),
                         StandardCharsets.UTF_8).strip();
@@ -86,6 +98,14 @@ public final class KafkaClusterMain {
                 cluster.clusterId(), cluster.size(), (System.nanoTime() - t0) / 1e9, dir);
         out.println(cluster.bootstrapServers());
         return 0;
+    }
+
+    private static int number(String value, String option) {
+        try {
+            return Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(option + " needs a number, not " + value, e);
+        }
     }
 
     private static String require(String value, String option) {
@@ -124,7 +144,8 @@ public final class KafkaClusterMain {
             Thread.sleep(50);
         }
         err.println("stopped " + nodes.size() + " Kafka broker(s) of " + dir
-                + (killed == 0 ? "" : ", the last " + killed + " with kill -9 (too few left to approve a controlled shutdown, or 30 s passed)"));
+                + (killed == 0 ? "" : ", the last " + killed
+                        + " with kill -9 (too few left to approve a controlled shutdown, or 30 s passed)"));
         return 0;
     }
 

@@ -62,6 +62,7 @@ class KafkaClusterFaultTest {
                         cluster.bootstrapServers()))) {
             admin.createTopics(List.of(new NewTopic(TOPIC, 3, (short) 3)
                     .configs(Map.of("min.insync.replicas", "2")))).all().get(30, TimeUnit.SECONDS);
+            Await.until(WAIT, () -> "ISRs " + isrs(admin), () -> fullyReplicated(admin));
             assertThat(describe(admin).partitions()).allSatisfy(p -> assertThat(p.replicas()).hasSize(3));
             int victim = describe(admin).partitions().get(0).leader().id();
 
@@ -85,8 +86,7 @@ class KafkaClusterFaultTest {
                 ack.get(); // throws if a record was not acknowledged by the ISR
             }
             // the restarted broker caught up: back in every partition's in-sync replicas
-            Await.until(WAIT, () -> "ISRs " + isrs(admin),
-                    () -> describe(admin).partitions().stream().allMatch(p -> p.isr().size() == 3));
+            Await.until(WAIT, () -> "ISRs " + isrs(admin), () -> fullyReplicated(admin));
 
             Map<String, List<Integer>> seqsByKey = consumeAll(cluster, 3 * KEYS * PER_PHASE);
             List<Integer> expected = IntStream.range(0, 3 * PER_PHASE).boxed().collect(Collectors.toList());
@@ -160,6 +160,11 @@ class KafkaClusterFaultTest {
 
     private static TopicDescription describe(Admin admin) throws Exception {
         return admin.describeTopics(List.of(TOPIC)).allTopicNames().get(30, TimeUnit.SECONDS).get(TOPIC);
+    }
+
+    /** Every partition has a leader and all 3 replicas in sync. */
+    private static boolean fullyReplicated(Admin admin) throws Exception {
+        return describe(admin).partitions().stream().allMatch(p -> p.leader() != null && p.isr().size() == 3);
     }
 
     private static String isrs(Admin admin) {
