@@ -3,7 +3,7 @@ package io.certigate.fleet.verify;
 import java.nio.ByteBuffer;
 
 /**
- * What the verification keeps per device in one small value (58 bytes): the head (the highest seq
+ * What the verification keeps per device in one small value (54 bytes): the head (the highest seq
  * accepted in chain order and its chain hash; seq 0 and 32 zero bytes before the first record,
  * which is exactly what seq 1's {@code prev} must name), how many records wait ahead of a gap and
  * since when, and whether the device's parked records were reported. Mutable: loaded once per Kafka

@@ -1,7 +1,6 @@
 package io.certigate.fleet.verify;
 
 import io.certigate.core.io.LogText;
-import io.certigate.core.model.RecordHashes;
 import io.certigate.fleet.collector.DeviceKeys;
 import io.certigate.fleet.topics.Finding;
 import io.certigate.fleet.topics.FindingType;
@@ -41,24 +40,22 @@ import org.apache.kafka.streams.state.KeyValueStore;
  *
  * <p>Time is the processor context's wall clock ({@link ProcessorContext#currentSystemTimeMs()}),
  * the same clock the gap punctuator runs on: the system clock in production, virtual time in
- * {@code TopologyTestDriver}.
+ * {@code TopologyTestDriver}. The processor splits batches, reads status messages, checks
+ * signatures against the trusted keys, parks and releases records and runs the punctuators; the
+ * chain itself is {@link DeviceChain}'s.
  */
-final class VerifyProcessor implements Processor<byte[], byte[], byte[], byte[]> {
+final class VerifyProcessor implements Processor<byte[], byte[], byte[], byte[]>, DeviceChain.Sink {
     private static final System.Logger LOG = System.getLogger(VerifyProcessor.class.getName());
     private static final Verifier VERIFIER = new Verifier(SignatureVerifier.BOUNCY_CASTLE);
     private static final byte[] NO_STATUS = new byte[0];
-    private static final int LINKED = 1;
-    private static final int ERASED = 2;
 
     private final FleetVerifySettings settings;
     private final DeviceKeys keys;
     private final FleetVerifyMetrics metrics;
     private ProcessorContext<byte[], byte[]> ctx;
     private KeyValueStore<Bytes, byte[]> heads;
-    private KeyValueStore<Bytes, byte[]> recent;
-    private KeyValueStore<Bytes, byte[]> ahead;
-    private KeyValueStore<Bytes, byte[]> gaps;
     private KeyValueStore<Bytes, byte[]> openGaps;
+    private DeviceChain chain;
     private KeyValueStore<Bytes, byte[]> parked;
     private KeyValueStore<Bytes, byte[]> parkedDevices;
     private KeyValueStore<Bytes, byte[]> learnedKeys;
@@ -76,10 +73,9 @@ final class VerifyProcessor implements Processor<byte[], byte[], byte[], byte[]>
     public void init(ProcessorContext<byte[], byte[]> context) {
         ctx = context;
         heads = context.getStateStore(VerifyStores.HEADS);
-        recent = context.getStateStore(VerifyStores.RECENT);
-        ahead = context.getStateStore(VerifyStores.AHEAD);
-        gaps = context.getStateStore(VerifyStores.GAPS);
         openGaps = context.getStateStore(VerifyStores.OPEN_GAPS);
+        chain = new DeviceChain(settings, metrics, context.getStateStore(VerifyStores.RECENT),
+                context.getStateStore(VerifyStores.AHEAD), context.getStateStore(VerifyStores.GAPS), openGaps, this);
         parked = context.getStateStore(VerifyStores.PARKED);
         parkedDevices = context.getStateStore(VerifyStores.PARKED_DEVICES);
         learnedKeys = context.getStateStore(VerifyStores.LEARNED_KEYS);
@@ -160,9 +156,9 @@ final class VerifyProcessor implements Processor<byte[], byte[], byte[], byte[]>
             try {
                 Item item = Item.read(device, bytes);
                 if (item instanceof Item.Signed s) {
-                    signed(st, s, true);
+                    chain.signed(st, s, true);
                 } else {
-                    tombstone(st, (Item.Tombstone) item);
+                    chain.tombstone(st, (Item.Tombstone) item);
                 }
             } catch (Refusal r) {
                 refuse(device, id, r.seq(), r.type(), r.getMessage());
@@ -176,68 +172,12 @@ final class VerifyProcessor implements Processor<byte[], byte[], byte[], byte[]>
         save(st);
     }
 
-    private void signed(DeviceState st, Item.Signed s, boolean publishParked) {
-        long seq = s.seq();
-        if (seq <= st.headSeq) {
-            byte[] slot = recent.get(slotKey(st, seq));
-            if (slot != null && slotSeq(slot) == seq) {
-                if (Arrays.equals(slot, 8, 40, s.chainHash(), 0, 32)) {
-                    metrics.onDuplicate();
-                } else if (verified(st, s, publishParked)) {
-                    refuse(st, seq, FindingType.FORK, "another record than the one accepted for this seq");
-                }
-                return;
-            }
-            Gap gap = gapAround(st, seq);
-            if (gap == null) {
-                // older than the duplicate window and not in a reported gap: accepted before, not compared again
-                metrics.onDuplicate();
-                return;
-            }
-            if (verified(st, s, publishParked)) {
-                fillGap(st, s, gap);
-            }
-            return;
-        }
-        Bytes aheadKey = VerifyStores.seq(st.id, seq);
-        byte[] waiting = st.ahead > 0 ? ahead.get(aheadKey) : null;
-        if (waiting != null) {
-            if (Arrays.equals(waiting, s.cose())) {
-                metrics.onDuplicate();
-            } else if (verified(st, s, publishParked)) {
-                refuse(st, seq, FindingType.FORK, "another record than the one waiting for this seq");
-            }
-            return;
-        }
-        if (!verified(st, s, publishParked)) {
-            return;
-        }
-        if (seq == st.headSeq + 1) {
-            if (!Arrays.equals(s.prev(), st.headHash)) {
-                refuse(st, seq, FindingType.BROKEN_LINK, "prev is not the chain hash of seq " + st.headSeq);
-                return;
-            }
-            advance(st, s, true);
-            drain(st);
-            return;
-        }
-        ahead.put(aheadKey, s.cose());
-        metrics.onBuffered();
-        st.ahead++;
-        if (st.gapSince < 0) {
-            st.gapSince = now();
-            openGaps.put(VerifyStores.device(st.id), ByteBuffer.allocate(8).putLong(st.gapSince).array());
-        }
-        if (st.ahead >= settings.aheadBuffer()) {
-            resume(st, st.ahead + " records of the device wait after it, the most held");
-        }
-    }
-
     /**
      * True when a trusted key of the device verifies {@code s}; otherwise it was refused (bad
      * signature) or parked (no trusted key with its key id yet).
      */
-    private boolean verified(DeviceState st, Item.Signed s, boolean publishParked) {
+    @Override
+    public boolean trusted(DeviceState st, Item.Signed s, boolean publishParked) {
         PublicKey key = key(st.device, s.keyId());
         if (key == null) {
             park(st, s, publishParked);
@@ -249,193 +189,6 @@ final class VerifyProcessor implements Processor<byte[], byte[], byte[], byte[]>
             return false;
         }
         return true;
-    }
-
-    /** Accepts {@code s} as the new head. */
-    private void advance(DeviceState st, Item.Signed s, boolean linked) {
-        emit(st, s, linked);
-        st.headSeq = s.seq();
-        st.headHash = s.chainHash();
-    }
-
-    private void emit(DeviceState st, Item.Signed s, boolean linked) {
-        byte[] leaf = RecordHashes.leafHash(s.cose());
-        var r = s.reading().reading();
-        VerifiedRecord v = new VerifiedRecord(st.device, s.seq(), r.observedAtMillis(), r.kind(), r.subject(), leaf,
-                s.chainHash(), s.cose(), linked, now());
-        ctx.forward(new Record<>(st.id, v.encode(), timestamp), FleetVerifyTopology.SINK_VERIFIED);
-        remember(st, s.seq(), s.chainHash(), leaf, linked ? LINKED : 0);
-        metrics.onVerified(false);
-    }
-
-    /** Writes the record's ring slot unless the slot holds a later seq. */
-    private void remember(DeviceState st, long seq, byte[] chain, byte[] leaf, int flags) {
-        Bytes k = slotKey(st, seq);
-        if (seq <= st.headSeq) {
-            byte[] slot = recent.get(k);
-            if (slot != null && slotSeq(slot) > seq) {
-                return;
-            }
-        }
-        recent.put(k, ByteBuffer.allocate(8 + 32 + 32 + 1).putLong(seq).put(chain).put(leaf).put((byte) flags).array());
-    }
-
-    private Bytes slotKey(DeviceState st, long seq) {
-        return VerifyStores.seq(st.id, seq % settings.duplicateWindow());
-    }
-
-    private static long slotSeq(byte[] slot) {
-        return ByteBuffer.wrap(slot).getLong();
-    }
-
-    /** Accepts the records waiting right after the head, in order. */
-    private void drain(DeviceState st) {
-        boolean progressed = false;
-        while (st.ahead > 0) {
-            Bytes k = VerifyStores.seq(st.id, st.headSeq + 1);
-            byte[] cose = ahead.get(k);
-            if (cose == null) {
-                break;
-            }
-            ahead.delete(k);
-            st.ahead--;
-            Item.Signed s;
-            try {
-                s = Item.signed(st.device, cose);
-            } catch (Refusal r) {
-                refuse(st, st.headSeq + 1, r.type(), r.getMessage()); // not expected: it was read before
-                break;
-            }
-            if (!Arrays.equals(s.prev(), st.headHash)) {
-                refuse(st, s.seq(), FindingType.BROKEN_LINK, "prev is not the chain hash of seq " + st.headSeq);
-                break;
-            }
-            advance(st, s, true);
-            progressed = true;
-        }
-        if (st.ahead <= 0) {
-            st.ahead = 0;
-            closeGapTimer(st);
-        } else if (progressed) {
-            st.gapSince = now(); // what waits now waits after another gap
-            openGaps.put(VerifyStores.device(st.id), ByteBuffer.allocate(8).putLong(st.gapSince).array());
-        }
-    }
-
-    private void closeGapTimer(DeviceState st) {
-        if (st.gapSince >= 0) {
-            st.gapSince = -1;
-            openGaps.delete(VerifyStores.device(st.id));
-        }
-    }
-
-    /**
-     * Reports the seqs missing between the head and the lowest record waiting ahead, and resumes the
-     * chain from that record (accepted unlinked).
-     */
-    private void resume(DeviceState st, String why) {
-        KeyValue<Bytes, byte[]> lowest = null;
-        try (KeyValueIterator<Bytes, byte[]> it = ahead.range(VerifyStores.seq(st.id, st.headSeq + 1),
-                VerifyStores.last(st.id))) {
-            if (it.hasNext()) {
-                lowest = it.next();
-            }
-        }
-        if (lowest == null) {
-            st.ahead = 0;
-            closeGapTimer(st);
-            return;
-        }
-        ahead.delete(lowest.key);
-        st.ahead--;
-        Item.Signed s;
-        try {
-            s = Item.signed(st.device, lowest.value);
-        } catch (Refusal r) {
-            refuse(st, VerifyStores.seqOf(lowest.key), r.type(), r.getMessage());
-            return;
-        }
-        long first = st.headSeq + 1;
-        long last = s.seq() - 1;
-        finding(st.device, st.id, first, last, FindingType.GAP, (last - first + 1) + " record(s) missing: seq " + first
-                + ".." + last + "; " + why + "; the chain resumes at seq " + s.seq());
-        gaps.put(VerifyStores.seq(st.id, first), gapValue(last, st.headHash, s.prev()));
-        advance(st, s, false);
-        drain(st);
-        if (st.ahead > 0) {
-            st.gapSince = now(); // the next gap's time starts now
-            openGaps.put(VerifyStores.device(st.id), ByteBuffer.allocate(8).putLong(st.gapSince).array());
-        }
-    }
-
-    /** A reported gap: seqs {@code first..last}, the chain hash of first - 1 and the prev of last + 1. */
-    private record Gap(long first, long last, byte[] hashBefore, byte[] prevAfter) {
-    }
-
-    private static byte[] gapValue(long last, byte[] hashBefore, byte[] prevAfter) {
-        return ByteBuffer.allocate(8 + 64).putLong(last).put(hashBefore).put(prevAfter).array();
-    }
-
-    private Gap gapAround(DeviceState st, long seq) {
-        try (KeyValueIterator<Bytes, byte[]> it = gaps.reverseRange(VerifyStores.first(st.id), VerifyStores.seq(st.id, seq))) {
-            if (!it.hasNext()) {
-                return null;
-            }
-            KeyValue<Bytes, byte[]> e = it.next();
-            ByteBuffer b = ByteBuffer.wrap(e.value);
-            long last = b.getLong();
-            if (last < seq) {
-                return null;
-            }
-            byte[] before = new byte[32];
-            byte[] after = new byte[32];
-            b.get(before).get(after);
-            return new Gap(VerifyStores.seqOf(e.key), last, before, after);
-        }
-    }
-
-    /** A late record inside a reported gap: accepted when it links to its known neighbours. */
-    private void fillGap(DeviceState st, Item.Signed s, Gap gap) {
-        long seq = s.seq();
-        if (seq == gap.first() && !Arrays.equals(s.prev(), gap.hashBefore())) {
-            refuse(st, seq, FindingType.BROKEN_LINK, "late record: prev is not the chain hash of seq " + (seq - 1));
-            return;
-        }
-        if (seq == gap.last() && !Arrays.equals(s.chainHash(), gap.prevAfter())) {
-            refuse(st, seq, FindingType.BROKEN_LINK, "late record: seq " + (seq + 1) + " names another prev");
-            return;
-        }
-        emit(st, s, seq == gap.first());
-        gaps.delete(VerifyStores.seq(st.id, gap.first()));
-        if (seq > gap.first()) {
-            gaps.put(VerifyStores.seq(st.id, gap.first()), gapValue(seq - 1, gap.hashBefore(), s.prev()));
-        }
-        if (seq < gap.last()) {
-            gaps.put(VerifyStores.seq(st.id, seq + 1), gapValue(gap.last(), s.chainHash(), gap.prevAfter()));
-        }
-    }
-
-    // ---- erasures
-
-    private void tombstone(DeviceState st, Item.Tombstone t) {
-        byte[] slot = t.seq() <= st.headSeq ? recent.get(slotKey(st, t.seq())) : null;
-        if (slot == null || slotSeq(slot) != t.seq() || !Arrays.equals(slot, 8, 40, t.chain(), 0, 32)
-                || !Arrays.equals(slot, 40, 72, t.leaf(), 0, 32)) {
-            refuse(st, t.seq(), FindingType.UNPROVABLE_TOMBSTONE, "no verified record with these hashes is held for"
-                    + " this seq (within the last " + settings.duplicateWindow() + "), so the erasure is not provable");
-            return;
-        }
-        int flags = slot[72];
-        if ((flags & ERASED) != 0) {
-            metrics.onDuplicate();
-            return;
-        }
-        boolean linked = (flags & LINKED) != 0;
-        VerifiedRecord v = new VerifiedRecord(st.device, t.seq(), -1, null, null, t.leaf(), t.chain(), null, linked, now());
-        ctx.forward(new Record<>(st.id, v.encode(), timestamp), FleetVerifyTopology.SINK_VERIFIED);
-        slot[72] = (byte) (flags | ERASED);
-        recent.put(slotKey(st, t.seq()), slot);
-        metrics.onVerified(true);
     }
 
     // ---- keys, status messages, parked records
@@ -563,7 +316,7 @@ final class VerifyProcessor implements Processor<byte[], byte[], byte[], byte[]>
             parked.delete(e.key);
             metrics.onReleased();
             try {
-                signed(st, Item.signed(st.device, e.value), false);
+                chain.signed(st, Item.signed(st.device, e.value), false);
             } catch (Refusal r) {
                 refuse(st, r.seq(), r.type(), r.getMessage());
             }
@@ -596,7 +349,7 @@ final class VerifyProcessor implements Processor<byte[], byte[], byte[], byte[]>
                 openGaps.delete(k);
                 continue;
             }
-            resume(st, "still open after " + settings.gapTimeout().toSeconds() + " s");
+            chain.resume(st, "still open after " + settings.gapTimeout().toSeconds() + " s");
             save(st);
         }
     }
@@ -636,11 +389,23 @@ final class VerifyProcessor implements Processor<byte[], byte[], byte[], byte[]>
         heads.put(VerifyStores.device(st.id), st.encode());
     }
 
-    private long now() {
+    @Override
+    public long now() {
         return ctx.currentSystemTimeMs();
     }
 
-    private void refuse(DeviceState st, long seq, FindingType type, String detail) {
+    @Override
+    public void verified(DeviceState st, VerifiedRecord v) {
+        ctx.forward(new Record<>(st.id, v.encode(), timestamp), FleetVerifyTopology.SINK_VERIFIED);
+    }
+
+    @Override
+    public void finding(DeviceState st, long seq, long lastSeq, FindingType type, String detail) {
+        finding(st.device, st.id, seq, lastSeq, type, detail);
+    }
+
+    @Override
+    public void refuse(DeviceState st, long seq, FindingType type, String detail) {
         refuse(st.device, st.id, seq, type, detail);
     }
 

@@ -98,7 +98,7 @@ class FleetVerifierClusterTest {
                 Path state1 = dir.resolve("state-1");
                 try (FleetVerifier first = new FleetVerifier(cluster.bootstrapServers(), settings(state1),
                         keys(one, pki)).start()) {
-                    readUntil(consumer, verified, findings, 15);
+                    readUntil(consumer, verified, findings, 15, 2);
                     assertThat(first.state()).isEqualTo(KafkaStreams.State.RUNNING);
                     assertThat(first.metrics().verified()).isEqualTo(15);
                 }
@@ -116,7 +116,7 @@ class FleetVerifierClusterTest {
                 findings.clear();
                 try (FleetVerifier second = new FleetVerifier(cluster.bootstrapServers(), settings(dir.resolve("state-2")),
                         keys(one, pki)).start()) {
-                    readUntil(consumer, verified, findings, 8);
+                    readUntil(consumer, verified, findings, 8, 0);
                     assertThat(second.metrics().duplicates()).isEqualTo(6 + 2);
                 }
                 assertThat(keys(verified)).containsExactlyInAnyOrderElementsOf(expected(11, 15, 6, 8));
@@ -176,13 +176,14 @@ class FleetVerifierClusterTest {
     }
 
     /**
-     * Reads committed records until {@code count} verified ones arrived. Within a partition a record
-     * wrongly passed on (a duplicate) comes before the later seqs awaited, so it is read too.
+     * Reads committed records until {@code count} verified ones and {@code findingCount} findings
+     * arrived. Within a partition a record wrongly passed on (a duplicate) comes before the later
+     * seqs awaited, so it is read too.
      */
     private static void readUntil(KafkaConsumer<byte[], byte[]> c, List<VerifiedRecord> verified, List<Finding> findings,
-            int count) {
+            int count, int findingCount) {
         long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-        while (verified.size() < count && System.nanoTime() < deadline) {
+        while ((verified.size() < count || findings.size() < findingCount) && System.nanoTime() < deadline) {
             for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
                 if (r.topic().equals(FleetTopics.VERIFIED)) {
                     verified.add(VerifiedRecord.decode(r.value()));

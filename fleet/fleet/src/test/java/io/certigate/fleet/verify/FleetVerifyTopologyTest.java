@@ -299,6 +299,9 @@ class FleetVerifyTopologyTest {
         d.readings("dev-1", new byte[] {(byte) 0x81, 0x01}); // an item that is not a record
         d.readings("dev-1", new byte[] {(byte) 0x81, (byte) 0xd2, 0x40}); // tag 18 around garbage
         d.readings("dev-1", "not cbor at all".getBytes(StandardCharsets.UTF_8));
+        // validly signed by the device, but the payload is no Reading
+        d.readings("dev-1", List.of(new StoredRecord.Signed(1, CoseSign1.sign(device.key(),
+                new byte[] {(byte) 0xa1, 0x61, 0x78, 0x01}))));
         d.readings("dev-1", new byte[9000]);
         d.send(null, FleetTopics.KIND_READINGS, VerifyDriver.batch("dev-1", range(1, 2)));
         d.send(new byte[] {(byte) 0xff, (byte) 0xfe}, FleetTopics.KIND_READINGS, VerifyDriver.batch("dev-1", range(1, 2)));
@@ -310,10 +313,10 @@ class FleetVerifyTopologyTest {
         List<Finding> f = d.findings();
         assertThat(seqs(d.verified())).isEqualTo(seqs(1, 20));
         assertThat(f).extracting(Finding::type).containsExactly(FindingType.MALFORMED, FindingType.MALFORMED,
-                FindingType.MALFORMED, FindingType.MALFORMED, FindingType.OVERSIZED, FindingType.MALFORMED,
+                FindingType.MALFORMED, FindingType.MALFORMED, FindingType.MALFORMED, FindingType.OVERSIZED, FindingType.MALFORMED,
                 FindingType.MALFORMED, FindingType.MALFORMED, FindingType.MALFORMED, FindingType.WRONG_DEVICE,
                 FindingType.MALFORMED);
-        assertThat(d.metrics.refused(FindingType.MALFORMED)).isEqualTo(9);
+        assertThat(d.metrics.refused(FindingType.MALFORMED)).isEqualTo(10);
         assertThat(d.metrics.refused(FindingType.OVERSIZED)).isEqualTo(1);
     }
 
