@@ -63,4 +63,33 @@ class RecomputedRootTest {
         assertThat(whole.complete()).isTrue();
         assertThat(whole.notYetAnchored()).extracting(Completeness.Range::toString).containsExactly("seq 9..10");
     }
+
+    @Test
+    void aBatchWithAHoleIsLeftAsItIsAndOverlappingBatchesAreEachJudged() {
+        List<StoredRecord> all = List.of(entry(1, 0), entry(2, 0), entry(3, 0), entry(4, 0), entry(5, 0));
+        Ledger ledger = new Ledger(1337L, null, "http://node", List.of(anchor(1, 3, root(all.subList(0, 3))),
+                anchor(2, 5, root(all.subList(1, 5))), anchor(4, 5, root(all.subList(3, 5)))), "");
+        Ledger whole = PassportReport.withRecomputedRoots(ledger, new ExportFile.Contents("d", List.of(), List.of(), all, Set.of()));
+        assertThat(whole.anchors()).extracting(Ledger.Anchor::detail).containsExactly(
+                "the root recomputed from the file's 3 leaves matches", "the root recomputed from the file's 4 leaves matches",
+                "the root recomputed from the file's 2 leaves matches");
+        List<StoredRecord> holed = List.of(all.get(0), all.get(2), all.get(3), all.get(4)); // seq 2 missing
+        Ledger checked = PassportReport.withRecomputedRoots(ledger, new ExportFile.Contents("d", List.of(), List.of(), holed, Set.of()));
+        assertThat(checked.anchors()).extracting(Ledger.Anchor::detail).containsExactly("", "",
+                "the root recomputed from the file's 2 leaves matches");
+        assertThat(checked.failed()).isZero();
+    }
+
+    @Test
+    void coverageKeepsOneRangePerGap() {
+        Coverage c = new Coverage();
+        for (long seq : new long[] {1, 2, 3, 7, 8, 20}) {
+            c.add(seq);
+        }
+        assertThat(c.ranges()).extracting(r -> r[0] + ".." + r[1]).containsExactly("1..3", "7..8", "20..20");
+        c.add(4); // out of order: merged all the same
+        c.add(5);
+        c.add(6);
+        assertThat(c.ranges()).extracting(r -> r[0] + ".." + r[1]).containsExactly("1..8", "20..20");
+    }
 }
