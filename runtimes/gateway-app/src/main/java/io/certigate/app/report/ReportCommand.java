@@ -6,6 +6,7 @@ import io.certigate.core.buffer.RecordBuffer;
 import io.certigate.core.export.Exporter;
 import io.certigate.core.export.Selection;
 import io.certigate.core.io.OutputFile;
+import io.certigate.app.spine.LedgerOptions;
 import io.certigate.app.spine.Progress;
 import io.certigate.app.spine.VerificationExit;
 import io.certigate.verifier.chain.EntryObserver;
@@ -159,21 +160,8 @@ public final class ReportCommand implements Callable<Integer> {
     private int report() throws Exception {
         Path source = input.export != null ? input.export : input.buffer.file;
         OutputFile.checkNotAnInput(out, source);
-        try {
-            if (rpc != null) {
-                LedgerReader.checkRpcUrl(rpc);
-            }
-            if (contract != null) {
-                LedgerReader.checkAddress(contract);
-            }
-        } catch (IllegalArgumentException e) {
-            System.err.println("report: " + e.getMessage());
-            return 2;
-        }
-        if (input.export != null && rpc != null && contract == null) {
-            System.err.println("report: --rpc with an export needs --contract (the anchor contract's address)");
-            return 2;
-        }
+        LedgerOptions.check(rpc, contract, input.export != null ? LedgerOptions.ContractNeed.EXPORT
+                : LedgerOptions.ContractNeed.NONE, false);
         trust.check(rpc);
         java.security.cert.X509Certificate root = trust.root();
         TrustInputs trustInputs = root == null ? null : new TrustInputs(root, trust.trustRoot.toString(), trust.registry);

@@ -271,16 +271,7 @@ public final class VerifyCommand implements Callable<Integer> {
      */
     public static int verifyBundle(Path file, String rpc, String contract, TrustOptions trust, boolean json, PrintStream out)
             throws Exception {
-        if (rpc != null) {
-            TrustOptions.rpcUrl(rpc);
-            String error = io.certigate.app.anchor.ProofCommand.contractError("verify", contract);
-            if (error != null) {
-                throw new UsageException(error.substring(error.indexOf(": ") + 2));
-            }
-        }
-        if (contract != null) {
-            TrustOptions.address("--contract", contract);
-        }
+        LedgerOptions.check(rpc, contract, LedgerOptions.ContractNeed.BUNDLE, false);
         trust.check(rpc);
         X509Certificate root = trust.root();
         ProofBundle bundle = io.certigate.app.anchor.ProofCommand.read(file);
