@@ -7,7 +7,6 @@ import io.certigate.verifier.chain.EntryObserver;
 import io.certigate.verifier.chain.VerificationReport;
 import io.certigate.verifier.completeness.LedgerHistory;
 import io.certigate.verifier.export.ExportFormatException;
-import io.certigate.verifier.export.ExportReader;
 import io.certigate.verifier.ledger.DeviceRegistryReader;
 import io.certigate.verifier.ledger.LedgerException;
 import io.certigate.verifier.ledger.LedgerReader;
@@ -27,16 +26,16 @@ import java.util.concurrent.Executors;
 import java.util.stream.Collectors;
 
 /**
- * One passport from one pass over an export, in memory that does not grow with its size: what is
+ * One passport from one pass over an export or a buffer, in memory that does not grow with its size: what is
  * known before the pass is read first (the device's anchored history, once, from the ledger; the
- * gateway's batches checked on chain), then the export is read as a stream and checked by the chain
+ * gateway's batches checked on chain), then the input is read as a stream and checked by the chain
  * verifier (signatures on all cores, links in order), each checked entry going to the passport
  * ({@link PassportPass}: coverage, recomputed batch roots, the subject's readings) and to the trust
  * check; the page, whose top needs what only the end of the pass tells (verdict, completeness), is
  * then written from the aggregates the {@link PassportWriter} kept.
  */
 final class PassportRun {
-    private final ExportReader reader;
+    private final PassportSource input;
     private final LedgerReader node;
     private final ReportCommand.Anchoring anchoring;
     private final ReportCommand.TrustInputs trustInputs;
@@ -45,9 +44,9 @@ final class PassportRun {
     /**
      * @param node a reader of the anchor contract on {@code anchoring}'s node, or null when no ledger is read
      */
-    PassportRun(ExportReader reader, LedgerReader node, ReportCommand.Anchoring anchoring, ReportCommand.TrustInputs trustInputs,
+    PassportRun(PassportSource input, LedgerReader node, ReportCommand.Anchoring anchoring, ReportCommand.TrustInputs trustInputs,
             Clock clock) {
-        this.reader = reader;
+        this.input = input;
         this.node = node;
         this.anchoring = anchoring;
         this.trustInputs = trustInputs;
@@ -56,7 +55,7 @@ final class PassportRun {
 
     Optional<ReportCommand.Written> write(String source, String subject, String kind, EntryObserver watch, Path out,
             Path... inputs) throws IOException, ExportFormatException, LedgerException, InterruptedException {
-        String device = reader.device();
+        String device = input.device();
         LedgerHistory history = node == null ? null : LedgerHistory.read(node, device);
         Ledger onChain = history == null ? null : LedgerCheck.fromHistory(history, anchoring.rpcUrl(), clock);
         Ledger known;
@@ -84,8 +83,8 @@ final class PassportRun {
         if (passport.count() == 0) {
             return Optional.empty();
         }
-        Trust keys = trust == null ? PassportReport.keysFromFile(reader.keys(), reader.certificateChain())
-                : PassportReport.judged(reader.keys(), reader.certificateChain(), trust.finish(), trustWords);
+        Trust keys = trust == null ? PassportReport.keysFromFile(input.keys(), input.certificateChain())
+                : PassportReport.judged(input.keys(), input.certificateChain(), trust.finish(), trustWords);
         Evidence ev = new Evidence(subject, device, source, clock.instant(), PassportReport.fileCheck(report), keys, ledger,
                 completeness);
         OutputFile.write(out, o -> {
@@ -101,7 +100,7 @@ final class PassportRun {
                 + (completeness.incomplete() ? "; INCOMPLETE history: " + completeness.missing().get(0) + " missing" : ""), verified));
     }
 
-    /** The chain of the export, signatures checked on all cores, each checked entry handed to {@code observer} in order. */
+    /** The chain of the input, signatures checked on all cores, each checked entry handed to {@code observer} in order. */
     private VerificationReport verify(EntryObserver observer) throws IOException, ExportFormatException, InterruptedException {
         int threads = Runtime.getRuntime().availableProcessors();
         ExecutorService pool = threads > 1 ? Executors.newFixedThreadPool(threads, r -> {
@@ -110,7 +109,8 @@ final class PassportRun {
             return t;
         }) : null;
         try {
-            return new Verifier(SignatureVerifier.BOUNCY_CASTLE, pool, threads).export(reader, observer);
+            return new Verifier(SignatureVerifier.BOUNCY_CASTLE, pool, threads).chain(input.device(), input.keys(), input.entries(),
+                    observer);
         } finally {
             if (pool != null) {
                 pool.shutdownNow();
@@ -130,14 +130,14 @@ final class PassportRun {
         }
         words.add("consortium root " + t.root().getSubjectX500Principal().getName() + " (" + t.rootFile() + ")");
         if (history == null) {
-            return new ExportTrustCheck(reader.device(), reader.header().chainsByKey(), t.root(), null, null);
+            return new ExportTrustCheck(input.device(), input.chainsByKey(), t.root(), null, null);
         }
         DeviceRegistryReader registry = t.registry() == null ? null : new DeviceRegistryReader(node, t.registry());
         words.add("the anchoring blocks' times on chain " + history.chainId());
         if (registry != null) {
             words.add("device registry " + t.registry() + " on chain " + history.chainId());
         }
-        return new ExportTrustCheck(reader.device(), reader.header().chainsByKey(), t.root(), registry, history, node::blockTime);
+        return new ExportTrustCheck(input.device(), input.chainsByKey(), t.root(), registry, history, node::blockTime);
     }
 
     /**

@@ -3,8 +3,6 @@ package io.certigate.app.report;
 import io.certigate.anchor.batch.Batch;
 import io.certigate.anchor.batch.BatchStore;
 import io.certigate.core.buffer.RecordBuffer;
-import io.certigate.core.export.Exporter;
-import io.certigate.core.export.Selection;
 import io.certigate.core.io.OutputFile;
 import io.certigate.app.spine.LedgerOptions;
 import io.certigate.app.spine.Progress;
@@ -15,7 +13,6 @@ import io.certigate.verifier.export.ExportReader;
 import io.certigate.verifier.ledger.LedgerException;
 import io.certigate.verifier.ledger.LedgerReader;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
@@ -134,12 +131,12 @@ public final class ReportCommand implements Callable<Integer> {
             Anchoring anchoring, TrustInputs trustInputs, EntryObserver watch, Path out, Path... inputs)
             throws IOException, ExportFormatException, LedgerException, InterruptedException {
         try (ExportReader reader = ExportReader.open(export)) {
-            return passport(reader, source, subject, kind, anchoring, trustInputs, watch, out, inputs);
+            return passport(PassportSource.of(reader), source, subject, kind, anchoring, trustInputs, watch, out, inputs);
         }
     }
 
-    /** {@link #passport(Path, String, String, String, Anchoring, TrustInputs, EntryObserver, Path, Path...)} from an open export. */
-    public static Optional<Written> passport(ExportReader reader, String source, String subject, String kind,
+    /** {@link #passport(Path, String, String, String, Anchoring, TrustInputs, EntryObserver, Path, Path...)} from an open input. */
+    public static Optional<Written> passport(PassportSource input, String source, String subject, String kind,
             Anchoring anchoring, TrustInputs trustInputs, EntryObserver watch, Path out, Path... inputs)
             throws IOException, ExportFormatException, LedgerException, InterruptedException {
         String contract = anchoring.contract() != null ? anchoring.contract()
@@ -147,7 +144,7 @@ public final class ReportCommand implements Callable<Integer> {
                 : anchoring.batches().stream().map(Batch::contract).filter(Objects::nonNull).findFirst().orElse(null);
         try (LedgerReader node = anchoring.rpcUrl() != null && contract != null
                 ? LedgerReader.connect(anchoring.rpcUrl(), contract) : null) {
-            return new PassportRun(reader, node, anchoring, trustInputs, Clock.systemUTC())
+            return new PassportRun(input, node, anchoring, trustInputs, Clock.systemUTC())
                     .write(source, subject, kind, watch, out, inputs);
         }
     }
@@ -165,39 +162,32 @@ public final class ReportCommand implements Callable<Integer> {
         trust.check(rpc);
         java.security.cert.X509Certificate root = trust.root();
         TrustInputs trustInputs = root == null ? null : new TrustInputs(root, trust.trustRoot.toString(), trust.registry);
-        Path export = input.export;
-        List<Batch> batches = null;
-        if (export == null) {
-            try (RecordBuffer b = RecordBuffer.openReadOnly(input.buffer.file, input.buffer.device)) {
-                batches = new BatchStore(b).all();
-                export = Files.createTempFile("certigate-report-", ".json");
-                Exporter.export(b, Selection.ALL, export);
-            } catch (Exception e) {
-                if (export != null) {
-                    Files.deleteIfExists(export);
-                }
-                throw e;
+        if (input.export != null) {
+            try (ExportReader reader = ExportReader.open(input.export)) {
+                return report(PassportSource.of(reader), input.export.toString(), null, trustInputs, source);
             }
         }
-        try (ExportReader reader = ExportReader.open(export)) {
-            Progress progress = new Progress("report", System.err, System::nanoTime, reader::fraction, Progress.wanted(quiet));
-            Optional<Written> written;
-            try {
-                written = passport(reader, input.export != null ? input.export.toString() : "buffer " + input.buffer.file,
-                        subject, kind, new Anchoring(batches, rpc, contract), trustInputs, progress, out, source);
-            } finally {
-                progress.finish();
-            }
-            if (written.isEmpty()) {
-                System.err.println("report: no readings of subject '" + subject + "' in " + source);
-                return VerificationExit.UNUSABLE;
-            }
-            System.out.println(written.get().line());
-            return written.get().verified() ? VerificationExit.VERIFIED : VerificationExit.FAILED;
+        try (RecordBuffer b = RecordBuffer.openReadOnly(input.buffer.file, input.buffer.device)) {
+            return report(PassportSource.of(b, input.buffer.file), "buffer " + input.buffer.file, new BatchStore(b).all(),
+                    trustInputs, source);
+        }
+    }
+
+    /** Writes the passport from {@code in}, with progress, prints what was written; returns the exit code. */
+    private int report(PassportSource in, String name, List<Batch> batches, TrustInputs trustInputs, Path source)
+            throws Exception {
+        Progress progress = new Progress("report", System.err, System::nanoTime, in.entries()::fraction, Progress.wanted(quiet));
+        Optional<Written> written;
+        try {
+            written = passport(in, name, subject, kind, new Anchoring(batches, rpc, contract), trustInputs, progress, out, source);
         } finally {
-            if (input.export == null) {
-                Files.deleteIfExists(export);
-            }
+            progress.finish();
         }
+        if (written.isEmpty()) {
+            System.err.println("report: no readings of subject '" + subject + "' in " + source);
+            return VerificationExit.UNUSABLE;
+        }
+        System.out.println(written.get().line());
+        return written.get().verified() ? VerificationExit.VERIFIED : VerificationExit.FAILED;
     }
 }
