@@ -1,10 +1,8 @@
 package io.certigate.app.report;
 
-import io.certigate.core.model.StoredRecord;
 import io.certigate.signing.KeyIds;
 import io.certigate.verifier.chain.Finding;
 import io.certigate.verifier.chain.VerificationReport;
-import io.certigate.verifier.export.ExportFile;
 import java.security.PublicKey;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
@@ -22,22 +20,6 @@ public final class PassportReport {
     private static final int FIRST_FAILURES = 5;
 
     private PassportReport() {}
-
-    /**
-     * Each anchor whose whole batch is in {@code c}, with its Merkle root recomputed from the file's
-     * leaves and compared with the anchored root ({@link RecomputedRoots}, as the streaming pass does).
-     */
-    public static Ledger withRecomputedRoots(Ledger ledger, ExportFile.Contents c) {
-        RecomputedRoots roots = new RecomputedRoots(ledger);
-        long last = Long.MIN_VALUE;
-        for (StoredRecord r : c.records()) {
-            if (r.seq() > last) { // as the chain verifier passes them on: in increasing seq order
-                roots.accept(r.seq(), r.leafHash());
-                last = r.seq();
-            }
-        }
-        return roots.ledger();
-    }
 
     /** The file's own check over all its records. */
     public static Evidence.FileCheck fileCheck(VerificationReport r) {
