@@ -108,23 +108,6 @@ public final class ProofCommand implements Runnable {
         return r.valid() ? 0 : 1;
     }
 
-    /**
-     * Null if {@code contract} is a usable anchor contract address for checking anchors on the
-     * ledger ({@code --contract} with {@code --rpc}), otherwise the error to print.
-     */
-    public static String contractError(String command, String contract) {
-        if (contract == null) {
-            return command + ": --rpc needs --contract ADDRESS, the consortium's CertigateAnchor contract to check the"
-                    + " anchors against (it is never taken from the bundle)";
-        }
-        try {
-            io.certigate.verifier.ledger.LedgerReader.checkAddress(contract);
-            return null;
-        } catch (IllegalArgumentException e) {
-            return command + ": --contract " + e.getMessage();
-        }
-    }
-
     /** Reads a proof bundle file (small by design: read whole); an unreadable one names the file. */
     public static ProofBundle read(Path bundle) throws java.io.IOException, ProofFormatException {
         try {

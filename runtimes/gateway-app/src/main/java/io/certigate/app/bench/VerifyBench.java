@@ -1,9 +1,7 @@
 package io.certigate.app.bench;
 
-import io.certigate.core.export.ExportWriter;
 import io.certigate.core.model.ChainedReading;
 import io.certigate.core.model.ReadingCodec;
-import io.certigate.core.model.StoredRecord;
 import io.certigate.signing.CoseAlgorithm;
 import io.certigate.signing.CoseSign1;
 import io.certigate.signing.DeviceKey;
@@ -15,13 +13,9 @@ import io.certigate.verifier.export.ExportReader;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.util.Arrays;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.NoSuchElementException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.bouncycastle.crypto.params.AsymmetricKeyParameter;
@@ -55,7 +49,7 @@ final class VerifyBench {
                 "bench-only-passphrase".toCharArray());
         Path export = work.resolve("export.json");
         long t0 = System.nanoTime();
-        ExportWriter.write(export, "gw-verify", List.of(key.publicKey()), List.of(), () -> chain(key));
+        GeneratedExport.write(export, key, "gw-verify", records, SpineBench::reading);
         out.printf("generated %,d records (%,d bytes) in %.1f s%n", records, Files.size(export), (System.nanoTime() - t0) / 1e9);
 
         RawVerify raw = new RawVerify(key);
@@ -114,39 +108,6 @@ final class VerifyBench {
             throw new IllegalStateException("the generated export did not verify: " + report.verdict().failures());
         }
         return rate;
-    }
-
-    /** The device's chain, signed as it is written. */
-    private Iterator<ExportWriter.ExportEntry> chain(DeviceKey key) {
-        byte[] prot = CoseSign1.protectedHeader(key);
-        SecureRandom random = new SecureRandom();
-        return new Iterator<>() {
-            private long seq = 1;
-            private byte[] prev = new byte[32];
-
-            @Override
-            public boolean hasNext() {
-                return seq <= records;
-            }
-
-            @Override
-            public ExportWriter.ExportEntry next() {
-                if (!hasNext()) {
-                    throw new NoSuchElementException();
-                }
-                byte[] salt = new byte[16];
-                random.nextBytes(salt);
-                byte[] payload = ReadingCodec.encode(new ChainedReading("gw-verify", seq, prev, salt, SpineBench.reading(seq)));
-                try {
-                    StoredRecord.Signed s = new StoredRecord.Signed(seq, CoseSign1.sign(key, prot, payload));
-                    prev = s.chainHash();
-                    seq++;
-                    return new ExportWriter.ExportEntry(s, false);
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-            }
-        };
     }
 
     /** Raw Ed25519 verification on this thread: Bouncy Castle's engine, the key parsed once, reading-sized messages. */

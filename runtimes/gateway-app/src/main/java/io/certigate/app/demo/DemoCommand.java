@@ -209,7 +209,7 @@ public final class DemoCommand implements Callable<Integer> {
                     ReportCommand.Anchoring anchors = a == null || anchoring == null ? ReportCommand.Anchoring.NONE
                             : new ReportCommand.Anchoring(a.batches(), anchoring.rpcUrl(), null);
                     DemoScenario.Passport p = d.scenario().passport();
-                    passportLine = ReportCommand.write(contents, export.toString(), p.subject(), p.kind(), anchors, report, export,
+                    passportLine = ReportCommand.write(export, export.toString(), p.subject(), p.kind(), anchors, report, export,
                             d.spine().buffer().file());
                     if (passportLine.isEmpty()) {
                         passportLine = Optional.of("FAILED: no readings of " + p.subject() + " in " + export);

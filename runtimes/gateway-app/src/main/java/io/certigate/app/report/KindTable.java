@@ -116,8 +116,11 @@ final class KindTable {
         return failed;
     }
 
-    /** The collapsed section of this kind. */
-    void write(Appendable out) throws IOException {
+    /**
+     * The collapsed section of this kind; each listed reading's anchor as {@code ledger} finally judged
+     * it (its batch root recomputed once the whole input went by).
+     */
+    void write(Appendable out, Ledger ledger) throws IOException {
         out.append("<details class=\"kind\" id=\"kind-").append(Html.esc(kind)).append("\"><summary><b>").append(Html.esc(kind))
                 .append("</b>: ").append(Html.plural(count, "reading", "readings"))
                 .append(failed == 0 ? ", all verified" : ", <span class=\"bad\">" + failed + " failed verification</span>")
@@ -138,7 +141,7 @@ final class KindTable {
         out.append("</tbody></table>\n");
         if (count > 2L * EDGE && notableCount > 0) {
             out.append("<h4>Readings that need a look</h4>");
-            rows(out, notable, notableCount > notable.size()
+            rows(out, ledger, notable, notableCount > notable.size()
                     ? "and " + (notableCount - notable.size()) + " more, listed in the per-day table" : null);
         }
         out.append("<h4>").append(count <= 2L * EDGE ? "Every reading" : "First and last " + EDGE + " readings").append("</h4>");
@@ -148,18 +151,18 @@ final class KindTable {
             between = Html.plural(count - head.size() - tail.size(), "reading", "readings")
                     + " not listed here: see the per-day table above; every reading is in the file itself";
         }
-        rows(out, shown, between);
+        rows(out, ledger, shown, between);
         if (!tail.isEmpty()) {
-            rowsContinued(out, new ArrayList<>(tail));
+            rowsContinued(out, ledger, new ArrayList<>(tail));
         }
         out.append("</details>\n");
     }
 
-    private void rows(Appendable out, List<Row> rows, String after) throws IOException {
+    private void rows(Appendable out, Ledger ledger, List<Row> rows, String after) throws IOException {
         out.append("<table class=\"readings\"><thead><tr><th>seq</th><th>observed (UTC)</th><th>value</th>")
                 .append("<th>signature &amp; chain</th><th>anchored</th><th>note</th></tr></thead><tbody>\n");
         for (Row r : rows) {
-            row(out, r);
+            row(out, ledger, r);
         }
         if (after != null) {
             out.append("<tr class=\"more\"><td colspan=\"6\">&hellip; ").append(Html.esc(after)).append("</td></tr>\n");
@@ -167,16 +170,18 @@ final class KindTable {
         out.append("</tbody></table>\n");
     }
 
-    private void rowsContinued(Appendable out, List<Row> rows) throws IOException {
+    private void rowsContinued(Appendable out, Ledger ledger, List<Row> rows) throws IOException {
         out.append("<table class=\"readings\"><tbody>\n");
         for (Row r : rows) {
-            row(out, r);
+            row(out, ledger, r);
         }
         out.append("</tbody></table>\n");
     }
 
-    private static void row(Appendable out, Row r) throws IOException {
+    private static void row(Appendable out, Ledger ledger, Row r) throws IOException {
         PassportEntry e = r.entry();
+        Ledger.Anchor judged = e.anchor() == null ? null : ledger.find(e.reading().seq());
+        Ledger.Anchor anchor = judged != null ? judged : e.anchor();
         Reading g = e.reading().reading();
         String note = switch (r.role()) {
             case START -> "rollback " + r.event() + " starts here";
@@ -192,7 +197,7 @@ final class KindTable {
                 .append(Html.time(g.observedAtMillis())).append(" (").append(g.timeQuality().code()).append(")</td><td>")
                 .append(Html.esc(g.value().toString())).append(g.unit() == null ? "" : " " + Html.esc(g.unit())).append("</td><td>")
                 .append(e.verified() ? "<span class=\"ok\">verified</span>" : "<span class=\"bad\">" + Html.esc(e.problem()) + "</span>")
-                .append("</td><td>").append(e.anchor() == null ? "not anchored" : Html.esc(e.anchor().cell())).append("</td><td>")
+                .append("</td><td>").append(anchor == null ? "not anchored" : Html.esc(anchor.cell())).append("</td><td>")
                 .append(Html.esc(note)).append("</td></tr>\n");
     }
 }

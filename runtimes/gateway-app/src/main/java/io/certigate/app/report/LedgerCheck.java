@@ -1,6 +1,7 @@
 package io.certigate.app.report;
 
 import io.certigate.anchor.batch.Batch;
+import io.certigate.verifier.completeness.LedgerHistory;
 import io.certigate.verifier.ledger.AnchorAbi;
 import io.certigate.verifier.ledger.LedgerException;
 import io.certigate.verifier.ledger.LedgerReader;
@@ -27,8 +28,12 @@ final class LedgerCheck {
 
     private LedgerCheck() {}
 
-    /** The gateway's batches of {@code device}, checked on {@code rpcUrl} (null: left as the gateway's claim). */
-    static Ledger fromBatches(List<Batch> batches, String device, String rpcUrl, Clock clock) throws LedgerException {
+    /**
+     * The gateway's batches of {@code device}, checked on {@code rpcUrl} (null: left as the gateway's claim)
+     * through {@code node} when it reads the batches' anchor contract (else through a reader of its own).
+     */
+    static Ledger fromBatches(List<Batch> batches, String device, String rpcUrl, LedgerReader node, Clock clock)
+            throws LedgerException {
         List<Ledger.Anchor> anchors = new ArrayList<>();
         Long chainId = null;
         String contract = null;
@@ -45,12 +50,18 @@ final class LedgerCheck {
             return new Ledger(chainId, contract, null, anchors,
                     rpcUrl == null ? "no --rpc given: the blocks shown come from the gateway's own buffer" : "");
         }
-        try (LedgerReader ledger = LedgerReader.connect(rpcUrl, contract)) {
-            long node = ledger.chainId();
+        boolean own = node == null || !contract.equalsIgnoreCase(node.contract());
+        LedgerReader ledger = own ? LedgerReader.connect(rpcUrl, contract) : node;
+        try {
+            long nodeChain = ledger.chainId();
             for (Batch b : batches) {
-                anchors.add(check(ledger, node, b, device, clock));
+                anchors.add(check(ledger, nodeChain, b, device, clock));
             }
-            return new Ledger(node, contract, rpcUrl, anchors, "");
+            return new Ledger(nodeChain, contract, rpcUrl, anchors, "");
+        } finally {
+            if (own) {
+                ledger.close();
+            }
         }
     }
 
@@ -102,16 +113,17 @@ final class LedgerCheck {
         return false;
     }
 
-    /** The device's anchored history as the chain holds it (for an export, which carries no anchors). */
-    static Ledger fromChain(String device, String rpcUrl, String contract, Clock clock) throws LedgerException {
-        try (DeviceAnchors ledger = DeviceAnchors.open(rpcUrl, contract)) {
-            long node = ledger.chainId();
-            List<Ledger.Anchor> anchors = new ArrayList<>();
-            for (AnchorAbi.AnchoredEvent e : ledger.of(device)) {
-                anchors.add(new Ledger.Anchor(e.firstSeq(), e.lastSeq(), "0x" + HEX.formatHex(e.root()), e.txHash(), e.blockNumber(),
-                        Ledger.Status.CONFIRMED, clock.instant(), "Anchored event of this device read from the chain"));
-            }
-            return new Ledger(node, contract, rpcUrl, anchors, anchors.isEmpty() ? "the chain holds no anchor of " + device : "");
+    /**
+     * The device's anchored history as the chain holds it ({@code history}, read once for the passport:
+     * its anchors, its completeness and the trust in its keys), for an export, which carries no anchors.
+     */
+    static Ledger fromHistory(LedgerHistory history, String rpcUrl, Clock clock) {
+        List<Ledger.Anchor> anchors = new ArrayList<>();
+        for (AnchorAbi.AnchoredEvent e : history.ranges()) {
+            anchors.add(new Ledger.Anchor(e.firstSeq(), e.lastSeq(), "0x" + HEX.formatHex(e.root()), e.txHash(), e.blockNumber(),
+                    Ledger.Status.CONFIRMED, clock.instant(), "Anchored event of this device read from the chain"));
         }
+        return new Ledger(history.chainId(), history.contract(), rpcUrl, anchors,
+                anchors.isEmpty() ? "the chain holds no anchor of " + history.device() : "");
     }
 }

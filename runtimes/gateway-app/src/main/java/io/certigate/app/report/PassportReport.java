@@ -1,126 +1,25 @@
 package io.certigate.app.report;
 
-import io.certigate.core.model.ChainedReading;
-import io.certigate.core.model.ReadingCodec;
-import io.certigate.core.model.RecordFormatException;
-import io.certigate.core.model.StoredRecord;
-import io.certigate.signing.CoseException;
-import io.certigate.signing.CoseSign1;
 import io.certigate.signing.KeyIds;
 import io.certigate.verifier.chain.Finding;
 import io.certigate.verifier.chain.VerificationReport;
-import io.certigate.verifier.export.ExportFile;
-import io.certigate.verifier.merkle.MerkleTree;
 import java.security.PublicKey;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.HexFormat;
-import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
-import java.util.NoSuchElementException;
 
 /**
- * What a passport is made of when its input is an export: the subject's readings one at a time
- * with their verdicts ({@link #entries}), the file's own check ({@link #fileCheck}), the seq ranges
- * the file holds ({@link #coverage}) and its keys ({@link #keysFromFile}). A streaming export reader
- * can take this class's place: the passport itself only consumes {@link PassportEntry}s.
+ * What a passport's sections are made of once the pass over its input is done ({@link PassportPass}
+ * gathers the readings, the seq ranges and the recomputed roots): the file's own check
+ * ({@link #fileCheck}), its keys as the file carries them ({@link #keysFromFile}) or as the trust
+ * inputs judged them ({@link #judged}), and completeness against the known anchors ({@link #completeness}).
  */
 public final class PassportReport {
     private static final int FIRST_FAILURES = 5;
 
     private PassportReport() {}
-
-    /** The subject's readings of the export, in file order, each with its verdict from {@code report} and its anchor. */
-    public static Iterator<PassportEntry> entries(ExportFile.Contents c, String subject, VerificationReport report, Ledger ledger) {
-        Map<Long, String> problems = new HashMap<>();
-        for (Finding f : report.findings()) {
-            if (f.kind().isFailure() && f.seq() > 0) {
-                problems.merge(f.seq(), f.toString(), (a, b) -> a + "; " + b);
-            }
-        }
-        Iterator<StoredRecord> records = c.records().iterator();
-        return new Iterator<>() {
-            private PassportEntry next;
-
-            @Override
-            public boolean hasNext() {
-                while (next == null && records.hasNext()) {
-                    if (records.next() instanceof StoredRecord.Signed s) {
-                        ChainedReading cr = decode(s);
-                        if (cr != null && cr.reading().subject().equals(subject)) {
-                            String problem = problems.get(s.seq());
-                            next = new PassportEntry(cr, problem == null, problem, ledger.find(s.seq()));
-                        }
-                    }
-                }
-                return next != null;
-            }
-
-            @Override
-            public PassportEntry next() {
-                if (!hasNext()) {
-                    throw new NoSuchElementException();
-                }
-                PassportEntry e = next;
-                next = null;
-                return e;
-            }
-        };
-    }
-
-    private static ChainedReading decode(StoredRecord.Signed s) {
-        try {
-            return ReadingCodec.decode(CoseSign1.parse(s.coseUnsafe()).payload());
-        } catch (CoseException | RecordFormatException e) {
-            return null; // reported by the verifier as malformed; nothing to show for a subject
-        }
-    }
-
-    /**
-     * Each anchor whose whole batch is in the file, with its Merkle root recomputed from the file's
-     * leaves (records, tombstones and hash-only entries alike, RFC 9162 §2.1.1) and compared with the
-     * anchored root: a record changed or dropped inside an anchored batch fails the anchor even
-     * without per-record proofs. Anchors the file holds only part of are left as they are (the
-     * completeness section names what is missing).
-     */
-    public static Ledger withRecomputedRoots(Ledger ledger, ExportFile.Contents c) {
-        List<StoredRecord> records = c.records();
-        List<Ledger.Anchor> out = new ArrayList<>();
-        int i = 0;
-        for (Ledger.Anchor a : ledger.anchors()) {
-            if (a.status() == Ledger.Status.FAILED || a.block() <= 0) {
-                out.add(a);
-                continue;
-            }
-            while (i < records.size() && records.get(i).seq() < a.firstSeq()) {
-                i++;
-            }
-            List<byte[]> leaves = new ArrayList<>();
-            long expect = a.firstSeq();
-            int j = i;
-            while (j < records.size() && records.get(j).seq() <= a.lastSeq() && records.get(j).seq() == expect) {
-                leaves.add(records.get(j).leafHash());
-                expect++;
-                j++;
-            }
-            if (expect != a.lastSeq() + 1) {
-                out.add(a);
-                continue;
-            }
-            String root = "0x" + HexFormat.of().formatHex(MerkleTree.build(leaves).root());
-            boolean same = root.equalsIgnoreCase(a.root());
-            String detail = (a.detail().isEmpty() ? "" : a.detail() + "; ") + (same
-                    ? "the root recomputed from the file's " + leaves.size() + " leaves matches"
-                    : "the file's records of seq " + a.firstSeq() + ".." + a.lastSeq() + " give root " + root
-                            + ", not the anchored one: a record was changed or dropped");
-            out.add(new Ledger.Anchor(a.firstSeq(), a.lastSeq(), a.root(), a.txHash(), a.block(),
-                    same ? a.status() : Ledger.Status.FAILED, a.checkedAt(), detail));
-        }
-        return new Ledger(ledger.chainId(), ledger.contract(), ledger.rpcUrl(), out, ledger.note());
-    }
 
     /** The file's own check over all its records. */
     public static Evidence.FileCheck fileCheck(VerificationReport r) {
@@ -129,37 +28,12 @@ public final class PassportReport {
         return new Evidence.FileCheck(r.records(), r.failures(), first, r.firstSeq(), r.lastSeq());
     }
 
-    /** The seq ranges the file holds (signed records, tombstones and hash-only entries alike), merged. */
-    public static List<long[]> coverage(ExportFile.Contents c) {
-        List<long[]> out = new ArrayList<>();
-        for (StoredRecord r : c.records()) {
-            long seq = r.seq();
-            long[] last = out.isEmpty() ? null : out.get(out.size() - 1);
-            if (last != null && seq >= last[0] && seq <= last[1] + 1) {
-                last[1] = Math.max(last[1], seq);
-            } else {
-                out.add(new long[] {seq, seq});
-            }
-        }
-        out.sort((a, b) -> Long.compare(a[0], b[0]));
-        List<long[]> merged = new ArrayList<>();
-        for (long[] r : out) {
-            long[] last = merged.isEmpty() ? null : merged.get(merged.size() - 1);
-            if (last != null && r[0] <= last[1] + 1) {
-                last[1] = Math.max(last[1], r[1]);
-            } else {
-                merged.add(r.clone());
-            }
-        }
-        return merged;
-    }
-
     /** The keys as the file carries them, each with its certificate when the file has one; no trust input. */
-    public static Trust keysFromFile(ExportFile.Contents c) {
+    public static Trust keysFromFile(List<PublicKey> keys, List<X509Certificate> certificateChain) {
         List<Trust.Device> devices = new ArrayList<>();
-        for (PublicKey k : c.keys()) {
+        for (PublicKey k : keys) {
             byte[] kid = KeyIds.of(k);
-            X509Certificate cert = c.certificateChain().isEmpty() ? null : c.certificateChain().get(0);
+            X509Certificate cert = certificateChain.isEmpty() ? null : certificateChain.get(0);
             if (cert != null && !Arrays.equals(KeyIds.of(cert.getPublicKey()), kid)) {
                 cert = null;
             }
@@ -168,8 +42,8 @@ public final class PassportReport {
                     cert == null ? null : cert.getSubjectX500Principal().getName(), issuer,
                     cert == null ? null : cert.getNotBefore().toInstant(), cert == null ? null : cert.getNotAfter().toInstant(),
                     cert == null ? "no certificate for this key in the file"
-                            : "carried by the file (" + c.certificateChain().size() + " certificate"
-                            + (c.certificateChain().size() == 1 ? "" : "s") + "), not validated: no trust root given",
+                            : "carried by the file (" + certificateChain.size() + " certificate"
+                            + (certificateChain.size() == 1 ? "" : "s") + "), not validated: no trust root given",
                     null));
         }
         return new Trust(devices, List.of());
@@ -183,8 +57,9 @@ public final class PassportReport {
      *
      * @param inputs the trust inputs, in words
      */
-    public static Trust judged(ExportFile.Contents c, io.certigate.verifier.Verdict verdict, List<String> inputs) {
-        Trust fromFile = keysFromFile(c);
+    public static Trust judged(List<PublicKey> keys, List<X509Certificate> certificateChain,
+            io.certigate.verifier.Verdict verdict, List<String> inputs) {
+        Trust fromFile = keysFromFile(keys, certificateChain);
         List<Trust.Device> devices = new ArrayList<>();
         for (Trust.Device d : fromFile.devices()) {
             String key = "key " + d.keyId();

@@ -118,7 +118,7 @@ public final class PassportWriter implements Consumer<PassportEntry> {
                 .append(" of ").append(Html.esc(ev.subject())).append(", by kind. Open a kind to see its readings per day")
                 .append(" and the readings themselves.</p>\n");
         for (KindTable k : tables.values()) {
-            k.write(out);
+            k.write(out, ev.ledger());
         }
         out.append("</section>\n</body></html>\n");
     }

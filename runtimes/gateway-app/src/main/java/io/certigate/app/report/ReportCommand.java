@@ -3,28 +3,22 @@ package io.certigate.app.report;
 import io.certigate.anchor.batch.Batch;
 import io.certigate.anchor.batch.BatchStore;
 import io.certigate.core.buffer.RecordBuffer;
-import io.certigate.core.export.Exporter;
-import io.certigate.core.export.Selection;
 import io.certigate.core.io.OutputFile;
+import io.certigate.app.spine.LedgerOptions;
+import io.certigate.app.spine.Progress;
 import io.certigate.app.spine.VerificationExit;
-import io.certigate.verifier.Verifier;
-import io.certigate.verifier.chain.VerificationReport;
-import io.certigate.verifier.export.ExportFile;
+import io.certigate.verifier.chain.EntryObserver;
+import io.certigate.verifier.export.ExportFormatException;
+import io.certigate.verifier.export.ExportReader;
 import io.certigate.verifier.ledger.LedgerException;
 import io.certigate.verifier.ledger.LedgerReader;
-import java.io.BufferedWriter;
 import java.io.IOException;
-import java.io.OutputStreamWriter;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.stream.Collectors;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -37,6 +31,9 @@ import picocli.CommandLine.Option;
                 + " and lists the readings per kind, collapsed.",
             "With --rpc the anchoring transactions are checked on the ledger and the device's anchored history is compared"
                 + " with the file; without it the blocks shown are the gateway's claim and completeness is not checked.",
+            "The input is read once, as a stream, so memory stays the same whatever its size; signatures are checked on"
+                + " all cores. Progress (records, rate, time left) goes to standard error when it is a terminal and the run"
+                + " takes more than a couple of seconds; --quiet turns it off.",
             "A buffer is opened read-only and never created; -o is written whole or not at all and may not be an input.",
             io.certigate.app.spine.TrustOptions.HELP,
             VerificationExit.HELP + " With exit 1 the passport is written and shows the problems; a subject without"
@@ -58,6 +55,9 @@ public final class ReportCommand implements Callable<Integer> {
     @Option(names = "--contract", paramLabel = "ADDRESS", description = "The anchor contract, for --rpc with an export (a buffer"
             + " records it with its batches).")
     String contract;
+
+    @Option(names = {"-q", "--quiet"}, description = "No progress on standard error.")
+    boolean quiet;
 
     @picocli.CommandLine.Mixin
     io.certigate.app.spine.TrustOptions trust = new io.certigate.app.spine.TrustOptions();
@@ -93,16 +93,16 @@ public final class ReportCommand implements Callable<Integer> {
     }
 
     /**
-     * Writes the passport of {@code subject} from an export to {@code out}, streaming.
+     * Writes the passport of {@code subject} from an export to {@code out}, reading the export once, as a stream.
      *
      * @param source  the input in words ("export.json", "buffer buffer.db")
      * @param kind    the kind to chart, or null for the odometer or else the subject's first numeric kind
      * @param inputs  the files the passport is made from: {@code out} may not be one of them
      * @return the line describing what was written, or empty when the export has no reading of the subject
      */
-    public static Optional<String> write(ExportFile.Contents c, String source, String subject, String kind, Anchoring anchoring,
-            Path out, Path... inputs) throws IOException, LedgerException {
-        return passport(c, source, subject, kind, anchoring, out, inputs).map(Written::line);
+    public static Optional<String> write(Path export, String source, String subject, String kind, Anchoring anchoring,
+            Path out, Path... inputs) throws IOException, ExportFormatException, LedgerException, InterruptedException {
+        return passport(export, source, subject, kind, anchoring, null, EntryObserver.NONE, out, inputs).map(Written::line);
     }
 
     /**
@@ -123,101 +123,30 @@ public final class ReportCommand implements Callable<Integer> {
      */
     public record TrustInputs(java.security.cert.X509Certificate root, String rootFile, String registry) {}
 
-    /** {@link #write}, with the passport's verdict; the keys are the file's own. */
-    public static Optional<Written> passport(ExportFile.Contents c, String source, String subject, String kind,
-            Anchoring anchoring, Path out, Path... inputs) throws IOException, LedgerException {
-        return passport(c, source, subject, kind, anchoring, null, out, inputs);
+    /**
+     * {@link #write}, with the passport's verdict, the keys judged with {@code trustInputs} (null: the
+     * file's own), each checked entry also shown to {@code watch} (the progress line).
+     */
+    public static Optional<Written> passport(Path export, String source, String subject, String kind,
+            Anchoring anchoring, TrustInputs trustInputs, EntryObserver watch, Path out, Path... inputs)
+            throws IOException, ExportFormatException, LedgerException, InterruptedException {
+        try (ExportReader reader = ExportReader.open(export)) {
+            return passport(PassportSource.of(reader), source, subject, kind, anchoring, trustInputs, watch, out, inputs);
+        }
     }
 
-    /** {@link #write}, with the passport's verdict, the keys judged with {@code trustInputs} (null: the file's own). */
-    public static Optional<Written> passport(ExportFile.Contents c, String source, String subject, String kind,
-            Anchoring anchoring, TrustInputs trustInputs, Path out, Path... inputs) throws IOException, LedgerException {
-        Clock clock = Clock.systemUTC();
-        VerificationReport report = new Verifier().export(c);
-        List<long[]> coverage = PassportReport.coverage(c);
+    /** {@link #passport(Path, String, String, String, Anchoring, TrustInputs, EntryObserver, Path, Path...)} from an open input. */
+    public static Optional<Written> passport(PassportSource input, String source, String subject, String kind,
+            Anchoring anchoring, TrustInputs trustInputs, EntryObserver watch, Path out, Path... inputs)
+            throws IOException, ExportFormatException, LedgerException, InterruptedException {
         String contract = anchoring.contract() != null ? anchoring.contract()
                 : anchoring.batches() == null ? null
                 : anchoring.batches().stream().map(Batch::contract).filter(Objects::nonNull).findFirst().orElse(null);
-        Ledger ledger;
-        Completeness completeness;
-        String file = "the file holds " + ranges(coverage);
-        if (anchoring.batches() != null) {
-            ledger = LedgerCheck.fromBatches(anchoring.batches(), c.device(), anchoring.rpcUrl(), clock);
-        } else if (anchoring.rpcUrl() != null && contract != null) {
-            ledger = LedgerCheck.fromChain(c.device(), anchoring.rpcUrl(), contract, clock);
-        } else {
-            ledger = Ledger.none("an export carries no anchors; give --rpc and --contract to read them from the ledger");
+        try (LedgerReader node = anchoring.rpcUrl() != null && contract != null
+                ? LedgerReader.connect(anchoring.rpcUrl(), contract) : null) {
+            return new PassportRun(input, node, anchoring, trustInputs, Clock.systemUTC())
+                    .write(source, subject, kind, watch, out, inputs);
         }
-        ledger = PassportReport.withRecomputedRoots(ledger, c);
-        if (anchoring.rpcUrl() != null && contract != null) {
-            Ledger history = anchoring.batches() == null ? ledger : LedgerCheck.fromChain(c.device(), anchoring.rpcUrl(), contract, clock);
-            completeness = PassportReport.completeness(history, coverage, Completeness.Basis.LEDGER, "the device's Anchored events"
-                    + " on chain " + history.chainId() + " (contract " + contract + ") read at " + Html.time(clock.instant()) + "; " + file);
-        } else if (anchoring.batches() != null && !anchoring.batches().isEmpty()) {
-            completeness = PassportReport.completeness(ledger, coverage, Completeness.Basis.GATEWAY_CLAIM,
-                    "the gateway's own anchor batches, not checked on the ledger (no --rpc); " + file);
-        } else {
-            completeness = Completeness.notChecked("only the file was read: " + file);
-        }
-        if (!PassportReport.entries(c, subject, report, ledger).hasNext()) {
-            return Optional.empty();
-        }
-        Trust keys = trustInputs == null ? PassportReport.keysFromFile(c)
-                : judge(c, trustInputs, anchoring.rpcUrl(), contract);
-        Evidence ev = new Evidence(subject, c.device(), source, clock.instant(), PassportReport.fileCheck(report),
-                keys, ledger, completeness);
-        PassportWriter passport = new PassportWriter(kind);
-        PassportReport.entries(c, subject, report, ledger).forEachRemaining(passport);
-        OutputFile.write(out, o -> {
-            Writer w = new BufferedWriter(new OutputStreamWriter(o, StandardCharsets.UTF_8), 64 * 1024);
-            passport.write(w, ev);
-            w.flush();
-        }, inputs);
-        boolean verified = report.verdict().valid() && !completeness.incomplete() && keys.failures().isEmpty()
-                && ledger.anchors().stream().noneMatch(a -> a.status() == Ledger.Status.FAILED);
-        return Optional.of(new Written("wrote " + out + ": " + passport.count() + " readings of " + subject + ", "
-                + Html.plural(passport.rollbacks(), "rollback", "rollbacks")
-                + (passport.rollbacks() == 0 ? "" : " (" + Html.plural(passport.inRollback(), "reading", "readings") + " inside)")
-                + (completeness.incomplete() ? "; INCOMPLETE history: " + completeness.missing().get(0) + " missing" : ""), verified));
-    }
-
-    /**
-     * The file's keys judged with the trust inputs ({@link io.certigate.verifier.trust.ExportTrustCheck}):
-     * the chain to the root at the readings' times and, with the ledger, at the anchoring blocks' times
-     * and the registry status at each anchoring block.
-     */
-    private static Trust judge(ExportFile.Contents c, TrustInputs t, String rpc, String contract) throws LedgerException {
-        List<String> inputs = new java.util.ArrayList<>();
-        inputs.add("consortium root " + t.root().getSubjectX500Principal().getName() + " (" + t.rootFile() + ")");
-        if (rpc == null || contract == null) {
-            io.certigate.verifier.trust.ExportTrustCheck check = new io.certigate.verifier.trust.ExportTrustCheck(
-                    c.device(), c.chainsByKey(), t.root(), null, null);
-            c.records().forEach(check::accept);
-            return PassportReport.judged(c, check.finish(), inputs);
-        }
-        try (LedgerReader ledger = LedgerReader.connect(rpc, contract)) {
-            io.certigate.verifier.completeness.LedgerHistory history =
-                    io.certigate.verifier.completeness.LedgerHistory.read(ledger, c.device());
-            io.certigate.verifier.ledger.DeviceRegistryReader registry = t.registry() == null ? null
-                    : new io.certigate.verifier.ledger.DeviceRegistryReader(ledger, t.registry());
-            inputs.add("the anchoring blocks' times on chain " + history.chainId());
-            if (registry != null) {
-                inputs.add("device registry " + t.registry() + " on chain " + history.chainId());
-            }
-            io.certigate.verifier.trust.ExportTrustCheck check = new io.certigate.verifier.trust.ExportTrustCheck(
-                    c.device(), c.chainsByKey(), t.root(), registry, history, ledger::blockTime);
-            c.records().forEach(check::accept);
-            return PassportReport.judged(c, check.finish(), inputs);
-        }
-    }
-
-    private static String ranges(List<long[]> coverage) {
-        if (coverage.isEmpty()) {
-            return "no record";
-        }
-        return coverage.stream().limit(5).map(r -> "seq " + r[0] + ".." + r[1]).collect(Collectors.joining(", "))
-                + (coverage.size() > 5 ? " and " + (coverage.size() - 5) + " more ranges" : "")
-                + (coverage.size() == 1 ? " without a gap" : "");
     }
 
     @Override
@@ -228,51 +157,37 @@ public final class ReportCommand implements Callable<Integer> {
     private int report() throws Exception {
         Path source = input.export != null ? input.export : input.buffer.file;
         OutputFile.checkNotAnInput(out, source);
-        try {
-            if (rpc != null) {
-                LedgerReader.checkRpcUrl(rpc);
-            }
-            if (contract != null) {
-                LedgerReader.checkAddress(contract);
-            }
-        } catch (IllegalArgumentException e) {
-            System.err.println("report: " + e.getMessage());
-            return 2;
-        }
-        if (input.export != null && rpc != null && contract == null) {
-            System.err.println("report: --rpc with an export needs --contract (the anchor contract's address)");
-            return 2;
-        }
+        LedgerOptions.check(rpc, contract, input.export != null ? LedgerOptions.ContractNeed.EXPORT
+                : LedgerOptions.ContractNeed.NONE, false);
         trust.check(rpc);
         java.security.cert.X509Certificate root = trust.root();
         TrustInputs trustInputs = root == null ? null : new TrustInputs(root, trust.trustRoot.toString(), trust.registry);
-        Path export = input.export;
-        List<Batch> batches = null;
-        if (export == null) {
-            try (RecordBuffer b = RecordBuffer.openReadOnly(input.buffer.file, input.buffer.device)) {
-                batches = new BatchStore(b).all();
-                export = Files.createTempFile("certigate-report-", ".json");
-                Exporter.export(b, Selection.ALL, export);
-            } catch (Exception e) {
-                if (export != null) {
-                    Files.deleteIfExists(export);
-                }
-                throw e;
+        if (input.export != null) {
+            try (ExportReader reader = ExportReader.open(input.export)) {
+                return report(PassportSource.of(reader), input.export.toString(), null, trustInputs, source);
             }
         }
+        try (RecordBuffer b = RecordBuffer.openReadOnly(input.buffer.file, input.buffer.device)) {
+            return report(PassportSource.of(b, input.buffer.file), "buffer " + input.buffer.file, new BatchStore(b).all(),
+                    trustInputs, source);
+        }
+    }
+
+    /** Writes the passport from {@code in}, with progress, prints what was written; returns the exit code. */
+    private int report(PassportSource in, String name, List<Batch> batches, TrustInputs trustInputs, Path source)
+            throws Exception {
+        Progress progress = new Progress("report", System.err, System::nanoTime, in.entries()::fraction, Progress.wanted(quiet));
+        Optional<Written> written;
         try {
-            Optional<Written> written = passport(ExportFile.read(export), input.export != null ? input.export.toString()
-                    : "buffer " + input.buffer.file, subject, kind, new Anchoring(batches, rpc, contract), trustInputs, out, source);
-            if (written.isEmpty()) {
-                System.err.println("report: no readings of subject '" + subject + "' in " + source);
-                return VerificationExit.UNUSABLE;
-            }
-            System.out.println(written.get().line());
-            return written.get().verified() ? VerificationExit.VERIFIED : VerificationExit.FAILED;
+            written = passport(in, name, subject, kind, new Anchoring(batches, rpc, contract), trustInputs, progress, out, source);
         } finally {
-            if (input.export == null) {
-                Files.deleteIfExists(export);
-            }
+            progress.finish();
         }
+        if (written.isEmpty()) {
+            System.err.println("report: no readings of subject '" + subject + "' in " + source);
+            return VerificationExit.UNUSABLE;
+        }
+        System.out.println(written.get().line());
+        return written.get().verified() ? VerificationExit.VERIFIED : VerificationExit.FAILED;
     }
 }

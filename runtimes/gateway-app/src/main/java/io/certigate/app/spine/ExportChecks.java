@@ -123,19 +123,7 @@ public final class ExportChecks implements AutoCloseable {
     }
 
     private static void check(String rpc, String contract, TrustOptions trust, SeqRange range) throws UsageException {
-        if (rpc != null) {
-            TrustOptions.rpcUrl(rpc);
-            if (contract == null) {
-                throw new UsageException("--rpc on an export needs --contract ADDRESS: the anchor contract that holds"
-                        + " the device's anchored history (it is never taken from the file)");
-            }
-        }
-        if (contract != null) {
-            TrustOptions.address("--contract", contract);
-            if (rpc == null) {
-                throw new UsageException("--contract is read on the ledger: give --rpc URL too");
-            }
-        }
+        LedgerOptions.check(rpc, contract, LedgerOptions.ContractNeed.EXPORT, true);
         if (range != null && rpc == null) {
             throw new UsageException("--range limits the completeness check against the ledger: give --rpc and --contract too");
         }

@@ -1,6 +1,5 @@
 package io.certigate.app.spine;
 
-import io.certigate.verifier.ledger.LedgerReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -58,24 +57,6 @@ public final class TrustOptions {
         if (rpc == null) {
             throw new UsageException("--registry is read on the ledger: give --rpc URL too");
         }
-        address("--registry", registry);
-    }
-
-    /** Refuses an rpc URL that is not http(s). */
-    public static String rpcUrl(String rpc) throws UsageException {
-        try {
-            return LedgerReader.checkRpcUrl(rpc);
-        } catch (IllegalArgumentException e) {
-            throw new UsageException("--rpc '" + rpc + "' is not an http(s) URL of a ledger node", e);
-        }
-    }
-
-    /** Refuses an address that is not 0x and 20 bytes of hex. */
-    public static String address(String option, String address) throws UsageException {
-        try {
-            return LedgerReader.checkAddress(address);
-        } catch (IllegalArgumentException e) {
-            throw new UsageException(option + " '" + address + "' is not a contract address (0x and 40 hex digits)", e);
-        }
+        LedgerOptions.address("--registry", registry);
     }
 }

@@ -1,8 +1,6 @@
 package io.certigate.app.spine;
 
 import io.certigate.core.buffer.RecordBuffer;
-import io.certigate.core.export.Exporter;
-import io.certigate.core.model.StoredRecord;
 import io.certigate.core.spine.DeviceIdentity;
 import io.certigate.verifier.Verdict;
 import io.certigate.verifier.VerdictJson;
@@ -12,20 +10,16 @@ import io.certigate.verifier.chain.Finding;
 import io.certigate.verifier.chain.VerificationReport;
 import io.certigate.verifier.completeness.SeqRange;
 import io.certigate.verifier.export.EntrySource;
-import io.certigate.verifier.export.ExportEntry;
 import io.certigate.verifier.export.ExportFile;
-import io.certigate.verifier.export.ExportFormatException;
 import io.certigate.verifier.export.ExportReader;
 import io.certigate.verifier.proof.BundleVerifier;
 import io.certigate.verifier.proof.ProofBundle;
 import io.certigate.signing.SignatureVerifier;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.security.PublicKey;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -171,7 +165,7 @@ public final class VerifyCommand implements Callable<Integer> {
             }
             try (ExportChecks checks = ExportChecks.open(b.deviceId(), chains, rpc, contract, trust, asked)) {
                 return chain(VerdictJson.InputKind.BUFFER, buffer.toString(), b.deviceId(), new ArrayList<>(chains.keySet()),
-                        bufferEntries(b), checks);
+                        new BufferEntries(b, buffer), checks);
             }
         }
     }
@@ -182,34 +176,6 @@ public final class VerifyCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new UsageException("--range: " + e.getMessage(), e);
         }
-    }
-
-    /** A buffer's records in seq order, page by page. */
-    private EntrySource bufferEntries(RecordBuffer b) {
-        long last = b.head().seq();
-        Iterator<StoredRecord> records = Exporter.scan(b, 1, Long.MAX_VALUE);
-        return new EntrySource() {
-            private long seq;
-
-            @Override
-            public ExportEntry next() throws ExportFormatException {
-                try {
-                    if (!records.hasNext()) {
-                        return null;
-                    }
-                    StoredRecord r = records.next();
-                    seq = r.seq();
-                    return new ExportEntry(r, false);
-                } catch (UncheckedIOException e) {
-                    throw new ExportFormatException(buffer + ": " + e.getCause().getMessage(), e);
-                }
-            }
-
-            @Override
-            public double fraction() {
-                return last <= 0 ? -1 : Math.min(1.0, (double) seq / last);
-            }
-        };
     }
 
     /** Verifies a device's chain from {@code entries}, prints the result, returns the exit code. */
@@ -271,16 +237,7 @@ public final class VerifyCommand implements Callable<Integer> {
      */
     public static int verifyBundle(Path file, String rpc, String contract, TrustOptions trust, boolean json, PrintStream out)
             throws Exception {
-        if (rpc != null) {
-            TrustOptions.rpcUrl(rpc);
-            String error = io.certigate.app.anchor.ProofCommand.contractError("verify", contract);
-            if (error != null) {
-                throw new UsageException(error.substring(error.indexOf(": ") + 2));
-            }
-        }
-        if (contract != null) {
-            TrustOptions.address("--contract", contract);
-        }
+        LedgerOptions.check(rpc, contract, LedgerOptions.ContractNeed.BUNDLE, false);
         trust.check(rpc);
         X509Certificate root = trust.root();
         ProofBundle bundle = io.certigate.app.anchor.ProofCommand.read(file);

@@ -8,7 +8,6 @@ import io.certigate.core.model.Reading;
 import io.certigate.core.model.ReadingValue;
 import io.certigate.core.model.TimeQuality;
 import io.certigate.core.testing.TestSpine;
-import io.certigate.verifier.export.ExportFile;
 import java.awt.image.BufferedImage;
 import java.io.File;
 import java.math.BigDecimal;
@@ -70,7 +69,7 @@ class PassportReportTest {
             Exporter.export(spine.buffer, Selection.ALL, dir.resolve("export.json"));
         }
         html = dir.resolve("passport.html");
-        line = ReportCommand.write(ExportFile.read(dir.resolve("export.json")), "export.json", VIN, null,
+        line = ReportCommand.write(dir.resolve("export.json"), "export.json", VIN, null,
                 ReportCommand.Anchoring.NONE, html, dir.resolve("export.json")).orElseThrow();
     }
 

@@ -39,7 +39,7 @@ class ReportCommandTest {
         CliRun.Result r = CliRun.run("report", "--export", export.toString(), "--subject", PassportReportTest.VIN,
                 "--rpc", "http://127.0.0.1:8545", "-o", out.toString());
         assertThat(r.exit()).isEqualTo(2);
-        assertThat(r.err()).contains("--rpc with an export needs --contract");
+        assertThat(r.err()).contains("--rpc on an export needs --contract ADDRESS");
         assertThat(out).doesNotExist();
     }
 
