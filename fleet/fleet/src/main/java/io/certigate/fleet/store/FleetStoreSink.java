@@ -75,6 +75,10 @@ public final class FleetStoreSink implements AutoCloseable {
         this.connector = connector;
         this.metrics = metrics;
         this.thread = new Thread(this::run, "fleet-store-sink");
+        thread.setUncaughtExceptionHandler((t, e) -> {
+            failure = e;
+            LOG.log(System.Logger.Level.ERROR, "fleet store sink stopped: " + e, e);
+        });
     }
 
     /** Starts consuming on a thread of its own (the tables are made or updated first). */

@@ -22,7 +22,7 @@ import org.postgresql.PGConnection;
 
 /**
  * Writes batches of verified records and findings to the store, each batch in one PostgreSQL
- * transaction, idempotently: the batch's rows are copied into a temporary table, then inserted into
+ * transaction, idempotently: the batch's rows are staged in a temporary table, then inserted into
  * {@code records} in one {@code INSERT ... SELECT ... ON CONFLICT (device, seq) DO NOTHING}, so a
  * batch written twice (a replay after a crash) stores each (device, seq) once.
  *
@@ -41,12 +41,16 @@ import org.postgresql.PGConnection;
  * throws, and the next write opens a new one. Not thread-safe: one writer per sink thread.
  */
 public final class StoreWriter implements AutoCloseable {
-    /** How a batch's rows reach the temporary table. */
+    /**
+     * How a batch's rows reach the temporary table. Measured (StoreWriteRateTest, BENCHMARKS.md):
+     * the JDBC batch, which the driver rewrites into multi-row inserts with binary parameters, is
+     * faster than COPY in text format (whose byte strings travel as hex), so it is the default.
+     */
     public enum Staging {
+        /** A JDBC batch of {@code INSERT INTO incoming VALUES (...)} (rewritten by the driver into multi-row inserts). */
+        INSERT_BATCH,
         /** {@code COPY incoming FROM STDIN} in text format. */
-        COPY,
-        /** A JDBC batch of {@code INSERT INTO incoming VALUES (...)}. */
-        INSERT_BATCH
+        COPY
     }
 
     private final StoreConnector connector;
@@ -54,7 +58,7 @@ public final class StoreWriter implements AutoCloseable {
     private Connection connection;
 
     public StoreWriter(StoreConnector connector) {
-        this(connector, Staging.COPY);
+        this(connector, Staging.INSERT_BATCH);
     }
 
     public StoreWriter(StoreConnector connector, Staging staging) {
@@ -80,6 +84,11 @@ public final class StoreWriter implements AutoCloseable {
         } catch (SQLException | RuntimeException e) {
             discard();
             throw e;
+        } catch (AssertionError e) {
+            // pgjdbc 42.7 asserts instead of throwing when a batch meets a connection the server closed
+            // (BatchResultHandler.isAutoCommit): that is a lost connection, retried like any other
+            discard();
+            throw new SQLException("the connection to PostgreSQL was lost during a batch: " + e.getMessage(), "08006", e);
         }
     }
 
