@@ -172,5 +172,24 @@ class StoreWriterTest {
         List<String> window = new ArrayList<>();
         store.timeline("VIN1", T0 + day, T0 + 4 * day, r -> window.add(r.device() + "#" + r.seq()));
         assertThat(window).containsExactly("box-A#2", "box-B#1", "box-B#2");
+        // the timeline's query can use the (subject, t) index, and a kind over time the (kind, t) one
+        assertThat(plan(StoreSql.TIMELINE.replaceFirst("\\?", "'VIN1'").replaceFirst("\\?", "now() - interval '1 day'")
+                .replaceFirst("\\?", "now()"))).contains("records_subject_t");
+        assertThat(plan("SELECT * FROM records WHERE kind = 'vehicle.odometer' AND t >= now() ORDER BY t"))
+                .contains("records_kind_t");
+    }
+
+    /** The plan PostgreSQL picks when it may not scan the whole table. */
+    private String plan(String sql) throws Exception {
+        try (Connection c = db.open(); Statement st = c.createStatement()) {
+            st.execute("SET enable_seqscan = off");
+            StringBuilder sb = new StringBuilder();
+            try (ResultSet rs = st.executeQuery("EXPLAIN " + sql)) {
+                while (rs.next()) {
+                    sb.append(rs.getString(1)).append('\n');
+                }
+            }
+            return sb.toString();
+        }
     }
 }
