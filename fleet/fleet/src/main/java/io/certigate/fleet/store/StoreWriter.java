@@ -121,11 +121,11 @@ public final class StoreWriter implements AutoCloseable {
         if (!all.isEmpty()) {
             try (PreparedStatement ps = c.prepareStatement(StoreSql.INSERT_FINDING)) {
                 for (Finding f : all) {
-                    ps.setString(1, f.device());
+                    ps.setString(1, pgText(f.device()));
                     ps.setLong(2, f.seq());
                     ps.setLong(3, f.lastSeq());
                     ps.setString(4, f.type().code());
-                    ps.setString(5, f.detail());
+                    ps.setString(5, pgText(f.detail()));
                     ps.setObject(6, time(f.atMs()));
                     ps.addBatch();
                 }
@@ -216,11 +216,11 @@ public final class StoreWriter implements AutoCloseable {
             int ord = 0;
             for (VerifiedRecord r : records) {
                 ps.setInt(1, ord++);
-                ps.setString(2, r.device());
+                ps.setString(2, pgText(r.device()));
                 ps.setLong(3, r.seq());
                 ps.setObject(4, r.erased() ? null : time(r.observedAtMs()), Types.TIMESTAMP_WITH_TIMEZONE);
-                ps.setString(5, r.kind());
-                ps.setString(6, r.subject());
+                ps.setString(5, pgText(r.kind()));
+                ps.setString(6, pgText(r.subject()));
                 ps.setBytes(7, r.leafHash());
                 ps.setBytes(8, r.chainHash());
                 ps.setBytes(9, r.cose());
@@ -237,6 +237,7 @@ public final class StoreWriter implements AutoCloseable {
         for (int i = 0; i < s.length(); i++) {
             char ch = s.charAt(i);
             switch (ch) {
+                case '\0' -> sb.append('\uFFFD');
                 case '\\' -> sb.append("\\\\");
                 case '\t' -> sb.append("\\t");
                 case '\n' -> sb.append("\\n");
@@ -251,6 +252,15 @@ public final class StoreWriter implements AutoCloseable {
     private static StringBuilder bytea(StringBuilder sb, byte[] b) {
         sb.append("\\\\x");
         return HexFormat.of().formatHex(sb, b);
+    }
+
+    /**
+     * PostgreSQL's text cannot hold U+0000, which a signed reading's kind or subject may contain: it is
+     * stored as U+FFFD in these indexed copies (the COSE bytes keep the original), so that one such
+     * record cannot stop the partition it is in.
+     */
+    static String pgText(String s) {
+        return s == null || s.indexOf('\0') < 0 ? s : s.replace('\0', '\uFFFD');
     }
 
     static OffsetDateTime time(long epochMs) {

@@ -93,6 +93,23 @@ class StoreWriterTest {
                 .contains(org.assertj.core.groups.Tuple.tuple("gw-1", 100L, 1L));
     }
 
+    @ParameterizedTest
+    @EnumSource(StoreWriter.Staging.class)
+    void aNulCharacterInASignedSubjectDoesNotStopTheBatch(StoreWriter.Staging staging) throws Exception {
+        VerifiedRecord nul = signed("gw-1", 1, T0, "vehicle.odo\0meter", "VIN\0X", "a");
+        try (StoreWriter w = new StoreWriter(db, staging)) {
+            assertThat(w.write(List.of(nul, signed("gw-1", 2, T0 + 1, "VIN1")),
+                    List.of(Finding.of("gw-1", 1, FindingType.MALFORMED, "a \0 in the detail", T0))))
+                    .isEqualTo(new WriteResult(2, 0, 0, 0, 0, 1));
+        }
+        List<VerifiedRecord> back = new ArrayList<>();
+        store.timeline("VIN\uFFFDX", back::add);
+        assertThat(back).singleElement().satisfies(r -> {
+            assertThat(r.kind()).isEqualTo("vehicle.odo\uFFFDmeter");
+            assertThat(r.cose()).isEqualTo(nul.cose());
+        });
+    }
+
     @Test
     void anErasureIsHonouredOnlyOverTheRecordWhoseHashesItCarries() throws Exception {
         VerifiedRecord one = signed("gw-1", 1, T0, "VIN1");
