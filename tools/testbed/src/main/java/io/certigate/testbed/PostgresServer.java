@@ -52,6 +52,8 @@ public final class PostgresServer implements AutoCloseable {
     private final int port;
     private final String password;
     private final boolean asServiceUser;
+    /** Stops the server when the JVM exits without {@link #close()} (pg_ctl's server outlives it otherwise). */
+    private final Thread onExit;
 
     private PostgresServer(Path home, boolean ownHome, Path bin, int port, String password, boolean asServiceUser) {
         this.home = home;
@@ -60,6 +62,16 @@ public final class PostgresServer implements AutoCloseable {
         this.port = port;
         this.password = password;
         this.asServiceUser = asServiceUser;
+        this.onExit = new Thread(() -> {
+            try {
+                ctl("-m", "immediate", "-w", "stop");
+            } catch (IOException e) {
+                // the JVM is exiting: nothing left to tell
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "postgres-server-exit");
+        Runtime.getRuntime().addShutdownHook(onExit);
     }
 
     /** Makes a cluster in {@code dir} (or reuses the one there) and starts it on a free loopback port. */
@@ -341,6 +353,11 @@ public final class PostgresServer implements AutoCloseable {
      */
     @Override
     public void close() throws IOException {
+        try {
+            Runtime.getRuntime().removeShutdownHook(onExit);
+        } catch (IllegalStateException exiting) {
+            // called from another shutdown hook: ours runs anyway
+        }
         try {
             if (ownHome) {
                 kill();

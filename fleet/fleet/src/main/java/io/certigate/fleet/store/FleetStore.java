@@ -54,7 +54,7 @@ public final class FleetStore {
     public long timeline(String subject, long fromMs, long toMs, Consumer<? super VerifiedRecord> each)
             throws SQLException {
         return stream(StoreSql.TIMELINE, ps -> {
-            ps.setString(1, subject);
+            ps.setString(1, StoreWriter.pgText(subject));
             ps.setObject(2, time(fromMs));
             ps.setObject(3, time(toMs));
         }, each);
@@ -64,7 +64,7 @@ public final class FleetStore {
     public long deviceRecords(String device, long fromSeq, long toSeq, Consumer<? super VerifiedRecord> each)
             throws SQLException {
         return stream(StoreSql.DEVICE_RECORDS, ps -> {
-            ps.setString(1, device);
+            ps.setString(1, StoreWriter.pgText(device));
             ps.setLong(2, fromSeq);
             ps.setLong(3, toSeq);
         }, each);

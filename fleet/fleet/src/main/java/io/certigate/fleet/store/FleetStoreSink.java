@@ -10,6 +10,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -50,6 +52,7 @@ public final class FleetStoreSink implements AutoCloseable {
     private final StoreMetrics metrics;
     private final Thread thread;
     private volatile boolean closing;
+    private final CountDownLatch closed = new CountDownLatch(1);
     private volatile KafkaConsumer<byte[], byte[]> consumer;
     private volatile Throwable failure;
     private boolean undecodableLogged;
@@ -75,6 +78,10 @@ public final class FleetStoreSink implements AutoCloseable {
         this.connector = connector;
         this.metrics = metrics;
         this.thread = new Thread(this::run, "fleet-store-sink");
+        thread.setUncaughtExceptionHandler((t, e) -> {
+            failure = e;
+            LOG.log(System.Logger.Level.ERROR, "fleet store sink stopped: " + e, e);
+        });
     }
 
     /** Starts consuming on a thread of its own (the tables are made or updated first). */
@@ -126,12 +133,10 @@ public final class FleetStoreSink implements AutoCloseable {
             }
             failure = e;
             LOG.log(System.Logger.Level.ERROR, "fleet store sink stopped: " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 
-    private boolean createSchema() throws InterruptedException {
+    private boolean createSchema() {
         Duration wait = options.retryMin();
         FleetStore store = new FleetStore(connector);
         while (!closing) {
@@ -145,7 +150,14 @@ public final class FleetStoreSink implements AutoCloseable {
                 metrics.failedAttempt();
                 LOG.log(System.Logger.Level.WARNING, "fleet store: cannot reach PostgreSQL to make the tables ("
                         + e.getMessage() + "); again in " + wait.toMillis() + " ms");
-                Thread.sleep(wait.toMillis());
+                try {
+                    if (closed.await(wait.toMillis(), TimeUnit.MILLISECONDS)) {
+                        return false;
+                    }
+                } catch (InterruptedException stop) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
                 wait = next(wait);
             }
         }
@@ -278,11 +290,11 @@ public final class FleetStoreSink implements AutoCloseable {
     @Override
     public void close() throws InterruptedException {
         closing = true;
+        closed.countDown();
         KafkaConsumer<byte[], byte[]> c = consumer;
         if (c != null) {
             c.wakeup();
         }
-        thread.interrupt();
         thread.join(30_000);
     }
 }

@@ -13,8 +13,8 @@ public interface StoreConnector {
 
     /**
      * Connections by the PostgreSQL JDBC driver to {@code jdbcUrl} as {@code user} ({@code password}
-     * null for a trust login), with a connect timeout of 10 s and TCP keep-alive so that a database
-     * that went away is noticed.
+     * null for a trust login), with a connect timeout of 10 s, TCP keep-alive so that a database
+     * that went away is noticed, and JDBC batches of inserts rewritten into multi-row inserts.
      */
     static StoreConnector of(String jdbcUrl, String user, char[] password) {
         if (!jdbcUrl.startsWith("jdbc:postgresql:")) {
@@ -29,6 +29,7 @@ public interface StoreConnector {
             }
             p.setProperty("connectTimeout", "10");
             p.setProperty("tcpKeepAlive", "true");
+            p.setProperty("reWriteBatchedInserts", "true");
             p.setProperty("ApplicationName", "certigate-fleet-store");
             return DriverManager.getConnection(jdbcUrl, p);
         };

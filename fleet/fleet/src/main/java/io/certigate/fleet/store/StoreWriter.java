@@ -22,7 +22,7 @@ import org.postgresql.PGConnection;
 
 /**
  * Writes batches of verified records and findings to the store, each batch in one PostgreSQL
- * transaction, idempotently: the batch's rows are copied into a temporary table, then inserted into
+ * transaction, idempotently: the batch's rows are staged in a temporary table, then inserted into
  * {@code records} in one {@code INSERT ... SELECT ... ON CONFLICT (device, seq) DO NOTHING}, so a
  * batch written twice (a replay after a crash) stores each (device, seq) once.
  *
@@ -41,12 +41,16 @@ import org.postgresql.PGConnection;
  * throws, and the next write opens a new one. Not thread-safe: one writer per sink thread.
  */
 public final class StoreWriter implements AutoCloseable {
-    /** How a batch's rows reach the temporary table. */
+    /**
+     * How a batch's rows reach the temporary table. Measured (StoreWriteRateTest, BENCHMARKS.md):
+     * the JDBC batch, which the driver rewrites into multi-row inserts with binary parameters, is
+     * faster than COPY in text format (whose byte strings travel as hex), so it is the default.
+     */
     public enum Staging {
+        /** A JDBC batch of {@code INSERT INTO incoming VALUES (...)} (rewritten by the driver into multi-row inserts). */
+        INSERT_BATCH,
         /** {@code COPY incoming FROM STDIN} in text format. */
-        COPY,
-        /** A JDBC batch of {@code INSERT INTO incoming VALUES (...)}. */
-        INSERT_BATCH
+        COPY
     }
 
     private final StoreConnector connector;
@@ -54,7 +58,7 @@ public final class StoreWriter implements AutoCloseable {
     private Connection connection;
 
     public StoreWriter(StoreConnector connector) {
-        this(connector, Staging.COPY);
+        this(connector, Staging.INSERT_BATCH);
     }
 
     public StoreWriter(StoreConnector connector, Staging staging) {
@@ -80,6 +84,11 @@ public final class StoreWriter implements AutoCloseable {
         } catch (SQLException | RuntimeException e) {
             discard();
             throw e;
+        } catch (AssertionError e) {
+            // pgjdbc 42.7 asserts instead of throwing when a batch meets a connection the server closed
+            // (BatchResultHandler.isAutoCommit): that is a lost connection, retried like any other
+            discard();
+            throw new SQLException("the connection to PostgreSQL was lost during a batch: " + e.getMessage(), "08006", e);
         }
     }
 
@@ -112,11 +121,11 @@ public final class StoreWriter implements AutoCloseable {
         if (!all.isEmpty()) {
             try (PreparedStatement ps = c.prepareStatement(StoreSql.INSERT_FINDING)) {
                 for (Finding f : all) {
-                    ps.setString(1, f.device());
+                    ps.setString(1, pgText(f.device()));
                     ps.setLong(2, f.seq());
                     ps.setLong(3, f.lastSeq());
                     ps.setString(4, f.type().code());
-                    ps.setString(5, f.detail());
+                    ps.setString(5, pgText(f.detail()));
                     ps.setObject(6, time(f.atMs()));
                     ps.addBatch();
                 }
@@ -207,11 +216,11 @@ public final class StoreWriter implements AutoCloseable {
             int ord = 0;
             for (VerifiedRecord r : records) {
                 ps.setInt(1, ord++);
-                ps.setString(2, r.device());
+                ps.setString(2, pgText(r.device()));
                 ps.setLong(3, r.seq());
                 ps.setObject(4, r.erased() ? null : time(r.observedAtMs()), Types.TIMESTAMP_WITH_TIMEZONE);
-                ps.setString(5, r.kind());
-                ps.setString(6, r.subject());
+                ps.setString(5, pgText(r.kind()));
+                ps.setString(6, pgText(r.subject()));
                 ps.setBytes(7, r.leafHash());
                 ps.setBytes(8, r.chainHash());
                 ps.setBytes(9, r.cose());
@@ -228,6 +237,7 @@ public final class StoreWriter implements AutoCloseable {
         for (int i = 0; i < s.length(); i++) {
             char ch = s.charAt(i);
             switch (ch) {
+                case '\0' -> sb.append('\uFFFD');
                 case '\\' -> sb.append("\\\\");
                 case '\t' -> sb.append("\\t");
                 case '\n' -> sb.append("\\n");
@@ -242,6 +252,15 @@ public final class StoreWriter implements AutoCloseable {
     private static StringBuilder bytea(StringBuilder sb, byte[] b) {
         sb.append("\\\\x");
         return HexFormat.of().formatHex(sb, b);
+    }
+
+    /**
+     * PostgreSQL's text cannot hold U+0000, which a signed reading's kind or subject may contain: it is
+     * stored as U+FFFD in these indexed copies (the COSE bytes keep the original), so that one such
+     * record cannot stop the partition it is in.
+     */
+    static String pgText(String s) {
+        return s == null || s.indexOf('\0') < 0 ? s : s.replace('\0', '\uFFFD');
     }
 
     static OffsetDateTime time(long epochMs) {

@@ -236,7 +236,15 @@ class FleetStoreSinkTest {
         while (!condition.getAsBoolean()) {
             assertThat(sink.failure()).as("sink failure").isNull();
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what + "; sink: " + sink.metrics());
+                StringBuilder stack = new StringBuilder();
+                Thread.getAllStackTraces().forEach((t, frames) -> {
+                    if (t.getName().equals("fleet-store-sink")) {
+                        for (StackTraceElement f : frames) {
+                            stack.append("\n  at ").append(f);
+                        }
+                    }
+                });
+                throw new AssertionError("timed out waiting for " + what + "; sink: " + sink.metrics() + stack);
             }
             Thread.sleep(50);
         }

@@ -93,6 +93,23 @@ class StoreWriterTest {
                 .contains(org.assertj.core.groups.Tuple.tuple("gw-1", 100L, 1L));
     }
 
+    @ParameterizedTest
+    @EnumSource(StoreWriter.Staging.class)
+    void aNulCharacterInASignedSubjectDoesNotStopTheBatch(StoreWriter.Staging staging) throws Exception {
+        VerifiedRecord nul = signed("gw-1", 1, T0, "vehicle.odo\0meter", "VIN\0X", "a");
+        try (StoreWriter w = new StoreWriter(db, staging)) {
+            assertThat(w.write(List.of(nul, signed("gw-1", 2, T0 + 1, "VIN1")),
+                    List.of(Finding.of("gw-1", 1, FindingType.MALFORMED, "a \0 in the detail", T0))))
+                    .isEqualTo(new WriteResult(2, 0, 0, 0, 0, 1));
+        }
+        List<VerifiedRecord> back = new ArrayList<>();
+        store.timeline("VIN\uFFFDX", back::add);
+        assertThat(back).singleElement().satisfies(r -> {
+            assertThat(r.kind()).isEqualTo("vehicle.odo\uFFFDmeter");
+            assertThat(r.cose()).isEqualTo(nul.cose());
+        });
+    }
+
     @Test
     void anErasureIsHonouredOnlyOverTheRecordWhoseHashesItCarries() throws Exception {
         VerifiedRecord one = signed("gw-1", 1, T0, "VIN1");
@@ -172,5 +189,24 @@ class StoreWriterTest {
         List<String> window = new ArrayList<>();
         store.timeline("VIN1", T0 + day, T0 + 4 * day, r -> window.add(r.device() + "#" + r.seq()));
         assertThat(window).containsExactly("box-A#2", "box-B#1", "box-B#2");
+        // the timeline's query can use the (subject, t) index, and a kind over time the (kind, t) one
+        assertThat(plan(StoreSql.TIMELINE.replaceFirst("\\?", "'VIN1'").replaceFirst("\\?", "now() - interval '1 day'")
+                .replaceFirst("\\?", "now()"))).contains("records_subject_t");
+        assertThat(plan("SELECT * FROM records WHERE kind = 'vehicle.odometer' AND t >= now() ORDER BY t"))
+                .contains("records_kind_t");
+    }
+
+    /** The plan PostgreSQL picks when it may not scan the whole table. */
+    private String plan(String sql) throws Exception {
+        try (Connection c = db.open(); Statement st = c.createStatement()) {
+            st.execute("SET enable_seqscan = off");
+            StringBuilder sb = new StringBuilder();
+            try (ResultSet rs = st.executeQuery("EXPLAIN " + sql)) {
+                while (rs.next()) {
+                    sb.append(rs.getString(1)).append('\n');
+                }
+            }
+            return sb.toString();
+        }
     }
 }
