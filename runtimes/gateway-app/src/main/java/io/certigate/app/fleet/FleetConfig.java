@@ -11,6 +11,7 @@ import io.certigate.fleet.store.StoreOptions;
 import io.certigate.fleet.store.StoreSettings;
 import io.certigate.fleet.topics.TopicLayout;
 import io.certigate.fleet.verify.FleetVerifySettings;
+import io.certigate.fleet.verify.FleetVerifyTrust;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -32,15 +33,15 @@ import java.util.TreeSet;
  * @param roles            what this instance runs
  * @param bootstrapServers the Kafka cluster
  * @param topics           partitions and replication of the fleet's topics, created at start when missing
- * @param caFile           consortium CA certificates (PEM) that device certificates must chain to (verify)
- * @param registry         the device registry on the ledger, or null (verify)
+ * @param trust            the verification's trust settings ({@link FleetVerifyTrust}: consortium CA, key files,
+ *                         device registry), read when the verification starts
  * @param metricsPort      port of {@code /metrics}, -1 for none
  * @param metricsAddress   address {@code /metrics} listens on
  * @param ingest           the ingest's settings, or null when this instance does not ingest
  * @param verify           the verification's settings
  * @param store            the store's options, or null when this instance does not store
  */
-public record FleetConfig(Set<Role> roles, String bootstrapServers, TopicLayout topics, Path caFile, Registry registry, int metricsPort,
+public record FleetConfig(Set<Role> roles, String bootstrapServers, TopicLayout topics, ConfigValues trust, int metricsPort,
         String metricsAddress, IngestSettings ingest, FleetVerifySettings verify, StoreOptions store) {
 
     /** The stages one instance can run; any subset, all three by default. */
@@ -52,9 +53,6 @@ public record FleetConfig(Set<Role> roles, String bootstrapServers, TopicLayout 
         }
     }
 
-    /** The ledger's device registry, checked for every key learned from a status (ACTIVE only). */
-    public record Registry(String rpc, String address, long chainId) {}
-
     public static final Setting ROLES = Setting.of("fleet.roles", Type.TEXT, "ingest,verify,store",
             "the stages this instance runs, comma-separated: ingest, verify, store");
     public static final Setting BOOTSTRAP_SERVERS = Setting.of("fleet.kafka.bootstrap-servers", Type.TEXT, null,
@@ -63,16 +61,9 @@ public record FleetConfig(Set<Role> roles, String bootstrapServers, TopicLayout 
             "partitions of each fleet topic when it is created (the most instances of one stage that can share work)");
     public static final Setting REPLICATION = Setting.whole("fleet.kafka.replication-factor", 3, 1, 32, "brokers",
             "copies of each fleet topic when it is created; min.insync.replicas is one less");
-    public static final Setting TRUST_CA = Setting.of("fleet.trust.ca", Type.PATH, null,
-            "consortium CA certificates (PEM) that device certificates must chain to; required with the verify role");
-    public static final Setting REGISTRY = Setting.of("fleet.trust.registry", Type.TEXT, null,
-            "address of the device registry contract; with fleet.trust.rpc and fleet.trust.chain-id");
-    public static final Setting RPC = Setting.of("fleet.trust.rpc", Type.TEXT, null, "ledger JSON-RPC URL of the registry");
-    public static final Setting CHAIN_ID = Setting.whole("fleet.trust.chain-id", 0, 0, Long.MAX_VALUE, "",
-            "the ledger's chain id (checked at start)");
 
     /** Keys of this class; the roles' own keys come from their settings classes. */
-    public static final List<Setting> OWN = List.of(ROLES, BOOTSTRAP_SERVERS, PARTITIONS, REPLICATION, TRUST_CA, REGISTRY, RPC, CHAIN_ID,
+    public static final List<Setting> OWN = List.of(ROLES, BOOTSTRAP_SERVERS, PARTITIONS, REPLICATION,
             MetricsSettings.PORT, MetricsSettings.ADDRESS);
 
     /** Every setting a fleet configuration may hold. */
@@ -82,6 +73,7 @@ public record FleetConfig(Set<Role> roles, String bootstrapServers, TopicLayout 
         List<Setting> all = new ArrayList<>(OWN);
         all.addAll(IngestSettings.ALL);
         all.addAll(FleetVerifySettings.ALL);
+        all.addAll(FleetVerifyTrust.ALL);
         all.addAll(StoreSettings.ALL);
         return List.copyOf(all);
     }
@@ -106,24 +98,10 @@ public record FleetConfig(Set<Role> roles, String bootstrapServers, TopicLayout 
         Set<Role> roles = roles(origin, v.text(ROLES));
         String bootstrap = v.required(BOOTSTRAP_SERVERS.key());
         TopicLayout topics = new TopicLayout(v.wholeInt(PARTITIONS), v.wholeInt(REPLICATION));
-        Path ca = null;
-        String caText = v.text(TRUST_CA);
-        if (!caText.isEmpty()) {
-            ca = Path.of(caText);
-        } else if (roles.contains(Role.VERIFY)) {
-            throw new IllegalArgumentException(origin + ": " + TRUST_CA.key() + " is required with the verify role:"
-                    + " device keys are trusted only through a certificate chain to the consortium CA");
-        }
-        Registry registry = null;
-        String reg = v.text(REGISTRY);
-        String rpc = v.text(RPC);
-        long chainId = v.whole(CHAIN_ID);
-        if (!reg.isEmpty() || !rpc.isEmpty() || chainId != 0) {
-            if (reg.isEmpty() || rpc.isEmpty() || chainId == 0) {
-                throw new IllegalArgumentException(origin + ": " + REGISTRY.key() + ", " + RPC.key() + " and "
-                        + CHAIN_ID.key() + " go together");
-            }
-            registry = new Registry(rpc, reg, chainId);
+        if (roles.contains(Role.VERIFY) && v.text(FleetVerifyTrust.CA).isEmpty() && v.text(FleetVerifyTrust.KEY_FILES).isEmpty()) {
+            throw new IllegalArgumentException(origin + ": " + FleetVerifyTrust.CA.key() + " (or " + FleetVerifyTrust.KEY_FILES.key()
+                    + ") is required with the verify role: device keys are trusted only through a certificate chain to"
+                    + " the consortium CA, or as configured");
         }
         int metricsPort = v.wholeInt(MetricsSettings.PORT);
         String metricsAddress = v.text(MetricsSettings.ADDRESS);
@@ -135,7 +113,7 @@ public record FleetConfig(Set<Role> roles, String bootstrapServers, TopicLayout 
         }
         FleetVerifySettings verify = FleetVerifySettings.from(v);
         StoreOptions store = roles.contains(Role.STORE) ? StoreOptions.of(origin, values) : null;
-        return new FleetConfig(roles, bootstrap, topics, ca, registry, metricsPort, metricsAddress, ingest, verify, store);
+        return new FleetConfig(roles, bootstrap, topics, v, metricsPort, metricsAddress, ingest, verify, store);
     }
 
     private static Set<Role> roles(String origin, String text) {

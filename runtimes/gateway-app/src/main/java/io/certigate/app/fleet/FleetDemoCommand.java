@@ -149,7 +149,7 @@ public final class FleetDemoCommand implements Callable<Integer> {
         Properties p = new Properties();
         p.setProperty("fleet.kafka.bootstrap-servers", bootstrap);
         p.setProperty("fleet.kafka.partitions", "6");
-        p.setProperty("fleet.trust.ca", ca.toString());
+        p.setProperty("fleet.verify.ca", ca.toString());
         p.setProperty("fleet.ingest.mqtt.url", mqtt);
         p.setProperty("fleet.ingest.mqtt.client-id", "fleet-" + instance);
         p.setProperty("fleet.verify.state-dir", state.toString());

@@ -7,14 +7,11 @@ import io.certigate.fleet.ingest.MqttKafkaIngest;
 import io.certigate.fleet.store.FleetStoreSink;
 import io.certigate.fleet.store.StoreMetrics;
 import io.certigate.fleet.verify.FleetVerifier;
+import io.certigate.fleet.verify.FleetVerifyTrust;
 import io.certigate.uplink.UplinkException;
-import io.certigate.uplink.mqtt.TlsSettings;
-import io.certigate.verifier.ledger.DeviceRegistryReader;
 import io.certigate.verifier.ledger.LedgerException;
-import io.certigate.verifier.ledger.LedgerReader;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,7 +45,7 @@ public final class FleetNode implements AutoCloseable {
     private FleetVerifier verifier;
     private FleetStoreSink sink;
     private StoreMetrics storeMetrics;
-    private LedgerReader ledger;
+    private FleetVerifyTrust trust;
     private MetricsServer metricsServer;
     private List<String> createdTopics = List.of();
 
@@ -117,26 +114,12 @@ public final class FleetNode implements AutoCloseable {
     }
 
     private DeviceKeys deviceKeys(Clock clock) throws FleetStartException {
-        List<X509Certificate> cas;
         try {
-            cas = TlsSettings.readCertificates(config.caFile());
-        } catch (IOException | IllegalArgumentException e) {
-            throw new FleetStartException("cannot read the consortium CA " + config.caFile() + ": " + e.getMessage(), e);
+            trust = FleetVerifyTrust.open(config.trust(), clock);
+            return trust.keys();
+        } catch (IOException | LedgerException | IllegalArgumentException e) {
+            throw new FleetStartException("cannot set up the verification's trust: " + e.getMessage(), e);
         }
-        DeviceKeys.Registry registry = null;
-        FleetConfig.Registry r = config.registry();
-        if (r != null) {
-            try {
-                LedgerReader.checkRpcUrl(r.rpc());
-                ledger = LedgerReader.connect(r.rpc(), LedgerReader.checkAddress(r.address()));
-                ledger.checkChain(r.chainId());
-                registry = new DeviceKeys.Registry(ledger, new DeviceRegistryReader(ledger, r.address()));
-            } catch (LedgerException | IllegalArgumentException e) {
-                throw new FleetStartException("cannot use the device registry " + r.address() + " at " + r.rpc() + ": "
-                        + e.getMessage(), e);
-            }
-        }
-        return new DeviceKeys(cas, false, registry, clock);
     }
 
     public FleetConfig config() {
@@ -188,8 +171,8 @@ public final class FleetNode implements AutoCloseable {
         }
         started.clear();
         scheduler.shutdownNow();
-        if (ledger != null) {
-            ledger.close();
+        if (trust != null) {
+            trust.close();
         }
     }
 

@@ -14,7 +14,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,21 +29,6 @@ class FleetEndToEndTest {
     @TempDir
     Path dir;
 
-    static Properties config(String bootstrap, String mqtt, Path ca, PostgresServer pg, String instance, Path state) {
-        Properties p = new Properties();
-        p.setProperty("fleet.kafka.bootstrap-servers", bootstrap);
-        p.setProperty("fleet.kafka.partitions", "4");
-        p.setProperty("fleet.trust.ca", ca.toString());
-        p.setProperty("fleet.ingest.mqtt.url", mqtt);
-        p.setProperty("fleet.ingest.mqtt.client-id", "fleet-" + instance);
-        p.setProperty("fleet.verify.state-dir", state.toString());
-        p.setProperty("fleet.verify.replication-factor", "3");
-        p.setProperty("fleet.store.jdbc-url", pg.jdbcUrl());
-        p.setProperty("fleet.store.user", pg.user());
-        p.setProperty("fleet.store.password", "file:" + pg.passwordFile());
-        return p;
-    }
-
     @Test
     void everyRecordOfEveryGatewayIsStoredOnceAcrossTwoInstances() throws Exception {
         TestPki pki = TestPki.create("fleet-e2e");
@@ -57,10 +41,10 @@ class FleetEndToEndTest {
             List<FleetNode> nodes = new ArrayList<>();
             try {
                 for (String n : List.of("a", "b")) {
-                    nodes.add(FleetNode.start(FleetConfig.parse(config(kafka.bootstrapServers(), mqtt.url(), ca, pg, n,
+                    nodes.add(FleetNode.start(FleetConfig.parse(FleetDemoCommand.config(kafka.bootstrapServers(), mqtt.url(), ca, pg, n,
                             dir.resolve("state-" + n)), "instance " + n), Clock.systemUTC()));
                 }
-                awaitSubscribed(nodes);
+                FleetDemoCommand.awaitSubscribed(nodes);
                 try (GatewayLoad load = new GatewayLoad(mqtt.url(), "gateways", 100)) {
                     load.publish(gateways, 0);
                 }
@@ -88,11 +72,4 @@ class FleetEndToEndTest {
         }
     }
 
-    static void awaitSubscribed(List<FleetNode> nodes) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (nodes.stream().anyMatch(n -> !n.ingest().subscribed()) && System.nanoTime() < deadline) {
-            Thread.sleep(100);
-        }
-        assertThat(nodes).allMatch(n -> n.ingest().subscribed());
-    }
 }

@@ -71,9 +71,9 @@ class FleetFaultTest {
         try (KafkaCluster kafka = KafkaCluster.builder(dir.resolve("kafka")).brokers(3).start();
                 PostgresServer pg = PostgresServer.start(dir.resolve("pg"));
                 MosquittoBroker mqtt = MosquittoBroker.start(dir.resolve("mqtt"))) {
-            FleetProcess a = FleetProcess.start(dir.resolve("a"), FleetEndToEndTest.config(kafka.bootstrapServers(),
+            FleetProcess a = FleetProcess.start(dir.resolve("a"), FleetDemoCommand.config(kafka.bootstrapServers(),
                     mqtt.url(), ca, pg, "a", dir.resolve("a/state")));
-            FleetProcess b = FleetProcess.start(dir.resolve("b"), FleetEndToEndTest.config(kafka.bootstrapServers(),
+            FleetProcess b = FleetProcess.start(dir.resolve("b"), FleetDemoCommand.config(kafka.bootstrapServers(),
                     mqtt.url(), ca, pg, "b", dir.resolve("b/state")));
             try (a; b) {
                 try (GatewayLoad load = new GatewayLoad(mqtt.url(), "gateways", 50)) {
@@ -115,7 +115,7 @@ class FleetFaultTest {
                     load.raw(UplinkTopics.READINGS.topic(gateways.get(5).id()), new byte[300 * 1024]);
                     load.raw(UplinkTopics.READINGS.topic(stranger.id()), stranger.batches().get(0));
                 }
-                FleetStore store = new FleetStore(FleetConfig.parse(FleetEndToEndTest.config(kafka.bootstrapServers(),
+                FleetStore store = new FleetStore(FleetConfig.parse(FleetDemoCommand.config(kafka.bootstrapServers(),
                         mqtt.url(), ca, pg, "check", dir), "check").store().connector());
                 Set<String> expected = new TreeSet<>(List.of(
                         FindingType.BAD_SIGNATURE.code() + " " + gateways.get(0).id(),
