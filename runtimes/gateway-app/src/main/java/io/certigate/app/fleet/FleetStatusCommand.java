@@ -49,7 +49,7 @@ public final class FleetStatusCommand implements Callable<Integer> {
             return 2;
         }
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cfg.bootstrapServers(),
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 15_000))) {
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 15_000, AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 15_000))) {
             FleetLag lag = new FleetLag(admin, 15_000);
             out.println("stage   group                          topic                partition  committed        end   lag");
             long total = 0;
@@ -74,7 +74,8 @@ public final class FleetStatusCommand implements Callable<Integer> {
             }
             return 0;
         } catch (FleetLag.FleetStatusException | SQLException | org.apache.kafka.common.KafkaException e) {
-            err.println("fleet status: " + e.getMessage());
+            err.println("fleet status: " + e.getMessage() + (e.getCause() != null && e.getCause() != e
+                    ? " (" + e.getCause().getMessage() + ")" : ""));
             return 2;
         }
     }

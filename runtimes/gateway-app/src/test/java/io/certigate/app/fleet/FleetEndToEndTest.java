@@ -2,6 +2,7 @@ package io.certigate.app.fleet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.certigate.app.CliRun;
 import io.certigate.fleet.store.FleetStore;
 import io.certigate.fleet.topics.FindingType;
 import io.certigate.fleet.topics.VerifiedRecord;
@@ -66,10 +67,30 @@ class FleetEndToEndTest {
                 }
                 assertThat(nodes.stream().mapToLong(n -> n.ingest().metrics().forwarded()).sum())
                         .as("status and reading messages forwarded").isEqualTo(4 + 40);
+                Path config = dir.resolve("fleet-a.properties");
+                try (var w = java.nio.file.Files.newBufferedWriter(config)) {
+                    FleetDemoCommand.config(kafka.bootstrapServers(), mqtt.url(), ca, pg, "a", dir.resolve("state-a"))
+                            .store(w, null);
+                }
+                CliRun.Result status = awaitCaughtUp(config);
+                assertThat(status.exit()).as(status.err()).isZero();
+                assertThat(status.out()).contains("store: 4 devices, 1000 records").contains("findings: none")
+                        .contains("verify  certigate-fleet-verify").contains("store   certigate-fleet-store");
             } finally {
                 nodes.forEach(FleetNode::close);
             }
         }
     }
 
+    /** {@code fleet status} once both groups have caught up (the store commits its offsets after PostgreSQL). */
+    private static CliRun.Result awaitCaughtUp(Path config) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        CliRun.Result r = CliRun.run("fleet", "status", "--config", config.toString());
+        while (!r.out().contains("lag: 0 records") && System.nanoTime() < deadline) {
+            Thread.sleep(500);
+            r = CliRun.run("fleet", "status", "--config", config.toString());
+        }
+        assertThat(r.out()).as(r.out() + r.err()).contains("lag: 0 records");
+        return r;
+    }
 }
