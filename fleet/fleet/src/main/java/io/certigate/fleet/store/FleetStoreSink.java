@@ -210,15 +210,16 @@ public final class FleetStoreSink implements AutoCloseable {
      */
     private void commitIdle(KafkaConsumer<byte[], byte[]> c) {
         Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-        Set<TopicPartition> owned = c.assignment();
-        committed.forEach((tp, at) -> {
-            if (owned.contains(tp) && !c.paused().contains(tp)) {
+        // every owned partition, including one that held nothing but aborted transactions (and so was
+        // never in a batch): its position is past markers only
+        for (TopicPartition tp : c.assignment()) {
+            if (!c.paused().contains(tp)) {
                 long pos = c.position(tp);
-                if (pos > at) {
+                if (pos > committed.getOrDefault(tp, 0L)) {
                     offsets.put(tp, new OffsetAndMetadata(pos));
                 }
             }
-        });
+        }
         commitSync(c, offsets);
     }
 

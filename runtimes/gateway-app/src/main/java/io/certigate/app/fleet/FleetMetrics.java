@@ -28,6 +28,26 @@ public final class FleetMetrics {
         if (node.storeMetrics() != null) {
             store(m, node.storeMetrics());
         }
+        if (node.verifier() != null) {
+            devices(m, node.verifier()::devicesHeld);
+        }
+        if (node.verifier() != null || node.storeMetrics() != null) {
+            lag(m, node::consumerLag);
+        }
+    }
+
+    static void devices(Metrics m, java.util.function.LongSupplier held) {
+        m.gauge("certigate_fleet_verify_devices", "Devices whose chain head this instance holds (its partitions'"
+                + " devices, as RocksDB estimates them).", () -> {
+                    long n = held.getAsLong();
+                    return n < 0 ? Double.NaN : n;
+                });
+    }
+
+    static void lag(Metrics m, java.util.function.Supplier<Map<String, Long>> lag) {
+        m.varying("certigate_fleet_consumer_lag", "Records a consumer group of this instance has still to read, all"
+                + " partitions of its topics together (read from the cluster at most every 5 s).", Metrics.Type.GAUGE,
+                "group", lag);
     }
 
     static void ingest(Metrics m, IngestMetrics i) {

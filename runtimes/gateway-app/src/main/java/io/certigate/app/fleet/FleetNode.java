@@ -4,7 +4,10 @@ import io.certigate.app.metrics.MetricsServer;
 import io.certigate.core.metrics.Metrics;
 import io.certigate.fleet.collector.DeviceKeys;
 import io.certigate.fleet.ingest.MqttKafkaIngest;
+import io.certigate.fleet.status.FleetLag;
+import io.certigate.fleet.status.PartitionLag;
 import io.certigate.fleet.store.FleetStoreSink;
+import io.certigate.fleet.topics.FleetTopics;
 import io.certigate.fleet.store.StoreMetrics;
 import io.certigate.fleet.verify.FleetVerifier;
 import io.certigate.fleet.verify.FleetVerifyTrust;
@@ -32,6 +35,8 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
  */
 public final class FleetNode implements AutoCloseable {
     private static final long ADMIN_TIMEOUT_MS = 30_000;
+    private static final long LAG_TIMEOUT_MS = 5_000;
+    private static final long LAG_REFRESH_NANOS = 5_000_000_000L;
 
     private final FleetConfig config;
     private final Metrics metrics = new Metrics();
@@ -48,6 +53,9 @@ public final class FleetNode implements AutoCloseable {
     private FleetVerifyTrust trust;
     private MetricsServer metricsServer;
     private List<String> createdTopics = List.of();
+    private Admin lagAdmin;
+    private Map<String, Long> lastLag;
+    private long lastLagNanos;
 
     private FleetNode(FleetConfig config) {
         this.config = config;
@@ -101,6 +109,11 @@ public final class FleetNode implements AutoCloseable {
             }
             started.add(ingest);
         }
+        if (config.roles().contains(FleetConfig.Role.VERIFY) || config.roles().contains(FleetConfig.Role.STORE)) {
+            lagAdmin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers(),
+                    AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) LAG_TIMEOUT_MS,
+                    AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) LAG_TIMEOUT_MS));
+        }
         FleetMetrics.register(metrics, this);
         if (config.metricsPort() >= 0) {
             try {
@@ -150,6 +163,42 @@ public final class FleetNode implements AutoCloseable {
         return storeMetrics;
     }
 
+    /**
+     * Records each of this instance's consumer groups has still to read (the verification's on
+     * {@code certigate.records}, the store's on {@code certigate.verified} and
+     * {@code certigate.findings}), read from the cluster at most every 5 s; a group the cluster did
+     * not answer for is left out.
+     */
+    public synchronized Map<String, Long> consumerLag() {
+        if (lagAdmin == null) {
+            return Map.of();
+        }
+        if (lastLag != null && System.nanoTime() - lastLagNanos < LAG_REFRESH_NANOS) {
+            return lastLag;
+        }
+        Map<String, Long> lag = new java.util.TreeMap<>();
+        FleetLag reader = new FleetLag(lagAdmin, LAG_TIMEOUT_MS);
+        try {
+            if (verifier != null) {
+                lag.put(config.verify().applicationId(), total(reader.lag(config.verify().applicationId(),
+                        List.of(FleetTopics.RECORDS))));
+            }
+            if (sink != null) {
+                lag.put(config.store().group(), total(reader.lag(config.store().group(),
+                        List.of(FleetTopics.VERIFIED, FleetTopics.FINDINGS))));
+            }
+        } catch (FleetLag.FleetStatusException e) {
+            System.getLogger(FleetNode.class.getName()).log(System.Logger.Level.DEBUG, "consumer lag: " + e.getMessage());
+        }
+        lastLag = Map.copyOf(lag);
+        lastLagNanos = System.nanoTime();
+        return lastLag;
+    }
+
+    private static long total(List<PartitionLag> lags) {
+        return lags.stream().mapToLong(PartitionLag::lag).sum();
+    }
+
     /** The port {@code /metrics} listens on, or -1. */
     public int metricsPort() {
         return metricsServer == null ? -1 : metricsServer.address().getPort();
@@ -171,6 +220,9 @@ public final class FleetNode implements AutoCloseable {
         }
         started.clear();
         scheduler.shutdownNow();
+        if (lagAdmin != null) {
+            lagAdmin.close(java.time.Duration.ofSeconds(5));
+        }
         if (trust != null) {
             trust.close();
         }

@@ -25,6 +25,8 @@ class FleetMetricsTest {
         FleetMetrics.ingest(m, new IngestMetrics());
         FleetMetrics.verify(m, new FleetVerifyMetrics());
         FleetMetrics.store(m, new StoreMetrics());
+        FleetMetrics.lag(m, () -> Map.of("certigate-fleet-verify", 0L));
+        FleetMetrics.devices(m, () -> 7);
         Map<String, String> served = new TreeMap<>();
         Matcher type = Pattern.compile("(?m)^# TYPE (\\S+) (counter|gauge)$").matcher(m.render());
         while (type.find()) {
