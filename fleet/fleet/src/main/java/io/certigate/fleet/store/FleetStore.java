@@ -108,6 +108,15 @@ public final class FleetStore {
         }
     }
 
+    /** Devices the store holds records or findings of. */
+    public long countDevices() throws SQLException {
+        try (Connection c = connector.open(); Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery(StoreSql.COUNT_DEVICES)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
     /** Records stored, erased ones included. */
     public long countRecords() throws SQLException {
         try (Connection c = connector.open(); Statement st = c.createStatement();

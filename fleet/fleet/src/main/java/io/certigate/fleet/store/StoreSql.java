@@ -67,4 +67,5 @@ final class StoreSql {
     static final String FINDINGS_OF_TYPE = "SELECT device, seq, last_seq, type, detail, at FROM findings"
             + " WHERE type = ? ORDER BY at, id";
     static final String COUNT_RECORDS = "SELECT count(*) FROM records";
+    static final String COUNT_DEVICES = "SELECT count(*) FROM devices";
 }

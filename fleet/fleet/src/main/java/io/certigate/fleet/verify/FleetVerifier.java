@@ -75,23 +75,6 @@ public final class FleetVerifier implements AutoCloseable {
         return metrics;
     }
 
-    /**
-     * Devices whose chain head this instance holds (the devices of its partitions), as RocksDB
-     * estimates it; -1 while the instance is not running (starting, rebalancing, stopped).
-     */
-    public long devicesHeld() {
-        if (streams.state() != KafkaStreams.State.RUNNING) {
-            return -1;
-        }
-        try {
-            return streams.store(org.apache.kafka.streams.StoreQueryParameters.fromNameAndType(VerifyStores.HEADS,
-                    org.apache.kafka.streams.state.QueryableStoreTypes.<org.apache.kafka.common.utils.Bytes, byte[]>keyValueStore()))
-                    .approximateNumEntries();
-        } catch (org.apache.kafka.streams.errors.InvalidStateStoreException e) {
-            return -1; // a rebalance began meanwhile
-        }
-    }
-
     /** The running Kafka Streams instance (for its metrics and its tasks' lag). */
     public KafkaStreams streams() {
         return streams;

@@ -28,18 +28,18 @@ public final class FleetMetrics {
         if (node.storeMetrics() != null) {
             store(m, node.storeMetrics());
         }
-        if (node.verifier() != null) {
-            devices(m, node.verifier()::devicesHeld);
+        if (node.storeMetrics() != null) {
+            devices(m, node::devicesStored);
         }
         if (node.verifier() != null || node.storeMetrics() != null) {
             lag(m, node::consumerLag);
         }
     }
 
-    static void devices(Metrics m, java.util.function.LongSupplier held) {
-        m.gauge("certigate_fleet_verify_devices", "Devices whose chain head this instance holds (its partitions'"
-                + " devices, as RocksDB estimates them).", () -> {
-                    long n = held.getAsLong();
+    static void devices(Metrics m, java.util.function.LongSupplier stored) {
+        m.gauge("certigate_fleet_devices", "Devices seen: devices the store holds records or findings of (read at most"
+                + " every 5 s).", () -> {
+                    long n = stored.getAsLong();
                     return n < 0 ? Double.NaN : n;
                 });
     }

@@ -55,6 +55,8 @@ public final class FleetNode implements AutoCloseable {
     private List<String> createdTopics = List.of();
     private Admin lagAdmin;
     private Map<String, Long> lastLag;
+    private long lastDevices = -1;
+    private long lastDevicesNanos;
     private long lastLagNanos;
 
     private FleetNode(FleetConfig config) {
@@ -193,6 +195,22 @@ public final class FleetNode implements AutoCloseable {
         lastLag = Map.copyOf(lag);
         lastLagNanos = System.nanoTime();
         return lastLag;
+    }
+
+    /** Devices the store holds records or findings of, read at most every 5 s; -1 when the store did not answer. */
+    public synchronized long devicesStored() {
+        if (sink == null) {
+            return -1;
+        }
+        if (lastDevicesNanos == 0 || System.nanoTime() - lastDevicesNanos >= LAG_REFRESH_NANOS) {
+            try {
+                lastDevices = new io.certigate.fleet.store.FleetStore(config.store().connector()).countDevices();
+            } catch (java.sql.SQLException e) {
+                lastDevices = -1;
+            }
+            lastDevicesNanos = System.nanoTime();
+        }
+        return lastDevices;
     }
 
     private static long total(List<PartitionLag> lags) {
