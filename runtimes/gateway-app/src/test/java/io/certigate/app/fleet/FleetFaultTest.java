@@ -50,10 +50,11 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Tag("integration")
 class FleetFaultTest {
-    private static final int GATEWAYS = 6;
-    private static final int RECORDS = 300;
+    /** The lean case CI runs; the long mode: {@code -Dcertigate.fleet.faults.gateways=100 -Dcertigate.fleet.faults.records=3000 -Dcertigate.fleet.faults.rate=5000}. */
+    private static final int GATEWAYS = Integer.getInteger("certigate.fleet.faults.gateways", 6);
+    private static final int RECORDS = Integer.getInteger("certigate.fleet.faults.records", 300);
     private static final int PER_BATCH = 20;
-    private static final int RATE = 600;
+    private static final int RATE = Integer.getInteger("certigate.fleet.faults.rate", 600);
 
     @TempDir
     Path dir;
@@ -79,20 +80,20 @@ class FleetFaultTest {
                 try (GatewayLoad load = new GatewayLoad(mqtt.url(), "gateways", 50)) {
                     load.statuses(gateways);
                     // 1. kill -9 one of the two instances mid-stream, then start it again
-                    CompletableFuture<?> phase = publishing(load, gateways, 0, 5);
+                    CompletableFuture<?> phase = publishing(load, gateways, 0, batches / 3);
                     Thread.sleep(500);
                     a.kill();
                     phase.get();
                     a.launch();
                     // 2. a Kafka broker restarted while records flow
-                    phase = publishing(load, gateways, 5, 8);
+                    phase = publishing(load, gateways, batches / 3, batches / 2);
                     kafka.restart(1);
                     phase.get();
                     // 3. PostgreSQL restarted while records flow
-                    phase = publishing(load, gateways, 8, 11);
+                    phase = publishing(load, gateways, batches / 2, 2 * batches / 3);
                     pg.restart();
                     phase.get();
-                    load.batches(gateways, 11, 13, RATE);
+                    load.batches(gateways, 2 * batches / 3, 5 * batches / 6, RATE);
                 }
                 // 4. the MQTT broker restarted (its persistent sessions and queued messages kept). Mosquitto 2.0
                 // does not restore shared subscriptions at a restart: what gateways publish before the
@@ -103,7 +104,7 @@ class FleetFaultTest {
                 a.awaitSubscriptions(subscribedA + 1);
                 b.awaitSubscriptions(subscribedB + 1);
                 try (GatewayLoad load = new GatewayLoad(mqtt.url(), "gateways-again", 50)) {
-                    load.batches(gateways, 13, batches, RATE);
+                    load.batches(gateways, 5 * batches / 6, batches, RATE);
                     // 5. every gateway resends everything, as after losing its delivery marks
                     load.statuses(gateways);
                     load.batches(gateways, 0, batches, 0);
