@@ -10,8 +10,8 @@ import java.nio.ByteBuffer;
  * record, changed item by item, written back once.
  */
 final class DeviceState {
-    private static final byte VERSION = 1;
-    private static final int SIZE = 1 + 8 + 32 + 4 + 8 + 1;
+    private static final byte VERSION = 2;
+    private static final int SIZE = 1 + 8 + 32 + 4 + 8 + 8 + 1;
     private static final int PARK_REPORTED = 1;
 
     final String device;
@@ -21,6 +21,8 @@ final class DeviceState {
     int ahead;
     /** Epoch ms since which records wait ahead of a gap; -1 when none wait. */
     long gapSince = -1;
+    /** Epoch ms since which records of the device are parked; -1 when none are. */
+    long parkedSince = -1;
     boolean parkReported;
 
     DeviceState(String device, byte[] id) {
@@ -41,12 +43,13 @@ final class DeviceState {
         b.get(s.headHash);
         s.ahead = b.getInt();
         s.gapSince = b.getLong();
+        s.parkedSince = b.getLong();
         s.parkReported = (b.get() & PARK_REPORTED) != 0;
         return s;
     }
 
     byte[] encode() {
-        return ByteBuffer.allocate(SIZE).put(VERSION).putLong(headSeq).put(headHash).putInt(ahead).putLong(gapSince)
+        return ByteBuffer.allocate(SIZE).put(VERSION).putLong(headSeq).put(headHash).putInt(ahead).putLong(gapSince).putLong(parkedSince)
                 .put((byte) (parkReported ? PARK_REPORTED : 0)).array();
     }
 }

@@ -25,7 +25,7 @@ import java.util.List;
  */
 public record FleetVerifySettings(int aheadBuffer, Duration gapTimeout, int maxPayloadBytes, int duplicateWindow,
         Duration gapCheckInterval, Duration registryRetry, String applicationId, String stateDir, int streamThreads,
-        int replicationFactor) {
+        int replicationFactor, Duration unknownDeviceAfter) {
 
     public static final Setting AHEAD_BUFFER = Setting.whole("fleet.verify.ahead-buffer", 1000, 1, 1_000_000, "records",
             "records of one device held at most while a gap before them is open; when full, the gap is reported"
@@ -52,7 +52,12 @@ public record FleetVerifySettings(int aheadBuffer, Duration gapTimeout, int maxP
     public static final Setting REPLICATION_FACTOR = Setting.whole("fleet.verify.replication-factor", 3, 1, 32, "",
             "replication factor of the verification's changelog topics");
 
-    public static final List<Setting> ALL = List.of(AHEAD_BUFFER, GAP_TIMEOUT_MS, MAX_PAYLOAD_BYTES, DUPLICATE_WINDOW,
+    public static final Setting UNKNOWN_DEVICE_AFTER_MS = Setting.whole("fleet.verify.unknown-device-after-ms", 30_000, 0,
+            Duration.ofDays(1).toMillis(), "ms", "how long a device's records may stay parked (no trusted key yet:"
+                    + " its status may come through another ingest instance after its readings) before an"
+                    + " unknown-device finding is emitted (0: at once)");
+
+    public static final List<Setting> ALL = List.of(UNKNOWN_DEVICE_AFTER_MS, AHEAD_BUFFER, GAP_TIMEOUT_MS, MAX_PAYLOAD_BYTES, DUPLICATE_WINDOW,
             GAP_CHECK_INTERVAL_MS, REGISTRY_RETRY_MS, APPLICATION_ID, STATE_DIR, STREAM_THREADS, REPLICATION_FACTOR);
 
     public FleetVerifySettings {
@@ -60,7 +65,7 @@ public record FleetVerifySettings(int aheadBuffer, Duration gapTimeout, int maxP
             throw new IllegalArgumentException("verification settings must be positive: " + this);
         }
         if (gapTimeout.isNegative() || gapTimeout.isZero() || gapCheckInterval.isNegative() || gapCheckInterval.isZero()
-                || registryRetry.isNegative()) {
+                || registryRetry.isNegative() || unknownDeviceAfter.isNegative()) {
             throw new IllegalArgumentException("verification durations must be positive: " + this);
         }
         if (applicationId == null || applicationId.isBlank()) {
@@ -80,36 +85,41 @@ public record FleetVerifySettings(int aheadBuffer, Duration gapTimeout, int maxP
                 c.wholeInt(MAX_PAYLOAD_BYTES), c.wholeInt(DUPLICATE_WINDOW),
                 Duration.ofMillis(c.whole(GAP_CHECK_INTERVAL_MS)), Duration.ofMillis(c.whole(REGISTRY_RETRY_MS)),
                 c.text(APPLICATION_ID), stateDir.isEmpty() ? null : stateDir, c.wholeInt(STREAM_THREADS),
-                c.wholeInt(REPLICATION_FACTOR));
+                c.wholeInt(REPLICATION_FACTOR), Duration.ofMillis(c.whole(UNKNOWN_DEVICE_AFTER_MS)));
     }
 
     public FleetVerifySettings withAheadBuffer(int n) {
         return new FleetVerifySettings(n, gapTimeout, maxPayloadBytes, duplicateWindow, gapCheckInterval, registryRetry,
-                applicationId, stateDir, streamThreads, replicationFactor);
+                applicationId, stateDir, streamThreads, replicationFactor, unknownDeviceAfter);
     }
 
     public FleetVerifySettings withGapTimeout(Duration d) {
         return new FleetVerifySettings(aheadBuffer, d, maxPayloadBytes, duplicateWindow, gapCheckInterval, registryRetry,
-                applicationId, stateDir, streamThreads, replicationFactor);
+                applicationId, stateDir, streamThreads, replicationFactor, unknownDeviceAfter);
     }
 
     public FleetVerifySettings withMaxPayloadBytes(int n) {
         return new FleetVerifySettings(aheadBuffer, gapTimeout, n, duplicateWindow, gapCheckInterval, registryRetry,
-                applicationId, stateDir, streamThreads, replicationFactor);
+                applicationId, stateDir, streamThreads, replicationFactor, unknownDeviceAfter);
     }
 
     public FleetVerifySettings withDuplicateWindow(int n) {
         return new FleetVerifySettings(aheadBuffer, gapTimeout, maxPayloadBytes, n, gapCheckInterval, registryRetry,
-                applicationId, stateDir, streamThreads, replicationFactor);
+                applicationId, stateDir, streamThreads, replicationFactor, unknownDeviceAfter);
     }
 
     public FleetVerifySettings withRegistryRetry(Duration d) {
         return new FleetVerifySettings(aheadBuffer, gapTimeout, maxPayloadBytes, duplicateWindow, gapCheckInterval, d,
-                applicationId, stateDir, streamThreads, replicationFactor);
+                applicationId, stateDir, streamThreads, replicationFactor, unknownDeviceAfter);
+    }
+
+    public FleetVerifySettings withUnknownDeviceAfter(Duration d) {
+        return new FleetVerifySettings(aheadBuffer, gapTimeout, maxPayloadBytes, duplicateWindow, gapCheckInterval,
+                registryRetry, applicationId, stateDir, streamThreads, replicationFactor, d);
     }
 
     public FleetVerifySettings withKafka(String appId, String dir, int threads, int replication) {
         return new FleetVerifySettings(aheadBuffer, gapTimeout, maxPayloadBytes, duplicateWindow, gapCheckInterval,
-                registryRetry, appId, dir, threads, replication);
+                registryRetry, appId, dir, threads, replication, unknownDeviceAfter);
     }
 }

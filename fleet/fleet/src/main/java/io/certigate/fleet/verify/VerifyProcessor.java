@@ -80,6 +80,9 @@ final class VerifyProcessor implements Processor<byte[], byte[], byte[], byte[]>
         parkedDevices = context.getStateStore(VerifyStores.PARKED_DEVICES);
         learnedKeys = context.getStateStore(VerifyStores.LEARNED_KEYS);
         context.schedule(settings.gapCheckInterval(), PunctuationType.WALL_CLOCK_TIME, this::closeExpiredGaps);
+        if (!settings.unknownDeviceAfter().isZero()) {
+            context.schedule(settings.gapCheckInterval(), PunctuationType.WALL_CLOCK_TIME, this::reportLongParked);
+        }
         if (!settings.registryRetry().isZero()) {
             context.schedule(settings.registryRetry(), PunctuationType.WALL_CLOCK_TIME, this::retryParkedDevices);
         }
@@ -239,13 +242,51 @@ final class VerifyProcessor implements Processor<byte[], byte[], byte[], byte[]>
         if (parkedDevices.get(dk) == null) {
             parkedDevices.put(dk, NO_STATUS);
         }
-        if (!st.parkReported) {
-            st.parkReported = true;
-            boolean known = !keys.keysFor(st.device).isEmpty();
-            finding(st.device, st.id, s.seq(), s.seq(), known ? FindingType.UNTRUSTED_KEY : FindingType.UNKNOWN_DEVICE,
-                    (known ? "signed by key id " + HexFormat.of().formatHex(s.keyId()) + ", not a trusted key of the device"
-                            : "no trusted key of the device is known")
-                            + "; its records are parked until a status message teaches one");
+        if (st.parkedSince < 0) {
+            st.parkedSince = timestamp;
+        }
+        if (!st.parkReported && settings.unknownDeviceAfter().isZero()) {
+            reportParked(st, s);
+        }
+    }
+
+    /** The finding of a device whose records are parked: no trusted key of it, or not the key they name. */
+    private void reportParked(DeviceState st, Item.Signed s) {
+        st.parkReported = true;
+        boolean known = !keys.keysFor(st.device).isEmpty();
+        finding(st.device, st.id, s.seq(), s.seq(), known ? FindingType.UNTRUSTED_KEY : FindingType.UNKNOWN_DEVICE,
+                (known ? "signed by key id " + HexFormat.of().formatHex(s.keyId()) + ", not a trusted key of the device"
+                        : "no trusted key of the device is known")
+                        + "; its records are parked until a status message teaches one");
+    }
+
+    /**
+     * Reports the devices whose records have been parked for {@code fleet.verify.unknown-device-after-ms}
+     * (a status racing its readings through two ingest instances is no finding).
+     */
+    private void reportLongParked(long now) {
+        timestamp = now;
+        long after = settings.unknownDeviceAfter().toMillis();
+        List<Bytes> devices = new ArrayList<>();
+        try (KeyValueIterator<Bytes, byte[]> it = parkedDevices.all()) {
+            it.forEachRemaining(e -> devices.add(e.key));
+        }
+        for (Bytes k : devices) {
+            byte[] id = k.get();
+            DeviceState st = load(new String(id, StandardCharsets.UTF_8), id);
+            if (st.parkReported || st.parkedSince < 0 || st.parkedSince + after > now) {
+                continue;
+            }
+            try (KeyValueIterator<Bytes, byte[]> it = parked.range(VerifyStores.first(st.id), VerifyStores.last(st.id))) {
+                if (it.hasNext()) {
+                    try {
+                        reportParked(st, Item.signed(st.device, it.next().value));
+                    } catch (Refusal r) {
+                        continue; // parked records were read as signed records once: cannot happen
+                    }
+                    save(st);
+                }
+            }
         }
     }
 
@@ -312,6 +353,7 @@ final class VerifyProcessor implements Processor<byte[], byte[], byte[], byte[]>
             it.forEachRemaining(held::add);
         }
         st.parkReported = false;
+        st.parkedSince = -1;
         for (KeyValue<Bytes, byte[]> e : held) {
             parked.delete(e.key);
             metrics.onReleased();

@@ -71,7 +71,8 @@ class FleetVerifierClusterTest {
     }
 
     private FleetVerifySettings settings(Path stateDir) {
-        return FleetVerifySettings.defaults().withKafka("fleet-verify-test", stateDir.toString(), 1, 1);
+        return FleetVerifySettings.defaults().withKafka("fleet-verify-test", stateDir.toString(), 1, 1)
+                .withUnknownDeviceAfter(Duration.ZERO);
     }
 
     @Test

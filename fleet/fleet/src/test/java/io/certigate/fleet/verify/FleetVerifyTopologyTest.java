@@ -39,8 +39,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Tag("component")
 class FleetVerifyTopologyTest {
+    /** Parked devices reported at once, except in the test of the grace period. */
     private static final FleetVerifySettings SETTINGS = FleetVerifySettings.defaults()
-            .withGapTimeout(Duration.ofMinutes(5)).withAheadBuffer(100);
+            .withGapTimeout(Duration.ofMinutes(5)).withAheadBuffer(100).withUnknownDeviceAfter(Duration.ZERO);
 
     @TempDir
     Path dir;
@@ -318,6 +319,34 @@ class FleetVerifyTopologyTest {
                 FindingType.MALFORMED);
         assertThat(d.metrics.refused(FindingType.MALFORMED)).isEqualTo(10);
         assertThat(d.metrics.refused(FindingType.OVERSIZED)).isEqualTo(1);
+    }
+
+    @Test
+    void aStatusThatComesAfterItsReadingsWithinTheGracePeriodLeavesNoFindingAndALateOneDoes() throws Exception {
+        TestPki pki = TestPki.create("consortium CA");
+        TestDevice racing = TestDevice.create(dir.resolve("racing"), "dev-r");
+        TestDevice silent = TestDevice.create(dir.resolve("silent"), "dev-s");
+        try {
+            var chain = List.of(pki.issueDevice(racing.key().publicKey(), "dev-r"), pki.caCertificate());
+            racing.produce(5);
+            silent.produce(5);
+            VerifyDriver d = open(SETTINGS.withUnknownDeviceAfter(Duration.ofSeconds(30)),
+                    new DeviceKeys(List.of(pki.caCertificate()), false));
+            d.readings("dev-r", VerifyDriver.batch("dev-r", racing.buffer().range(1, 5)));
+            d.readings("dev-s", VerifyDriver.batch("dev-s", silent.buffer().range(1, 5)));
+            d.advance(Duration.ofSeconds(20));
+            assertThat(d.findings()).as("both parked, within the grace period").isEmpty();
+            d.status("dev-r", new StatusMessage("dev-r", StatusMessage.State.ONLINE, 5, 0, chain));
+            assertThat(seqs(d.verified())).isEqualTo(seqs(1, 5));
+            d.advance(Duration.ofSeconds(11));
+            assertThat(d.findings()).extracting(Finding::device, Finding::type, Finding::seq)
+                    .containsExactly(org.assertj.core.groups.Tuple.tuple("dev-s", FindingType.UNKNOWN_DEVICE, 1L));
+            d.advance(Duration.ofMinutes(5));
+            assertThat(d.findings()).as("reported once").isEmpty();
+        } finally {
+            racing.close();
+            silent.close();
+        }
     }
 
     @Test
