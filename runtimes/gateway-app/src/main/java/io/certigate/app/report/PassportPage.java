@@ -132,17 +132,18 @@ final class PassportPage {
         long findings = fleet.findings();
         String cls = count == 0 || findings > 0 ? "bad" : "ok";
         String devices = Html.plural(fleet.devices().size(), "device", "devices");
+        String these = fleet.devices().size() == 1 ? "this device" : "these devices";
         String headline;
         if (count == 0) {
             headline = "NO READINGS: the fleet store holds no reading of " + ev.subject() + ".";
         } else if (findings > 0) {
             headline = "VERIFIED BY THE FLEET, WITH FINDINGS: the " + Html.plural(count, "reading", "readings") + " of "
                     + ev.subject() + " from " + devices + " were accepted by the fleet's verification, which also recorded "
-                    + Html.plural(findings, "finding", "findings") + " about these devices (listed below).";
+                    + Html.plural(findings, "finding", "findings") + " about " + these + " (listed below).";
         } else {
             headline = "VERIFIED BY THE FLEET: the " + Html.plural(count, "reading", "readings") + " of " + ev.subject()
                     + " from " + devices + " were accepted by the fleet's verification (signed by the device, chained"
-                    + " without a break) and stored once each; no finding about these devices.";
+                    + " without a break) and stored once each; no finding about " + these + ".";
         }
         out.append("<section id=\"verdict\" class=\"verdict-").append(cls).append("\"><h2>Verdict</h2>\n<p id=\"verdict-headline\" class=\"headline ")
                 .append(cls).append("\">").append(Html.esc(headline)).append("</p>\n");
