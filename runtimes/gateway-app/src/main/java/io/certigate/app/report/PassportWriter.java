@@ -110,6 +110,7 @@ public final class PassportWriter implements Consumer<PassportEntry> {
 
     /** Writes the page. */
     public void write(Appendable out, Evidence ev) throws IOException {
+        rollbacks.input(ev.acrossDevices() ? "the store's readings" : "this file");
         PassportPage page = new PassportPage(out, ev);
         page.head();
         page.verdict(count, failed, firstSeq, lastSeq, rollbacks, chartedKind());

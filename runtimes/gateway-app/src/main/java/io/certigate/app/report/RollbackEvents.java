@@ -76,7 +76,7 @@ final class RollbackEvents {
             String read = "on " + Html.time(time) + " (" + at(seq, device) + ") the " + what() + " read " + Html.quantity(value, unit);
             if (Double.isNaN(before)) {
                 return read + ", flagged rollback-suspected by the device: lower than a value it had certified before,"
-                        + " which is not in this file";
+                        + " which is not in " + in.input;
             }
             return read + ", " + Html.quantity(before - value, unit) + " less than the " + Html.quantity(before, unit)
                     + " certified on " + Html.time(beforeTime) + " (" + at(beforeSeq, beforeDevice) + ")";
@@ -99,7 +99,7 @@ final class RollbackEvents {
             } else if (droppedAgain) {
                 s.append("It ended with a further drop (rollback ").append(number + 1).append(").");
             } else {
-                s.append("The ").append(what()).append(" was still below that value at the end of this file (")
+                s.append("The ").append(what()).append(" was still below that value at the end of " + in.input + " (")
                         .append(at(lastSeq, lastDevice))
                         .append(", ").append(Html.time(lastTime)).append(").");
             }
@@ -132,9 +132,15 @@ final class RollbackEvents {
     private final List<Event> kept = new ArrayList<>();
     private int count;
     private Event last;
+    private String input = "this file";
     private String firstDevice;
     /** Devices seen: 0, 1, or 2 for more than one. */
     private int devices;
+
+    /** What the readings were read from, as the explanations name it ("this file" unless told). */
+    void input(String words) {
+        input = words;
+    }
 
     /** Classifies the next reading of {@code kind} of one device (in seq order). */
     Role accept(String kind, String unit, long seq, long time, double value, boolean flagged) {
