@@ -29,7 +29,8 @@ import picocli.CommandLine.Option;
  * cluster (one JVM per broker), PostgreSQL, Mosquitto and two fleet instances sharing the work, then
  * publishes pre-generated signed, chained records of simulated gateways, waits until the store
  * holds them, and checks that every record of every gateway is stored exactly once, in a chain that
- * links, with no finding.
+ * links, with no finding; then writes the first gateway's passport from the store ({@link FleetPassport})
+ * to the work directory.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = {"Run the fleet tier on this machine: 3 Kafka brokers, PostgreSQL, Mosquitto, 2 fleet instances and"
@@ -108,7 +109,9 @@ public final class FleetDemoCommand implements Callable<Integer> {
                 while ((stored = store.countRecords()) < expected && System.nanoTime() < deadline) {
                     Thread.sleep(500);
                 }
-                return check(out, store, fleet, expected, stored);
+                int result = check(out, store, fleet, expected, stored);
+                passport(out, store, nodes.get(0).config(), fleet.get(0).vin(), work);
+                return result;
             } finally {
                 nodes.forEach(FleetNode::close);
             }
@@ -143,6 +146,16 @@ public final class FleetDemoCommand implements Callable<Integer> {
         boolean ok = stored == expected && bad == 0 && findings == 0;
         out.println(ok ? "fleet demo: OK" : "fleet demo: FAILED");
         return ok ? 0 : 1;
+    }
+
+    /** Writes the passport of {@code vin} from the store to the work directory and prints its path. */
+    private static void passport(PrintWriter out, FleetStore store, FleetConfig cfg, String vin, Path work) throws Exception {
+        Path file = work.resolve("passport-" + vin + ".html");
+        var written = new FleetPassport(store, cfg.store().jdbcUrl(), FleetPassport.trustWords(cfg.trust()), Clock.systemUTC())
+                .write(vin, null, file);
+        out.println(written.isPresent() ? "fleet demo: passport of " + vin + " from the store: " + file
+                : "fleet demo: the store holds no reading of " + vin + ": no passport written");
+        out.flush();
     }
 
     static Properties config(String bootstrap, String mqtt, Path ca, PostgresServer pg, String instance, Path state) {

@@ -118,30 +118,32 @@ final class KindTable {
 
     /**
      * The collapsed section of this kind; each listed reading's anchor as {@code ledger} finally judged
-     * it (its batch root recomputed once the whole input went by).
+     * it (its batch root recomputed once the whole input went by). {@code acrossDevices}: the readings
+     * come from several devices in time order (a fleet passport), so each is listed with its device and
+     * the per-period table leaves out seq ranges, which mean nothing across devices.
      */
-    void write(Appendable out, Ledger ledger) throws IOException {
+    void write(Appendable out, Ledger ledger, boolean acrossDevices) throws IOException {
         out.append("<details class=\"kind\" id=\"kind-").append(Html.esc(kind)).append("\"><summary><b>").append(Html.esc(kind))
                 .append("</b>: ").append(Html.plural(count, "reading", "readings"))
                 .append(failed == 0 ? ", all verified" : ", <span class=\"bad\">" + failed + " failed verification</span>")
                 .append(rollback == 0 ? "" : ", " + Html.plural(rollback, "reading", "readings") + " inside rollback events")
                 .append("</summary>\n");
         out.append("<h4>Per ").append(monthly ? "month" : "day").append("</h4><table class=\"periods\"><thead><tr><th>")
-                .append(monthly ? "month" : "day").append(" (UTC)</th><th>readings</th><th>lowest</th><th>highest</th><th>seq</th>")
-                .append("<th>failed</th><th>in a rollback</th></tr></thead><tbody>\n");
+                .append(monthly ? "month" : "day").append(" (UTC)</th><th>readings</th><th>lowest</th><th>highest</th>")
+                .append(acrossDevices ? "" : "<th>seq</th>").append("<th>failed</th><th>in a rollback</th></tr></thead><tbody>\n");
         for (var e : periods.entrySet()) {
             Period p = e.getValue();
             out.append("<tr><td>").append(e.getKey()).append("</td><td>").append(Long.toString(p.count)).append("</td><td>")
                     .append(Double.isNaN(p.min) ? "" : Html.esc(Html.quantity(p.min, unit))).append("</td><td>")
                     .append(Double.isNaN(p.max) ? "" : Html.esc(Html.quantity(p.max, unit))).append("</td><td>")
-                    .append(Long.toString(p.firstSeq)).append("..").append(Long.toString(p.lastSeq)).append("</td><td>")
+                    .append(acrossDevices ? "" : p.firstSeq + ".." + p.lastSeq + "</td><td>")
                     .append(p.failed == 0 ? "" : "<span class=\"bad\">" + p.failed + "</span>").append("</td><td>")
                     .append(p.rollback == 0 ? "" : "<span class=\"bad\">" + p.rollback + "</span>").append("</td></tr>\n");
         }
         out.append("</tbody></table>\n");
         if (count > 2L * EDGE && notableCount > 0) {
             out.append("<h4>Readings that need a look</h4>");
-            rows(out, ledger, notable, notableCount > notable.size()
+            rows(out, ledger, acrossDevices, notable, notableCount > notable.size()
                     ? "and " + (notableCount - notable.size()) + " more, listed in the per-day table" : null);
         }
         out.append("<h4>").append(count <= 2L * EDGE ? "Every reading" : "First and last " + EDGE + " readings").append("</h4>");
@@ -149,20 +151,22 @@ final class KindTable {
         String between = null;
         if (count > head.size() + tail.size()) {
             between = Html.plural(count - head.size() - tail.size(), "reading", "readings")
-                    + " not listed here: see the per-day table above; every reading is in the file itself";
+                    + " not listed here: see the per-day table above; every reading is in "
+                    + (acrossDevices ? "the fleet store" : "the file itself");
         }
-        rows(out, ledger, shown, between);
+        rows(out, ledger, acrossDevices, shown, between);
         if (!tail.isEmpty()) {
-            rowsContinued(out, ledger, new ArrayList<>(tail));
+            rowsContinued(out, ledger, acrossDevices, new ArrayList<>(tail));
         }
         out.append("</details>\n");
     }
 
-    private void rows(Appendable out, Ledger ledger, List<Row> rows, String after) throws IOException {
-        out.append("<table class=\"readings\"><thead><tr><th>seq</th><th>observed (UTC)</th><th>value</th>")
-                .append("<th>signature &amp; chain</th><th>anchored</th><th>note</th></tr></thead><tbody>\n");
+    private void rows(Appendable out, Ledger ledger, boolean acrossDevices, List<Row> rows, String after) throws IOException {
+        out.append("<table class=\"readings\"><thead><tr>").append(acrossDevices ? "<th>device</th>" : "")
+                .append("<th>seq</th><th>observed (UTC)</th><th>value</th><th>signature &amp; chain</th>")
+                .append(acrossDevices ? "" : "<th>anchored</th>").append("<th>note</th></tr></thead><tbody>\n");
         for (Row r : rows) {
-            row(out, ledger, r);
+            row(out, ledger, acrossDevices, r);
         }
         if (after != null) {
             out.append("<tr class=\"more\"><td colspan=\"6\">&hellip; ").append(Html.esc(after)).append("</td></tr>\n");
@@ -170,15 +174,15 @@ final class KindTable {
         out.append("</tbody></table>\n");
     }
 
-    private void rowsContinued(Appendable out, Ledger ledger, List<Row> rows) throws IOException {
+    private void rowsContinued(Appendable out, Ledger ledger, boolean acrossDevices, List<Row> rows) throws IOException {
         out.append("<table class=\"readings\"><tbody>\n");
         for (Row r : rows) {
-            row(out, ledger, r);
+            row(out, ledger, acrossDevices, r);
         }
         out.append("</tbody></table>\n");
     }
 
-    private static void row(Appendable out, Ledger ledger, Row r) throws IOException {
+    private static void row(Appendable out, Ledger ledger, boolean acrossDevices, Row r) throws IOException {
         PassportEntry e = r.entry();
         Ledger.Anchor judged = e.anchor() == null ? null : ledger.find(e.reading().seq());
         Ledger.Anchor anchor = judged != null ? judged : e.anchor();
@@ -193,11 +197,13 @@ final class KindTable {
             note = (note.isEmpty() ? "" : note + "; ") + "flagged " + String.join(", ", alerts);
         }
         out.append("<tr class=\"").append(!e.verified() ? "failed" : r.role() != RollbackEvents.Role.NONE ? "rollback" : "verified")
-                .append("\"><td>").append(Long.toString(e.reading().seq())).append("</td><td>")
+                .append("\">").append(acrossDevices ? "<td><code>" + Html.esc(e.reading().device()) + "</code></td>" : "")
+                .append("<td>").append(Long.toString(e.reading().seq())).append("</td><td>")
                 .append(Html.time(g.observedAtMillis())).append(" (").append(g.timeQuality().code()).append(")</td><td>")
                 .append(Html.esc(g.value().toString())).append(g.unit() == null ? "" : " " + Html.esc(g.unit())).append("</td><td>")
-                .append(e.verified() ? "<span class=\"ok\">verified</span>" : "<span class=\"bad\">" + Html.esc(e.problem()) + "</span>")
-                .append("</td><td>").append(anchor == null ? "not anchored" : Html.esc(anchor.cell())).append("</td><td>")
+                .append(e.verified() ? "<span class=\"ok\">" + (acrossDevices ? "verified by the fleet" : "verified") + "</span>"
+                        : "<span class=\"bad\">" + Html.esc(e.problem()) + "</span>")
+                .append("</td><td>").append(acrossDevices ? "" : (anchor == null ? "not anchored" : Html.esc(anchor.cell())) + "</td><td>")
                 .append(Html.esc(note)).append("</td></tr>\n");
     }
 }

@@ -30,11 +30,31 @@ final class PassportPage {
         out.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Passport of ")
                 .append(Html.esc(ev.subject())).append("</title><style>").append(STYLE).append("</style></head><body>\n")
                 .append("<h1>Passport of ").append(Html.esc(ev.subject())).append("</h1>\n<p id=\"about\">Certified readings of ")
-                .append(Html.esc(ev.subject())).append(" by device <code>").append(Html.esc(ev.device())).append("</code>, from ")
-                .append(Html.esc(ev.source())).append(". Generated ").append(Html.time(ev.generated())).append(".</p>\n");
+                .append(Html.esc(ev.subject()));
+        FleetBasis fleet = ev.fleet();
+        if (fleet == null) {
+            out.append(" by device <code>").append(Html.esc(ev.device())).append("</code>, from ");
+        } else {
+            out.append(" by ").append(Html.plural(fleet.devices().size(), "device", "devices")).append(" (");
+            int i = 0;
+            for (FleetBasis.Device d : fleet.devices()) {
+                out.append(i++ > 0 ? ", " : "").append("<code>").append(Html.esc(d.id())).append("</code>");
+            }
+            out.append("), in time order, read from ");
+        }
+        out.append(Html.esc(ev.source())).append(". Generated ").append(Html.time(ev.generated())).append(".</p>\n");
+    }
+
+    /** What the readings were taken from, in words: "this file" or "the fleet store". */
+    private String input() {
+        return ev.fleet() == null ? "this file" : "the fleet store";
     }
 
     void verdict(long count, long failed, long firstSeq, long lastSeq, RollbackEvents rollbacks, String kind) throws IOException {
+        if (ev.fleet() != null) {
+            fleetVerdict(count, rollbacks, kind);
+            return;
+        }
         Evidence.FileCheck f = ev.file();
         Ledger l = ev.ledger();
         Completeness c = ev.completeness();
@@ -69,17 +89,7 @@ final class PassportPage {
         }
         out.append("<section id=\"verdict\" class=\"verdict-").append(cls).append("\"><h2>Verdict</h2>\n<p id=\"verdict-headline\" class=\"headline ")
                 .append(cls).append("\">").append(Html.esc(headline)).append("</p>\n");
-        if (rollbacks.count() > 0) {
-            RollbackEvents.Event first = rollbacks.events().get(0);
-            out.append("<p id=\"finding\" class=\"bad\"><b>").append(Html.plural(rollbacks.count(), "rollback", "rollbacks"))
-                    .append(" of the ").append(first.kind.equals("vehicle.odometer") ? "odometer" : Html.esc(first.kind))
-                    .append("</b> (marked on the timeline): ").append(Html.esc(first.headline())).append(".</p>\n");
-        } else if (count > 0 && kind != null && PassportWriter.cumulative(kind)) {
-            out.append("<p id=\"finding\" class=\"ok\">No rollback in this file: the ").append(Html.esc(kind))
-                    .append(" never went below a value certified before it")
-                    .append(c.incomplete() ? " among the readings it holds; the readings it lacks are not seen here" : "")
-                    .append(".</p>\n");
-        }
+        rollbackFinding(count, rollbacks, kind, c.incomplete());
         out.append("<h3>What this rests on</h3><ul id=\"basis\">\n");
         out.append("<li><b>Signatures and hash chain:</b> ").append(Html.plural(f.records(), "record", "records")).append(" of the file (seq ")
                 .append(Long.toString(f.firstSeq())).append("..").append(Long.toString(f.lastSeq())).append("), of which ")
@@ -96,6 +106,80 @@ final class PassportPage {
         out.append("</li>\n<li><b>Keys:</b> ").append(Html.esc(trustSentence())).append("</li>\n");
         out.append("<li><b>Ledger:</b> ").append(Html.esc(ledgerSentence())).append("</li>\n");
         out.append("<li><b>Completeness:</b> ").append(Html.esc(completenessSentence())).append("</li>\n</ul></section>\n");
+    }
+
+    private void rollbackFinding(long count, RollbackEvents rollbacks, String kind, boolean incomplete) throws IOException {
+        if (rollbacks.count() > 0) {
+            RollbackEvents.Event first = rollbacks.events().get(0);
+            out.append("<p id=\"finding\" class=\"bad\"><b>").append(Html.plural(rollbacks.count(), "rollback", "rollbacks"))
+                    .append(" of the ").append(first.kind.equals("vehicle.odometer") ? "odometer" : Html.esc(first.kind))
+                    .append("</b> (marked on the timeline): ").append(Html.esc(first.headline())).append(".</p>\n");
+        } else if (count > 0 && kind != null && PassportWriter.cumulative(kind)) {
+            out.append("<p id=\"finding\" class=\"ok\">No rollback in ").append(input()).append(": the ").append(Html.esc(kind))
+                    .append(" never went below a value certified before it")
+                    .append(ev.fleet() != null && ev.fleet().devices().size() > 1 ? ", across the devices, in time order" : "")
+                    .append(incomplete ? " among the readings it holds; the readings it lacks are not seen here" : "")
+                    .append(".</p>\n");
+        }
+    }
+
+    /**
+     * The verdict of a passport read from the fleet store: what the fleet tier's verification accepted,
+     * per device, and plainly that the reader did not verify it again.
+     */
+    private void fleetVerdict(long count, RollbackEvents rollbacks, String kind) throws IOException {
+        FleetBasis fleet = ev.fleet();
+        long findings = fleet.findings();
+        String cls = count == 0 || findings > 0 ? "bad" : "ok";
+        String devices = Html.plural(fleet.devices().size(), "device", "devices");
+        String these = fleet.devices().size() == 1 ? "this device" : "these devices";
+        String headline;
+        if (count == 0) {
+            headline = "NO READINGS: the fleet store holds no reading of " + ev.subject() + ".";
+        } else if (findings > 0) {
+            headline = "VERIFIED BY THE FLEET, WITH FINDINGS: the " + Html.plural(count, "reading", "readings") + " of "
+                    + ev.subject() + " from " + devices + " were accepted by the fleet's verification, which also recorded "
+                    + Html.plural(findings, "finding", "findings") + " about " + these + " (listed below).";
+        } else {
+            headline = "VERIFIED BY THE FLEET: the " + Html.plural(count, "reading", "readings") + " of " + ev.subject()
+                    + " from " + devices + " were accepted by the fleet's verification (signed by the device, chained"
+                    + " without a break) and stored once each; no finding about " + these + ".";
+        }
+        out.append("<section id=\"verdict\" class=\"verdict-").append(cls).append("\"><h2>Verdict</h2>\n<p id=\"verdict-headline\" class=\"headline ")
+                .append(cls).append("\">").append(Html.esc(headline)).append("</p>\n");
+        rollbackFinding(count, rollbacks, kind, false);
+        out.append("<h3>What this rests on</h3><ul id=\"basis\">\n");
+        out.append("<li><b>The fleet tier's verification:</b> each record was accepted when it arrived: its signature checked")
+                .append(" with a key of the device chained to the consortium CA the fleet trusts, its link checked against the")
+                .append(" chain hash of the device's previous record, and stored exactly once per device and seq.")
+                .append(fleet.unlinked() == 0 ? "" : " <span class=\"warn\">" + Html.plural(fleet.unlinked(), "record was", "records were")
+                        + " accepted after a gap, without its link checked.</span>")
+                .append("</li>\n");
+        out.append("<li><b>Keys:</b> ").append(Html.esc(fleetTrustSentence())).append("</li>\n");
+        out.append("<li><b>Devices:</b> ");
+        int i = 0;
+        for (FleetBasis.Device d : fleet.devices()) {
+            out.append(i++ > 0 ? "; " : "").append("<code>").append(Html.esc(d.id())).append("</code> ")
+                    .append(Html.plural(d.readings(), "reading", "readings")).append(" (seq ").append(Long.toString(d.firstSeq()))
+                    .append("..").append(Long.toString(d.lastSeq())).append(")")
+                    .append(d.findings() == 0 ? "" : ", <span class=\"bad\">" + Html.plural(d.findings(), "finding", "findings") + "</span>");
+        }
+        out.append(" (details below).</li>\n");
+        out.append("<li><b>Read from the store:</b> ").append(Html.esc(fleet.store())).append(" at ").append(Html.time(fleet.readAt()))
+                .append(". <span class=\"warn\">Not verified again by this passport:</span> whoever reads it trusts the fleet")
+                .append(" operator's verification and store, unless they verify an export of the devices themselves")
+                .append(" (certigate verify).</li>\n");
+        out.append("<li><b>Ledger and completeness:</b> not checked here: the store holds what the gateways forwarded and the")
+                .append(" verification accepted.</li>\n</ul></section>\n");
+    }
+
+    private String fleetTrustSentence() {
+        List<String> t = ev.fleet().trust();
+        if (t.isEmpty()) {
+            return "The fleet configuration read holds no trust settings (an instance that only stores): the records were"
+                    + " accepted by the fleet's verification with the trust settings of its verify instances.";
+        }
+        return "The fleet's verification trusts " + String.join("; ", t) + ".";
     }
 
     private String trustSentence() {
@@ -138,6 +222,10 @@ final class PassportPage {
     }
 
     void devices() throws IOException {
+        if (ev.fleet() != null) {
+            fleetDevices();
+            return;
+        }
         Trust t = ev.trust();
         out.append("<section id=\"devices\"><h2>Devices that certified it</h2>\n<table><thead><tr><th>key id</th>")
                 .append("<th>certificate subject</th><th>issuer</th><th>valid</th><th>certificate chain</th><th>registry status</th>")
@@ -155,7 +243,43 @@ final class PassportPage {
                 .append(Html.esc(trustSentence())).append("</p></section>\n");
     }
 
+    /** The devices whose records of the subject the fleet store holds, each with what the fleet found about it. */
+    private void fleetDevices() throws IOException {
+        FleetBasis fleet = ev.fleet();
+        out.append("<section id=\"devices\"><h2>Devices that certified it</h2>\n<table id=\"fleet-devices\"><thead><tr>")
+                .append("<th>device</th><th>readings of ").append(Html.esc(ev.subject())).append("</th><th>seq</th>")
+                .append("<th>links</th><th>records of the device in the store</th><th>erased</th><th>findings</th>")
+                .append("</tr></thead><tbody>\n");
+        for (FleetBasis.Device d : fleet.devices()) {
+            out.append("<tr class=\"device\"><td><code>").append(Html.esc(d.id())).append("</code></td><td>")
+                    .append(Long.toString(d.readings()))
+                    .append(d.unreadable() == 0 ? "" : " <span class=\"bad\">(" + d.unreadable() + " unreadable, not shown)</span>")
+                    .append("</td><td>").append(Long.toString(d.firstSeq())).append("..").append(Long.toString(d.lastSeq()))
+                    .append("</td><td>").append(d.unlinked() == 0 ? "<span class=\"ok\">every link checked</span>"
+                            : "<span class=\"warn\">" + d.unlinked() + " accepted after a gap, link not checked</span>")
+                    .append("</td><td>").append(d.stored() < 0 ? "unknown" : Long.toString(d.stored())).append("</td><td>")
+                    .append(d.erased() < 0 ? "unknown" : Long.toString(d.erased())).append("</td><td>");
+            if (d.findings() == 0) {
+                out.append("<span class=\"ok\">none</span>");
+            } else {
+                out.append("<span class=\"bad\">").append(Long.toString(d.findings())).append("</span><ul class=\"findings\">");
+                for (String f : d.firstFindings()) {
+                    out.append("<li>").append(Html.esc(f)).append("</li>");
+                }
+                out.append(d.findings() > d.firstFindings().size()
+                        ? "<li>and " + (d.findings() - d.firstFindings().size()) + " more</li>" : "").append("</ul>");
+            }
+            out.append("</td></tr>\n");
+        }
+        out.append("</tbody></table>\n<p id=\"trust\">").append(Html.esc(fleetTrustSentence()))
+                .append(" Erased records have no subject any more and are not among the readings; they are counted for the")
+                .append(" whole device.</p></section>\n");
+    }
+
     void ledger() throws IOException {
+        if (ev.fleet() != null) {
+            return; // the fleet store holds no anchors: the verdict says the ledger was not read
+        }
         Ledger l = ev.ledger();
         out.append("<section id=\"ledger\"><h2>Ledger</h2>\n<p>Chain id ")
                 .append(l.chainId() == null ? "unknown" : l.chainId().toString()).append(", anchor contract <code>")
@@ -189,6 +313,14 @@ final class PassportPage {
     void completeness() throws IOException {
         Completeness c = ev.completeness();
         out.append("<section id=\"completeness\"><h2>Completeness</h2>\n");
+        if (ev.fleet() != null) {
+            out.append("<div id=\"completeness-unknown\" class=\"note\"><b>Completeness not checked against the ledger.</b> The fleet")
+                    .append(" store holds what the gateways forwarded and the verification accepted: a gap it saw in a device's")
+                    .append(" chain is a finding (listed with the device above); records a device never sent are not seen here.")
+                    .append(" To compare a device's history with its anchors, export it and run certigate report with --rpc.</div>")
+                    .append("</section>\n");
+            return;
+        }
         if (c.incomplete()) {
             out.append("<div id=\"incomplete-warning\" class=\"warning\"><b>Incomplete history.</b> ")
                     .append(c.basis() == Completeness.Basis.LEDGER ? "The ledger" : "The gateway's own record")

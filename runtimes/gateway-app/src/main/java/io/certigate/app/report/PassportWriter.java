@@ -11,7 +11,9 @@ import java.util.function.Consumer;
 /**
  * A subject's passport, built from its readings one at a time ({@link #accept}) in memory that does
  * not grow with their number, then written as one self-contained HTML page ({@link #write}: inline
- * CSS and SVG, no script, no external resource) that opens with the verdict and what it rests on.
+ * CSS and SVG, no script, no external resource) that opens with the verdict and what it rests on:
+ * one device's file and its checks, or the fleet store and the fleet tier's verification
+ * ({@link Evidence#fleet()}), whose readings come from several devices, each listed with its device.
  *
  * <pre>
  * PassportWriter p = new PassportWriter(null);
@@ -46,7 +48,10 @@ public final class PassportWriter implements Consumer<PassportEntry> {
         return kind.equals("vehicle.odometer") || kind.startsWith("meter.energy.");
     }
 
-    /** The next reading of the subject, in seq order. */
+    /**
+     * The next reading of the subject: in seq order from one device's file, in time order across
+     * devices from the fleet store (a rollback is then any value below one certified earlier by any of them).
+     */
     @Override
     public void accept(PassportEntry e) {
         Reading r = e.reading().reading();
@@ -58,7 +63,7 @@ public final class PassportWriter implements Consumer<PassportEntry> {
         OptionalDouble v = r.value().asDouble();
         RollbackEvents.Role role = RollbackEvents.Role.NONE;
         if (v.isPresent() && cumulative(r.kind())) {
-            role = rollbacks.accept(r.kind(), r.unit(), seq, r.observedAtMillis(), v.getAsDouble(),
+            role = rollbacks.accept(r.kind(), r.unit(), e.reading().device(), seq, r.observedAtMillis(), v.getAsDouble(),
                     r.flags().contains("rollback-suspected"));
         }
         inRollback += role == RollbackEvents.Role.NONE ? 0 : 1;
@@ -105,12 +110,14 @@ public final class PassportWriter implements Consumer<PassportEntry> {
 
     /** Writes the page. */
     public void write(Appendable out, Evidence ev) throws IOException {
+        rollbacks.input(ev.acrossDevices() ? "the store's readings" : "this file");
         PassportPage page = new PassportPage(out, ev);
         page.head();
         page.verdict(count, failed, firstSeq, lastSeq, rollbacks, chartedKind());
         page.devices();
         page.ledger();
         page.completeness();
+        boolean acrossDevices = ev.acrossDevices();
         String kind = chartedKind();
         Timeline t = kind == null ? null : timelines.get(kind);
         page.timeline(kind, t, units.get(kind), kind == null ? List.of() : rollbacks.events(kind), rollbacks.count());
@@ -118,7 +125,7 @@ public final class PassportWriter implements Consumer<PassportEntry> {
                 .append(" of ").append(Html.esc(ev.subject())).append(", by kind. Open a kind to see its readings per day")
                 .append(" and the readings themselves.</p>\n");
         for (KindTable k : tables.values()) {
-            k.write(out, ev.ledger());
+            k.write(out, ev.ledger(), acrossDevices);
         }
         out.append("</section>\n</body></html>\n");
     }

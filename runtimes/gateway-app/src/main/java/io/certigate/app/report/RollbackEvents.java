@@ -12,8 +12,9 @@ import java.util.Map;
  * that value, and ends when a reading reaches it again. A rollback followed by five rising readings
  * is one event of six readings. A further drop inside an event starts the next event.
  *
- * <p>Readings come in seq order; memory is bounded: the first {@link #KEPT} events are kept, the
- * others only counted.
+ * <p>Readings come in seq order from one device, or in time order from several (a subject's
+ * readings across devices): each seq is then named with its device. Memory is bounded: the first
+ * {@link #KEPT} events are kept, the others only counted.
  */
 final class RollbackEvents {
     static final int KEPT = 200;
@@ -23,6 +24,7 @@ final class RollbackEvents {
 
     /** One rollback event. Mutable while open. */
     static final class Event {
+        private final RollbackEvents in;
         final int number;
         final String kind;
         final String unit;
@@ -34,6 +36,10 @@ final class RollbackEvents {
         final long beforeSeq;
         final long beforeTime;
         final boolean flagged;
+        final String device;
+        final String beforeDevice;
+        String lastDevice;
+        String recoveredDevice;
         long readings = 1;
         long lastSeq;
         long lastTime;
@@ -44,8 +50,12 @@ final class RollbackEvents {
         /** Whether a further drop ended it (the next event follows). */
         boolean droppedAgain;
 
-        Event(int number, String kind, String unit, long seq, long time, double value, double before, long beforeSeq,
-                long beforeTime, boolean flagged) {
+        Event(RollbackEvents in, int number, String kind, String unit, String device, long seq, long time, double value,
+                double before, String beforeDevice, long beforeSeq, long beforeTime, boolean flagged) {
+            this.in = in;
+            this.device = device;
+            this.beforeDevice = beforeDevice;
+            this.lastDevice = device;
             this.number = number;
             this.kind = kind;
             this.unit = unit;
@@ -63,13 +73,13 @@ final class RollbackEvents {
 
         /** One line: when, what was read, against what. */
         String headline() {
-            String read = "on " + Html.time(time) + " (seq " + seq + ") the " + what() + " read " + Html.quantity(value, unit);
+            String read = "on " + Html.time(time) + " (" + at(seq, device) + ") the " + what() + " read " + Html.quantity(value, unit);
             if (Double.isNaN(before)) {
                 return read + ", flagged rollback-suspected by the device: lower than a value it had certified before,"
-                        + " which is not in this file";
+                        + " which is not in " + in.input;
             }
             return read + ", " + Html.quantity(before - value, unit) + " less than the " + Html.quantity(before, unit)
-                    + " certified on " + Html.time(beforeTime) + " (seq " + beforeSeq + ")";
+                    + " certified on " + Html.time(beforeTime) + " (" + at(beforeSeq, beforeDevice) + ")";
         }
 
         /** The whole event in words, once. */
@@ -84,18 +94,24 @@ final class RollbackEvents {
                         .append(", not ").append(String.format(java.util.Locale.ROOT, "%,d", readings)).append(" separate anomalies. ");
             }
             if (recoveredSeq > 0) {
-                s.append("It ended at seq ").append(recoveredSeq).append(" (").append(Html.time(recoveredTime)).append(") when the ")
+                s.append("It ended at ").append(at(recoveredSeq, recoveredDevice)).append(" (").append(Html.time(recoveredTime)).append(") when the ")
                         .append(what()).append(Double.isNaN(before) ? " was certified again." : " reached " + Html.quantity(before, unit) + " again.");
             } else if (droppedAgain) {
                 s.append("It ended with a further drop (rollback ").append(number + 1).append(").");
             } else {
-                s.append("The ").append(what()).append(" was still below that value at the end of this file (seq ").append(lastSeq)
+                s.append("The ").append(what()).append(" was still below that value at the end of " + in.input + " (")
+                        .append(at(lastSeq, lastDevice))
                         .append(", ").append(Html.time(lastTime)).append(").");
             }
             if (flagged) {
                 s.append(" The device flagged the reading rollback-suspected when it signed it.");
             }
             return s.toString();
+        }
+
+        /** "seq N", with the device when the readings come from several. */
+        private String at(long seq, String dev) {
+            return in.devices > 1 && dev != null ? "seq " + seq + " of " + dev : "seq " + seq;
         }
 
         private String what() {
@@ -106,6 +122,7 @@ final class RollbackEvents {
     private static final class State {
         double high = Double.NaN;
         long highSeq;
+        String highDevice;
         long highTime;
         double prev = Double.NaN;
         Event open;
@@ -115,14 +132,40 @@ final class RollbackEvents {
     private final List<Event> kept = new ArrayList<>();
     private int count;
     private Event last;
+    private String input = "this file";
+    private String firstDevice;
+    /** Devices seen: 0, 1, or 2 for more than one. */
+    private int devices;
 
-    /** Classifies the next reading of {@code kind} (in seq order). */
+    /** What the readings were read from, as the explanations name it ("this file" unless told). */
+    void input(String words) {
+        input = words;
+    }
+
+    /** Classifies the next reading of {@code kind} of one device (in seq order). */
     Role accept(String kind, String unit, long seq, long time, double value, boolean flagged) {
+        return accept(kind, unit, null, seq, time, value, flagged);
+    }
+
+    /**
+     * Classifies the next reading of {@code kind}: in seq order when all come from one device, else in
+     * time order; {@code device} names it (null: the one device of a file).
+     */
+    Role accept(String kind, String unit, String device, long seq, long time, double value, boolean flagged) {
+        if (device != null && devices < 2) {
+            if (firstDevice == null) {
+                firstDevice = device;
+                devices = 1;
+            } else if (!firstDevice.equals(device)) {
+                devices = 2;
+            }
+        }
         State s = states.computeIfAbsent(kind, k -> new State());
         Role role;
         Event e = s.open;
         if (e != null && !flagged && (Double.isNaN(e.before) || value >= e.before)) {
             e.recoveredSeq = seq;
+            e.recoveredDevice = device;
             e.recoveredTime = time;
             s.open = null;
             e = null;
@@ -130,6 +173,7 @@ final class RollbackEvents {
         if (e != null && !(value < s.prev)) {
             e.readings++;
             e.lastSeq = seq;
+            e.lastDevice = device;
             e.lastTime = time;
             e.lastValue = value;
             role = Role.IN_EVENT;
@@ -137,7 +181,7 @@ final class RollbackEvents {
             if (e != null) {
                 e.droppedAgain = true;
             }
-            s.open = open(kind, unit, seq, time, value, s, flagged);
+            s.open = open(kind, unit, device, seq, time, value, s, flagged);
             role = Role.START;
         } else {
             role = Role.NONE;
@@ -145,17 +189,18 @@ final class RollbackEvents {
         if (role == Role.NONE && (Double.isNaN(s.high) || value >= s.high)) {
             s.high = value;
             s.highSeq = seq;
+            s.highDevice = device;
             s.highTime = time;
         }
         s.prev = value;
         return role;
     }
 
-    private Event open(String kind, String unit, long seq, long time, double value, State s, boolean flagged) {
+    private Event open(String kind, String unit, String device, long seq, long time, double value, State s, boolean flagged) {
         count++;
         boolean knownHigher = !Double.isNaN(s.high) && s.high > value;
-        last = new Event(count, kind, unit, seq, time, value, knownHigher ? s.high : Double.NaN, knownHigher ? s.highSeq : 0,
-                knownHigher ? s.highTime : 0, flagged);
+        last = new Event(this, count, kind, unit, device, seq, time, value, knownHigher ? s.high : Double.NaN,
+                knownHigher ? s.highDevice : null, knownHigher ? s.highSeq : 0, knownHigher ? s.highTime : 0, flagged);
         if (kept.size() < KEPT) {
             kept.add(last);
         }

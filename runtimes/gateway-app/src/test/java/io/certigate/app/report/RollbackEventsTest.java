@@ -62,6 +62,21 @@ class RollbackEventsTest {
     }
 
     @Test
+    void acrossDevicesInTimeOrderEachSeqIsNamedWithItsDevice() {
+        long t = 1_763_000_000_000L;
+        assertThat(events.accept("vehicle.odometer", "km", "box-old", 1, t, 1000, false)).isEqualTo(Role.NONE);
+        assertThat(events.accept("vehicle.odometer", "km", "box-old", 2, t + 60_000, 1010, false)).isEqualTo(Role.NONE);
+        // the replacement box starts from seq 1, below what the old box certified
+        assertThat(events.accept("vehicle.odometer", "km", "box-new", 1, t + 120_000, 900, false)).isEqualTo(Role.START);
+        assertThat(events.accept("vehicle.odometer", "km", "box-new", 2, t + 180_000, 905, false)).isEqualTo(Role.IN_EVENT);
+        events.input("the store's readings");
+        assertThat(events.events().get(0).explanation())
+                .contains("(seq 1 of box-new) the odometer read 900 km, 110 km less than the 1,010 km certified")
+                .contains("(seq 2 of box-old)")
+                .contains("still below that value at the end of the store's readings (seq 2 of box-new");
+    }
+
+    @Test
     void anOpenEventAtTheEndOfTheFileSaysSo() {
         feed(1000, 900, 901);
         assertThat(events.events().get(0).explanation()).contains("still below that value at the end of this file (seq 3");
