@@ -29,6 +29,18 @@ public final class RawVerify {
         }
     }
 
+    /**
+     * Verifies for {@code nanos} of wall time on this thread; returns verifications per second of
+     * the thread's CPU time, a per-core rate that other processes on the machine do not lower.
+     */
+    public double loopPerCpuSecond(long nanos) {
+        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        long cpu0 = threads.getCurrentThreadCpuTime();
+        double perWallSecond = loop(nanos);
+        long cpu = threads.getCurrentThreadCpuTime() - cpu0;
+        return perWallSecond * nanos / Math.max(1, cpu);
+    }
+
     /** Verifies for {@code nanos} on this thread; returns verifications per second. */
     public double loop(long nanos) {
         long t0 = System.nanoTime();

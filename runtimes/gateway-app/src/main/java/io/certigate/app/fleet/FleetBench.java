@@ -25,8 +25,10 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 
 /**
@@ -54,6 +56,8 @@ final class FleetBench {
 
     private final Options o;
     private final PrintStream out;
+    /** PostgreSQL's home, whose server (started by pg_ctl) is not a child of this JVM. */
+    private Path postgres;
 
     /** The bench's settings; {@code recoverySeconds} 0 leaves the recovery phase out. */
     record Options(int gateways, int rate, int records, int seconds, int batch, int recoverySeconds) {
@@ -89,8 +93,10 @@ final class FleetBench {
                 "bench-only-passphrase".toCharArray());
         RawVerify raw = new RawVerify(key);
         raw.loop(2_000_000_000L);
-        double rawBefore = raw.loop(3_000_000_000L);
-        out.printf("raw Ed25519 verify, one thread, before the services start: %.0f/s%n", rawBefore);
+        double rawBefore = raw.loopPerCpuSecond(3_000_000_000L);
+        out.printf("raw Ed25519 verify, one thread, before the services start: %.0f per CPU second%n", rawBefore);
+        Phase one;
+        Phase two;
 
         out.println("starting 3 Kafka brokers, PostgreSQL and Mosquitto");
         try (KafkaCluster kafka = KafkaCluster.builder(work.resolve("kafka")).brokers(3)
@@ -98,6 +104,7 @@ final class FleetBench {
                 PostgresServer pg = PostgresServer.start(work.resolve("postgresql"));
                 MosquittoBroker mqtt = MosquittoBroker.start(work.resolve("mosquitto"));
                 Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+            postgres = pg.home();
             FleetInstanceProcess a = FleetInstanceProcess.start(work.resolve("a"), FleetDemoCommand.config(
                     kafka.bootstrapServers(), mqtt.url(), ca, pg, "a", work.resolve("a/state")));
             FleetInstanceProcess b = null;
@@ -111,16 +118,13 @@ final class FleetBench {
                 int next = 0;
                 // 1 instance
                 phase(load, fleet, progress, next, next += warm1, List.of(a));
-                Phase one = phase(load, fleet, progress, next, next += thr, List.of(a));
-                report(r, "1", one, rawBefore, 1);
+                one = phase(load, fleet, progress, next, next += thr, List.of(a));
                 // 2 instances
                 b = FleetInstanceProcess.start(work.resolve("b"), FleetDemoCommand.config(kafka.bootstrapServers(),
                         mqtt.url(), ca, pg, "b", work.resolve("b/state")));
                 phase(load, fleet, progress, next, next += warm2, List.of(a, b));
                 awaitLag(lag, 0, 120);
-                Phase two = phase(load, fleet, progress, next, next += thr, List.of(a, b));
-                report(r, "2", two, rawBefore, 2);
-                r.put("scale_out_2_vs_1", String.format("%.2f", two.rate() / one.rate()));
+                two = phase(load, fleet, progress, next, next += thr, List.of(a, b));
                 // latency at a fixed offered rate, 2 instances
                 latency(r, load, fleet, progress, next, next += lat);
                 // recovery
@@ -132,9 +136,18 @@ final class FleetBench {
                     b.close();
                 }
             }
-            double rawAfter = raw.loop(3_000_000_000L);
-            out.printf("raw Ed25519 verify, one thread, with the services idle: %.0f/s%n", rawAfter);
-            r.put("raw_verify_rate_after", String.format("%.0f", rawAfter));
+            double rawAfter = raw.loopPerCpuSecond(3_000_000_000L);
+            out.printf("raw Ed25519 verify, one thread, with the services idle: %.0f per CPU second%n", rawAfter);
+            double rawMean = (rawBefore + rawAfter) / 2;
+            Map<String, String> figures = new LinkedHashMap<>();
+            figures.put("raw_verify_per_cpu_s", String.format("%.0f", rawMean));
+            figures.put("raw_before", String.format("%.0f", rawBefore));
+            figures.put("raw_after", String.format("%.0f", rawAfter));
+            report(figures, "1", one, rawMean);
+            report(figures, "2", two, rawMean);
+            figures.put("scale_out_2_vs_1", String.format("%.2f", two.rate() / one.rate()));
+            figures.putAll(r);
+            r = figures;
         }
         double load = loadAverage();
         r.put("load_average_1m_end", String.format("%.2f", load));
@@ -146,23 +159,26 @@ final class FleetBench {
     private Phase phase(GatewayLoad load, List<SimulatedGateways.Gateway> fleet, Progress progress, int from, int to,
             List<FleetInstanceProcess> instances) throws Exception {
         long[] cpu0 = instances.stream().mapToLong(FleetInstanceProcess::cpuNanos).toArray();
+        Set<Long> pids = instances.stream().map(FleetInstanceProcess::pid).collect(Collectors.toSet());
+        long services0 = servicesCpuNanos(pids);
         long t0 = System.nanoTime();
         GatewayLoad.Published sent = load.batches(fleet, from, to, 0);
         progress.awaitAll(fleet, to, 600);
         long wall = System.nanoTime() - t0;
+        long services = servicesCpuNanos(pids) - services0;
         long[] cpu = new long[instances.size()];
         for (int i = 0; i < cpu.length; i++) {
             cpu[i] = instances.get(i).cpuNanos() - cpu0[i];
         }
-        Phase p = new Phase(sent.records(), wall, cpu);
+        Phase p = new Phase(sent.records(), wall, cpu, services);
         out.printf("%d instance(s), rounds %d..%d: %d records stored in %.2f s (%.0f records/s; published at %.0f/s);"
-                + " instance CPU %s s%n", instances.size(), from, to, sent.records(), wall / 1e9, p.rate(),
-                sent.recordsPerSecond(), Arrays.toString(Arrays.stream(cpu).mapToObj(n -> String.format("%.2f", n / 1e9))
-                        .toArray()));
+                + " instance CPU %s s; brokers, PostgreSQL and Mosquitto CPU %.2f s%n", instances.size(), from, to,
+                sent.records(), wall / 1e9, p.rate(), sent.recordsPerSecond(), Arrays.toString(Arrays.stream(cpu)
+                        .mapToObj(n -> String.format("%.2f", n / 1e9)).toArray()), services / 1e9);
         return p;
     }
 
-    private record Phase(long records, long wallNanos, long[] cpuNanos) {
+    private record Phase(long records, long wallNanos, long[] cpuNanos, long servicesCpuNanos) {
         double rate() {
             return records * 1e9 / wallNanos;
         }
@@ -172,17 +188,15 @@ final class FleetBench {
         }
     }
 
-    private void report(Map<String, String> r, String n, Phase p, double raw, int instances) {
+    private void report(Map<String, String> r, String n, Phase p, double raw) {
         double perCore = p.records() / p.cpuSeconds();
-        r.put("records_" + n, Long.toString(p.records()));
+        r.put("records_" + n + "inst", Long.toString(p.records()));
         r.put("stored_rate_" + n + "inst", String.format("%.0f", p.rate()));
         r.put("fleet_cpu_s_" + n + "inst", String.format("%.2f", p.cpuSeconds()));
         r.put("stored_per_core_s_" + n + "inst", String.format("%.0f", perCore));
         r.put("cpu_us_per_record_" + n + "inst", String.format("%.1f", 1e6 / perCore));
-        if (instances == 1) {
-            r.put("raw_verify_rate", String.format("%.0f", raw));
-        }
         r.put("fleet_ratio_" + n + "inst", String.format("%.3f", perCore / raw));
+        r.put("services_cpu_us_per_record_" + n + "inst", String.format("%.1f", p.servicesCpuNanos() / 1e3 / p.records()));
     }
 
     private void latency(Map<String, String> r, GatewayLoad load, List<SimulatedGateways.Gateway> fleet, Progress progress,
@@ -246,8 +260,9 @@ final class FleetBench {
 
     /**
      * Load at half the two instances' measured throughput (at most the offered rate), lag measured
-     * for a few seconds, then kill -9 of instance a, restarted at once; the time until the lag is
-     * back to at most what it was before.
+     * for a few seconds, then kill -9 of instance a, restarted at once; the time until the lag
+     * settled back at what it was before (and at most 2 s of load), watched for
+     * {@code --recovery-seconds} after the kill.
      */
     private void recovery(Map<String, String> r, GatewayLoad load, List<SimulatedGateways.Gateway> fleet,
             Progress progress, FleetLag lag, FleetInstanceProcess a, int from, int to, double twoRate) throws Exception {
@@ -276,21 +291,33 @@ final class FleetBench {
         a.launch();
         long restarted = System.nanoTime();
         long peak = 0;
-        long recovered = -1;
+        // the lag settled at a level once no later sample of the phase is above it: the first sample after
+        // the last one above (-1 while the last sample is above)
+        long recovered = 0;
+        long within2s = 0;
+        long twoSeconds = Math.max(threshold, 2L * rate);
         long limit = kill + (long) o.recoverySeconds() * 1_000_000_000L;
+        StringBuilder trace = new StringBuilder();
+        long lastTrace = 0;
         while (System.nanoTime() < limit && !publishing.isDone()) {
             long l = lag(lag);
             peak = Math.max(peak, l);
-            // back down once it rose above the level before the kill, or never rose at all once the instance is back
-            if (l <= threshold && (peak > threshold || System.nanoTime() - restarted > 5_000_000_000L)) {
-                recovered = System.nanoTime() - kill;
-                break;
+            long at = System.nanoTime() - kill;
+            if (at - lastTrace >= 5_000_000_000L) {
+                trace.append(String.format(" %.0fs:%d", at / 1e9, l));
+                lastTrace = at;
             }
+            recovered = l > threshold ? -1 : recovered < 0 ? at : recovered;
+            within2s = l > twoSeconds ? -1 : within2s < 0 ? at : within2s;
             Thread.sleep(250);
         }
+        long lagAtEnd = lag(lag);
         stop.set(true);
         publishing.get();
         progress.awaitAll(fleet, reached[0], 600);
+        out.println("recovery: lag after the kill (every 5 s):" + trace + "; at the end " + lagAtEnd + "; at most "
+                + twoSeconds + " (2 s of load) " + (within2s < 0 ? "not within the phase"
+                        : String.format("%.1f s after the kill", within2s / 1e9)));
         out.printf("recovery at %d records/s: lag before the kill at most %d, peak %d; instance restarted %.1f s after"
                 + " the kill; lag back to at most %d %s%n", rate, before, peak, (restarted - kill) / 1e9, threshold,
                 recovered < 0 ? "not within the phase" : String.format("%.1f s after the kill", recovered / 1e9));
@@ -299,6 +326,8 @@ final class FleetBench {
         r.put("recovery_lag_peak", Long.toString(peak));
         r.put("recovery_restart_ms", Long.toString((restarted - kill) / 1_000_000));
         r.put("recovery_ms", Long.toString(recovered < 0 ? -1 : recovered / 1_000_000));
+        r.put("recovery_lag_end", Long.toString(lagAtEnd));
+        r.put("recovery_2s_ms", Long.toString(within2s < 0 ? -1 : within2s / 1_000_000));
     }
 
     private static long lag(FleetLag lag) throws FleetLag.FleetStatusException {
@@ -316,6 +345,24 @@ final class FleetBench {
             }
             Thread.sleep(250);
         }
+    }
+
+    /**
+     * CPU time so far of the brokers, Mosquitto and PostgreSQL: this JVM's descendants other than
+     * the fleet instances, and PostgreSQL's server with its backends.
+     */
+    private long servicesCpuNanos(Set<Long> instances) throws java.io.IOException {
+        Map<Long, ProcessHandle> all = new LinkedHashMap<>();
+        ProcessHandle.current().descendants().forEach(h -> all.put(h.pid(), h));
+        Path pid = postgres.resolve("data/postmaster.pid");
+        if (Files.exists(pid)) {
+            ProcessHandle.of(Long.parseLong(Files.readAllLines(pid).get(0).trim())).ifPresent(h -> {
+                all.put(h.pid(), h);
+                h.descendants().forEach(d -> all.put(d.pid(), d));
+            });
+        }
+        return all.values().stream().filter(h -> !instances.contains(h.pid()))
+                .mapToLong(h -> h.info().totalCpuDuration().map(java.time.Duration::toNanos).orElse(0L)).sum();
     }
 
     static double loadAverage() {

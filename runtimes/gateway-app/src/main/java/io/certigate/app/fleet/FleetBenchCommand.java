@@ -21,7 +21,7 @@ import picocli.CommandLine.Option;
                 + " PostgreSQL, p50/p99); kill -9 of one of the two instances, restarted at once, under load at half the"
                 + " two instances' throughput (time until the consumer lag is back to its level before the kill).",
             "Needs mosquitto and PostgreSQL installed (scripts/install-deps). Takes a few minutes with the defaults.",
-            "Last line: key=value pairs (fleet_ratio_1inst, stored_rate_1inst, stored_rate_2inst, e2e_p99_ms, kept_up,"
+            "Last line: key=value pairs (raw_verify_per_cpu_s, fleet_ratio_1inst, stored_rate_1inst, stored_rate_2inst, e2e_p99_ms, kept_up,"
                 + " recovery_ms, ...)."})
 public final class FleetBenchCommand implements Callable<Integer> {
     @Option(names = "--gateways", paramLabel = "N", defaultValue = "100", description = "Simulated gateways (default ${DEFAULT-VALUE}).")

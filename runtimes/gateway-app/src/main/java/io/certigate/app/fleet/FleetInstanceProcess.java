@@ -61,6 +61,10 @@ final class FleetInstanceProcess implements AutoCloseable {
                 "the CPU time of process " + process.pid() + " cannot be read on this system")).toNanos();
     }
 
+    long pid() {
+        return process.pid();
+    }
+
     /** kill -9: no chance to finish anything. */
     void kill() throws InterruptedException {
         process.destroyForcibly().waitFor();
