@@ -15,11 +15,12 @@ import picocli.CommandLine.Option;
         description = {"Measure the fleet tier on this machine: 3 Kafka brokers, PostgreSQL and Mosquitto, fleet instances"
                 + " as 'certigate fleet run' processes of their own, simulated gateways publishing pre-generated signed"
                 + " records.",
-            "Phases: raw Ed25519 verifications/s on one thread; --records published as fast as taken to one instance, then"
+            "Phases: raw Ed25519 verifications per CPU second of one thread; --records published as fast as taken to one instance, then"
                 + " to two (stored records/s, CPU seconds of the instances, records per CPU second against the raw rate);"
                 + " --seconds at --rate offered records/s (latency from each batch's send until its rows are visible in"
                 + " PostgreSQL, p50/p99); kill -9 of one of the two instances, restarted at once, under load at half the"
-                + " two instances' throughput (time until the consumer lag is back to its level before the kill).",
+                + " two instances' throughput (time until the consumer lag settled back at its level before the kill, and at"
+                + " most 2 s of load).",
             "Needs mosquitto and PostgreSQL installed (scripts/install-deps). Takes a few minutes with the defaults.",
             "Last line: key=value pairs (raw_verify_per_cpu_s, fleet_ratio_1inst, stored_rate_1inst, stored_rate_2inst, e2e_p99_ms, kept_up,"
                 + " recovery_ms, ...)."})
@@ -43,7 +44,7 @@ public final class FleetBenchCommand implements Callable<Integer> {
     int batch;
 
     @Option(names = "--recovery-seconds", paramLabel = "S", defaultValue = "90",
-            description = "Longest the recovery phase runs after the kill; 0 leaves it out (default ${DEFAULT-VALUE}).")
+            description = "How long the lag is watched after the kill; 0 leaves the recovery out (default ${DEFAULT-VALUE}).")
     int recoverySeconds;
 
     @Option(names = "--dir", description = "Work directory (default: a temp dir, deleted).")
