@@ -12,7 +12,8 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         subcommands = {MemoryBench.class, ColdStartCommand.class, io.certigate.app.anchor.AnchorBenchCommand.class,
-            io.certigate.app.uplink.UplinkBenchCommand.class, VerifyBenchCommand.class},
+            io.certigate.app.uplink.UplinkBenchCommand.class, VerifyBenchCommand.class,
+            io.certigate.app.fleet.FleetBenchCommand.class},
         description = {"Measure signing, durable ingest, ack latency, bytes per reading and heap in one run.",
             "Last line: key=value pairs (ingest_ratio, ack_p99_ms, bytes_per_reading, ...)."})
 public final class BenchCommand implements Callable<Integer> {

@@ -1,9 +1,6 @@
 package io.certigate.app.bench;
 
-import io.certigate.core.model.ChainedReading;
-import io.certigate.core.model.ReadingCodec;
 import io.certigate.signing.CoseAlgorithm;
-import io.certigate.signing.CoseSign1;
 import io.certigate.signing.DeviceKey;
 import io.certigate.signing.Pkcs12KeyStore;
 import io.certigate.signing.SignatureVerifier;
@@ -18,9 +15,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import org.bouncycastle.crypto.params.AsymmetricKeyParameter;
-import org.bouncycastle.crypto.signers.Ed25519Signer;
-import org.bouncycastle.crypto.util.PublicKeyFactory;
 
 /**
  * Measures the verifier in one run: a generated export of a device's Ed25519-signed odometer
@@ -108,42 +102,6 @@ final class VerifyBench {
             throw new IllegalStateException("the generated export did not verify: " + report.verdict().failures());
         }
         return rate;
-    }
-
-    /** Raw Ed25519 verification on this thread: Bouncy Castle's engine, the key parsed once, reading-sized messages. */
-    private static final class RawVerify {
-        private final AsymmetricKeyParameter key;
-        private final byte[][] messages = new byte[64][];
-        private final byte[][] signatures = new byte[64][];
-
-        RawVerify(DeviceKey device) throws Exception {
-            key = PublicKeyFactory.createKey(device.publicKey().getEncoded());
-            byte[] prot = CoseSign1.protectedHeader(device);
-            for (int i = 0; i < messages.length; i++) {
-                byte[] payload = ReadingCodec.encode(new ChainedReading("gw-verify", i + 1, new byte[32], new byte[16],
-                        SpineBench.reading(i)));
-                messages[i] = CoseSign1.sigStructure(prot, payload);
-                signatures[i] = device.sign(messages[i]);
-            }
-        }
-
-        double loop(long nanos) {
-            long t0 = System.nanoTime();
-            long end = t0 + nanos;
-            long n = 0;
-            while (System.nanoTime() < end) {
-                for (int i = 0; i < messages.length; i++) {
-                    Ed25519Signer v = new Ed25519Signer();
-                    v.init(false, key);
-                    v.update(messages[i], 0, messages[i].length);
-                    if (!v.verifySignature(signatures[i])) {
-                        throw new IllegalStateException("raw verification failed");
-                    }
-                }
-                n += messages.length;
-            }
-            return n / ((System.nanoTime() - t0) / 1e9);
-        }
     }
 
     private static double median(double[] v) {

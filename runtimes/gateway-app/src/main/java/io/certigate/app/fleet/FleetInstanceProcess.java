@@ -1,0 +1,95 @@
+package io.certigate.app.fleet;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Properties;
+
+/**
+ * A {@code certigate fleet run --config F} process of its own, started on this JVM's classpath, for
+ * the fleet bench: its CPU time is the fleet's, apart from the load generator and the brokers, and
+ * it can be killed with SIGKILL.
+ */
+final class FleetInstanceProcess implements AutoCloseable {
+    private final Path config;
+    private final Path log;
+    private Process process;
+
+    private FleetInstanceProcess(Path config, Path log) {
+        this.config = config;
+        this.log = log;
+    }
+
+    /** Writes {@code settings} to {@code dir/fleet.properties} and starts the instance; returns once its ingest subscribed. */
+    static FleetInstanceProcess start(Path dir, Properties settings) throws IOException, InterruptedException {
+        Files.createDirectories(dir);
+        Path config = dir.resolve("fleet.properties");
+        try (OutputStream out = Files.newOutputStream(config)) {
+            settings.store(out, "fleet instance of the fleet bench");
+        }
+        FleetInstanceProcess p = new FleetInstanceProcess(config, dir.resolve("fleet.log"));
+        p.launch();
+        return p;
+    }
+
+    /** Starts the process (again) and waits until its ingest subscribed once more. */
+    void launch() throws IOException, InterruptedException {
+        int before = subscriptions();
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        process = new ProcessBuilder(List.of(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
+                "io.certigate.app.CertigateCli", "fleet", "run", "--config", config.toString()))
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        while (subscriptions() <= before) {
+            if (!process.isAlive()) {
+                throw new IOException("fleet run exited with " + process.exitValue() + ":\n" + log());
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IOException("fleet run did not subscribe within 120 s:\n" + log());
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    /** CPU time (user and system, all threads) of the running process so far, in nanoseconds. */
+    long cpuNanos() {
+        return process.info().totalCpuDuration().orElseThrow(() -> new IllegalStateException(
+                "the CPU time of process " + process.pid() + " cannot be read on this system")).toNanos();
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    /** kill -9: no chance to finish anything. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly().waitFor();
+    }
+
+    private int subscriptions() throws IOException {
+        String text = log();
+        int n = 0;
+        for (int i = text.indexOf("ingest subscribed at"); i >= 0; i = text.indexOf("ingest subscribed at", i + 1)) {
+            n++;
+        }
+        return n;
+    }
+
+    String log() throws IOException {
+        return Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "";
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process != null && process.isAlive()) {
+            process.destroy();
+            if (!process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor();
+            }
+        }
+    }
+}
