@@ -38,21 +38,33 @@ public final class RoadHubScenario implements DemoScenario {
         ExecutorService threads = Executors.newCachedThreadPool(r -> new Thread(r, "road-hub-demo"));
         fleet = new RoadSensorFleet(SENSORS, server.address(), "senml", 0.10, 2026, threads);
         running = true;
+        java.util.concurrent.CountDownLatch posting = new java.util.concurrent.CountDownLatch(1);
         threads.execute(() -> {
-            while (running) {
-                try {
-                    fleet.run(1);
-                } catch (Exception e) {
-                    if (running) {
-                        ctx.out().println("    road-hub: sensor post failed: " + e.getMessage());
+            try {
+                while (running) {
+                    try {
+                        fleet.run(1);
+                    } catch (Exception e) {
+                        if (running) {
+                            ctx.out().println("    road-hub: sensor post failed: " + e.getMessage());
+                        }
                     }
                 }
+            } finally {
+                posting.countDown();
             }
         });
         ctx.out().println("    road-hub: coaps://" + server.address().getHostString() + ":" + server.address().getPort()
                 + "/senml, " + SENSORS + " sensors over a lossy link");
         return () -> {
             running = false;
+            // let the post in flight finish first: a sensor closed under a retransmission makes
+            // Californium log the send it can no longer make
+            try {
+                posting.await(5, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
             fleet.close();
             server.close();
             sequences.close();
