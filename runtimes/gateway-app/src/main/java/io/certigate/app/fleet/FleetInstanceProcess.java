@@ -11,8 +11,8 @@ import java.util.Properties;
 
 /**
  * A {@code certigate fleet run --config F} process of its own, started on this JVM's classpath, for
- * the fleet bench: its CPU time is the fleet's, apart from the load generator and the brokers, and
- * it can be killed with SIGKILL.
+ * the fleet bench and the fault tests: its CPU time is the fleet's, apart from the load generator and
+ * the brokers, and it can be killed with SIGKILL.
  */
 final class FleetInstanceProcess implements AutoCloseable {
     private final Path config;
@@ -29,7 +29,7 @@ final class FleetInstanceProcess implements AutoCloseable {
         Files.createDirectories(dir);
         Path config = dir.resolve("fleet.properties");
         try (OutputStream out = Files.newOutputStream(config)) {
-            settings.store(out, "fleet instance of the fleet bench");
+            settings.store(out, "fleet instance");
         }
         FleetInstanceProcess p = new FleetInstanceProcess(config, dir.resolve("fleet.log"));
         p.launch();
@@ -70,7 +70,19 @@ final class FleetInstanceProcess implements AutoCloseable {
         process.destroyForcibly().waitFor();
     }
 
-    private int subscriptions() throws IOException {
+    /** Waits until the ingest has subscribed {@code n} times in all (after a broker restart, say). */
+    void awaitSubscriptions(int n) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (subscriptions() < n) {
+            if (System.nanoTime() > deadline) {
+                throw new IOException("the ingest did not subscribe again within 60 s:\n" + log());
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    /** How many times the ingest subscribed so far (each connection that reached its subscription). */
+    int subscriptions() throws IOException {
         String text = log();
         int n = 0;
         for (int i = text.indexOf("ingest subscribed at"); i >= 0; i = text.indexOf("ingest subscribed at", i + 1)) {

@@ -73,8 +73,8 @@ class FleetFaultTest {
         try (KafkaCluster kafka = KafkaCluster.builder(dir.resolve("kafka")).brokers(3).start();
                 PostgresServer pg = PostgresServer.start(dir.resolve("pg"));
                 MosquittoBroker mqtt = MosquittoBroker.start(dir.resolve("mqtt"))) {
-            FleetProcess a = FleetProcess.start(dir.resolve("a"), instance(kafka, mqtt, ca, pg, "a"));
-            FleetProcess b = FleetProcess.start(dir.resolve("b"), instance(kafka, mqtt, ca, pg, "b"));
+            FleetInstanceProcess a = FleetInstanceProcess.start(dir.resolve("a"), instance(kafka, mqtt, ca, pg, "a"));
+            FleetInstanceProcess b = FleetInstanceProcess.start(dir.resolve("b"), instance(kafka, mqtt, ca, pg, "b"));
             try (a; b) {
                 try (GatewayLoad load = new GatewayLoad(mqtt.url(), "gateways", 50)) {
                     load.statuses(gateways);
