@@ -12,6 +12,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /**
  * Creates the fleet tier's topics ({@link FleetTopics#ALL}) when they are missing: {@code partitions}
@@ -48,6 +49,25 @@ public final class TopicLayout {
     }
 
     /**
+     * The topics' descriptions; asked again while the broker answering does not know a topic just
+     * created yet (its metadata reaches the brokers a moment after the creation is acknowledged).
+     */
+    private static Map<String, TopicDescription> described(Admin admin, long timeoutMs)
+            throws InterruptedException, TimeoutException, ExecutionException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        while (true) {
+            try {
+                return admin.describeTopics(FleetTopics.ALL).allTopicNames().get(timeoutMs, TimeUnit.MILLISECONDS);
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(200);
+            }
+        }
+    }
+
+    /**
      * Creates what is missing and returns the names created. A topic that exists with another
      * partition count is an {@link IllegalStateException} naming both counts.
      */
@@ -75,8 +95,7 @@ public final class TopicLayout {
                     }
                 }
             }
-            Map<String, TopicDescription> described = admin.describeTopics(FleetTopics.ALL).allTopicNames()
-                    .get(timeoutMs, TimeUnit.MILLISECONDS);
+            Map<String, TopicDescription> described = described(admin, timeoutMs);
             for (TopicDescription d : described.values()) {
                 if (d.partitions().size() != partitions) {
                     throw new IllegalStateException("topic " + d.name() + " has " + d.partitions().size()

@@ -162,9 +162,16 @@ class KafkaClusterFaultTest {
         return admin.describeTopics(List.of(TOPIC)).allTopicNames().get(30, TimeUnit.SECONDS).get(TOPIC);
     }
 
-    /** Every partition has a leader and all 3 replicas in sync. */
+    /** Every partition has a leader and all 3 replicas in sync (not yet while a broker does not know the new topic). */
     private static boolean fullyReplicated(Admin admin) throws Exception {
-        return describe(admin).partitions().stream().allMatch(p -> p.leader() != null && p.isr().size() == 3);
+        try {
+            return describe(admin).partitions().stream().allMatch(p -> p.leader() != null && p.isr().size() == 3);
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException) {
+                return false;
+            }
+            throw e;
+        }
     }
 
     private static String isrs(Admin admin) {
