@@ -136,7 +136,10 @@ class FleetStoreSinkTest {
             await(() -> count(store) == 4 * 900, "wave 3 stored", sink);
             assertThat(sink.failure()).isNull();
         }
-        assertThat(metrics.stored()).isEqualTo(4 * 900);
+        // a transaction PostgreSQL committed just as the restart cut its answer off is written again and
+        // then counts as duplicates: every record is counted once as stored, at most, and once in all at least
+        assertThat(metrics.stored()).isLessThanOrEqualTo(4 * 900);
+        assertThat(metrics.stored() + metrics.duplicates()).isGreaterThanOrEqualTo(4 * 900);
         assertThat(metrics.forks()).isZero();
         assertThat(metrics.undecodableValues()).isEqualTo(1);
         for (String device : DEVICES) {
