@@ -213,9 +213,10 @@ final class MqttConnection {
             LOG.log(refused || hasTlsCause(e) ? System.Logger.Level.ERROR : System.Logger.Level.WARNING, msg);
             lastError = msg;
         }
-        state = refused ? MqttUplink.State.REFUSED : MqttUplink.State.WAITING;
+        // the problem first: whoever sees the new state then also sees why
         problem(refused ? UplinkHealth.Problem.CREDENTIALS
                 : hasTlsCause(e) ? UplinkHealth.Problem.TLS : UplinkHealth.Problem.UNREACHABLE);
+        state = refused ? MqttUplink.State.REFUSED : MqttUplink.State.WAITING;
         scheduleConnect(options.reconnect().delayMillis(attempts.incrementAndGet(), random));
     }
 
@@ -313,8 +314,8 @@ final class MqttConnection {
                     + (cause == null ? "closed" : rootMessage(cause)) + "); readings keep being buffered";
             LOG.log(System.Logger.Level.WARNING, msg);
             lastError = msg;
-            state = MqttUplink.State.WAITING;
             problem(UplinkHealth.Problem.LOST);
+            state = MqttUplink.State.WAITING;
             scheduleConnect(options.reconnect().delayMillis(attempts.incrementAndGet(), random));
         }
 
