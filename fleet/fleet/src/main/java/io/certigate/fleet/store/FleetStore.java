@@ -10,7 +10,9 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 
 /**
@@ -115,6 +117,18 @@ public final class FleetStore {
             rs.next();
             return rs.getLong(1);
         }
+    }
+
+    /** How many findings the store holds of each type found at least once (one query, nothing streamed). */
+    public Map<FindingType, Long> countFindingsByType() throws SQLException {
+        Map<FindingType, Long> out = new EnumMap<>(FindingType.class);
+        try (Connection c = connector.open(); Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery(StoreSql.COUNT_FINDINGS_BY_TYPE)) {
+            while (rs.next()) {
+                out.put(FindingType.ofCode(rs.getString(1)), rs.getLong(2));
+            }
+        }
+        return out;
     }
 
     /** Records stored, erased ones included. */

@@ -68,4 +68,5 @@ final class StoreSql {
             + " WHERE type = ? ORDER BY at, id";
     static final String COUNT_RECORDS = "SELECT count(*) FROM records";
     static final String COUNT_DEVICES = "SELECT count(*) FROM devices";
+    static final String COUNT_FINDINGS_BY_TYPE = "SELECT type, count(*) FROM findings GROUP BY type";
 }

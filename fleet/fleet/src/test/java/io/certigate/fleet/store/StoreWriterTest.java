@@ -89,6 +89,8 @@ class StoreWriterTest {
         store.deviceRecords("gw-tab\tdevice", 1, 1, tab::add);
         assertThat(tab).containsExactly(batch.get(300));
         assertThat(store.findings(FindingType.BROKEN_LINK, f -> {})).isEqualTo(1);
+        assertThat(store.countFindingsByType()).containsExactly(java.util.Map.entry(FindingType.BROKEN_LINK, 1L));
+        assertThat(store.countDevices()).isEqualTo(store.devices().size());
         assertThat(store.devices()).extracting(DeviceCounts::device, DeviceCounts::records, DeviceCounts::findings)
                 .contains(org.assertj.core.groups.Tuple.tuple("gw-1", 100L, 1L));
     }

@@ -54,10 +54,8 @@ public final class FleetNode implements AutoCloseable {
     private MetricsServer metricsServer;
     private List<String> createdTopics = List.of();
     private Admin lagAdmin;
-    private Map<String, Long> lastLag;
-    private long lastDevices = -1;
-    private long lastDevicesNanos;
-    private long lastLagNanos;
+    private final Throttled<Map<String, Long>> lag = new Throttled<>(this::readConsumerLag, LAG_REFRESH_NANOS);
+    private final Throttled<Long> devices = new Throttled<>(this::countDevicesStored, LAG_REFRESH_NANOS);
 
     private FleetNode(FleetConfig config) {
         this.config = config;
@@ -171,46 +169,39 @@ public final class FleetNode implements AutoCloseable {
      * {@code certigate.findings}), read from the cluster at most every 5 s; a group the cluster did
      * not answer for is left out.
      */
-    public synchronized Map<String, Long> consumerLag() {
-        if (lagAdmin == null) {
-            return Map.of();
-        }
-        if (lastLag != null && System.nanoTime() - lastLagNanos < LAG_REFRESH_NANOS) {
-            return lastLag;
-        }
-        Map<String, Long> lag = new java.util.TreeMap<>();
+    public Map<String, Long> consumerLag() {
+        return lagAdmin == null ? Map.of() : lag.get();
+    }
+
+    private Map<String, Long> readConsumerLag() {
+        Map<String, Long> out = new java.util.TreeMap<>();
         FleetLag reader = new FleetLag(lagAdmin, LAG_TIMEOUT_MS);
         try {
             if (verifier != null) {
-                lag.put(config.verify().applicationId(), total(reader.lag(config.verify().applicationId(),
+                out.put(config.verify().applicationId(), total(reader.lag(config.verify().applicationId(),
                         List.of(FleetTopics.RECORDS))));
             }
             if (sink != null) {
-                lag.put(config.store().group(), total(reader.lag(config.store().group(),
+                out.put(config.store().group(), total(reader.lag(config.store().group(),
                         List.of(FleetTopics.VERIFIED, FleetTopics.FINDINGS))));
             }
         } catch (FleetLag.FleetStatusException e) {
             System.getLogger(FleetNode.class.getName()).log(System.Logger.Level.DEBUG, "consumer lag: " + e.getMessage());
         }
-        lastLag = Map.copyOf(lag);
-        lastLagNanos = System.nanoTime();
-        return lastLag;
+        return Map.copyOf(out);
     }
 
     /** Devices the store holds records or findings of, read at most every 5 s; -1 when the store did not answer. */
-    public synchronized long devicesStored() {
-        if (sink == null) {
+    public long devicesStored() {
+        return sink == null ? -1 : devices.get();
+    }
+
+    private long countDevicesStored() {
+        try {
+            return new io.certigate.fleet.store.FleetStore(config.store().connector()).countDevices();
+        } catch (java.sql.SQLException e) {
             return -1;
         }
-        if (lastDevicesNanos == 0 || System.nanoTime() - lastDevicesNanos >= LAG_REFRESH_NANOS) {
-            try {
-                lastDevices = new io.certigate.fleet.store.FleetStore(config.store().connector()).countDevices();
-            } catch (java.sql.SQLException e) {
-                lastDevices = -1;
-            }
-            lastDevicesNanos = System.nanoTime();
-        }
-        return lastDevices;
     }
 
     private static long total(List<PartitionLag> lags) {

@@ -2,10 +2,8 @@ package io.certigate.app.fleet;
 
 import io.certigate.fleet.status.FleetLag;
 import io.certigate.fleet.status.PartitionLag;
-import io.certigate.fleet.store.DeviceCounts;
 import io.certigate.fleet.store.FleetStore;
 import io.certigate.fleet.store.StoreOptions;
-import io.certigate.fleet.topics.FindingType;
 import io.certigate.fleet.topics.FleetTopics;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -61,15 +59,9 @@ public final class FleetStatusCommand implements Callable<Integer> {
             out.println("lag: " + total + " records in all");
             if (store != null) {
                 FleetStore fs = new FleetStore(store.connector());
-                List<DeviceCounts> devices = fs.devices();
-                out.println("store: " + devices.size() + " devices, " + fs.countRecords() + " records");
+                out.println("store: " + fs.countDevices() + " devices, " + fs.countRecords() + " records");
                 StringBuilder f = new StringBuilder("findings:");
-                for (FindingType t : FindingType.values()) {
-                    long n = fs.findings(t, x -> { });
-                    if (n > 0) {
-                        f.append(' ').append(t.code()).append('=').append(n);
-                    }
-                }
+                fs.countFindingsByType().forEach((t, n) -> f.append(' ').append(t.code()).append('=').append(n));
                 out.println(f.length() == "findings:".length() ? "findings: none" : f.toString());
             }
             return 0;
