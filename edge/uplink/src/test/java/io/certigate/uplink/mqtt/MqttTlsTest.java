@@ -10,8 +10,6 @@ import io.certigate.uplink.Backoff;
 import io.certigate.uplink.testing.Await;
 import io.certigate.uplink.testing.TestDevice;
 import java.nio.file.Path;
-import java.security.KeyPair;
-import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -46,13 +44,7 @@ class MqttTlsTest {
     void setUp() throws Exception {
         scheduler = Executors.newScheduledThreadPool(2);
         pki = TestPki.create("certigate test consortium CA");
-        KeyPair brokerKeys = TestPki.p256();
-        X509Certificate brokerCert = pki.issue(brokerKeys.getPublic(), "localhost", true);
-        Path ca = TestPki.writePem(dir.resolve("ca.pem"), List.of(pki.caCertificate()));
-        broker = MosquittoBroker.in(dir.resolve("broker"))
-                .tls(ca, TestPki.writePem(dir.resolve("broker.pem"), List.of(brokerCert)),
-                        TestPki.writePem(dir.resolve("broker-key.pem"), List.of(brokerKeys.getPrivate())), true)
-                .start();
+        broker = MosquittoBroker.in(dir.resolve("broker")).tls(pki, dir, true).start();
     }
 
     @AfterEach

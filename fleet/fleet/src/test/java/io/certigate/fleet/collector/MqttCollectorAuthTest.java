@@ -11,12 +11,7 @@ import io.certigate.uplink.mqtt.MqttUplinkOptions;
 import io.certigate.uplink.mqtt.TlsSettings;
 import io.certigate.uplink.testing.Await;
 import io.certigate.uplink.testing.TestDevice;
-import java.io.OutputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyPair;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -140,12 +135,8 @@ class MqttCollectorAuthTest {
     @Test
     void aBrokerRequiringClientCertificatesRefusesTheCollectorWithoutOneAndServesItWithOne() throws Exception {
         TestPki pki = TestPki.create("certigate test broker CA");
-        KeyPair brokerKeys = TestPki.p256();
-        Path ca = TestPki.writePem(dir.resolve("ca.pem"), List.of(pki.caCertificate()));
-        broker = MosquittoBroker.in(dir.resolve("broker"))
-                .tls(ca, TestPki.writePem(dir.resolve("broker.pem"), List.of(pki.issue(brokerKeys.getPublic(), "localhost",
-                        true))), TestPki.writePem(dir.resolve("broker-key.pem"), List.of(brokerKeys.getPrivate())), true)
-                .start();
+        broker = MosquittoBroker.in(dir.resolve("broker")).tls(pki, dir, true).start();
+        Path ca = dir.resolve("ca.pem");
         BrokerOptions base = BrokerOptions.defaults(broker.tlsUrl());
 
         MqttCollector withoutCertificate = subscribe(base.withTls(TlsSettings.fromFiles(ca, null, null)));
@@ -153,7 +144,7 @@ class MqttCollectorAuthTest {
         assertThat(withoutCertificate.subscribed()).isFalse();
         assertThat(withoutCertificate.messages()).isZero();
 
-        Path keyStore = clientKeyStore(dir, pki, "collector");
+        Path keyStore = pki.clientKeyStore(dir, "collector", PASSPHRASE);
         MqttCollector withCertificate = subscribe(base.withTls(TlsSettings.fromFiles(ca, keyStore, PASSPHRASE)));
         Await.until(Duration.ofSeconds(10), () -> "subscribed; " + withCertificate.lastError(), withCertificate::subscribed);
         // Mosquitto took the certificate's CN as the user name
@@ -162,19 +153,5 @@ class MqttCollectorAuthTest {
         // the gateway publishes on the broker's plain listener; the collector reads on the mutual-TLS one
         publishAndCollect(MqttUplinkOptions.defaults(broker.url(), device.id()), 40);
         assertThat(collector.report().unique()).isEqualTo(40);
-    }
-
-    /** A PKCS#12 key store with a fresh P-256 key and its certificate, CN {@code cn}, issued by {@code pki}. */
-    static Path clientKeyStore(Path dir, TestPki pki, String cn) throws Exception {
-        KeyPair keys = TestPki.p256();
-        KeyStore ks = KeyStore.getInstance("PKCS12");
-        ks.load(null, null);
-        ks.setKeyEntry(cn, keys.getPrivate(), PASSPHRASE,
-                new Certificate[] {pki.issue(keys.getPublic(), cn, false), pki.caCertificate()});
-        Path file = dir.resolve(cn + ".p12");
-        try (OutputStream out = Files.newOutputStream(file)) {
-            ks.store(out, PASSPHRASE);
-        }
-        return file;
     }
 }

@@ -12,13 +12,9 @@ import io.certigate.testbed.device.TestPki;
 import io.certigate.testbed.mqtt.MosquittoBroker;
 import io.certigate.uplink.Backoff;
 import io.certigate.uplink.testing.Await;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyPair;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -255,22 +251,10 @@ class MqttKafkaIngestTest {
     @Test
     void aBrokerRequiringClientCertificatesServesTheIngestWithTheKeyStoreFromItsSettings() throws Exception {
         TestPki pki = TestPki.create("certigate test broker CA");
-        KeyPair brokerKeys = TestPki.p256();
-        Path ca = TestPki.writePem(dir.resolve("ca.pem"), List.of(pki.caCertificate()));
-        broker = MosquittoBroker.in(dir.resolve("broker"))
-                .tls(ca, TestPki.writePem(dir.resolve("broker.pem"), List.of(pki.issue(brokerKeys.getPublic(), "localhost",
-                        true))), TestPki.writePem(dir.resolve("broker-key.pem"), List.of(brokerKeys.getPrivate())), true)
-                .start();
+        broker = MosquittoBroker.in(dir.resolve("broker")).tls(pki, dir, true).start();
+        Path ca = dir.resolve("ca.pem");
         char[] passphrase = "ingest key store".toCharArray();
-        KeyPair keys = TestPki.p256();
-        KeyStore ks = KeyStore.getInstance("PKCS12");
-        ks.load(null, null);
-        ks.setKeyEntry("ingest-cn", keys.getPrivate(), passphrase,
-                new Certificate[] {pki.issue(keys.getPublic(), "ingest-cn", false), pki.caCertificate()});
-        Path keyStore = dir.resolve("ingest.p12");
-        try (OutputStream out = Files.newOutputStream(keyStore)) {
-            ks.store(out, passphrase);
-        }
+        Path keyStore = pki.clientKeyStore(dir, "ingest-cn", passphrase);
         Path passFile = Files.writeString(dir.resolve("ingest-ks.pass"), new String(passphrase));
         IngestSettings settings = IngestSettings.parse("test.properties", Map.of(
                 "fleet.ingest.mqtt.url", broker.tlsUrl(),

@@ -13,7 +13,6 @@ import io.certigate.signing.Pkcs12KeyStore;
 import io.certigate.testbed.device.TestPki;
 import io.certigate.testbed.mqtt.MosquittoBroker;
 import java.nio.file.Path;
-import java.security.KeyPair;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -85,12 +84,8 @@ class UplinkFrameworkTest {
     @Test
     void mutualTlsWithTheDeviceKeyStoreAndAReconfigurationWithoutIt() throws Exception {
         TestPki pki = TestPki.create("certigate test consortium CA");
-        KeyPair brokerKeys = TestPki.p256();
-        Path ca = TestPki.writePem(dir.resolve("ca.pem"), List.of(pki.caCertificate()));
-        MosquittoBroker broker = MosquittoBroker.in(dir.resolve("tls-broker"))
-                .tls(ca, TestPki.writePem(dir.resolve("broker.pem"), List.of(pki.issue(brokerKeys.getPublic(), "localhost", true))),
-                        TestPki.writePem(dir.resolve("broker-key.pem"), List.of(brokerKeys.getPrivate())), true)
-                .start();
+        MosquittoBroker broker = MosquittoBroker.in(dir.resolve("tls-broker")).tls(pki, dir, true).start();
+        Path ca = dir.resolve("ca.pem");
         brokers.add(broker);
 
         // the device's key store, holding the chain the consortium CA issued for its key

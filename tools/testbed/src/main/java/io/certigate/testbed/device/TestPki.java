@@ -2,6 +2,7 @@ package io.certigate.testbed.device;
 
 import io.certigate.signing.Csr;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.StringWriter;
 import java.math.BigInteger;
 import java.nio.file.Files;
@@ -9,8 +10,10 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
+import java.security.KeyStore;
 import java.security.PublicKey;
 import java.security.SecureRandom;
+import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
@@ -128,6 +131,24 @@ public final class TestPki {
         } catch (Exception e) {
             throw new GeneralSecurityException("test device certificate: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * A PKCS#12 key store {@code dir/<cn>.p12} holding a fresh P-256 key and its client certificate,
+     * CN {@code cn}, issued by this CA, with the CA certificate after it: what a client presents for
+     * mutual TLS.
+     */
+    public Path clientKeyStore(Path dir, String cn, char[] passphrase) throws GeneralSecurityException, IOException {
+        KeyPair keys = p256();
+        KeyStore ks = KeyStore.getInstance("PKCS12");
+        ks.load(null, null);
+        ks.setKeyEntry(cn, keys.getPrivate(), passphrase,
+                new Certificate[] {issue(keys.getPublic(), cn, false), ca});
+        Path file = dir.resolve(cn + ".p12");
+        try (OutputStream out = Files.newOutputStream(file)) {
+            ks.store(out, passphrase);
+        }
+        return file;
     }
 
     /** PEM of the given objects (certificates, private keys) written to {@code file}. */

@@ -1,5 +1,6 @@
 package io.certigate.testbed.mqtt;
 
+import io.certigate.testbed.device.TestPki;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -7,6 +8,8 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -92,6 +95,21 @@ public final class MosquittoBroker implements AutoCloseable {
                 tlsLines.add("use_identity_as_username true");
             }
             return this;
+        }
+
+        /**
+         * TLS with a broker certificate for localhost issued by {@code pki}: writes {@code ca.pem},
+         * {@code broker.pem} and {@code broker-key.pem} into {@code pemDir} (clients trust
+         * {@code pemDir/ca.pem}).
+         */
+        public Builder tls(TestPki pki, Path pemDir, boolean requireClientCert)
+                throws IOException, GeneralSecurityException {
+            KeyPair keys = TestPki.p256();
+            return tls(TestPki.writePem(pemDir.resolve("ca.pem"), List.of(pki.caCertificate())),
+                    TestPki.writePem(pemDir.resolve("broker.pem"),
+                            List.of(pki.issue(keys.getPublic(), "localhost", true))),
+                    TestPki.writePem(pemDir.resolve("broker-key.pem"), List.of(keys.getPrivate())),
+                    requireClientCert);
         }
 
         public MosquittoBroker start() throws IOException, InterruptedException {
