@@ -111,7 +111,7 @@ class MetricsServerTest {
                 s.setSoTimeout(CLIENT_TIMEOUT_MS);
                 in.transferTo(reply);
                 assertThat(reply.toString(StandardCharsets.ISO_8859_1)).startsWith("HTTP/1.1 408 ");
-                assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+                assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(9)); // the trickle alone lasts 10 s: the server cut it off
             }
         }
     }
