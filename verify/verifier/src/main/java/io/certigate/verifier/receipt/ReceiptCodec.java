@@ -50,9 +50,9 @@ public final class ReceiptCodec {
     /** The label of inclusion proofs in the vdp map for {@code RFC9162_SHA256} (RFC 9942 §4.2). */
     public static final int INCLUSION_PROOFS = -1;
     /**
-     * certigate's ledger reference header: a private-use label (COSE Header Parameters registry,
-     * integers below -65536, RFC 9052 §16.2), in the protected header so the anchoring party signs
-     * it. Its value is a map {1: chain id (uint), 2: anchor contract (20-byte bstr), 3: transaction
+     * certigate's ledger reference header: a private-use label (the IANA COSE Header Parameters
+     * registry that RFC 9052 set up leaves integers less than -65536 to private use; -65536..-1 are
+     * delegated to algorithm parameters), in the protected header so the anchoring party signs it. Its value is a map {1: chain id (uint), 2: anchor contract (20-byte bstr), 3: transaction
      * hash (32-byte bstr), 4: block number (uint)}.
      */
     public static final long LEDGER_REFERENCE = -65537;
