@@ -106,6 +106,24 @@ class ReceiptCodecTest {
         assertThat(HexFormat.of().formatHex(receipt)).isEqualTo(expected);
     }
 
+    /** The fuzz target's seeds: the valid one is read, each corrupted one refused with its reason. */
+    @Test
+    void fuzzSeedsAreReadOrRefusedAsNamed() throws Exception {
+        Path seeds = Path.of("src/test/resources/io/certigate/verifier/receipt/ReceiptCodecFuzzTestInputs/parse");
+        Receipt valid = ReceiptCodec.parse(java.nio.file.Files.readAllBytes(seeds.resolve("valid")));
+        assertThat(valid.proof().treeSize()).isEqualTo(6);
+        assertThat(valid.proof().leafIndex()).isEqualTo(2);
+        assertThat(valid.ledger().blockNumber()).isEqualTo(42);
+        java.util.Map<String, String> reasons = java.util.Map.of("bad-truncated", "not deterministic CBOR",
+                "bad-vds-2", "vds (395) is", "bad-attached-payload", "payload must be nil",
+                "bad-proof-not-wrapped", "not a bstr-wrapped array", "bad-path-hash-31-bytes", "not a 32-byte hash",
+                "bad-untagged", "not a tagged COSE_Sign1");
+        for (java.util.Map.Entry<String, String> e : reasons.entrySet()) {
+            byte[] seed = java.nio.file.Files.readAllBytes(seeds.resolve(e.getKey()));
+            assertThatThrownBy(() -> ReceiptCodec.parse(seed)).as(e.getKey()).hasMessageContaining(e.getValue());
+        }
+    }
+
     @Test
     void truncatedReceiptIsRefused() throws Exception {
         byte[] r = batch(key(CoseAlgorithm.EDDSA, "k"), 4, REF).receipt(1);
