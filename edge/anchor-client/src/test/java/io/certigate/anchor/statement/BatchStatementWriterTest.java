@@ -53,6 +53,8 @@ class BatchStatementWriterTest {
         }
         Verdict chain = StatementChainVerifier.verify("gw-9", statements, device.publicKey());
         assertThat(chain.valid()).as(chain.checks().toString()).isTrue();
+        assertThat(new io.certigate.verifier.Verifier().statementChain("gw-9", statements, device.publicKey()).valid())
+                .isTrue();
         BatchStatement second = BatchStatementCodec.read(statements.get(1), device.publicKey());
         assertThat(second).isEqualTo(new BatchStatement("gw-9", 101, 150, 50, batches.get(1).root(),
                 BatchStatementCodec.hash(statements.get(0))));
@@ -69,6 +71,8 @@ class BatchStatementWriterTest {
             byte[] receipt = ReceiptCodec.encode(header, tree.inclusionProof(i), signature);
             ReceiptVerifier.Result r = ReceiptVerifier.verify(receipt, statements.get(i), fleet.publicKey());
             assertThat(r.valid()).as(r.reason()).isTrue();
+            assertThat(new io.certigate.verifier.Verifier().receipt(receipt, statements.get(i), fleet.publicKey()).root())
+                    .isEqualTo(tree.root());
             assertThat(ReceiptVerifier.verify(receipt, statements.get((i + 1) % statements.size()), fleet.publicKey())
                     .valid()).isFalse();
         }
