@@ -24,6 +24,8 @@ import io.certigate.verifier.ledger.LedgerException;
 import io.certigate.verifier.ledger.LedgerReader;
 import io.certigate.verifier.proof.BundleVerifier;
 import io.certigate.verifier.proof.ProofBundle;
+import io.certigate.verifier.receipt.ReceiptVerifier;
+import io.certigate.verifier.statement.StatementChainVerifier;
 import io.certigate.verifier.trust.ChainValidator;
 import io.certigate.verifier.trust.DeviceTrustVerifier;
 import io.certigate.verifier.trust.ExportTrustCheck;
@@ -171,6 +173,20 @@ public final class Verifier {
      */
     public Verdict proof(ProofBundle bundle, String rpcUrl, String contract) {
         return BundleVerifier.verify(bundle, rpcUrl, contract);
+    }
+
+    /**
+     * An RFC 9942 receipt of inclusion for {@code entry} (a record's or a batch statement's COSE
+     * bytes), signed by {@code anchoringKey}: the root it proves, or the reason it fails. Whether the
+     * key is trusted and the root on the ledger at the receipt's ledger reference is the caller's.
+     */
+    public ReceiptVerifier.Result receipt(byte[] receipt, byte[] entry, PublicKey anchoringKey) {
+        return ReceiptVerifier.verify(receipt, entry, anchoringKey);
+    }
+
+    /** A device's batch statements, oldest first from its first ({@link StatementChainVerifier}). */
+    public Verdict statementChain(String device, List<byte[]> statements, PublicKey deviceKey) {
+        return StatementChainVerifier.verify(device, statements, deviceKey);
     }
 
     /**

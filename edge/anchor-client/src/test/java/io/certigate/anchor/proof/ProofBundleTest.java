@@ -73,6 +73,47 @@ class ProofBundleTest {
         assertThat(BundleVerifier.render(r)).contains("VALID (signatures, inclusion and on-chain anchors)").doesNotContain("OFFLINE");
     }
 
+    /**
+     * RFC 9942 receipts signed by the anchoring device key: every record's receipt verifies with its
+     * anchor on chain; a receipt moved to another block, put on another record, or signed by another
+     * key fails naming why; the JSON bundle keeps them (base64url) and reads back.
+     */
+    @Test
+    void receiptsOfEveryRecordVerifyAndTamperedOnesFail() throws Exception {
+        ProofBundle b = roundTrip(exporter.export(1, 57, device.key.certificateChain(), device.key));
+        assertThat(b.records()).allSatisfy(e -> assertThat(e.receipt()).isNotNull());
+        io.certigate.verifier.Verdict r = BundleVerifier.verify(b, chain.chain.rpcUrl(), chain.contract);
+        assertThat(r.valid()).as(BundleVerifier.render(r)).isTrue();
+        assertThat(r.checks()).filteredOn(c -> c.subject().startsWith("receipt")).hasSize(57)
+                .allSatisfy(c -> assertThat(c.detail()).contains("RFC 9942 receipt"));
+        assertThat(new String(ProofBundleJson.write(b), StandardCharsets.UTF_8)).contains("\"receipt\"");
+
+        ProofBundle.Entry e = b.records().get(25);
+        ProofBundle.Anchor a = b.anchors().get(e.anchor());
+        io.certigate.verifier.receipt.Receipt parsed = io.certigate.verifier.receipt.ReceiptCodec.parse(e.receipt());
+        assertThat(parsed.ledger()).isEqualTo(new io.certigate.verifier.receipt.LedgerReference(a.chainId(),
+                a.contract(), a.txHash(), a.blockNumber()));
+
+        byte[] moved = io.certigate.verifier.receipt.ReceiptCodec.encode(
+                io.certigate.verifier.receipt.ReceiptCodec.protectedHeader(parsed.algorithm(), parsed.keyId(),
+                        new io.certigate.verifier.receipt.LedgerReference(a.chainId(), a.contract(), a.txHash(),
+                                a.blockNumber() + 1)), parsed.proof(), parsed.signature());
+        assertInvalid(with(b, new ProofBundle.Entry(e.seq(), e.cose(), 0, e.proof(), moved), a), null,
+                "receipt signature does not verify");
+        ProofBundle.Entry other = b.records().get(26);
+        assertInvalid(with(b, new ProofBundle.Entry(e.seq(), e.cose(), 0, e.proof(), other.receipt()), a), null,
+                "receipt signature does not verify");
+        byte[] truncated = java.util.Arrays.copyOf(e.receipt(), e.receipt().length - 5);
+        assertInvalid(with(b, new ProofBundle.Entry(e.seq(), e.cose(), 0, e.proof(), truncated), a), null,
+                "not deterministic CBOR");
+
+        io.certigate.signing.SoftwareDeviceKey stranger = io.certigate.signing.Pkcs12KeyStore.create(
+                dir.resolve("stranger.p12"), io.certigate.signing.CoseAlgorithm.EDDSA, "stranger", "pw".toCharArray());
+        assertThatThrownBy(() -> exporter.export(1, 2, device.key.certificateChain(), stranger))
+                .isInstanceOf(ProofExporter.ProofException.class)
+                .hasMessageContaining("receipts must be signed by the key the bundle's certificate certifies");
+    }
+
     @Test
     void offlineVerificationSaysSoPlainly() throws Exception {
         ProofBundle one = roundTrip(exporter.export(33, 33, device.key.certificateChain()));

@@ -6,6 +6,8 @@ import io.certigate.core.buffer.RecordBuffer;
 import io.certigate.core.io.OutputFile;
 import io.certigate.core.model.StoredRecord;
 import io.certigate.core.spine.DeviceIdentity;
+import io.certigate.core.spine.KeySource;
+import io.certigate.signing.DeviceKey;
 import io.certigate.signing.CoseSign1;
 import io.certigate.signing.KeyIds;
 import io.certigate.verifier.Verdict;
@@ -29,7 +31,8 @@ import picocli.CommandLine;
 /** {@code certigate proof}: export proof bundles of anchored readings and verify them. */
 @Command(name = "proof", mixinStandardHelpOptions = true,
         description = {"Write and verify proof bundles of anchored readings.",
-            "A bundle holds a reading (or a range), its certificate chain, its Merkle audit path and its anchor."},
+            "A bundle holds a reading (or a range), its certificate chain, its Merkle audit path and its anchor, and"
+                + " with the device key each record's RFC 9942 COSE receipt."},
         subcommands = {ProofCommand.Export.class, ProofCommand.Verify.class})
 public final class ProofCommand implements Runnable {
     @CommandLine.Spec
@@ -63,6 +66,30 @@ public final class ProofCommand implements Runnable {
         @Option(names = {"-o", "--out"}, required = true, description = "Bundle file to write (JSON).")
         Path out;
 
+        @Option(names = "--key-store", paramLabel = "FILE", description = {"The device's PKCS#12 key store (needs"
+                + " --passphrase): each record then gets its RFC 9942 COSE receipt, the anchored batch root signed once by"
+                + " the device key that anchored it, embedded in the bundle (base64url) and, with --receipts-dir, written"
+                + " as COSE files.", "The key must be the one the bundle's certificate certifies."})
+        Path keyStore;
+
+        @Option(names = "--pkcs11-library", paramLabel = "LIB", description = "Instead of --key-store: the PKCS#11"
+                + " module holding the device key (with --slot and --key-alias; --passphrase is then the PIN).")
+        Path pkcs11Library;
+
+        @Option(names = "--slot", description = "With --pkcs11-library: the token slot.")
+        Long slot;
+
+        @Option(names = "--key-alias", description = "With --pkcs11-library: the device key's alias on the token.")
+        String keyAlias;
+
+        @Option(names = "--passphrase", paramLabel = "SECRET", description = "file:PATH or env:NAME: the key store's"
+                + " passphrase or the token's PIN; there is no default.")
+        String passphrase;
+
+        @Option(names = "--receipts-dir", paramLabel = "DIR", description = "With a key: also write each record's receipt"
+                + " as DIR/<device>-<seq>.receipt (a tagged COSE_Sign1, RFC 9942; the root is detached).")
+        Path receiptsDir;
+
         @Override
         public Integer call() throws Exception {
             if (seq != null && (from != null || to != null)) {
@@ -71,17 +98,68 @@ public final class ProofCommand implements Runnable {
             }
             long a = seq != null ? seq : from == null ? 1 : from;
             long b = seq != null ? seq : to == null ? a : to;
-            OutputFile.checkNotAnInput(out, buffer);
+            KeySource keySource;
+            try {
+                keySource = keySource();
+            } catch (IllegalArgumentException e) {
+                System.err.println("proof export: " + e.getMessage());
+                return 2;
+            }
+            List<Path> inputs = new java.util.ArrayList<>(List.of(buffer));
+            if (keyStore != null) {
+                inputs.add(keyStore);
+            }
+            if (passphrase != null && passphrase.startsWith("file:")) {
+                inputs.add(Path.of(passphrase.substring("file:".length())));
+            }
+            OutputFile.checkNotAnInput(out, inputs.toArray(Path[]::new));
+            DeviceKey key = keySource == null ? null : keySource.open();
             try (RecordBuffer rb = RecordBuffer.openReadOnly(buffer, device)) {
                 List<StoredRecord> first = rb.range(a, a);
                 List<X509Certificate> chain = first.isEmpty() || !(first.get(0) instanceof StoredRecord.Signed s)
                         ? List.of() : chainFor(DeviceIdentity.chains(rb), s.coseUnsafe());
-                ProofBundle bundle = new ProofExporter(rb, new BatchStore(rb)).export(a, b, chain);
+                ProofBundle bundle = new ProofExporter(rb, new BatchStore(rb)).export(a, b, chain, key);
                 OutputFile.write(out, ProofBundleJson.write(bundle), buffer);
+                if (receiptsDir != null) {
+                    java.nio.file.Files.createDirectories(receiptsDir);
+                    for (ProofBundle.Entry e : bundle.records()) {
+                        OutputFile.write(receiptsDir.resolve(device + "-" + e.seq() + ".receipt"), e.receipt(),
+                                inputs.toArray(Path[]::new));
+                    }
+                }
                 System.out.println("wrote the proof of " + bundle.records().size() + " records in "
-                        + bundle.anchors().size() + " anchored batches to " + out);
+                        + bundle.anchors().size() + " anchored batches to " + out
+                        + (key == null ? "" : ", with their RFC 9942 receipts signed by " + key.describe())
+                        + (receiptsDir == null ? "" : " (receipt files in " + receiptsDir + ")"));
             }
             return 0;
+        }
+
+        /** The device key that signs receipts, or null for a bundle without receipts. */
+        private KeySource keySource() {
+            if (keyStore != null && pkcs11Library != null) {
+                throw new IllegalArgumentException("--key-store and --pkcs11-library name two keys: give one");
+            }
+            if (keyStore == null && pkcs11Library == null) {
+                if (passphrase != null || slot != null || keyAlias != null || receiptsDir != null) {
+                    throw new IllegalArgumentException("--passphrase, --slot, --key-alias and --receipts-dir apply with"
+                            + " a device key only (--key-store or --pkcs11-library)");
+                }
+                return null;
+            }
+            if (passphrase == null) {
+                throw new IllegalArgumentException("signing receipts needs --passphrase (file:PATH or env:NAME)");
+            }
+            if (keyStore != null) {
+                if (slot != null || keyAlias != null) {
+                    throw new IllegalArgumentException("--slot and --key-alias apply with --pkcs11-library only");
+                }
+                return new KeySource.Pkcs12(keyStore, passphrase);
+            }
+            if (slot == null || keyAlias == null) {
+                throw new IllegalArgumentException("--pkcs11-library needs --slot and --key-alias");
+            }
+            return new KeySource.Pkcs11(pkcs11Library, slot, keyAlias, passphrase);
         }
     }
 

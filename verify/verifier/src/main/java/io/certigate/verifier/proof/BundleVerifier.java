@@ -13,6 +13,11 @@ import io.certigate.verifier.ledger.LedgerException;
 import io.certigate.verifier.ledger.LedgerReader;
 import io.certigate.verifier.merkle.InclusionVerifier;
 import io.certigate.verifier.merkle.MerkleHash;
+import io.certigate.verifier.receipt.LedgerReference;
+import io.certigate.verifier.receipt.Receipt;
+import io.certigate.verifier.receipt.ReceiptCodec;
+import io.certigate.verifier.receipt.ReceiptFormatException;
+import io.certigate.verifier.receipt.ReceiptVerifier;
 import java.security.GeneralSecurityException;
 import java.security.PublicKey;
 import java.security.cert.X509Certificate;
@@ -59,6 +64,9 @@ public final class BundleVerifier {
         byte[] device = AnchorAbi.deviceKey(bundle.device());
         for (ProofBundle.Entry e : bundle.records()) {
             checks.add(record(bundle, e, key));
+            if (e.receipt() != null) {
+                checks.add(receipt(bundle, e, key));
+            }
         }
         if (rpcUrl != null) {
             for (int i = 0; i < bundle.anchors().size(); i++) {
@@ -132,6 +140,46 @@ public final class BundleVerifier {
         }
         return new Check(subject, seq, true, "signed by the device, leaf " + e.proof().leafIndex() + " of "
                 + e.proof().treeSize() + " under root " + hex(a.root()).substring(0, 18) + "…");
+    }
+
+    /**
+     * The record's RFC 9942 receipt: signed by the bundle's certified key (direct mode: the device
+     * key that anchored), its inclusion proof giving the anchored root for this record's leaf, and
+     * its signed ledger reference the anchor's (which {@link #onChain} checks on the ledger).
+     */
+    private static Check receipt(ProofBundle b, ProofBundle.Entry e, PublicKey key) {
+        String subject = "receipt " + e.seq();
+        if (key == null) {
+            return new Check(subject, e.seq(), false, "no usable key to check the receipt's signature");
+        }
+        Receipt r;
+        try {
+            r = ReceiptCodec.parse(e.receipt());
+        } catch (ReceiptFormatException ex) {
+            return new Check(subject, e.seq(), false, ex.getMessage());
+        }
+        ReceiptVerifier.Result v = ReceiptVerifier.verify(r, e.cose(), key);
+        if (!v.valid()) {
+            return new Check(subject, e.seq(), false, v.reason());
+        }
+        ProofBundle.Anchor a = b.anchors().get(e.anchor());
+        if (!Arrays.equals(v.root(), a.root())) {
+            return new Check(subject, e.seq(), false, "the receipt proves root " + hex(v.root()).substring(0, 18)
+                    + "…, not the anchored root " + hex(a.root()).substring(0, 18) + "…");
+        }
+        if (r.proof().leafIndex() != e.seq() - a.firstSeq() || r.proof().treeSize() != a.treeSize()) {
+            return new Check(subject, e.seq(), false, "the receipt's leaf " + r.proof().leafIndex() + " of "
+                    + r.proof().treeSize() + " is not seq " + e.seq() + " in batch " + a.firstSeq() + ".." + a.lastSeq());
+        }
+        LedgerReference ref = r.ledger();
+        if (ref.chainId() != a.chainId() || !ref.contract().equalsIgnoreCase(a.contract())
+                || !ref.txHash().equalsIgnoreCase(a.txHash()) || ref.blockNumber() != a.blockNumber()) {
+            return new Check(subject, e.seq(), false, "the receipt's ledger reference (chain " + ref.chainId()
+                    + ", contract " + ref.contract() + ", tx " + ref.txHash() + ", block " + ref.blockNumber()
+                    + ") is not the bundle's anchor");
+        }
+        return new Check(subject, e.seq(), true, "RFC 9942 receipt: " + v.reason() + " by the device key, anchored in"
+                + " block " + ref.blockNumber() + " (tx " + ref.txHash() + ")");
     }
 
     private static List<Check> onChain(String rpcUrl, String contract, int index, ProofBundle.Anchor a, byte[] device) {

@@ -27,8 +27,11 @@ import java.util.List;
  *  "anchors": [{"chainId": 1337, "contract": "0x..", "txHash": "0x..", "blockNumber": 7,
  *               "root": "&lt;32 bytes&gt;", "firstSeq": 1, "lastSeq": 1000}],
  *  "records": [{"seq": 42, "cose": "&lt;COSE_Sign1&gt;", "anchor": 0, "leafIndex": 41,
- *               "treeSize": 1000, "auditPath": ["&lt;32 bytes&gt;", ...]}]}
+ *               "treeSize": 1000, "auditPath": ["&lt;32 bytes&gt;", ...],
+ *               "receipt": "&lt;RFC 9942 COSE receipt&gt;"}]}
  * </pre>
+ * {@code receipt} is optional (bundles written without receipts, and those written before receipts
+ * existed, have none); a reader of earlier versions ignores it.
  */
 public final class ProofBundleJson {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -71,6 +74,9 @@ public final class ProofBundleJson {
             ArrayNode path = n.putArray("auditPath");
             for (byte[] h : e.proof().path()) {
                 path.add(B64.encodeToString(h));
+            }
+            if (e.receipt() != null) {
+                n.put("receipt", B64.encodeToString(e.receipt()));
             }
         }
         try {
@@ -118,8 +124,9 @@ public final class ProofBundleJson {
             for (JsonNode h : array(r, "auditPath")) {
                 path.add(hash(h, "record " + seq + " auditPath"));
             }
+            byte[] receipt = r.has("receipt") ? bytes(r.path("receipt"), "record " + seq + " receipt") : null;
             records.add(new ProofBundle.Entry(seq, bytes(r.path("cose"), "record " + seq + " cose"), (int) anchor,
-                    new InclusionProof(number(r, "leafIndex"), number(r, "treeSize"), path)));
+                    new InclusionProof(number(r, "leafIndex"), number(r, "treeSize"), path), receipt));
         }
         return new ProofBundle(device, chain, anchors, records);
     }
