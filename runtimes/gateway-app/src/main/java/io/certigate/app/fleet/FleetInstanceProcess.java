@@ -36,12 +36,27 @@ final class FleetInstanceProcess implements AutoCloseable {
         return p;
     }
 
+    /**
+     * Extra JVM options of the instances, from the system property {@value #JVM_OPTIONS} (space-separated;
+     * {@code {dir}} stands for the instance's folder), e.g. to profile them:
+     * {@code -Dcertigate.fleet.instance-jvm-options=-XX:StartFlightRecording=filename={dir}/instance.jfr}.
+     */
+    static final String JVM_OPTIONS = "certigate.fleet.instance-jvm-options";
+
     /** Starts the process (again) and waits until its ingest subscribed once more. */
     void launch() throws IOException, InterruptedException {
         int before = subscriptions();
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        process = new ProcessBuilder(List.of(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
-                "io.certigate.app.CertigateCli", "fleet", "run", "--config", config.toString()))
+        List<String> command = new java.util.ArrayList<>(List.of(java, "-Xmx256m"));
+        String extra = System.getProperty(JVM_OPTIONS, "").trim();
+        if (!extra.isEmpty()) {
+            for (String option : extra.split("\\s+")) {
+                command.add(option.replace("{dir}", config.getParent().toString()));
+            }
+        }
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.certigate.app.CertigateCli", "fleet",
+                "run", "--config", config.toString()));
+        process = new ProcessBuilder(command)
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
         long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
         while (subscriptions() <= before) {
