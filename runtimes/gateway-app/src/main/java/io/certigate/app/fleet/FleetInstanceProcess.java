@@ -76,6 +76,34 @@ final class FleetInstanceProcess implements AutoCloseable {
                 "the CPU time of process " + process.pid() + " cannot be read on this system")).toNanos();
     }
 
+    /**
+     * CPU time so far of the process's JIT compiler threads ({@code C1/C2 CompilerThread}, read from
+     * {@code /proc/<pid>/task}), in nanoseconds: the warm-up share of {@link #cpuNanos()}, which a long-running
+     * instance pays once. -1 where {@code /proc} cannot be read.
+     */
+    long compilerCpuNanos() {
+        Path tasks = Path.of("/proc", Long.toString(process.pid()), "task");
+        long ticks = 0;
+        try (java.util.stream.Stream<Path> all = Files.list(tasks)) {
+            for (Path t : (Iterable<Path>) all::iterator) {
+                try {
+                    if (!Files.readString(t.resolve("comm")).startsWith("C")
+                            || !Files.readString(t.resolve("comm")).contains("CompilerThre")) {
+                        continue;
+                    }
+                    String stat = Files.readString(t.resolve("stat"));
+                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]);
+                } catch (IOException | RuntimeException gone) {
+                    // the thread ended meanwhile
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+        return ticks * 10_000_000L; // USER_HZ is 100 on Linux
+    }
+
     long pid() {
         return process.pid();
     }
