@@ -301,8 +301,17 @@ final class FleetBench {
         long threshold = Math.max(before, 1);
         long kill = System.nanoTime();
         a.kill();
-        a.launch();
-        long restarted = System.nanoTime();
+        // restarted at once, as systemd would; the lag is followed meanwhile (the other instance takes the killed
+        // one's partitions if the session timeout expires before the restarted one is back)
+        long[] restartedAt = {0};
+        CompletableFuture<Void> restart = CompletableFuture.runAsync(() -> {
+            try {
+                a.launch();
+                restartedAt[0] = System.nanoTime();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
         long peak = 0;
         // the lag settled at a level once no later sample of the phase is above it: the first sample after
         // the last one above (-1 while the last sample is above)
@@ -325,6 +334,8 @@ final class FleetBench {
             Thread.sleep(250);
         }
         long lagAtEnd = lag(lag);
+        restart.get();
+        long restarted = restartedAt[0];
         stop.set(true);
         publishing.get();
         progress.awaitAll(fleet, reached[0], 600);
