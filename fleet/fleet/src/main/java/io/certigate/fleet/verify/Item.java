@@ -22,7 +22,11 @@ sealed interface Item {
     long seq();
 
     /** A COSE_Sign1 whose payload is a Reading of the device it came from. */
-    record Signed(byte[] cose, byte[] keyId, ChainedReading reading, byte[] chainHash) implements Item {
+    record Signed(byte[] cose, CoseSign1.Parsed parsed, ChainedReading reading, byte[] chainHash) implements Item {
+        byte[] keyId() {
+            return parsed.keyId();
+        }
+
         @Override
         public long seq() {
             return reading.seq();
@@ -62,7 +66,7 @@ sealed interface Item {
             throw new Refusal(FindingType.WRONG_DEVICE, c.seq(), "record of device " + c.device()
                     + " arrived as a record of " + device);
         }
-        return new Signed(cose, parsed.keyId(), c, RecordHashes.chainHash(cose));
+        return new Signed(cose, parsed, c, RecordHashes.chainHash(cose));
     }
 
     private static Tombstone tombstone(String device, byte[] item) throws Refusal {

@@ -6,12 +6,9 @@ import io.certigate.fleet.topics.Finding;
 import io.certigate.fleet.topics.FindingType;
 import io.certigate.fleet.topics.FleetTopics;
 import io.certigate.fleet.topics.VerifiedRecord;
-import io.certigate.signing.SignatureVerifier;
 import io.certigate.uplink.BatchDecoder;
 import io.certigate.uplink.StatusMessage;
 import io.certigate.uplink.UplinkException;
-import io.certigate.verifier.Verdict;
-import io.certigate.verifier.Verifier;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -46,11 +43,11 @@ import org.apache.kafka.streams.state.KeyValueStore;
  */
 final class VerifyProcessor implements Processor<byte[], byte[], byte[], byte[]>, DeviceChain.Sink {
     private static final System.Logger LOG = System.getLogger(VerifyProcessor.class.getName());
-    private static final Verifier VERIFIER = new Verifier(SignatureVerifier.BOUNCY_CASTLE);
     private static final byte[] NO_STATUS = new byte[0];
 
     private final FleetVerifySettings settings;
     private final DeviceKeys keys;
+    private final TrustedKeys trustedKeys;
     private final FleetVerifyMetrics metrics;
     private ProcessorContext<byte[], byte[]> ctx;
     private KeyValueStore<Bytes, byte[]> heads;
@@ -66,6 +63,7 @@ final class VerifyProcessor implements Processor<byte[], byte[], byte[], byte[]>
     VerifyProcessor(FleetVerifySettings settings, DeviceKeys keys, FleetVerifyMetrics metrics) {
         this.settings = settings;
         this.keys = keys;
+        this.trustedKeys = new TrustedKeys(keys);
         this.metrics = metrics;
     }
 
@@ -181,14 +179,17 @@ final class VerifyProcessor implements Processor<byte[], byte[], byte[], byte[]>
      */
     @Override
     public boolean trusted(DeviceState st, Item.Signed s, boolean publishParked) {
-        PublicKey key = key(st.device, s.keyId());
+        TrustedKeys.Bound key = trustedKeys.find(st.device, s.keyId());
+        if (key == null && key(st.device, s.keyId()) != null) {
+            key = trustedKeys.find(st.device, s.keyId()); // learned before a restart: in DeviceKeys now
+        }
         if (key == null) {
             park(st, s, publishParked);
             return false;
         }
-        Verdict.Check check = VERIFIER.signature(st.device, s.cose(), key);
-        if (!check.ok()) {
-            refuse(st, s.seq(), FindingType.BAD_SIGNATURE, check.detail());
+        String problem = key.problem(s.parsed());
+        if (problem != null) {
+            refuse(st, s.seq(), FindingType.BAD_SIGNATURE, problem);
             return false;
         }
         return true;

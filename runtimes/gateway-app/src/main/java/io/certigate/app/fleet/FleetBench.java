@@ -159,6 +159,7 @@ final class FleetBench {
     private Phase phase(GatewayLoad load, List<SimulatedGateways.Gateway> fleet, Progress progress, int from, int to,
             List<FleetInstanceProcess> instances) throws Exception {
         long[] cpu0 = instances.stream().mapToLong(FleetInstanceProcess::cpuNanos).toArray();
+        long[] jit0 = instances.stream().mapToLong(FleetInstanceProcess::compilerCpuNanos).toArray();
         Set<Long> pids = instances.stream().map(FleetInstanceProcess::pid).collect(Collectors.toSet());
         long services0 = servicesCpuNanos(pids);
         long t0 = System.nanoTime();
@@ -167,18 +168,23 @@ final class FleetBench {
         long wall = System.nanoTime() - t0;
         long services = servicesCpuNanos(pids) - services0;
         long[] cpu = new long[instances.size()];
+        long jit = 0;
         for (int i = 0; i < cpu.length; i++) {
             cpu[i] = instances.get(i).cpuNanos() - cpu0[i];
+            long j = instances.get(i).compilerCpuNanos();
+            jit = jit < 0 || j < 0 || jit0[i] < 0 ? -1 : jit + j - jit0[i];
         }
-        Phase p = new Phase(sent.records(), wall, cpu, services);
+        Phase p = new Phase(sent.records(), wall, cpu, services, jit);
         out.printf("%d instance(s), rounds %d..%d: %d records stored in %.2f s (%.0f records/s; published at %.0f/s);"
-                + " instance CPU %s s; brokers, PostgreSQL and Mosquitto CPU %.2f s%n", instances.size(), from, to,
-                sent.records(), wall / 1e9, p.rate(), sent.recordsPerSecond(), Arrays.toString(Arrays.stream(cpu)
-                        .mapToObj(n -> String.format("%.2f", n / 1e9)).toArray()), services / 1e9);
+                + " instance CPU %s s, of which JIT compiler threads %.2f s; brokers, PostgreSQL and Mosquitto CPU"
+                + " %.2f s%n", instances.size(), from, to, sent.records(), wall / 1e9, p.rate(), sent.recordsPerSecond(),
+                Arrays.toString(Arrays.stream(cpu).mapToObj(n -> String.format("%.2f", n / 1e9)).toArray()), jit / 1e9,
+                services / 1e9);
         return p;
     }
 
-    private record Phase(long records, long wallNanos, long[] cpuNanos, long servicesCpuNanos) {
+    /** {@code jitCpuNanos}: of {@code cpuNanos}, the instances' JIT compiler threads' (-1: not known). */
+    private record Phase(long records, long wallNanos, long[] cpuNanos, long servicesCpuNanos, long jitCpuNanos) {
         double rate() {
             return records * 1e9 / wallNanos;
         }
@@ -197,6 +203,13 @@ final class FleetBench {
         r.put("cpu_us_per_record_" + n + "inst", String.format("%.1f", 1e6 / perCore));
         r.put("fleet_ratio_" + n + "inst", String.format("%.3f", perCore / raw));
         r.put("services_cpu_us_per_record_" + n + "inst", String.format("%.1f", p.servicesCpuNanos() / 1e3 / p.records()));
+        if (p.jitCpuNanos() >= 0) {
+            // the JIT compiler's share is warm-up: a long-running instance pays it once, not per record
+            double steady = p.records() / (p.cpuSeconds() - p.jitCpuNanos() / 1e9);
+            r.put("jit_cpu_s_" + n + "inst", String.format("%.2f", p.jitCpuNanos() / 1e9));
+            r.put("cpu_us_per_record_excl_jit_" + n + "inst", String.format("%.1f", 1e6 / steady));
+            r.put("fleet_ratio_excl_jit_" + n + "inst", String.format("%.3f", steady / raw));
+        }
     }
 
     private void latency(Map<String, String> r, GatewayLoad load, List<SimulatedGateways.Gateway> fleet, Progress progress,
@@ -288,8 +301,17 @@ final class FleetBench {
         long threshold = Math.max(before, 1);
         long kill = System.nanoTime();
         a.kill();
-        a.launch();
-        long restarted = System.nanoTime();
+        // restarted at once, as systemd would; the lag is followed meanwhile (the other instance takes the killed
+        // one's partitions if the session timeout expires before the restarted one is back)
+        long[] restartedAt = {0};
+        CompletableFuture<Void> restart = CompletableFuture.runAsync(() -> {
+            try {
+                a.launch();
+                restartedAt[0] = System.nanoTime();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
         long peak = 0;
         // the lag settled at a level once no later sample of the phase is above it: the first sample after
         // the last one above (-1 while the last sample is above)
@@ -312,6 +334,8 @@ final class FleetBench {
             Thread.sleep(250);
         }
         long lagAtEnd = lag(lag);
+        restart.get();
+        long restarted = restartedAt[0];
         stop.set(true);
         publishing.get();
         progress.awaitAll(fleet, reached[0], 600);

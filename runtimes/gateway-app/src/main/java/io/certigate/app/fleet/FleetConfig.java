@@ -40,9 +40,42 @@ import java.util.TreeSet;
  * @param ingest           the ingest's settings, or null when this instance does not ingest
  * @param verify           the verification's settings
  * @param store            the store's options, or null when this instance does not store
+ * @param membership       how this instance's Kafka consumers (the verification's stream threads, the
+ *                         store's consumer) take part in their consumer groups
  */
 public record FleetConfig(Set<Role> roles, String bootstrapServers, TopicLayout topics, ConfigValues trust, int metricsPort,
-        String metricsAddress, IngestSettings ingest, FleetVerifySettings verify, StoreOptions store) {
+        String metricsAddress, IngestSettings ingest, FleetVerifySettings verify, StoreOptions store,
+        GroupMembership membership) {
+
+    /**
+     * The consumer group settings of an instance's Kafka consumers (classic group protocol).
+     *
+     * @param instanceId       static membership: the {@code group.instance.id} of the store's consumer,
+     *                         and the prefix of the verification's stream threads' ones (Kafka Streams
+     *                         appends the thread's index); null for dynamic membership
+     * @param sessionTimeoutMs how long the group waits for a member that stopped heartbeating before its
+     *                         partitions move to the others
+     * @param heartbeatMs      how often a member heartbeats
+     */
+    public record GroupMembership(String instanceId, int sessionTimeoutMs, int heartbeatMs) {
+        public GroupMembership {
+            if (heartbeatMs >= sessionTimeoutMs) {
+                throw new IllegalArgumentException(HEARTBEAT_INTERVAL_MS.key() + " (" + heartbeatMs
+                        + ") must be below " + SESSION_TIMEOUT_MS.key() + " (" + sessionTimeoutMs + ")");
+            }
+        }
+
+        /** {@code group.instance.id} (when static), {@code session.timeout.ms}, {@code heartbeat.interval.ms}. */
+        public Map<String, Object> consumerProperties() {
+            Map<String, Object> p = new HashMap<>();
+            if (instanceId != null) {
+                p.put("group.instance.id", instanceId);
+            }
+            p.put("session.timeout.ms", sessionTimeoutMs);
+            p.put("heartbeat.interval.ms", heartbeatMs);
+            return p;
+        }
+    }
 
     /** The stages one instance can run; any subset, all three by default. */
     public enum Role {
@@ -62,9 +95,21 @@ public record FleetConfig(Set<Role> roles, String bootstrapServers, TopicLayout 
     public static final Setting REPLICATION = Setting.whole("fleet.kafka.replication-factor", 3, 1, 32, "brokers",
             "copies of each fleet topic when it is created; min.insync.replicas is one less");
 
+    public static final Setting GROUP_INSTANCE_ID = Setting.of("fleet.kafka.group-instance-id", Type.TEXT, null,
+            "static membership: this instance's id in the verification's and the store's consumer groups, unique"
+                    + " per instance and kept across its restarts (a restarted instance takes its partitions back at"
+                    + " once, without a rebalance); absent: dynamic membership");
+    public static final Setting SESSION_TIMEOUT_MS = Setting.whole("fleet.kafka.session-timeout-ms", 10_000, 1_000,
+            1_800_000, "ms", "how long the consumer groups wait for an instance that stopped heartbeating (killed,"
+                    + " hung, cut off) before its partitions move to the others; within the brokers'"
+                    + " group.min.session.timeout.ms (6 s) and group.max.session.timeout.ms (30 min)");
+    public static final Setting HEARTBEAT_INTERVAL_MS = Setting.whole("fleet.kafka.heartbeat-interval-ms", 3_000, 100,
+            600_000, "ms", "how often the instance's consumers heartbeat to their group (below a third of the"
+                    + " session timeout)");
+
     /** Keys of this class; the roles' own keys come from their settings classes. */
     public static final List<Setting> OWN = List.of(ROLES, BOOTSTRAP_SERVERS, PARTITIONS, REPLICATION,
-            MetricsSettings.PORT, MetricsSettings.ADDRESS);
+            GROUP_INSTANCE_ID, SESSION_TIMEOUT_MS, HEARTBEAT_INTERVAL_MS, MetricsSettings.PORT, MetricsSettings.ADDRESS);
 
     /** Every setting a fleet configuration may hold. */
     public static final List<Setting> ALL = all();
@@ -113,7 +158,16 @@ public record FleetConfig(Set<Role> roles, String bootstrapServers, TopicLayout 
         }
         FleetVerifySettings verify = FleetVerifySettings.from(v);
         StoreOptions store = roles.contains(Role.STORE) ? StoreOptions.of(origin, values) : null;
-        return new FleetConfig(roles, bootstrap, topics, v, metricsPort, metricsAddress, ingest, verify, store);
+        String instanceId = v.text(GROUP_INSTANCE_ID);
+        GroupMembership membership;
+        try {
+            membership = new GroupMembership(instanceId.isBlank() ? null : instanceId,
+                    v.wholeInt(SESSION_TIMEOUT_MS), v.wholeInt(HEARTBEAT_INTERVAL_MS));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(origin + ": " + e.getMessage(), e);
+        }
+        return new FleetConfig(roles, bootstrap, topics, v, metricsPort, metricsAddress, ingest, verify, store,
+                membership);
     }
 
     private static Set<Role> roles(String origin, String text) {

@@ -165,6 +165,7 @@ public final class FleetDemoCommand implements Callable<Integer> {
         p.setProperty("fleet.verify.ca", ca.toString());
         p.setProperty("fleet.ingest.mqtt.url", mqtt);
         p.setProperty("fleet.ingest.mqtt.client-id", "fleet-" + instance);
+        p.setProperty("fleet.kafka.group-instance-id", "fleet-" + instance);
         p.setProperty("fleet.verify.state-dir", state.toString());
         p.setProperty("fleet.store.jdbc-url", pg.jdbcUrl());
         p.setProperty("fleet.store.user", pg.user());

@@ -36,12 +36,27 @@ final class FleetInstanceProcess implements AutoCloseable {
         return p;
     }
 
+    /**
+     * Extra JVM options of the instances, from the system property {@value #JVM_OPTIONS} (space-separated;
+     * {@code {dir}} stands for the instance's folder), e.g. to profile them:
+     * {@code -Dcertigate.fleet.instance-jvm-options=-XX:StartFlightRecording=filename={dir}/instance.jfr}.
+     */
+    static final String JVM_OPTIONS = "certigate.fleet.instance-jvm-options";
+
     /** Starts the process (again) and waits until its ingest subscribed once more. */
     void launch() throws IOException, InterruptedException {
         int before = subscriptions();
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        process = new ProcessBuilder(List.of(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
-                "io.certigate.app.CertigateCli", "fleet", "run", "--config", config.toString()))
+        List<String> command = new java.util.ArrayList<>(List.of(java, "-Xmx256m"));
+        String extra = System.getProperty(JVM_OPTIONS, "").trim();
+        if (!extra.isEmpty()) {
+            for (String option : extra.split("\\s+")) {
+                command.add(option.replace("{dir}", config.getParent().toString()));
+            }
+        }
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.certigate.app.CertigateCli", "fleet",
+                "run", "--config", config.toString()));
+        process = new ProcessBuilder(command)
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
         long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
         while (subscriptions() <= before) {
@@ -59,6 +74,34 @@ final class FleetInstanceProcess implements AutoCloseable {
     long cpuNanos() {
         return process.info().totalCpuDuration().orElseThrow(() -> new IllegalStateException(
                 "the CPU time of process " + process.pid() + " cannot be read on this system")).toNanos();
+    }
+
+    /**
+     * CPU time so far of the process's JIT compiler threads ({@code C1/C2 CompilerThread}, read from
+     * {@code /proc/<pid>/task}), in nanoseconds: the warm-up share of {@link #cpuNanos()}, which a long-running
+     * instance pays once. -1 where {@code /proc} cannot be read.
+     */
+    long compilerCpuNanos() {
+        Path tasks = Path.of("/proc", Long.toString(process.pid()), "task");
+        long ticks = 0;
+        try (java.util.stream.Stream<Path> all = Files.list(tasks)) {
+            for (Path t : (Iterable<Path>) all::iterator) {
+                try {
+                    if (!Files.readString(t.resolve("comm")).startsWith("C")
+                            || !Files.readString(t.resolve("comm")).contains("CompilerThre")) {
+                        continue;
+                    }
+                    String stat = Files.readString(t.resolve("stat"));
+                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]);
+                } catch (IOException | RuntimeException gone) {
+                    // the thread ended meanwhile
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+        return ticks * 10_000_000L; // USER_HZ is 100 on Linux
     }
 
     long pid() {

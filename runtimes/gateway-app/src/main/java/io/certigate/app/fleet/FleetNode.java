@@ -91,14 +91,18 @@ public final class FleetNode implements AutoCloseable {
         }
         if (config.roles().contains(FleetConfig.Role.STORE)) {
             storeMetrics = new StoreMetrics();
-            sink = new FleetStoreSink(Map.of("bootstrap.servers", config.bootstrapServers()), config.store(),
-                    config.store().connector(), storeMetrics);
+            Map<String, Object> consumer = new java.util.HashMap<>(config.membership().consumerProperties());
+            consumer.put("bootstrap.servers", config.bootstrapServers());
+            sink = new FleetStoreSink(consumer, config.store(), config.store().connector(), storeMetrics);
             sink.start();
             started.add(sink);
         }
         if (config.roles().contains(FleetConfig.Role.VERIFY)) {
             DeviceKeys keys = deviceKeys(clock);
-            verifier = new FleetVerifier(config.bootstrapServers(), config.verify(), keys).start();
+            java.util.Properties streams = FleetVerifier.properties(config.bootstrapServers(), config.verify());
+            config.membership().consumerProperties().forEach((k, v) ->
+                    streams.put(org.apache.kafka.streams.StreamsConfig.mainConsumerPrefix(k), v));
+            verifier = new FleetVerifier(streams, config.verify(), keys).start();
             started.add(verifier);
         }
         if (config.roles().contains(FleetConfig.Role.INGEST)) {
