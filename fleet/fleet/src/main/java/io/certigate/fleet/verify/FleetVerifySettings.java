@@ -4,7 +4,9 @@ import io.certigate.core.config.ConfigValues;
 import io.certigate.core.config.Setting;
 import io.certigate.core.config.Setting.Type;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The verification stage's settings, defined once (key, default, unit, range, meaning), and their
@@ -75,7 +77,7 @@ public record FleetVerifySettings(int aheadBuffer, Duration gapTimeout, int maxP
 
     /** Every setting at its default. */
     public static FleetVerifySettings defaults() {
-        return from(new ConfigValues("defaults", java.util.Map.of()));
+        return from(new ConfigValues("defaults", Map.of()));
     }
 
     /** The values of {@code c}, each checked against its definition (errors name the origin and the key). */
@@ -88,38 +90,29 @@ public record FleetVerifySettings(int aheadBuffer, Duration gapTimeout, int maxP
                 c.wholeInt(REPLICATION_FACTOR), Duration.ofMillis(c.whole(UNKNOWN_DEVICE_AFTER_MS)));
     }
 
-    public FleetVerifySettings withAheadBuffer(int n) {
-        return new FleetVerifySettings(n, gapTimeout, maxPayloadBytes, duplicateWindow, gapCheckInterval, registryRetry,
-                applicationId, stateDir, streamThreads, replicationFactor, unknownDeviceAfter);
-    }
-
-    public FleetVerifySettings withGapTimeout(Duration d) {
-        return new FleetVerifySettings(aheadBuffer, d, maxPayloadBytes, duplicateWindow, gapCheckInterval, registryRetry,
-                applicationId, stateDir, streamThreads, replicationFactor, unknownDeviceAfter);
-    }
-
-    public FleetVerifySettings withMaxPayloadBytes(int n) {
-        return new FleetVerifySettings(aheadBuffer, gapTimeout, n, duplicateWindow, gapCheckInterval, registryRetry,
-                applicationId, stateDir, streamThreads, replicationFactor, unknownDeviceAfter);
-    }
-
-    public FleetVerifySettings withDuplicateWindow(int n) {
-        return new FleetVerifySettings(aheadBuffer, gapTimeout, maxPayloadBytes, n, gapCheckInterval, registryRetry,
-                applicationId, stateDir, streamThreads, replicationFactor, unknownDeviceAfter);
-    }
-
-    public FleetVerifySettings withRegistryRetry(Duration d) {
-        return new FleetVerifySettings(aheadBuffer, gapTimeout, maxPayloadBytes, duplicateWindow, gapCheckInterval, d,
-                applicationId, stateDir, streamThreads, replicationFactor, unknownDeviceAfter);
-    }
-
-    public FleetVerifySettings withUnknownDeviceAfter(Duration d) {
-        return new FleetVerifySettings(aheadBuffer, gapTimeout, maxPayloadBytes, duplicateWindow, gapCheckInterval,
-                registryRetry, applicationId, stateDir, streamThreads, replicationFactor, d);
-    }
-
-    public FleetVerifySettings withKafka(String appId, String dir, int threads, int replication) {
-        return new FleetVerifySettings(aheadBuffer, gapTimeout, maxPayloadBytes, duplicateWindow, gapCheckInterval,
-                registryRetry, appId, dir, threads, replication, unknownDeviceAfter);
+    /**
+     * These settings with one changed, given as it would be written in a configuration file
+     * ({@code with(AHEAD_BUFFER, 3)}, durations in ms): checked against its definition like any other value.
+     */
+    public FleetVerifySettings with(Setting setting, Object value) {
+        if (!ALL.contains(setting)) {
+            throw new IllegalArgumentException(setting.key() + " is not a verification setting");
+        }
+        Map<String, String> values = new HashMap<>();
+        values.put(AHEAD_BUFFER.key(), Integer.toString(aheadBuffer));
+        values.put(GAP_TIMEOUT_MS.key(), Long.toString(gapTimeout.toMillis()));
+        values.put(MAX_PAYLOAD_BYTES.key(), Integer.toString(maxPayloadBytes));
+        values.put(DUPLICATE_WINDOW.key(), Integer.toString(duplicateWindow));
+        values.put(GAP_CHECK_INTERVAL_MS.key(), Long.toString(gapCheckInterval.toMillis()));
+        values.put(REGISTRY_RETRY_MS.key(), Long.toString(registryRetry.toMillis()));
+        values.put(APPLICATION_ID.key(), applicationId);
+        if (stateDir != null) {
+            values.put(STATE_DIR.key(), stateDir);
+        }
+        values.put(STREAM_THREADS.key(), Integer.toString(streamThreads));
+        values.put(REPLICATION_FACTOR.key(), Integer.toString(replicationFactor));
+        values.put(UNKNOWN_DEVICE_AFTER_MS.key(), Long.toString(unknownDeviceAfter.toMillis()));
+        values.put(setting.key(), value.toString());
+        return from(new ConfigValues("changed verification settings", values));
     }
 }

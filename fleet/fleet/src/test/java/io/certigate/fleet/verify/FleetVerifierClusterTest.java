@@ -71,8 +71,9 @@ class FleetVerifierClusterTest {
     }
 
     private FleetVerifySettings settings(Path stateDir) {
-        return FleetVerifySettings.defaults().withKafka("fleet-verify-test", stateDir.toString(), 1, 1)
-                .withUnknownDeviceAfter(Duration.ZERO);
+        return FleetVerifySettings.defaults().with(FleetVerifySettings.APPLICATION_ID, "fleet-verify-test")
+                .with(FleetVerifySettings.STATE_DIR, stateDir).with(FleetVerifySettings.STREAM_THREADS, 1)
+                .with(FleetVerifySettings.REPLICATION_FACTOR, 1).with(FleetVerifySettings.UNKNOWN_DEVICE_AFTER_MS, 0);
     }
 
     @Test

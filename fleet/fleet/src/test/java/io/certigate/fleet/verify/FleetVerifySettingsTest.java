@@ -36,7 +36,11 @@ class FleetVerifySettingsTest {
         assertThat(s.aheadBuffer()).isEqualTo(50);
         assertThat(s.gapTimeout()).isEqualTo(Duration.ofSeconds(2));
         assertThat(s.stateDir()).isEqualTo("/var/lib/certigate/verify");
-        assertThat(s).isEqualTo(s.withAheadBuffer(50)).isNotEqualTo(s.withAheadBuffer(51));
+        assertThat(s).isEqualTo(s.with(FleetVerifySettings.AHEAD_BUFFER, 50))
+                .isNotEqualTo(s.with(FleetVerifySettings.AHEAD_BUFFER, 51));
+        assertThat(s.with(FleetVerifySettings.GAP_TIMEOUT_MS, 7000).gapTimeout()).isEqualTo(Duration.ofSeconds(7));
+        assertThatThrownBy(() -> s.with(FleetVerifySettings.AHEAD_BUFFER, 0))
+                .hasMessageContaining("fleet.verify.ahead-buffer = '0' must be a whole number in 1..1000000");
         assertThatThrownBy(() -> FleetVerifySettings.from(new ConfigValues("fleet.properties",
                 Map.of("fleet.verify.ahead-buffer", "0")))).hasMessage(
                         "fleet.properties: fleet.verify.ahead-buffer = '0' must be a whole number in 1..1000000");
@@ -47,7 +51,9 @@ class FleetVerifySettingsTest {
     @Test
     void theInstanceRunsExactlyOnceWithTheSettingsKafkaProperties() {
         Properties p = FleetVerifier.properties("k1:9092,k2:9092",
-                FleetVerifySettings.defaults().withKafka("verify-a", "/tmp/state", 2, 3));
+                FleetVerifySettings.defaults().with(FleetVerifySettings.APPLICATION_ID, "verify-a")
+                        .with(FleetVerifySettings.STATE_DIR, "/tmp/state").with(FleetVerifySettings.STREAM_THREADS, 2)
+                        .with(FleetVerifySettings.REPLICATION_FACTOR, 3));
         assertThat(p).containsEntry(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2)
                 .containsEntry(StreamsConfig.APPLICATION_ID_CONFIG, "verify-a")
                 .containsEntry(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "k1:9092,k2:9092")

@@ -41,7 +41,8 @@ import org.junit.jupiter.api.io.TempDir;
 class FleetVerifyTopologyTest {
     /** Parked devices reported at once, except in the test of the grace period. */
     private static final FleetVerifySettings SETTINGS = FleetVerifySettings.defaults()
-            .withGapTimeout(Duration.ofMinutes(5)).withAheadBuffer(100).withUnknownDeviceAfter(Duration.ZERO);
+            .with(FleetVerifySettings.GAP_TIMEOUT_MS, Duration.ofMinutes(5).toMillis()).with(FleetVerifySettings.AHEAD_BUFFER, 100)
+            .with(FleetVerifySettings.UNKNOWN_DEVICE_AFTER_MS, 0);
 
     @TempDir
     Path dir;
@@ -219,7 +220,7 @@ class FleetVerifyTopologyTest {
 
     @Test
     void aFullAheadBufferReportsTheGapAtOnce() throws Exception {
-        VerifyDriver d = open(SETTINGS.withAheadBuffer(3), configured());
+        VerifyDriver d = open(SETTINGS.with(FleetVerifySettings.AHEAD_BUFFER, 3), configured());
         d.readings("dev-1", range(1, 1));
         d.readings("dev-1", range(5, 6));
         assertThat(d.findings()).isEmpty();
@@ -295,7 +296,7 @@ class FleetVerifyTopologyTest {
 
     @Test
     void garbageAndOversizedPayloadsAreFindingsAndNeverStopThePartition() throws Exception {
-        VerifyDriver d = open(SETTINGS.withMaxPayloadBytes(8192), configured());
+        VerifyDriver d = open(SETTINGS.with(FleetVerifySettings.MAX_PAYLOAD_BYTES, 8192), configured());
         d.readings("dev-1", new byte[] {(byte) 0x83, 0x01}); // truncated array
         d.readings("dev-1", new byte[] {(byte) 0x81, 0x01}); // an item that is not a record
         d.readings("dev-1", new byte[] {(byte) 0x81, (byte) 0xd2, 0x40}); // tag 18 around garbage
@@ -330,7 +331,7 @@ class FleetVerifyTopologyTest {
             var chain = List.of(pki.issueDevice(racing.key().publicKey(), "dev-r"), pki.caCertificate());
             racing.produce(5);
             silent.produce(5);
-            VerifyDriver d = open(SETTINGS.withUnknownDeviceAfter(Duration.ofSeconds(30)),
+            VerifyDriver d = open(SETTINGS.with(FleetVerifySettings.UNKNOWN_DEVICE_AFTER_MS, 30_000),
                     new DeviceKeys(List.of(pki.caCertificate()), false));
             d.readings("dev-r", VerifyDriver.batch("dev-r", racing.buffer().range(1, 5)));
             d.readings("dev-s", VerifyDriver.batch("dev-s", silent.buffer().range(1, 5)));
@@ -437,7 +438,7 @@ class FleetVerifyTopologyTest {
             // the chain is not valid yet at the trust clock's time: refused now, accepted once that time comes
             ManualClock trustClock = new ManualClock(Instant.now().minus(Duration.ofDays(30)));
             DeviceKeys keys = new DeviceKeys(List.of(pki.caCertificate()), false, null, trustClock);
-            VerifyDriver d = open(SETTINGS.withRegistryRetry(Duration.ofMinutes(1)), keys);
+            VerifyDriver d = open(SETTINGS.with(FleetVerifySettings.REGISTRY_RETRY_MS, Duration.ofMinutes(1).toMillis()), keys);
             d.status("dev-2", new StatusMessage("dev-2", StatusMessage.State.ONLINE, 5, 0, chain));
             d.readings("dev-2", VerifyDriver.batch("dev-2", issued.buffer().range(1, 5)));
             assertThat(d.findings()).extracting(Finding::type).containsExactly(FindingType.UNTRUSTED_KEY,
