@@ -20,7 +20,7 @@ public final class GnssSimulator implements AutoCloseable {
     private final OutputStream out;
     private final NmeaRouteGenerator generator;
     private final AtomicLong next = new AtomicLong();
-    private ScheduledFuture<?> task;
+    private volatile ScheduledFuture<?> task;
     private volatile IOException failure;
 
     public GnssSimulator(OutputStream out, NmeaRouteGenerator generator) {
@@ -28,7 +28,7 @@ public final class GnssSimulator implements AutoCloseable {
         this.generator = generator;
     }
 
-    /** Writes to a pty or a file (created or truncated). */
+    /** Writes to a pty or a file (created or truncated); the stream is a channel's, so a blocked write can be interrupted. */
     public static GnssSimulator onPath(Path device, NmeaRouteGenerator generator) throws IOException {
         return new GnssSimulator(Files.newOutputStream(device, StandardOpenOption.WRITE, StandardOpenOption.CREATE,
                 StandardOpenOption.TRUNCATE_EXISTING), generator);
@@ -68,10 +68,15 @@ public final class GnssSimulator implements AutoCloseable {
         return generator;
     }
 
+    /**
+     * Stops writing and closes the stream. Not synchronized with the writes: a write blocked on a
+     * pty nobody reads any more (the reader closed its side) is interrupted, which closes the stream.
+     */
     @Override
-    public synchronized void close() throws IOException {
-        if (task != null) {
-            task.cancel(false);
+    public void close() throws IOException {
+        ScheduledFuture<?> t = task;
+        if (t != null) {
+            t.cancel(true);
         }
         out.close();
     }
