@@ -41,7 +41,8 @@ class ConfigurationDocsTest {
         List<Setting> all = new ArrayList<>();
         for (List<Setting> capability : List.of(SpineSettings.ALL, List.of(RunConfig.SYNTHETIC_RATE), ObdSettings.ALL,
                 TicSettings.ALL, RfidSettings.ALL, CoapIngestSettings.ALL, UplinkSettings.ALL, AnchorSettings.ALL,
-                MetricsSettings.ALL, ProvisioningSettings.ALL, ProvisioningSettings.KURA)) {
+                MetricsSettings.ALL, ProvisioningSettings.ALL, ProvisioningSettings.KURA,
+                io.certigate.gnss.GnssSettings.ALL)) {
             all.addAll(capability);
         }
         return all;
