@@ -12,7 +12,9 @@ import java.util.Map;
  * epoch (1 Hz typically), RMC, VTG, GGA, GSA, GSV and sometimes ZDA; those that carry a time (RMC,
  * GGA, ZDA) say which epoch the others belong to. A new time of day starts a new epoch: the fix
  * fields start empty again, while the date (needed to turn RMC/GGA's time of day into an instant)
- * and the satellites in view (GSV has no time) carry over. Not thread-safe: one reader feeds it.
+ * and the satellites in view (GSV has no time) carry over, and so do the HDOP and the satellites
+ * used until the new epoch's GGA or GSA gives them (RMC comes first, and a reading stamped between
+ * the two should not get an unknown HDOP). Not thread-safe: one reader feeds it.
  */
 public final class FixAssembler {
     private LocalTime epochTime;
@@ -24,6 +26,8 @@ public final class FixAssembler {
     private BigDecimal longitude;
     private BigDecimal ggaHdop;
     private BigDecimal gsaHdop;
+    private BigDecimal previousHdop;
+    private int previousUsed = -1;
     private int satellitesUsed = -1;
     private int gsaSatellitesUsed;
     private BigDecimal speedKmh;
@@ -79,6 +83,10 @@ public final class FixAssembler {
         if (epochTime != null && date != null && t.isBefore(epochTime.minusHours(12))) {
             date = date.plusDays(1); // past midnight UTC; the epoch's RMC or ZDA confirms it
         }
+        if (latest != null) {
+            previousHdop = latest.hdop();
+            previousUsed = latest.satellitesUsed();
+        }
         epochTime = t;
         rmcValid = null;
         ggaValid = null;
@@ -104,9 +112,10 @@ public final class FixAssembler {
         boolean valid = (rmcValid != null || ggaValid != null) && !Boolean.FALSE.equals(rmcValid)
                 && !Boolean.FALSE.equals(ggaValid) && !gsaNoFix;
         int inViewTotal = inView.isEmpty() ? -1 : inView.values().stream().mapToInt(Integer::intValue).sum();
-        int used = satellitesUsed >= 0 ? satellitesUsed : gsaSatellitesUsed > 0 ? gsaSatellitesUsed : -1;
+        int used = satellitesUsed >= 0 ? satellitesUsed : gsaSatellitesUsed > 0 ? gsaSatellitesUsed : previousUsed;
+        BigDecimal hdop = ggaHdop != null ? ggaHdop : gsaHdop != null ? gsaHdop : previousHdop;
         return new GnssFix(epochTime == null || date == null ? null : date.atTime(epochTime).toInstant(ZoneOffset.UTC), valid,
-                valid ? latitude : null, valid ? longitude : null, ggaHdop != null ? ggaHdop : gsaHdop, used, inViewTotal,
+                valid ? latitude : null, valid ? longitude : null, hdop, used, inViewTotal,
                 speedKmh, course, millis, nanos);
     }
 }

@@ -87,18 +87,12 @@ public final class GnssService implements FixSource, AutoCloseable {
         return this;
     }
 
-    /** What a source calls with each updated fix; stamped with this service's clocks if the source did not. */
+    /**
+     * What a source calls with each updated fix. The source stamps fixes with the same clocks as
+     * this service (the gateway clock and the monotonic one), or ages and offsets mean nothing.
+     */
     public void update(GnssFix fix) {
         latest = fix;
-    }
-
-    /** A fix received now: for sources that build fixes with this service's clocks. */
-    public long nowMillis() {
-        return clock.millis();
-    }
-
-    public long nowNanos() {
-        return nanos.getAsLong();
     }
 
     @Override

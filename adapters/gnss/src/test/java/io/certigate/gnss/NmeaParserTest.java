@@ -189,6 +189,21 @@ class NmeaParserTest {
     }
 
     @Test
+    void hdopAndSatellitesUsedCarryOverUntilTheNewEpochGivesThem() {
+        NmeaReceiver r = new NmeaReceiver(f -> { });
+        String in = sentence("GPGGA,120000.00,4851.3912,N,00221.0487,E,1,07,0.8,0,M,0,M,,")
+                + sentence("GPRMC,120001.00,A,4851.3912,N,00221.0487,E,0.0,0.0,010125,,,A");
+        r.accept(ByteBuffer.wrap(in.getBytes(StandardCharsets.US_ASCII)), 0, 0);
+        assertThat(r.latest().utc()).isEqualTo(Instant.parse("2025-01-01T12:00:01Z"));
+        assertThat(r.latest().hdop()).isEqualTo(new BigDecimal("0.8"));
+        assertThat(r.latest().satellitesUsed()).isEqualTo(7);
+        r.accept(ByteBuffer.wrap(sentence("GPGGA,120001.00,4851.3912,N,00221.0487,E,1,05,1.6,0,M,0,M,,")
+                .getBytes(StandardCharsets.US_ASCII)), 0, 0);
+        assertThat(r.latest().hdop()).isEqualTo(new BigDecimal("1.6"));
+        assertThat(r.latest().satellitesUsed()).isEqualTo(5);
+    }
+
+    @Test
     void coordinatesRoundTripThroughNmeaForm() {
         assertThat(Coordinates.toNmea(new BigDecimal("48.85652"), true, 5)).isEqualTo("4851.39120,N");
         assertThat(Coordinates.toNmea(new BigDecimal("-2.3508117"), false, 5)).isEqualTo("00221.04870,W");
