@@ -28,6 +28,7 @@ import picocli.CommandLine.Command;
             io.certigate.app.provision.TrustCommand.class,
             io.certigate.app.meter.TicCommand.class,
             io.certigate.app.meter.RfidCommand.class,
+            io.certigate.app.gnss.GnssCommand.class,
             io.certigate.app.uplink.CollectCommand.class,
         })
 public final class CertigateCli implements Runnable {

@@ -10,6 +10,10 @@ import io.certigate.simulators.elm327.Elm327Switches;
 import io.certigate.simulators.elm327.Elm327TcpServer;
 import io.certigate.simulators.elm327.SimulatedVehicle;
 import io.certigate.simulators.elm327.VehicleScript;
+import io.certigate.simulators.gnss.GnssSimulator;
+import io.certigate.simulators.gnss.NmeaRouteGenerator;
+import io.certigate.simulators.gnss.Route;
+import io.certigate.testbed.pty.PtyPair;
 import io.certigate.testbed.device.TestDevice;
 import io.certigate.testbed.mqtt.MosquittoBroker;
 import java.io.BufferedReader;
@@ -30,7 +34,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code certigate run} as a process with an OBD adapter (the ELM327 simulator over TCP, winding its
  * odometer back and answering garbage now and then), a TIC port that is not plugged in, synthetic
- * load, the MQTT uplink to a real Mosquitto and anchoring on a dev chain: every metric of
+ * load, a GNSS receiver (the route simulator on a pty, 1 epoch a second from now), the MQTT uplink
+ * to a real Mosquitto and anchoring on a dev chain: every metric of
  * docs/metrics.md is scraped from the endpoint, the exposition is read strictly, and each figure is
  * seen to move when what it measures changes (the broker stops, the ledger stops, the adapter goes).
  */
@@ -41,9 +46,12 @@ class RunMetricsIntegrationTest {
     @TempDir
     Path dir;
     private Process gateway;
+    private final java.util.concurrent.ScheduledExecutorService gnssThread =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
 
     @AfterEach
     void stopGateway() throws Exception {
+        gnssThread.shutdownNow();
         if (gateway != null && gateway.isAlive()) {
             gateway.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
         }
@@ -56,7 +64,11 @@ class RunMetricsIntegrationTest {
                 Elm327Switches.defaults().withRollback(2, new BigDecimal("1500.0")).withGarbageEvery(11), Clock.systemUTC());
         try (DevLedger ledger = DevLedger.start(dir.resolve("ledger"));
                 MosquittoBroker broker = MosquittoBroker.start(dir.resolve("broker"));
-                Elm327TcpServer obd = Elm327TcpServer.start(car, 0)) {
+                Elm327TcpServer obd = Elm327TcpServer.start(car, 0);
+                PtyPair gnssPty = PtyPair.open(dir.resolve("gnss"));
+                GnssSimulator gnss = GnssSimulator.onPath(gnssPty.deviceSide(), new NmeaRouteGenerator(Route.demo(),
+                        NmeaRouteGenerator.Options.of(15, java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS))))
+                        .start(gnssThread, java.time.Duration.ofSeconds(1))) {
             Path config = Files.writeString(dir.resolve("certigate.conf"), String.join("\n",
                     "device.id = gw-metrics-1",
                     "key.store = " + dir.resolve("device.p12"),
@@ -70,6 +82,7 @@ class RunMetricsIntegrationTest {
                     "obd.backoff-max-ms = 400",
                     "tic.port = " + dir.resolve("ttyUSB-unplugged"),
                     "tic.mode = historic",
+                    "gnss.port = " + gnssPty.gatewaySide(),
                     "uplink.mqtt.url = " + broker.url(),
                     "uplink.mqtt.reconnect-min-ms = 100",
                     "uplink.mqtt.reconnect-max-ms = 400",
@@ -87,7 +100,8 @@ class RunMetricsIntegrationTest {
                             && s.value("certigate_anchor_last_anchored_seq") > 0
                             && s.value("certigate_alerts_total", "kind", "rollback-suspected") > 0
                             && s.value("certigate_adapter_malformed_total", "adapter", "obd") > 0
-                            && s.value("certigate_adapter_reconnects_total", "adapter", "tic") >= 1);
+                            && s.value("certigate_adapter_reconnects_total", "adapter", "tic") >= 1
+                            && s.value("certigate_gnss_fix_usable") == 1);
             assertThat(first.families()).containsKeys(ServedFamilies.ALL.keySet().toArray(String[]::new));
             ServedFamilies.ALL.forEach((name, type) -> assertThat(first.family(name).type()).as(name).isEqualTo(type));
             assertThat(first.families().keySet()).as("every family served is documented")
@@ -102,6 +116,9 @@ class RunMetricsIntegrationTest {
             assertThat(first.value("certigate_adapter_connected", "adapter", "tic")).as("the TIC port is not there").isZero();
             assertThat(first.value("certigate_adapter_readings_total", "adapter", "tic")).isZero();
             assertThat(first.value("certigate_readings_total", "source", "sim")).isPositive();
+            assertThat(first.value("certigate_adapter_connected", "adapter", "gnss")).isEqualTo(1);
+            assertThat(Math.abs(first.value("certigate_gnss_clock_offset_seconds"))).isLessThan(2.0);
+            assertThat(first.value("certigate_gnss_satellites_used")).isEqualTo(9);
             assertThat(first.value("certigate_readings_total", "source", "obd")).isPositive();
             assertThat(first.value("certigate_chain_head_seq")).isGreaterThanOrEqualTo(first.value("certigate_anchor_last_anchored_seq"));
 

@@ -86,6 +86,7 @@ public final class Sequencer implements ReadingSink, AutoCloseable {
     private volatile BufferException.Reason failing;
     private volatile long epoch;
     private volatile CompletableFuture<Void> loop;
+    private volatile java.util.function.UnaryOperator<Reading> stamp = java.util.function.UnaryOperator.identity();
 
     /**
      * The signing stage runs on {@code executor}, the commit stage on a thread of its own named
@@ -147,12 +148,21 @@ public final class Sequencer implements ReadingSink, AutoCloseable {
         commitListeners.remove(listener);
     }
 
+    /**
+     * Sets the step every submitted reading goes through before it is queued, on the submitting
+     * thread: a GNSS receiver's time quality and position ({@code io.certigate.gnss.GnssService#stamp}).
+     * It must be fast, never block and never throw; the identity by default.
+     */
+    public void stampWith(java.util.function.UnaryOperator<Reading> step) {
+        this.stamp = java.util.Objects.requireNonNull(step, "step");
+    }
+
     @Override
     public CompletableFuture<Committed> submit(Reading reading) throws InterruptedException {
         if (!accepting) {
             throw new IllegalStateException("sequencer of " + deviceId + " is closed");
         }
-        Pending p = new Pending(reading, new CompletableFuture<>());
+        Pending p = new Pending(stamp.apply(reading), new CompletableFuture<>());
         queue.put(p);
         CompletableFuture<Void> l = loop;
         if (!accepting && l != null && l.isDone()) {

@@ -60,6 +60,23 @@ class SequencerTest {
     }
 
     @Test
+    void theStampStepChangesWhatIsSignedAndChained() throws Exception {
+        try (TestSpine spine = TestSpine.start(dir)) {
+            spine.sequencer.submit(TestSpine.odometer(1)).get(10, TimeUnit.SECONDS);
+            spine.sequencer.stampWith(r -> r.withTime(r.observedAtMillis() - 250, io.certigate.core.model.TimeQuality.GNSS));
+            spine.sequencer.submit(TestSpine.odometer(2)).get(10, TimeUnit.SECONDS);
+            List<StoredRecord> all = spine.buffer.range(1, 2);
+            ChainedReading before = ReadingCodec.decode(CoseSign1.verify(((StoredRecord.Signed) all.get(0)).cose(),
+                    spine.key.publicKey(), null));
+            ChainedReading after = ReadingCodec.decode(CoseSign1.verify(((StoredRecord.Signed) all.get(1)).cose(),
+                    spine.key.publicKey(), null));
+            assertThat(before.reading()).isEqualTo(TestSpine.odometer(1));
+            assertThat(after.reading().timeQuality()).isEqualTo(io.certigate.core.model.TimeQuality.GNSS);
+            assertThat(after.reading().observedAtMillis()).isEqualTo(TestSpine.odometer(2).observedAtMillis() - 250);
+        }
+    }
+
+    @Test
     void runsBothStagesOnTheExecutorsItIsGivenAndStartsNoThreadOfItsOwn() throws Exception {
         List<Thread> made = java.util.Collections.synchronizedList(new ArrayList<>());
         java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2, r -> {

@@ -15,9 +15,10 @@ import java.util.Objects;
  * @param value            the value ({@code val})
  * @param unit             UCUM unit code, or null for unitless values ({@code unit})
  * @param flags            qualifiers such as {@code rollback-suspected}; empty for most readings ({@code flags})
+ * @param position         where it was measured, or null for a reading without position ({@code pos})
  */
 public record Reading(long observedAtMillis, TimeQuality timeQuality, String source, String kind, String subject,
-        ReadingValue value, String unit, List<String> flags) {
+        ReadingValue value, String unit, List<String> flags, Position position) {
 
     private static final int MAX_TEXT = 256;
 
@@ -43,8 +44,13 @@ public record Reading(long observedAtMillis, TimeQuality timeQuality, String sou
     }
 
     public Reading(long observedAtMillis, TimeQuality timeQuality, String source, String kind, String subject,
+            ReadingValue value, String unit, List<String> flags) {
+        this(observedAtMillis, timeQuality, source, kind, subject, value, unit, flags, null);
+    }
+
+    public Reading(long observedAtMillis, TimeQuality timeQuality, String source, String kind, String subject,
             ReadingValue value, String unit) {
-        this(observedAtMillis, timeQuality, source, kind, subject, value, unit, List.of());
+        this(observedAtMillis, timeQuality, source, kind, subject, value, unit, List.of(), null);
     }
 
     /** Dotted lower-case name: {@code [a-z][a-z0-9_-]*(\.[a-z0-9_-]+)*}. */
@@ -99,6 +105,16 @@ public record Reading(long observedAtMillis, TimeQuality timeQuality, String sou
     public Reading withFlag(String flag) {
         java.util.ArrayList<String> f = new java.util.ArrayList<>(flags);
         f.add(flag);
-        return new Reading(observedAtMillis, timeQuality, source, kind, subject, value, unit, f);
+        return new Reading(observedAtMillis, timeQuality, source, kind, subject, value, unit, f, position);
+    }
+
+    /** This reading with {@code position} attached (null removes it). */
+    public Reading withPosition(Position position) {
+        return new Reading(observedAtMillis, timeQuality, source, kind, subject, value, unit, flags, position);
+    }
+
+    /** This reading with another time and time quality (a source that learns a better clock). */
+    public Reading withTime(long observedAtMillis, TimeQuality timeQuality) {
+        return new Reading(observedAtMillis, timeQuality, source, kind, subject, value, unit, flags, position);
     }
 }

@@ -37,6 +37,50 @@ class ReadingCodecTest {
         }
     }
 
+    private static final Position POS = new Position(new BigDecimal("45.7578137"), new BigDecimal("4.8320114"),
+            new BigDecimal("0.9"), 350);
+
+    @Test
+    void positionIsSignedInCanonicalOrderAndRoundTrips() throws Exception {
+        ChainedReading c = new ChainedReading("gw-1", 7, PREV, SALT, new Reading(1700000000123L, TimeQuality.GNSS, "imu",
+                "road.shock", "VF1RFB00X57177144", ReadingValue.of(new BigDecimal("1.82")), "[g_n]", List.of(), POS));
+        byte[] enc = ReadingCodec.encode(c);
+        CborItem decoded = CborReader.decode(enc);
+        assertThat(new CborWriter().item(decoded).toByteArray()).isEqualTo(enc);
+        assertThat(ReadingCodec.decode(enc)).isEqualTo(c);
+        assertThat(ReadingCodec.decode(enc).reading().position()).isEqualTo(POS);
+        // "pos": {"age": 350, "lat": 4([-7, 457578137]), "lon": 4([-7, 48320114]), "hdop": 4([-1, 9])}
+        assertThat(HexFormat.of().formatHex(enc)).contains("63706f73" + "a4" + "63616765" + "19015e"
+                + "636c6174" + "c482" + "26" + "1a1b461699" + "636c6f6e" + "c482" + "26" + "1a02e14e72"
+                + "6468646f70" + "c482" + "20" + "09");
+        // a reading without position has no pos key at all: older records keep their bytes
+        assertThat(HexFormat.of().formatHex(ReadingCodec.encode(sample(ReadingValue.of(1), "km", List.of()))))
+                .doesNotContain("63706f73");
+    }
+
+    @Test
+    void refusesABadPosition() throws Exception {
+        ChainedReading c = new ChainedReading("gw-1", 7, PREV, SALT, new Reading(1700000000123L, TimeQuality.GNSS, "imu",
+                "road.shock", "VF1RFB00X57177144", ReadingValue.of(1), null, List.of(), POS));
+        CborItem.MapItem m = (CborItem.MapItem) CborReader.decode(ReadingCodec.encode(c));
+        java.util.Map<CborItem, CborItem> entries = new java.util.LinkedHashMap<>(m.entries());
+        CborItem.MapItem pos = (CborItem.MapItem) entries.get(new CborItem.Text("pos"));
+        java.util.Map<CborItem, CborItem> badPos = new java.util.LinkedHashMap<>(pos.entries());
+        badPos.put(new CborItem.Text("lat"), new CborItem.Tagged(4, new CborItem.Array(List.of(
+                new CborItem.Int(java.math.BigInteger.ZERO), new CborItem.Int(java.math.BigInteger.valueOf(91))))));
+        entries.put(new CborItem.Text("pos"), new CborItem.MapItem(badPos));
+        assertThatThrownBy(() -> ReadingCodec.decode(new CborWriter().item(new CborItem.MapItem(entries)).toByteArray()))
+                .hasMessageContaining("lat must be in [-90, 90]");
+        badPos.remove(new CborItem.Text("hdop"));
+        entries.put(new CborItem.Text("pos"), new CborItem.MapItem(badPos));
+        assertThatThrownBy(() -> ReadingCodec.decode(new CborWriter().item(new CborItem.MapItem(entries)).toByteArray()))
+                .hasMessageContaining("pos is not a map of age, lat, lon and hdop");
+        assertThatThrownBy(() -> new Position(BigDecimal.ONE, BigDecimal.ONE, BigDecimal.ONE, -1))
+                .hasMessageContaining("age must be >= 0");
+        assertThat(POS.coarsened(2)).isEqualTo(new Position(new BigDecimal("45.76"), new BigDecimal("4.83"),
+                new BigDecimal("0.9"), 350));
+    }
+
     @Test
     void decimalIsAnExactDecimalFraction() {
         byte[] enc = ReadingCodec.encode(sample(ReadingValue.of(new BigDecimal("123456.7")), "km", List.of()));

@@ -74,12 +74,15 @@ public final class RunCommand implements Callable<Integer> {
         MeterSources.Plan meters;
         UplinkConfig uplinkConfig;
         ProvisioningMode provisioning;
+        io.certigate.gnss.GnssConfig gnss;
         try {
             cfg = RunConfig.load(config);
             provisioning = ProvisioningMode.parse(cfg, config.toString());
             obd = ObdReaderConfig.present(cfg.raw()) ? ObdReaderConfig.parse(cfg.raw(), config.toString()) : null;
             meters = MeterSources.parse(new RunConfig.Values(cfg.raw(), config.toString()), cfg.raw(), config.toString());
             uplinkConfig = UplinkConfig.present(cfg.raw()) ? UplinkConfig.parse(cfg.raw(), cfg.deviceId(), config.toString()) : null;
+            gnss = io.certigate.gnss.GnssConfig.present(cfg.raw())
+                    ? io.certigate.gnss.GnssConfig.parse(cfg.raw(), config.toString()) : null;
         } catch (RunConfig.ConfigException | IllegalArgumentException e) {
             System.err.println("run: " + e.getMessage());
             return 2;
@@ -117,7 +120,7 @@ public final class RunCommand implements Callable<Integer> {
                 reportFirstCommit(spine);
                 List<AutoCloseable> sources = new ArrayList<>(); // closed in reverse order at the stop
                 try {
-                    start(signal, cfg, spine, obd, meters, uplinkConfig, scheduler, sources);
+                    start(signal, cfg, spine, obd, meters, uplinkConfig, gnss, scheduler, sources);
                 } catch (StopSignal.StopRequested e) {
                     System.out.println("certigate run: stop requested during start-up, before " + e.next());
                 } catch (Exception | LinkageError e) {
@@ -151,7 +154,8 @@ public final class RunCommand implements Callable<Integer> {
 
     /** Starts the configured components in order, checking for a stop request before each. */
     private void start(StopSignal signal, RunConfig cfg, Spine spine, ObdReaderConfig obd, MeterSources.Plan meters,
-            UplinkConfig uplinkConfig, ScheduledExecutorService scheduler, List<AutoCloseable> sources) throws Exception {
+            UplinkConfig uplinkConfig, io.certigate.gnss.GnssConfig gnss, ScheduledExecutorService scheduler,
+            List<AutoCloseable> sources) throws Exception {
         RunConfig.Values values = new RunConfig.Values(cfg.raw(), config.toString());
         long metricsPort = values.whole(MetricsSettings.PORT);
         Metrics metrics = new Metrics(); // components register as they start; served if metrics.port is set
@@ -168,6 +172,10 @@ public final class RunCommand implements Callable<Integer> {
         }
         DemoScenario.Context ctx = new DemoScenario.Context(spine, cfg.bufferFile().toAbsolutePath().getParent(),
                 Clock.systemUTC(), scheduler, System.out);
+        if (gnss != null) {
+            signal.checkpoint("starting the GNSS receiver");
+            sources.add(GnssRun.start(gnss, spine.sequencer(), cfg.deviceId(), metrics, System.out)); // before the sources it stamps
+        }
         if (obd != null) {
             signal.checkpoint("starting the OBD reader");
             // the poller blocks on adapter I/O: it gets a thread of its own

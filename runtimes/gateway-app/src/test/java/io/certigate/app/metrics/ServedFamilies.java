@@ -16,12 +16,14 @@ public final class ServedFamilies {
                 "certigate_readings_last_refusal_timestamp_seconds", "certigate_readings_last_refusal_info",
                 "certigate_uplink_connected", "certigate_uplink_last_error_timestamp_seconds", "certigate_uplink_last_error_info",
                 "certigate_anchor_last_anchored_seq", "certigate_anchor_lag_records", "certigate_anchor_ledger_reachable",
-                "certigate_adapter_connected"}) {
+                "certigate_adapter_connected", "certigate_gnss_fix_usable", "certigate_gnss_clock_offset_seconds",
+                "certigate_gnss_satellites_used"}) {
             m.put(g, "gauge");
         }
         for (String c : new String[] {"certigate_readings_total", "certigate_readings_refused_total", "certigate_alerts_total",
                 "certigate_uplink_delivered_total", "certigate_uplink_reconnects_total", "certigate_anchor_failures_total",
-                "certigate_adapter_reconnects_total", "certigate_adapter_malformed_total", "certigate_adapter_readings_total"}) {
+                "certigate_adapter_reconnects_total", "certigate_adapter_malformed_total", "certigate_adapter_readings_total",
+                "certigate_gnss_clock_offset_alerts_total"}) {
             m.put(c, "counter");
         }
         ALL = Collections.unmodifiableMap(m);

@@ -42,7 +42,7 @@ class ConfigurationDocsTest {
         for (List<Setting> capability : List.of(SpineSettings.ALL, List.of(RunConfig.SYNTHETIC_RATE), ObdSettings.ALL,
                 TicSettings.ALL, RfidSettings.ALL, CoapIngestSettings.ALL, UplinkSettings.ALL, AnchorSettings.ALL,
                 MetricsSettings.ALL, ProvisioningSettings.ALL, ProvisioningSettings.KURA,
-                io.certigate.app.fleet.FleetConfig.OWN)) {
+                io.certigate.app.fleet.FleetConfig.OWN, io.certigate.gnss.GnssSettings.ALL)) {
             all.addAll(capability);
         }
         return all;
