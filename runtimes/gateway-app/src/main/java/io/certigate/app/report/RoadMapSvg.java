@@ -18,6 +18,8 @@ public final class RoadMapSvg {
     static final int WIDTH = 900;
     static final int MAP_HEIGHT = 560;
     static final int MARGIN = 40;
+    /** Room for the title lines above the fitted area. */
+    static final int TOP = 70;
     private static final int LISTED = 15;
 
     private RoadMapSvg() {}
@@ -56,12 +58,14 @@ public final class RoadMapSvg {
         if (events == 0) {
             minX = maxX = minY = maxY = 0;
         }
-        double span = Math.max(Math.max(maxX - minX, (maxY - minY) * (WIDTH - 2.0 * MARGIN) / (MAP_HEIGHT - 2.0 * MARGIN)), 300);
+        // the fitted area: below the two title lines, above the scale bar
+        double fitHeight = MAP_HEIGHT - TOP - MARGIN;
+        double span = Math.max(Math.max(maxX - minX, (maxY - minY) * (WIDTH - 2.0 * MARGIN) / fitHeight), 300);
         double scale = (WIDTH - 2.0 * MARGIN) / span; // px per Mercator metre
         double x0 = (minX + maxX) / 2 - WIDTH / 2.0 / scale;
-        double y0 = (minY + maxY) / 2 + MAP_HEIGHT / 2.0 / scale;
+        double y0 = (minY + maxY) / 2 + (TOP + fitHeight / 2) / scale;
         int rows = Math.min(LISTED, spots.size());
-        int height = MAP_HEIGHT + 70 + 18 * rows + (spots.size() > LISTED ? 18 : 0);
+        int height = MAP_HEIGHT + 88 + 18 * rows + (spots.size() > LISTED ? 18 : 0);
         StringBuilder b = new StringBuilder(4096);
         b.append("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"").append(WIDTH).append("\" height=\"").append(height)
                 .append("\" viewBox=\"0 0 ").append(WIDTH).append(' ').append(height).append("\" font-family=\"sans-serif\"")
@@ -103,8 +107,10 @@ public final class RoadMapSvg {
         scaleBar(b, scale, (minY + maxY) / 2);
         int ty = MAP_HEIGHT + 22;
         b.append("<text x=\"10\" y=\"").append(ty).append("\" fill=\"#444\">Green: every event of the hot spot verified;")
-                .append(" red: at least one record failed verification. ").append(Html.esc(verifier)).append(" Made ")
-                .append(made).append(".</text>\n");
+                .append(" red: at least one record failed verification. Made ").append(made).append(".</text>\n");
+        ty += 18;
+        b.append("<text x=\"10\" y=\"").append(ty).append("\" fill=\"#444\" font-size=\"11\">").append(Html.esc(verifier))
+                .append("</text>\n");
         ty += 22;
         for (int i = 0; i < rows; i++) {
             b.append("<text class=\"hotspot-row\" x=\"10\" y=\"").append(ty).append("\">").append(Html.esc(describe(i + 1,
