@@ -31,7 +31,7 @@ import picocli.CommandLine.Option;
  * vehicles, from the road.shock readings in the fleet store (their subject, {@code road} by default).
  */
 @Command(name = "road-map", mixinStandardHelpOptions = true,
-        description = {"Write the road-condition map (SVG, offline) of the located road.shock events of every vehicle in the"
+        description = {"Write the road-condition map (SVG, offline) of the located road shock events of every vehicle in the"
                 + " fleet store, grouped into hot spots with their count, vehicles and verification status.",
             "The records are shown as the fleet tier's verification accepted them; a record of a device the fleet holds a"
                 + " finding about at that seq (a fork, a broken link) is shown failed.",

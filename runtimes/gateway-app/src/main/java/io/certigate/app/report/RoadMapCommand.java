@@ -11,7 +11,7 @@ import picocli.CommandLine.Option;
 
 /** {@code certigate road-map --export E [--export E2 ...] -o map.svg}: the road-condition map of vehicle boxes' exports. */
 @Command(name = "road-map", mixinStandardHelpOptions = true,
-        description = {"Write the road-condition map (SVG, offline: no map tiles) of the located road.shock events in one or"
+        description = {"Write the road-condition map (SVG, offline: no map tiles) of the located road shock events in one or"
                 + " more vehicle boxes' exports, grouped into hot spots, each with its count, vehicles and verification status.",
             "Each export is verified first; a hot spot with a record that failed verification is shown failed.",
             "Exit 0: written; 2: no located road.shock event in the exports, or an export that cannot be read."})
