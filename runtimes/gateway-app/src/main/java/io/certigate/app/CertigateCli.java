@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
             io.certigate.app.spine.ExportCommand.class,
             io.certigate.app.spine.EraseCommand.class,
             io.certigate.app.report.ReportCommand.class,
+            io.certigate.app.report.RoadMapCommand.class,
             io.certigate.app.spine.KeyCommand.class,
             io.certigate.app.bench.BenchCommand.class,
             io.certigate.app.obd.ObdCommand.class,

@@ -195,6 +195,50 @@ class RunCommandTest {
     }
 
     @Test
+    void runsTheRoadEventDetectorOnAnAccelerometersBuffer() throws Exception {
+        TestDevice.openOrCreate(dir.resolve("device.p12"), "gw-car-1", CoseAlgorithm.EDDSA);
+        var accel = io.certigate.simulators.motion.FakeIioDevice.create(dir.resolve("iio"), 0, "lis3dh", 100, true);
+        var shocks = java.util.List.of(new io.certigate.simulators.motion.Shock(2_000, 1.1, 50, 0),
+                new io.certigate.simulators.motion.Shock(6_000, 2.4, 40, 0.5));
+        // a recorded stream in the buffer's layout stands for /dev/iio:device0: read to its end at once
+        accel.writeBuffer(new io.certigate.simulators.motion.ImuSignal(100, io.certigate.simulators.motion.ImuSignal.flat(),
+                0.02, 0.05, shocks, 4).samples(), System.currentTimeMillis() * 1_000_000L, 100, 1000);
+        Path config = Files.writeString(dir.resolve("car.conf"), String.join("\n",
+                "device.id = gw-car-1",
+                "key.store = " + dir.resolve("device.p12"),
+                "key.passphrase = file:" + dir.resolve("device.pass"),
+                "buffer.file = " + dir.resolve("buffer.db"),
+                "motion.device = lis3dh",
+                "motion.sysfs-root = " + accel.sysfsRoot(),
+                "motion.dev-dir = " + accel.devDir(),
+                "motion.threshold-mg = 500", ""));
+        Process p = start(config);
+        BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+        assertThat(awaitLine(out, "accelerometer")).contains("lis3dh").contains("buffered " + accel.characterDevice())
+                .contains("above 500 mg");
+        Thread.sleep(2000);
+        new ProcessBuilder("kill", "-TERM", Long.toString(p.pid())).start().waitFor();
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        try (RecordBuffer b = RecordBuffer.open(dir.resolve("buffer.db"), RecordBuffer.Options.defaults("gw-car-1"))) {
+            var export = dir.resolve("e.json");
+            io.certigate.core.export.Exporter.export(b, io.certigate.core.export.Selection.ALL, export);
+            var records = io.certigate.verifier.export.ExportFile.read(export).records();
+            assertThat(records).hasSize(2);
+            java.util.List<io.certigate.core.model.Reading> readings = new java.util.ArrayList<>();
+            for (var r : records) {
+                readings.add(io.certigate.core.model.ReadingCodec.decode(io.certigate.signing.CoseSign1.parse(
+                        ((io.certigate.core.model.StoredRecord.Signed) r).cose()).payload()).reading());
+            }
+            assertThat(readings).allSatisfy(r -> {
+                assertThat(r.kind()).isEqualTo("road.shock");
+                assertThat(r.source()).isEqualTo("motion:lis3dh");
+                assertThat(r.flags()).contains("position-unknown"); // no GNSS receiver in this configuration
+            });
+            assertThat(readings.get(1).value().toString()).startsWith("2.");
+        }
+    }
+
+    @Test
     void aSourceThatCannotStartIsNamedAndTheBufferStaysUsable() throws Exception {
         TestDevice.openOrCreate(dir.resolve("device.p12"), "gw-hub-2", CoseAlgorithm.EDDSA);
         Path k1File = Files.writeString(dir.resolve("road-1.psk"), "101112131415161718191a1b1c1d1e1f\n");

@@ -162,6 +162,7 @@ public final class DemoCommand implements Callable<Integer> {
         List<Outcome> outcomes = new ArrayList<>();
         boolean uplinkOk = true;
         Optional<String> passportLine = Optional.empty();
+        roadMapLine = null;
         try (DemoAnchoring anchoring = noLedger ? null : DemoAnchoring.start(work, System.out);
                 DemoUplink uplink = noUplink ? null : DemoUplink.start(mqtt, work, Clock.systemUTC(), scheduler)) {
             for (DemoDevice d : devices) {
@@ -205,6 +206,9 @@ public final class DemoCommand implements Callable<Integer> {
                 Exporter.export(d.spine().buffer(), Selection.ALL, export);
                 ExportFile.Contents contents = ExportFile.read(export);
                 outcomes.add(new Outcome(d, export, VerifyCommand.verify(contents), anchoredOk));
+                if (d.scenario() instanceof VehicleScenario) {
+                    roadMapLine = roadMap(export, report);
+                }
                 if (report != null && d.role().equals(passportRole)) {
                     ReportCommand.Anchoring anchors = a == null || anchoring == null ? ReportCommand.Anchoring.NONE
                             : new ReportCommand.Anchoring(a.batches(), anchoring.rpcUrl(), null);
@@ -218,6 +222,29 @@ public final class DemoCommand implements Callable<Integer> {
             }
         }
         return summary(outcomes, uplinkOk, passportLine);
+    }
+
+    /** What the road map line of the summary says; null without a vehicle. */
+    private String roadMapLine;
+
+    /**
+     * The road map of the vehicle's located shock events, in the vehicle's folder and, with
+     * {@code --report}, next to the passport.
+     */
+    private static String roadMap(Path export, Path passport) {
+        try {
+            List<io.certigate.app.report.RoadEvent> events = io.certigate.app.report.RoadMap.events(export);
+            if (events.isEmpty()) {
+                return "no located road.shock event: no road map";
+            }
+            Path out = passport != null ? passport.toAbsolutePath().resolveSibling("road-map.svg")
+                    : export.resolveSibling("road-map.svg");
+            return io.certigate.app.report.RoadMap.write(events, "Road condition: the demo's vehicle box",
+                    io.certigate.app.report.RoadHotSpots.DEFAULT_RADIUS_M, io.certigate.app.report.RoadMap.EXPORT_VERIFICATION,
+                    out, export);
+        } catch (Exception e) {
+            return "FAILED: road map: " + e.getMessage();
+        }
     }
 
     private boolean summary(List<Outcome> outcomes, boolean uplinkOk, Optional<String> passportLine) {
@@ -244,6 +271,10 @@ public final class DemoCommand implements Callable<Integer> {
         }
         if (!uplinkOk) {
             System.out.println("  uplink: FAILED (not drained, missing records or bad signatures; see above)");
+        }
+        if (roadMapLine != null) {
+            System.out.println("  " + roadMapLine);
+            ok &= !roadMapLine.startsWith("FAILED");
         }
         if (passportLine.isPresent()) {
             System.out.println("  passport report: " + passportLine.get());

@@ -35,7 +35,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * certified odometer is kept in the device's buffer ({@link BufferOdometerStore}). The car
  * drives an urban loop; its odometer is certified on every read until, after a few reads, someone
  * winds it back: the lower readings are still signed and chained, flagged
- * {@code rollback-suspected}, and show up as notes in {@code verify}.
+ * {@code rollback-suspected}, and show up as notes in {@code verify}. The box also has an
+ * accelerometer ({@link VehicleRoad}): the car drives a route over road defects at known points,
+ * each hit becomes a located {@code road.shock} reading, and the demo draws the road map.
  */
 public final class VehicleScenario implements DemoScenario {
     /** Odometer reads before the simulated fraud. */
@@ -53,6 +55,8 @@ public final class VehicleScenario implements DemoScenario {
     private final Duration odometerEvery;
     private volatile String port;
     private volatile String vin;
+    private final VehicleRoad road = new VehicleRoad();
+    private volatile String noRoad;
 
     /** Reads VIN and odometer every 2 s, so that a 20 s demo shows the rollback. */
     public VehicleScenario() {
@@ -97,14 +101,27 @@ public final class VehicleScenario implements DemoScenario {
         pids.put(ObdPid.FUEL_LEVEL, Duration.ofSeconds(5));
         PollSchedule schedule = new PollSchedule(pids, odometerEvery, Duration.ofMillis(250), Duration.ofSeconds(4), 5);
         String p = port;
+        // the road events' speed: the OBD reader's latest, seen on its way to the sequencer (as certigate run does)
+        io.certigate.app.run.MotionSource.LatestObdSpeed obdSpeed = new io.certigate.app.run.MotionSource.LatestObdSpeed(
+                context.sink(), context.clock());
         ObdPoller poller = new ObdPoller(() -> new Elm327Session(Elm327Port.forPort(p, 38400, Duration.ofSeconds(1)),
-                Elm327Session.Options.defaults()), counting(context.sink()), guard, stats, context.clock(), scheduler,
+                Elm327Session.Options.defaults()), counting(obdSpeed), guard, stats, context.clock(), scheduler,
                 schedule, TimeQuality.NTP).start();
+        try {
+            road.start(context.workDir(), context.sink(), context.clock(), context.scheduler(), obdSpeed::get, context.out());
+        } catch (IOException | io.certigate.motion.IioFormatException e) {
+            noRoad = e.getMessage();
+            context.out().println("  vehicle: no accelerometer (" + noRoad + ")");
+        }
         AutoCloseable sim = simulator;
         return () -> {
-            poller.close();
-            scheduler.shutdownNow();
-            sim.close();
+            try {
+                road.close();
+            } finally {
+                poller.close();
+                scheduler.shutdownNow();
+                sim.close();
+            }
         };
     }
 
@@ -127,6 +144,11 @@ public final class VehicleScenario implements DemoScenario {
         };
     }
 
+    /** Road shock events the accelerometer gave (located ones go on the road map). */
+    public long roadEvents() {
+        return road.events();
+    }
+
     @Override
     public Passport passport() {
         return new Passport(vin == null ? VIN : vin, ObdPid.ODOMETER.kind());
@@ -143,6 +165,11 @@ public final class VehicleScenario implements DemoScenario {
         lines.add(flagged.get() + " odometer readings flagged rollback-suspected (alerts raised: " + s.rollbacksSuspected()
                 + ")");
         lines.add(s.malformedReplies() + " malformed adapter replies counted and dropped, " + s.reconnects() + " reconnects");
+        if (noRoad != null) {
+            lines.add("no accelerometer: " + noRoad);
+        } else {
+            lines.addAll(road.summary());
+        }
         return lines;
     }
 }

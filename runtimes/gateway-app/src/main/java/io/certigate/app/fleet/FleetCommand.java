@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
         description = {"The fleet tier: receives what many gateways forward over MQTT, verifies it on Apache Kafka"
                 + " (Kafka Streams, exactly once) and stores it in PostgreSQL, queryable by subject.",
             "Run one instance per role or all roles in one process; instances with the same configuration share the work."},
-        subcommands = {FleetRunCommand.class, FleetStatusCommand.class, FleetPassportCommand.class, FleetDemoCommand.class})
+        subcommands = {FleetRunCommand.class, FleetStatusCommand.class, FleetPassportCommand.class, FleetRoadMapCommand.class,
+            FleetDemoCommand.class})
 public final class FleetCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

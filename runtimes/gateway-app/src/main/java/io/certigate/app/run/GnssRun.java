@@ -28,8 +28,16 @@ import java.util.function.UnaryOperator;
 final class GnssRun {
     private GnssRun() {}
 
+    /** A started receiver: its service (the fix other sources read, such as the road-event detector) and its stop. */
+    record Running(GnssService service, AutoCloseable stop) implements AutoCloseable {
+        @Override
+        public void close() throws Exception {
+            stop.close();
+        }
+    }
+
     /** @throws IOException when the configured serial device does not exist */
-    static AutoCloseable start(GnssConfig cfg, Sequencer sequencer, String deviceId, Metrics metrics, PrintStream out)
+    static Running start(GnssConfig cfg, Sequencer sequencer, String deviceId, Metrics metrics, PrintStream out)
             throws IOException {
         if (cfg.port() != null && !Files.exists(Path.of(cfg.port()))) {
             throw new IOException("gnss.port " + cfg.port() + ": no such device");
@@ -60,12 +68,12 @@ final class GnssRun {
         out.println("certigate run: GNSS time for readings while the fix is valid and under " + cfg.maxFixAge().toMillis()
                 + " ms old; position on " + (cfg.positionKinds().isEmpty() ? "no reading" : String.join(", ",
                 new java.util.TreeSet<>(cfg.positionKinds()))));
-        return () -> {
+        return new Running(service, () -> {
             sequencer.stampWith(UnaryOperator.identity());
             source.close();
             service.close();
             thread.shutdownNow();
             checks.shutdownNow();
-        };
+        });
     }
 }

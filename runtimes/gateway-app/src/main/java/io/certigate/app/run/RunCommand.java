@@ -23,6 +23,7 @@ import io.certigate.obd.BufferOdometerStore;
 import io.certigate.obd.ObdPoller;
 import io.certigate.obd.ObdReaderConfig;
 import io.certigate.obd.ObdStats;
+import io.certigate.motion.MotionConfig;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.lang.management.ManagementFactory;
@@ -75,6 +76,7 @@ public final class RunCommand implements Callable<Integer> {
         UplinkConfig uplinkConfig;
         ProvisioningMode provisioning;
         io.certigate.gnss.GnssConfig gnss;
+        MotionConfig motion;
         try {
             cfg = RunConfig.load(config);
             provisioning = ProvisioningMode.parse(cfg, config.toString());
@@ -83,6 +85,7 @@ public final class RunCommand implements Callable<Integer> {
             uplinkConfig = UplinkConfig.present(cfg.raw()) ? UplinkConfig.parse(cfg.raw(), cfg.deviceId(), config.toString()) : null;
             gnss = io.certigate.gnss.GnssConfig.present(cfg.raw())
                     ? io.certigate.gnss.GnssConfig.parse(cfg.raw(), config.toString()) : null;
+            motion = MotionConfig.present(cfg.raw()) ? MotionConfig.parse(cfg.raw(), config.toString()) : null;
         } catch (RunConfig.ConfigException | IllegalArgumentException e) {
             System.err.println("run: " + e.getMessage());
             return 2;
@@ -120,7 +123,7 @@ public final class RunCommand implements Callable<Integer> {
                 reportFirstCommit(spine);
                 List<AutoCloseable> sources = new ArrayList<>(); // closed in reverse order at the stop
                 try {
-                    start(signal, cfg, spine, obd, meters, uplinkConfig, gnss, scheduler, sources);
+                    start(signal, cfg, spine, obd, meters, uplinkConfig, gnss, motion, scheduler, sources);
                 } catch (StopSignal.StopRequested e) {
                     System.out.println("certigate run: stop requested during start-up, before " + e.next());
                 } catch (Exception | LinkageError e) {
@@ -154,8 +157,8 @@ public final class RunCommand implements Callable<Integer> {
 
     /** Starts the configured components in order, checking for a stop request before each. */
     private void start(StopSignal signal, RunConfig cfg, Spine spine, ObdReaderConfig obd, MeterSources.Plan meters,
-            UplinkConfig uplinkConfig, io.certigate.gnss.GnssConfig gnss, ScheduledExecutorService scheduler,
-            List<AutoCloseable> sources) throws Exception {
+            UplinkConfig uplinkConfig, io.certigate.gnss.GnssConfig gnss, MotionConfig motion,
+            ScheduledExecutorService scheduler, List<AutoCloseable> sources) throws Exception {
         RunConfig.Values values = new RunConfig.Values(cfg.raw(), config.toString());
         long metricsPort = values.whole(MetricsSettings.PORT);
         Metrics metrics = new Metrics(); // components register as they start; served if metrics.port is set
@@ -172,20 +175,31 @@ public final class RunCommand implements Callable<Integer> {
         }
         DemoScenario.Context ctx = new DemoScenario.Context(spine, cfg.bufferFile().toAbsolutePath().getParent(),
                 Clock.systemUTC(), scheduler, System.out);
+        io.certigate.gnss.GnssService fix = null; // the road events' position and fallback speed
         if (gnss != null) {
             signal.checkpoint("starting the GNSS receiver");
-            sources.add(GnssRun.start(gnss, spine.sequencer(), cfg.deviceId(), metrics, System.out)); // before the sources it stamps
+            GnssRun.Running receiver = GnssRun.start(gnss, spine.sequencer(), cfg.deviceId(), metrics, System.out);
+            sources.add(receiver); // before the sources it stamps
+            fix = receiver.service();
         }
+        // the road events' speed: the OBD reader's latest, seen on its way to the sequencer
+        MotionSource.LatestObdSpeed obdSpeed = motion != null && obd != null
+                ? new MotionSource.LatestObdSpeed(spine.sequencer(), Clock.systemUTC()) : null;
         if (obd != null) {
             signal.checkpoint("starting the OBD reader");
             // the poller blocks on adapter I/O: it gets a thread of its own
             ScheduledExecutorService obdThread = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "obd"));
             sources.add(obdThread::shutdownNow);
-            ObdPoller poller = obd.start(spine.sequencer(), new BufferOdometerStore(spine.buffer()), new ObdStats(),
+            ObdPoller poller = obd.start(obdSpeed != null ? obdSpeed : spine.sequencer(), new BufferOdometerStore(spine.buffer()), new ObdStats(),
                     Clock.systemUTC(), obdThread, TimeQuality.NTP);
             sources.add(poller);
             AdapterMetrics.register(metrics, ObdPoller.SOURCE, poller::health);
             System.out.println("certigate run: OBD reader on " + obd.port());
+        }
+        if (motion != null) {
+            signal.checkpoint("starting the road-event detector");
+            sources.add(MotionSource.start(motion, spine.sequencer(), obdSpeed, fix, Clock.systemUTC(), scheduler,
+                    TimeQuality.NTP, System.out, metrics));
         }
         if (uplinkConfig != null && uplinkConfig.mqtt() != null) {
             signal.checkpoint("starting the MQTT uplink");

@@ -13,6 +13,7 @@ import io.certigate.core.spine.SpineSettings;
 import io.certigate.meter.coap.CoapIngestSettings;
 import io.certigate.meter.rfid.RfidSettings;
 import io.certigate.meter.tic.TicSettings;
+import io.certigate.motion.MotionSettings;
 import io.certigate.obd.ObdSettings;
 import io.certigate.provisioning.enrol.ProvisioningSettings;
 import io.certigate.uplink.UplinkConfig;
@@ -49,7 +50,7 @@ public record RunConfig(String deviceId, KeySource key, Path bufferFile, RecordB
         List<Setting> all = new java.util.ArrayList<>();
         for (List<Setting> capability : List.of(SpineSettings.ALL, List.of(SYNTHETIC_RATE), ObdSettings.ALL, TicSettings.ALL,
                 RfidSettings.ALL, CoapIngestSettings.ALL, UplinkSettings.ALL, AnchorSettings.RUN, MetricsSettings.ALL,
-                ProvisioningSettings.ALL, io.certigate.gnss.GnssSettings.ALL)) {
+                ProvisioningSettings.ALL, io.certigate.gnss.GnssSettings.ALL, MotionSettings.ALL)) {
             capability.stream().filter(s -> s.scope().standalone()).forEach(all::add);
         }
         return List.copyOf(all);

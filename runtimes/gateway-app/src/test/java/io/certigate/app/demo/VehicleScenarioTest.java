@@ -70,4 +70,48 @@ class VehicleScenarioTest {
         assertThat(String.join("\n", scenario.summary())).contains("VIN 1M8GDM9AXKP042788")
                 .containsPattern("[0-9]+ odometer readings, certified 12345[0-9.]+ \\.\\. 12345[0-9.]+ km");
     }
+
+    /** The box's accelerometer: the car hits the first two defects of the route; each is a verified road.shock located there. */
+    @Test
+    void roadShocksAreLocatedAtTheRoutesDefects() throws Exception {
+        SoftwareDeviceKey key = TestDevice.openOrCreate(dir.resolve("device.p12"), "gw-vehicle", CoseAlgorithm.EDDSA).key();
+        ExecutorService writer = Executors.newSingleThreadExecutor();
+        ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(1);
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        VehicleScenario scenario = new VehicleScenario(Duration.ofSeconds(2));
+        Path bufferFile = dir.resolve("buffer.db");
+        try (Spine spine = Spine.open(key, bufferFile, RecordBuffer.Options.defaults("gw-vehicle"), Sequencer.Options.DEFAULT,
+                Clock.systemUTC(), writer)) {
+            DemoScenario.Context ctx = new DemoScenario.Context(spine, dir, Clock.systemUTC(), scheduler,
+                    new PrintStream(log, true, StandardCharsets.UTF_8));
+            try (AutoCloseable running = scenario.start(ctx)) {
+                long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+                while (scenario.roadEvents() < 2) {
+                    assertThat(System.nanoTime()).as("two road shocks within 30 s:\n" + log).isLessThan(deadline);
+                    Thread.sleep(100);
+                }
+            }
+            spine.sequencer().close();
+        } finally {
+            scheduler.shutdownNow();
+            writer.shutdownNow();
+        }
+        assertThat(log.toString(StandardCharsets.UTF_8)).contains("accelerometer lis3dh (buffered " + dir.resolve("iio/dev/iio:device0"));
+        Path export = dir.resolve("export.json");
+        try (RecordBuffer buffer = RecordBuffer.open(bufferFile, RecordBuffer.Options.defaults("gw-vehicle"))) {
+            Exporter.export(buffer, Selection.ALL, export);
+        }
+        java.util.List<io.certigate.app.report.RoadEvent> events = io.certigate.app.report.RoadMap.events(export);
+        assertThat(events).hasSizeGreaterThanOrEqualTo(2);
+        io.certigate.simulators.motion.Route route = io.certigate.simulators.motion.Route.demo();
+        for (int i = 0; i < 2; i++) {
+            io.certigate.app.report.RoadEvent e = events.get(i);
+            io.certigate.simulators.motion.Route.Point p = route.atDistance(VehicleRoad.DEFECTS_M[i]);
+            assertThat(e.verified()).isTrue();
+            assertThat(io.certigate.app.report.RoadHotSpots.distanceM(e.lat(), e.lon(), p.lat(), p.lon()))
+                    .as("metres from defect %d", i).isLessThan(8);
+            assertThat(e.peakG()).isCloseTo(VehicleRoad.PEAKS_G[i], org.assertj.core.data.Offset.offset(0.1 + 0.1 * VehicleRoad.PEAKS_G[i]));
+        }
+        assertThat(String.join("\n", scenario.summary())).contains("road.shock events above 400 mg, ").contains("speed-src.");
+    }
 }

@@ -9,6 +9,7 @@ import io.certigate.core.spine.SpineSettings;
 import io.certigate.meter.coap.CoapIngestSettings;
 import io.certigate.meter.rfid.RfidSettings;
 import io.certigate.meter.tic.TicSettings;
+import io.certigate.motion.MotionSettings;
 import io.certigate.obd.ObdSettings;
 import io.certigate.provisioning.enrol.ProvisioningSettings;
 import io.certigate.uplink.UplinkSettings;
@@ -42,7 +43,7 @@ class ConfigurationDocsTest {
         for (List<Setting> capability : List.of(SpineSettings.ALL, List.of(RunConfig.SYNTHETIC_RATE), ObdSettings.ALL,
                 TicSettings.ALL, RfidSettings.ALL, CoapIngestSettings.ALL, UplinkSettings.ALL, AnchorSettings.ALL,
                 MetricsSettings.ALL, ProvisioningSettings.ALL, ProvisioningSettings.KURA,
-                io.certigate.app.fleet.FleetConfig.OWN, io.certigate.gnss.GnssSettings.ALL)) {
+                io.certigate.app.fleet.FleetConfig.OWN, io.certigate.gnss.GnssSettings.ALL, MotionSettings.ALL)) {
             all.addAll(capability);
         }
         return all;
