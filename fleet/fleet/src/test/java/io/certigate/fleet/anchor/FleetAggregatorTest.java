@@ -15,6 +15,13 @@ import io.certigate.verifier.receipt.ReceiptVerifier;
 import io.certigate.verifier.statement.BatchStatementCodec;
 import io.certigate.verifier.statement.StatementChainVerifier;
 import io.certigate.anchor.ledger.LedgerClient;
+import io.certigate.verifier.Verdict;
+import io.certigate.verifier.statement.StatementHistoryVerifier;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.security.PublicKey;
 import java.sql.Connection;
@@ -205,6 +212,41 @@ class FleetAggregatorTest {
                 }
             }
             assertThat(delivered).doesNotContainKey(HexFormat.of().formatHex(BatchStatementCodec.hash(lie)));
+
+            // the fleet serves each device's chain read only; a verifier checks it against the ledger
+            try (Connection served = connect();
+                    StatementChainServer http = new StatementChainServer(new InetSocketAddress("127.0.0.1", 0), served,
+                            FLEET)) {
+                HttpClient web = HttpClient.newHttpClient();
+                for (AnchorFixture.Gateway g : gateways) {
+                    HttpResponse<byte[]> res = web.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                            + http.port() + "/devices/" + g.id + "/statements")).GET().build(),
+                            HttpResponse.BodyHandlers.ofByteArray());
+                    assertThat(res.statusCode()).isEqualTo(200);
+                    List<StatementHistoryVerifier.Served> chainOf = StatementHistoryVerifier.parse(res.body());
+                    assertThat(chainOf).hasSize(g.statements.size());
+                    Verdict v = StatementHistoryVerifier.verify(g.id, chainOf, g.key.publicKey(), FLEET,
+                            fleetKey.publicKey(), client);
+                    assertThat(v.valid()).as(v.checks().toString()).isTrue();
+                    // withholding the newest statements still verifies (what is shown is included and
+                    // anchored); only the gateway's own latest statement shows the served chain is short
+                    List<StatementHistoryVerifier.Served> withheld = chainOf.subList(0, chainOf.size() - 2);
+                    assertThat(StatementHistoryVerifier.verify(g.id, withheld, g.key.publicKey(), FLEET,
+                            fleetKey.publicKey(), client).valid()).isTrue();
+                    assertThat(withheld.get(withheld.size() - 1).cose()).isNotEqualTo(g.previous);
+                    // a receipt moved to another statement, or checked with another fleet key, fails
+                    List<StatementHistoryVerifier.Served> swapped = new ArrayList<>(chainOf);
+                    swapped.set(0, new StatementHistoryVerifier.Served(chainOf.get(0).cose(), chainOf.get(1).receipt()));
+                    assertThat(StatementHistoryVerifier.verify(g.id, swapped, g.key.publicKey(), FLEET,
+                            fleetKey.publicKey(), client).valid()).isFalse();
+                    assertThat(StatementHistoryVerifier.verify(g.id, chainOf, g.key.publicKey(), FLEET,
+                            g.key.publicKey(), client).valid()).isFalse();
+                }
+                HttpResponse<byte[]> none = web.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                        + http.port() + "/devices/gw-liar/statements")).GET().build(),
+                        HttpResponse.BodyHandlers.ofByteArray());
+                assertThat(StatementHistoryVerifier.parse(none.body())).isEmpty();
+            }
             c3.close();
         }
     }
