@@ -53,6 +53,9 @@ import org.junit.jupiter.api.io.TempDir;
 class FleetAggregatorTest {
     static final long INTERVAL = 60_000;
     static final String FLEET = "fleet-a";
+    /** Longer modes: {@code -Dcertigate.anchor.gateways=N} (3) and {@code -Dcertigate.anchor.outage-intervals=K} (4). */
+    static final int GATEWAYS = Integer.getInteger("certigate.anchor.gateways", 3);
+    static final int OUTAGE_INTERVALS = Integer.getInteger("certigate.anchor.outage-intervals", 4);
 
     @TempDir
     static Path dir;
@@ -98,7 +101,7 @@ class FleetAggregatorTest {
                 AnchorFixture.PW);
         List<AnchorFixture.Gateway> gateways = new ArrayList<>();
         Map<String, PublicKey> keys = new ConcurrentHashMap<>();
-        for (int i = 0; i < 3; i++) {
+        for (int i = 0; i < GATEWAYS; i++) {
             AnchorFixture.Gateway g = new AnchorFixture.Gateway(dir, "gw-" + i);
             gateways.add(g);
             keys.put(g.id, g.key.publicKey());
@@ -118,7 +121,7 @@ class FleetAggregatorTest {
             }
             in.add(in.get(0));
             assertThat(inbox.take(in, List.of(new StatementInbox.Offset("certigate.statements", 0, 7)),
-                    clock.millis())).isEqualTo(6);
+                    clock.millis())).isEqualTo(2 * GATEWAYS);
             AnchorFixture.Gateway liar = new AnchorFixture.Gateway(dir, "gw-liar");
             keys.put(liar.id, liar.key.publicKey());
             byte[] lie = liar.batch(store, 4);
@@ -128,7 +131,7 @@ class FleetAggregatorTest {
             inbox.take(List.of(new StatementInbox.Incoming(liar.id, lie)), List.of(), clock.millis());
             long blockBefore = client.blockNumber();
             FleetAggregator.Step s = a.step();
-            assertThat(s.accepted()).isEqualTo(6);
+            assertThat(s.accepted()).isEqualTo(2 * GATEWAYS);
             assertThat(s.refused()).isEqualTo(1);
             assertThat(s.closedInterval()).isZero(); // not due yet
             assertThat(client.blockNumber()).isEqualTo(blockBefore);
@@ -137,7 +140,7 @@ class FleetAggregatorTest {
             assertThat(s.closedInterval()).isEqualTo(1);
             runUntilIdle(a);
             assertThat(fleetTransactions(client)).isEqualTo(1);
-            assertThat(delivered).hasSize(6);
+            assertThat(delivered).hasSize(2 * GATEWAYS);
 
             // an interval with nothing new sends nothing
             long block = client.blockNumber();
@@ -173,7 +176,7 @@ class FleetAggregatorTest {
 
             // a ledger outage over several intervals: statements keep coming, none is lost or doubled
             chain.stopNode();
-            for (int k = 0; k < 4; k++) {
+            for (int k = 0; k < OUTAGE_INTERVALS; k++) {
                 for (AnchorFixture.Gateway g : gateways) {
                     inbox.take(List.of(new StatementInbox.Incoming(g.id, g.batch(store, 2))), List.of(), clock.millis());
                 }
@@ -189,7 +192,7 @@ class FleetAggregatorTest {
             runUntilIdle(a);
 
             int statements = gateways.stream().mapToInt(g -> g.statements.size()).sum();
-            assertThat(statements).isEqualTo(3 * (2 + 1 + 1 + 4));
+            assertThat(statements).isEqualTo(GATEWAYS * (2 + 1 + 1 + OUTAGE_INTERVALS));
             int anchoredIntervals = count(c3, "SELECT count(*) FROM fleet_anchor.intervals WHERE state = 'anchored'");
             assertThat(count(c3, "SELECT count(*) FROM fleet_anchor.intervals")).isEqualTo(anchoredIntervals);
             assertThat(fleetTransactions(client)).isEqualTo(anchoredIntervals);
