@@ -16,6 +16,7 @@ import io.certigate.fleet.ingest.IngestSettings;
 import io.certigate.fleet.ingest.MqttKafkaIngest;
 import io.certigate.fleet.mqtt.BrokerOptions;
 import io.certigate.fleet.topics.FleetTopics;
+import io.certigate.provisioning.registry.DeviceRegistryClient;
 import io.certigate.signing.CoseAlgorithm;
 import io.certigate.signing.Pkcs12KeyStore;
 import io.certigate.signing.SoftwareDeviceKey;
@@ -60,7 +61,8 @@ import org.junit.jupiter.api.io.TempDir;
  * ({@link AggregatedAnchorer}) publish their batch statements over Mosquitto, the ingest puts them
  * in Kafka, the {@link StatementConsumer} takes them into PostgreSQL, the {@link FleetAggregator}
  * checks them against the records the fleet stored and anchors one fleet root per interval on the
- * dev chain, {@link MqttReceiptSink} sends the receipts back, and each gateway checks them and marks
+ * dev chain with the fleet's account registered in the device registry under the fleet id (the
+ * contract bound to the registry), {@link MqttReceiptSink} sends the receipts back, and each gateway checks them and marks
  * its batches anchored. The fleet store's {@code records} are filled from the gateways' buffers here,
  * standing for the verify and store stages (tested on their own).
  */
@@ -149,6 +151,13 @@ class AggregatedAnchoringEndToEndTest {
                     c.publish(UplinkTopics.STATEMENTS.topic(d.id), s.cose(), 1, false);
                 }
             }
+
+            // the fleet's ledger account is registered in the device registry like a device, under the fleet id,
+            // and the anchor contract bound to the registry: only registered accounts anchor, each for its own id
+            String registry = DeviceRegistryClient.deploy(ledger, chain.admin, Duration.ofSeconds(30));
+            DeviceRegistryClient.bindAnchorContract(ledger, chain.admin, chain.contract, registry, Duration.ofSeconds(30));
+            new DeviceRegistryClient(ledger, registry, chain.admin, Duration.ofSeconds(30)).register(FLEET,
+                    fleetKey.publicKey(), fleetKey.certificateChain().get(0), chain.gateway.address());
 
             StatementInbox inbox = new StatementInbox(fleetDb);
             MqttClient fleetMqtt = new MqttClient(broker.url(), "fleet-e2e", new MemoryPersistence());
