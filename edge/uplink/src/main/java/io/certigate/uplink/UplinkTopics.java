@@ -7,6 +7,8 @@ package io.certigate.uplink;
  * certigate/v1/&lt;device&gt;/readings   batches of signed records (CBOR array), QoS 1, not retained
  * certigate/v1/&lt;device&gt;/proofs     proof bundles (JSON) once a batch is anchored, QoS 1, not retained
  * certigate/v1/&lt;device&gt;/status     birth, last will and clean-shutdown status (JSON), QoS 1, retained
+ * certigate/v1/&lt;device&gt;/statements batch statements (COSE_Sign1) in aggregated anchoring mode, QoS 1, not retained
+ * certigate/v1/&lt;device&gt;/receipts   the fleet's receipts of them (JSON: statement hash + RFC 9942 receipt), QoS 1
  * </pre>
  *
  * A device id used in a topic must not contain the topic separator or wildcards.
@@ -14,7 +16,11 @@ package io.certigate.uplink;
 public enum UplinkTopics {
     READINGS("readings"),
     PROOFS("proofs"),
-    STATUS("status");
+    STATUS("status"),
+    /** Aggregated anchoring: a gateway's batch statements, to the fleet tier. */
+    STATEMENTS("statements"),
+    /** Aggregated anchoring: the fleet tier's receipts of a gateway's statements, to the gateway. */
+    RECEIPTS("receipts");
 
     public static final String PREFIX = "certigate/v1/";
 

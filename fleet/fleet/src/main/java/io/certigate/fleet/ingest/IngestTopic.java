@@ -17,18 +17,20 @@ import java.util.List;
  */
 record IngestTopic(String kind, String device, String problem) {
 
-    /** The shared subscriptions of {@code group}: every device's readings and status. */
+    /** The shared subscriptions of {@code group}: every device's readings, status and batch statements. */
     static List<String> filters(String group) {
         return List.of("$share/" + group + "/" + UplinkTopics.READINGS.allDevices(),
-                "$share/" + group + "/" + UplinkTopics.STATUS.allDevices());
+                "$share/" + group + "/" + UplinkTopics.STATUS.allDevices(),
+                "$share/" + group + "/" + UplinkTopics.STATEMENTS.allDevices());
     }
 
     static IngestTopic of(String topic) {
-        for (UplinkTopics t : List.of(UplinkTopics.READINGS, UplinkTopics.STATUS)) {
+        for (UplinkTopics t : List.of(UplinkTopics.READINGS, UplinkTopics.STATUS, UplinkTopics.STATEMENTS)) {
             String suffix = "/" + t.leaf();
             if (topic.startsWith(UplinkTopics.PREFIX) && topic.endsWith(suffix)
                     && topic.length() >= UplinkTopics.PREFIX.length() + suffix.length()) {
-                String kind = t == UplinkTopics.READINGS ? FleetTopics.KIND_READINGS : FleetTopics.KIND_STATUS;
+                String kind = t == UplinkTopics.READINGS ? FleetTopics.KIND_READINGS
+                        : t == UplinkTopics.STATEMENTS ? FleetTopics.KIND_STATEMENT : FleetTopics.KIND_STATUS;
                 String device = topic.substring(UplinkTopics.PREFIX.length(), topic.length() - suffix.length());
                 return new IngestTopic(kind, device, problem(device));
             }

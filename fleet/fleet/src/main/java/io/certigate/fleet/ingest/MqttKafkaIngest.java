@@ -198,7 +198,8 @@ public final class MqttKafkaIngest implements AutoCloseable {
         RecordHeaders headers = new RecordHeaders();
         headers.add(FleetTopics.HEADER_KIND, t.kind().getBytes(StandardCharsets.UTF_8));
         headers.add(FleetTopics.HEADER_RECEIVED, FleetTopics.epochMs(receivedMs));
-        send(connection, window, slot, new ProducerRecord<>(FleetTopics.RECORDS, null, FleetTopics.key(t.device()),
+        String to = FleetTopics.KIND_STATEMENT.equals(t.kind()) ? FleetTopics.STATEMENTS : FleetTopics.RECORDS;
+        send(connection, window, slot, new ProducerRecord<>(to, null, FleetTopics.key(t.device()),
                 payload, headers), t, receivedMs);
     }
 

@@ -20,6 +20,9 @@ import java.util.List;
  *   <li>{@link #PARKED}: the records that could not be verified yet because no trusted key of their
  *       device is known, each a single uplink item (COSE_Sign1 bytes); they are retried, never
  *       dropped.</li>
+ *   <li>{@link #STATEMENTS}: aggregated anchoring: one Kafka record per batch statement a gateway
+ *       published (its COSE_Sign1 bytes unchanged), keyed by the device of the MQTT topic; read by
+ *       the aggregator ({@code io.certigate.fleet.anchor}).</li>
  * </ul>
  */
 public final class FleetTopics {
@@ -27,14 +30,18 @@ public final class FleetTopics {
     public static final String VERIFIED = "certigate.verified";
     public static final String FINDINGS = "certigate.findings";
     public static final String PARKED = "certigate.parked";
+    /** Aggregated anchoring: batch statements by device (added after the first four; additive). */
+    public static final String STATEMENTS = "certigate.statements";
 
     /** All topics the fleet tier creates, in the order of the flow. */
-    public static final List<String> ALL = List.of(RECORDS, VERIFIED, FINDINGS, PARKED);
+    public static final List<String> ALL = List.of(RECORDS, VERIFIED, FINDINGS, PARKED, STATEMENTS);
 
     /** Header naming what a {@link #RECORDS} record holds. */
     public static final String HEADER_KIND = "certigate-kind";
     public static final String KIND_READINGS = "readings";
     public static final String KIND_STATUS = "status";
+    /** The ingest's kind of a batch statement (routed to {@link #STATEMENTS}, not {@link #RECORDS}). */
+    public static final String KIND_STATEMENT = "statement";
     /** Header: when the ingest received the MQTT message, epoch ms as 8 bytes big-endian. */
     public static final String HEADER_RECEIVED = "certigate-received-ms";
 

@@ -12,7 +12,14 @@ class IngestTopicTest {
     @Test
     void theSharedSubscriptionsCoverEveryDevicesReadingsAndStatus() {
         assertThat(IngestTopic.filters("fleet-a")).containsExactly("$share/fleet-a/certigate/v1/+/readings",
-                "$share/fleet-a/certigate/v1/+/status");
+                "$share/fleet-a/certigate/v1/+/status", "$share/fleet-a/certigate/v1/+/statements");
+    }
+
+    @Test
+    void statementTopicsAreTheirOwnKind() {
+        assertThat(IngestTopic.of("certigate/v1/veh-1/statements"))
+                .isEqualTo(new IngestTopic(io.certigate.fleet.topics.FleetTopics.KIND_STATEMENT, "veh-1", null));
+        assertThat(IngestTopic.of("certigate/v1/veh-1/receipts").valid()).isFalse();
     }
 
     @Test

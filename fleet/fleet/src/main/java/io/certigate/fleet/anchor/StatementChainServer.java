@@ -1,0 +1,100 @@
+package io.certigate.fleet.anchor;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.Base64;
+
+/**
+ * Serves a device's accepted statement chain, read only: {@code GET /devices/<id>/statements} →
+ * {@code {"device": id, "fleet": fleet id, "statements": [{"first", "last", "interval", "cose",
+ * "receipt"}]}}, oldest first, COSE bytes and receipts base64url (a receipt is null until its fleet
+ * root is anchored). A verifier checks it with {@code io.certigate.verifier.statement.StatementHistoryVerifier}.
+ */
+public final class StatementChainServer implements AutoCloseable {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final HttpServer server;
+    private final Connection c;
+    private final String fleetId;
+
+    public StatementChainServer(InetSocketAddress at, Connection c, String fleetId) throws IOException {
+        this.c = c;
+        this.fleetId = fleetId;
+        this.server = HttpServer.create(at, 0);
+        server.createContext("/devices/", this::handle);
+        server.start();
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    private void handle(HttpExchange x) throws IOException {
+        try (x) {
+            String path = x.getRequestURI().getPath();
+            String[] parts = path.split("/");
+            if (!"GET".equals(x.getRequestMethod()) || parts.length != 4 || !"statements".equals(parts[3])) {
+                reply(x, 404, "{\"error\":\"GET /devices/<id>/statements\"}".getBytes(StandardCharsets.UTF_8));
+                return;
+            }
+            try {
+                reply(x, 200, JSON.writeValueAsBytes(chain(parts[2])));
+            } catch (SQLException e) {
+                reply(x, 503, "{\"error\":\"store unavailable\"}".getBytes(StandardCharsets.UTF_8));
+            }
+        }
+    }
+
+    /** The JSON document served for {@code device}. */
+    public synchronized ObjectNode chain(String device) throws SQLException {
+        Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
+        ObjectNode doc = JSON.createObjectNode().put("device", device).put("fleet", fleetId);
+        ArrayNode list = doc.putArray("statements");
+        try (PreparedStatement q = c.prepareStatement("SELECT first_seq, last_seq, interval_id, cose, receipt"
+                + " FROM fleet_anchor.statements WHERE device = ? AND state = 'accepted' ORDER BY last_seq")) {
+            q.setString(1, device);
+            try (ResultSet rs = q.executeQuery()) {
+                while (rs.next()) {
+                    ObjectNode s = list.addObject().put("first", rs.getLong(1)).put("last", rs.getLong(2));
+                    long iv = rs.getLong(3);
+                    if (rs.wasNull()) {
+                        s.putNull("interval");
+                    } else {
+                        s.put("interval", iv);
+                    }
+                    s.put("cose", b64.encodeToString(rs.getBytes(4)));
+                    byte[] r = rs.getBytes(5);
+                    if (r == null) {
+                        s.putNull("receipt");
+                    } else {
+                        s.put("receipt", b64.encodeToString(r));
+                    }
+                }
+            }
+        }
+        return doc;
+    }
+
+    private static void reply(HttpExchange x, int status, byte[] body) throws IOException {
+        x.getResponseHeaders().set("Content-Type", "application/json");
+        x.sendResponseHeaders(status, body.length);
+        try (OutputStream o = x.getResponseBody()) {
+            o.write(body);
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+}

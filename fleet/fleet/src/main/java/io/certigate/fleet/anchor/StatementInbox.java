@@ -1,0 +1,74 @@
+package io.certigate.fleet.anchor;
+
+import io.certigate.verifier.statement.BatchStatementCodec;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.OptionalLong;
+
+/**
+ * Takes batch statements into {@code fleet_anchor.statements}, each once (by the SHA-256 of its
+ * COSE bytes: a gateway re-sending a statement until its receipt comes back adds nothing), together
+ * with the Kafka offsets they were read up to, in one transaction: a crash before the commit reads
+ * them again, a crash after it does not, so every statement is taken exactly once. Unchecked here:
+ * the aggregator checks them ({@link FleetAggregator}).
+ */
+public final class StatementInbox {
+    /** One statement as read from {@code certigate.statements}: the device from the Kafka key. */
+    public record Incoming(String device, byte[] cose) {}
+
+    /** A partition's next offset after a poll. */
+    public record Offset(String topic, int partition, long next) {}
+
+    private final Connection c;
+
+    public StatementInbox(Connection c) {
+        this.c = c;
+    }
+
+    /** Stores {@code statements} and {@code offsets} atomically; returns how many statements were new. */
+    public int take(List<Incoming> statements, List<Offset> offsets, long nowMs) throws SQLException {
+        boolean auto = c.getAutoCommit();
+        c.setAutoCommit(false);
+        try (PreparedStatement ins = c.prepareStatement("INSERT INTO fleet_anchor.statements"
+                + " (device, hash, cose, received_ms) VALUES (?, ?, ?, ?) ON CONFLICT (hash) DO NOTHING");
+                PreparedStatement off = c.prepareStatement("INSERT INTO fleet_anchor.offsets (topic, part, next_offset)"
+                        + " VALUES (?, ?, ?) ON CONFLICT (topic, part) DO UPDATE SET next_offset = excluded.next_offset")) {
+            int added = 0;
+            for (Incoming s : statements) {
+                ins.setString(1, s.device());
+                ins.setBytes(2, BatchStatementCodec.hash(s.cose()));
+                ins.setBytes(3, s.cose());
+                ins.setLong(4, nowMs);
+                added += ins.executeUpdate();
+            }
+            for (Offset o : offsets) {
+                off.setString(1, o.topic());
+                off.setInt(2, o.partition());
+                off.setLong(3, o.next());
+                off.executeUpdate();
+            }
+            c.commit();
+            return added;
+        } catch (SQLException | RuntimeException e) {
+            c.rollback();
+            throw e;
+        } finally {
+            c.setAutoCommit(auto);
+        }
+    }
+
+    /** Where to resume reading a partition; empty if nothing was read from it yet. */
+    public OptionalLong offset(String topic, int partition) throws SQLException {
+        try (PreparedStatement q = c.prepareStatement(
+                "SELECT next_offset FROM fleet_anchor.offsets WHERE topic = ? AND part = ?")) {
+            q.setString(1, topic);
+            q.setInt(2, partition);
+            try (ResultSet rs = q.executeQuery()) {
+                return rs.next() ? OptionalLong.of(rs.getLong(1)) : OptionalLong.empty();
+            }
+        }
+    }
+}

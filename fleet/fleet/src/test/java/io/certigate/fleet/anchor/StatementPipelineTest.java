@@ -1,0 +1,136 @@
+package io.certigate.fleet.anchor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.certigate.fleet.ingest.IngestSettings;
+import io.certigate.fleet.ingest.MqttKafkaIngest;
+import io.certigate.fleet.mqtt.BrokerOptions;
+import io.certigate.fleet.topics.FleetTopics;
+import io.certigate.testbed.PostgresServer;
+import io.certigate.testbed.mqtt.MosquittoBroker;
+import io.certigate.uplink.Backoff;
+import io.certigate.uplink.UplinkTopics;
+import io.certigate.uplink.testing.Await;
+import io.certigate.verifier.statement.BatchStatementCodec;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.test.KafkaClusterTestKit;
+import org.apache.kafka.common.test.TestKitNodes;
+import org.eclipse.paho.client.mqttv3.MqttClient;
+import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
+import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The statement path around the aggregator on real pieces (Mosquitto, the ingest, Kafka's
+ * in-process cluster, PostgreSQL): a gateway publishes its statements on
+ * {@code certigate/v1/<device>/statements} (one twice), the ingest puts them in
+ * {@code certigate.statements} keyed by device, the {@link StatementConsumer} takes each once with
+ * its offsets, and a receipt handed to {@link MqttReceiptSink} reaches the gateway subscribed to
+ * {@code certigate/v1/<device>/receipts}.
+ */
+@Tag("component")
+class StatementPipelineTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void statementsFlowFromMqttThroughKafkaIntoTheInboxAndReceiptsFlowBack() throws Exception {
+        ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2);
+        try (KafkaClusterTestKit kafka = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
+                .setCombined(false).setNumControllerNodes(1).setNumBrokerNodes(1).build())
+                .setConfigProp("offsets.topic.replication.factor", "1")
+                .setConfigProp("transaction.state.log.replication.factor", "1")
+                .setConfigProp("transaction.state.log.min.isr", "1")
+                .setConfigProp("auto.create.topics.enable", "false").build();
+                MosquittoBroker broker = MosquittoBroker.start(dir.resolve("broker"));
+                PostgresServer pg = PostgresServer.start(dir.resolve("pg"));
+                Connection store = DriverManager.getConnection(pg.jdbcUrl(), pg.user(), pg.password())) {
+            kafka.format();
+            kafka.startup();
+            kafka.waitForReadyBrokers();
+            try (Admin admin = kafka.admin()) {
+                admin.createTopics(List.of(new NewTopic(FleetTopics.RECORDS, 2, (short) 1),
+                        new NewTopic(FleetTopics.FINDINGS, 1, (short) 1),
+                        new NewTopic(FleetTopics.STATEMENTS, 2, (short) 1))).all().get(30, TimeUnit.SECONDS);
+            }
+            AnchorFixture.storeSchema(store);
+            AnchorSchema.create(store);
+            AnchorFixture.Gateway g = new AnchorFixture.Gateway(dir, "gw-s");
+            byte[] s1 = g.batch(store, 3);
+            byte[] s2 = g.batch(store, 4);
+
+            try (MqttKafkaIngest ingest = new MqttKafkaIngest(IngestSettings.of(BrokerOptions.defaults(broker.url())
+                    .withClientId("ingest-s").withReconnect(new Backoff(Duration.ofMillis(50), Duration.ofMillis(200))),
+                    kafka.bootstrapServers()), Clock.systemUTC(), scheduler, new SplittableRandom(1)).start()) {
+                Await.until(Duration.ofSeconds(10), () -> "subscribed", ingest::subscribed);
+                MqttClient gateway = new MqttClient(broker.url(), "gw-s", new MemoryPersistence());
+                MqttConnectOptions o = new MqttConnectOptions();
+                o.setCleanSession(true);
+                gateway.connect(o);
+                List<byte[]> receipts = new CopyOnWriteArrayList<>();
+                gateway.subscribe(UplinkTopics.RECEIPTS.topic(g.id), 1, (topic, m) -> receipts.add(m.getPayload()));
+                for (byte[] s : List.of(s1, s2, s1)) {
+                    gateway.publish(UplinkTopics.STATEMENTS.topic(g.id), s, 1, false);
+                }
+
+                StatementInbox inbox = new StatementInbox(store);
+                try (StatementConsumer consumer = new StatementConsumer(kafka.bootstrapServers(), "aggregator-test",
+                        inbox, Clock.systemUTC())) {
+                    int[] taken = {0};
+                    Await.until(Duration.ofSeconds(30), () -> "statements taken: " + taken[0], () -> {
+                        taken[0] += consumer.poll(Duration.ofMillis(200));
+                        return taken[0] == 2 && offsetsSum(store) == 3;
+                    });
+                }
+                assertThat(rows(store, "SELECT count(*) FROM fleet_anchor.statements WHERE device = 'gw-s'"))
+                        .isEqualTo(2);
+                assertThat(rows(store, "SELECT count(*) FROM records WHERE device = 'gw-s'")).isEqualTo(7);
+
+                MqttClient fleet = new MqttClient(broker.url(), "fleet-receipts", new MemoryPersistence());
+                fleet.connect(o);
+                byte[] fakeReceipt = {(byte) 0xd2, 0x01};
+                new MqttReceiptSink(fleet).deliver(g.id, BatchStatementCodec.hash(s2), fakeReceipt);
+                Await.until(Duration.ofSeconds(10), () -> "receipt at the gateway", () -> !receipts.isEmpty());
+                JsonNode got = new ObjectMapper().readTree(receipts.get(0));
+                assertThat(Base64.getUrlDecoder().decode(got.get("statement").asText()))
+                        .isEqualTo(BatchStatementCodec.hash(s2));
+                assertThat(Base64.getUrlDecoder().decode(got.get("receipt").asText())).isEqualTo(fakeReceipt);
+                fleet.disconnect();
+                gateway.disconnect();
+            }
+        } finally {
+            scheduler.shutdownNow();
+        }
+    }
+
+    static long offsetsSum(Connection c) throws Exception {
+        return rows(c, "SELECT coalesce(sum(next_offset), 0) FROM fleet_anchor.offsets WHERE topic = '"
+                + FleetTopics.STATEMENTS + "'");
+    }
+
+    static long rows(Connection c, String sql) throws Exception {
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+}
