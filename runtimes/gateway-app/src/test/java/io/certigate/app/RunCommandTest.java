@@ -194,48 +194,133 @@ class RunCommandTest {
         }
     }
 
-    @Test
-    void runsTheRoadEventDetectorOnAnAccelerometersBuffer() throws Exception {
-        TestDevice.openOrCreate(dir.resolve("device.p12"), "gw-car-1", CoseAlgorithm.EDDSA);
-        var accel = io.certigate.simulators.motion.FakeIioDevice.create(dir.resolve("iio"), 0, "lis3dh", 100, true);
-        var shocks = java.util.List.of(new io.certigate.simulators.motion.Shock(2_000, 1.1, 50, 0),
-                new io.certigate.simulators.motion.Shock(6_000, 2.4, 40, 0.5));
-        // a recorded stream in the buffer's layout stands for /dev/iio:device0: read to its end at once
-        accel.writeBuffer(new io.certigate.simulators.motion.ImuSignal(100, io.certigate.simulators.motion.ImuSignal.flat(),
-                0.02, 0.05, shocks, 4).samples(), System.currentTimeMillis() * 1_000_000L, 100, 1000);
-        Path config = Files.writeString(dir.resolve("car.conf"), String.join("\n",
+    /** The metrics the running gateway serves, read over HTTP. */
+    private static String scrape(String url) throws Exception {
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        return http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    /** Scrapes {@code url} until the metrics contain {@code line} (a positive condition, bounded). */
+    private static void awaitMetric(String url, String line) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        String last = "";
+        while (System.nanoTime() < deadline) {
+            last = scrape(url);
+            if (last.lines().anyMatch(l -> l.equals(line))) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("no '" + line + "' in the metrics:\n" + last);
+    }
+
+    private static String metricsUrl(BufferedReader out) throws Exception {
+        String line = awaitLine(out, "metrics on http://");
+        return line.substring(line.indexOf("http://")).strip();
+    }
+
+    /** The readings of the run's buffer, in seq order, once the run has stopped. */
+    private java.util.List<io.certigate.core.model.Reading> readings(String device) throws Exception {
+        try (RecordBuffer b = RecordBuffer.open(dir.resolve("buffer.db"), RecordBuffer.Options.defaults(device))) {
+            var export = dir.resolve("e.json");
+            io.certigate.core.export.Exporter.export(b, io.certigate.core.export.Selection.ALL, export);
+            java.util.List<io.certigate.core.model.Reading> readings = new java.util.ArrayList<>();
+            for (var r : io.certigate.verifier.export.ExportFile.read(export).records()) {
+                readings.add(io.certigate.core.model.ReadingCodec.decode(io.certigate.signing.CoseSign1.parse(
+                        ((io.certigate.core.model.StoredRecord.Signed) r).cose()).payload()).reading());
+            }
+            return readings;
+        }
+    }
+
+    private static final java.util.List<io.certigate.simulators.motion.Shock> SHOCKS = java.util.List.of(
+            new io.certigate.simulators.motion.Shock(2_000, 1.1, 50, 0),
+            new io.certigate.simulators.motion.Shock(6_000, 2.4, 40, 0.5));
+
+    private static io.certigate.simulators.motion.ImuSignal.Samples shockSignal() {
+        return new io.certigate.simulators.motion.ImuSignal(100, io.certigate.simulators.motion.ImuSignal.flat(),
+                0.02, 0.05, SHOCKS, 4).samples();
+    }
+
+    private Path carConfig(io.certigate.simulators.motion.FakeIioDevice accel, String... more) throws Exception {
+        java.util.List<String> lines = new java.util.ArrayList<>(java.util.List.of(
                 "device.id = gw-car-1",
                 "key.store = " + dir.resolve("device.p12"),
                 "key.passphrase = file:" + dir.resolve("device.pass"),
                 "buffer.file = " + dir.resolve("buffer.db"),
+                "metrics.port = 0",
                 "motion.device = lis3dh",
                 "motion.sysfs-root = " + accel.sysfsRoot(),
                 "motion.dev-dir = " + accel.devDir(),
-                "motion.threshold-mg = 500", ""));
-        Process p = start(config);
+                "motion.threshold-mg = 500"));
+        lines.addAll(java.util.List.of(more));
+        lines.add("");
+        return Files.writeString(dir.resolve("car.conf"), String.join("\n", lines));
+    }
+
+    @Test
+    void runsTheRoadEventDetectorOnAnAccelerometersBuffer() throws Exception {
+        TestDevice.openOrCreate(dir.resolve("device.p12"), "gw-car-1", CoseAlgorithm.EDDSA);
+        var accel = io.certigate.simulators.motion.FakeIioDevice.create(dir.resolve("iio"), 0, "lis3dh", 100, true);
+        // a recorded stream in the buffer's layout stands for /dev/iio:device0: read to its end at once
+        accel.writeBuffer(shockSignal(), System.currentTimeMillis() * 1_000_000L, 100, 1000);
+        Process p = start(carConfig(accel));
         BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+        String metrics = metricsUrl(out);
         assertThat(awaitLine(out, "accelerometer")).contains("lis3dh").contains("buffered " + accel.characterDevice())
-                .contains("above 500 mg");
-        Thread.sleep(2000);
+                .contains("above 500 mg").contains("no position (no GNSS receiver)");
+        awaitMetric(metrics, "certigate_chain_head_seq 2");
         new ProcessBuilder("kill", "-TERM", Long.toString(p.pid())).start().waitFor();
         assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        try (RecordBuffer b = RecordBuffer.open(dir.resolve("buffer.db"), RecordBuffer.Options.defaults("gw-car-1"))) {
-            var export = dir.resolve("e.json");
-            io.certigate.core.export.Exporter.export(b, io.certigate.core.export.Selection.ALL, export);
-            var records = io.certigate.verifier.export.ExportFile.read(export).records();
-            assertThat(records).hasSize(2);
-            java.util.List<io.certigate.core.model.Reading> readings = new java.util.ArrayList<>();
-            for (var r : records) {
-                readings.add(io.certigate.core.model.ReadingCodec.decode(io.certigate.signing.CoseSign1.parse(
-                        ((io.certigate.core.model.StoredRecord.Signed) r).cose()).payload()).reading());
+        var readings = readings("gw-car-1");
+        assertThat(readings).hasSize(2).allSatisfy(r -> {
+            assertThat(r.kind()).isEqualTo("road.shock");
+            assertThat(r.source()).isEqualTo("motion:lis3dh");
+            assertThat(r.flags()).contains("position-unknown"); // no GNSS receiver in this configuration
+            assertThat(r.position()).isNull();
+        });
+        assertThat(readings.get(1).value().toString()).startsWith("2.");
+    }
+
+    @Test
+    void roadEventsTakeTheirPositionAndTimeFromTheGnssReceiver() throws Exception {
+        TestDevice.openOrCreate(dir.resolve("device.p12"), "gw-car-1", CoseAlgorithm.EDDSA);
+        var accel = io.certigate.simulators.motion.FakeIioDevice.create(dir.resolve("iio"), 0, "lis3dh", 100, true);
+        Path fifo = accel.makeFifo(); // the driver's device: read blocks until the vehicle moves
+        var device = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+        try (var pty = io.certigate.testbed.pty.PtyPair.open(dir.resolve("pty"));
+                var gnss = io.certigate.simulators.gnss.GnssSimulator.onPath(pty.deviceSide(),
+                        new io.certigate.simulators.gnss.NmeaRouteGenerator(io.certigate.simulators.gnss.Route.demo(),
+                                io.certigate.simulators.gnss.NmeaRouteGenerator.Options.of(30,
+                                        java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS))))
+                        .start(device, java.time.Duration.ofSeconds(1))) {
+            Process p = start(carConfig(accel, "gnss.port = " + pty.gatewaySide()));
+            BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+            String metrics = metricsUrl(out);
+            assertThat(awaitLine(out, "accelerometer")).contains("position from the GNSS receiver");
+            awaitMetric(metrics, "certigate_gnss_fix_usable 1");
+            // the car meets the two defects once the receiver has its fix
+            try (var w = Files.newOutputStream(fifo)) {
+                io.certigate.simulators.motion.FakeIioDevice.writeScans(w, shockSignal(),
+                        System.currentTimeMillis() * 1_000_000L, 100, 1000);
             }
-            assertThat(readings).allSatisfy(r -> {
-                assertThat(r.kind()).isEqualTo("road.shock");
-                assertThat(r.source()).isEqualTo("motion:lis3dh");
-                assertThat(r.flags()).contains("position-unknown"); // no GNSS receiver in this configuration
-            });
-            assertThat(readings.get(1).value().toString()).startsWith("2.");
+            awaitMetric(metrics, "certigate_chain_head_seq 2");
+            new ProcessBuilder("kill", "-TERM", Long.toString(p.pid())).start().waitFor();
+            assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        } finally {
+            device.shutdownNow();
         }
+        var readings = readings("gw-car-1");
+        assertThat(readings).hasSize(2).allSatisfy(r -> {
+            assertThat(r.kind()).isEqualTo("road.shock");
+            assertThat(r.flags()).doesNotContain("position-unknown");
+            assertThat(r.timeQuality()).isEqualTo(io.certigate.core.model.TimeQuality.GNSS);
+            assertThat(r.position()).isNotNull();
+            // the simulated route runs through Lyon
+            assertThat(r.position().latitude()).isBetween(new java.math.BigDecimal("45.7"), new java.math.BigDecimal("45.8"));
+            assertThat(r.position().ageMillis()).isLessThan(3000);
+        });
     }
 
     @Test
