@@ -68,7 +68,7 @@ class VehicleScenarioTest {
         assertThat(report.ok()).as(text).isTrue();
         assertThat(text).contains("rollback-suspected").contains("result: OK");
         assertThat(String.join("\n", scenario.summary())).contains("VIN 1M8GDM9AXKP042788")
-                .containsPattern("[0-9]+ odometer readings, certified 12345[0-9.]+ \\.\\. 12345[0-9.]+ km");
+                .containsPattern("[0-9]+ odometer readings, certified 123[0-9]{3}[0-9.]* \\.\\. 123[0-9]{3}[0-9.]* km");
     }
 
     /** The box's accelerometer: the car hits the first two defects of the route; each is a verified road.shock located there. */
