@@ -33,7 +33,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Exactly-once anchoring against a real ganache chain, across a chain outage (node stopped with
+ * Exactly-once anchoring against a real anvil dev chain, across a chain outage (node stopped with
  * its database kept, then restarted) and gateway crashes at each point between signing and the
  * receipt. After every scenario each batch root has exactly one Anchored event, batches were
  * anchored in order, and the gateway account spent exactly one nonce per batch.
