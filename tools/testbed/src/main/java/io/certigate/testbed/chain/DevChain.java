@@ -2,20 +2,15 @@ package io.certigate.testbed.chain;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.net.HttpURLConnection;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystemNotFoundException;
@@ -31,8 +26,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 import java.util.zip.GZIPInputStream;
@@ -46,7 +39,7 @@ import java.util.zip.GZIPInputStream;
  * a real network instead.
  *
  * <p><b>Persistence.</b> Clients never talk to anvil directly: {@link #rpcUrl()} is a JSON-RPC
- * relay in this JVM, on a port that stays the same across restarts, in front of anvil on a port of
+ * relay ({@link RpcRelay}) in this JVM, on a port that stays the same across restarts, in front of anvil on a port of
  * its own. Before the relay hands any answer back, it checks the chain's head and, when a block
  * was added since the last save (or a dev-chain control such as {@code evm_mine} ran), saves the
  * whole chain ({@code anvil_dumpState}: accounts, storage, blocks, transactions and receipts) to
@@ -105,12 +98,9 @@ public final class DevChain implements AutoCloseable {
     }
 
     private final Options options;
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(2)).build();
     private final Object saveLock = new Object();
     private int port;
-    private HttpServer relay;
-    private ExecutorService relayThreads;
+    private RpcRelay relay;
     private volatile Process process;
     private volatile int nodePort;
     private volatile boolean wanted;
@@ -348,51 +338,26 @@ public final class DevChain implements AutoCloseable {
     }
 
     private void openRelay() throws IOException {
-        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 16);
-        relayThreads = Executors.newFixedThreadPool(4, r -> {
-            Thread t = new Thread(r, "devchain-relay");
-            t.setDaemon(true);
-            return t;
-        });
-        server.setExecutor(relayThreads);
-        server.createContext("/", this::relayRequest);
-        server.start();
-        relay = server;
+        relay = new RpcRelay(port, this::relayRequest);
     }
 
-    private void relayRequest(HttpExchange ex) throws IOException {
-        try (ex) {
-            byte[] body;
-            try (InputStream in = ex.getRequestBody()) {
-                body = in.readAllBytes();
+    /** Forwards one request to anvil; the answer goes back only once what it may show is saved. */
+    private RpcRelay.Answer relayRequest(byte[] body) {
+        Process p = process;
+        int target = nodePort;
+        try {
+            if (p == null || !p.isAlive()) {
+                throw new IOException("anvil is not running");
             }
-            Process p = process;
-            int target = nodePort;
-            byte[] answer;
-            int status;
-            try {
-                if (p == null || !p.isAlive()) {
-                    throw new IOException("anvil is not running");
-                }
-                HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + target + "/"))
-                        .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofByteArray());
-                status = r.statusCode();
-                answer = r.body();
-                saveIfChanged(target, controls(body));
-            } catch (IOException e) {
-                status = 503;
-                answer = ("dev chain node unavailable: " + e.getMessage()).getBytes(StandardCharsets.UTF_8);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                status = 503;
-                answer = "interrupted".getBytes(StandardCharsets.UTF_8);
-            }
-            ex.getResponseHeaders().set("Content-Type", status == 503 ? "text/plain" : "application/json");
-            ex.sendResponseHeaders(status, answer.length == 0 ? -1 : answer.length);
-            try (OutputStream out = ex.getResponseBody()) {
-                out.write(answer);
-            }
+            Post r = post(target, body);
+            saveIfChanged(target, controls(body));
+            return new RpcRelay.Answer(r.status(), "application/json", r.body());
+        } catch (IOException e) {
+            return new RpcRelay.Answer(503, "text/plain",
+                    ("dev chain node unavailable: " + e.getMessage()).getBytes(StandardCharsets.UTF_8));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new RpcRelay.Answer(503, "text/plain", "interrupted".getBytes(StandardCharsets.UTF_8));
         }
     }
 
@@ -476,9 +441,32 @@ public final class DevChain implements AutoCloseable {
 
     private JsonNode call(int p, String method) throws IOException, InterruptedException {
         String body = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"" + method + "\",\"params\":[]}";
-        HttpRequest req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + p + "/")).timeout(Duration.ofSeconds(30))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build();
-        return JSON.readTree(http.send(req, HttpResponse.BodyHandlers.ofString()).body());
+        return JSON.readTree(post(p, body.getBytes(StandardCharsets.UTF_8)).body());
+    }
+
+    private record Post(int status, byte[] body) {
+    }
+
+    /**
+     * One POST on loopback with {@link HttpURLConnection} (blocking, on the caller's thread, its
+     * connections kept alive by the JDK): the JDK's {@code HttpClient} hands each request between
+     * threads, which cost tens of milliseconds per request on a loaded 2-core machine.
+     */
+    private static Post post(int p, byte[] body) throws IOException {
+        HttpURLConnection c = (HttpURLConnection) URI.create("http://127.0.0.1:" + p + "/").toURL().openConnection();
+        c.setConnectTimeout(2000);
+        c.setReadTimeout(30_000);
+        c.setRequestMethod("POST");
+        c.setDoOutput(true);
+        c.setFixedLengthStreamingMode(body.length);
+        c.setRequestProperty("Content-Type", "application/json");
+        try (OutputStream out = c.getOutputStream()) {
+            out.write(body);
+        }
+        int status = c.getResponseCode();
+        try (InputStream in = status >= 400 ? c.getErrorStream() : c.getInputStream()) {
+            return new Post(status, in == null ? new byte[0] : in.readAllBytes());
+        }
     }
 
     /** A raw JSON-RPC call with no parameters (for dev-chain controls such as {@code evm_mine}), through the relay. */
@@ -493,9 +481,8 @@ public final class DevChain implements AutoCloseable {
     public synchronized void stop() {
         wanted = false;
         if (relay != null) {
-            relay.stop(0);
+            relay.close();
             relay = null;
-            relayThreads.shutdownNow();
         }
         Process p = process;
         process = null;
@@ -534,9 +521,8 @@ public final class DevChain implements AutoCloseable {
     synchronized void abandon() {
         wanted = false;
         if (relay != null) {
-            relay.stop(0);
+            relay.close();
             relay = null;
-            relayThreads.shutdownNow();
         }
         process = null;
         if (reaper != null) {
