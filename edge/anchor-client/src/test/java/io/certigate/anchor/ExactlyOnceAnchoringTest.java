@@ -197,6 +197,30 @@ class ExactlyOnceAnchoringTest {
     }
 
     /**
+     * A closed service does nothing more, on virtual time: wake-ups queued before close() (the
+     * commit listener's) neither cut batches nor anchor, so a successor configured with another
+     * batch size (a reconfigured Kura component) is the only one cutting.
+     */
+    @Test
+    void aClosedServiceNeitherCutsNorAnchorsWhatWasQueued() throws Exception {
+        ManualScheduler scheduler = new ManualScheduler();
+        BatchStore store = new BatchStore(device.buffer);
+        try (LedgerClient c = chain.client()) {
+            AnchorService service = new AnchorService(
+                    new AnchorBatcher(store, new AnchorBatcher.Options(4, Duration.ofHours(1)), scheduler.clock()),
+                    new Anchorer(store, c, chain.gateway, device.id, clock), store, scheduler, scheduler.clock(),
+                    new AnchorService.Options(Duration.ofMillis(100), Duration.ofMillis(500)));
+            service.start();
+            device.produce(12);
+            service.wake(12); // queued on the scheduler, not run yet
+            service.close();
+            scheduler.advance(Duration.ofMinutes(1));
+            assertThat(store.all()).as("nothing cut after close").isEmpty();
+            assertThat(gatewayNonce()).as("nothing sent after close").isZero();
+        }
+    }
+
+    /**
      * The service on virtual time (its ticks run on this thread when the test advances the
      * scheduler) against the real dev chain: while the ledger is down nothing is anchored and the
      * service holds off for exactly five ticks between attempts; afterwards everything is anchored
