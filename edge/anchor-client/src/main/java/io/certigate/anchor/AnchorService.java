@@ -53,6 +53,8 @@ public final class AnchorService implements AutoCloseable {
     private final AtomicLong unreachable = new AtomicLong();
     private final AtomicLong refused = new AtomicLong();
     private volatile ScheduledFuture<?> ticker;
+    /** Set by {@link #close()}: ticks already queued (wake-ups) and a tick in progress stop at once. */
+    private volatile boolean closed;
     /** Completed by a tick that finds nothing left to anchor. */
     private final ConcurrentLinkedQueue<CompletableFuture<Void>> drainWaiters = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean drainTickSet = new AtomicBoolean();
@@ -94,12 +96,15 @@ public final class AnchorService implements AutoCloseable {
     }
 
     private void anchorRound() {
+        if (closed) {
+            return; // a wake-up queued before close(): a successor may already cut with other settings
+        }
         try {
             batcher.cutRipe();
             if (clock.millis() < holdUntil.get()) {
                 return;
             }
-            for (int i = 0; i < MAX_STEPS_PER_TICK; i++) {
+            for (int i = 0; i < MAX_STEPS_PER_TICK && !closed; i++) {
                 Anchorer.Outcome o = anchorer.step();
                 if (o == Anchorer.Outcome.OUTAGE) {
                     unreachable.incrementAndGet();
@@ -215,6 +220,7 @@ public final class AnchorService implements AutoCloseable {
 
     @Override
     public synchronized void close() {
+        closed = true;
         if (ticker != null) {
             ticker.cancel(false);
             ticker = null;

@@ -33,7 +33,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Exactly-once anchoring against a real ganache chain, across a chain outage (node stopped with
+ * Exactly-once anchoring against a real anvil dev chain, across a chain outage (node stopped with
  * its database kept, then restarted) and gateway crashes at each point between signing and the
  * receipt. After every scenario each batch root has exactly one Anchored event, batches were
  * anchored in order, and the gateway account spent exactly one nonce per batch.
@@ -194,6 +194,30 @@ class ExactlyOnceAnchoringTest {
             assertThat(store.byId(batch.id()).orElseThrow().txHash()).isNotEqualTo(elsewhere);
         }
         assertAnchoredExactlyOnce(1);
+    }
+
+    /**
+     * A closed service does nothing more, on virtual time: wake-ups queued before close() (the
+     * commit listener's) neither cut batches nor anchor, so a successor configured with another
+     * batch size (a reconfigured Kura component) is the only one cutting.
+     */
+    @Test
+    void aClosedServiceNeitherCutsNorAnchorsWhatWasQueued() throws Exception {
+        ManualScheduler scheduler = new ManualScheduler();
+        BatchStore store = new BatchStore(device.buffer);
+        try (LedgerClient c = chain.client()) {
+            AnchorService service = new AnchorService(
+                    new AnchorBatcher(store, new AnchorBatcher.Options(4, Duration.ofHours(1)), scheduler.clock()),
+                    new Anchorer(store, c, chain.gateway, device.id, clock), store, scheduler, scheduler.clock(),
+                    new AnchorService.Options(Duration.ofMillis(100), Duration.ofMillis(500)));
+            service.start();
+            device.produce(12);
+            service.wake(12); // queued on the scheduler, not run yet
+            service.close();
+            scheduler.advance(Duration.ofMinutes(1));
+            assertThat(store.all()).as("nothing cut after close").isEmpty();
+            assertThat(gatewayNonce()).as("nothing sent after close").isZero();
+        }
     }
 
     /**

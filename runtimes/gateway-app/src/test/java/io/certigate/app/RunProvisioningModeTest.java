@@ -44,7 +44,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code certigate run} in provisioning mode as a real process: a blank device (no key yet) waits
  * with a single-use PSK, the technician provisions it with {@code certigate provision --device
- * coaps://...} on a ganache chain, and the same process carries on as the gateway: its readings,
+ * coaps://...} on an anvil dev chain, and the same process carries on as the gateway: its readings,
  * the provisioning test reading first, are chained and signed by the new key, anchored with the
  * installed ledger settings, and pass {@code certigate verify} with the device trust check. The
  * used PSK is refused afterwards. A key rotation through {@code run} (a new key name, provisioned
@@ -89,7 +89,7 @@ class RunProvisioningModeTest {
     record Consortium(DevChain chain, String anchor, String registry) {}
 
     private Consortium consortium(Path pass, char[] secret) throws Exception {
-        DevChain chain = new DevChain(DevChain.Options.defaults(DevChain.locateGanache(), dir.resolve("chain"))).start();
+        DevChain chain = new DevChain(DevChain.Options.defaults(DevChain.locateAnvil(), dir.resolve("chain"))).start();
         try {
             LedgerAccount registrar = LedgerAccount.importKey(dir.resolve("registrar.key.json"), chain.adminKey(), secret,
                     LedgerAccount.KeyFileCost.LIGHT);

@@ -22,7 +22,7 @@ import org.web3j.abi.datatypes.generated.Bytes32;
 import org.web3j.abi.datatypes.generated.Uint256;
 import org.web3j.protocol.core.methods.response.TransactionReceipt;
 
-/** The contract on a real ganache chain: allowlist, duplicate roots per device, the event, blockOf, gas. */
+/** The contract on a real anvil dev chain: allowlist, duplicate roots per device, the event, blockOf, gas. */
 @Tag("integration")
 class CertigateAnchorContractTest {
     @TempDir

@@ -19,9 +19,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The zero gas price option, as on a Besu free-gas network: on a ganache chain without a base fee
- * (berlin rules), an account holding no ether anchors with legacy transactions at gas price 0, and
- * with confirmations required the batch counts as anchored only once enough blocks follow.
+ * The zero gas price option, as on a Besu free-gas network: on the anvil dev chain configured like the
+ * consortium's genesis (zero base fee, paris rules), an account holding no ether anchors with legacy
+ * transactions at gas price 0, and with confirmations required the batch counts as anchored only once enough blocks follow.
  */
 @Tag("integration")
 class FreeGasAnchoringTest {
@@ -30,8 +30,8 @@ class FreeGasAnchoringTest {
 
     @Test
     void anUnfundedAccountAnchorsAtZeroGasPriceAfterTheConfiguredConfirmations() throws Exception {
-        DevChain.Options o = DevChain.Options.defaults(DevChain.locateGanache(), dir.resolve("chain"));
-        try (DevChain chain = new DevChain(new DevChain.Options(o.ganacheCli(), o.stateDir(), 0, 4242, "berlin", 0)).start();
+        DevChain.Options o = DevChain.Options.defaults(DevChain.locateAnvil(), dir.resolve("chain")).withChainId(4242);
+        try (DevChain chain = new DevChain(o).start();
                 TestDevice device = new TestDevice(dir, "dev-free", Clock.systemUTC())) {
             LedgerAccount admin = LedgerAccount.importKey(dir.resolve("admin.json"), chain.adminKey(), TestChain.PASSPHRASE,
                     LedgerAccount.KeyFileCost.LIGHT);

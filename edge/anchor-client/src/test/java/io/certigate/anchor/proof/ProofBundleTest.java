@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Proof bundles exported from a real buffer, anchored on a real ganache chain, verified on and off chain. */
+/** Proof bundles exported from a real buffer, anchored on a real anvil dev chain, verified on and off chain. */
 @Tag("integration")
 class ProofBundleTest {
     @TempDir

@@ -11,10 +11,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 /**
- * A real ganache dev chain for a test class: started from the repository's node_modules on a free
+ * A real anvil dev chain for a test class: started from the repository's node_modules on a free
  * loopback port, the CertigateAnchor contract deployed by the chain's first development account,
  * and a fresh gateway ledger account (its own encrypted key file) funded and allowed to anchor.
- * Fails, never skips, when node or ganache is missing.
+ * Fails, never skips, when the anvil binary is missing (npm ci).
  */
 public final class TestChain implements AutoCloseable {
     public static final char[] PASSPHRASE = "test-ledger-passphrase".toCharArray();
@@ -34,7 +34,7 @@ public final class TestChain implements AutoCloseable {
     }
 
     public static TestChain start(Path dir) throws Exception {
-        return start(dir, DevChain.Options.defaults(DevChain.locateGanache(), dir.resolve("chain")));
+        return start(dir, DevChain.Options.defaults(DevChain.locateAnvil(), dir.resolve("chain")));
     }
 
     public static TestChain start(Path dir, DevChain.Options options) throws Exception {

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The collector's registry check against a real ganache dev chain with the {@code DeviceRegistry}
+ * The collector's registry check against a real anvil dev chain with the {@code DeviceRegistry}
  * deployed: a key from a status message whose chain the consortium CA issued is learned only
  * while the registry holds it as active; an unregistered key and a revoked one are not.
  */
@@ -37,7 +37,7 @@ class DeviceKeysRegistryTest {
     @Test
     void aKeyIsLearnedOnlyWhileActiveInTheRegistry() throws Exception {
         TestPki pki = TestPki.create("consortium CA");
-        try (DevChain chain = new DevChain(DevChain.Options.defaults(DevChain.locateGanache(), dir.resolve("chain"))).start();
+        try (DevChain chain = new DevChain(DevChain.Options.defaults(DevChain.locateAnvil(), dir.resolve("chain"))).start();
                 TestDevice device = TestDevice.create(dir, "dev-r")) {
             LedgerAccount registrar = LedgerAccount.importKey(dir.resolve("registrar.key.json"), chain.adminKey(),
                     PASSPHRASE, LedgerAccount.KeyFileCost.LIGHT);

@@ -33,7 +33,7 @@ import org.web3j.abi.datatypes.Type;
 import org.web3j.abi.datatypes.generated.Bytes32;
 import org.web3j.protocol.core.methods.response.TransactionReceipt;
 
-/** The DeviceRegistry contract and the anchor contract bound to it, on a real ganache chain. */
+/** The DeviceRegistry contract and the anchor contract bound to it, on a real anvil dev chain. */
 @Tag("integration")
 class DeviceRegistryTest {
     @TempDir

@@ -38,7 +38,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The technician's whole run against a device agent on loopback DTLS and a real ganache chain. */
+/** The technician's whole run against a device agent on loopback DTLS and a real anvil dev chain. */
 @Tag("integration")
 class ProvisionerTest {
     static final Csr.Identity CAR = new Csr.Identity("obd-77", "SN-77", "CG-OBD-2", Csr.SubjectKind.VIN, "VF1AB000777777777");

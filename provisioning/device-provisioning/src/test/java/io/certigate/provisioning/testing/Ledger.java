@@ -16,10 +16,10 @@ import java.util.Optional;
 import org.web3j.protocol.core.methods.response.TransactionReceipt;
 
 /**
- * A real ganache dev chain (anchor-client's DevChain, from the repository's node_modules) with the
+ * A real anvil dev chain (anchor-client's DevChain, from the repository's node_modules) with the
  * anchor contract and the device registry deployed by the chain's first development account, which
  * is both the anchor admin and the registrar; the anchor contract is bound to the registry.
- * Fails, never skips, when node or ganache is missing.
+ * Fails, never skips, when the anvil binary is missing (npm ci).
  */
 public final class Ledger implements AutoCloseable {
     public static final char[] PASSPHRASE = "test-ledger-passphrase".toCharArray();
@@ -39,7 +39,7 @@ public final class Ledger implements AutoCloseable {
     }
 
     public static Ledger start(Path dir) throws Exception {
-        DevChain chain = new DevChain(DevChain.Options.defaults(DevChain.locateGanache(), dir.resolve("chain"))).start();
+        DevChain chain = new DevChain(DevChain.Options.defaults(DevChain.locateAnvil(), dir.resolve("chain"))).start();
         try {
             LedgerAccount admin = LedgerAccount.importKey(dir.resolve("registrar.key.json"), chain.adminKey(), PASSPHRASE, LedgerAccount.KeyFileCost.LIGHT);
             LedgerConfig base = LedgerConfig.of(chain.rpcUrl(), chain.chainId(), "0x" + "0".repeat(40));

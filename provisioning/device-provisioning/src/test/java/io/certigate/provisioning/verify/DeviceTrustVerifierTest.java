@@ -39,7 +39,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.web3j.protocol.core.methods.response.TransactionReceipt;
 
 /**
- * Trust checks of proof bundles against a real ganache chain (anchor contract and registry deployed,
+ * Trust checks of proof bundles against a real anvil dev chain (anchor contract and registry deployed,
  * the anchor contract bound to the registry): records anchored before the device's revocation or
  * key rotation stay valid, records anchored at or after it fail (a key file left behind after a
  * rotation certifies nothing new); the certificate chain is checked at the anchoring block's time

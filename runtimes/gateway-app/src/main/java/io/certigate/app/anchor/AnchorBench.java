@@ -41,7 +41,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
- * The anchoring figures of {@code certigate bench anchor}, measured in one run on a local ganache
+ * The anchoring figures of {@code certigate bench anchor}, measured in one run on a local anvil
  * chain: gas per anchor transaction, gas per reading for batches of 1k (real signed readings through
  * the sequencer, batcher and anchorer), 100k and 1M readings (the batch root of synthetic leaf
  * hashes: an anchor's gas does not depend on the batch size), the gas per anchor transaction once
@@ -62,7 +62,7 @@ public final class AnchorBench {
         Map<String, String> r = new LinkedHashMap<>();
         List<Long> gas = new ArrayList<>();
         try (DevLedger ledger = DevLedger.start(work.resolve("ledger"))) {
-            out.println("ledger: ganache at " + ledger.config().rpcUrl() + ", " + AnchorContract.compiledWith());
+            out.println("ledger: anvil dev chain at " + ledger.config().rpcUrl() + ", " + AnchorContract.compiledWith());
             long gas1k = realBatch(work, ledger, 1000);
             gas.add(gas1k);
             r.put("gas_per_reading_1k", fmt(gas1k / 1000.0));

@@ -6,11 +6,11 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code certigate bench anchor}: gas and Merkle figures in one run on a local ganache chain.
+ * {@code certigate bench anchor}: gas and Merkle figures in one run on a local anvil dev chain.
  * The last line is {@code key=value} pairs (gas_per_reading_1m, merkle_ratio, ...).
  */
 @Command(name = "anchor", mixinStandardHelpOptions = true,
-        description = {"Measure the cost of anchoring on a local ganache dev chain.",
+        description = {"Measure the cost of anchoring on a local anvil dev chain.",
             "The figures: gas per anchor transaction, gas per reading for batches of 1k, 100k and 1M readings, the Merkle"
                 + " build rate against raw SHA-256 and the proof verification rate.",
             "Last line: key=value pairs (gas_per_reading_1m, merkle_ratio, ...)."})

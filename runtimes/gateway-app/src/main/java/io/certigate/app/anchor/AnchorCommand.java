@@ -37,9 +37,9 @@ public final class AnchorCommand implements Runnable {
         return new RecordBuffer.Options(device, 0, CapacityPolicy.REJECT, Duration.ofSeconds(5), 0);
     }
 
-    /** Starts ganache, deploys the contract, sets up a funded gateway ledger account, and waits. */
+    /** Starts the dev chain (anvil), deploys the contract, sets up a funded gateway ledger account, and waits. */
     @Command(name = "devchain", mixinStandardHelpOptions = true,
-            description = {"Start a local ganache dev chain with CertigateAnchor and a funded gateway account.",
+            description = {"Start a local anvil dev chain with CertigateAnchor and a funded gateway account.",
                 "It deploys the contract, creates and funds a gateway ledger account, writes ledger.properties into --dir"
                     + " and runs until interrupted. Restarting with the same --dir resumes the same chain. Needs Node.js"
                     + " and the npm packages of the certigate installation (npm ci there)."})
@@ -47,7 +47,8 @@ public final class AnchorCommand implements Runnable {
         @Option(names = "--dir", required = true, description = "State directory (chain database, keys, ledger.properties).")
         Path dir;
 
-        @Option(names = "--port", defaultValue = "0", description = "Loopback port (0: a free one).")
+        @Option(names = "--port", defaultValue = "0",
+                description = "Loopback port (0: the one --dir used before, else a free one).")
         int port;
 
         @Override

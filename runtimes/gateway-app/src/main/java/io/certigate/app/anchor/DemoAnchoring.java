@@ -29,7 +29,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Anchoring for {@code certigate demo}: a local ganache chain with the contract in
+ * Anchoring for {@code certigate demo}: a local anvil dev chain with the contract in
  * {@code <work>/ledger}, and per attached device its own funded and allowed ledger account, an
  * anchor pipeline on its sequencer, and at the end a proof bundle of every reading verified
  * against the chain.
@@ -60,7 +60,7 @@ public final class DemoAnchoring implements AutoCloseable {
     /** Starts the chain (needs node and `npm ci`) and deploys the contract; attach the devices next. */
     public static DemoAnchoring start(Path work, PrintStream out) throws Exception {
         DevLedger ledger = DevLedger.start(work.resolve("ledger"));
-        out.println("  ledger: ganache chain " + ledger.config().chainId() + " at " + ledger.config().rpcUrl()
+        out.println("  ledger: anvil dev chain " + ledger.config().chainId() + " at " + ledger.config().rpcUrl()
                 + ", CertigateAnchor " + ledger.config().contract() + " (" + AnchorContract.compiledWith() + ")");
         return new DemoAnchoring(work, ledger);
     }

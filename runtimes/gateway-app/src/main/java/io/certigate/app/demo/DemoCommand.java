@@ -37,7 +37,7 @@ import picocli.CommandLine.Option;
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = {"Run the field scenarios through the whole stack, then export and verify every gateway's chain.",
             "Each scenario (a vehicle box, a Linky meter gateway, an RFID station, a road hub) runs on a simulated"
-                + " gateway of its own, with embedded defaults: an MQTT broker, a ganache dev chain and simulated devices."})
+                + " gateway of its own, with embedded defaults: an MQTT broker, an anvil dev chain and simulated devices."})
 public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--duration", paramLabel = "DURATION", defaultValue = "20s", converter = DurationConverter.class,
             description = "How long the sources run (default 20s).")

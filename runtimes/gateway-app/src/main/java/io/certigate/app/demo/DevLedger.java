@@ -10,15 +10,18 @@ import io.certigate.verifier.ledger.LedgerException;
 import io.certigate.testbed.chain.DevChain;
 import java.io.IOException;
 import java.math.BigInteger;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 
 /**
- * A ready-to-use local ledger for the demo, the bench and the CLI: a {@link DevChain} started in
- * {@code dir}, the contract deployed by the chain's development admin, a new gateway ledger
+ * A ready-to-use local ledger for the demo, the bench and the CLI: a {@link DevChain} (anvil) started
+ * in {@code dir/chain}, the contract deployed by the chain's development admin, a new gateway ledger
  * account (encrypted key file + passphrase file, both 0600) funded and allowed to anchor, and a
- * {@code ledger.properties} describing it all.
+ * {@code ledger.properties} describing it all. The chain saves itself at every block, so a folder
+ * started again (after a stop, a kill -9 of anvil or of this process) comes back with its blocks
+ * and the same contract.
  */
 public final class DevLedger implements AutoCloseable {
     private final DevChain chain;
@@ -37,11 +40,24 @@ public final class DevLedger implements AutoCloseable {
         return start(dir, 0);
     }
 
+    /**
+     * Starts the dev chain in {@code dir/chain}. A folder that already holds a dev ledger (its
+     * {@code ledger.properties} naming a contract the chain still holds) comes back as it was: the
+     * same port (unless {@code port} says otherwise), chain, contract and gateway account, nothing
+     * deployed again. Otherwise the contract is deployed and the gateway account funded and allowed.
+     *
+     * @param port the loopback port of the chain's JSON-RPC; 0 takes the one of the folder's
+     *             {@code ledger.properties}, or a free one
+     */
     public static DevLedger start(Path dir, int port) throws IOException, LedgerException, InterruptedException {
         Files.createDirectories(dir);
-        DevChain.Options o = DevChain.Options.defaults(DevChain.locateGanache(), dir.resolve("chain"));
-        DevChain chain = new DevChain(new DevChain.Options(o.ganacheCli(), o.stateDir(), port, o.chainId(), o.hardfork(),
-                o.blockTime())).start();
+        Path props = dir.resolve("ledger.properties");
+        LedgerSettings saved = Files.isRegularFile(props) ? LedgerSettings.load(props) : null;
+        if (port == 0 && saved != null) {
+            port = URI.create(saved.config().rpcUrl()).getPort();
+        }
+        DevChain chain = new DevChain(DevChain.Options.defaults(DevChain.locateAnvil(), dir.resolve("chain"))
+                .withPort(port)).start();
         try {
             char[] adminPass = Passphrase.createOrRead(dir.resolve("dev-admin.pass"));
             Path adminFile = dir.resolve("dev-admin.json");
@@ -52,6 +68,18 @@ public final class DevLedger implements AutoCloseable {
             LedgerAccount account = LedgerAccount.openOrCreate(dir.resolve("ledger-account.json"), Passphrase.createOrRead(passFile),
                     LedgerAccount.KeyFileCost.LIGHT);
             LedgerConfig base = LedgerConfig.of(chain.rpcUrl(), chain.chainId(), "0x" + "0".repeat(40));
+            if (saved != null && saved.config().chainId() == chain.chainId()) {
+                LedgerConfig kept = base.withContract(saved.config().contract());
+                try (LedgerClient c = LedgerClient.connect(kept)) {
+                    if (c.hasCode(kept.contract())) {
+                        LedgerSettings settings = new LedgerSettings(kept, dir.resolve("ledger-account.json"), "file:" + passFile);
+                        settings.save(props);
+                        return new DevLedger(chain, settings, account, admin);
+                    }
+                }
+                System.getLogger(DevLedger.class.getName()).log(System.Logger.Level.WARNING, "the dev chain in " + dir
+                        + " no longer holds contract " + kept.contract() + ": deploying it again on a new chain");
+            }
             String contract;
             try (LedgerClient c = LedgerClient.connect(base)) {
                 contract = new LedgerAdmin(c, admin, Duration.ofSeconds(30)).deploy();
@@ -63,7 +91,7 @@ public final class DevLedger implements AutoCloseable {
                 a.allowAnchorer(account.address(), true);
             }
             LedgerSettings settings = new LedgerSettings(config, dir.resolve("ledger-account.json"), "file:" + passFile);
-            settings.save(dir.resolve("ledger.properties"));
+            settings.save(props);
             return new DevLedger(chain, settings, account, admin);
         } catch (IOException | LedgerException | InterruptedException | RuntimeException e) {
             chain.stop();

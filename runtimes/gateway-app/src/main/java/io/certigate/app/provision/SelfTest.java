@@ -48,7 +48,7 @@ import org.web3j.protocol.core.methods.response.TransactionReceipt;
 
 /**
  * {@code certigate provision --self-test}: the whole provisioning flow on this machine. A fresh
- * SoftHSM2 token holds the device key, a ganache dev chain holds the anchor contract bound to a new
+ * SoftHSM2 token holds the device key, an anvil dev chain holds the anchor contract bound to a new
  * device registry, the consortium CA lives in PKCS#12 files, and technician and device talk CoAP
  * over DTLS on loopback. Then the device anchors, is decommissioned, and must fail to anchor.
  * SoftHSM reads SOFTHSM2_CONF when the JVM first loads it: without that variable the self-test
@@ -81,7 +81,7 @@ final class SelfTest {
         long slot = initToken(Path.of(conf), pin);
         out.println("  SoftHSM token initialised in slot " + slot);
 
-        DevChain chain = new DevChain(DevChain.Options.defaults(DevChain.locateGanache(), dir.resolve("chain"))).start();
+        DevChain chain = new DevChain(DevChain.Options.defaults(DevChain.locateAnvil(), dir.resolve("chain"))).start();
         ScheduledExecutorService ex = Executors.newSingleThreadScheduledExecutor();
         java.util.concurrent.ExecutorService writer = Executors.newSingleThreadExecutor(r -> new Thread(r, "sequencer"));
         try {
@@ -232,7 +232,7 @@ final class SelfTest {
         Files.createDirectories(conf.getParent());
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> cmd = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path")));
-        for (String prop : List.of("certigate.ganache", "certigate.home", "org.sqlite.tmpdir")) {
+        for (String prop : List.of("certigate.anvil", "certigate.home", "org.sqlite.tmpdir")) {
             if (System.getProperty(prop) != null) {
                 cmd.add("-D" + prop + "=" + System.getProperty(prop));
             }

@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The anchoring commands end to end on a real ganache chain: the demo's anchoring helper on a live
+ * The anchoring commands end to end on a real anvil dev chain: the demo's anchoring helper on a live
  * sequencer, then {@code anchor run} / {@code anchor status} on the buffer, and {@code proof export}
  * / {@code proof verify} online, offline and against a tampered bundle.
  */

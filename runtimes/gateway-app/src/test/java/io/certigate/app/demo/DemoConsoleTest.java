@@ -54,7 +54,7 @@ class DemoConsoleTest {
         String out = Files.readString(dir.resolve("stdout"));
         String err = Files.readString(dir.resolve("stderr"));
         assertThat(p.exitValue()).as(out + err).isZero();
-        assertThat(out).contains("  ledger: ganache chain").contains("demo: everything verified");
+        assertThat(out).contains("  ledger: anvil dev chain").contains("demo: everything verified");
 
         Set<String> own = certigateClassNames();
         List<String> lines = err.lines().toList();

@@ -28,7 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The technician and device commands against each other: {@code certigate enrol} waits in
  * provisioning mode, {@code certigate provision --device coaps://...} provisions it over DTLS on a
- * real ganache chain, {@code certigate decommission} revokes it, and the used PSK is refused.
+ * real anvil dev chain, {@code certigate decommission} revokes it, and the used PSK is refused.
  */
 @Tag("integration")
 class ProvisionOverDtlsCliTest {
@@ -51,7 +51,7 @@ class ProvisionOverDtlsCliTest {
     @Test
     void enrolProvisionDecommission() throws Exception {
         Path pass = Files.writeString(dir.resolve("pass"), "secret passphrase\n");
-        DevChain chain = new DevChain(DevChain.Options.defaults(DevChain.locateGanache(), dir.resolve("chain"))).start();
+        DevChain chain = new DevChain(DevChain.Options.defaults(DevChain.locateAnvil(), dir.resolve("chain"))).start();
         try {
             LedgerAccount registrar = LedgerAccount.importKey(dir.resolve("registrar.key.json"), chain.adminKey(),
                     Files.readString(pass).strip().toCharArray(), LedgerAccount.KeyFileCost.LIGHT);

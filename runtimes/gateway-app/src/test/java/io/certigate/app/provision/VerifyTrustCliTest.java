@@ -41,7 +41,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.web3j.protocol.core.methods.response.TransactionReceipt;
 
 /**
- * {@code certigate verify BUNDLE --rpc --trust-root --registry} on a real ganache chain: a record
+ * {@code certigate verify BUNDLE --rpc --trust-root --registry} on a real anvil dev chain: a record
  * anchored while its key was registered passes (also after a later revocation), the same bundle
  * fails against another consortium's root, and a record anchored after the revocation fails.
  */
@@ -67,7 +67,7 @@ class VerifyTrustCliTest {
         DeviceKey key = new KeyBackend.Pkcs12(dir.resolve("m-verify.p12"), secret).generate(CoseAlgorithm.EDDSA, "m-verify");
         List<X509Certificate> chain = ca.issue(Csr.build(key, METER), METER, Duration.ofDays(30));
 
-        DevChain devChain = new DevChain(DevChain.Options.defaults(DevChain.locateGanache(), dir.resolve("chain"))).start();
+        DevChain devChain = new DevChain(DevChain.Options.defaults(DevChain.locateAnvil(), dir.resolve("chain"))).start();
         try {
             LedgerAccount registrar = LedgerAccount.importKey(dir.resolve("registrar.key.json"), devChain.adminKey(), secret,
                     LedgerAccount.KeyFileCost.LIGHT);

@@ -38,7 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The demo vehicle's passport as an insurer gets it, rendered by headless Chromium: the vehicle box
  * of {@code certigate demo} (the simulated ELM327 read by the real OBD poller, its odometer wound
- * back after four reads) on a real spine, anchored on a ganache dev chain as the demo does. Then
+ * back after four reads) on a real spine, anchored on an anvil dev chain as the demo does. Then
  * {@code report --buffer} with and without {@code --rpc}, and {@code report --export} of an export
  * cut just before the rollback, checked against the chain.
  */

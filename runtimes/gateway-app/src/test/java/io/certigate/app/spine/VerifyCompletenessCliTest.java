@@ -42,7 +42,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code certigate verify EXPORT --rpc --contract} on a real ganache chain: a gateway whose key was
+ * {@code certigate verify EXPORT --rpc --contract} on a real anvil dev chain: a gateway whose key was
  * rotated after seq 200 (both keys registered in a DeviceRegistry in turn) anchors seq 1..500 in five
  * batches of 100 ({@code anchor run}) and holds
  * 42 records more, not yet anchored; exports of that buffer are then verified against the

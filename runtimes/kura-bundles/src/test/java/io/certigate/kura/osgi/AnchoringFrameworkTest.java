@@ -39,7 +39,7 @@ import org.osgi.framework.ServiceReference;
 import org.osgi.service.cm.Configuration;
 
 /**
- * The anchoring component inside Equinox against a real dev chain (ganache, the CertigateAnchor
+ * The anchoring component inside Equinox against a real dev chain (anvil, the CertigateAnchor
  * contract deployed, the gateway's ledger account funded and allowed): the readings of a simulated
  * Linky meter (TIC component on a pty pair) are batched and anchored (batch rows anchored with a
  * block, the records' anchored_ms set, every proof verifies against the chain); a smaller batch
