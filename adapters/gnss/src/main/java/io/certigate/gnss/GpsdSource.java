@@ -11,7 +11,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
@@ -24,7 +23,7 @@ import java.util.function.LongSupplier;
  * blocks on the socket: give it a thread of its own. After a connection failure it connects again
  * after {@link Options#reconnectDelay} (scheduled, no sleeping).
  */
-public final class GpsdSource implements AutoCloseable {
+public final class GpsdSource extends ReconnectingReader {
     private static final System.Logger LOG = System.getLogger(GpsdSource.class.getName());
     /** Longest report line kept; gpsd's SKY with many satellites stays well under. */
     static final int MAX_LINE = 64 * 1024;
@@ -38,50 +37,29 @@ public final class GpsdSource implements AutoCloseable {
     private final Clock clock;
     private final LongSupplier nanos;
     private final Consumer<GnssFix> fixes;
-    private final ScheduledExecutorService thread;
     private final GpsdFixAssembler assembler = new GpsdFixAssembler();
     private final AtomicLong reports = new AtomicLong();
     private final AtomicLong badLines = new AtomicLong();
-    private final AtomicLong ioErrors = new AtomicLong();
     private final ByteArrayOutputStream line = new ByteArrayOutputStream();
     private boolean overLong;
     private boolean loggedBad;
     private volatile Socket socket;
     private volatile GpsdReports.Version version;
-    private volatile boolean closed;
 
     public GpsdSource(GpsdAddress address, Options options, Clock clock, LongSupplier nanos, Consumer<GnssFix> fixes,
             ScheduledExecutorService thread) {
+        super(LOG, thread, options.reconnectDelay(), "");
         this.address = address;
         this.options = options;
         this.clock = clock;
         this.nanos = nanos;
         this.fixes = fixes;
-        this.thread = thread;
     }
 
     /** Connects and reads until {@link #close()}, connecting again after failures. */
     public GpsdSource start() {
-        thread.execute(this::connectAndRead);
+        startReading();
         return this;
-    }
-
-    private void connectAndRead() {
-        if (closed) {
-            return;
-        }
-        try {
-            open();
-            pump(() -> !closed);
-        } catch (IOException e) {
-            if (closed) {
-                return;
-            }
-            ioErrors.incrementAndGet();
-            LOG.log(System.Logger.Level.WARNING, e.getMessage() + "; trying again in " + options.reconnectDelay().toSeconds() + " s");
-            closeSocket();
-            thread.schedule(this::connectAndRead, options.reconnectDelay().toMillis(), TimeUnit.MILLISECONDS);
-        }
     }
 
     /**
@@ -89,6 +67,7 @@ public final class GpsdSource implements AutoCloseable {
      *
      * @throws IOException naming the address when gpsd does not answer or refuses
      */
+    @Override
     public void open() throws IOException {
         Socket s = new Socket();
         try {
@@ -105,6 +84,7 @@ public final class GpsdSource implements AutoCloseable {
     }
 
     /** Reads reports while {@code more} says so. @throws IOException when the connection fails or gpsd closes it */
+    @Override
     public void pump(BooleanSupplier more) throws IOException {
         Socket s = socket;
         if (s == null) {
@@ -191,11 +171,8 @@ public final class GpsdSource implements AutoCloseable {
         return badLines.get();
     }
 
-    public long ioErrors() {
-        return ioErrors.get();
-    }
-
-    private void closeSocket() {
+    @Override
+    void disconnect() {
         Socket s = socket;
         socket = null;
         if (s != null) {
@@ -205,11 +182,5 @@ public final class GpsdSource implements AutoCloseable {
                 // closing: nothing more to do with it
             }
         }
-    }
-
-    @Override
-    public void close() {
-        closed = true;
-        closeSocket();
     }
 }

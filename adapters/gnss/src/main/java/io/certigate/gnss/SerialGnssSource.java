@@ -8,8 +8,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
@@ -20,7 +18,7 @@ import java.util.function.LongSupplier;
  * blocks on the link: give it a thread of its own. After an I/O error the link is closed and opened
  * again after {@link Options#reconnectDelay} (scheduled, no sleeping), detecting the rate again.
  */
-public final class SerialGnssSource implements AutoCloseable {
+public final class SerialGnssSource extends ReconnectingReader {
     private static final System.Logger LOG = System.getLogger(SerialGnssSource.class.getName());
     /** Decoded sentences that confirm a baud rate: two, so that one lucky checksum in noise does not. */
     static final int CONFIRMING_SENTENCES = 2;
@@ -41,13 +39,10 @@ public final class SerialGnssSource implements AutoCloseable {
     private final Options options;
     private final Clock clock;
     private final LongSupplier nanos;
-    private final ScheduledExecutorService thread;
     private final NmeaReceiver receiver;
     private final ByteBuffer buf = ByteBuffer.allocate(512);
-    private final AtomicLong ioErrors = new AtomicLong();
     private volatile SerialLink link;
     private volatile int baud;
-    private volatile boolean closed;
 
     /**
      * @param fixes  called with every updated fix, on the reading thread
@@ -55,37 +50,18 @@ public final class SerialGnssSource implements AutoCloseable {
      */
     public SerialGnssSource(SerialLink.Opener opener, Options options, Clock clock, LongSupplier nanos,
             Consumer<GnssFix> fixes, ScheduledExecutorService thread) {
+        super(LOG, thread, options.reconnectDelay(), "GNSS receiver: ");
         this.opener = opener;
         this.options = options;
         this.clock = clock;
         this.nanos = nanos;
-        this.thread = thread;
         this.receiver = new NmeaReceiver(fixes);
     }
 
     /** Opens the port and reads until {@link #close()}, reconnecting after I/O errors. */
     public SerialGnssSource start() {
-        thread.execute(this::connectAndRead);
+        startReading();
         return this;
-    }
-
-    private void connectAndRead() {
-        if (closed) {
-            return;
-        }
-        try {
-            open();
-            pump(() -> !closed);
-        } catch (IOException e) {
-            if (closed) {
-                return;
-            }
-            ioErrors.incrementAndGet();
-            LOG.log(System.Logger.Level.WARNING, "GNSS receiver: " + e.getMessage() + "; trying again in "
-                    + options.reconnectDelay().toSeconds() + " s");
-            closeLink();
-            thread.schedule(this::connectAndRead, options.reconnectDelay().toMillis(), TimeUnit.MILLISECONDS);
-        }
     }
 
     /**
@@ -93,6 +69,7 @@ public final class SerialGnssSource implements AutoCloseable {
      *
      * @throws IOException naming the port when it is missing, or when no rate gives NMEA sentences
      */
+    @Override
     public void open() throws IOException {
         List<Integer> rates = options.baud() > 0 ? List.of(options.baud()) : GnssConfig.BAUD_RATES;
         SerialLink l = opener.open(SerialSettings.eightNoneOne(rates.get(0)));
@@ -126,6 +103,7 @@ public final class SerialGnssSource implements AutoCloseable {
     }
 
     /** Reads the open link while {@code more} says so. @throws IOException when the link fails */
+    @Override
     public void pump(java.util.function.BooleanSupplier more) throws IOException {
         SerialLink l = link;
         if (l == null) {
@@ -155,26 +133,17 @@ public final class SerialGnssSource implements AutoCloseable {
         return link != null && baud > 0;
     }
 
-    public long ioErrors() {
-        return ioErrors.get();
-    }
-
     public NmeaStats stats() {
         return receiver.stats();
     }
 
-    private void closeLink() {
+    @Override
+    void disconnect() {
         SerialLink l = link;
         link = null;
         baud = 0;
         if (l != null) {
             l.close();
         }
-    }
-
-    @Override
-    public void close() {
-        closed = true;
-        closeLink();
     }
 }
