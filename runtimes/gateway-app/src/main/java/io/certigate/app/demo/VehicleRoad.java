@@ -108,7 +108,8 @@ final class VehicleRoad implements AutoCloseable {
         threads.execute(() -> feed(accel, signal, startNanos, clock));
         how = running.how();
         out.println("  vehicle: accelerometer " + running.device().name() + " (" + how + "), road defects at "
-                + java.util.Arrays.toString(java.util.Arrays.stream(DEFECTS_M).map(Math::round).toArray()) + " m along a " + Math.round(route.lengthM()) + " m loop at "
+                + java.util.Arrays.toString(java.util.Arrays.stream(DEFECTS_M).mapToLong(Math::round).toArray())
+                + " m along a " + Math.round(route.lengthM()) + " m loop at "
                 + Math.round(route.speedKmh()) + " km/h, position from "
                 + (gnss != null ? "the GNSS receiver" : "the route model (no GNSS receiver)"));
     }
