@@ -36,8 +36,10 @@ import java.util.concurrent.atomic.AtomicReference;
  * drives an urban loop; its odometer is certified on every read until, after a few reads, someone
  * winds it back: the lower readings are still signed and chained, flagged
  * {@code rollback-suspected}, and show up as notes in {@code verify}. The box also has an
- * accelerometer ({@link VehicleRoad}): the car drives a route over road defects at known points,
- * each hit becomes a located {@code road.shock} reading, and the demo draws the road map.
+ * accelerometer ({@link VehicleRoad}) and a GNSS receiver ({@link VehicleGnss}, a simulated one on
+ * a pty read by the real NMEA source): the car drives a route over road defects at known points,
+ * each hit becomes a {@code road.shock} reading located by the receiver, readings get GNSS time
+ * while its fix is usable, and the demo draws the road map.
  */
 public final class VehicleScenario implements DemoScenario {
     /** Odometer reads before the simulated fraud. */
@@ -57,6 +59,8 @@ public final class VehicleScenario implements DemoScenario {
     private volatile String vin;
     private final VehicleRoad road = new VehicleRoad();
     private volatile String noRoad;
+    private volatile VehicleGnss gnss;
+    private volatile String noGnss;
 
     /** Reads VIN and odometer every 2 s, so that a 20 s demo shows the rollback. */
     public VehicleScenario() {
@@ -107,20 +111,39 @@ public final class VehicleScenario implements DemoScenario {
         ObdPoller poller = new ObdPoller(() -> new Elm327Session(Elm327Port.forPort(p, 38400, Duration.ofSeconds(1)),
                 Elm327Session.Options.defaults()), counting(obdSpeed), guard, stats, context.clock(), scheduler,
                 schedule, TimeQuality.NTP).start();
+        VehicleGnss receiver;
         try {
-            road.start(context.workDir(), context.sink(), context.clock(), context.scheduler(), obdSpeed::get, context.out());
+            receiver = VehicleGnss.start(context.workDir(), road.route(), VehicleRoad.DEFECTS_M, VehicleRoad.PEAKS_G,
+                    context.spine().sequencer(), context.buffer().deviceId(), context.clock(), context.out());
+        } catch (IOException e) {
+            receiver = null;
+            noGnss = e.getMessage();
+            context.out().println("  vehicle: no GNSS receiver (" + noGnss + "), road events located by the route model");
+        }
+        gnss = receiver;
+        try {
+            road.start(context.workDir(), context.sink(), context.clock(), context.scheduler(), obdSpeed::get,
+                    receiver == null ? null : receiver.service(),
+                    receiver == null ? context.clock().millis() : receiver.startMillis(), context.out());
         } catch (IOException | io.certigate.motion.IioFormatException e) {
             noRoad = e.getMessage();
             context.out().println("  vehicle: no accelerometer (" + noRoad + ")");
         }
         AutoCloseable sim = simulator;
+        VehicleGnss g = receiver;
         return () -> {
             try {
                 road.close();
             } finally {
-                poller.close();
-                scheduler.shutdownNow();
-                sim.close();
+                try {
+                    poller.close();
+                    scheduler.shutdownNow();
+                    sim.close();
+                } finally {
+                    if (g != null) {
+                        g.close();
+                    }
+                }
             }
         };
     }
@@ -165,6 +188,8 @@ public final class VehicleScenario implements DemoScenario {
         lines.add(flagged.get() + " odometer readings flagged rollback-suspected (alerts raised: " + s.rollbacksSuspected()
                 + ")");
         lines.add(s.malformedReplies() + " malformed adapter replies counted and dropped, " + s.reconnects() + " reconnects");
+        VehicleGnss g = gnss;
+        lines.add(g != null ? g.summary() : "no GNSS receiver: " + noGnss + " (road events located by the route model)");
         if (noRoad != null) {
             lines.add("no accelerometer: " + noRoad);
         } else {

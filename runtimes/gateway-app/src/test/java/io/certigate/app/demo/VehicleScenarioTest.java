@@ -103,15 +103,34 @@ class VehicleScenarioTest {
         }
         java.util.List<io.certigate.app.report.RoadEvent> events = io.certigate.app.report.RoadMap.events(export);
         assertThat(events).hasSizeGreaterThanOrEqualTo(2);
-        io.certigate.simulators.motion.Route route = io.certigate.simulators.motion.Route.demo();
+        // where the receiver's route puts the defects (the same polyline as the accelerometer's car)
+        java.util.List<io.certigate.simulators.gnss.Route.RoadDefect> defects = VehicleGnss.gnssRoute(
+                io.certigate.simulators.motion.Route.demo(), VehicleRoad.DEFECTS_M, VehicleRoad.PEAKS_G).defects();
         for (int i = 0; i < 2; i++) {
             io.certigate.app.report.RoadEvent e = events.get(i);
-            io.certigate.simulators.motion.Route.Point p = route.atDistance(VehicleRoad.DEFECTS_M[i]);
             assertThat(e.verified()).isTrue();
-            assertThat(io.certigate.app.report.RoadHotSpots.distanceM(e.lat(), e.lon(), p.lat(), p.lon()))
-                    .as("metres from defect %d", i).isLessThan(8);
+            assertThat(io.certigate.app.report.RoadHotSpots.distanceM(e.lat(), e.lon(), defects.get(i).latitude().doubleValue(),
+                    defects.get(i).longitude().doubleValue())).as("metres from defect %d", i).isLessThan(8);
             assertThat(e.peakG()).isCloseTo(VehicleRoad.PEAKS_G[i], org.assertj.core.data.Offset.offset(0.1 + 0.1 * VehicleRoad.PEAKS_G[i]));
         }
-        assertThat(String.join("\n", scenario.summary())).contains("road.shock events above 400 mg, ").contains("speed-src.");
+        // the positions are the GNSS receiver's: its stamp gave the shocks GNSS time (the route model gives none)
+        java.util.List<io.certigate.core.model.Reading> shocks = new java.util.ArrayList<>();
+        for (io.certigate.core.model.StoredRecord r : ExportFile.read(export).records()) {
+            if (r instanceof io.certigate.core.model.StoredRecord.Signed signed) {
+                io.certigate.core.model.Reading reading = io.certigate.core.model.ReadingCodec.decode(
+                        io.certigate.signing.CoseSign1.parse(signed.cose()).payload()).reading();
+                if (reading.kind().equals("road.shock")) {
+                    shocks.add(reading);
+                }
+            }
+        }
+        assertThat(shocks).hasSizeGreaterThanOrEqualTo(2)
+                .allSatisfy(r -> assertThat(r.timeQuality()).isEqualTo(io.certigate.core.model.TimeQuality.GNSS));
+        assertThat(log.toString(StandardCharsets.UTF_8)).contains("simulated GNSS receiver (NMEA 0183, 1 Hz) on "
+                + dir.resolve("gnss"));
+        assertThat(String.join("\n", scenario.summary())).contains("road.shock events above 400 mg, ").contains("speed-src.")
+                .containsPattern("GNSS receiver on .*: [0-9]+ epochs sent, .* fix valid, 9 satellites used \\(13 in view\\).*"
+                        + "ms off GNSS time; [1-9][0-9]* readings got GNSS time")
+                .containsPattern("m from defect 1\\)");
     }
 }
