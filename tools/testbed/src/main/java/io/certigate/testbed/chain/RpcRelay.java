@@ -39,7 +39,11 @@ final class RpcRelay implements AutoCloseable {
     private volatile boolean closed;
 
     RpcRelay(int port, Handler handler) throws IOException {
-        this.server = new ServerSocket(port, 50, InetAddress.getLoopbackAddress());
+        this.server = new ServerSocket();
+        // a relay started again on the same port (the dev chain restarted on its folder) must not wait for the
+        // previous one's closed connections to leave TIME_WAIT
+        server.setReuseAddress(true);
+        server.bind(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), port), 50);
         this.handler = handler;
         Thread acceptor = new Thread(this::accept, "devchain-relay-" + port);
         acceptor.setDaemon(true);
