@@ -13,6 +13,8 @@ import io.certigate.anchor.ledger.LedgerSettings;
 import io.certigate.anchor.statement.AggregatedAnchorer;
 import io.certigate.anchor.testing.TestChain;
 import io.certigate.anchor.testing.TestDevice;
+import io.certigate.app.anchor.RunAggregatedAnchoring;
+import io.certigate.app.run.RunConfig;
 import io.certigate.core.model.StoredRecord;
 import io.certigate.fleet.store.StoreSchema;
 import io.certigate.provisioning.registry.DeviceRegistryClient;
@@ -24,7 +26,10 @@ import io.certigate.testbed.PostgresServer;
 import io.certigate.testbed.device.TestPki;
 import io.certigate.testbed.mqtt.MosquittoBroker;
 import io.certigate.testbed.time.ManualClock;
+import io.certigate.uplink.Backoff;
 import io.certigate.uplink.UplinkTopics;
+import io.certigate.uplink.mqtt.MqttUplink;
+import io.certigate.uplink.mqtt.MqttUplinkOptions;
 import io.certigate.uplink.testing.Await;
 import io.certigate.verifier.ledger.AnchorAbi;
 import io.certigate.verifier.receipt.ReceiptVerifier;
@@ -44,6 +49,9 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Properties;
+import java.util.SplittableRandom;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
@@ -68,11 +76,22 @@ class FleetAnchorRoleTest {
     @TempDir
     Path dir;
 
-    @Test
-    void anchorRoleReceivesStatementsAndAnchorsOneInterval() throws Exception {
-        ManualClock gatewayClock = new ManualClock();
-        List<TestDevice> devices = new ArrayList<>();
-        List<MqttClient> clients = new ArrayList<>();
+    /** The gateways' side of a test, run against a started fleet instance with the anchor role. */
+    interface Gateways {
+        void run(Fleet fleet) throws Exception;
+    }
+
+    /** What a test's gateways see of the fleet. */
+    record Fleet(FleetNode node, MosquittoBroker broker, SoftwareDeviceKey key, Path certificate, Connection store,
+            LedgerClient ledger) {}
+
+    /**
+     * Starts PostgreSQL, one Kafka broker, Mosquitto and the dev chain, registers the fleet's account
+     * under {@link #FLEET}, makes {@code devices} (2 gateways, 6 records each, their records in the
+     * store's {@code records}), starts an instance with roles ingest and anchor (interval 8 s, long
+     * enough for every statement to fall into the first) and runs {@code gateways}.
+     */
+    void withFleet(List<TestDevice> devices, Clock gatewayClock, Gateways gateways) throws Exception {
         try (KafkaCluster kafka = KafkaCluster.builder(dir.resolve("kafka")).brokers(1).start();
                 MosquittoBroker broker = MosquittoBroker.start(dir.resolve("broker"));
                 PostgresServer pg = PostgresServer.start(dir.resolve("pg"));
@@ -81,6 +100,7 @@ class FleetAnchorRoleTest {
                 Connection store = DriverManager.getConnection(pg.jdbcUrl(), pg.user(), pg.password())) {
             StoreSchema.createOrUpdate(store);
             SoftwareDeviceKey fleetKey = Pkcs12KeyStore.create(dir.resolve("fleet.p12"), CoseAlgorithm.ES256, FLEET, PW);
+            Path fleetCert = TestPki.writePem(dir.resolve("fleet.pem"), List.of(fleetKey.certificateChain().get(0)));
             Files.writeString(dir.resolve("fleet.pass"), "pw");
             Files.writeString(dir.resolve("ledger.pass"), new String(TestChain.PASSPHRASE));
             new LedgerSettings(chain.config(), dir.resolve("gateway.key.json"), "file:" + dir.resolve("ledger.pass"))
@@ -90,20 +110,13 @@ class FleetAnchorRoleTest {
             new DeviceRegistryClient(ledger, registry, chain.admin, Duration.ofSeconds(30)).register(FLEET,
                     fleetKey.publicKey(), fleetKey.certificateChain().get(0), chain.gateway.address());
 
-            List<BatchStore> stores = new ArrayList<>();
-            List<AggregatedAnchorer> anchorers = new ArrayList<>();
             List<Path> keyFiles = new ArrayList<>();
             for (int i = 0; i < 2; i++) {
                 TestDevice d = new TestDevice(dir, "gw-r" + i, gatewayClock);
                 devices.add(d);
                 keyFiles.add(TestPki.writePem(dir.resolve(d.id + ".pem"), List.of(d.key.certificateChain().get(0))));
                 d.produce(6);
-                BatchStore bs = new BatchStore(d.buffer);
-                new AnchorBatcher(bs, new AnchorBatcher.Options(3, Duration.ofHours(1)), gatewayClock).cutRipe();
-                AggregatedAnchorer a = new AggregatedAnchorer(bs, d.key, d.id, fleetKey.publicKey(), gatewayClock);
-                assertThat(a.step()).isEqualTo(2);
-                stores.add(bs);
-                anchorers.add(a);
+                // the fleet's verify + store roles, for this test: the records' leaves in the store
                 try (PreparedStatement ins = store.prepareStatement("INSERT INTO records (device, seq, leaf, hash,"
                         + " linked, verified_at) VALUES (?, ?, ?, ?, true, ?)")) {
                     for (StoredRecord r : d.buffer.range(1, 6)) {
@@ -138,10 +151,58 @@ class FleetAnchorRoleTest {
             p.setProperty("metrics.port", "-1");
             try (FleetNode node = FleetNode.start(FleetConfig.parse(p, "fleet-role.properties"), Clock.systemUTC())) {
                 Await.until(Duration.ofSeconds(30), () -> "subscribed", node.ingest()::subscribed);
-                for (int i = 0; i < devices.size(); i++) {
-                    TestDevice d = devices.get(i);
-                    AggregatedAnchorer a = anchorers.get(i);
-                    MqttClient c = new MqttClient(broker.url(), d.id, new MemoryPersistence());
+                gateways.run(new Fleet(node, broker, fleetKey, fleetCert, store, ledger));
+            }
+        } finally {
+            for (TestDevice d : devices) {
+                d.close();
+            }
+        }
+    }
+
+    /** Every batch of {@code stores} anchored by one fleet transaction, with a receipt that verifies. */
+    static void assertEveryBatchReceipted(Fleet fleet, List<BatchStore> stores, List<AggregatedAnchorer> anchorers)
+            throws Exception {
+        Await.until(Duration.ofSeconds(60), () -> "every gateway anchored", () -> {
+            for (BatchStore bs : stores) {
+                if (bs.lastAnchoredSeq() != 6) {
+                    return false;
+                }
+            }
+            return true;
+        });
+        assertThat(fleet.node().anchor().intervalsClosed()).isEqualTo(1);
+        assertThat(fleet.ledger().anchoredEventsOf(FLEET, fleet.ledger().blockNumber())).hasSize(1);
+        for (int i = 0; i < stores.size(); i++) {
+            assertThat(anchorers.get(i).unreceipted()).isEmpty();
+            assertThat(stores.get(i).all()).hasSize(2);
+            for (Batch b : stores.get(i).all()) {
+                assertThat(b.state()).isEqualTo(Batch.State.ANCHORED);
+                ReceiptVerifier.Result r = ReceiptVerifier.verify(anchorers.get(i).receipt(b.id()).orElseThrow(),
+                        anchorers.get(i).statement(b.id()).orElseThrow(), fleet.key().publicKey());
+                assertThat(r.valid()).as(r.reason()).isTrue();
+                assertThat(fleet.ledger().blockOf(AnchorAbi.deviceKey(FLEET), r.root())).isEqualTo(b.blockNumber());
+            }
+        }
+    }
+
+    @Test
+    void anchorRoleReceivesStatementsAndAnchorsOneInterval() throws Exception {
+        ManualClock gatewayClock = new ManualClock();
+        List<TestDevice> devices = new ArrayList<>();
+        List<MqttClient> clients = new ArrayList<>();
+        try {
+            withFleet(devices, gatewayClock, fleet -> {
+                List<BatchStore> stores = new ArrayList<>();
+                List<AggregatedAnchorer> anchorers = new ArrayList<>();
+                for (TestDevice d : devices) {
+                    BatchStore bs = new BatchStore(d.buffer);
+                    new AnchorBatcher(bs, new AnchorBatcher.Options(3, Duration.ofHours(1)), gatewayClock).cutRipe();
+                    AggregatedAnchorer a = new AggregatedAnchorer(bs, d.key, d.id, fleet.key().publicKey(), gatewayClock);
+                    assertThat(a.step()).isEqualTo(2);
+                    stores.add(bs);
+                    anchorers.add(a);
+                    MqttClient c = new MqttClient(fleet.broker().url(), d.id, new MemoryPersistence());
                     MqttConnectOptions o = new MqttConnectOptions();
                     o.setCleanSession(true);
                     c.connect(o);
@@ -157,28 +218,10 @@ class FleetAnchorRoleTest {
                         c.publish(UplinkTopics.STATEMENTS.topic(d.id), s.cose(), 1, false);
                     }
                 }
+                FleetNode node = fleet.node();
                 Await.until(Duration.ofSeconds(60), () -> "statements taken: " + node.anchor().statementsTaken(),
                         () -> node.anchor().statementsTaken() == 4);
-                Await.until(Duration.ofSeconds(60), () -> "every gateway anchored", () -> {
-                    for (BatchStore bs : stores) {
-                        if (bs.lastAnchoredSeq() != 6) {
-                            return false;
-                        }
-                    }
-                    return true;
-                });
-                assertThat(node.anchor().intervalsClosed()).isEqualTo(1);
-                assertThat(ledger.anchoredEventsOf(FLEET, ledger.blockNumber())).hasSize(1);
-                for (int i = 0; i < devices.size(); i++) {
-                    assertThat(anchorers.get(i).unreceipted()).isEmpty();
-                    for (Batch b : stores.get(i).all()) {
-                        assertThat(b.state()).isEqualTo(Batch.State.ANCHORED);
-                        ReceiptVerifier.Result r = ReceiptVerifier.verify(anchorers.get(i).receipt(b.id()).orElseThrow(),
-                                anchorers.get(i).statement(b.id()).orElseThrow(), fleetKey.publicKey());
-                        assertThat(r.valid()).as(r.reason()).isTrue();
-                        assertThat(ledger.blockOf(AnchorAbi.deviceKey(FLEET), r.root())).isEqualTo(b.blockNumber());
-                    }
-                }
+                assertEveryBatchReceipted(fleet, stores, anchorers);
                 HttpResponse<String> chainDoc = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
                         "http://127.0.0.1:" + node.anchor().httpPort() + "/devices/" + devices.get(0).id + "/statements"))
                         .build(), HttpResponse.BodyHandlers.ofString());
@@ -187,7 +230,7 @@ class FleetAnchorRoleTest {
                 assertThat(doc.get("fleet").asText()).isEqualTo(FLEET);
                 assertThat(doc.get("statements")).hasSize(2);
                 assertThat(doc.get("statements").get(1).get("receipt").isNull()).isFalse();
-            }
+            });
         } finally {
             for (MqttClient c : clients) {
                 if (c.isConnected()) {
@@ -195,10 +238,64 @@ class FleetAnchorRoleTest {
                 }
                 c.close();
             }
-            for (TestDevice d : devices) {
-                d.close();
-            }
         }
+    }
+
+    /**
+     * {@code certigate run}'s aggregated mode ({@link RunAggregatedAnchoring} on the gateway's real
+     * MQTT uplink, configured by {@code anchor.mode = aggregated}): the gateway cuts and states its
+     * batches, publishes the statements on its uplink connection and takes the receipts from it; every
+     * batch ends anchored with a receipt that verifies, without a ledger transaction of its own.
+     */
+    @Test
+    void gatewayInAggregatedModeEndsWithEveryBatchReceipted() throws Exception {
+        List<TestDevice> devices = new ArrayList<>();
+        List<AutoCloseable> running = new ArrayList<>();
+        ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2);
+        try {
+            withFleet(devices, Clock.systemUTC(), fleet -> {
+                List<BatchStore> stores = new ArrayList<>();
+                List<AggregatedAnchorer> anchorers = new ArrayList<>();
+                Properties run = new Properties();
+                run.setProperty("anchor.mode", "aggregated");
+                run.setProperty("anchor.fleet-certificate", fleet.certificate().toString());
+                run.setProperty("anchor.batch-size", "3");
+                for (TestDevice d : devices) {
+                    MqttUplink uplink = new MqttUplink(d.buffer, d.key.certificateChain(),
+                            MqttUplinkOptions.defaults(fleet.broker().url(), d.id)
+                                    .withReconnect(new Backoff(Duration.ofMillis(50), Duration.ofMillis(500))),
+                            Clock.systemUTC(), scheduler, new SplittableRandom(1));
+                    RunConfig.Values values = new RunConfig.Values(run, d.id + ".properties");
+                    assertThat(RunAggregatedAnchoring.configured(values)).isTrue();
+                    RunAggregatedAnchoring aggregation = RunAggregatedAnchoring.prepare(values, d.buffer, d.key, uplink,
+                            Clock.systemUTC());
+                    uplink.start();
+                    running.add(uplink);
+                    running.add(aggregation.start(scheduler, System.out));
+                    stores.add(aggregation.store());
+                    anchorers.add(aggregation.anchorer());
+                }
+                try {
+                    assertEveryBatchReceipted(fleet, stores, anchorers);
+                } finally { // before the broker and the buffers go
+                    for (int i = running.size() - 1; i >= 0; i--) {
+                        running.get(i).close();
+                    }
+                }
+            });
+        } finally {
+            scheduler.shutdownNow();
+        }
+    }
+
+    @Test
+    void aggregatedModeNamesTheUplinkKeys() throws Exception {
+        Properties run = new Properties();
+        run.setProperty("anchor.mode", "aggregated");
+        RunConfig.Values values = new RunConfig.Values(run, "gw.properties");
+        assertThatThrownBy(() -> RunAggregatedAnchoring.prepare(values, null, null, null, Clock.systemUTC()))
+                .hasMessageContaining("uplink.mqtt.url").hasMessageContaining("anchor.mode = aggregated");
+        assertThat(RunAggregatedAnchoring.configured(new RunConfig.Values(new Properties(), "gw.properties"))).isFalse();
     }
 
     @Test
