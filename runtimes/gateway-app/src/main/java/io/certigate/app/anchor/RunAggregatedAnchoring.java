@@ -122,15 +122,16 @@ public final class RunAggregatedAnchoring implements AutoCloseable {
             boolean all = resendAll;
             resendAll = false;
             long now = clock.millis();
-            for (AggregatedAnchorer.Stated s : unreceipted()) {
+            java.util.List<AggregatedAnchorer.Stated> open = unreceipted();
+            publishedAt.keySet().retainAll(open.stream().map(AggregatedAnchorer.Stated::batchId)
+                    .collect(java.util.stream.Collectors.toSet()));
+            for (AggregatedAnchorer.Stated s : open) {
                 Long at = publishedAt.get(s.batchId());
                 if (all || at == null || now - at >= resendMs) {
                     publishedAt.put(s.batchId(), now);
                     uplink.publish(topic, s.cose()).whenComplete((ok, e) -> {
                         if (e != null) {
-                            synchronized (publishedAt) {
-                                resendAll = true;
-                            }
+                            resendAll = true; // not acknowledged: the next tick publishes again
                         }
                     });
                 }

@@ -145,7 +145,9 @@ public final class RunCommand implements Callable<Integer> {
                 closeAll(sources, null);
                 spine.sequencer().close(); // commits what is queued, so that the backlog counts it
                 backlog = Backlog.of(spine.buffer(), uplinkConfig != null,
-                        RunAnchoring.configured(new RunConfig.Values(cfg.raw(), config.toString())));
+                        RunAnchoring.configured(new RunConfig.Values(cfg.raw(), config.toString()))
+                                || io.certigate.app.anchor.RunAggregatedAnchoring.configured(
+                                        new RunConfig.Values(cfg.raw(), config.toString())));
             }
         } finally {
             scheduler.shutdownNow();
