@@ -60,8 +60,20 @@ public final class AnchorSettings {
     public static final Setting ACCOUNT_PASS = Setting.of("anchor.account-pass", Type.SECRET_SOURCE, null,
             "where the key file's passphrase is read from; required").formerly("accountPass");
 
+    /** How the batches are anchored: by this gateway's ledger transactions, or through the fleet (issue #17). */
+    public static final Setting MODE = Setting.choice("anchor.mode", "direct", List.of("direct", "aggregated"),
+            "direct: the gateway anchors its batches itself (anchor.ledger); aggregated: it signs a statement per"
+                    + " batch, publishes it on the MQTT uplink and takes the fleet's receipts (needs uplink.mqtt.url)")
+            .only(Scope.STANDALONE);
+    public static final Setting FLEET_CERTIFICATE = Setting.of("anchor.fleet-certificate", Type.PATH, null,
+            "aggregated mode: PEM certificate of the fleet's receipt-signing key, receipts are checked with it;"
+                    + " required with anchor.mode = aggregated").only(Scope.STANDALONE);
+    public static final Setting RESEND_S = Setting.whole("anchor.statement-resend-s", 60, 1, 86_400, "s",
+            "aggregated mode: a statement without a receipt is published again after this long (and after each"
+                    + " reconnect)").only(Scope.STANDALONE);
+
     /** The keys of {@code certigate run}'s file. */
-    public static final List<Setting> RUN = List.of(LEDGER, BATCH_SIZE, BATCH_AGE_S);
+    public static final List<Setting> RUN = List.of(LEDGER, BATCH_SIZE, BATCH_AGE_S, MODE, FLEET_CERTIFICATE, RESEND_S);
     /** The keys of a ledger settings file, and of the Kura component besides the batching. */
     public static final List<Setting> LEDGER_KEYS = List.of(RPC, CHAIN_ID, CONTRACT, FEE_MODE, GAS_PRICE, MAX_FEE_PER_GAS,
             MAX_PRIORITY_FEE, GAS_LIMIT, CONFIRMATIONS, POLL_MS, RECEIPT_TIMEOUT_S, ACCOUNT_KEY, ACCOUNT_PASS);

@@ -54,6 +54,10 @@ public final class MqttUplink implements ProofPublisher, AutoCloseable {
     private final String readingsTopic;
     private final String statusTopic;
     private final String proofsTopic;
+    private final List<Subscription> subscriptions = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<Runnable> sessionListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    private record Subscription(String topic, java.util.function.BiConsumer<String, byte[]> handler) {}
 
     /**
      * @param deviceChain the device certificate chain announced in status messages (may be empty)
@@ -86,6 +90,17 @@ public final class MqttUplink implements ProofPublisher, AutoCloseable {
                                     e.getMessage());
                         }
                         pump.linkUp();
+                        for (Subscription sub : subscriptions) {
+                            try {
+                                client.subscribe(sub.topic(), QOS, (topic, m) -> sub.handler().accept(topic, m.getPayload()));
+                            } catch (MqttException e) {
+                                LOG.log(System.Logger.Level.WARNING, "subscription of {0} to {1} not made: {2}", device,
+                                        sub.topic(), e.getMessage());
+                            }
+                        }
+                        for (Runnable r : sessionListeners) {
+                            r.run();
+                        }
                     }
 
                     @Override
@@ -146,6 +161,44 @@ public final class MqttUplink implements ProofPublisher, AutoCloseable {
     /** Successful connects so far (1 + reconnects). */
     public long connects() {
         return connection.connects();
+    }
+
+    /**
+     * Subscribes to {@code topic} (QoS 1) on every session from the next connect on (the session is
+     * clean: the subscription is made again after each reconnect); {@code handler} gets the topic and
+     * payload on the client's callback thread and must not block. Call before {@link #start()}.
+     */
+    public MqttUplink subscribe(String topic, java.util.function.BiConsumer<String, byte[]> handler) {
+        subscriptions.add(new Subscription(topic, handler));
+        return this;
+    }
+
+    /** Runs {@code listener} after each connect (and the subscriptions), on the connecting thread; must not block. */
+    public MqttUplink onSession(Runnable listener) {
+        sessionListeners.add(listener);
+        return this;
+    }
+
+    /** Publishes {@code payload} on {@code topic}, QoS 1, not retained; fails at once when not connected. */
+    public CompletableFuture<Void> publish(String topic, byte[] payload) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        MqttAsyncClient c = connection.connectedClient();
+        if (c == null) {
+            done.completeExceptionally(new UplinkException("MQTT uplink of " + device + " is not connected"));
+            return done;
+        }
+        try {
+            c.publish(topic, payload, QOS, false, null, listener(failure -> {
+                if (failure == null) {
+                    done.complete(null);
+                } else {
+                    done.completeExceptionally(failure);
+                }
+            }));
+        } catch (MqttException e) {
+            done.completeExceptionally(new UplinkException("not published on " + topic + ": " + e.getMessage(), e));
+        }
+        return done;
     }
 
     /** Payload bytes a message may carry so that the whole PUBLISH packet fits the broker's limit. */

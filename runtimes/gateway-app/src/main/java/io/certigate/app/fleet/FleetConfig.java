@@ -45,7 +45,26 @@ import java.util.TreeSet;
  */
 public record FleetConfig(Set<Role> roles, String bootstrapServers, TopicLayout topics, ConfigValues trust, int metricsPort,
         String metricsAddress, IngestSettings ingest, FleetVerifySettings verify, StoreOptions store,
-        GroupMembership membership) {
+        GroupMembership membership, AnchorOptions anchor) {
+
+    /**
+     * The anchor role's settings (aggregated anchoring, issue #17).
+     *
+     * @param intervalMs         how often a fleet root is anchored (at most one ledger transaction per interval)
+     * @param fleetId            the fleet's id on the ledger (registered in the device registry like a device)
+     * @param keyStore           PKCS#12 key store of the fleet's receipt-signing key
+     * @param passphraseSource   where its passphrase is read from (file:PATH or env:NAME)
+     * @param ledger             ledger settings file (the format of {@code anchor.ledger}: node, chain id,
+     *                           contract, the fleet's account key file and its passphrase source)
+     * @param httpPort           port of {@code GET /devices/<id>/statements}, -1 for none, 0 for any free port
+     * @param httpAddress        address it listens on
+     * @param group              the statement consumer's Kafka group
+     * @param store              the PostgreSQL database (the store's {@code fleet.store.*} keys)
+     * @param broker             the MQTT broker receipts are sent through (the ingest's {@code fleet.ingest.mqtt.*} keys)
+     */
+    public record AnchorOptions(long intervalMs, String fleetId, Path keyStore, String passphraseSource, Path ledger,
+            int httpPort, String httpAddress, String group, StoreOptions store,
+            io.certigate.fleet.mqtt.BrokerOptions broker) {}
 
     /**
      * The consumer group settings of an instance's Kafka consumers (classic group protocol).
@@ -77,9 +96,9 @@ public record FleetConfig(Set<Role> roles, String bootstrapServers, TopicLayout 
         }
     }
 
-    /** The stages one instance can run; any subset, all three by default. */
+    /** The stages one instance can run; any subset, ingest, verify and store by default. */
     public enum Role {
-        INGEST, VERIFY, STORE;
+        INGEST, VERIFY, STORE, ANCHOR;
 
         public String code() {
             return name().toLowerCase(Locale.ROOT);
@@ -87,7 +106,7 @@ public record FleetConfig(Set<Role> roles, String bootstrapServers, TopicLayout 
     }
 
     public static final Setting ROLES = Setting.of("fleet.roles", Type.TEXT, "ingest,verify,store",
-            "the stages this instance runs, comma-separated: ingest, verify, store");
+            "the stages this instance runs, comma-separated: ingest, verify, store, anchor");
     public static final Setting BOOTSTRAP_SERVERS = Setting.of("fleet.kafka.bootstrap-servers", Type.TEXT, null,
             "the Kafka cluster, host:port[,host:port...]; required");
     public static final Setting PARTITIONS = Setting.whole("fleet.kafka.partitions", 12, 1, 100_000, "partitions",
@@ -107,9 +126,32 @@ public record FleetConfig(Set<Role> roles, String bootstrapServers, TopicLayout 
             600_000, "ms", "how often the instance's consumers heartbeat to their group (below a third of the"
                     + " session timeout)");
 
+    public static final Setting ANCHOR_INTERVAL_MS = Setting.whole("fleet.anchor.interval-ms", 60_000, 100,
+            86_400_000, "ms", "anchor role: how often the statements accepted meanwhile are anchored as one fleet root"
+                    + " (one ledger transaction per interval at most)");
+    public static final Setting ANCHOR_FLEET_ID = Setting.of("fleet.anchor.fleet-id", Type.TEXT, null,
+            "anchor role: the fleet's id on the ledger, registered in the device registry like a device; required");
+    public static final Setting ANCHOR_KEY_STORE = Setting.of("fleet.anchor.key-store", Type.PATH, null,
+            "anchor role: PKCS#12 key store of the fleet's receipt-signing key (gateways hold its public key);"
+                    + " required");
+    public static final Setting ANCHOR_PASSPHRASE = Setting.of("fleet.anchor.passphrase-source", Type.SECRET_SOURCE,
+            null, "anchor role: where the key store's passphrase is read from; required");
+    public static final Setting ANCHOR_LEDGER = Setting.of("fleet.anchor.ledger", Type.PATH, null,
+            "anchor role: ledger settings file, the format of anchor.ledger (anchor.rpc, anchor.chain-id,"
+                    + " anchor.contract, anchor.account-key of the fleet's account, anchor.account-pass); required");
+    public static final Setting ANCHOR_HTTP_PORT = Setting.whole("fleet.anchor.http.port", -1, -1, 65_535, "",
+            "anchor role: port of GET /devices/<id>/statements (a device's statement chain and receipts),"
+                    + " -1 for none, 0 for any free port");
+    public static final Setting ANCHOR_HTTP_ADDRESS = Setting.of("fleet.anchor.http.address", Type.TEXT, "127.0.0.1",
+            "anchor role: address the statement chain is served on");
+    public static final Setting ANCHOR_GROUP = Setting.of("fleet.anchor.group", Type.TEXT, "certigate-fleet-anchor",
+            "anchor role: Kafka consumer group of the statement consumer (offsets kept in PostgreSQL)");
+
     /** Keys of this class; the roles' own keys come from their settings classes. */
     public static final List<Setting> OWN = List.of(ROLES, BOOTSTRAP_SERVERS, PARTITIONS, REPLICATION,
-            GROUP_INSTANCE_ID, SESSION_TIMEOUT_MS, HEARTBEAT_INTERVAL_MS, MetricsSettings.PORT, MetricsSettings.ADDRESS);
+            GROUP_INSTANCE_ID, SESSION_TIMEOUT_MS, HEARTBEAT_INTERVAL_MS, MetricsSettings.PORT, MetricsSettings.ADDRESS,
+            ANCHOR_INTERVAL_MS, ANCHOR_FLEET_ID, ANCHOR_KEY_STORE, ANCHOR_PASSPHRASE, ANCHOR_LEDGER, ANCHOR_HTTP_PORT,
+            ANCHOR_HTTP_ADDRESS, ANCHOR_GROUP);
 
     /** Every setting a fleet configuration may hold. */
     public static final List<Setting> ALL = all();
@@ -143,9 +185,9 @@ public record FleetConfig(Set<Role> roles, String bootstrapServers, TopicLayout 
         Set<Role> roles = roles(origin, v.text(ROLES));
         String bootstrap = v.required(BOOTSTRAP_SERVERS.key());
         TopicLayout topics = new TopicLayout(v.wholeInt(PARTITIONS), v.wholeInt(REPLICATION));
-        if (roles.contains(Role.VERIFY) && v.text(FleetVerifyTrust.CA).isEmpty() && v.text(FleetVerifyTrust.KEY_FILES).isEmpty()) {
+        if ((roles.contains(Role.VERIFY) || roles.contains(Role.ANCHOR)) && v.text(FleetVerifyTrust.CA).isEmpty() && v.text(FleetVerifyTrust.KEY_FILES).isEmpty()) {
             throw new IllegalArgumentException(origin + ": " + FleetVerifyTrust.CA.key() + " (or " + FleetVerifyTrust.KEY_FILES.key()
-                    + ") is required with the verify role: device keys are trusted only through a certificate chain to"
+                    + ") is required with the verify and anchor roles: device keys are trusted only through a certificate chain to"
                     + " the consortium CA, or as configured");
         }
         int metricsPort = v.wholeInt(MetricsSettings.PORT);
@@ -166,8 +208,27 @@ public record FleetConfig(Set<Role> roles, String bootstrapServers, TopicLayout 
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(origin + ": " + e.getMessage(), e);
         }
+        AnchorOptions anchor = null;
+        if (roles.contains(Role.ANCHOR)) {
+            Map<String, Object> brokerValues = new HashMap<>(values);
+            brokerValues.putIfAbsent(IngestSettings.KAFKA_BOOTSTRAP_SERVERS.key(), bootstrap);
+            if (v.text(IngestSettings.MQTT_URL).isEmpty()) {
+                throw new IllegalArgumentException(origin + ": " + IngestSettings.MQTT_URL.key()
+                        + " is required with the anchor role: receipts go back to the gateways through that broker");
+            }
+            if (v.text(StoreSettings.JDBC_URL).isEmpty()) {
+                throw new IllegalArgumentException(origin + ": " + StoreSettings.JDBC_URL.key()
+                        + " is required with the anchor role: the aggregator keeps its state next to the store's records");
+            }
+            IngestSettings mqtt = IngestSettings.parse(origin, brokerValues);
+            anchor = new AnchorOptions(v.whole(ANCHOR_INTERVAL_MS), v.required(ANCHOR_FLEET_ID.key()),
+                    Path.of(v.required(ANCHOR_KEY_STORE.key())), v.secretSource(ANCHOR_PASSPHRASE.key(), true),
+                    Path.of(v.required(ANCHOR_LEDGER.key())), v.wholeInt(ANCHOR_HTTP_PORT), v.text(ANCHOR_HTTP_ADDRESS),
+                    v.text(ANCHOR_GROUP), StoreOptions.of(origin, values),
+                    mqtt.broker().withClientId(mqtt.broker().clientId() + "-anchor"));
+        }
         return new FleetConfig(roles, bootstrap, topics, v, metricsPort, metricsAddress, ingest, verify, store,
-                membership);
+                membership, anchor);
     }
 
     private static Set<Role> roles(String origin, String text) {
@@ -181,11 +242,11 @@ public record FleetConfig(Set<Role> roles, String bootstrapServers, TopicLayout 
                 roles.add(Role.valueOf(r.toUpperCase(Locale.ROOT)));
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException(origin + ": " + ROLES.key() + " = '" + text + "': '" + r
-                        + "' is not a role (ingest, verify, store)", e);
+                        + "' is not a role (ingest, verify, store, anchor)", e);
             }
         }
         if (roles.isEmpty()) {
-            throw new IllegalArgumentException(origin + ": " + ROLES.key() + " names no role (ingest, verify, store)");
+            throw new IllegalArgumentException(origin + ": " + ROLES.key() + " names no role (ingest, verify, store, anchor)");
         }
         return roles;
     }

@@ -27,7 +27,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 
 /**
- * One fleet instance: the roles its configuration names (ingest, verify, store), started in the
+ * One fleet instance: the roles its configuration names (ingest, verify, store, anchor), started in the
  * order of the flow after the topics exist, and stopped in the reverse order, each stage finishing
  * what it holds (the ingest acknowledges to the broker what Kafka has; the verification commits its
  * transaction; the store commits its PostgreSQL transaction, then its offsets). Instances with the
@@ -47,6 +47,7 @@ public final class FleetNode implements AutoCloseable {
         return t;
     });
     private MqttKafkaIngest ingest;
+    private FleetAnchorRole anchor;
     private FleetVerifier verifier;
     private FleetStoreSink sink;
     private StoreMetrics storeMetrics;
@@ -113,6 +114,11 @@ public final class FleetNode implements AutoCloseable {
             }
             started.add(ingest);
         }
+        if (config.roles().contains(FleetConfig.Role.ANCHOR)) {
+            DeviceKeys keys = trust != null ? trust.keys() : deviceKeys(clock);
+            anchor = FleetAnchorRole.start(config.anchor(), config.bootstrapServers(), keys, clock);
+            started.add(anchor);
+        }
         if (config.roles().contains(FleetConfig.Role.VERIFY) || config.roles().contains(FleetConfig.Role.STORE)) {
             lagAdmin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers(),
                     AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) LAG_TIMEOUT_MS,
@@ -160,6 +166,11 @@ public final class FleetNode implements AutoCloseable {
     /** The verification, or null when this instance does not run it. */
     public FleetVerifier verifier() {
         return verifier;
+    }
+
+    /** The aggregated anchoring, or null when this instance does not run it. */
+    public FleetAnchorRole anchor() {
+        return anchor;
     }
 
     /** The store's counters, or null when this instance does not run it. */

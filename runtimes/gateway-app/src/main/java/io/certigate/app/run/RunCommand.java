@@ -145,7 +145,9 @@ public final class RunCommand implements Callable<Integer> {
                 closeAll(sources, null);
                 spine.sequencer().close(); // commits what is queued, so that the backlog counts it
                 backlog = Backlog.of(spine.buffer(), uplinkConfig != null,
-                        RunAnchoring.configured(new RunConfig.Values(cfg.raw(), config.toString())));
+                        RunAnchoring.configured(new RunConfig.Values(cfg.raw(), config.toString()))
+                                || io.certigate.app.anchor.RunAggregatedAnchoring.configured(
+                                        new RunConfig.Values(cfg.raw(), config.toString())));
             }
         } finally {
             scheduler.shutdownNow();
@@ -201,10 +203,21 @@ public final class RunCommand implements Callable<Integer> {
             sources.add(MotionSource.start(motion, spine.sequencer(), obdSpeed, fix, Clock.systemUTC(), scheduler,
                     TimeQuality.NTP, System.out, metrics));
         }
+        boolean aggregated = io.certigate.app.anchor.RunAggregatedAnchoring.configured(values);
+        io.certigate.app.anchor.RunAggregatedAnchoring aggregation = null;
+        if (aggregated && (uplinkConfig == null || uplinkConfig.mqtt() == null)) {
+            io.certigate.app.anchor.RunAggregatedAnchoring.prepare(values, spine.buffer(), spine.key(), null,
+                    Clock.systemUTC()); // throws: names the uplink's keys
+        }
         if (uplinkConfig != null && uplinkConfig.mqtt() != null) {
             signal.checkpoint("starting the MQTT uplink");
             MqttUplink mqtt = new MqttUplink(spine.buffer(), spine.key().certificateChain(), uplinkConfig.mqtt(),
-                    Clock.systemUTC(), scheduler, new SplittableRandom()).start();
+                    Clock.systemUTC(), scheduler, new SplittableRandom());
+            if (aggregated) {
+                aggregation = io.certigate.app.anchor.RunAggregatedAnchoring.prepare(values, spine.buffer(), spine.key(),
+                        mqtt, Clock.systemUTC());
+            }
+            mqtt.start();
             spine.sequencer().addCommitListener(mqtt.commitListener());
             sources.add(0, mqtt);
             UplinkMetrics.register(metrics, "mqtt", mqtt::health);
@@ -218,6 +231,10 @@ public final class RunCommand implements Callable<Integer> {
             sources.add(0, coap);
             UplinkMetrics.register(metrics, "coap", coap::health);
             System.out.println("certigate run: CoAP uplink to " + uplinkConfig.coap().endpoint());
+        }
+        if (aggregation != null) {
+            signal.checkpoint("starting the aggregated anchoring");
+            sources.add(0, aggregation.start(scheduler, System.out));
         }
         signal.checkpoint("starting the anchoring");
         AnchorPipeline anchoring = RunAnchoring.start(values, spine, System.out);
