@@ -160,7 +160,7 @@ class FleetAnchorRoleTest {
         }
     }
 
-    /** Every batch of {@code stores} anchored by one fleet transaction, with a receipt that verifies. */
+    /** Every batch of {@code stores} anchored by a fleet transaction (one per interval), with a receipt that verifies. */
     static void assertEveryBatchReceipted(Fleet fleet, List<BatchStore> stores, List<AggregatedAnchorer> anchorers)
             throws Exception {
         Await.until(Duration.ofSeconds(60), () -> "every gateway anchored", () -> {
@@ -171,8 +171,12 @@ class FleetAnchorRoleTest {
             }
             return true;
         });
-        assertThat(fleet.node().anchor().intervalsClosed()).isEqualTo(1);
-        assertThat(fleet.ledger().anchoredEventsOf(FLEET, fleet.ledger().blockNumber())).hasSize(1);
+        // one fleet transaction per interval that had statements, whatever the number of gateways and batches;
+        // normally all of them fall in one 8 s interval, a slow machine may spread them over more
+        long intervals = fleet.node().anchor().intervalsClosed();
+        assertThat(intervals).isPositive();
+        assertThat(fleet.ledger().anchoredEventsOf(FLEET, fleet.ledger().blockNumber())).hasSize((int) intervals);
+        assertThat(intervals).isLessThan(2L * stores.size()); // fewer transactions than statements
         for (int i = 0; i < stores.size(); i++) {
             assertThat(anchorers.get(i).unreceipted()).isEmpty();
             assertThat(stores.get(i).all()).hasSize(2);
