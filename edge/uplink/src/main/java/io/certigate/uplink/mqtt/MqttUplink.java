@@ -213,24 +213,7 @@ public final class MqttUplink implements ProofPublisher, AutoCloseable {
 
     @Override
     public CompletableFuture<Void> publishProof(byte[] proofJson) {
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        MqttAsyncClient c = connection.connectedClient();
-        if (c == null) {
-            done.completeExceptionally(new UplinkException("MQTT uplink of " + device + " is not connected"));
-            return done;
-        }
-        try {
-            c.publish(proofsTopic, proofJson, QOS, false, null, listener(failure -> {
-                if (failure == null) {
-                    done.complete(null);
-                } else {
-                    done.completeExceptionally(failure);
-                }
-            }));
-        } catch (MqttException e) {
-            done.completeExceptionally(new UplinkException("proof not published: " + e.getMessage(), e));
-        }
-        return done;
+        return publish(proofsTopic, proofJson);
     }
 
     private static IMqttActionListener listener(Consumer<Throwable> done) {
