@@ -32,22 +32,24 @@ class VehicleScenarioTest {
     @TempDir
     Path dir;
 
-    @Test
-    void driveWithARollbackAttemptShowsInVerify() throws Exception {
+    /**
+     * Runs the vehicle box on a spine over {@code dir/buffer.db} until {@code done} (a positive
+     * condition, polled within {@code within}), then commits what is queued; returns the buffer file.
+     */
+    private Path drive(VehicleScenario scenario, ByteArrayOutputStream log, Duration within, String what,
+            java.util.function.BooleanSupplier done) throws Exception {
         SoftwareDeviceKey key = TestDevice.openOrCreate(dir.resolve("device.p12"), "gw-vehicle", CoseAlgorithm.EDDSA).key();
         ExecutorService writer = Executors.newSingleThreadExecutor();
         ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(1);
-        ByteArrayOutputStream log = new ByteArrayOutputStream();
-        VehicleScenario scenario = new VehicleScenario(Duration.ofMillis(250));
         Path bufferFile = dir.resolve("buffer.db");
         try (Spine spine = Spine.open(key, bufferFile, RecordBuffer.Options.defaults("gw-vehicle"), Sequencer.Options.DEFAULT,
                 Clock.systemUTC(), writer)) {
             DemoScenario.Context ctx = new DemoScenario.Context(spine, dir, Clock.systemUTC(), scheduler,
                     new PrintStream(log, true, StandardCharsets.UTF_8));
             try (AutoCloseable running = scenario.start(ctx)) {
-                long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-                while (!String.join("\n", scenario.summary()).matches("(?s).*\\n[1-9][0-9]* odometer readings flagged.*")) {
-                    assertThat(System.nanoTime()).as("rollback within 20 s").isLessThan(deadline);
+                long deadline = System.nanoTime() + within.toNanos();
+                while (!done.getAsBoolean()) {
+                    assertThat(System.nanoTime()).as(what + " within " + within.toSeconds() + " s:\n" + log).isLessThan(deadline);
                     Thread.sleep(100);
                 }
             }
@@ -56,6 +58,15 @@ class VehicleScenarioTest {
             scheduler.shutdownNow();
             writer.shutdownNow();
         }
+        return bufferFile;
+    }
+
+    @Test
+    void driveWithARollbackAttemptShowsInVerify() throws Exception {
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        VehicleScenario scenario = new VehicleScenario(Duration.ofMillis(250));
+        Path bufferFile = drive(scenario, log, Duration.ofSeconds(20), "rollback",
+                () -> String.join("\n", scenario.summary()).matches("(?s).*\\n[1-9][0-9]* odometer readings flagged.*"));
         assertThat(log.toString(StandardCharsets.UTF_8)).contains("simulated ELM327 on " + dir.resolve("ttyOBD"));
         Path export = dir.resolve("export.json");
         try (RecordBuffer buffer = RecordBuffer.open(bufferFile, RecordBuffer.Options.defaults("gw-vehicle"))) {
@@ -74,28 +85,9 @@ class VehicleScenarioTest {
     /** The box's accelerometer: the car hits the first two defects of the route; each is a verified road.shock located there. */
     @Test
     void roadShocksAreLocatedAtTheRoutesDefects() throws Exception {
-        SoftwareDeviceKey key = TestDevice.openOrCreate(dir.resolve("device.p12"), "gw-vehicle", CoseAlgorithm.EDDSA).key();
-        ExecutorService writer = Executors.newSingleThreadExecutor();
-        ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(1);
         ByteArrayOutputStream log = new ByteArrayOutputStream();
         VehicleScenario scenario = new VehicleScenario(Duration.ofSeconds(2));
-        Path bufferFile = dir.resolve("buffer.db");
-        try (Spine spine = Spine.open(key, bufferFile, RecordBuffer.Options.defaults("gw-vehicle"), Sequencer.Options.DEFAULT,
-                Clock.systemUTC(), writer)) {
-            DemoScenario.Context ctx = new DemoScenario.Context(spine, dir, Clock.systemUTC(), scheduler,
-                    new PrintStream(log, true, StandardCharsets.UTF_8));
-            try (AutoCloseable running = scenario.start(ctx)) {
-                long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-                while (scenario.roadEvents() < 2) {
-                    assertThat(System.nanoTime()).as("two road shocks within 30 s:\n" + log).isLessThan(deadline);
-                    Thread.sleep(100);
-                }
-            }
-            spine.sequencer().close();
-        } finally {
-            scheduler.shutdownNow();
-            writer.shutdownNow();
-        }
+        Path bufferFile = drive(scenario, log, Duration.ofSeconds(30), "two road shocks", () -> scenario.roadEvents() >= 2);
         assertThat(log.toString(StandardCharsets.UTF_8)).contains("accelerometer lis3dh (buffered " + dir.resolve("iio/dev/iio:device0"));
         Path export = dir.resolve("export.json");
         try (RecordBuffer buffer = RecordBuffer.open(bufferFile, RecordBuffer.Options.defaults("gw-vehicle"))) {
