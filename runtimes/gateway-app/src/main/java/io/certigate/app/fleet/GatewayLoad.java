@@ -114,6 +114,28 @@ public final class GatewayLoad implements AutoCloseable {
         return new Published(batches, records, System.nanoTime() - t0, sent);
     }
 
+    /**
+     * Publishes the batch statements of each gateway (aggregated anchoring) on its statements topic
+     * at QoS 1, in order per gateway, gateways interleaved, and waits for the broker's
+     * acknowledgements; {@code statements.get(g)} are those of {@code gateways.get(g)}. Returns how
+     * many were published.
+     */
+    public long statements(List<SimulatedGateways.Gateway> gateways, List<List<byte[]>> statements)
+            throws MqttException, InterruptedException {
+        int most = statements.stream().mapToInt(List::size).max().orElse(0);
+        long sent = 0;
+        for (int i = 0; i < most; i++) {
+            for (int g = 0; g < gateways.size(); g++) {
+                if (i < statements.get(g).size()) {
+                    send(UplinkTopics.STATEMENTS.topic(gateways.get(g).id()), statements.get(g).get(i));
+                    sent++;
+                }
+            }
+        }
+        drain();
+        return sent;
+    }
+
     /** Publishes {@code payload} on {@code topic} at QoS 1 and waits for the broker's acknowledgement. */
     public void raw(String topic, byte[] payload) throws MqttException, InterruptedException {
         send(topic, payload);
