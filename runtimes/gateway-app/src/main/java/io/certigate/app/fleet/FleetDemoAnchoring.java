@@ -15,6 +15,7 @@ import io.certigate.signing.SoftwareDeviceKey;
 import io.certigate.testbed.device.TestDevice;
 import io.certigate.testbed.device.TestPki;
 import io.certigate.verifier.ledger.LedgerException;
+import io.certigate.verifier.ledger.RegistryAbi;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.math.BigInteger;
@@ -129,7 +130,7 @@ final class FleetDemoAnchoring implements AutoCloseable {
     private static void register(LedgerClient c, LedgerAccount registrar, String registry, SoftwareDeviceKey fleetKey,
             String account) throws LedgerException, InterruptedException {
         DeviceRegistryClient r = new DeviceRegistryClient(c, registry, registrar, LEDGER_TIMEOUT);
-        if (r.statusAt(fleetKey.publicKey(), c.blockNumber()) != io.certigate.verifier.ledger.RegistryAbi.Status.ACTIVE) {
+        if (r.statusAt(fleetKey.publicKey(), c.blockNumber()) != RegistryAbi.Status.ACTIVE) {
             r.register(FLEET_ID, fleetKey.publicKey(), fleetKey.certificateChain().get(0), account);
         }
     }
