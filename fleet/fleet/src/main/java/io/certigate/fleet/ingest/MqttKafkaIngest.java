@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.random.RandomGenerator;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
@@ -198,30 +199,50 @@ public final class MqttKafkaIngest implements AutoCloseable {
         RecordHeaders headers = new RecordHeaders();
         headers.add(FleetTopics.HEADER_KIND, t.kind().getBytes(StandardCharsets.UTF_8));
         headers.add(FleetTopics.HEADER_RECEIVED, FleetTopics.epochMs(receivedMs));
+        if (FleetTopics.KIND_STATUS.equals(t.kind())) {
+            // a status goes to the verification and, for the anchor role that checks every device's batch
+            // statements, next to the statements too; the MQTT message is acknowledged once Kafka has both
+            AtomicInteger unacked = new AtomicInteger(2);
+            Runnable both = () -> {
+                if (unacked.decrementAndGet() == 0) {
+                    done(connection, window, slot);
+                }
+            };
+            send(connection, window, slot, new ProducerRecord<>(FleetTopics.RECORDS, null, FleetTopics.key(t.device()),
+                    payload, headers), t, receivedMs, both);
+            send(connection, window, slot, new ProducerRecord<>(FleetTopics.STATEMENTS, null,
+                    FleetTopics.key(t.device()), payload, headers), t, receivedMs, both);
+            return;
+        }
         String to = FleetTopics.KIND_STATEMENT.equals(t.kind()) ? FleetTopics.STATEMENTS : FleetTopics.RECORDS;
         send(connection, window, slot, new ProducerRecord<>(to, null, FleetTopics.key(t.device()),
-                payload, headers), t, receivedMs);
+                payload, headers), t, receivedMs, () -> done(connection, window, slot));
     }
 
     private void sendFinding(Connection connection, AckWindow window, long slot, Finding finding) {
         send(connection, window, slot, new ProducerRecord<>(FleetTopics.FINDINGS, FleetTopics.key(finding.device()),
-                finding.encode()), null, finding.atMs());
+                finding.encode()), null, finding.atMs(), () -> done(connection, window, slot));
     }
 
-    /** @param forwarded the topic of a forwarded message; null for a finding */
+    /**
+     * @param forwarded the topic of a forwarded message; null for a finding
+     * @param acked     run once Kafka acknowledged the record
+     */
     private void send(Connection connection, AckWindow window, long slot, ProducerRecord<byte[], byte[]> record,
-            IngestTopic forwarded, long receivedMs) {
+            IngestTopic forwarded, long receivedMs, Runnable acked) {
         long start = System.nanoTime();
         try {
             producer.send(record, (metadata, e) -> {
                 metrics.recordProduceLatency(System.nanoTime() - start);
                 if (e == null) {
                     if (forwarded != null) {
-                        metrics.countForwarded();
+                        if (!isStatusCopy(record)) {
+                            metrics.countForwarded();
+                        }
                     } else {
                         metrics.countFinding();
                     }
-                    done(connection, window, slot);
+                    acked.run();
                 } else if (forwarded != null && e instanceof RecordTooLargeException) {
                     // Kafka will never take it: sending it again would loop; reported like an oversized payload
                     metrics.countRefused(IngestMetrics.Refusal.OVERSIZED);
@@ -235,6 +256,13 @@ public final class MqttKafkaIngest implements AutoCloseable {
         } catch (KafkaException | IllegalStateException e) { // no metadata or buffer within max.block.ms, closed
             failed(connection, "Kafka refused a record for " + record.topic() + " at send: " + e);
         }
+    }
+
+    /** Whether {@code record} is the copy of a status message sent next to the batch statements. */
+    private static boolean isStatusCopy(ProducerRecord<byte[], byte[]> record) {
+        return FleetTopics.STATEMENTS.equals(record.topic()) && record.headers().lastHeader(FleetTopics.HEADER_KIND) != null
+                && FleetTopics.KIND_STATUS.equals(new String(record.headers().lastHeader(FleetTopics.HEADER_KIND).value(),
+                        StandardCharsets.UTF_8));
     }
 
     /** Kafka has the message of {@code slot}: sends the acknowledgements now due, in arrival order. */

@@ -21,8 +21,10 @@ import java.util.List;
  *       device is known, each a single uplink item (COSE_Sign1 bytes); they are retried, never
  *       dropped.</li>
  *   <li>{@link #STATEMENTS}: aggregated anchoring: one Kafka record per batch statement a gateway
- *       published (its COSE_Sign1 bytes unchanged), keyed by the device of the MQTT topic; read by
- *       the aggregator ({@code io.certigate.fleet.anchor}).</li>
+ *       published (its COSE_Sign1 bytes unchanged, header {@link #HEADER_KIND} = {@link #KIND_STATEMENT}),
+ *       keyed by the device of the MQTT topic, and a copy of every status message ({@link #KIND_STATUS}),
+ *       so that the aggregator ({@code io.certigate.fleet.anchor}), which checks every device's
+ *       statements, learns every device's key whichever instance verifies its records.</li>
  * </ul>
  */
 public final class FleetTopics {
