@@ -197,6 +197,12 @@ class ConsentRegistryContractTest {
             assertThat(h.consent(granted.id()).orElseThrow().stateAt(later, c.blockTime(later)))
                     .isEqualTo(Consent.State.EXPIRED);
             assertThat(h.findInForce(consumer.address(), subject, "insurance.mileage", "vehicle.odometer", later)).isEmpty();
+            // the reader's own rule (Consent.stateAt) says what the contract says, block by block
+            Consent consent = h.consent(granted.id()).orElseThrow();
+            for (long b = granted.block() - 1; b <= later; b++) {
+                assertThat(consent.stateAt(b, c.blockTime(b)).inForce()).as("block " + b)
+                        .isEqualTo(h.inForce(granted.id(), b));
+            }
             // a period already over by the chain's clock is refused before anything is signed
             assertThatThrownBy(() -> h.grant(grant(subject, until))).isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("past");
