@@ -50,7 +50,8 @@ public final class ConsentCommand implements Runnable {
                 description = "ledger.properties: node, chain id and the holder's ledger account (as for `anchor run`).")
         Path ledger;
 
-        @Option(names = "--registry", required = true, description = "ConsentRegistry contract address.")
+        @Option(names = "--consent-registry", required = true, paramLabel = "ADDRESS",
+                description = "ConsentRegistry contract address.")
         String registry;
 
         LedgerSettings settings() throws Exception {

@@ -73,7 +73,7 @@ class ConsentCliTest {
     }
 
     static String[] grant(Path subjects, String subject, String consumerAddress, String purpose, String kinds, String until) {
-        return new String[] {"consent", "grant", "--ledger", holderLedger.toString(), "--registry", parties.consentRegistry,
+        return new String[] {"consent", "grant", "--ledger", holderLedger.toString(), "--consent-registry", parties.consentRegistry,
             "--subjects", subjects.toString(), "--subject", subject, "--consumer", consumerAddress, "--purpose", purpose,
             "--kinds", kinds, "--until", until};
     }
@@ -124,19 +124,19 @@ class ConsentCliTest {
         assertThat(again.exit()).as(again.err()).isZero();
         assertThat(again.out()).doesNotContain("new salt").contains("until 2099-12-31T12:00:00Z");
 
-        String[] list = {"consent", "list", "--ledger", holderLedger.toString(), "--registry", parties.consentRegistry,
+        String[] list = {"consent", "list", "--ledger", holderLedger.toString(), "--consent-registry", parties.consentRegistry,
             "--subjects", subjects.toString()};
         CliRun.Result l = CliRun.run(list);
         assertThat(l.exit()).as(l.err()).isZero();
         assertThat(l.out()).containsIgnoringCase("consents of " + holder + " at block")
                 .contains("consent " + id + "  IN_FORCE").contains("subject   " + VIN + " (on chain");
 
-        CliRun.Result notHolder = CliRun.run("consent", "revoke", "--ledger", consumerLedger.toString(), "--registry",
+        CliRun.Result notHolder = CliRun.run("consent", "revoke", "--ledger", consumerLedger.toString(), "--consent-registry",
                 parties.consentRegistry, "--id", Long.toString(id));
         assertThat(notHolder.exit()).isEqualTo(1);
         assertThat(notHolder.err()).contains("NotHolder: only the consent's holder may revoke it");
 
-        CliRun.Result rv = CliRun.run("consent", "revoke", "--ledger", holderLedger.toString(), "--registry",
+        CliRun.Result rv = CliRun.run("consent", "revoke", "--ledger", holderLedger.toString(), "--consent-registry",
                 parties.consentRegistry, "--id", Long.toString(id), "--subjects", subjects.toString());
         assertThat(rv.exit()).as(rv.err()).isZero();
         assertThat(rv.out()).containsPattern("revoked consent " + id + " in block \\d+ \\(tx 0x[0-9a-f]{64}\\): not in force"
@@ -145,7 +145,7 @@ class ConsentCliTest {
         CliRun.Result after = CliRun.run(list);
         assertThat(after.out()).contains("consent " + id + "  REVOKED").contains("revoked in block");
         // another holder's view, by address, without a key or salts: the subject stays unnamed
-        CliRun.Result byAddress = CliRun.run("consent", "list", "--ledger", consumerLedger.toString(), "--registry",
+        CliRun.Result byAddress = CliRun.run("consent", "list", "--ledger", consumerLedger.toString(), "--consent-registry",
                 parties.consentRegistry, "--holder", holder);
         assertThat(byAddress.exit()).as(byAddress.err()).isZero();
         assertThat(byAddress.out()).contains("consent " + id + "  REVOKED").contains("(unnamed: no --subjects file)")
@@ -189,7 +189,7 @@ class ConsentCliTest {
         assertThat(address.exit()).isEqualTo(1);
         assertThat(address.err()).contains("consumer '0x1234' is not a ledger account address");
 
-        CliRun.Result unknown = CliRun.run("consent", "revoke", "--ledger", holderLedger.toString(), "--registry",
+        CliRun.Result unknown = CliRun.run("consent", "revoke", "--ledger", holderLedger.toString(), "--consent-registry",
                 parties.consentRegistry, "--id", "424242");
         assertThat(unknown.exit()).isEqualTo(1);
         assertThat(unknown.err()).contains("UnknownConsent: no consent has that id");
