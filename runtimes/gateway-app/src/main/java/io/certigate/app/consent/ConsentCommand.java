@@ -20,6 +20,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.web3j.crypto.Keys;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -148,8 +149,8 @@ public final class ConsentCommand implements Runnable {
                 ConsentRegistryClient.Receipt r = registry.revoke(id);
                 System.out.println("revoked consent " + id + " in block " + r.block() + " (tx " + r.txHash()
                         + "): not in force from that block on");
-                print(System.out, registry.consent(id).orElseThrow(), subjectName(subjects, registry.consent(id)
-                        .orElseThrow()));
+                Consent revoked = registry.consent(id).orElseThrow();
+                print(System.out, revoked, subjectName(subjects, revoked));
             }
             return 0;
         }
@@ -176,7 +177,7 @@ public final class ConsentCommand implements Runnable {
                 ConsentReader registry = new ConsentReader(c, ledger.registry);
                 ConsentReader.BlockRef head = registry.head();
                 List<Consent> consents = registry.consentsOf(who);
-                System.out.println("consents of " + who + " at block " + head.number() + " (" + head.time() + "): "
+                System.out.println("consents of " + Keys.toChecksumAddress(who) + " at block " + head.number() + " (" + head.time() + "): "
                         + consents.size());
                 for (Consent k : consents) {
                     System.out.println();
@@ -212,8 +213,8 @@ public final class ConsentCommand implements Runnable {
 
     /** What was granted to whom, for what and until when. */
     static void print(PrintStream out, Consent k, String subject) {
-        out.println("  holder    " + k.holder());
-        out.println("  consumer  " + k.consumer());
+        out.println("  holder    " + Keys.toChecksumAddress(k.holder()));
+        out.println("  consumer  " + Keys.toChecksumAddress(k.consumer()));
         out.println("  subject   " + subject + " (on chain only as the salted hash " + SubjectHash.hex(k.subject()) + ")");
         out.println("  purpose   " + k.purpose());
         out.println("  kinds     " + String.join(", ", k.kinds()));
