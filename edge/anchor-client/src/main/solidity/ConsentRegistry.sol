@@ -54,7 +54,9 @@ contract ConsentRegistry {
     uint256 public count;
     mapping(uint256 => Consent) private consents;
     mapping(address => uint256[]) private byHolder;
-    /// @dev keccak256(consumer ‖ subject ‖ purpose) to the consents granted for it, oldest first.
+    /// @dev keccak256(holder ‖ consumer ‖ subject ‖ purpose) to the consents granted for it, oldest
+    /// first. The holder is part of the key: the subject hash is public once a consent names it, and
+    /// a consent another registered party grants for the same hash must never count as the holder's.
     mapping(bytes32 => uint256[]) private byUse;
 
     constructor(address partyRegistry) {
@@ -91,7 +93,7 @@ contract ConsentRegistry {
         c.grantedIn = uint64(block.number);
         c.kinds = kinds;
         byHolder[msg.sender].push(id);
-        byUse[useKey(consumer, subject, purpose)].push(id);
+        byUse[useKey(msg.sender, consumer, subject, purpose)].push(id);
         emit Granted(id, msg.sender, consumer, subject, purpose, kinds, validFrom, validUntil);
     }
 
@@ -120,9 +122,11 @@ contract ConsentRegistry {
         return byHolder[holder];
     }
 
-    /// @notice The ids of the consents granted to `consumer` for `subject` and `purpose`, oldest first.
-    function consentsFor(address consumer, bytes32 subject, bytes32 purpose) external view returns (uint256[] memory) {
-        return byUse[useKey(consumer, subject, purpose)];
+    /// @notice The ids of the consents `holder` granted to `consumer` for `subject` and `purpose`,
+    /// oldest first.
+    function consentsFor(address holder, address consumer, bytes32 subject, bytes32 purpose)
+            external view returns (uint256[] memory) {
+        return byUse[useKey(holder, consumer, subject, purpose)];
     }
 
     /// @notice Whether consent `id` was in force at block `blockNumber`, whose timestamp is
@@ -142,11 +146,13 @@ contract ConsentRegistry {
         return inForce(id, block.number, block.timestamp);
     }
 
-    /// @notice The newest consent to `consumer` for `subject` and `purpose` covering `kind` that was
-    /// in force at `blockNumber` (timestamp `blockTime`), or 0 if there is none.
-    function findInForce(address consumer, bytes32 subject, bytes32 purpose, bytes32 kind, uint256 blockNumber,
-            uint256 blockTime) external view returns (uint256) {
-        uint256[] storage ids = byUse[useKey(consumer, subject, purpose)];
+    /// @notice The newest consent that `holder` (the subject's holder, as the asking service knows
+    /// it) granted to `consumer` for `subject` and `purpose`, covering `kind`, in force at
+    /// `blockNumber` (timestamp `blockTime`); 0 if there is none. Consents other accounts granted for
+    /// the same subject hash are not looked at.
+    function findInForce(address holder, address consumer, bytes32 subject, bytes32 purpose, bytes32 kind,
+            uint256 blockNumber, uint256 blockTime) external view returns (uint256) {
+        uint256[] storage ids = byUse[useKey(holder, consumer, subject, purpose)];
         for (uint256 i = ids.length; i > 0; i--) {
             uint256 id = ids[i - 1];
             if (inForce(id, blockNumber, blockTime) && covers(id, kind)) return id;
@@ -163,7 +169,7 @@ contract ConsentRegistry {
         return false;
     }
 
-    function useKey(address consumer, bytes32 subject, bytes32 purpose) private pure returns (bytes32) {
-        return keccak256(abi.encode(consumer, subject, purpose));
+    function useKey(address holder, address consumer, bytes32 subject, bytes32 purpose) private pure returns (bytes32) {
+        return keccak256(abi.encode(holder, consumer, subject, purpose));
     }
 }

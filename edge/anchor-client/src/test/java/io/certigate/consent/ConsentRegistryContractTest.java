@@ -102,7 +102,7 @@ class ConsentRegistryContractTest {
             assertThat(consent.grantedIn()).isEqualTo(grantBlock);
             assertThat(consent.revokedIn()).isZero();
             assertThat(h.consentsOf(holder.address())).extracting(Consent::id).contains(granted.id());
-            assertThat(h.consentsFor(consumer.address(), subject, "insurance.mileage")).containsExactly(granted.id());
+            assertThat(h.consentsFor(holder.address(), consumer.address(), subject, "insurance.mileage")).containsExactly(granted.id());
 
             // the Granted event carries the consent, indexed by id, holder and consumer
             var receipt = c.receipt(granted.txHash()).orElseThrow();
@@ -114,13 +114,13 @@ class ConsentRegistryContractTest {
 
             assertThat(h.inForce(granted.id(), grantBlock)).isTrue();
             assertThat(h.inForce(granted.id(), grantBlock - 1)).as("not before the grant's block").isFalse();
-            assertThat(h.findInForce(consumer.address(), subject, "insurance.mileage", "vehicle.speed", grantBlock))
+            assertThat(h.findInForce(holder.address(), consumer.address(), subject, "insurance.mileage", "vehicle.speed", grantBlock))
                     .hasValue(granted.id());
-            assertThat(h.findInForce(consumer.address(), subject, "insurance.mileage", "meter.energy.import", grantBlock))
+            assertThat(h.findInForce(holder.address(), consumer.address(), subject, "insurance.mileage", "meter.energy.import", grantBlock))
                     .as("a kind the consent does not cover").isEmpty();
-            assertThat(h.findInForce(consumer.address(), subject, "fleet.maintenance", "vehicle.speed", grantBlock))
+            assertThat(h.findInForce(holder.address(), consumer.address(), subject, "fleet.maintenance", "vehicle.speed", grantBlock))
                     .as("another purpose").isEmpty();
-            assertThat(h.findInForce(stranger.address(), subject, "insurance.mileage", "vehicle.speed", grantBlock))
+            assertThat(h.findInForce(holder.address(), stranger.address(), subject, "insurance.mileage", "vehicle.speed", grantBlock))
                     .as("another consumer").isEmpty();
 
             chain.chain.rpc("evm_mine");
@@ -134,13 +134,13 @@ class ConsentRegistryContractTest {
             // history: in force at the blocks before the revocation, not from its block on
             assertThat(h.inForce(granted.id(), grantBlock)).isTrue();
             assertThat(h.inForce(granted.id(), beforeRevoke)).isTrue();
-            assertThat(h.findInForce(consumer.address(), subject, "insurance.mileage", "vehicle.odometer", beforeRevoke))
+            assertThat(h.findInForce(holder.address(), consumer.address(), subject, "insurance.mileage", "vehicle.odometer", beforeRevoke))
                     .hasValue(granted.id());
             assertThat(h.inForce(granted.id(), revoked.block())).isFalse();
             chain.chain.rpc("evm_mine");
             long after = c.blockNumber();
             assertThat(h.inForce(granted.id(), after)).isFalse();
-            assertThat(h.findInForce(consumer.address(), subject, "insurance.mileage", "vehicle.odometer", after)).isEmpty();
+            assertThat(h.findInForce(holder.address(), consumer.address(), subject, "insurance.mileage", "vehicle.odometer", after)).isEmpty();
             Consent now = h.consent(granted.id()).orElseThrow();
             assertThat(now.revokedIn()).isEqualTo(revoked.block());
             assertThat(now.stateAt(beforeRevoke, c.blockTime(beforeRevoke))).isEqualTo(Consent.State.IN_FORCE);
@@ -196,7 +196,7 @@ class ConsentRegistryContractTest {
             assertThat(h.inForce(granted.id(), granted.block())).as("still in force at the blocks of its period").isTrue();
             assertThat(h.consent(granted.id()).orElseThrow().stateAt(later, c.blockTime(later)))
                     .isEqualTo(Consent.State.EXPIRED);
-            assertThat(h.findInForce(consumer.address(), subject, "insurance.mileage", "vehicle.odometer", later)).isEmpty();
+            assertThat(h.findInForce(holder.address(), consumer.address(), subject, "insurance.mileage", "vehicle.odometer", later)).isEmpty();
             // the reader's own rule (Consent.stateAt) says what the contract says, block by block
             Consent consent = h.consent(granted.id()).orElseThrow();
             for (long b = granted.block() - 1; b <= later; b++) {
@@ -255,6 +255,29 @@ class ConsentRegistryContractTest {
                     .hasMessageContaining("consumer " + former.address() + " is not registered");
             client(c, former).revoke(granted.id());
             assertThat(client(c, null).inForce(granted.id(), c.blockNumber())).isFalse();
+        }
+    }
+
+    @Test
+    void aConsentAnotherPartyGrantsForTheSameSubjectHashNeverCountsAsTheHolders() throws Exception {
+        byte[] subject = SubjectHash.of(SubjectHash.newSalt(RANDOM), VIN);
+        LedgerAccount mallory = parties.account(dir, "mallory");
+        parties.register("holder:mallory", mallory.address());
+        try (LedgerClient c = chain.client()) {
+            // the hash is public once the holder's own consent names it; the holder then revokes
+            var own = client(c, holder).grant(grant(subject, inAYear()));
+            client(c, holder).revoke(own.id());
+            // another registered party copies the hash into a grant of its own to the same consumer
+            var copied = client(c, mallory).grant(grant(subject, inAYear()));
+            long now = c.blockNumber();
+            ConsentRegistryClient reader = client(c, null);
+            assertThat(reader.inForce(copied.id(), now)).isTrue();
+            assertThat(reader.findInForce(holder.address(), consumer.address(), subject, "insurance.mileage",
+                    "vehicle.odometer", now)).as("asked with the subject's holder").isEmpty();
+            assertThat(reader.consentsFor(holder.address(), consumer.address(), subject, "insurance.mileage"))
+                    .containsExactly(own.id());
+            assertThat(reader.findInForce(mallory.address(), consumer.address(), subject, "insurance.mileage",
+                    "vehicle.odometer", now)).hasValue(copied.id());
         }
     }
 

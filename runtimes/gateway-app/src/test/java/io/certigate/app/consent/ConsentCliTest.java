@@ -114,7 +114,7 @@ class ConsentCliTest {
             byte[] salt = io.certigate.consent.SubjectSalts.load(subjects).salt(VIN).orElseThrow();
             byte[] hash = SubjectHash.of(salt, VIN);
             assertThat(g.out()).contains(SubjectHash.hex(hash));
-            assertThat(reader.findInForce(consumer.address(), hash, "insurance.mileage", "vehicle.speed", r.blockNumber()))
+            assertThat(reader.findInForce(holder, consumer.address(), hash, "insurance.mileage", "vehicle.speed", r.blockNumber()))
                     .hasValue(id);
         }
 

@@ -87,9 +87,9 @@ public final class ConsentAbi {
         return FunctionEncoder.encode(new Function("consentsOf", List.of(new Address(holder)), List.of()));
     }
 
-    public static String encodeConsentsFor(String consumer, byte[] subject, byte[] purpose) {
-        return FunctionEncoder.encode(new Function("consentsFor", List.of(new Address(consumer), new Bytes32(subject),
-                new Bytes32(purpose)), List.of()));
+    public static String encodeConsentsFor(String holder, String consumer, byte[] subject, byte[] purpose) {
+        return FunctionEncoder.encode(new Function("consentsFor", List.of(new Address(holder), new Address(consumer),
+                new Bytes32(subject), new Bytes32(purpose)), List.of()));
     }
 
     /** A {@code uint256[]} result as ids. */
@@ -112,9 +112,10 @@ public final class ConsentAbi {
                 uint(blockTime.getEpochSecond())), List.of()));
     }
 
-    public static String encodeFindInForce(String consumer, byte[] subject, byte[] purpose, byte[] kind, long block,
-            Instant blockTime) {
-        return FunctionEncoder.encode(new Function("findInForce", List.of(new Address(consumer), new Bytes32(subject),
+    public static String encodeFindInForce(String holder, String consumer, byte[] subject, byte[] purpose, byte[] kind,
+            long block, Instant blockTime) {
+        return FunctionEncoder.encode(new Function("findInForce", List.of(new Address(holder), new Address(consumer),
+                new Bytes32(subject),
                 new Bytes32(purpose), new Bytes32(kind), uint(block), uint(blockTime.getEpochSecond())), List.of()));
     }
 

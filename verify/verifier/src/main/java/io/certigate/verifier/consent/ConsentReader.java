@@ -59,10 +59,10 @@ public class ConsentReader {
         return out;
     }
 
-    /** The ids of the consents granted to {@code consumer} for {@code subject} and {@code purpose}, oldest first. */
-    public List<Long> consentsFor(String consumer, byte[] subject, String purpose) throws LedgerException {
+    /** The ids of the consents {@code holder} granted to {@code consumer} for {@code subject} and {@code purpose}, oldest first. */
+    public List<Long> consentsFor(String holder, String consumer, byte[] subject, String purpose) throws LedgerException {
         return ConsentAbi.decodeIds(ledger.callContract(registry,
-                ConsentAbi.encodeConsentsFor(consumer, subject, ConsentCodes.purpose(purpose))));
+                ConsentAbi.encodeConsentsFor(holder, consumer, subject, ConsentCodes.purpose(purpose))));
     }
 
     /** Whether consent {@code id} was in force at {@code block}, by the contract's rule and the block's own time. */
@@ -72,13 +72,16 @@ public class ConsentReader {
     }
 
     /**
-     * The newest consent to {@code consumer} for {@code subject}, {@code purpose} and reading
-     * {@code kind} in force at {@code block}; empty when there is none (the request must be refused).
+     * The newest consent that {@code holder} granted to {@code consumer} for {@code subject},
+     * {@code purpose} and reading {@code kind}, in force at {@code block}; empty when there is none
+     * (the request must be refused). {@code holder} is the subject's holder as the asking service
+     * knows it: the subject hash is public once a consent names it, and a consent another party
+     * granted for the same hash does not count.
      */
-    public OptionalLong findInForce(String consumer, byte[] subject, String purpose, String kind, long block)
-            throws LedgerException {
+    public OptionalLong findInForce(String holder, String consumer, byte[] subject, String purpose, String kind,
+            long block) throws LedgerException {
         Instant time = ledger.blockTime(block);
-        long id = RegistryAbi.word(ledger.callContract(registry, ConsentAbi.encodeFindInForce(consumer, subject,
+        long id = RegistryAbi.word(ledger.callContract(registry, ConsentAbi.encodeFindInForce(holder, consumer, subject,
                 ConsentCodes.purpose(purpose), ConsentCodes.kind(kind), block, time))).longValueExact();
         return id == 0 ? OptionalLong.empty() : OptionalLong.of(id);
     }
