@@ -112,8 +112,7 @@ public final class ConsentCommand implements Runnable {
                 // the request is checked before a salt is made; the salt is saved before the grant is sent, so
                 // that a salt used on chain is never lost (a grant the chain refuses leaves an unused salt)
                 ConsentGrant grant = new ConsentGrant(consumer, new byte[32], purpose, kinds, start, end);
-                byte[] hash = SubjectHash.of(newSalt ? salts.saltOrCreate(subject, new SecureRandom())
-                        : salts.salt(subject).orElseThrow(), subject);
+                byte[] hash = SubjectHash.of(salts.saltOrCreate(subject, new SecureRandom()), subject);
                 grant = new ConsentGrant(grant.consumer(), hash, purpose, kinds, start, end);
                 ConsentRegistryClient.Receipt r = registry.grant(grant);
                 PrintStream out = System.out;
