@@ -9,7 +9,7 @@ const path = require('path');
 
 const SOLC_VERSION = '0.8.37';
 const EVM_VERSION = 'paris'; // what a Besu QBFT genesis without shanghai accepts; no PUSH0
-const CONTRACTS = ['CertigateAnchor.sol', 'DeviceRegistry.sol'];
+const CONTRACTS = ['CertigateAnchor.sol', 'DeviceRegistry.sol', 'ConsentRegistry.sol'];
 
 function fail(msg) {
   console.error('compile.js: ' + msg);
