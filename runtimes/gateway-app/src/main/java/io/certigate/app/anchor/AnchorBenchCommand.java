@@ -6,7 +6,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code certigate bench anchor}: gas and Merkle figures in one run on a local anvil dev chain; with
@@ -33,9 +35,9 @@ public final class AnchorBenchCommand implements Callable<Integer> {
     @Option(names = "--fleet", description = "Measure aggregated anchoring through the fleet aggregator instead.")
     boolean fleet;
 
-    @Option(names = "--devices", paramLabel = "N[,N...]", split = ",", defaultValue = "100,1000,10000",
-            description = "With --fleet: the device counts, one round each (default ${DEFAULT-VALUE}).")
-    List<Integer> devices;
+    @Option(names = "--devices", paramLabel = "N,N,...", defaultValue = "100,1000,10000",
+            description = "With --fleet: the device counts, comma-separated, one round each (default ${DEFAULT-VALUE}).")
+    String devices;
 
     @Option(names = "--intervals", paramLabel = "K", defaultValue = "3",
             description = "With --fleet: intervals with new statements per device count (default ${DEFAULT-VALUE}).")
@@ -49,16 +51,42 @@ public final class AnchorBenchCommand implements Callable<Integer> {
     @Option(names = "--dir", description = "Work directory (default: a temp dir, deleted).")
     Path dir;
 
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() throws Exception {
+        var parsed = spec.commandLine().getParseResult();
+        List<String> fleetOnly = List.of("--devices", "--intervals", "--records");
+        if (fleet && parsed.hasMatchedOption("--quick")
+                || !fleet && fleetOnly.stream().anyMatch(parsed::hasMatchedOption)) {
+            System.err.println("bench anchor: --devices, --intervals and --records apply only with --fleet, --quick only"
+                    + " without it");
+            return 2;
+        }
         if (fleet) {
-            if (devices.stream().anyMatch(n -> n < 1) || intervals < 1 || records < 1) {
-                System.err.println("bench anchor --fleet: --devices, --intervals and --records must be at least 1");
+            List<Integer> counts = counts(devices);
+            if (counts.isEmpty() || counts.stream().anyMatch(n -> n < 1) || intervals < 1 || records < 1) {
+                System.err.println("bench anchor --fleet: --devices (numbers separated by commas), --intervals and"
+                        + " --records must be at least 1");
                 return 2;
             }
-            FleetAnchorBench.Options o = new FleetAnchorBench.Options(devices, intervals, records, Duration.ofMinutes(10));
+            FleetAnchorBench.Options o = new FleetAnchorBench.Options(counts, intervals, records, Duration.ofMinutes(10));
             return BenchRun.run(dir, "certigate-bench-anchor-fleet-", work -> new FleetAnchorBench(o, System.out).run(work));
         }
         return BenchRun.run(dir, "certigate-bench-anchor-", work -> new AnchorBench(quick, System.out).run(work));
+    }
+
+    /** {@code "100,1000"} as numbers; empty when a part is not a number. */
+    private static List<Integer> counts(String list) {
+        List<Integer> out = new java.util.ArrayList<>();
+        for (String part : list.split(",", -1)) {
+            try {
+                out.add(Integer.parseInt(part.strip()));
+            } catch (NumberFormatException e) {
+                return List.of();
+            }
+        }
+        return out;
     }
 }
