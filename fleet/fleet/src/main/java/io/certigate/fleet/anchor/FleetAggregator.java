@@ -68,9 +68,24 @@ public final class FleetAggregator {
     private static final System.Logger LOG = System.getLogger(FleetAggregator.class.getName());
     private static final long LEADER_LOCK = 0x6365727461676c64L; // "certagld"
 
-    /** What one step did. */
+    /**
+     * What one step did.
+     *
+     * @param anchored intervals this step found anchored (with their confirmations) and gave receipts
+     */
     public record Step(boolean leader, int accepted, int refused, long closedInterval, LedgerOutcome ledger,
-            int delivered) {
+            int delivered, int anchored) {
+    }
+
+    /**
+     * What is still to do, read from the database (any instance may read it).
+     *
+     * @param pending          statements not checked yet (waiting for their records or their predecessor)
+     * @param unanchored       accepted statements whose interval is not anchored yet (or that are in none yet)
+     * @param receiptsPending  receipts not yet handed to the broker
+     * @param intervalsPending intervals fixed or sent, not yet anchored
+     */
+    public record Backlog(long pending, long unanchored, long receiptsPending, long intervalsPending) {
     }
 
     /** What the ledger part of a step did. */
@@ -88,6 +103,7 @@ public final class FleetAggregator {
     private final Clock clock;
     private final long intervalMs;
     private boolean leader;
+    private int anchoredInStep;
 
     public FleetAggregator(Connection c, RecordLeaves leaves, Function<String, List<PublicKey>> keys,
             LedgerClient client, LedgerAccount account, String fleetId, DeviceKey fleetKey, ReceiptSink sink,
@@ -114,9 +130,11 @@ public final class FleetAggregator {
                 leader = rs.getBoolean(1);
             }
             if (!leader) {
-                return new Step(false, 0, 0, 0, LedgerOutcome.IDLE, 0);
+                return new Step(false, 0, 0, 0, LedgerOutcome.IDLE, 0, 0);
             }
+            LOG.log(System.Logger.Level.INFO, "fleet aggregator of {0}: this instance leads", fleetId);
         }
+        anchoredInStep = 0;
         int[] checked = check();
         LedgerOutcome ledger = anchor();
         long closed = 0;
@@ -127,7 +145,24 @@ public final class FleetAggregator {
             }
         }
         int delivered = deliver();
-        return new Step(true, checked[0], checked[1], closed, ledger, delivered);
+        return new Step(true, checked[0], checked[1], closed, ledger, delivered, anchoredInStep);
+    }
+
+    /** Whether this instance held the leader lock at its last step. */
+    public boolean leader() {
+        return leader;
+    }
+
+    /** Counts what is still to do, in one query. */
+    public Backlog backlog() throws SQLException {
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT"
+                + " (SELECT count(*) FROM fleet_anchor.statements WHERE state = 'pending'),"
+                + " (SELECT count(*) FROM fleet_anchor.statements WHERE state = 'accepted' AND receipt IS NULL),"
+                + " (SELECT count(*) FROM fleet_anchor.statements WHERE receipt IS NOT NULL AND delivered_ms IS NULL),"
+                + " (SELECT count(*) FROM fleet_anchor.intervals WHERE state <> 'anchored')")) {
+            rs.next();
+            return new Backlog(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4));
+        }
     }
 
     // ---- check ------------------------------------------------------------------------------
@@ -490,6 +525,7 @@ public final class FleetAggregator {
         } finally {
             c.setAutoCommit(auto);
         }
+        anchoredInStep++;
         LOG.log(System.Logger.Level.INFO, "fleet interval {0} ({1} statements) anchored in block {2}, tx {3}",
                 iv.id(), ids.size(), block, txHash);
     }

@@ -97,7 +97,7 @@ class StatementPipelineTest {
                         inbox, Clock.systemUTC())) {
                     int[] taken = {0};
                     Await.until(Duration.ofSeconds(30), () -> "statements taken: " + taken[0], () -> {
-                        taken[0] += consumer.poll(Duration.ofMillis(200));
+                        taken[0] += consumer.poll(Duration.ofMillis(200)).added();
                         return taken[0] == 2 && offsetsSum(store) == 3;
                     });
                 }
