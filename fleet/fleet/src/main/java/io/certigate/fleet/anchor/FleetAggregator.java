@@ -104,6 +104,11 @@ public final class FleetAggregator {
     private final long intervalMs;
     private boolean leader;
     private int anchoredInStep;
+    /**
+     * Pending statements already read with a trusted key, by row id: a statement waiting for its
+     * records is not verified again at every step (at most the 5000 a step reads).
+     */
+    private final Map<Long, BatchStatement> waiting = new java.util.HashMap<>();
 
     public FleetAggregator(Connection c, RecordLeaves leaves, Function<String, List<PublicKey>> keys,
             LedgerClient client, LedgerAccount account, String fleetId, DeviceKey fleetKey, ReceiptSink sink,
@@ -176,10 +181,17 @@ public final class FleetAggregator {
         try (PreparedStatement q = c.prepareStatement("SELECT id, device, cose FROM fleet_anchor.statements"
                 + " WHERE state = 'pending' ORDER BY id LIMIT 5000");
                 ResultSet rs = q.executeQuery()) {
+            java.util.Set<Long> seen = new java.util.HashSet<>();
             while (rs.next()) {
                 long id = rs.getLong(1);
                 String device = rs.getString(2);
                 byte[] cose = rs.getBytes(3);
+                seen.add(id);
+                BatchStatement read = waiting.get(id);
+                if (read != null) { // read and found the device's before: its signature is not checked again
+                    byDevice.computeIfAbsent(device, d -> new ArrayList<>()).add(new Pending(id, device, cose, read));
+                    continue;
+                }
                 List<PublicKey> known = keys.apply(device);
                 if (known == null || known.isEmpty()) {
                     continue; // no trusted key yet: waits, like a parked record
@@ -202,8 +214,10 @@ public final class FleetAggregator {
                     unreadableWhy.add("statement names device " + s.device() + " but came from " + device);
                 } else {
                     byDevice.computeIfAbsent(device, d -> new ArrayList<>()).add(new Pending(id, device, cose, s));
+                    waiting.put(id, s);
                 }
             }
+            waiting.keySet().retainAll(seen); // checked meanwhile by another instance: forgotten
         }
         int accepted = 0;
         int refused = 0;
@@ -260,6 +274,7 @@ public final class FleetAggregator {
                     u.setLong(3, p.id());
                     u.executeUpdate();
                 }
+                waiting.remove(p.id());
                 accepted++;
                 headHash = BatchStatementCodec.hash(p.cose());
                 headLast = s.lastSeq();
@@ -269,6 +284,7 @@ public final class FleetAggregator {
     }
 
     private void refuse(long id, BatchStatement s, String reason) throws SQLException {
+        waiting.remove(id);
         LOG.log(System.Logger.Level.WARNING, "statement {0} refused: {1}", s == null ? "#" + id : s, reason);
         try (PreparedStatement u = c.prepareStatement("UPDATE fleet_anchor.statements SET state = 'refused',"
                 + " reason = ?, first_seq = ?, last_seq = ? WHERE id = ? AND state = 'pending'")) {
