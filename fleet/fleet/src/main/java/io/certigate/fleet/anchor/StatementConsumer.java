@@ -90,7 +90,7 @@ public final class StatementConsumer implements AutoCloseable {
             offsets.add(new StatementInbox.Offset(tp.topic(), tp.partition(), last + 1));
         }
         try {
-            return inbox.take(in, offsets, clock.millis());
+            return inbox.receive(in, offsets, clock.millis());
         } catch (SQLException | RuntimeException e) {
             for (TopicPartition tp : records.partitions()) {
                 consumer.seek(tp, records.records(tp).get(0).offset());

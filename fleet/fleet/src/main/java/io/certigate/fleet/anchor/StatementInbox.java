@@ -17,7 +17,7 @@ import java.util.OptionalLong;
  * <p>A gateway re-sends a statement until its receipt comes back. A re-sent statement is not taken
  * again; but if its receipt was already handed to the broker, the gateway evidently did not get it
  * (its session was lost with the message in it, say): the receipt is marked undelivered so that the
- * aggregator hands it over once more ({@link Taken#receiptsAgain()}). Without that, a gateway whose
+ * aggregator hands it over once more ({@link Taken#receiptsAgain()} from {@link #receive}). Without that, a gateway whose
  * receipt was lost would re-send forever.
  */
 public final class StatementInbox {
@@ -43,11 +43,16 @@ public final class StatementInbox {
         this.c = c;
     }
 
+    /** {@link #receive}; returns how many statements were new. */
+    public int take(List<Incoming> statements, List<Offset> offsets, long nowMs) throws SQLException {
+        return receive(statements, offsets, nowMs).added();
+    }
+
     /**
      * Stores {@code statements} and {@code offsets} atomically, and marks the receipts of re-sent
      * statements undelivered; returns how many statements were new and how many receipts go out again.
      */
-    public Taken take(List<Incoming> statements, List<Offset> offsets, long nowMs) throws SQLException {
+    public Taken receive(List<Incoming> statements, List<Offset> offsets, long nowMs) throws SQLException {
         boolean auto = c.getAutoCommit();
         c.setAutoCommit(false);
         try (PreparedStatement ins = c.prepareStatement("INSERT INTO fleet_anchor.statements"

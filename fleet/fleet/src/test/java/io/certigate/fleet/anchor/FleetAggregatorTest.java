@@ -122,7 +122,7 @@ class FleetAggregatorTest {
             }
             in.add(in.get(0));
             assertThat(inbox.take(in, List.of(new StatementInbox.Offset("certigate.statements", 0, 7)),
-                    clock.millis()).added()).isEqualTo(2 * GATEWAYS);
+                    clock.millis())).isEqualTo(2 * GATEWAYS);
             AnchorFixture.Gateway liar = new AnchorFixture.Gateway(dir, "gw-liar");
             keys.put(liar.id, liar.key.publicKey());
             byte[] lie = liar.batch(store, 4);
@@ -146,9 +146,9 @@ class FleetAggregatorTest {
             // a statement re-sent after its receipt went to the broker (the gateway lost its session with the
             // receipt in it): nothing new is taken, the receipt goes out once more, and only once
             String resent = HexFormat.of().formatHex(BatchStatementCodec.hash(in.get(0).cose()));
-            assertThat(inbox.take(List.of(in.get(0)), List.of(), clock.millis()))
+            assertThat(inbox.receive(List.of(in.get(0)), List.of(), clock.millis()))
                     .isEqualTo(new StatementInbox.Taken(0, 1));
-            assertThat(inbox.take(List.of(in.get(0)), List.of(), clock.millis()))
+            assertThat(inbox.receive(List.of(in.get(0)), List.of(), clock.millis()))
                     .isEqualTo(new StatementInbox.Taken(0, 0));
             assertThat(a.step().delivered()).isEqualTo(1);
             assertThat(delivered.get(resent)).hasSize(2);
