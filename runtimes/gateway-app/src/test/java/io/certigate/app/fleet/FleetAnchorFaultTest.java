@@ -234,6 +234,7 @@ class FleetAnchorFaultTest {
                     count(db, "SELECT count(*) FROM fleet_anchor.statements WHERE state = 'accepted'") > acceptedAtOutage);
             assertThat(metrics(metricsPorts.get(survivor)).get("certigate_fleet_anchor_ledger_outage_seconds"))
                     .isGreaterThan(0.0);
+            long restartMs = System.currentTimeMillis(); // the instances' clock: this machine's
             chain.restartNode();
             Await.until(Duration.ofSeconds(60), () -> "anchoring resumed", () ->
                     count(db, "SELECT count(*) FROM fleet_anchor.intervals WHERE state = 'anchored'") > anchoredBefore);
@@ -262,6 +263,8 @@ class FleetAnchorFaultTest {
             assertThat(count(db, "SELECT count(*) FROM fleet_anchor.statements WHERE interval_id IS NULL"
                     + " OR receipt IS NULL")).isZero();
             assertThat(count(db, "SELECT count(*) FROM fleet_anchor.intervals WHERE state <> 'anchored'")).isZero();
+            assertThat(count(db, "SELECT count(*) FROM fleet_anchor.intervals WHERE closed_ms < " + restartMs
+                    + " AND anchored_ms >= " + restartMs)).as("an interval held through the outage").isPositive();
             assertThat(count(db, "SELECT count(*) FROM fleet_anchor.statements s JOIN fleet_anchor.intervals i"
                     + " ON s.interval_id = i.id")).isEqualTo(count(db, "SELECT count(*) FROM fleet_anchor.statements"));
             assertThat(count(db, "SELECT count(*) FROM (SELECT interval_id, leaf_index FROM fleet_anchor.statements"
