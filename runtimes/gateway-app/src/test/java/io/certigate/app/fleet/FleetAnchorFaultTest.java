@@ -69,7 +69,10 @@ import org.junit.jupiter.api.io.TempDir;
  *   <li>the instance that leads the aggregator is killed with SIGKILL once an interval of it is fixed
  *       or sent and not anchored yet (seen in PostgreSQL), then started again;</li>
  *   <li>the dev chain is stopped for several intervals (statements are still accepted, nothing can be
- *       anchored) and started again on its folder.</li>
+ *       anchored) and started again on its folder;</li>
+ *   <li>a gateway's MQTT session (a clean one, as the uplink's) is lost while the fleet hands it
+ *       receipts, which are gone with it; back, it re-sends its unreceipted statements and the fleet
+ *       hands their receipts over again.</li>
  * </ol>
  * Afterwards every statement is accepted and in exactly one anchored interval, the chain holds
  * exactly one {@code Anchored} event of the fleet per anchored interval (counted over the whole
@@ -95,7 +98,8 @@ class FleetAnchorFaultTest {
     Path dir;
 
     /** One gateway of the test: its device, uplink and aggregated anchoring. */
-    private record Gateway(TestDevice device, MqttUplink uplink, RunAggregatedAnchoring anchoring) {
+    private record Gateway(TestDevice device, MqttUplink uplink, RunAggregatedAnchoring anchoring,
+            java.util.function.LongConsumer commits) {
         BatchStore batches() {
             return anchoring.store();
         }
@@ -158,17 +162,7 @@ class FleetAnchorFaultTest {
             run.setProperty("anchor.batch-age-s", "1");
             run.setProperty("anchor.statement-resend-s", "5");
             for (TestDevice d : devices) {
-                MqttUplink uplink = new MqttUplink(d.buffer, d.key.certificateChain(),
-                        MqttUplinkOptions.defaults(mqtt.url(), d.id)
-                                .withReconnect(new Backoff(Duration.ofMillis(50), Duration.ofMillis(500))),
-                        Clock.systemUTC(), scheduler, new SplittableRandom(1));
-                RunAggregatedAnchoring anchoring = RunAggregatedAnchoring.prepare(new RunConfig.Values(run,
-                        d.id + ".properties"), d.buffer, d.key, uplink, Clock.systemUTC());
-                d.sequencer.addCommitListener(uplink.commitListener());
-                uplink.start();
-                running.add(uplink);
-                running.add(anchoring.start(scheduler, System.out));
-                gateways.add(new Gateway(d, uplink, anchoring));
+                gateways.add(connect(d, mqtt, run, scheduler));
             }
             var producing = scheduler.scheduleAtFixedRate(() -> {
                 for (TestDevice d : devices) {
@@ -180,6 +174,11 @@ class FleetAnchorFaultTest {
                 }
             }, 0, 1000 / RATE, TimeUnit.MILLISECONDS);
             running.add(() -> producing.cancel(false));
+            running.add(() -> {
+                for (Gateway g : gateways) {
+                    disconnect(g);
+                }
+            });
 
             // warm-up: intervals anchored and receipts back on every gateway
             Await.until(Duration.ofSeconds(180), () -> "a first receipt on every gateway; instance metrics:\n"
@@ -238,6 +237,22 @@ class FleetAnchorFaultTest {
             chain.restartNode();
             Await.until(Duration.ofSeconds(60), () -> "anchoring resumed", () ->
                     count(db, "SELECT count(*) FROM fleet_anchor.intervals WHERE state = 'anchored'") > anchoredBefore);
+
+            // 3. a gateway's MQTT session lost while the fleet hands it receipts (its uplink has a clean
+            // session): they are gone; it re-sends the unreceipted statements when it is back, and the fleet
+            // hands over their receipts once more
+            Gateway lost = gateways.get(0);
+            disconnect(lost);
+            long lostAtMs = System.currentTimeMillis(); // a receipt handed over after this has no subscriber
+            Await.until(Duration.ofSeconds(60), () -> "a receipt of " + lost.device().id + " handed to the broker while"
+                    + " it is away", () -> count(db, "SELECT count(*) FROM fleet_anchor.statements WHERE device = '"
+                            + lost.device().id + "' AND delivered_ms > " + lostAtMs) > 0);
+            long missed;
+            synchronized (lost.anchorer()) {
+                missed = lost.anchorer().unreceipted().size();
+            }
+            assertThat(missed).as("statements of the away gateway whose receipt it missed").isPositive();
+            gateways.set(0, connect(lost.device(), mqtt, run, scheduler));
 
             // the gateways stop; everything they stated ends receipted
             producing.cancel(false);
@@ -336,6 +351,28 @@ class FleetAnchorFaultTest {
                 d.close();
             }
         }
+    }
+
+    /** Starts a gateway's MQTT uplink (clean session) and aggregated anchoring on its buffer, as {@code certigate run} does. */
+    private static Gateway connect(TestDevice d, MosquittoBroker mqtt, Properties run, ScheduledExecutorService scheduler)
+            throws Exception {
+        MqttUplink uplink = new MqttUplink(d.buffer, d.key.certificateChain(), MqttUplinkOptions.defaults(mqtt.url(), d.id)
+                .withReconnect(new Backoff(Duration.ofMillis(50), Duration.ofMillis(500))), Clock.systemUTC(), scheduler,
+                new SplittableRandom(1));
+        RunAggregatedAnchoring anchoring = RunAggregatedAnchoring.prepare(new RunConfig.Values(run, d.id + ".properties"),
+                d.buffer, d.key, uplink, Clock.systemUTC());
+        java.util.function.LongConsumer commits = uplink.commitListener();
+        d.sequencer.addCommitListener(commits);
+        uplink.start();
+        anchoring.start(scheduler, System.out);
+        return new Gateway(d, uplink, anchoring, commits);
+    }
+
+    /** Stops a gateway's anchoring and uplink (its readings go on into its buffer). */
+    private static void disconnect(Gateway g) {
+        g.device().sequencer.removeCommitListener(g.commits());
+        g.anchoring().close();
+        g.uplink().close();
     }
 
     /** An instance with every role, the anchor role's interval {@value #INTERVAL_MS} ms, HTTP and metrics on fixed ports. */
