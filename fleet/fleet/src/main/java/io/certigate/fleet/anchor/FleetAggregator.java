@@ -68,9 +68,24 @@ public final class FleetAggregator {
     private static final System.Logger LOG = System.getLogger(FleetAggregator.class.getName());
     private static final long LEADER_LOCK = 0x6365727461676c64L; // "certagld"
 
-    /** What one step did. */
+    /**
+     * What one step did.
+     *
+     * @param anchored intervals this step found anchored (with their confirmations) and gave receipts
+     */
     public record Step(boolean leader, int accepted, int refused, long closedInterval, LedgerOutcome ledger,
-            int delivered) {
+            int delivered, int anchored) {
+    }
+
+    /**
+     * What is still to do, read from the database (any instance may read it).
+     *
+     * @param pending          statements not checked yet (waiting for their records or their predecessor)
+     * @param unanchored       accepted statements whose interval is not anchored yet (or that are in none yet)
+     * @param receiptsPending  receipts not yet handed to the broker
+     * @param intervalsPending intervals fixed or sent, not yet anchored
+     */
+    public record Backlog(long pending, long unanchored, long receiptsPending, long intervalsPending) {
     }
 
     /** What the ledger part of a step did. */
@@ -88,6 +103,12 @@ public final class FleetAggregator {
     private final Clock clock;
     private final long intervalMs;
     private boolean leader;
+    private int anchoredInStep;
+    /**
+     * Pending statements already read with a trusted key, by row id: a statement waiting for its
+     * records is not verified again at every step (at most the 5000 a step reads).
+     */
+    private final Map<Long, BatchStatement> waiting = new java.util.HashMap<>();
 
     public FleetAggregator(Connection c, RecordLeaves leaves, Function<String, List<PublicKey>> keys,
             LedgerClient client, LedgerAccount account, String fleetId, DeviceKey fleetKey, ReceiptSink sink,
@@ -114,9 +135,11 @@ public final class FleetAggregator {
                 leader = rs.getBoolean(1);
             }
             if (!leader) {
-                return new Step(false, 0, 0, 0, LedgerOutcome.IDLE, 0);
+                return new Step(false, 0, 0, 0, LedgerOutcome.IDLE, 0, 0);
             }
+            LOG.log(System.Logger.Level.INFO, "fleet aggregator of {0}: this instance leads", fleetId);
         }
+        anchoredInStep = 0;
         int[] checked = check();
         LedgerOutcome ledger = anchor();
         long closed = 0;
@@ -127,7 +150,24 @@ public final class FleetAggregator {
             }
         }
         int delivered = deliver();
-        return new Step(true, checked[0], checked[1], closed, ledger, delivered);
+        return new Step(true, checked[0], checked[1], closed, ledger, delivered, anchoredInStep);
+    }
+
+    /** Whether this instance held the leader lock at its last step. */
+    public boolean leader() {
+        return leader;
+    }
+
+    /** Counts what is still to do, in one query. */
+    public Backlog backlog() throws SQLException {
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT"
+                + " (SELECT count(*) FROM fleet_anchor.statements WHERE state = 'pending'),"
+                + " (SELECT count(*) FROM fleet_anchor.statements WHERE state = 'accepted' AND receipt IS NULL),"
+                + " (SELECT count(*) FROM fleet_anchor.statements WHERE receipt IS NOT NULL AND delivered_ms IS NULL),"
+                + " (SELECT count(*) FROM fleet_anchor.intervals WHERE state <> 'anchored')")) {
+            rs.next();
+            return new Backlog(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4));
+        }
     }
 
     // ---- check ------------------------------------------------------------------------------
@@ -141,10 +181,17 @@ public final class FleetAggregator {
         try (PreparedStatement q = c.prepareStatement("SELECT id, device, cose FROM fleet_anchor.statements"
                 + " WHERE state = 'pending' ORDER BY id LIMIT 5000");
                 ResultSet rs = q.executeQuery()) {
+            java.util.Set<Long> seen = new java.util.HashSet<>();
             while (rs.next()) {
                 long id = rs.getLong(1);
                 String device = rs.getString(2);
                 byte[] cose = rs.getBytes(3);
+                seen.add(id);
+                BatchStatement read = waiting.get(id);
+                if (read != null) { // read and found the device's before: its signature is not checked again
+                    byDevice.computeIfAbsent(device, d -> new ArrayList<>()).add(new Pending(id, device, cose, read));
+                    continue;
+                }
                 List<PublicKey> known = keys.apply(device);
                 if (known == null || known.isEmpty()) {
                     continue; // no trusted key yet: waits, like a parked record
@@ -167,8 +214,10 @@ public final class FleetAggregator {
                     unreadableWhy.add("statement names device " + s.device() + " but came from " + device);
                 } else {
                     byDevice.computeIfAbsent(device, d -> new ArrayList<>()).add(new Pending(id, device, cose, s));
+                    waiting.put(id, s);
                 }
             }
+            waiting.keySet().retainAll(seen); // checked meanwhile by another instance: forgotten
         }
         int accepted = 0;
         int refused = 0;
@@ -225,6 +274,7 @@ public final class FleetAggregator {
                     u.setLong(3, p.id());
                     u.executeUpdate();
                 }
+                waiting.remove(p.id());
                 accepted++;
                 headHash = BatchStatementCodec.hash(p.cose());
                 headLast = s.lastSeq();
@@ -234,6 +284,7 @@ public final class FleetAggregator {
     }
 
     private void refuse(long id, BatchStatement s, String reason) throws SQLException {
+        waiting.remove(id);
         LOG.log(System.Logger.Level.WARNING, "statement {0} refused: {1}", s == null ? "#" + id : s, reason);
         try (PreparedStatement u = c.prepareStatement("UPDATE fleet_anchor.statements SET state = 'refused',"
                 + " reason = ?, first_seq = ?, last_seq = ? WHERE id = ? AND state = 'pending'")) {
@@ -490,6 +541,7 @@ public final class FleetAggregator {
         } finally {
             c.setAutoCommit(auto);
         }
+        anchoredInStep++;
         LOG.log(System.Logger.Level.INFO, "fleet interval {0} ({1} statements) anchored in block {2}, tx {3}",
                 iv.id(), ids.size(), block, txHash);
     }

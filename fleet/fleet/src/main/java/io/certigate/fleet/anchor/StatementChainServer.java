@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.certigate.fleet.store.StoreConnector;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -20,15 +21,18 @@ import java.util.Base64;
  * {@code {"device": id, "fleet": fleet id, "statements": [{"first", "last", "interval", "cose",
  * "receipt"}]}}, oldest first, COSE bytes and receipts base64url (a receipt is null until its fleet
  * root is anchored). A verifier checks it with {@code io.certigate.verifier.statement.StatementHistoryVerifier}.
+ * Its database connection is opened at the first request and again after a failure (PostgreSQL
+ * restarted, say): meanwhile a request gets HTTP 503.
  */
 public final class StatementChainServer implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final HttpServer server;
-    private final Connection c;
+    private final StoreConnector connector;
     private final String fleetId;
+    private Connection c;
 
-    public StatementChainServer(InetSocketAddress at, Connection c, String fleetId) throws IOException {
-        this.c = c;
+    public StatementChainServer(InetSocketAddress at, StoreConnector connector, String fleetId) throws IOException {
+        this.connector = connector;
         this.fleetId = fleetId;
         this.server = HttpServer.create(at, 0);
         server.createContext("/devices/", this::handle);
@@ -57,6 +61,30 @@ public final class StatementChainServer implements AutoCloseable {
 
     /** The JSON document served for {@code device}. */
     public synchronized ObjectNode chain(String device) throws SQLException {
+        if (c == null) {
+            c = connector.open();
+        }
+        try {
+            return chainOn(c, device);
+        } catch (SQLException | RuntimeException e) {
+            discard();
+            throw e;
+        }
+    }
+
+    private void discard() {
+        Connection gone = c;
+        c = null;
+        if (gone != null) {
+            try {
+                gone.close();
+            } catch (SQLException ignored) {
+                // it is going away anyway
+            }
+        }
+    }
+
+    private ObjectNode chainOn(Connection c, String device) throws SQLException {
         Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
         ObjectNode doc = JSON.createObjectNode().put("device", device).put("fleet", fleetId);
         ArrayNode list = doc.putArray("statements");
@@ -96,5 +124,8 @@ public final class StatementChainServer implements AutoCloseable {
     @Override
     public void close() {
         server.stop(0);
+        synchronized (this) {
+            discard();
+        }
     }
 }

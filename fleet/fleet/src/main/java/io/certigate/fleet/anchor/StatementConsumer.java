@@ -20,7 +20,9 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * Reads {@link FleetTopics#STATEMENTS} into the {@link StatementInbox}. Offsets are not committed to
  * Kafka: they are written to PostgreSQL in the same transaction as the statements read up to them,
  * and a partition assigned to this consumer resumes from there; so a crash between the two cannot
- * lose or double a statement (and the inbox dedupes by statement hash anyway).
+ * lose or double a statement (and the inbox dedupes by statement hash anyway). A poll whose
+ * statements PostgreSQL did not take puts the consumer back to where that poll started, so the next
+ * poll reads them again instead of skipping them.
  */
 public final class StatementConsumer implements AutoCloseable {
     private final KafkaConsumer<byte[], byte[]> consumer;
@@ -28,7 +30,18 @@ public final class StatementConsumer implements AutoCloseable {
     private final java.time.Clock clock;
 
     public StatementConsumer(String bootstrap, String group, StatementInbox inbox, java.time.Clock clock) {
+        this(bootstrap, group, java.util.Map.of(), inbox, clock);
+    }
+
+    /**
+     * @param membership further consumer properties: the instance's group membership
+     *                   ({@code group.instance.id}, {@code session.timeout.ms}, {@code heartbeat.interval.ms}),
+     *                   so that a restarted instance takes its partitions back at once
+     */
+    public StatementConsumer(String bootstrap, String group, java.util.Map<String, ?> membership, StatementInbox inbox,
+            java.time.Clock clock) {
         Properties p = new Properties();
+        p.putAll(membership);
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ConsumerConfig.GROUP_ID_CONFIG, group);
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
@@ -58,11 +71,11 @@ public final class StatementConsumer implements AutoCloseable {
         });
     }
 
-    /** One poll; returns how many new statements were taken. */
-    public int poll(Duration timeout) throws SQLException {
+    /** One poll; returns what the inbox took. */
+    public StatementInbox.Taken poll(Duration timeout) throws SQLException {
         ConsumerRecords<byte[], byte[]> records = consumer.poll(timeout);
         if (records.isEmpty()) {
-            return 0;
+            return StatementInbox.Taken.NOTHING;
         }
         List<StatementInbox.Incoming> in = new ArrayList<>();
         List<StatementInbox.Offset> offsets = new ArrayList<>();
@@ -76,7 +89,14 @@ public final class StatementConsumer implements AutoCloseable {
             }
             offsets.add(new StatementInbox.Offset(tp.topic(), tp.partition(), last + 1));
         }
-        return inbox.take(in, offsets, clock.millis());
+        try {
+            return inbox.receive(in, offsets, clock.millis());
+        } catch (SQLException | RuntimeException e) {
+            for (TopicPartition tp : records.partitions()) {
+                consumer.seek(tp, records.records(tp).get(0).offset());
+            }
+            throw e;
+        }
     }
 
     @Override

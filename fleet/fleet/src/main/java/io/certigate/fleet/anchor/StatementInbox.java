@@ -10,10 +10,15 @@ import java.util.OptionalLong;
 
 /**
  * Takes batch statements into {@code fleet_anchor.statements}, each once (by the SHA-256 of its
- * COSE bytes: a gateway re-sending a statement until its receipt comes back adds nothing), together
- * with the Kafka offsets they were read up to, in one transaction: a crash before the commit reads
- * them again, a crash after it does not, so every statement is taken exactly once. Unchecked here:
- * the aggregator checks them ({@link FleetAggregator}).
+ * COSE bytes), together with the Kafka offsets they were read up to, in one transaction: a crash
+ * before the commit reads them again, a crash after it does not, so every statement is taken exactly
+ * once. Unchecked here: the aggregator checks them ({@link FleetAggregator}).
+ *
+ * <p>A gateway re-sends a statement until its receipt comes back. A re-sent statement is not taken
+ * again; but if its receipt was already handed to the broker, the gateway evidently did not get it
+ * (its session was lost with the message in it, say): the receipt is marked undelivered so that the
+ * aggregator hands it over once more ({@link Taken#receiptsAgain()} from {@link #receive}). Without that, a gateway whose
+ * receipt was lost would re-send forever.
  */
 public final class StatementInbox {
     /** One statement as read from {@code certigate.statements}: the device from the Kafka key. */
@@ -22,27 +27,54 @@ public final class StatementInbox {
     /** A partition's next offset after a poll. */
     public record Offset(String topic, int partition, long next) {}
 
+    /**
+     * What one {@link #take} did.
+     *
+     * @param added         statements new to the fleet
+     * @param receiptsAgain re-sent statements whose receipt had been handed over already: handed over again
+     */
+    public record Taken(int added, int receiptsAgain) {
+        public static final Taken NOTHING = new Taken(0, 0);
+    }
+
     private final Connection c;
 
     public StatementInbox(Connection c) {
         this.c = c;
     }
 
-    /** Stores {@code statements} and {@code offsets} atomically; returns how many statements were new. */
+    /** {@link #receive}; returns how many statements were new. */
     public int take(List<Incoming> statements, List<Offset> offsets, long nowMs) throws SQLException {
+        return receive(statements, offsets, nowMs).added();
+    }
+
+    /**
+     * Stores {@code statements} and {@code offsets} atomically, and marks the receipts of re-sent
+     * statements undelivered; returns how many statements were new and how many receipts go out again.
+     */
+    public Taken receive(List<Incoming> statements, List<Offset> offsets, long nowMs) throws SQLException {
         boolean auto = c.getAutoCommit();
         c.setAutoCommit(false);
         try (PreparedStatement ins = c.prepareStatement("INSERT INTO fleet_anchor.statements"
                 + " (device, hash, cose, received_ms) VALUES (?, ?, ?, ?) ON CONFLICT (hash) DO NOTHING");
+                PreparedStatement again = c.prepareStatement("UPDATE fleet_anchor.statements SET delivered_ms = NULL"
+                        + " WHERE hash = ? AND receipt IS NOT NULL AND delivered_ms IS NOT NULL");
                 PreparedStatement off = c.prepareStatement("INSERT INTO fleet_anchor.offsets (topic, part, next_offset)"
                         + " VALUES (?, ?, ?) ON CONFLICT (topic, part) DO UPDATE SET next_offset = excluded.next_offset")) {
             int added = 0;
+            int receiptsAgain = 0;
             for (Incoming s : statements) {
+                byte[] hash = BatchStatementCodec.hash(s.cose());
                 ins.setString(1, s.device());
-                ins.setBytes(2, BatchStatementCodec.hash(s.cose()));
+                ins.setBytes(2, hash);
                 ins.setBytes(3, s.cose());
                 ins.setLong(4, nowMs);
-                added += ins.executeUpdate();
+                if (ins.executeUpdate() == 1) {
+                    added++;
+                } else {
+                    again.setBytes(1, hash);
+                    receiptsAgain += again.executeUpdate();
+                }
             }
             for (Offset o : offsets) {
                 off.setString(1, o.topic());
@@ -51,7 +83,7 @@ public final class StatementInbox {
                 off.executeUpdate();
             }
             c.commit();
-            return added;
+            return new Taken(added, receiptsAgain);
         } catch (SQLException | RuntimeException e) {
             c.rollback();
             throw e;

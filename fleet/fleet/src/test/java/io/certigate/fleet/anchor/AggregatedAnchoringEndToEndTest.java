@@ -171,7 +171,7 @@ class AggregatedAnchoringEndToEndTest {
                     Clock.systemUTC())) {
                 int[] taken = {0};
                 Await.until(Duration.ofSeconds(30), () -> "statements taken: " + taken[0], () -> {
-                    taken[0] += consumer.poll(Duration.ofMillis(200));
+                    taken[0] += consumer.poll(Duration.ofMillis(200)).added();
                     return taken[0] == 6;
                 });
             }

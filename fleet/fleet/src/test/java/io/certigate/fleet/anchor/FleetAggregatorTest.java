@@ -45,7 +45,8 @@ import org.junit.jupiter.api.io.TempDir;
  * {@link ManualClock}; steps are driven by the test, never by a sleep): simulated gateways' statements
  * are checked against the records the fleet stored, one fleet transaction per interval anchors them,
  * every statement gets exactly one receipt that verifies with the fleet key and names the
- * transaction that holds its fleet root; an interval with nothing new sends nothing; a kill of the
+ * transaction that holds its fleet root (handed over again when the gateway re-sends the statement
+ * after the receipt went out); an interval with nothing new sends nothing; a kill of the
  * aggregator after it fixed and sent an interval, and a ledger outage over several intervals, end with
  * every statement anchored exactly once.
  */
@@ -142,6 +143,17 @@ class FleetAggregatorTest {
             assertThat(fleetTransactions(client)).isEqualTo(1);
             assertThat(delivered).hasSize(2 * GATEWAYS);
 
+            // a statement re-sent after its receipt went to the broker (the gateway lost its session with the
+            // receipt in it): nothing new is taken, the receipt goes out once more, and only once
+            String resent = HexFormat.of().formatHex(BatchStatementCodec.hash(in.get(0).cose()));
+            assertThat(inbox.receive(List.of(in.get(0)), List.of(), clock.millis()))
+                    .isEqualTo(new StatementInbox.Taken(0, 1));
+            assertThat(inbox.receive(List.of(in.get(0)), List.of(), clock.millis()))
+                    .isEqualTo(new StatementInbox.Taken(0, 0));
+            assertThat(a.step().delivered()).isEqualTo(1);
+            assertThat(delivered.get(resent)).hasSize(2);
+            assertThat(a.step().delivered()).isZero();
+
             // an interval with nothing new sends nothing
             long block = client.blockNumber();
             clock.advance(Duration.ofMillis(INTERVAL));
@@ -217,9 +229,8 @@ class FleetAggregatorTest {
             assertThat(delivered).doesNotContainKey(HexFormat.of().formatHex(BatchStatementCodec.hash(lie)));
 
             // the fleet serves each device's chain read only; a verifier checks it against the ledger
-            try (Connection served = connect();
-                    StatementChainServer http = new StatementChainServer(new InetSocketAddress("127.0.0.1", 0), served,
-                            FLEET)) {
+            try (StatementChainServer http = new StatementChainServer(new InetSocketAddress("127.0.0.1", 0),
+                    () -> DriverManager.getConnection(pg.jdbcUrl(), pg.user(), pg.password()), FLEET)) {
                 HttpClient web = HttpClient.newHttpClient();
                 for (AnchorFixture.Gateway g : gateways) {
                     HttpResponse<byte[]> res = web.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"

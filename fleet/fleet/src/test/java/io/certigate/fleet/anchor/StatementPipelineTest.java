@@ -44,7 +44,8 @@ import org.junit.jupiter.api.io.TempDir;
  * in-process cluster, PostgreSQL): a gateway publishes its statements on
  * {@code certigate/v1/<device>/statements} (one twice), the ingest puts them in
  * {@code certigate.statements} keyed by device, the {@link StatementConsumer} takes each once with
- * its offsets, and a receipt handed to {@link MqttReceiptSink} reaches the gateway subscribed to
+ * its offsets (also when PostgreSQL refused the first poll's statements: they are read again), and a
+ * receipt handed to {@link MqttReceiptSink} reaches the gateway subscribed to
  * {@code certigate/v1/<device>/receipts}.
  */
 @Tag("component")
@@ -92,12 +93,40 @@ class StatementPipelineTest {
                     gateway.publish(UplinkTopics.STATEMENTS.topic(g.id), s, 1, false);
                 }
 
-                StatementInbox inbox = new StatementInbox(store);
-                try (StatementConsumer consumer = new StatementConsumer(kafka.bootstrapServers(), "aggregator-test",
-                        inbox, Clock.systemUTC())) {
+                // the inbox's first write fails (the table locked by another session, a statement timeout):
+                // what that poll read (all three, already in Kafka) is read again by the next one, not skipped
+                try (Admin admin = kafka.admin()) {
+                    Await.until(Duration.ofSeconds(30), () -> "three statements in Kafka", () -> admin.listOffsets(
+                            java.util.Map.of(new org.apache.kafka.common.TopicPartition(FleetTopics.STATEMENTS, 0),
+                                    org.apache.kafka.clients.admin.OffsetSpec.latest(),
+                                    new org.apache.kafka.common.TopicPartition(FleetTopics.STATEMENTS, 1),
+                                    org.apache.kafka.clients.admin.OffsetSpec.latest())).all().get().values().stream()
+                            .mapToLong(end -> end.offset()).sum() == 3);
+                }
+                Connection inboxDb = DriverManager.getConnection(pg.jdbcUrl(), pg.user(), pg.password());
+                try (Statement st = inboxDb.createStatement()) {
+                    st.execute("SET statement_timeout = 300");
+                }
+                Connection locker = DriverManager.getConnection(pg.jdbcUrl(), pg.user(), pg.password());
+                locker.setAutoCommit(false);
+                try (Statement st = locker.createStatement()) {
+                    st.execute("LOCK TABLE fleet_anchor.statements IN ACCESS EXCLUSIVE MODE");
+                }
+                StatementInbox inbox = new StatementInbox(inboxDb);
+                try (inboxDb; locker; StatementConsumer consumer = new StatementConsumer(kafka.bootstrapServers(),
+                        "aggregator-test", inbox, Clock.systemUTC())) {
+                    Await.until(Duration.ofSeconds(30), () -> "a poll whose statements PostgreSQL refused", () -> {
+                        try {
+                            consumer.poll(Duration.ofMillis(200));
+                            return false;
+                        } catch (java.sql.SQLException e) {
+                            return true;
+                        }
+                    });
+                    locker.rollback();
                     int[] taken = {0};
                     Await.until(Duration.ofSeconds(30), () -> "statements taken: " + taken[0], () -> {
-                        taken[0] += consumer.poll(Duration.ofMillis(200));
+                        taken[0] += consumer.poll(Duration.ofMillis(200)).added();
                         return taken[0] == 2 && offsetsSum(store) == 3;
                     });
                 }

@@ -2,6 +2,7 @@ package io.certigate.app.fleet;
 
 import io.certigate.anchor.ledger.LedgerClient;
 import io.certigate.anchor.ledger.LedgerSettings;
+import io.certigate.fleet.anchor.AnchorMetrics;
 import io.certigate.fleet.anchor.FleetAggregator;
 import io.certigate.fleet.anchor.MqttReceiptSink;
 import io.certigate.fleet.anchor.RecordLeaves;
@@ -21,10 +22,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.MqttException;
@@ -38,10 +39,20 @@ import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
  * {@link MqttReceiptSink} sends the receipts back over the ingest's broker, and
  * {@link StatementChainServer} serves each device's statement chain when a port is configured. One
  * thread polls and steps in turn, every {@value #STEP_MS} ms.
+ *
+ * <p>The consumer and the aggregator work on a <em>session</em>: their two database connections, the
+ * aggregator on one and the consumer (in the instance's group membership) on the other. When
+ * PostgreSQL fails (restarted, unreachable), the session is dropped (its advisory lock, hence the
+ * lead, goes with it; statements not committed are read again from the offsets in PostgreSQL) and a
+ * new one is opened every {@value #RETRY_MS} ms until the database answers again. The ledger and
+ * the broker need nothing of the kind: an unreachable ledger leaves the interval where it is, an
+ * undelivered receipt is handed over at the next step.
  */
 public final class FleetAnchorRole implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(FleetAnchorRole.class.getName());
     static final long STEP_MS = 200;
+    static final long RETRY_MS = 1_000;
+    static final long BACKLOG_MS = 5_000;
 
     private final List<AutoCloseable> opened = new ArrayList<>();
     private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -49,20 +60,59 @@ public final class FleetAnchorRole implements AutoCloseable {
         t.setDaemon(true);
         return t;
     });
-    private final AtomicLong statementsTaken = new AtomicLong();
-    private final AtomicLong intervalsClosed = new AtomicLong();
-    private StatementConsumer consumer;
-    private FleetAggregator aggregator;
+    private final AnchorMetrics metrics = new AnchorMetrics();
+    private FleetConfig.AnchorOptions options;
+    private String bootstrapServers;
+    private Map<String, Object> membership;
+    private DeviceKeys keys;
+    private Clock clock;
+    private LedgerClient client;
+    private io.certigate.anchor.ledger.LedgerAccount account;
+    private SoftwareDeviceKey fleetKey;
+    private MqttReceiptSink sink;
+    private Session session;
+    private long retryAtMs;
+    private long backlogAtMs;
+    private boolean failing;
     private StatementChainServer chainServer;
 
     private FleetAnchorRole() {}
 
-    /** Opens the database, key, ledger account and broker connection, then starts the loop. */
-    public static FleetAnchorRole start(FleetConfig.AnchorOptions o, String bootstrapServers, DeviceKeys keys, Clock clock)
-            throws FleetNode.FleetStartException {
+    /** The consumer and the aggregator on their own database connections; dropped as a whole when the database fails. */
+    private record Session(Connection aggregatorDb, Connection inboxDb, FleetAggregator aggregator,
+            StatementConsumer consumer) implements AutoCloseable {
+        @Override
+        public void close() {
+            if (consumer != null) {
+                try {
+                    consumer.close();
+                } catch (RuntimeException e) {
+                    LOG.log(System.Logger.Level.DEBUG, "closing the statement consumer: " + e);
+                }
+            }
+            for (Connection c : new Connection[] {inboxDb, aggregatorDb}) {
+                try {
+                    if (c != null) {
+                        c.close();
+                    }
+                } catch (SQLException e) {
+                    LOG.log(System.Logger.Level.DEBUG, "closing: " + e);
+                }
+            }
+        }
+    }
+
+    /**
+     * Opens the database, key, ledger account and broker connection, then starts the loop.
+     *
+     * @param membership the instance's Kafka group membership ({@code group.instance.id}, session timeout),
+     *                   given to the statement consumer too
+     */
+    public static FleetAnchorRole start(FleetConfig.AnchorOptions o, String bootstrapServers, Map<String, Object> membership,
+            DeviceKeys keys, Clock clock) throws FleetNode.FleetStartException {
         FleetAnchorRole r = new FleetAnchorRole();
         try {
-            r.open(o, bootstrapServers, keys, clock);
+            r.open(o, bootstrapServers, membership, keys, clock);
             return r;
         } catch (FleetNode.FleetStartException e) {
             r.close();
@@ -70,9 +120,13 @@ public final class FleetAnchorRole implements AutoCloseable {
         }
     }
 
-    private void open(FleetConfig.AnchorOptions o, String bootstrapServers, DeviceKeys keys, Clock clock)
-            throws FleetNode.FleetStartException {
-        SoftwareDeviceKey fleetKey;
+    private void open(FleetConfig.AnchorOptions o, String bootstrapServers, Map<String, Object> membership,
+            DeviceKeys keys, Clock clock) throws FleetNode.FleetStartException {
+        this.options = o;
+        this.bootstrapServers = bootstrapServers;
+        this.membership = membership;
+        this.keys = keys;
+        this.clock = clock;
         try {
             fleetKey = Pkcs12KeyStore.open(o.keyStore(), Passphrase.resolve(FleetConfig.ANCHOR_PASSPHRASE.key(),
                     o.passphraseSource()));
@@ -80,7 +134,6 @@ public final class FleetAnchorRole implements AutoCloseable {
             throw new FleetNode.FleetStartException("cannot open the fleet key " + o.keyStore() + ": " + e.getMessage(), e);
         }
         LedgerSettings ledger;
-        io.certigate.anchor.ledger.LedgerAccount account;
         try {
             ledger = LedgerSettings.load(o.ledger());
             account = ledger.openAccount();
@@ -88,7 +141,7 @@ public final class FleetAnchorRole implements AutoCloseable {
             throw new FleetNode.FleetStartException("cannot read the fleet's ledger settings " + o.ledger() + ": "
                     + e.getMessage(), e);
         }
-        LedgerClient client = LedgerClient.connect(ledger.config());
+        client = LedgerClient.connect(ledger.config());
         opened.add(client);
         MqttClient mqtt;
         try {
@@ -117,53 +170,106 @@ public final class FleetAnchorRole implements AutoCloseable {
             throw new FleetNode.FleetStartException("cannot connect to the MQTT broker " + o.broker().serverUri()
                     + " for receipts: " + e.getMessage(), e);
         }
+        sink = new MqttReceiptSink(mqtt);
         try {
-            Connection aggregatorDb = db(o);
-            Connection inboxDb = db(o);
-            aggregator = new FleetAggregator(aggregatorDb, RecordLeaves.of(aggregatorDb), keys::keysFor, client,
-                    account, o.fleetId(), fleetKey, new MqttReceiptSink(mqtt), clock, o.intervalMs());
-            consumer = new StatementConsumer(bootstrapServers, o.group(), new StatementInbox(inboxDb), clock);
-            opened.add(consumer);
-            if (o.httpPort() >= 0) {
-                chainServer = new StatementChainServer(new InetSocketAddress(o.httpAddress(), o.httpPort()), db(o),
-                        o.fleetId());
-                opened.add(chainServer);
-            }
+            session = openSession(); // the first one must open: a wrong URL or password is a start error
         } catch (SQLException e) {
             throw new FleetNode.FleetStartException("cannot set up the aggregator's tables: " + e.getMessage(), e);
-        } catch (IOException e) {
-            throw new FleetNode.FleetStartException("cannot serve the statement chains on " + o.httpAddress() + ":"
-                    + o.httpPort() + ": " + e.getMessage(), e);
+        }
+        if (o.httpPort() >= 0) {
+            try {
+                chainServer = new StatementChainServer(new InetSocketAddress(o.httpAddress(), o.httpPort()),
+                        o.store().connector(), o.fleetId());
+            } catch (IOException e) {
+                throw new FleetNode.FleetStartException("cannot serve the statement chains on " + o.httpAddress() + ":"
+                        + o.httpPort() + ": " + e.getMessage(), e);
+            }
+            opened.add(chainServer);
         }
         loop.scheduleWithFixedDelay(this::round, 0, STEP_MS, TimeUnit.MILLISECONDS);
     }
 
-    private Connection db(FleetConfig.AnchorOptions o) throws SQLException {
-        Connection c = o.store().connector().open();
-        opened.add(c);
-        return c;
+    private Session openSession() throws SQLException {
+        Connection aggregatorDb = null;
+        Connection inboxDb = null;
+        try {
+            aggregatorDb = options.store().connector().open();
+            inboxDb = options.store().connector().open();
+            FleetAggregator aggregator = new FleetAggregator(aggregatorDb, RecordLeaves.of(aggregatorDb), keys::keysFor,
+                    client, account, options.fleetId(), fleetKey, sink, clock, options.intervalMs());
+            StatementConsumer consumer = new StatementConsumer(bootstrapServers, options.group(), membership,
+                    new StatementInbox(inboxDb), clock);
+            return new Session(aggregatorDb, inboxDb, aggregator, consumer);
+        } catch (SQLException | RuntimeException e) {
+            new Session(aggregatorDb, inboxDb, null, null).close();
+            throw e;
+        }
     }
 
     private void round() {
-        try {
-            statementsTaken.addAndGet(consumer.poll(Duration.ofMillis(STEP_MS / 2)));
-            FleetAggregator.Step s = aggregator.step();
-            if (s.closedInterval() > 0) {
-                intervalsClosed.incrementAndGet();
+        long now = clock.millis();
+        if (session == null) {
+            if (now < retryAtMs) {
+                return;
             }
-        } catch (SQLException | RuntimeException e) {
-            LOG.log(System.Logger.Level.WARNING, "aggregated anchoring: " + e.getMessage(), e);
+            try {
+                session = openSession();
+            } catch (SQLException | RuntimeException e) {
+                retryAtMs = now + RETRY_MS;
+                return;
+            }
+            failing = false;
+            LOG.log(System.Logger.Level.INFO, "aggregated anchoring: the database answers again");
         }
+        try {
+            metrics.taken(session.consumer().poll(Duration.ofMillis(STEP_MS / 2)));
+            metrics.step(session.aggregator().step(), clock.millis());
+            if (now >= backlogAtMs) {
+                backlogAtMs = now + BACKLOG_MS;
+                metrics.backlog(session.aggregator().backlog());
+            }
+        } catch (SQLException e) {
+            dropSession(e);
+        } catch (AssertionError e) {
+            // pgjdbc 42.7 asserts instead of throwing when a batch meets a connection the server closed
+            // (BatchResultHandler.isAutoCommit, with assertions enabled): a lost connection like any other
+            dropSession(new SQLException("the connection to PostgreSQL was lost during a batch: " + e.getMessage(), e));
+        } catch (RuntimeException e) {
+            if (e.getCause() instanceof SQLException cause) { // the consumer's rebalance could not read its offsets
+                dropSession(cause);
+            } else {
+                LOG.log(System.Logger.Level.WARNING, "aggregated anchoring: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    /** The database failed: drop both connections (and with them the lead) and the consumer; open again later. */
+    private void dropSession(SQLException e) {
+        if (!failing) {
+            LOG.log(System.Logger.Level.WARNING, "aggregated anchoring: the database failed (" + e.getMessage()
+                    + "); connecting again every " + RETRY_MS + " ms");
+        }
+        failing = true;
+        metrics.databaseFailed();
+        Session s = session;
+        session = null;
+        retryAtMs = clock.millis() + RETRY_MS;
+        s.close();
+    }
+
+    /** What the role did and the state it saw at its last step (see docs/metrics.md). */
+    public AnchorMetrics metrics() {
+        return metrics;
     }
 
     /** Statements taken from Kafka since the start (each once). */
     public long statementsTaken() {
-        return statementsTaken.get();
+        return metrics.taken();
     }
 
     /** Fleet intervals fixed (closed with at least one statement) since the start. */
     public long intervalsClosed() {
-        return intervalsClosed.get();
+        return metrics.intervalsFixed();
     }
 
     /** The port of the statement chain server, or -1. */
@@ -182,6 +288,10 @@ public final class FleetAnchorRole implements AutoCloseable {
         } catch (InterruptedException e) {
             loop.shutdownNow();
             Thread.currentThread().interrupt();
+        }
+        if (session != null) {
+            session.close();
+            session = null;
         }
         for (int i = opened.size() - 1; i >= 0; i--) {
             try {

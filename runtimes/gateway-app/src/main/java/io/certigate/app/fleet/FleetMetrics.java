@@ -1,6 +1,8 @@
 package io.certigate.app.fleet;
 
 import io.certigate.core.metrics.Metrics;
+import io.certigate.fleet.anchor.AnchorMetrics;
+import io.certigate.fleet.anchor.FleetAggregator;
 import io.certigate.fleet.ingest.IngestMetrics;
 import io.certigate.fleet.store.StoreMetrics;
 import io.certigate.fleet.topics.FindingType;
@@ -34,6 +36,53 @@ public final class FleetMetrics {
         if (node.verifier() != null || node.storeMetrics() != null) {
             lag(m, node::consumerLag);
         }
+        if (node.anchor() != null) {
+            anchor(m, node.anchor().metrics(), java.time.Clock.systemUTC());
+        }
+    }
+
+    static void anchor(Metrics m, AnchorMetrics a, java.time.Clock clock) {
+        m.varying("certigate_fleet_anchor_statements_total", "Batch statements the anchor role handled, by outcome:"
+                + " taken (new from Kafka), resent (re-sent with a receipt handed over already: handed over again),"
+                + " accepted and refused (checked by this instance while it led).", Metrics.Type.COUNTER, "outcome", () -> {
+                    Map<String, Long> out = new LinkedHashMap<>();
+                    out.put("taken", a.taken());
+                    out.put("resent", a.receiptsAgain());
+                    out.put("accepted", a.accepted());
+                    out.put("refused", a.refused());
+                    return out;
+                });
+        m.varying("certigate_fleet_anchor_intervals_total", "Fleet intervals this instance fixed (a tree over the"
+                + " statements accepted meanwhile) and anchored (found on the ledger, receipts stored).",
+                Metrics.Type.COUNTER, "state", () -> {
+                    Map<String, Long> out = new LinkedHashMap<>();
+                    out.put("fixed", a.intervalsFixed());
+                    out.put("anchored", a.intervalsAnchored());
+                    return out;
+                });
+        m.counter("certigate_fleet_anchor_receipts_delivered_total", "Receipts the broker acknowledged (QoS 1) to"
+                + " the gateways' receipts topics.", a::receiptsDelivered);
+        m.counter("certigate_fleet_anchor_database_failures_total", "Times the anchor role lost PostgreSQL and"
+                + " dropped its connections (opened again every second until it answers).", a::databaseFailures);
+        m.gauge("certigate_fleet_anchor_leader", "1 while this instance holds the aggregator's lock (one instance"
+                + " of the fleet anchors at a time), else 0.", () -> a.leader() ? 1 : 0);
+        m.gauge("certigate_fleet_anchor_ledger_outage_seconds", "How long the leading instance has found the ledger"
+                + " unreachable with an interval to anchor; 0 when it is reachable or there is nothing to anchor.",
+                () -> a.ledgerOutageSeconds(clock.millis()));
+        m.varying("certigate_fleet_anchor_pending", "What aggregated anchoring has still to do, read from PostgreSQL"
+                + " at most every 5 s: unchecked statements (their records or predecessor not there yet), unanchored"
+                + " statements (accepted, no receipt yet), undelivered receipts, unanchored intervals.",
+                Metrics.Type.GAUGE, "what", () -> {
+                    FleetAggregator.Backlog b = a.backlog();
+                    Map<String, Long> out = new LinkedHashMap<>();
+                    if (b != null) {
+                        out.put("unchecked_statements", b.pending());
+                        out.put("unanchored_statements", b.unanchored());
+                        out.put("undelivered_receipts", b.receiptsPending());
+                        out.put("unanchored_intervals", b.intervalsPending());
+                    }
+                    return out;
+                });
     }
 
     static void devices(Metrics m, java.util.function.LongSupplier stored) {

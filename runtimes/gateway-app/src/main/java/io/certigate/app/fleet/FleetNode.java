@@ -116,7 +116,8 @@ public final class FleetNode implements AutoCloseable {
         }
         if (config.roles().contains(FleetConfig.Role.ANCHOR)) {
             DeviceKeys keys = trust != null ? trust.keys() : deviceKeys(clock);
-            anchor = FleetAnchorRole.start(config.anchor(), config.bootstrapServers(), keys, clock);
+            anchor = FleetAnchorRole.start(config.anchor(), config.bootstrapServers(),
+                    config.membership().consumerProperties(), keys, clock);
             started.add(anchor);
         }
         if (config.roles().contains(FleetConfig.Role.VERIFY) || config.roles().contains(FleetConfig.Role.STORE)) {

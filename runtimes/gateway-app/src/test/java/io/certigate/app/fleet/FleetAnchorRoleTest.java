@@ -83,7 +83,7 @@ class FleetAnchorRoleTest {
 
     /** What a test's gateways see of the fleet. */
     record Fleet(FleetNode node, MosquittoBroker broker, SoftwareDeviceKey key, Path certificate, Connection store,
-            LedgerClient ledger) {}
+            LedgerClient ledger, PostgresServer pg) {}
 
     /**
      * Starts PostgreSQL, one Kafka broker, Mosquitto and the dev chain, registers the fleet's account
@@ -151,7 +151,7 @@ class FleetAnchorRoleTest {
             p.setProperty("metrics.port", "-1");
             try (FleetNode node = FleetNode.start(FleetConfig.parse(p, "fleet-role.properties"), Clock.systemUTC())) {
                 Await.until(Duration.ofSeconds(30), () -> "subscribed", node.ingest()::subscribed);
-                gateways.run(new Fleet(node, broker, fleetKey, fleetCert, store, ledger));
+                gateways.run(new Fleet(node, broker, fleetKey, fleetCert, store, ledger, pg));
             }
         } finally {
             for (TestDevice d : devices) {
@@ -243,6 +243,86 @@ class FleetAnchorRoleTest {
                 c.close();
             }
         }
+    }
+
+    /**
+     * PostgreSQL restarted under the role (its connections, and with them the aggregator's lock, gone):
+     * the role opens new ones, leads again and anchors what comes after, and the statement chain is
+     * served again; every batch ends receipted.
+     */
+    @Test
+    void anchorRoleConnectsAgainAfterPostgresRestarts() throws Exception {
+        ManualClock gatewayClock = new ManualClock();
+        List<TestDevice> devices = new ArrayList<>();
+        List<MqttClient> clients = new ArrayList<>();
+        try {
+            withFleet(devices, gatewayClock, fleet -> {
+                List<BatchStore> stores = new ArrayList<>();
+                List<AggregatedAnchorer> anchorers = new ArrayList<>();
+                for (TestDevice d : devices) {
+                    BatchStore bs = new BatchStore(d.buffer);
+                    new AnchorBatcher(bs, new AnchorBatcher.Options(3, Duration.ofHours(1)), gatewayClock).cutRipe();
+                    AggregatedAnchorer a = new AggregatedAnchorer(bs, d.key, d.id, fleet.key().publicKey(), gatewayClock);
+                    assertThat(a.step()).isEqualTo(2);
+                    stores.add(bs);
+                    anchorers.add(a);
+                    clients.add(receiving(fleet, d, a));
+                }
+                // the first statement of each gateway, anchored before the restart
+                for (int i = 0; i < devices.size(); i++) {
+                    clients.get(i).publish(UplinkTopics.STATEMENTS.topic(devices.get(i).id),
+                            anchorers.get(i).unreceipted().get(0).cose(), 1, false);
+                }
+                Await.until(Duration.ofSeconds(60), () -> "first batches anchored", () -> {
+                    for (BatchStore bs : stores) {
+                        if (bs.lastAnchoredSeq() != 3) {
+                            return false;
+                        }
+                    }
+                    return true;
+                });
+                FleetAnchorRole role = fleet.node().anchor();
+                assertThat(role.metrics().databaseFailures()).isZero();
+                fleet.pg().restart();
+                Await.until(Duration.ofSeconds(30), () -> "the role saw the database go", () ->
+                        role.metrics().databaseFailures() > 0);
+                for (int i = 0; i < devices.size(); i++) {
+                    clients.get(i).publish(UplinkTopics.STATEMENTS.topic(devices.get(i).id),
+                            anchorers.get(i).unreceipted().get(0).cose(), 1, false);
+                }
+                assertEveryBatchReceipted(fleet, stores, anchorers);
+                assertThat(role.metrics().leader()).isTrue();
+                assertThat(role.metrics().intervalsAnchored()).isEqualTo(role.intervalsClosed());
+                HttpResponse<String> chainDoc = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
+                        "http://127.0.0.1:" + role.httpPort() + "/devices/" + devices.get(0).id + "/statements"))
+                        .build(), HttpResponse.BodyHandlers.ofString());
+                assertThat(chainDoc.statusCode()).as(chainDoc.body()).isEqualTo(200);
+                assertThat(new ObjectMapper().readTree(chainDoc.body()).get("statements")).hasSize(2);
+            });
+        } finally {
+            for (MqttClient c : clients) {
+                if (c.isConnected()) {
+                    c.disconnect();
+                }
+                c.close();
+            }
+        }
+    }
+
+    /** A gateway's MQTT client that hands the receipts of its topic to {@code a}. */
+    static MqttClient receiving(Fleet fleet, TestDevice d, AggregatedAnchorer a) throws Exception {
+        MqttClient c = new MqttClient(fleet.broker().url(), d.id, new MemoryPersistence());
+        MqttConnectOptions o = new MqttConnectOptions();
+        o.setCleanSession(true);
+        c.connect(o);
+        c.subscribe(UplinkTopics.RECEIPTS.topic(d.id), 1, (topic, m) -> {
+            JsonNode j = new ObjectMapper().readTree(m.getPayload());
+            synchronized (a) {
+                a.accept(Base64.getUrlDecoder().decode(j.get("statement").asText()),
+                        Base64.getUrlDecoder().decode(j.get("receipt").asText()));
+            }
+        });
+        return c;
     }
 
     /**
