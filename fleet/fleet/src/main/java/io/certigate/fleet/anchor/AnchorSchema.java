@@ -21,6 +21,9 @@ import java.util.List;
  *       the broadcast) → {@code anchored} (chain id, contract, block).</li>
  *   <li>{@code offsets}: the next offset of each {@code certigate.statements} partition, written in the
  *       same transaction as the statements read up to it.</li>
+ *   <li>{@code statuses}: each device's last status message (its certificate chain), from the copies
+ *       the ingest sends next to the statements: the aggregator learns a device's key from it
+ *       ({@link StatusKeys}).</li>
  *   <li>{@code clock}: when the last interval closed (an empty interval closes without a row in
  *       {@code intervals}).</li>
  * </ul>
@@ -65,7 +68,9 @@ public final class AnchorSchema {
             "CREATE TABLE IF NOT EXISTS fleet_anchor.offsets ("
                     + " topic text NOT NULL, part int NOT NULL, next_offset bigint NOT NULL,"
                     + " PRIMARY KEY (topic, part))",
-            "CREATE TABLE IF NOT EXISTS fleet_anchor.clock (id int PRIMARY KEY, last_close_ms bigint NOT NULL)");
+            "CREATE TABLE IF NOT EXISTS fleet_anchor.clock (id int PRIMARY KEY, last_close_ms bigint NOT NULL)",
+            "CREATE TABLE IF NOT EXISTS fleet_anchor.statuses ("
+                    + " device text PRIMARY KEY, status bytea NOT NULL, received_ms bigint NOT NULL)");
 
     private AnchorSchema() {}
 

@@ -1,6 +1,7 @@
 package io.certigate.fleet.anchor;
 
 import io.certigate.fleet.topics.FleetTopics;
+import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -14,6 +15,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
@@ -78,25 +80,36 @@ public final class StatementConsumer implements AutoCloseable {
             return StatementInbox.Taken.NOTHING;
         }
         List<StatementInbox.Incoming> in = new ArrayList<>();
+        List<StatementInbox.Status> statuses = new ArrayList<>();
         List<StatementInbox.Offset> offsets = new ArrayList<>();
         for (TopicPartition tp : records.partitions()) {
             long last = -1;
             for (ConsumerRecord<byte[], byte[]> r : records.records(tp)) {
                 if (r.key() != null && r.value() != null) {
-                    in.add(new StatementInbox.Incoming(FleetTopics.device(r.key()), r.value()));
+                    if (isStatus(r)) {
+                        statuses.add(new StatementInbox.Status(FleetTopics.device(r.key()), r.value()));
+                    } else {
+                        in.add(new StatementInbox.Incoming(FleetTopics.device(r.key()), r.value()));
+                    }
                 }
                 last = r.offset();
             }
             offsets.add(new StatementInbox.Offset(tp.topic(), tp.partition(), last + 1));
         }
         try {
-            return inbox.receive(in, offsets, clock.millis());
+            return inbox.receive(in, statuses, offsets, clock.millis());
         } catch (SQLException | RuntimeException e) {
             for (TopicPartition tp : records.partitions()) {
                 consumer.seek(tp, records.records(tp).get(0).offset());
             }
             throw e;
         }
+    }
+
+    /** A status message the ingest copied next to the statements (header {@link FleetTopics#HEADER_KIND}). */
+    private static boolean isStatus(ConsumerRecord<byte[], byte[]> r) {
+        Header kind = r.headers().lastHeader(FleetTopics.HEADER_KIND);
+        return kind != null && FleetTopics.KIND_STATUS.equals(new String(kind.value(), StandardCharsets.UTF_8));
     }
 
     @Override

@@ -24,6 +24,9 @@ public final class StatementInbox {
     /** One statement as read from {@code certigate.statements}: the device from the Kafka key. */
     public record Incoming(String device, byte[] cose) {}
 
+    /** A status message read from {@code certigate.statements} (the ingest's copy), the device from the Kafka key. */
+    public record Status(String device, byte[] payload) {}
+
     /** A partition's next offset after a poll. */
     public record Offset(String topic, int partition, long next) {}
 
@@ -53,6 +56,15 @@ public final class StatementInbox {
      * statements undelivered; returns how many statements were new and how many receipts go out again.
      */
     public Taken receive(List<Incoming> statements, List<Offset> offsets, long nowMs) throws SQLException {
+        return receive(statements, List.of(), offsets, nowMs);
+    }
+
+    /**
+     * {@link #receive(List, List, long)}, and keeps each device's last status of {@code statuses} (in
+     * the order read: a device's messages share a partition) in the same transaction.
+     */
+    public Taken receive(List<Incoming> statements, List<Status> statuses, List<Offset> offsets, long nowMs)
+            throws SQLException {
         boolean auto = c.getAutoCommit();
         c.setAutoCommit(false);
         try (PreparedStatement ins = c.prepareStatement("INSERT INTO fleet_anchor.statements"
@@ -74,6 +86,18 @@ public final class StatementInbox {
                 } else {
                     again.setBytes(1, hash);
                     receiptsAgain += again.executeUpdate();
+                }
+            }
+            if (!statuses.isEmpty()) {
+                try (PreparedStatement st = c.prepareStatement("INSERT INTO fleet_anchor.statuses (device, status,"
+                        + " received_ms) VALUES (?, ?, ?) ON CONFLICT (device) DO UPDATE SET status = excluded.status,"
+                        + " received_ms = excluded.received_ms")) {
+                    for (Status s : statuses) {
+                        st.setString(1, s.device());
+                        st.setBytes(2, s.payload());
+                        st.setLong(3, nowMs);
+                        st.executeUpdate();
+                    }
                 }
             }
             for (Offset o : offsets) {

@@ -232,11 +232,14 @@ public final class MqttKafkaIngest implements AutoCloseable {
             IngestTopic forwarded, long receivedMs, Runnable acked) {
         long start = System.nanoTime();
         try {
+            boolean copy = isStatusCopy(record); // counted once, with the status sent to the records topic
             producer.send(record, (metadata, e) -> {
-                metrics.recordProduceLatency(System.nanoTime() - start);
+                if (!copy) {
+                    metrics.recordProduceLatency(System.nanoTime() - start);
+                }
                 if (e == null) {
                     if (forwarded != null) {
-                        if (!isStatusCopy(record)) {
+                        if (!copy) {
                             metrics.countForwarded();
                         }
                     } else {

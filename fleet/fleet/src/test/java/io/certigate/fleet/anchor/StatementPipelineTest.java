@@ -4,13 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.certigate.fleet.collector.DeviceKeys;
 import io.certigate.fleet.ingest.IngestSettings;
 import io.certigate.fleet.ingest.MqttKafkaIngest;
 import io.certigate.fleet.mqtt.BrokerOptions;
 import io.certigate.fleet.topics.FleetTopics;
 import io.certigate.testbed.PostgresServer;
+import io.certigate.testbed.device.TestPki;
 import io.certigate.testbed.mqtt.MosquittoBroker;
 import io.certigate.uplink.Backoff;
+import io.certigate.uplink.StatusMessage;
 import io.certigate.uplink.UplinkTopics;
 import io.certigate.uplink.testing.Await;
 import io.certigate.verifier.statement.BatchStatementCodec;
@@ -144,7 +147,30 @@ class StatementPipelineTest {
                         .isEqualTo(BatchStatementCodec.hash(s2));
                 assertThat(Base64.getUrlDecoder().decode(got.get("receipt").asText())).isEqualTo(fakeReceipt);
                 fleet.disconnect();
+
+                // the gateway's status reaches the statements topic too (besides the records topic): the aggregator
+                // learns from it the key of a device whose records another instance verifies
+                TestPki pki = TestPki.create("statement pipeline CA");
+                gateway.publish(UplinkTopics.STATUS.topic(g.id), new StatusMessage(g.id, StatusMessage.State.ONLINE, 7,
+                        System.currentTimeMillis(), List.of(pki.issueDevice(g.key.publicKey(), g.id),
+                                pki.caCertificate())).encode(), 1, false);
                 gateway.disconnect();
+                try (Connection statusDb = DriverManager.getConnection(pg.jdbcUrl(), pg.user(), pg.password());
+                        StatementConsumer consumer = new StatementConsumer(kafka.bootstrapServers(), "aggregator-test",
+                                new StatementInbox(statusDb), Clock.systemUTC())) {
+                    Await.until(Duration.ofSeconds(30), () -> "the status kept", () -> {
+                        consumer.poll(Duration.ofMillis(200));
+                        return rows(store, "SELECT count(*) FROM fleet_anchor.statuses WHERE device = 'gw-s'") == 1;
+                    });
+                }
+                assertThat(rows(store, "SELECT count(*) FROM fleet_anchor.statements")).as("not taken as a statement")
+                        .isEqualTo(2);
+                DeviceKeys caOnly = new DeviceKeys(List.of(pki.caCertificate()), false);
+                StatusKeys keys = new StatusKeys(caOnly, store, Clock.systemUTC());
+                assertThat(caOnly.keysFor(g.id)).isEmpty();
+                assertThat(keys.apply(g.id)).hasSize(1);
+                assertThat(keys.apply(g.id).get(0).getEncoded()).isEqualTo(g.key.publicKey().getEncoded());
+                assertThat(keys.apply("gw-without-status")).isEmpty();
             }
         } finally {
             scheduler.shutdownNow();

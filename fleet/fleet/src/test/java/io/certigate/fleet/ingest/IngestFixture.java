@@ -49,7 +49,8 @@ final class IngestFixture {
             cluster.waitForReadyBrokers();
             try (Admin admin = cluster.admin()) {
                 admin.createTopics(List.of(new NewTopic(FleetTopics.RECORDS, RECORD_PARTITIONS, (short) 1),
-                        new NewTopic(FleetTopics.FINDINGS, 2, (short) 1))).all().get(30, TimeUnit.SECONDS);
+                        new NewTopic(FleetTopics.FINDINGS, 2, (short) 1),
+                        new NewTopic(FleetTopics.STATEMENTS, 2, (short) 1))).all().get(30, TimeUnit.SECONDS);
             }
             return cluster;
         } catch (Exception e) {

@@ -9,6 +9,7 @@ import io.certigate.fleet.anchor.RecordLeaves;
 import io.certigate.fleet.anchor.StatementChainServer;
 import io.certigate.fleet.anchor.StatementConsumer;
 import io.certigate.fleet.anchor.StatementInbox;
+import io.certigate.fleet.anchor.StatusKeys;
 import io.certigate.fleet.collector.DeviceKeys;
 import io.certigate.signing.Passphrase;
 import io.certigate.signing.Pkcs12KeyStore;
@@ -195,7 +196,8 @@ public final class FleetAnchorRole implements AutoCloseable {
         try {
             aggregatorDb = options.store().connector().open();
             inboxDb = options.store().connector().open();
-            FleetAggregator aggregator = new FleetAggregator(aggregatorDb, RecordLeaves.of(aggregatorDb), keys::keysFor,
+            FleetAggregator aggregator = new FleetAggregator(aggregatorDb, RecordLeaves.of(aggregatorDb),
+                    new StatusKeys(keys, aggregatorDb, clock),
                     client, account, options.fleetId(), fleetKey, sink, clock, options.intervalMs());
             StatementConsumer consumer = new StatementConsumer(bootstrapServers, options.group(), membership,
                     new StatementInbox(inboxDb), clock);

@@ -21,7 +21,6 @@ import java.io.PrintWriter;
 import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,17 +48,15 @@ final class FleetDemoAnchoring implements AutoCloseable {
     private final Path dir;
     private final SoftwareDeviceKey fleetKey;
     private final String account;
-    private final Path gatewayKeys;
     private final List<SimulatedGateways.Gateway> gateways;
     private final List<List<GatewayStatements.Stated>> statements;
 
     private FleetDemoAnchoring(DevLedger ledger, Path dir, SoftwareDeviceKey fleetKey, String account,
-            Path gatewayKeys, List<SimulatedGateways.Gateway> gateways, List<List<GatewayStatements.Stated>> statements) {
+            List<SimulatedGateways.Gateway> gateways, List<List<GatewayStatements.Stated>> statements) {
         this.ledger = ledger;
         this.dir = dir;
         this.fleetKey = fleetKey;
         this.account = account;
-        this.gatewayKeys = gatewayKeys;
         this.gateways = gateways;
         this.statements = statements;
     }
@@ -99,14 +96,11 @@ final class FleetDemoAnchoring implements AutoCloseable {
             out.println("fleet demo: fleet " + FLEET_ID + ": ledger account " + account.address()
                     + " (allowed to anchor), receipt key " + dir.resolve("fleet.p12"));
             List<List<GatewayStatements.Stated>> statements = new ArrayList<>(gateways.size());
-            List<X509Certificate> certificates = new ArrayList<>(gateways.size());
             for (SimulatedGateways.Gateway g : gateways) {
                 SoftwareDeviceKey key = Pkcs12KeyStore.open(gatewayDir.resolve(g.id() + ".p12"), TestDevice.passphrase());
                 statements.add(GatewayStatements.of(g, key, perStatement));
-                certificates.add(g.chain().get(0));
             }
-            Path gatewayKeys = TestPki.writePem(dir.resolve("gateway-certificates.pem"), certificates);
-            return new FleetDemoAnchoring(ledger, dir, fleetKey, account.address(), gatewayKeys, List.copyOf(gateways),
+            return new FleetDemoAnchoring(ledger, dir, fleetKey, account.address(), List.copyOf(gateways),
                     List.copyOf(statements));
         } catch (IOException | LedgerException | InterruptedException | SigningException | RuntimeException e) {
             ledger.close();
@@ -137,15 +131,13 @@ final class FleetDemoAnchoring implements AutoCloseable {
 
     /**
      * Adds the anchor role to an instance's settings: the fleet's id, key and ledger, an interval of
-     * {@code intervalMs}, the statement chain served on any free port. The gateways' certificates
-     * are configured as device keys too ({@code fleet.verify.keys}): the anchor role checks
-     * statements with the instance's device keys, and an instance learns the keys of status
-     * messages only for the Kafka partitions its verification holds, while the one instance that
-     * leads the anchoring checks the statements of every gateway.
+     * {@code intervalMs}, the statement chain served on any free port. The gateways' keys are trusted
+     * only through the consortium CA, from their status messages: the leading anchor role learns
+     * them from the status copies next to the statements ({@code StatusKeys}), whichever instance
+     * verifies a gateway's records.
      */
     void configure(Properties p, long intervalMs) {
         p.setProperty("fleet.roles", "ingest,verify,store,anchor");
-        p.setProperty("fleet.verify.keys", gatewayKeys.toString());
         p.setProperty("fleet.anchor.fleet-id", FLEET_ID);
         p.setProperty("fleet.anchor.key-store", dir.resolve("fleet.p12").toString());
         p.setProperty("fleet.anchor.passphrase-source", "file:" + dir.resolve("fleet.pass"));
