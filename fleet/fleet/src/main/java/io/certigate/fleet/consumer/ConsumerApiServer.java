@@ -11,6 +11,7 @@ import com.sun.net.httpserver.HttpsServer;
 import io.certigate.core.export.ExportWriter;
 import io.certigate.core.model.StoredRecord;
 import io.certigate.fleet.store.FleetStore;
+import io.certigate.fleet.store.StoreConnector;
 import io.certigate.fleet.topics.VerifiedRecord;
 import io.certigate.verifier.consent.ConsentCodes;
 import io.certigate.verifier.consent.ConsentReader;
@@ -63,6 +64,9 @@ import javax.net.ssl.TrustManagerFactory;
  *       record hash-only, erased ones as tombstones; the verifier checks it as any export.
  *       {@code device} is needed only when the subject's records come from several devices.</li>
  *   <li>{@code GET /v1/subjects/<subject>/passport?purpose=P}: the passport page of the covered kinds.</li>
+ *   <li>{@code GET /v1/subjects/<subject>/receipts?purpose=P[&device=D]}: the device's batch statements
+ *       and their receipts (aggregated anchoring), as {@code io.certigate.fleet.anchor.StatementChainServer}
+ *       serves them, for the verifier's {@code StatementHistoryVerifier}.</li>
  *   <li>{@code GET /v1/holders/<account>/accesses}: the access log of the holder's subjects, for the
  *       holder's own certificate only.</li>
  * </ul>
@@ -75,20 +79,33 @@ public final class ConsumerApiServer implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     static final String RECORDS = "records";
     static final String PASSPORT = "passport";
+    static final String RECEIPTS = "receipts";
 
-    /** What the server reads and writes. */
-    public record Backends(FleetStore store, SubjectDirectory subjects, AccessLog log, PartyCertificates parties,
-            ConsentReader consents, Function<String, List<PublicKey>> deviceKeys, PassportSource passport,
-            Clock clock) {}
+    /**
+     * What the server reads and writes.
+     *
+     * @param db         the fleet store's database: records, {@code fleet_consumer} and {@code fleet_anchor} tables
+     * @param deviceKeys a device's public keys, oldest first, put in the exports
+     * @param passport   renders passports, or null when this instance serves none
+     * @param fleetId    the fleet's id in the anchor contract (aggregated anchoring), or null
+     */
+    public record Backends(StoreConnector db, PartyCertificates parties, ConsentReader consents,
+            Function<String, List<PublicKey>> deviceKeys, PassportSource passport, String fleetId, Clock clock) {}
 
     private final HttpsServer server;
     private final ExecutorService workers;
     private final Backends b;
     private final ConsentGate gate;
+    private final FleetStore store;
+    private final SubjectDirectory subjects;
+    private final AccessLog log;
 
     public ConsumerApiServer(InetSocketAddress at, SSLContext tls, Backends backends, int threads) throws IOException {
         this.b = backends;
         this.gate = new ConsentGate(backends.consents());
+        this.store = new FleetStore(backends.db());
+        this.subjects = new SubjectDirectory(backends.db());
+        this.log = new AccessLog(backends.db());
         this.server = HttpsServer.create(at, 0);
         server.setHttpsConfigurator(new HttpsConfigurator(tls) {
             @Override
@@ -147,7 +164,8 @@ public final class ConsumerApiServer implements AutoCloseable {
             X509Certificate cert = peer(x);
             Map<String, String> q = query(x.getRequestURI().getRawQuery());
             try {
-                if ("subjects".equals(parts[2]) && (RECORDS.equals(parts[4]) || PASSPORT.equals(parts[4]))) {
+                if ("subjects".equals(parts[2]) && (RECORDS.equals(parts[4]) || PASSPORT.equals(parts[4])
+                        || RECEIPTS.equals(parts[4]))) {
                     subject(x, cert, parts[3], parts[4], q);
                 } else if ("holders".equals(parts[2]) && "accesses".equals(parts[4])) {
                     accesses(x, cert, parts[3]);
@@ -186,7 +204,7 @@ public final class ConsumerApiServer implements AutoCloseable {
             refuse(x, base, new Refusal(Refusal.UNKNOWN_CERTIFICATE, party.refusal()));
             return;
         }
-        Optional<SubjectDirectory.Entry> entry = b.subjects().find(subject);
+        Optional<SubjectDirectory.Entry> entry = subjects.find(subject);
         if (entry.isEmpty()) {
             refuse(x, base, new Refusal(Refusal.NO_CONSENT, "no consent for this subject and purpose " + purpose));
             return;
@@ -195,7 +213,7 @@ public final class ConsumerApiServer implements AutoCloseable {
         base = with(base, s);
         Set<String> devices = new LinkedHashSet<>();
         Set<String> kinds = new TreeSet<>();
-        b.store().timeline(subject, r -> {
+        store.timeline(subject, r -> {
             devices.add(r.device());
             kinds.add(r.kind());
         });
@@ -207,27 +225,83 @@ public final class ConsumerApiServer implements AutoCloseable {
         }
         if (PASSPORT.equals(endpoint)) {
             passport(x, base, subject, d);
+        } else if (RECEIPTS.equals(endpoint)) {
+            receipts(x, base, device(devices, q.get("device")), d);
         } else {
             records(x, base, subject, devices, q.get("device"), d);
         }
     }
 
-    private void records(HttpExchange x, AccessLog.Access base, String subject, Set<String> devices, String device,
-            ConsentGate.Decision d) throws Exception {
+    /** The device named, or the subject's only device. */
+    private static String device(Set<String> devices, String device) {
         if (device == null) {
             if (devices.size() != 1) {
                 throw new IllegalArgumentException(devices.isEmpty() ? "the store holds no record of the subject"
                         : "the subject's records come from devices " + String.join(", ", devices)
                                 + ": name one with device=<id>");
             }
-            device = devices.iterator().next();
-        } else if (!devices.contains(device)) {
+            return devices.iterator().next();
+        }
+        if (!devices.contains(device)) {
             throw new IllegalArgumentException("the store holds no record of the subject from device " + device);
         }
+        return device;
+    }
+
+    /**
+     * The device's accepted batch statements with their receipts (aggregated anchoring, the
+     * {@code fleet_anchor} tables), in the document {@code StatementChainServer} serves: statements
+     * hold seq ranges and Merkle roots, no reading, and with the leaf hashes of a served export they
+     * show the served records anchored.
+     */
+    private void receipts(HttpExchange x, AccessLog.Access base, String device, ConsentGate.Decision d)
+            throws Exception {
+        java.util.Base64.Encoder b64 = java.util.Base64.getUrlEncoder().withoutPadding();
+        ObjectNode doc = JSON.createObjectNode().put("device", device).put("fleet", b.fleetId());
+        ArrayNode list = doc.putArray("statements");
+        try (java.sql.Connection c = b.db().open();
+                java.sql.Statement st = c.createStatement();
+                java.sql.ResultSet exists = st.executeQuery("SELECT to_regclass('fleet_anchor.statements') IS NOT NULL")) {
+            exists.next();
+            if (exists.getBoolean(1)) {
+                try (java.sql.PreparedStatement ps = c.prepareStatement("SELECT first_seq, last_seq, interval_id, cose,"
+                        + " receipt FROM fleet_anchor.statements WHERE device = ? AND state = 'accepted'"
+                        + " ORDER BY last_seq")) {
+                    ps.setString(1, device);
+                    try (java.sql.ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            ObjectNode o = list.addObject().put("first", rs.getLong(1)).put("last", rs.getLong(2));
+                            long iv = rs.getLong(3);
+                            if (rs.wasNull()) {
+                                o.putNull("interval");
+                            } else {
+                                o.put("interval", iv);
+                            }
+                            o.put("cose", b64.encodeToString(rs.getBytes(4)));
+                            byte[] r = rs.getBytes(5);
+                            if (r == null) {
+                                o.putNull("receipt");
+                            } else {
+                                o.put("receipt", b64.encodeToString(r));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        log.append(new AccessLog.Access(0, base.at(), base.block(), base.consumerAccount(),
+                base.consumerCertificate(), base.holder(), base.subjectHash(), base.purpose(), base.endpoint(), "served",
+                d.basis(), device, List.of(), List.of(), 0));
+        reply(x, 200, "application/json", JSON.writeValueAsBytes(doc), d);
+    }
+
+    private void records(HttpExchange x, AccessLog.Access base, String subject, Set<String> devices, String device,
+            ConsentGate.Decision d) throws Exception {
+        device = device(devices, device);
         List<ExportWriter.ExportEntry> entries = new ArrayList<>();
         List<Long> full = new ArrayList<>();
         long[] hashOnly = {0};
-        b.store().deviceRecords(device, 1, Long.MAX_VALUE, (VerifiedRecord r) -> {
+        store.deviceRecords(device, 1, Long.MAX_VALUE, (VerifiedRecord r) -> {
             if (r.erased()) {
                 entries.add(new ExportWriter.ExportEntry(new StoredRecord.Erased(r.seq(), r.chainHash(), r.leafHash()),
                         false));
@@ -242,7 +316,7 @@ public final class ConsumerApiServer implements AutoCloseable {
         });
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ExportWriter.write(out, device, b.deviceKeys().apply(device), List.of(), entries);
-        b.log().append(new AccessLog.Access(0, base.at(), base.block(), base.consumerAccount(),
+        log.append(new AccessLog.Access(0, base.at(), base.block(), base.consumerAccount(),
                 base.consumerCertificate(), base.holder(), base.subjectHash(), base.purpose(), base.endpoint(), "served",
                 d.basis(), device, full, List.copyOf(d.covered().keySet()), hashOnly[0]));
         reply(x, 200, "application/json", out.toByteArray(), d);
@@ -259,7 +333,7 @@ public final class ConsumerApiServer implements AutoCloseable {
             json(x, 404, error("the store holds no reading of the covered kinds for the subject"));
             return;
         }
-        b.log().append(new AccessLog.Access(0, base.at(), base.block(), base.consumerAccount(),
+        log.append(new AccessLog.Access(0, base.at(), base.block(), base.consumerAccount(),
                 base.consumerCertificate(), base.holder(), base.subjectHash(), base.purpose(), base.endpoint(), "served",
                 d.basis(), null, List.of(), List.copyOf(d.covered().keySet()), 0));
         reply(x, 200, "text/html; charset=utf-8", html.get(), d);
@@ -280,7 +354,7 @@ public final class ConsumerApiServer implements AutoCloseable {
         ObjectNode doc = JSON.createObjectNode();
         doc.put("holder", holder);
         ArrayNode list = doc.putArray("accesses");
-        for (AccessLog.Access a : b.log().ofHolder(holder)) {
+        for (AccessLog.Access a : log.ofHolder(holder)) {
             ObjectNode o = list.addObject();
             o.put("id", a.id());
             o.put("at", a.at().toString());
@@ -307,7 +381,7 @@ public final class ConsumerApiServer implements AutoCloseable {
     }
 
     private void refuse(HttpExchange x, AccessLog.Access base, Refusal r) throws IOException, SQLException {
-        b.log().append(new AccessLog.Access(0, base.at(), base.block(), base.consumerAccount(),
+        log.append(new AccessLog.Access(0, base.at(), base.block(), base.consumerAccount(),
                 base.consumerCertificate(), base.holder(), base.subjectHash(), base.purpose(), base.endpoint(),
                 "refused", r.logLine(), null, List.of(), List.of(), 0));
         json(x, 403, refusal(r, base.block()));

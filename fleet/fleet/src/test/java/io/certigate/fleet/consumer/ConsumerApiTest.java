@@ -18,6 +18,20 @@ import io.certigate.core.model.ReadingCodec;
 import io.certigate.core.model.ReadingValue;
 import io.certigate.core.model.RecordHashes;
 import io.certigate.core.model.TimeQuality;
+import io.certigate.anchor.batch.Batch;
+import io.certigate.anchor.statement.BatchStatementWriter;
+import io.certigate.fleet.anchor.FleetAggregator;
+import io.certigate.fleet.anchor.RecordLeaves;
+import io.certigate.fleet.anchor.StatementInbox;
+import io.certigate.signing.CoseAlgorithm;
+import io.certigate.signing.Pkcs12KeyStore;
+import io.certigate.signing.SoftwareDeviceKey;
+import io.certigate.testbed.time.ManualClock;
+import io.certigate.verifier.Verdict;
+import io.certigate.verifier.merkle.MerkleTree;
+import io.certigate.verifier.statement.StatementHistoryVerifier;
+import java.sql.Connection;
+import java.sql.DriverManager;
 import io.certigate.fleet.store.FleetStore;
 import io.certigate.fleet.store.StoreConnector;
 import io.certigate.fleet.store.StoreOptions;
@@ -83,6 +97,7 @@ class ConsumerApiTest {
     static final String PURPOSE = "insurance.mileage";
     static final char[] PW = "tls-pass".toCharArray();
     static final ObjectMapper JSON = new ObjectMapper();
+    static final String FLEET = "fleet-a";
 
     @TempDir
     static Path dir;
@@ -104,6 +119,8 @@ class ConsumerApiTest {
     static SubjectDirectory subjects;
     static byte[] salt;
     static int records;
+    static byte[] anchoredRoot;
+    static SoftwareDeviceKey fleetKey;
 
     @BeforeAll
     static void start() throws Exception {
@@ -144,6 +161,8 @@ class ConsumerApiTest {
             w.write(chainRecords, List.of());
         }
 
+        anchorByTheFleet(chainRecords);
+
         subjects = new SubjectDirectory(db);
         subjects.createSchema();
         salt = SubjectHash.newSalt(new SecureRandom());
@@ -156,9 +175,8 @@ class ConsumerApiTest {
         Path serverStore = keyStore("fleet-api", serverKeys, ca.issue(serverKeys.getPublic(), "localhost", true));
         server = new ConsumerApiServer(new InetSocketAddress("127.0.0.1", 0),
                 ConsumerApiServer.tls(serverStore, PW, List.of(ca.caCertificate())),
-                new ConsumerApiServer.Backends(store, subjects, log,
-                        new PartyCertificates(ledger, consents.partyRegistry()), consents,
-                        d -> d.equals(device.id()) ? List.of(device.key().publicKey()) : List.of(), null,
+                new ConsumerApiServer.Backends(db, new PartyCertificates(ledger, consents.partyRegistry()), consents,
+                        d -> d.equals(device.id()) ? List.of(device.key().publicKey()) : List.of(), null, FLEET,
                         Clock.systemUTC()), 2);
     }
 
@@ -281,10 +299,78 @@ class ConsumerApiTest {
         assertThat(log.all()).as("nothing reached the API").hasSize(before);
     }
 
+    @Test
+    void theDeviceStatementsAndReceiptsShowTheServedRecordsAnchored() throws Exception {
+        String purpose = "insurance.claims";
+        String receipts = "/v1/subjects/" + VIN + "/receipts?purpose=" + purpose;
+        assertThat(get(insurerTls, receipts).statusCode()).as("no consent for that purpose yet").isEqualTo(403);
+        grant(insurer, purpose, List.of("vehicle.odometer"));
+
+        HttpResponse<String> served = get(insurerTls, receipts);
+        assertThat(served.statusCode()).as(served.body()).isEqualTo(200);
+        List<StatementHistoryVerifier.Served> statements = StatementHistoryVerifier.parse(
+                served.body().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        assertThat(statements).hasSize(1);
+        assertThat(statements.get(0).receipt()).isNotNull();
+        try (LedgerReader anchors = LedgerReader.connect(chain.chain.rpcUrl(), chain.contract)) {
+            Verdict v = StatementHistoryVerifier.verify(device.id(), statements, device.key().publicKey(), FLEET,
+                    fleetKey.publicKey(), anchors);
+            assertThat(v.valid()).as(v.checks().toString()).isTrue();
+        }
+
+        // the export's entries, full and hash-only, rebuild the anchored root
+        HttpResponse<String> export = get(insurerTls, "/v1/subjects/" + VIN + "/records?purpose=" + purpose);
+        assertThat(export.statusCode()).isEqualTo(200);
+        List<byte[]> leaves = new ArrayList<>();
+        for (JsonNode r : JSON.readTree(export.body()).path("records")) {
+            leaves.add(r.has("cose") ? RecordHashes.leafHash(java.util.Base64.getUrlDecoder().decode(r.path("cose").asText()))
+                    : java.util.Base64.getUrlDecoder().decode(r.path("leafHash").asText()));
+        }
+        assertThat(MerkleTree.build(leaves).root()).isEqualTo(anchoredRoot);
+        AccessLog.Access last = log.all().get(log.all().size() - 2);
+        assertThat(last.endpoint()).isEqualTo("receipts");
+        assertThat(last.outcome()).isEqualTo("served");
+        assertThat(last.device()).isEqualTo(device.id());
+    }
+
+    /** The device's one batch statement over seqs 1..6, anchored by the fleet's aggregator, its receipt stored. */
+    static void anchorByTheFleet(List<VerifiedRecord> chainRecords) throws Exception {
+        fleetKey = Pkcs12KeyStore.create(dir.resolve("fleet.p12"), CoseAlgorithm.ES256, FLEET, PW);
+        anchoredRoot = MerkleTree.build(chainRecords.stream().map(VerifiedRecord::leafHash).toList()).root();
+        Batch batch = new Batch(1, 1, chainRecords.size(), chainRecords.size(), anchoredRoot, 0, Batch.State.PENDING,
+                null, null, null, 0, 0, null, -1, 0);
+        byte[] statement = BatchStatementWriter.sign(device.key(), device.id(), batch, null);
+        ManualClock clock = new ManualClock();
+        try (Connection c = DriverManager.getConnection(pg.jdbcUrl(), pg.user(), pg.password());
+                LedgerClient client = chain.client()) {
+            FleetAggregator a = new FleetAggregator(c, RecordLeaves.of(c), d -> List.of(device.key().publicKey()),
+                    client, chain.gateway, FLEET, fleetKey, (d, hash, receipt) -> {}, clock, 60_000);
+            a.step();
+            new StatementInbox(c).take(List.of(new StatementInbox.Incoming(device.id(), statement)), List.of(),
+                    clock.millis());
+            assertThat(a.step().accepted()).isEqualTo(1);
+            clock.advance(Duration.ofMinutes(1));
+            for (int i = 0; ; i++) {
+                assertThat(i).as("the aggregator settles").isLessThan(50);
+                FleetAggregator.Step s = a.step();
+                if (s.ledger() == FleetAggregator.LedgerOutcome.IDLE && s.closedInterval() == 0) {
+                    break;
+                }
+                if (s.ledger() == FleetAggregator.LedgerOutcome.WAITING) {
+                    chain.chain.rpc("evm_mine");
+                }
+            }
+        }
+    }
+
     static long grant(LedgerAccount consumer, List<String> kinds) throws Exception {
+        return grant(consumer, PURPOSE, kinds);
+    }
+
+    static long grant(LedgerAccount consumer, String purpose, List<String> kinds) throws Exception {
         try (LedgerClient c = chain.client()) {
             return new ConsentRegistryClient(c, parties.consentRegistry, holder, Duration.ofSeconds(30))
-                    .grant(new ConsentGrant(consumer.address(), SubjectHash.of(salt, VIN), PURPOSE, kinds,
+                    .grant(new ConsentGrant(consumer.address(), SubjectHash.of(salt, VIN), purpose, kinds,
                             Instant.EPOCH, Instant.now().plus(Duration.ofDays(400))))
                     .id();
         }

@@ -1,7 +1,6 @@
 package io.certigate.app.fleet;
 
 import io.certigate.fleet.collector.DeviceKeys;
-import io.certigate.fleet.consumer.AccessLog;
 import io.certigate.fleet.consumer.ConsumerApiServer;
 import io.certigate.fleet.consumer.PartyCertificates;
 import io.certigate.fleet.consumer.PassportSource;
@@ -40,8 +39,9 @@ public final class FleetConsumerRole implements AutoCloseable {
         this.server = server;
     }
 
+    /** @param fleetId the fleet's id in aggregated anchoring ({@code fleet.anchor.fleet-id}), or null */
     public static FleetConsumerRole start(FleetConfig.ConsumerOptions o, DeviceKeys keys, List<String> trustWords,
-            Clock clock) throws FleetNode.FleetStartException {
+            String fleetId, Clock clock) throws FleetNode.FleetStartException {
         LedgerReader ledger = LedgerReader.connect(o.rpcUrl(), o.consentRegistry());
         try {
             ledger.checkChain(o.chainId());
@@ -65,8 +65,8 @@ public final class FleetConsumerRole implements AutoCloseable {
                     Passphrase.resolve(FleetConfig.CONSUMER_PASSPHRASE.key(), o.passphraseSource()),
                     TlsSettings.readCertificates(o.ca()));
             ConsumerApiServer server = new ConsumerApiServer(new InetSocketAddress(o.address(), o.port()), tls,
-                    new ConsumerApiServer.Backends(store, subjects, new AccessLog(o.store().connector()), parties,
-                            consents, keys == null ? d -> List.of() : keys::keysFor, passport, clock), o.threads());
+                    new ConsumerApiServer.Backends(o.store().connector(), parties, consents,
+                            keys == null ? d -> List.of() : keys::keysFor, passport, fleetId, clock), o.threads());
             return new FleetConsumerRole(ledger, server);
         } catch (LedgerException e) {
             ledger.close();

@@ -122,7 +122,9 @@ public final class FleetNode implements AutoCloseable {
         }
         if (config.roles().contains(FleetConfig.Role.CONSUMER)) {
             DeviceKeys keys = trust != null ? trust.keys() : deviceKeys(clock);
-            consumerApi = FleetConsumerRole.start(config.consumer(), keys, FleetPassport.trustWords(config.trust()), clock);
+            String fleetId = config.trust().text(FleetConfig.ANCHOR_FLEET_ID);
+            consumerApi = FleetConsumerRole.start(config.consumer(), keys, FleetPassport.trustWords(config.trust()),
+                    fleetId.isBlank() ? null : fleetId, clock);
             started.add(consumerApi);
         }
         if (config.roles().contains(FleetConfig.Role.VERIFY) || config.roles().contains(FleetConfig.Role.STORE)) {

@@ -143,7 +143,7 @@ class FleetConsumerRoleTest {
 
             DeviceKeys keys = new DeviceKeys(List.of(), false);
             keys.add(device.id(), device.key().publicKey());
-            try (FleetConsumerRole role = FleetConsumerRole.start(cfg.consumer(), keys, List.of(), Clock.systemUTC())) {
+            try (FleetConsumerRole role = FleetConsumerRole.start(cfg.consumer(), keys, List.of(), null, Clock.systemUTC())) {
                 HttpResponse<String> page = get(insurerTls, role.port(), "/v1/subjects/" + VIN
                         + "/passport?purpose=insurance.mileage");
                 assertThat(page.statusCode()).as(page.body()).isEqualTo(200);
