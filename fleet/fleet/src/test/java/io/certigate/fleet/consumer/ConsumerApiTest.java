@@ -81,6 +81,9 @@ import org.web3j.abi.FunctionEncoder;
 import org.web3j.abi.datatypes.Address;
 import org.web3j.abi.datatypes.Function;
 import org.web3j.abi.datatypes.generated.Bytes32;
+import org.web3j.protocol.core.Request;
+import org.web3j.protocol.core.Response;
+import org.web3j.protocol.http.HttpService;
 
 /**
  * The consumer API on real components: PostgreSQL (the fleet store with real signed records of two
@@ -331,6 +334,34 @@ class ConsumerApiTest {
         assertThat(last.endpoint()).isEqualTo("receipts");
         assertThat(last.outcome()).isEqualTo("served");
         assertThat(last.device()).isEqualTo(device.id());
+    }
+
+    @Test
+    void aConsentWhoseValidityEndedByTheChainsClockIsRefusedAsExpired() throws Exception {
+        String purpose = "insurance.pricing";
+        String records = "/v1/subjects/" + VIN + "/records?purpose=" + purpose;
+        Instant until;
+        try (LedgerClient c = chain.client()) {
+            until = c.blockTime(c.blockNumber()).plus(Duration.ofHours(1));
+            new ConsentRegistryClient(c, parties.consentRegistry, holder, Duration.ofSeconds(30))
+                    .grant(new ConsentGrant(insurer.address(), SubjectHash.of(salt, VIN), purpose,
+                            List.of("vehicle.odometer"), Instant.EPOCH, until));
+        }
+        assertThat(get(insurerTls, records).statusCode()).isEqualTo(200);
+        // two hours later on the chain's clock
+        HttpService http = new HttpService(chain.chain.rpcUrl());
+        try {
+            assertThat(new Request<>("evm_increaseTime", List.of(7200), http, Response.class).send().hasError())
+                    .isFalse();
+        } finally {
+            http.close();
+        }
+        chain.chain.rpc("evm_mine");
+        HttpResponse<String> r = get(insurerTls, records);
+        assertThat(r.statusCode()).isEqualTo(403);
+        JsonNode why = JSON.readTree(r.body());
+        assertThat(why.path("refused").asText()).isEqualTo(Refusal.EXPIRED);
+        assertThat(why.path("reason").asText()).contains("expired at " + until);
     }
 
     /** The device's one batch statement over seqs 1..6, anchored by the fleet's aggregator, its receipt stored. */
