@@ -45,7 +45,32 @@ import java.util.TreeSet;
  */
 public record FleetConfig(Set<Role> roles, String bootstrapServers, TopicLayout topics, ConfigValues trust, int metricsPort,
         String metricsAddress, IngestSettings ingest, FleetVerifySettings verify, StoreOptions store,
-        GroupMembership membership, AnchorOptions anchor) {
+        GroupMembership membership, AnchorOptions anchor, ConsumerOptions consumer) {
+
+    /** The configuration without the consumer API (the constructor the other roles' code uses). */
+    public FleetConfig(Set<Role> roles, String bootstrapServers, TopicLayout topics, ConfigValues trust, int metricsPort,
+            String metricsAddress, IngestSettings ingest, FleetVerifySettings verify, StoreOptions store,
+            GroupMembership membership, AnchorOptions anchor) {
+        this(roles, bootstrapServers, topics, trust, metricsPort, metricsAddress, ingest, verify, store, membership,
+                anchor, null);
+    }
+
+    /**
+     * The consumer role's settings (the consumer API of issue #19, {@code io.certigate.fleet.consumer}).
+     *
+     * @param port             HTTPS port, 0 for any free port
+     * @param address          address it listens on
+     * @param keyStore         PKCS#12 key store of the server's TLS key and certificate
+     * @param passphraseSource where its passphrase is read from (file:PATH or env:NAME)
+     * @param ca               PEM file of the consortium CA certificates client certificates must chain to
+     * @param rpcUrl           JSON-RPC endpoint of a ledger node
+     * @param chainId          the chain id the node must report
+     * @param consentRegistry  the ConsentRegistry contract's address (its DeviceRegistry is read from it)
+     * @param threads          requests handled at once
+     * @param store            the PostgreSQL database (the store's {@code fleet.store.*} keys)
+     */
+    public record ConsumerOptions(int port, String address, Path keyStore, String passphraseSource, Path ca,
+            String rpcUrl, long chainId, String consentRegistry, int threads, StoreOptions store) {}
 
     /**
      * The anchor role's settings (aggregated anchoring, issue #17).
@@ -98,7 +123,7 @@ public record FleetConfig(Set<Role> roles, String bootstrapServers, TopicLayout 
 
     /** The stages one instance can run; any subset, ingest, verify and store by default. */
     public enum Role {
-        INGEST, VERIFY, STORE, ANCHOR;
+        INGEST, VERIFY, STORE, ANCHOR, CONSUMER;
 
         public String code() {
             return name().toLowerCase(Locale.ROOT);
@@ -106,7 +131,7 @@ public record FleetConfig(Set<Role> roles, String bootstrapServers, TopicLayout 
     }
 
     public static final Setting ROLES = Setting.of("fleet.roles", Type.TEXT, "ingest,verify,store",
-            "the stages this instance runs, comma-separated: ingest, verify, store, anchor");
+            "the stages this instance runs, comma-separated: ingest, verify, store, anchor, consumer");
     public static final Setting BOOTSTRAP_SERVERS = Setting.of("fleet.kafka.bootstrap-servers", Type.TEXT, null,
             "the Kafka cluster, host:port[,host:port...]; required");
     public static final Setting PARTITIONS = Setting.whole("fleet.kafka.partitions", 12, 1, 100_000, "partitions",
@@ -147,11 +172,36 @@ public record FleetConfig(Set<Role> roles, String bootstrapServers, TopicLayout 
     public static final Setting ANCHOR_GROUP = Setting.of("fleet.anchor.group", Type.TEXT, "certigate-fleet-anchor",
             "anchor role: Kafka consumer group of the statement consumer (offsets kept in PostgreSQL)");
 
+    public static final Setting CONSUMER_PORT = Setting.whole("fleet.consumer.port", 8443, 0, 65_535, "",
+            "consumer role: HTTPS port of the consumer API (client certificates of the consortium CA required),"
+                    + " 0 for any free port");
+    public static final Setting CONSUMER_ADDRESS = Setting.of("fleet.consumer.address", Type.TEXT, "127.0.0.1",
+            "consumer role: address the consumer API listens on");
+    public static final Setting CONSUMER_KEY_STORE = Setting.of("fleet.consumer.key-store", Type.PATH, null,
+            "consumer role: PKCS#12 key store of the API's TLS key and server certificate; required");
+    public static final Setting CONSUMER_PASSPHRASE = Setting.of("fleet.consumer.passphrase-source",
+            Type.SECRET_SOURCE, null, "consumer role: where the key store's passphrase is read from; required");
+    public static final Setting CONSUMER_CA = Setting.of("fleet.consumer.ca", Type.PATH, null,
+            "consumer role: PEM file of the consortium CA certificates that client certificates must chain to;"
+                    + " default fleet.verify.ca");
+    public static final Setting CONSUMER_RPC = Setting.of("fleet.consumer.ledger.rpc-url", Type.TEXT, null,
+            "consumer role: JSON-RPC endpoint (http or https) of a ledger node, for the consent and device"
+                    + " registries; required");
+    public static final Setting CONSUMER_CHAIN_ID = Setting.wholeWithoutDefault("fleet.consumer.ledger.chain-id", 1,
+            Long.MAX_VALUE, "", "consumer role: chain id the ledger node must report; required");
+    public static final Setting CONSUMER_CONSENT_REGISTRY = Setting.of("fleet.consumer.consent-registry", Type.TEXT,
+            null, "consumer role: address of the ConsentRegistry contract (the DeviceRegistry that maps client"
+                    + " certificates to accounts is the one it is bound to); required");
+    public static final Setting CONSUMER_THREADS = Setting.whole("fleet.consumer.threads", 4, 1, 256, "threads",
+            "consumer role: requests handled at once");
+
     /** Keys of this class; the roles' own keys come from their settings classes. */
     public static final List<Setting> OWN = List.of(ROLES, BOOTSTRAP_SERVERS, PARTITIONS, REPLICATION,
             GROUP_INSTANCE_ID, SESSION_TIMEOUT_MS, HEARTBEAT_INTERVAL_MS, MetricsSettings.PORT, MetricsSettings.ADDRESS,
             ANCHOR_INTERVAL_MS, ANCHOR_FLEET_ID, ANCHOR_KEY_STORE, ANCHOR_PASSPHRASE, ANCHOR_LEDGER, ANCHOR_HTTP_PORT,
-            ANCHOR_HTTP_ADDRESS, ANCHOR_GROUP);
+            ANCHOR_HTTP_ADDRESS, ANCHOR_GROUP, CONSUMER_PORT, CONSUMER_ADDRESS, CONSUMER_KEY_STORE,
+            CONSUMER_PASSPHRASE, CONSUMER_CA, CONSUMER_RPC, CONSUMER_CHAIN_ID, CONSUMER_CONSENT_REGISTRY,
+            CONSUMER_THREADS);
 
     /** Every setting a fleet configuration may hold. */
     public static final List<Setting> ALL = all();
@@ -227,8 +277,32 @@ public record FleetConfig(Set<Role> roles, String bootstrapServers, TopicLayout 
                     v.text(ANCHOR_GROUP), StoreOptions.of(origin, values),
                     mqtt.broker().withClientId(mqtt.broker().clientId() + "-anchor"));
         }
+        ConsumerOptions consumer = null;
+        if (roles.contains(Role.CONSUMER)) {
+            if (v.text(StoreSettings.JDBC_URL).isEmpty()) {
+                throw new IllegalArgumentException(origin + ": " + StoreSettings.JDBC_URL.key()
+                        + " is required with the consumer role: it serves the store's records and logs accesses there");
+            }
+            String ca = v.text(CONSUMER_CA).isEmpty() ? v.text(FleetVerifyTrust.CA) : v.text(CONSUMER_CA);
+            if (ca.isEmpty()) {
+                throw new IllegalArgumentException(origin + ": " + CONSUMER_CA.key() + " (or " + FleetVerifyTrust.CA.key()
+                        + ") is required with the consumer role: client certificates must chain to the consortium CA");
+            }
+            String rpc = v.required(CONSUMER_RPC.key());
+            String registry = v.required(CONSUMER_CONSENT_REGISTRY.key());
+            try {
+                io.certigate.verifier.ledger.LedgerReader.checkRpcUrl(rpc);
+                io.certigate.verifier.ledger.LedgerReader.checkAddress(registry);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(origin + ": " + e.getMessage(), e);
+            }
+            consumer = new ConsumerOptions(v.wholeInt(CONSUMER_PORT), v.text(CONSUMER_ADDRESS),
+                    Path.of(v.required(CONSUMER_KEY_STORE.key())), v.secretSource(CONSUMER_PASSPHRASE.key(), true),
+                    Path.of(ca), rpc, v.requiredWhole(CONSUMER_CHAIN_ID.key(), 1), registry, v.wholeInt(CONSUMER_THREADS),
+                    StoreOptions.of(origin, values));
+        }
         return new FleetConfig(roles, bootstrap, topics, v, metricsPort, metricsAddress, ingest, verify, store,
-                membership, anchor);
+                membership, anchor, consumer);
     }
 
     private static Set<Role> roles(String origin, String text) {
@@ -242,11 +316,11 @@ public record FleetConfig(Set<Role> roles, String bootstrapServers, TopicLayout 
                 roles.add(Role.valueOf(r.toUpperCase(Locale.ROOT)));
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException(origin + ": " + ROLES.key() + " = '" + text + "': '" + r
-                        + "' is not a role (ingest, verify, store, anchor)", e);
+                        + "' is not a role (ingest, verify, store, anchor, consumer)", e);
             }
         }
         if (roles.isEmpty()) {
-            throw new IllegalArgumentException(origin + ": " + ROLES.key() + " names no role (ingest, verify, store, anchor)");
+            throw new IllegalArgumentException(origin + ": " + ROLES.key() + " names no role (ingest, verify, store, anchor, consumer)");
         }
         return roles;
     }

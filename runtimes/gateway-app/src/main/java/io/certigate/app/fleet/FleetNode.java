@@ -48,6 +48,7 @@ public final class FleetNode implements AutoCloseable {
     });
     private MqttKafkaIngest ingest;
     private FleetAnchorRole anchor;
+    private FleetConsumerRole consumerApi;
     private FleetVerifier verifier;
     private FleetStoreSink sink;
     private StoreMetrics storeMetrics;
@@ -120,6 +121,13 @@ public final class FleetNode implements AutoCloseable {
                     config.membership().consumerProperties(), keys, clock);
             started.add(anchor);
         }
+        if (config.roles().contains(FleetConfig.Role.CONSUMER)) {
+            DeviceKeys keys = trust != null ? trust.keys() : deviceKeys(clock);
+            String fleetId = config.trust().text(FleetConfig.ANCHOR_FLEET_ID);
+            consumerApi = FleetConsumerRole.start(config.consumer(), keys, FleetPassport.trustWords(config.trust()),
+                    fleetId.isBlank() ? null : fleetId, clock);
+            started.add(consumerApi);
+        }
         if (config.roles().contains(FleetConfig.Role.VERIFY) || config.roles().contains(FleetConfig.Role.STORE)) {
             lagAdmin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers(),
                     AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) LAG_TIMEOUT_MS,
@@ -167,6 +175,11 @@ public final class FleetNode implements AutoCloseable {
     /** The verification, or null when this instance does not run it. */
     public FleetVerifier verifier() {
         return verifier;
+    }
+
+    /** The consumer API, or null when this instance does not run it. */
+    public FleetConsumerRole consumerApi() {
+        return consumerApi;
     }
 
     /** The aggregated anchoring, or null when this instance does not run it. */

@@ -85,10 +85,22 @@ public final class FleetPassport {
      * @param kind the kind to chart, or null for the odometer (else the first numeric kind)
      */
     public Optional<Written> write(String subject, String kind, Path out) throws SQLException, IOException {
+        return write(subject, kind, out, null);
+    }
+
+    /**
+     * {@link #write(String, String, Path)} limited to the readings of {@code kinds} (those a consent
+     * covers, for the consumer API); null for all.
+     */
+    public Optional<Written> write(String subject, String kind, Path out, java.util.Set<String> kinds)
+            throws SQLException, IOException {
         Instant readAt = clock.instant();
         PassportWriter passport = new PassportWriter(kind);
         Map<String, DeviceTally> devices = new LinkedHashMap<>();
         store.timeline(subject, (VerifiedRecord r) -> {
+            if (kinds != null && !kinds.contains(r.kind())) {
+                return;
+            }
             DeviceTally d = devices.computeIfAbsent(r.device(), k -> new DeviceTally());
             ChainedReading cr = decode(r);
             if (cr == null) {

@@ -1,0 +1,94 @@
+package io.certigate.app.fleet;
+
+import io.certigate.fleet.collector.DeviceKeys;
+import io.certigate.fleet.consumer.ConsumerApiServer;
+import io.certigate.fleet.consumer.PartyCertificates;
+import io.certigate.fleet.consumer.PassportSource;
+import io.certigate.fleet.consumer.SubjectDirectory;
+import io.certigate.fleet.store.FleetStore;
+import io.certigate.signing.Passphrase;
+import io.certigate.signing.SigningException;
+import io.certigate.uplink.mqtt.TlsSettings;
+import io.certigate.verifier.consent.ConsentReader;
+import io.certigate.verifier.ledger.LedgerException;
+import io.certigate.verifier.ledger.LedgerReader;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The {@code consumer} role of {@code certigate fleet run} (issue #19, the consumer API): serves
+ * consumers over HTTPS ({@link ConsumerApiServer}) the fleet store's records and passports of the
+ * subjects in {@code fleet_consumer.subjects}, each request checked against the consent registry at
+ * the current block and logged. The device keys put in the served exports are those this instance
+ * trusts ({@code fleet.verify.keys}, and the keys learned from certified status messages when the
+ * verify role runs in the same instance).
+ */
+public final class FleetConsumerRole implements AutoCloseable {
+    private final LedgerReader ledger;
+    private final ConsumerApiServer server;
+
+    private FleetConsumerRole(LedgerReader ledger, ConsumerApiServer server) {
+        this.ledger = ledger;
+        this.server = server;
+    }
+
+    /** @param fleetId the fleet's id in aggregated anchoring ({@code fleet.anchor.fleet-id}), or null */
+    public static FleetConsumerRole start(FleetConfig.ConsumerOptions o, DeviceKeys keys, List<String> trustWords,
+            String fleetId, Clock clock) throws FleetNode.FleetStartException {
+        LedgerReader ledger = LedgerReader.connect(o.rpcUrl(), o.consentRegistry());
+        try {
+            ledger.checkChain(o.chainId());
+            ConsentReader consents = new ConsentReader(ledger, o.consentRegistry());
+            PartyCertificates parties = new PartyCertificates(ledger, consents.partyRegistry());
+            FleetStore store = new FleetStore(o.store().connector());
+            SubjectDirectory subjects = new SubjectDirectory(o.store().connector());
+            subjects.createSchema();
+            FleetPassport passports = new FleetPassport(store, o.store().jdbcUrl().replaceFirst("\\?.*", ""),
+                    trustWords, clock);
+            PassportSource passport = (subject, kinds) -> {
+                Path tmp = Files.createTempFile("certigate-passport-", ".html");
+                try {
+                    return passports.write(subject, null, tmp, kinds).isPresent()
+                            ? Optional.of(Files.readAllBytes(tmp)) : Optional.empty();
+                } finally {
+                    Files.deleteIfExists(tmp);
+                }
+            };
+            var tls = ConsumerApiServer.tls(o.keyStore(),
+                    Passphrase.resolve(FleetConfig.CONSUMER_PASSPHRASE.key(), o.passphraseSource()),
+                    TlsSettings.readCertificates(o.ca()));
+            ConsumerApiServer server = new ConsumerApiServer(new InetSocketAddress(o.address(), o.port()), tls,
+                    new ConsumerApiServer.Backends(o.store().connector(), parties, consents,
+                            keys == null ? d -> List.of() : keys::keysFor, passport, fleetId, clock), o.threads());
+            return new FleetConsumerRole(ledger, server);
+        } catch (LedgerException e) {
+            ledger.close();
+            throw new FleetNode.FleetStartException("consumer API: the ledger at " + o.rpcUrl() + ": " + e.getMessage(), e);
+        } catch (SQLException e) {
+            ledger.close();
+            throw new FleetNode.FleetStartException("consumer API: cannot set up its tables: " + e.getMessage(), e);
+        } catch (IOException | GeneralSecurityException | SigningException | RuntimeException e) {
+            ledger.close();
+            throw new FleetNode.FleetStartException("consumer API: cannot serve HTTPS on " + o.address() + ":" + o.port()
+                    + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The port the API listens on. */
+    public int port() {
+        return server.port();
+    }
+
+    @Override
+    public void close() {
+        server.close();
+        ledger.close();
+    }
+}
