@@ -219,6 +219,23 @@ public final class FleetAggregator {
             }
             waiting.keySet().retainAll(seen); // checked meanwhile by another instance: forgotten
         }
+        // what the step decides is written in one transaction: one commit per step, not per statement
+        boolean auto = c.getAutoCommit();
+        c.setAutoCommit(false);
+        try {
+            int[] counts = decide(byDevice, unreadable, unreadableWhy);
+            c.commit();
+            return counts;
+        } catch (SQLException | RuntimeException e) {
+            c.rollback();
+            throw e;
+        } finally {
+            c.setAutoCommit(auto);
+        }
+    }
+
+    private int[] decide(Map<String, List<Pending>> byDevice, List<long[]> unreadable, List<String> unreadableWhy)
+            throws SQLException {
         int accepted = 0;
         int refused = 0;
         for (int i = 0; i < unreadable.size(); i++) {
@@ -559,6 +576,10 @@ public final class FleetAggregator {
             }
         }
         int delivered = 0;
+        // the marks are committed together (a crash before the commit hands those receipts over again: a
+        // gateway takes a receipt it holds already as a no-op)
+        boolean auto = c.getAutoCommit();
+        c.setAutoCommit(false);
         try (PreparedStatement u = c.prepareStatement(
                 "UPDATE fleet_anchor.statements SET delivered_ms = ? WHERE id = ?")) {
             for (Out o : out) {
@@ -571,9 +592,16 @@ public final class FleetAggregator {
                 }
                 u.setLong(1, clock.millis());
                 u.setLong(2, o.id());
-                u.executeUpdate();
+                u.addBatch();
                 delivered++;
             }
+            u.executeBatch();
+            c.commit();
+        } catch (SQLException | RuntimeException e) {
+            c.rollback();
+            throw e;
+        } finally {
+            c.setAutoCommit(auto);
         }
         return delivered;
     }
