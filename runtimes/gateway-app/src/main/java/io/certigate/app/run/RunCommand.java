@@ -14,6 +14,8 @@ import io.certigate.app.metrics.MetricsSettings;
 import io.certigate.app.metrics.UplinkMetrics;
 import io.certigate.app.metrics.SpineMetrics;
 import io.certigate.core.metrics.Metrics;
+import io.certigate.uplink.RouteConfig;
+import io.certigate.uplink.RouteCursor;
 import io.certigate.uplink.UplinkConfig;
 import io.certigate.uplink.coap.CoapUplink;
 import io.certigate.uplink.mqtt.MqttUplink;
@@ -74,6 +76,7 @@ public final class RunCommand implements Callable<Integer> {
         ObdReaderConfig obd;
         MeterSources.Plan meters;
         UplinkConfig uplinkConfig;
+        RouteConfig routes;
         ProvisioningMode provisioning;
         io.certigate.gnss.GnssConfig gnss;
         MotionConfig motion;
@@ -83,6 +86,8 @@ public final class RunCommand implements Callable<Integer> {
             obd = ObdReaderConfig.present(cfg.raw()) ? ObdReaderConfig.parse(cfg.raw(), config.toString()) : null;
             meters = MeterSources.parse(new RunConfig.Values(cfg.raw(), config.toString()), cfg.raw(), config.toString());
             uplinkConfig = UplinkConfig.present(cfg.raw()) ? UplinkConfig.parse(cfg.raw(), cfg.deviceId(), config.toString()) : null;
+            routes = RouteConfig.parse(cfg.raw(), cfg.deviceId(), uplinkConfig != null && uplinkConfig.mqtt() != null,
+                    uplinkConfig != null && uplinkConfig.coap() != null, config.toString());
             gnss = io.certigate.gnss.GnssConfig.present(cfg.raw())
                     ? io.certigate.gnss.GnssConfig.parse(cfg.raw(), config.toString()) : null;
             motion = MotionConfig.present(cfg.raw()) ? MotionConfig.parse(cfg.raw(), config.toString()) : null;
@@ -123,7 +128,7 @@ public final class RunCommand implements Callable<Integer> {
                 reportFirstCommit(spine);
                 List<AutoCloseable> sources = new ArrayList<>(); // closed in reverse order at the stop
                 try {
-                    start(signal, cfg, spine, obd, meters, uplinkConfig, gnss, motion, scheduler, sources);
+                    start(signal, cfg, spine, obd, meters, uplinkConfig, routes, gnss, motion, scheduler, sources);
                 } catch (StopSignal.StopRequested e) {
                     System.out.println("certigate run: stop requested during start-up, before " + e.next());
                 } catch (Exception | LinkageError e) {
@@ -159,7 +164,7 @@ public final class RunCommand implements Callable<Integer> {
 
     /** Starts the configured components in order, checking for a stop request before each. */
     private void start(StopSignal signal, RunConfig cfg, Spine spine, ObdReaderConfig obd, MeterSources.Plan meters,
-            UplinkConfig uplinkConfig, io.certigate.gnss.GnssConfig gnss, MotionConfig motion,
+            UplinkConfig uplinkConfig, RouteConfig routes, io.certigate.gnss.GnssConfig gnss, MotionConfig motion,
             ScheduledExecutorService scheduler, List<AutoCloseable> sources) throws Exception {
         RunConfig.Values values = new RunConfig.Values(cfg.raw(), config.toString());
         long metricsPort = values.whole(MetricsSettings.PORT);
@@ -213,6 +218,15 @@ public final class RunCommand implements Callable<Integer> {
             signal.checkpoint("starting the MQTT uplink");
             MqttUplink mqtt = new MqttUplink(spine.buffer(), spine.key().certificateChain(), uplinkConfig.mqtt(),
                     Clock.systemUTC(), scheduler, new SplittableRandom());
+            for (RouteConfig.Route r : routes.routes()) {
+                if (r.mqttTopic() != null) {
+                    RouteCursor cursor = RouteCursor.open(spine.buffer(), r.name());
+                    sources.add(0, cursor);
+                    mqtt.route(r.mqttTopic(), cursor, r.filter());
+                    System.out.println("certigate run: route " + r.name() + " (" + r.purpose() + "): " + r.filter()
+                            + " to MQTT topic " + r.mqttTopic() + ", from seq " + (cursor.deliveredThrough() + 1));
+                }
+            }
             if (aggregated) {
                 aggregation = io.certigate.app.anchor.RunAggregatedAnchoring.prepare(values, spine.buffer(), spine.key(),
                         mqtt, Clock.systemUTC());
@@ -226,7 +240,17 @@ public final class RunCommand implements Callable<Integer> {
         if (uplinkConfig != null && uplinkConfig.coap() != null) {
             signal.checkpoint("starting the CoAP uplink");
             CoapUplink coap = new CoapUplink(spine.buffer(), uplinkConfig.coap(), Clock.systemUTC(), scheduler,
-                    new SplittableRandom()).start();
+                    new SplittableRandom());
+            for (RouteConfig.Route r : routes.routes()) {
+                if (r.coapPath() != null) {
+                    RouteCursor cursor = RouteCursor.open(spine.buffer(), r.name());
+                    sources.add(0, cursor);
+                    coap.route(r.coapPath(), cursor, r.filter());
+                    System.out.println("certigate run: route " + r.name() + " (" + r.purpose() + "): " + r.filter()
+                            + " to CoAP path /" + r.coapPath() + ", from seq " + (cursor.deliveredThrough() + 1));
+                }
+            }
+            coap.start();
             spine.sequencer().addCommitListener(coap.commitListener());
             sources.add(0, coap);
             UplinkMetrics.register(metrics, "coap", coap::health);
