@@ -5,6 +5,7 @@ import io.certigate.core.buffer.BufferTable;
 import io.certigate.core.buffer.RecordBuffer;
 import io.certigate.core.buffer.TableAccess;
 import io.certigate.core.model.StoredRecord;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -76,12 +77,14 @@ public final class RouteCursor implements DeliveryCursor, AutoCloseable {
 
     @Override
     public int forEachUndelivered(long afterSeq, int limit, RecordBuffer.RowSink sink) throws BufferException {
+        long head = buffer.head().seq();
         long from = Math.max(afterSeq, through) + 1;
-        long to = Math.min(buffer.head().seq(), from + limit - 1);
-        if (to < from) {
-            return 0;
+        List<StoredRecord> rows = new ArrayList<>();
+        while (rows.size() < limit && from <= head) { // purged records leave holes: read on past them
+            long to = Math.min(head, from + (limit - rows.size()) - 1);
+            rows.addAll(buffer.range(from, to));
+            from = to + 1;
         }
-        List<StoredRecord> rows = buffer.range(from, to);
         for (StoredRecord r : rows) {
             if (r instanceof StoredRecord.Signed s) {
                 sink.accept(s.seq(), s.coseUnsafe(), null);
