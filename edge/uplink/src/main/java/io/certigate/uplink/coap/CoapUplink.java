@@ -86,6 +86,8 @@ public final class CoapUplink implements AutoCloseable {
     private final RandomGenerator random;
     /** Forwarding routes: target URI to its pump. */
     private final java.util.Map<URI, ForwardingPump> routes = new java.util.concurrent.ConcurrentSkipListMap<>();
+    /** A route's last problem (logged once), by target. */
+    private final java.util.Map<URI, String> routeProblems = new java.util.concurrent.ConcurrentHashMap<>();
 
     public CoapUplink(RecordBuffer buffer, Options options, Clock clock, ScheduledExecutorService scheduler,
             RandomGenerator random) {
@@ -196,7 +198,15 @@ public final class CoapUplink implements AutoCloseable {
         }
     }
 
-    private void failed(String msg, UplinkHealth.Problem problem) {
+    /** A failed exchange; a route's is logged once per distinct message and leaves the uplink's health alone. */
+    private void failed(URI to, String msg, UplinkHealth.Problem problem) {
+        if (!to.equals(target)) {
+            String full = "CoAP route of " + device + " to " + to + ": " + msg + "; its records wait in the buffer";
+            if (!full.equals(routeProblems.put(to, full))) {
+                LOG.log(System.Logger.Level.WARNING, full);
+            }
+            return;
+        }
         delivering = false;
         lastProblemMs = clock.millis();
         lastProblem = problem;
@@ -234,14 +244,18 @@ public final class CoapUplink implements AutoCloseable {
                 @Override
                 public void onLoad(CoapResponse response) {
                     if (response.isSuccess()) {
-                        delivering = true;
-                        if (lastError.getAndSet(null) != null) {
-                            LOG.log(System.Logger.Level.INFO, "CoAP uplink of {0} delivers again", device);
+                        if (!to.equals(target)) {
+                            routeProblems.remove(to); // a route's exchanges leave the uplink's health alone
+                        } else {
+                            delivering = true;
+                            if (lastError.getAndSet(null) != null) {
+                                LOG.log(System.Logger.Level.INFO, "CoAP uplink of {0} delivers again", device);
+                            }
                         }
                         done.accept(null);
                     } else {
                         String msg = "peer answered " + response.getCode() + " " + response.getResponseText();
-                        failed(msg, UplinkHealth.Problem.REJECTED);
+                        failed(to, msg, UplinkHealth.Problem.REJECTED);
                         done.accept(new UplinkException(msg));
                     }
                 }
@@ -249,7 +263,7 @@ public final class CoapUplink implements AutoCloseable {
                 @Override
                 public void onError() {
                     String msg = "no response (timeout, DTLS handshake failure or unreachable peer)";
-                    failed(msg, UplinkHealth.Problem.UNREACHABLE);
+                    failed(to, msg, UplinkHealth.Problem.UNREACHABLE);
                     done.accept(new UplinkException(msg));
                 }
             }, post);
