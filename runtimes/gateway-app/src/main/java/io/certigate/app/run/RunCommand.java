@@ -34,6 +34,7 @@ import java.time.Duration;
 import java.util.function.LongConsumer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -98,6 +99,7 @@ public final class RunCommand implements Callable<Integer> {
         ExecutorService writer = Executors.newSingleThreadExecutor(r -> new Thread(r, "sequencer"));
         ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(3);
         Backlog backlog;
+        List<String> routeBacklog = new ArrayList<>();
         try {
             Spine opened;
             try {
@@ -149,6 +151,15 @@ public final class RunCommand implements Callable<Integer> {
                 System.out.println("certigate run: stopping; committing queued readings");
                 closeAll(sources, null);
                 spine.sequencer().close(); // commits what is queued, so that the backlog counts it
+                if (!routes.routes().isEmpty()) {
+                    long head = spine.buffer().head().seq();
+                    Map<String, Long> cursors = RouteCursor.stored(spine.buffer());
+                    for (RouteConfig.Route r : routes.routes()) {
+                        long left = head - cursors.getOrDefault(r.name(), 0L);
+                        routeBacklog.add("route " + r.name() + ": " + (left == 0 ? "everything delivered"
+                                : left + " record(s) not yet delivered to " + r.destination() + " (sent after the next start)"));
+                    }
+                }
                 backlog = Backlog.of(spine.buffer(), uplinkConfig != null,
                         RunAnchoring.configured(new RunConfig.Values(cfg.raw(), config.toString()))
                                 || io.certigate.app.anchor.RunAggregatedAnchoring.configured(
@@ -159,6 +170,7 @@ public final class RunCommand implements Callable<Integer> {
             writer.shutdownNow();
         }
         System.out.println("certigate run: stopped cleanly; " + backlog.describe());
+        routeBacklog.forEach(line -> System.out.println("certigate run: " + line));
         return 0;
     }
 

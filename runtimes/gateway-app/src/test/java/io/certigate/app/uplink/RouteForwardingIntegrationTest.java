@@ -140,6 +140,9 @@ class RouteForwardingIntegrationTest {
                         () -> verifier.verify(received.get(topic), 1).chain().lastSeq() >= head);
             }
             stop("run-3.log");
+            assertThat(Files.readString(dir.resolve("run-3.log")))
+                    .contains("certigate run: route insurer: everything delivered")
+                    .contains("certigate run: route fleet: everything delivered");
             subscriber.disconnect();
             subscriber.close();
 
