@@ -235,6 +235,7 @@ public final class RunCommand implements Callable<Integer> {
                     RouteCursor cursor = RouteCursor.open(spine.buffer(), r.name());
                     sources.add(0, cursor);
                     mqtt.route(r.mqttTopic(), cursor, r.filter());
+                    registerRoute(metrics, spine, r, cursor);
                     System.out.println("certigate run: route " + r.name() + " (" + r.purpose() + "): " + r.filter()
                             + " to MQTT topic " + r.mqttTopic() + ", from seq " + (cursor.deliveredThrough() + 1));
                 }
@@ -258,6 +259,7 @@ public final class RunCommand implements Callable<Integer> {
                     RouteCursor cursor = RouteCursor.open(spine.buffer(), r.name());
                     sources.add(0, cursor);
                     coap.route(r.coapPath(), cursor, r.filter());
+                    registerRoute(metrics, spine, r, cursor);
                     System.out.println("certigate run: route " + r.name() + " (" + r.purpose() + "): " + r.filter()
                             + " to CoAP path /" + r.coapPath() + ", from seq " + (cursor.deliveredThrough() + 1));
                 }
@@ -284,6 +286,13 @@ public final class RunCommand implements Callable<Integer> {
             signal.checkpoint("starting the synthetic source");
             sources.add(new SyntheticLoadScenario(cfg.syntheticRate()).start(ctx));
         }
+    }
+
+    /** A route's backlog for operators (docs/metrics.md): what its destination has not acknowledged yet. */
+    private static void registerRoute(Metrics metrics, Spine spine, RouteConfig.Route r, RouteCursor cursor) {
+        metrics.gauge("certigate_route_undelivered", "Records a forwarding route's destination has not acknowledged "
+                + "(head seq - the route's cursor); they also hold the buffer's purge back.",
+                () -> Math.max(0, spine.buffer().head().seq() - cursor.deliveredThrough()), "route", r.name());
     }
 
     /** Prints one line when the first reading of this run is committed, with the time since launch. */
