@@ -13,6 +13,7 @@ import io.certigate.app.metrics.MetricsServer;
 import io.certigate.app.metrics.MetricsSettings;
 import io.certigate.app.metrics.UplinkMetrics;
 import io.certigate.app.metrics.SpineMetrics;
+import io.certigate.core.buffer.BufferException;
 import io.certigate.core.metrics.Metrics;
 import io.certigate.uplink.RouteConfig;
 import io.certigate.uplink.RouteCursor;
@@ -230,16 +231,8 @@ public final class RunCommand implements Callable<Integer> {
             signal.checkpoint("starting the MQTT uplink");
             MqttUplink mqtt = new MqttUplink(spine.buffer(), spine.key().certificateChain(), uplinkConfig.mqtt(),
                     Clock.systemUTC(), scheduler, new SplittableRandom());
-            for (RouteConfig.Route r : routes.routes()) {
-                if (r.mqttTopic() != null) {
-                    RouteCursor cursor = RouteCursor.open(spine.buffer(), r.name());
-                    sources.add(0, cursor);
-                    mqtt.route(r.mqttTopic(), cursor, r.filter());
-                    registerRoute(metrics, spine, r, cursor);
-                    System.out.println("certigate run: route " + r.name() + " (" + r.purpose() + "): " + r.filter()
-                            + " to MQTT topic " + r.mqttTopic() + ", from seq " + (cursor.deliveredThrough() + 1));
-                }
-            }
+            startRoutes(routes.routes().stream().filter(r -> r.mqttTopic() != null).toList(), spine, metrics, sources,
+                    (r, cursor) -> mqtt.route(r.mqttTopic(), cursor, r.filter()), r -> "MQTT topic " + r.mqttTopic());
             if (aggregated) {
                 aggregation = io.certigate.app.anchor.RunAggregatedAnchoring.prepare(values, spine.buffer(), spine.key(),
                         mqtt, Clock.systemUTC());
@@ -254,16 +247,8 @@ public final class RunCommand implements Callable<Integer> {
             signal.checkpoint("starting the CoAP uplink");
             CoapUplink coap = new CoapUplink(spine.buffer(), uplinkConfig.coap(), Clock.systemUTC(), scheduler,
                     new SplittableRandom());
-            for (RouteConfig.Route r : routes.routes()) {
-                if (r.coapPath() != null) {
-                    RouteCursor cursor = RouteCursor.open(spine.buffer(), r.name());
-                    sources.add(0, cursor);
-                    coap.route(r.coapPath(), cursor, r.filter());
-                    registerRoute(metrics, spine, r, cursor);
-                    System.out.println("certigate run: route " + r.name() + " (" + r.purpose() + "): " + r.filter()
-                            + " to CoAP path /" + r.coapPath() + ", from seq " + (cursor.deliveredThrough() + 1));
-                }
-            }
+            startRoutes(routes.routes().stream().filter(r -> r.coapPath() != null).toList(), spine, metrics, sources,
+                    (r, cursor) -> coap.route(r.coapPath(), cursor, r.filter()), r -> "CoAP path /" + r.coapPath());
             coap.start();
             spine.sequencer().addCommitListener(coap.commitListener());
             sources.add(0, coap);
@@ -285,6 +270,23 @@ public final class RunCommand implements Callable<Integer> {
         if (cfg.syntheticRate() > 0) {
             signal.checkpoint("starting the synthetic source");
             sources.add(new SyntheticLoadScenario(cfg.syntheticRate()).start(ctx));
+        }
+    }
+
+    /**
+     * Opens each route's cursor (closed with the sources, which releases its hold on the purge),
+     * hands it to its uplink, registers its backlog gauge and prints one line for it.
+     */
+    private static void startRoutes(List<RouteConfig.Route> routes, Spine spine, Metrics metrics,
+            List<AutoCloseable> sources, java.util.function.BiConsumer<RouteConfig.Route, RouteCursor> uplink,
+            java.util.function.Function<RouteConfig.Route, String> destination) throws BufferException {
+        for (RouteConfig.Route r : routes) {
+            RouteCursor cursor = RouteCursor.open(spine.buffer(), r.name());
+            sources.add(0, cursor);
+            uplink.accept(r, cursor);
+            registerRoute(metrics, spine, r, cursor);
+            System.out.println("certigate run: route " + r.name() + " (" + r.purpose() + "): " + r.filter() + " to "
+                    + destination.apply(r) + ", from seq " + (cursor.deliveredThrough() + 1));
         }
     }
 

@@ -114,6 +114,8 @@ class RouteForwardingIntegrationTest {
             awaitLog("run-1.log", "route fleet (fleet-operations): vehicle.speed, vehicle.engine.* to MQTT topic " + FLEET);
             Await.until(Duration.ofSeconds(60), () -> "batches on every topic: " + counts(),
                     () -> received.values().stream().allMatch(l -> l.size() >= 4));
+            Await.until(Duration.ofSeconds(60), () -> "both routes' cursors past seq 3 in the running gateway's buffer",
+                    () -> storedCursors().getOrDefault("insurer", 0L) > 3 && storedCursors().getOrDefault("fleet", 0L) > 3);
             gateway.destroyForcibly(); // SIGKILL: nothing is closed or marked on the way out
             assertThat(gateway.waitFor(10, TimeUnit.SECONDS)).isTrue();
             int beforeRestart = received.get(INSURER).size();
@@ -147,13 +149,11 @@ class RouteForwardingIntegrationTest {
             subscriber.close();
 
             List<StoredRecord> chain;
-            Map<String, Long> cursors;
             try (RecordBuffer b = RecordBuffer.openReadOnly(dir.resolve("buffer.db"), DEVICE)) {
                 assertThat(b.head().seq()).as("the parked run recorded nothing").isEqualTo(head);
                 chain = b.range(1, head);
-                cursors = RouteCursor.stored(b);
             }
-            assertThat(cursors).containsEntry("insurer", head).containsEntry("fleet", head);
+            assertThat(storedCursors()).containsEntry("insurer", head).containsEntry("fleet", head);
 
             RouteStreamVerifier.Report insurer = verifier.verify(received.get(INSURER), 1);
             assertThat(insurer.ok()).as("%s %s", insurer.problems(), insurer.chain().findings()).isTrue();
@@ -202,6 +202,13 @@ class RouteForwardingIntegrationTest {
             }
         }
         assertThat(leftOut).isPositive();
+    }
+
+    /** The routes' cursors as the (running or stopped) gateway's buffer holds them. */
+    private Map<String, Long> storedCursors() throws Exception {
+        try (RecordBuffer b = RecordBuffer.openReadOnly(dir.resolve("buffer.db"), DEVICE)) {
+            return RouteCursor.stored(b);
+        }
     }
 
     private void start(Path config, String log) throws Exception {
