@@ -65,7 +65,7 @@ public record GnssConfig(String port, GpsdAddress gpsd, int baud, Duration maxFi
         Set<String> kinds = kinds(p.getProperty(GnssSettings.POSITION_KINDS.key(),
                 GnssSettings.POSITION_KINDS.defaultValue()), origin);
         java.util.Map<String, Integer> out = new java.util.LinkedHashMap<>();
-        for (String item : p.getProperty(key, GnssSettings.POSITION_DECIMALS.defaultValue()).split(",")) {
+        for (String item : p.getProperty(key, "").split(",")) {
             String entry = item.trim();
             if (entry.isEmpty()) {
                 continue;
