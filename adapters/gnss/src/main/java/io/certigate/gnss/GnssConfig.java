@@ -19,13 +19,15 @@ import java.util.stream.Collectors;
  * @param maxFixAge        {@link GnssSettings#MAX_FIX_AGE_MS}
  * @param clockOffsetAlert {@link GnssSettings#CLOCK_OFFSET_ALERT_MS}
  * @param positionKinds    {@link GnssSettings#POSITION_KINDS}
+ * @param positionDecimals {@link GnssSettings#POSITION_DECIMALS}
  */
 public record GnssConfig(String port, GpsdAddress gpsd, int baud, Duration maxFixAge, Duration clockOffsetAlert,
-        Set<String> positionKinds) {
+        Set<String> positionKinds, java.util.Map<String, Integer> positionDecimals) {
     private static final Set<String> KEYS = GnssSettings.ALL.stream().map(Setting::key).collect(Collectors.toUnmodifiableSet());
 
     public GnssConfig {
         positionKinds = Set.copyOf(positionKinds);
+        positionDecimals = java.util.Map.copyOf(positionDecimals);
     }
 
     /** Whether the file configures a receiver at all (any {@code gnss.} key). */
@@ -54,7 +56,36 @@ public record GnssConfig(String port, GpsdAddress gpsd, int baud, Duration maxFi
                 Duration.ofMillis(GnssSettings.MAX_FIX_AGE_MS.parse(origin, p.getProperty(GnssSettings.MAX_FIX_AGE_MS.key()))),
                 Duration.ofMillis(GnssSettings.CLOCK_OFFSET_ALERT_MS.parse(origin,
                         p.getProperty(GnssSettings.CLOCK_OFFSET_ALERT_MS.key()))),
-                kinds(p.getProperty(GnssSettings.POSITION_KINDS.key(), GnssSettings.POSITION_KINDS.defaultValue()), origin));
+                kinds(p.getProperty(GnssSettings.POSITION_KINDS.key(), GnssSettings.POSITION_KINDS.defaultValue()), origin),
+                decimals(p, origin));
+    }
+
+    private static java.util.Map<String, Integer> decimals(Properties p, String origin) {
+        String key = GnssSettings.POSITION_DECIMALS.key();
+        Set<String> kinds = kinds(p.getProperty(GnssSettings.POSITION_KINDS.key(),
+                GnssSettings.POSITION_KINDS.defaultValue()), origin);
+        java.util.Map<String, Integer> out = new java.util.LinkedHashMap<>();
+        for (String item : p.getProperty(key, "").split(",")) {
+            String entry = item.trim();
+            if (entry.isEmpty()) {
+                continue;
+            }
+            int eq = entry.indexOf('=');
+            String kind = eq < 0 ? entry : entry.substring(0, eq).trim();
+            String n = eq < 0 ? "" : entry.substring(eq + 1).trim();
+            if (eq < 0 || !n.matches("[0-9]")) {
+                throw new IllegalArgumentException(origin + ": " + key + ": '" + entry + "' is not kind=decimals "
+                        + "with decimals 0..9 (road.shock=3)");
+            }
+            if (!kinds.contains(kind)) {
+                throw new IllegalArgumentException(origin + ": " + key + ": '" + kind + "' gets no position: it is not "
+                        + "in gnss.position-kinds (" + String.join(", ", kinds) + ")");
+            }
+            if (out.put(kind, Integer.parseInt(n)) != null) {
+                throw new IllegalArgumentException(origin + ": " + key + ": " + kind + " is given twice");
+            }
+        }
+        return out;
     }
 
     private static String text(Properties p, Setting s) {
@@ -80,7 +111,8 @@ public record GnssConfig(String port, GpsdAddress gpsd, int baud, Duration maxFi
 
     /** The service options for a device. */
     public GnssService.Options serviceOptions(String deviceId) {
-        return new GnssService.Options(maxFixAge, clockOffsetAlert, Duration.ofSeconds(10), positionKinds, deviceId);
+        return new GnssService.Options(maxFixAge, clockOffsetAlert, Duration.ofSeconds(10), positionKinds, deviceId,
+                positionDecimals);
     }
 
     /** Baud rates tried in turn when {@link #baud} is 0. */

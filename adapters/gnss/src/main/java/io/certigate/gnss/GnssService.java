@@ -42,16 +42,32 @@ public final class GnssService implements FixSource, AutoCloseable {
      * @param checkPeriod      how often the offset is checked for the alert
      * @param positionKinds    reading kinds that get the position attached (personal data: keep it short)
      * @param subject          the {@code sub} of the alert reading (the device id)
+     * @param positionDecimals for some of the position kinds, the decimals of degrees their position
+     *                         is rounded to before signing (3: about 110 m); the others get the fix's
+     *                         own precision
      */
     public record Options(Duration maxFixAge, Duration clockOffsetAlert, Duration checkPeriod, Set<String> positionKinds,
-            String subject) {
+            String subject, java.util.Map<String, Integer> positionDecimals) {
         public Options {
             Objects.requireNonNull(subject, "subject");
             positionKinds = Set.copyOf(positionKinds);
+            positionDecimals = java.util.Map.copyOf(positionDecimals);
+            for (var e : positionDecimals.entrySet()) {
+                if (e.getValue() < 0 || e.getValue() > Position.MAX_SCALE) {
+                    throw new IllegalArgumentException("position decimals of " + e.getKey() + " must be 0.."
+                            + Position.MAX_SCALE + ", got " + e.getValue());
+                }
+            }
             if (maxFixAge.isNegative() || maxFixAge.isZero() || clockOffsetAlert.isNegative() || clockOffsetAlert.isZero()
                     || checkPeriod.isNegative() || checkPeriod.isZero()) {
                 throw new IllegalArgumentException("GNSS durations must be > 0");
             }
+        }
+
+        /** Every position kind at the fix's own precision. */
+        public Options(Duration maxFixAge, Duration clockOffsetAlert, Duration checkPeriod, Set<String> positionKinds,
+                String subject) {
+            this(maxFixAge, clockOffsetAlert, checkPeriod, positionKinds, subject, java.util.Map.of());
         }
     }
 
@@ -142,7 +158,8 @@ public final class GnssService implements FixSource, AutoCloseable {
         if (out.position() == null && options.positionKinds().contains(r.kind())) {
             Optional<Position> p = fix.get().position(nanos.getAsLong());
             if (p.isPresent()) {
-                out = out.withPosition(p.get());
+                Integer decimals = options.positionDecimals().get(r.kind());
+                out = out.withPosition(decimals == null ? p.get() : p.get().coarsened(decimals)); // rounded before signing
             }
         }
         return out;

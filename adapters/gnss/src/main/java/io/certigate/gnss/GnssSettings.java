@@ -23,5 +23,11 @@ public final class GnssSettings {
             "comma list of reading kinds that get the position attached (personal data: see docs/security.md); "
                     + "empty: none").only(Scope.STANDALONE);
 
-    public static final List<Setting> ALL = List.of(PORT, GPSD, BAUD, MAX_FIX_AGE_MS, CLOCK_OFFSET_ALERT_MS, POSITION_KINDS);
+    public static final Setting POSITION_DECIMALS = Setting.of("gnss.position-decimals", Type.TEXT, null,
+            "comma list kind=decimals: the position of those kinds is rounded to that many decimals of degrees before "
+                    + "signing (3: about 110 m, 2: about 1.1 km); each kind must be in gnss.position-kinds; empty: "
+                    + "the fix's own precision (see docs/minimisation.md)").only(Scope.STANDALONE);
+
+    public static final List<Setting> ALL = List.of(PORT, GPSD, BAUD, MAX_FIX_AGE_MS, CLOCK_OFFSET_ALERT_MS, POSITION_KINDS,
+            POSITION_DECIMALS);
 }

@@ -73,6 +73,25 @@ class GnssServiceTest {
     }
 
     @Test
+    void aKindWithPositionDecimalsIsSignedWithTheRoundedPositionOnly() {
+        GnssService coarse = new GnssService(clock, clock::nanoTime, scheduler,
+                new GnssService.Options(Duration.ofSeconds(3), Duration.ofSeconds(2), Duration.ofSeconds(10),
+                        Set.of("road.shock", "vehicle.track"), "dev-1", java.util.Map.of("road.shock", 3)), sink);
+        epoch(GNSS_NOW, true);
+        coarse.update(service.latest().orElseThrow());
+        Reading shock = coarse.stamp(reading("road.shock", TimeQuality.NTP, clock.millis()));
+        assertThat(shock.position().latitude()).isEqualByComparingTo("48.857");
+        assertThat(shock.position().longitude()).isEqualByComparingTo("2.351");
+        assertThat(shock.position().latitude().scale()).isEqualTo(3);
+        Reading track = coarse.stamp(reading("vehicle.track", TimeQuality.NTP, clock.millis()));
+        assertThat(track.position().latitude()).as("a kind without decimals keeps the fix's precision")
+                .isEqualByComparingTo("48.85652");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new GnssService.Options(Duration.ofSeconds(3),
+                Duration.ofSeconds(2), Duration.ofSeconds(10), Set.of("road.shock"), "dev-1",
+                java.util.Map.of("road.shock", 10))).hasMessageContaining("0..9");
+    }
+
+    @Test
     void anOldOrInvalidFixLeavesReadingsAsTheyAre() {
         epoch(GNSS_NOW, true);
         clock.advance(Duration.ofMillis(3001));

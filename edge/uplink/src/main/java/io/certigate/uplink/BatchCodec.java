@@ -14,7 +14,10 @@ import java.util.function.LongConsumer;
  * (tag 18), unchanged, so its signature and chain hash verify on the other side; its payload
  * carries the idempotency key ({@code dev}, {@code seq}). An erased record is a tombstone map
  * {@code {"dev": tstr, "seq": uint, "leaf": bstr .size 32, "chain": bstr .size 32}}
- * (deterministic key order), which keeps the chain checkable without the erased payload.
+ * (deterministic key order), which keeps the chain checkable without the erased payload. A
+ * forwarding route sends a record it does not cover as a hash-only item, the tombstone's map with
+ * one more key: {@code {"dev", "seq", "leaf", "chain", "omitted": true}}, which says the record
+ * was left out for that destination (it exists, it was not erased); its payload never leaves.
  *
  * <p>Batches hold at most {@code maxRecords} records and {@code maxPayloadBytes} bytes each.
  * {@link #split} cuts a list; a {@link Cutter} cuts records as they are read, writing each payload
@@ -60,6 +63,17 @@ public final class BatchCodec {
                 .text("seq").integer(seq)
                 .text("leaf").bytes(leaf, leafOff, 32)
                 .text("chain").bytes(chain, chainOff, 32)
+                .toByteArray();
+    }
+
+    /** A hash-only item for a record left out for a destination: its seq, leaf and chain hash, {@code "omitted": true}. */
+    byte[] omitted(long seq, byte[] cose) {
+        return writer.reset().mapHeader(5)
+                .text("dev").text(device)
+                .text("seq").integer(seq)
+                .text("leaf").bytes(io.certigate.core.model.RecordHashes.leafHash(cose))
+                .text("chain").bytes(io.certigate.core.model.RecordHashes.chainHash(cose))
+                .text("omitted").bool(true)
                 .toByteArray();
     }
 
@@ -125,6 +139,11 @@ public final class BatchCodec {
          */
         public void add(long seq, byte[] cose, byte[] tomb) {
             add(seq, cose != null ? cose : tombstone(seq, tomb, 0, tomb, 32));
+        }
+
+        /** A signed record that leaves as a hash-only item ({@code "omitted": true}): its payload is not written. */
+        public void addOmitted(long seq, byte[] cose) {
+            add(seq, omitted(seq, cose));
         }
 
         void add(long seq, byte[] item) {

@@ -26,6 +26,7 @@ final class DeliveryMarker {
     private static final System.Logger LOG = System.getLogger(ForwardingPump.class.getName());
 
     private final RecordBuffer buffer;
+    private final DeliveryCursor cursor;
     private final Clock clock;
     private final ScheduledExecutorService scheduler;
     private final long intervalNanos;
@@ -45,9 +46,10 @@ final class DeliveryMarker {
      * @param idle whether the pump has everything sent and answered: acknowledgements are then
      *             marked at once, not held for the interval
      */
-    DeliveryMarker(RecordBuffer buffer, Clock clock, ScheduledExecutorService scheduler, Duration interval,
-            BooleanSupplier idle) {
+    DeliveryMarker(RecordBuffer buffer, DeliveryCursor cursor, Clock clock, ScheduledExecutorService scheduler,
+            Duration interval, BooleanSupplier idle) {
         this.buffer = buffer;
+        this.cursor = cursor;
         this.clock = clock;
         this.scheduler = scheduler;
         this.intervalNanos = interval.toNanos();
@@ -105,7 +107,7 @@ final class DeliveryMarker {
                 try {
                     markDelivered(batch);
                     markError = null;
-                    deliveredListener.accept(buffer.deliveredThrough());
+                    deliveredListener.accept(cursor.deliveredThrough());
                 } catch (BufferException | RuntimeException e) {
                     String msg = "uplink of " + buffer.deviceId() + " cannot mark records delivered: " + e.getMessage();
                     if (!msg.equals(markError)) {
@@ -171,7 +173,7 @@ final class DeliveryMarker {
                     to = Math.max(to, next.last());
                     continue;
                 }
-                int marked = buffer.markDelivered(from, to, now);
+                int marked = cursor.markDelivered(from, to, now);
                 transactions.incrementAndGet(); // before the records: who sees them sees the transaction
                 recordsDelivered.addAndGet(marked);
                 done = i;

@@ -121,13 +121,27 @@ public final class ForwardingPump implements AutoCloseable {
      */
     public ForwardingPump(RecordBuffer buffer, BatchTransport transport, Options options, Clock clock,
             ScheduledExecutorService scheduler, RandomGenerator random) {
+        this(buffer, DeliveryCursor.of(buffer), null, transport, options, clock, scheduler, random);
+    }
+
+    /**
+     * A pump for one forwarding route: records after {@code cursor} (the route's own), those that
+     * {@code filter} covers as their signed bytes, the others as hash-only items
+     * ({@link BatchCodec}: {@code "omitted": true}), so that the destination can check the chain
+     * without seeing what the route does not cover.
+     *
+     * @param filter null for every record whole (the main uplink)
+     */
+    public ForwardingPump(RecordBuffer buffer, DeliveryCursor cursor, RecordFilter filter, BatchTransport transport,
+            Options options, Clock clock, ScheduledExecutorService scheduler, RandomGenerator random) {
         this.buffer = buffer;
         this.transport = transport;
         this.options = options;
         this.scheduler = scheduler;
         this.random = random;
-        this.readAhead = new ReadAhead(buffer, options.recordsPerBatch(), options.window(), transport.maxPayloadBytes());
-        this.marker = new DeliveryMarker(buffer, clock, scheduler, options.markInterval(),
+        this.readAhead = new ReadAhead(buffer, cursor, filter, options.recordsPerBatch(), options.window(),
+                transport.maxPayloadBytes());
+        this.marker = new DeliveryMarker(buffer, cursor, clock, scheduler, options.markInterval(),
                 () -> unanswered.get() == 0 && sentEverything);
     }
 

@@ -20,6 +20,7 @@ final class ReadAhead {
     private static final System.Logger LOG = System.getLogger(ForwardingPump.class.getName());
 
     private final RecordBuffer buffer;
+    private final DeliveryCursor delivery;
     private final int recordsPerBatch;
     private final int maxPayloadBytes;
     private final ArrayDeque<RecordBatch> ready = new ArrayDeque<>(); // read, not yet sent
@@ -41,15 +42,29 @@ final class ReadAhead {
     private final AtomicLong oversized = new AtomicLong();
     private long highestOversized;
 
-    ReadAhead(RecordBuffer buffer, int recordsPerBatch, int window, int maxPayloadBytes) {
+    /**
+     * @param delivery what the destination acknowledged: records are read after it
+     * @param filter   which signed records the destination may see whole; the others leave as
+     *                 hash-only items (null: every record whole, as the main uplink sends them)
+     */
+    ReadAhead(RecordBuffer buffer, DeliveryCursor delivery, RecordFilter filter, int recordsPerBatch, int window,
+            int maxPayloadBytes) {
         this.buffer = buffer;
+        this.delivery = delivery;
         this.recordsPerBatch = recordsPerBatch;
         this.maxPayloadBytes = maxPayloadBytes;
         this.cutter = new BatchCodec(buffer.deviceId(), recordsPerBatch, maxPayloadBytes)
                 .cutter(ready::addLast, this::oversized);
-        this.reader = (seq, cose, tomb) -> {
+        this.reader = filter == null ? (seq, cose, tomb) -> {
             cursor = seq;
             cutter.add(seq, cose, tomb);
+        } : (seq, cose, tomb) -> {
+            cursor = seq;
+            if (cose == null || filter.covers(cose)) {
+                cutter.add(seq, cose, tomb);
+            } else {
+                cutter.addOmitted(seq, cose); // the payload stays here: its hashes only
+            }
         };
         this.freshLimit = window * recordsPerBatch;
         this.seenErasures = buffer.erasures();
@@ -106,7 +121,7 @@ final class ReadAhead {
             long head = buffer.head().seq();
             if (taken < recordsPerBatch && cursor < head) {
                 // the hand-off kept fewer than a batch and the buffer holds more: complete the batch
-                buffer.forEachUndelivered(cursor, recordsPerBatch - taken, reader);
+                delivery.forEachUndelivered(cursor, recordsPerBatch - taken, reader);
             }
             cutter.flush();
             if (cursor >= head) { // every record committed so far is read
@@ -118,7 +133,7 @@ final class ReadAhead {
         if (caughtUp && signalled == caughtUpAt) {
             return false;
         }
-        int n = buffer.forEachUndelivered(cursor, recordsPerBatch, reader);
+        int n = delivery.forEachUndelivered(cursor, recordsPerBatch, reader);
         cutter.flush();
         if (n < recordsPerBatch) {
             caughtUp = true;

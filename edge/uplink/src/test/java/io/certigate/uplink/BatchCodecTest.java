@@ -99,6 +99,25 @@ class BatchCodecTest {
     }
 
     @Test
+    void aRecordLeftOutTravelsAsAHashOnlyMapThatSaysSo() throws Exception {
+        byte[] cose = {(byte) 0xd2, (byte) 0x84, 0x40, (byte) 0xa0, 0x41, 0x07, 0x40}; // 18([h'', {}, h'07', h''])
+        List<RecordBatch> out = new ArrayList<>();
+        BatchCodec.Cutter cutter = new BatchCodec("dev-1", 10, 1000).cutter(out::add, seq -> { });
+        cutter.addOmitted(9, cose);
+        cutter.flush();
+        byte[] item = BatchDecoder.items(out.get(0).payload()).get(0);
+        // a5 map(5), 63 "dev" 65 "dev-1", 63 "seq" 09, 64 "leaf" 58 20 <32>, 65 "chain" 58 20 <32>, 67 "omitted" f5 true
+        String hex = HEX.formatHex(item);
+        assertThat(hex).startsWith("a563646576656465762d316373657109646c6561665820"
+                + HEX.formatHex(io.certigate.core.model.RecordHashes.leafHash(cose)) + "65636861696e5820"
+                + HEX.formatHex(io.certigate.core.model.RecordHashes.chainHash(cose)));
+        assertThat(hex).endsWith("676f6d6974746564f5");
+        assertThat(hex).as("the record's bytes are not in it").doesNotContain(HEX.formatHex(cose));
+        CborItem.MapItem m = (CborItem.MapItem) CborReader.decode(item); // strict: deterministic
+        assertThat(m.get("omitted")).isEqualTo(CborItem.Simple.TRUE);
+    }
+
+    @Test
     void aPayloadIsTheArrayHeaderThenTheItemBytesForEveryHeaderSize() throws Exception {
         for (int n : new int[] {1, 23, 24, 255, 256, 300}) {
             List<StoredRecord> recs = new ArrayList<>();

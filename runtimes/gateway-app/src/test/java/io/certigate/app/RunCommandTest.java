@@ -381,5 +381,13 @@ class RunCommandTest {
         assertThat(c.exitValue()).isEqualTo(2);
         assertThat(co).contains(coap + ": coap.ingest.psk.road-1 is neither file:PATH nor env:NAME")
                 .doesNotContain("00112233445566778899aabbccddeeff");
+        Path route = Files.writeString(dir.resolve("route.conf"), "device.id = gw\nkey.store = k.p12\nkey.passphrase = env:X\n"
+                + "buffer.file = b.db\nuplink.mqtt.url = tcp://localhost:1883\nroute.city.purpose = road-maintenance\n"
+                + "route.city.kinds = road.shock\nroute.city.mqtt.topic = certigate/v1/{device}/readings\n");
+        Process r = start(route);
+        String ro = new String(r.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(r.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(r.exitValue()).isEqualTo(2);
+        assertThat(ro).contains(route + ": route.city.mqtt.topic = 'certigate/v1/gw/readings' lies under certigate/v1/");
     }
 }

@@ -86,6 +86,9 @@ class RunMetricsIntegrationTest {
                     "uplink.mqtt.url = " + broker.url(),
                     "uplink.mqtt.reconnect-min-ms = 100",
                     "uplink.mqtt.reconnect-max-ms = 400",
+                    "route.insurer.purpose = insurance",
+                    "route.insurer.kinds = vehicle.odometer",
+                    "route.insurer.mqtt.topic = insurer/{device}/mileage",
                     "anchor.ledger = " + dir.resolve("ledger/ledger.properties"),
                     "anchor.batch-size = 20",
                     "anchor.batch-age-s = 1", ""));
@@ -139,7 +142,8 @@ class RunMetricsIntegrationTest {
                     s.value("certigate_uplink_connected", "transport", "mqtt") == 0
                             && s.value("certigate_uplink_reconnects_total", "transport", "mqtt") > reconnectsBefore + 1
                             && s.family("certigate_uplink_last_error_info").value("transport", "mqtt", "reason", "unreachable")
-                                    .isPresent());
+                                    .isPresent()
+                            && s.value("certigate_route_undelivered", "route", "insurer") > 0);
             assertThat(noBroker.value("certigate_uplink_last_error_timestamp_seconds", "transport", "mqtt") * 1000)
                     .isGreaterThan(System.currentTimeMillis() - 60_000.0);
 

@@ -114,7 +114,7 @@ final class BufferSql {
     static final String FIRST_UNMARKED_AFTER = "SELECT min(seq) FROM record WHERE seq > ? AND delivered_ms IS NULL";
     static final String ERASE = "UPDATE record SET cose = NULL, tomb = ? WHERE seq = ? AND cose IS NOT NULL";
     static final String PURGEABLE = "SELECT seq FROM record "
-            + "WHERE (seq <= ? OR delivered_ms IS NOT NULL) AND anchored_ms IS NOT NULL ORDER BY seq LIMIT ?";
+            + "WHERE (seq <= ? OR delivered_ms IS NOT NULL) AND seq <= ? AND anchored_ms IS NOT NULL ORDER BY seq LIMIT ?";
     static final String DELETE_THROUGH = "DELETE FROM record WHERE seq <= ? "
             + "AND (seq <= ? OR delivered_ms IS NOT NULL) AND anchored_ms IS NOT NULL";
     static final String UNBATCHED = "SELECT seq, cose, tomb, created_ms FROM record "

@@ -189,6 +189,20 @@ public final class RecordBuffer implements AutoCloseable {
         log.removeAppendListener(listener);
     }
 
+    /**
+     * Holds the capacity policy's purge back for another reader of the chain (a forwarding
+     * route): no record above {@code heldAbove.getAsLong()} is purged, whatever the main uplink's
+     * delivery and the anchoring say. Called under the write lock; must be quick and not block.
+     */
+    public void holdPurge(java.util.function.LongSupplier heldAbove) {
+        log.holdPurge(heldAbove);
+    }
+
+    /** Removes a hold given to {@link #holdPurge}. */
+    public void releasePurge(java.util.function.LongSupplier heldAbove) {
+        log.releasePurge(heldAbove);
+    }
+
     /** Erase calls that erased at least one record so far (a holder of record copies drops them when it moves). */
     public long erasures() {
         return erasure.erasures();

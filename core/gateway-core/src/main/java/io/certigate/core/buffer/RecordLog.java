@@ -27,6 +27,7 @@ final class RecordLog {
     private volatile ChainHead head;
     private long liveRecords; // under writeLock
     private final List<Consumer<List<StoredRecord.Signed>>> appendListeners = new CopyOnWriteArrayList<>();
+    private final List<java.util.function.LongSupplier> purgeHolds = new CopyOnWriteArrayList<>();
     private PreparedStatement undeliveredQuery; // on the reader, under readLock, prepared on first use
 
     private RecordLog(BufferConnections db, RecordBuffer.Options options, DeliveryWatermark delivery, ChainHead head,
@@ -99,6 +100,24 @@ final class RecordLog {
         }
     }
 
+    /** See {@link RecordBuffer#holdPurge}. */
+    void holdPurge(java.util.function.LongSupplier heldAbove) {
+        purgeHolds.add(heldAbove);
+    }
+
+    void releasePurge(java.util.function.LongSupplier heldAbove) {
+        purgeHolds.remove(heldAbove);
+    }
+
+    /** The highest seq every holder lets the purge delete. */
+    private long purgeHold() {
+        long min = Long.MAX_VALUE;
+        for (java.util.function.LongSupplier h : purgeHolds) {
+            min = Math.min(min, h.getAsLong());
+        }
+        return min;
+    }
+
     void addAppendListener(Consumer<List<StoredRecord.Signed>> listener) {
         appendListeners.add(listener);
     }
@@ -132,7 +151,8 @@ final class RecordLog {
         long count = 0;
         try (PreparedStatement ps = c.prepareStatement(BufferSql.PURGEABLE)) {
             ps.setLong(1, deliveredThrough);
-            ps.setLong(2, needed);
+            ps.setLong(2, purgeHold());
+            ps.setLong(3, needed);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     through = rs.getLong(1);

@@ -176,6 +176,34 @@ class SequencerTest {
     }
 
     @Test
+    void aPurgeHoldKeepsRecordsAnotherReaderHasNotDelivered() throws Exception {
+        RecordBuffer.Options opts = RecordBuffer.Options.defaults(TestSpine.DEVICE)
+                .withCapacity(10, CapacityPolicy.PURGE_DELIVERED_AND_ANCHORED);
+        try (TestSpine spine = TestSpine.start(dir, opts, new Sequencer.Options(16, 1))) {
+            for (int i = 0; i < 10; i++) {
+                spine.sequencer.submit(TestSpine.odometer(i)).get(5, TimeUnit.SECONDS);
+            }
+            spine.buffer.markDelivered(1, 6, 1);
+            TableAccess batches = spine.buffer.register(BufferTable.named("test_batch").migration("CREATE TABLE test_batch (id)"));
+            batches.write("test anchor", tx -> tx.assignBatch(1, 1, 6) + tx.markAnchored(1, 2));
+            java.util.concurrent.atomic.AtomicLong route = new java.util.concurrent.atomic.AtomicLong(0);
+            java.util.function.LongSupplier hold = route::get;
+            spine.buffer.holdPurge(hold);
+            // delivered and anchored, but a route has delivered nothing: nothing may be purged
+            assertThatThrownBy(() -> spine.sequencer.submit(TestSpine.odometer(10)).get(5, TimeUnit.SECONDS))
+                    .hasCauseInstanceOf(BufferException.class);
+            route.set(2);
+            assertThat(spine.sequencer.submit(TestSpine.odometer(10)).get(5, TimeUnit.SECONDS).seq()).isEqualTo(11);
+            assertThat(spine.sequencer.submit(TestSpine.odometer(11)).get(5, TimeUnit.SECONDS).seq()).isEqualTo(12);
+            assertThatThrownBy(() -> spine.sequencer.submit(TestSpine.odometer(12)).get(5, TimeUnit.SECONDS))
+                    .as("seq 3 is held by the route").hasCauseInstanceOf(BufferException.class);
+            spine.buffer.releasePurge(hold);
+            assertThat(spine.sequencer.submit(TestSpine.odometer(12)).get(5, TimeUnit.SECONDS).seq()).isEqualTo(13);
+            assertThat(spine.buffer.range(1, 100).get(0).seq()).isEqualTo(4);
+        }
+    }
+
+    @Test
     void submitBlocksWhenTheQueueIsFullInsteadOfGrowingMemory() throws Exception {
         try (TestSpine spine = TestSpine.start(dir, RecordBuffer.Options.defaults(TestSpine.DEVICE), new Sequencer.Options(4, 2))) {
             List<CompletableFuture<ReadingSink.Committed>> acks = new ArrayList<>();

@@ -3,8 +3,10 @@ package io.certigate.uplink.coap;
 import io.certigate.core.buffer.RecordBuffer;
 import io.certigate.uplink.Backoff;
 import io.certigate.uplink.BatchTransport;
+import io.certigate.uplink.DeliveryCursor;
 import io.certigate.uplink.ForwardingPump;
 import io.certigate.uplink.RecordBatch;
+import io.certigate.uplink.RecordFilter;
 import io.certigate.uplink.UplinkException;
 import io.certigate.uplink.UplinkHealth;
 import io.certigate.uplink.UplinkTopics;
@@ -79,6 +81,13 @@ public final class CoapUplink implements AutoCloseable {
     private volatile boolean delivering;
     private volatile CoapEndpoint endpoint;
     private volatile CoapClient client;
+    private final RecordBuffer buffer;
+    private final ScheduledExecutorService scheduler;
+    private final RandomGenerator random;
+    /** Forwarding routes: target URI to its pump. */
+    private final java.util.Map<URI, ForwardingPump> routes = new java.util.concurrent.ConcurrentSkipListMap<>();
+    /** A route's last problem (logged once), by target. */
+    private final java.util.Map<URI, String> routeProblems = new java.util.concurrent.ConcurrentHashMap<>();
 
     public CoapUplink(RecordBuffer buffer, Options options, Clock clock, ScheduledExecutorService scheduler,
             RandomGenerator random) {
@@ -87,7 +96,10 @@ public final class CoapUplink implements AutoCloseable {
         this.clock = clock;
         String base = options.endpoint().toString().replaceAll("/+$", "");
         this.target = URI.create(base + "/" + UplinkTopics.READINGS.topic(device));
-        this.pump = new ForwardingPump(buffer, new Transport(),
+        this.buffer = buffer;
+        this.scheduler = scheduler;
+        this.random = random;
+        this.pump = new ForwardingPump(buffer, new Transport(target),
                 new ForwardingPump.Options(options.recordsPerBatch(), options.window(), options.retry()), clock,
                 scheduler, random);
     }
@@ -104,6 +116,7 @@ public final class CoapUplink implements AutoCloseable {
         }
         client = new CoapClient(target).setEndpoint(endpoint);
         pump.linkUp();
+        routes.values().forEach(ForwardingPump::linkUp);
         return this;
     }
 
@@ -112,8 +125,45 @@ public final class CoapUplink implements AutoCloseable {
         return target;
     }
 
+    /** For {@code Sequencer.addCommitListener}: wakes the main pump and every route's. */
     public LongConsumer commitListener() {
-        return pump::onCommit;
+        return seq -> {
+            pump.onCommit(seq);
+            for (ForwardingPump p : routes.values()) {
+                p.onCommit(seq);
+            }
+        };
+    }
+
+    /**
+     * Adds a forwarding route on this endpoint: a pump of its own that POSTs to
+     * {@code <endpoint>/<path>} the records after {@code cursor}, those {@code filter} covers as
+     * their signed bytes and the others as hash-only items, and moves {@code cursor} on each 2.xx.
+     * Call before {@link #start()}.
+     *
+     * @throws IllegalArgumentException when {@code path} is a certigate path or already routed
+     */
+    public CoapUplink route(String path, DeliveryCursor cursor, RecordFilter filter) {
+        String p = path.replaceAll("^/+", "");
+        if (p.isEmpty() || p.startsWith(UplinkTopics.PREFIX) || p.contains("?") || p.contains("#")) {
+            throw new IllegalArgumentException("route path '" + path + "' must be a path of its own, outside /"
+                    + UplinkTopics.PREFIX);
+        }
+        URI uri = URI.create(options.endpoint().toString().replaceAll("/+$", "") + "/" + p);
+        ForwardingPump pump = new ForwardingPump(buffer, cursor, filter, new Transport(uri),
+                new ForwardingPump.Options(options.recordsPerBatch(), options.window(), options.retry()), clock,
+                scheduler, random);
+        if (routes.putIfAbsent(uri, pump) != null) {
+            pump.close();
+            throw new IllegalArgumentException("route path '" + path + "' is routed twice");
+        }
+        return this;
+    }
+
+    /** Each route's pump figures, by target URI. */
+    public java.util.Map<URI, ForwardingPump.Stats> routeStats() {
+        return new java.util.TreeMap<>(java.util.Map.copyOf(routes).entrySet().stream().collect(
+                java.util.stream.Collectors.toMap(java.util.Map.Entry::getKey, e -> e.getValue().stats())));
     }
 
     public ForwardingPump.Stats stats() {
@@ -137,6 +187,7 @@ public final class CoapUplink implements AutoCloseable {
     public void close() {
         delivering = false;
         pump.close();
+        routes.values().forEach(ForwardingPump::close);
         CoapClient c = client;
         if (c != null) {
             c.shutdown();
@@ -147,7 +198,15 @@ public final class CoapUplink implements AutoCloseable {
         }
     }
 
-    private void failed(String msg, UplinkHealth.Problem problem) {
+    /** A failed exchange; a route's is logged once per distinct message and leaves the uplink's health alone. */
+    private void failed(URI to, String msg, UplinkHealth.Problem problem) {
+        if (!to.equals(target)) {
+            String full = "CoAP route of " + device + " to " + to + ": " + msg + "; its records wait in the buffer";
+            if (!full.equals(routeProblems.put(to, full))) {
+                LOG.log(System.Logger.Level.WARNING, full);
+            }
+            return;
+        }
         delivering = false;
         lastProblemMs = clock.millis();
         lastProblem = problem;
@@ -159,6 +218,12 @@ public final class CoapUplink implements AutoCloseable {
     }
 
     private final class Transport implements BatchTransport {
+        private final URI to;
+
+        Transport(URI to) {
+            this.to = to;
+        }
+
         @Override
         public int maxPayloadBytes() {
             return options.maxBodyBytes();
@@ -171,7 +236,7 @@ public final class CoapUplink implements AutoCloseable {
                 throw new UplinkException("CoAP uplink not started");
             }
             Request post = Request.newPost();
-            post.setURI(target);
+            post.setURI(to);
             post.setConfirmable(true);
             post.getOptions().setContentFormat(MediaTypeRegistry.APPLICATION_CBOR);
             post.setPayload(batch.payload());
@@ -179,14 +244,18 @@ public final class CoapUplink implements AutoCloseable {
                 @Override
                 public void onLoad(CoapResponse response) {
                     if (response.isSuccess()) {
-                        delivering = true;
-                        if (lastError.getAndSet(null) != null) {
-                            LOG.log(System.Logger.Level.INFO, "CoAP uplink of {0} delivers again", device);
+                        if (!to.equals(target)) {
+                            routeProblems.remove(to); // a route's exchanges leave the uplink's health alone
+                        } else {
+                            delivering = true;
+                            if (lastError.getAndSet(null) != null) {
+                                LOG.log(System.Logger.Level.INFO, "CoAP uplink of {0} delivers again", device);
+                            }
                         }
                         done.accept(null);
                     } else {
                         String msg = "peer answered " + response.getCode() + " " + response.getResponseText();
-                        failed(msg, UplinkHealth.Problem.REJECTED);
+                        failed(to, msg, UplinkHealth.Problem.REJECTED);
                         done.accept(new UplinkException(msg));
                     }
                 }
@@ -194,7 +263,7 @@ public final class CoapUplink implements AutoCloseable {
                 @Override
                 public void onError() {
                     String msg = "no response (timeout, DTLS handshake failure or unreachable peer)";
-                    failed(msg, UplinkHealth.Problem.UNREACHABLE);
+                    failed(to, msg, UplinkHealth.Problem.UNREACHABLE);
                     done.accept(new UplinkException(msg));
                 }
             }, post);

@@ -2,9 +2,11 @@ package io.certigate.uplink.mqtt;
 
 import io.certigate.core.buffer.RecordBuffer;
 import io.certigate.uplink.BatchTransport;
+import io.certigate.uplink.DeliveryCursor;
 import io.certigate.uplink.ForwardingPump;
 import io.certigate.uplink.ProofPublisher;
 import io.certigate.uplink.RecordBatch;
+import io.certigate.uplink.RecordFilter;
 import io.certigate.uplink.StatusMessage;
 import io.certigate.uplink.UplinkException;
 import io.certigate.uplink.UplinkHealth;
@@ -56,6 +58,10 @@ public final class MqttUplink implements ProofPublisher, AutoCloseable {
     private final String proofsTopic;
     private final List<Subscription> subscriptions = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final List<Runnable> sessionListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final ScheduledExecutorService scheduler;
+    private final RandomGenerator random;
+    /** Forwarding routes: topic to its pump, in the order added. */
+    private final java.util.Map<String, ForwardingPump> routes = new java.util.concurrent.ConcurrentSkipListMap<>();
 
     private record Subscription(String topic, java.util.function.BiConsumer<String, byte[]> handler) {}
 
@@ -76,7 +82,9 @@ public final class MqttUplink implements ProofPublisher, AutoCloseable {
         this.readingsTopic = UplinkTopics.READINGS.topic(device);
         this.statusTopic = UplinkTopics.STATUS.topic(device);
         this.proofsTopic = UplinkTopics.PROOFS.topic(device);
-        this.pump = new ForwardingPump(buffer, new Transport(),
+        this.scheduler = scheduler;
+        this.random = random;
+        this.pump = new ForwardingPump(buffer, new Transport(readingsTopic),
                 new ForwardingPump.Options(options.recordsPerBatch(), options.window(), options.reconnect()),
                 clock, scheduler, random);
         this.connection = new MqttConnection(device, options, clock, scheduler, random, statusTopic,
@@ -90,6 +98,7 @@ public final class MqttUplink implements ProofPublisher, AutoCloseable {
                                     e.getMessage());
                         }
                         pump.linkUp();
+                        routes.values().forEach(ForwardingPump::linkUp);
                         for (Subscription sub : subscriptions) {
                             try {
                                 client.subscribe(sub.topic(), QOS, (topic, m) -> sub.handler().accept(topic, m.getPayload()));
@@ -106,6 +115,7 @@ public final class MqttUplink implements ProofPublisher, AutoCloseable {
                     @Override
                     public void down() {
                         pump.linkDown();
+                        routes.values().forEach(ForwardingPump::linkDown);
                     }
                 });
     }
@@ -116,9 +126,44 @@ public final class MqttUplink implements ProofPublisher, AutoCloseable {
         return this;
     }
 
-    /** For {@code Sequencer.addCommitListener}. */
+    /** For {@code Sequencer.addCommitListener}: wakes the main pump and every route's. */
     public LongConsumer commitListener() {
-        return pump::onCommit;
+        return seq -> {
+            pump.onCommit(seq);
+            for (ForwardingPump p : routes.values()) {
+                p.onCommit(seq);
+            }
+        };
+    }
+
+    /**
+     * Adds a forwarding route on this connection: a pump of its own that publishes to
+     * {@code topic} (QoS 1) the records after {@code cursor}, those {@code filter} covers as their
+     * signed bytes and the others as hash-only items, and moves {@code cursor} on each PUBACK. Its
+     * batches have the main uplink's size and window. Call before {@link #start()}.
+     *
+     * @throws IllegalArgumentException when {@code topic} is a certigate topic or already routed
+     */
+    public MqttUplink route(String topic, DeliveryCursor cursor, RecordFilter filter) {
+        if (topic.startsWith(UplinkTopics.PREFIX) || topic.isEmpty() || topic.contains("+") || topic.contains("#")) {
+            throw new IllegalArgumentException("route topic '" + topic + "' must be a topic name of its own, "
+                    + "without wildcards and outside " + UplinkTopics.PREFIX);
+        }
+        ForwardingPump p = new ForwardingPump(buffer, cursor, filter, new Transport(topic),
+                new ForwardingPump.Options(options.recordsPerBatch(), options.window(), options.reconnect()),
+                clock, scheduler, random);
+        if (routes.putIfAbsent(topic, p) != null) {
+            p.close();
+            throw new IllegalArgumentException("route topic '" + topic + "' is routed twice");
+        }
+        return this;
+    }
+
+    /** Each route's pump figures, by topic. */
+    public java.util.Map<String, ForwardingPump.Stats> routeStats() {
+        java.util.Map<String, ForwardingPump.Stats> out = new java.util.TreeMap<>();
+        routes.forEach((t, p) -> out.put(t, p.stats()));
+        return out;
     }
 
     public State state() {
@@ -235,14 +280,21 @@ public final class MqttUplink implements ProofPublisher, AutoCloseable {
     public void close() {
         State before = connection.closing();
         pump.close();
+        routes.values().forEach(ForwardingPump::close);
         connection.disconnect(before, c -> c.publish(statusTopic, status(StatusMessage.State.OFFLINE).encode(), QOS, true)
                 .waitForCompletion(2000));
     }
 
     private final class Transport implements BatchTransport {
+        private final String topic;
+
+        Transport(String topic) {
+            this.topic = topic;
+        }
+
         @Override
         public int maxPayloadBytes() {
-            return maxPayload(options.maxPacketBytes(), readingsTopic);
+            return maxPayload(options.maxPacketBytes(), topic);
         }
 
         @Override
@@ -252,7 +304,7 @@ public final class MqttUplink implements ProofPublisher, AutoCloseable {
                 throw new UplinkException("not connected");
             }
             try {
-                c.publish(readingsTopic, batch.payload(), QOS, false, null, listener(done));
+                c.publish(topic, batch.payload(), QOS, false, null, listener(done));
             } catch (MqttException e) {
                 throw new UplinkException("publish of " + batch + " refused: " + e.getMessage(), e);
             }

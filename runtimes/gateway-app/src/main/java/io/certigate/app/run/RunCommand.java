@@ -13,7 +13,10 @@ import io.certigate.app.metrics.MetricsServer;
 import io.certigate.app.metrics.MetricsSettings;
 import io.certigate.app.metrics.UplinkMetrics;
 import io.certigate.app.metrics.SpineMetrics;
+import io.certigate.core.buffer.BufferException;
 import io.certigate.core.metrics.Metrics;
+import io.certigate.uplink.RouteConfig;
+import io.certigate.uplink.RouteCursor;
 import io.certigate.uplink.UplinkConfig;
 import io.certigate.uplink.coap.CoapUplink;
 import io.certigate.uplink.mqtt.MqttUplink;
@@ -32,6 +35,7 @@ import java.time.Duration;
 import java.util.function.LongConsumer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -74,6 +78,7 @@ public final class RunCommand implements Callable<Integer> {
         ObdReaderConfig obd;
         MeterSources.Plan meters;
         UplinkConfig uplinkConfig;
+        RouteConfig routes;
         ProvisioningMode provisioning;
         io.certigate.gnss.GnssConfig gnss;
         MotionConfig motion;
@@ -83,6 +88,8 @@ public final class RunCommand implements Callable<Integer> {
             obd = ObdReaderConfig.present(cfg.raw()) ? ObdReaderConfig.parse(cfg.raw(), config.toString()) : null;
             meters = MeterSources.parse(new RunConfig.Values(cfg.raw(), config.toString()), cfg.raw(), config.toString());
             uplinkConfig = UplinkConfig.present(cfg.raw()) ? UplinkConfig.parse(cfg.raw(), cfg.deviceId(), config.toString()) : null;
+            routes = RouteConfig.parse(cfg.raw(), cfg.deviceId(), uplinkConfig != null && uplinkConfig.mqtt() != null,
+                    uplinkConfig != null && uplinkConfig.coap() != null, config.toString());
             gnss = io.certigate.gnss.GnssConfig.present(cfg.raw())
                     ? io.certigate.gnss.GnssConfig.parse(cfg.raw(), config.toString()) : null;
             motion = MotionConfig.present(cfg.raw()) ? MotionConfig.parse(cfg.raw(), config.toString()) : null;
@@ -93,6 +100,7 @@ public final class RunCommand implements Callable<Integer> {
         ExecutorService writer = Executors.newSingleThreadExecutor(r -> new Thread(r, "sequencer"));
         ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(3);
         Backlog backlog;
+        List<String> routeBacklog = new ArrayList<>();
         try {
             Spine opened;
             try {
@@ -123,7 +131,7 @@ public final class RunCommand implements Callable<Integer> {
                 reportFirstCommit(spine);
                 List<AutoCloseable> sources = new ArrayList<>(); // closed in reverse order at the stop
                 try {
-                    start(signal, cfg, spine, obd, meters, uplinkConfig, gnss, motion, scheduler, sources);
+                    start(signal, cfg, spine, obd, meters, uplinkConfig, routes, gnss, motion, scheduler, sources);
                 } catch (StopSignal.StopRequested e) {
                     System.out.println("certigate run: stop requested during start-up, before " + e.next());
                 } catch (Exception | LinkageError e) {
@@ -144,6 +152,15 @@ public final class RunCommand implements Callable<Integer> {
                 System.out.println("certigate run: stopping; committing queued readings");
                 closeAll(sources, null);
                 spine.sequencer().close(); // commits what is queued, so that the backlog counts it
+                if (!routes.routes().isEmpty()) {
+                    long head = spine.buffer().head().seq();
+                    Map<String, Long> cursors = RouteCursor.stored(spine.buffer());
+                    for (RouteConfig.Route r : routes.routes()) {
+                        long left = head - cursors.getOrDefault(r.name(), 0L);
+                        routeBacklog.add("route " + r.name() + ": " + (left == 0 ? "everything delivered"
+                                : left + " record(s) not yet delivered to " + r.destination() + " (sent after the next start)"));
+                    }
+                }
                 backlog = Backlog.of(spine.buffer(), uplinkConfig != null,
                         RunAnchoring.configured(new RunConfig.Values(cfg.raw(), config.toString()))
                                 || io.certigate.app.anchor.RunAggregatedAnchoring.configured(
@@ -154,12 +171,13 @@ public final class RunCommand implements Callable<Integer> {
             writer.shutdownNow();
         }
         System.out.println("certigate run: stopped cleanly; " + backlog.describe());
+        routeBacklog.forEach(line -> System.out.println("certigate run: " + line));
         return 0;
     }
 
     /** Starts the configured components in order, checking for a stop request before each. */
     private void start(StopSignal signal, RunConfig cfg, Spine spine, ObdReaderConfig obd, MeterSources.Plan meters,
-            UplinkConfig uplinkConfig, io.certigate.gnss.GnssConfig gnss, MotionConfig motion,
+            UplinkConfig uplinkConfig, RouteConfig routes, io.certigate.gnss.GnssConfig gnss, MotionConfig motion,
             ScheduledExecutorService scheduler, List<AutoCloseable> sources) throws Exception {
         RunConfig.Values values = new RunConfig.Values(cfg.raw(), config.toString());
         long metricsPort = values.whole(MetricsSettings.PORT);
@@ -213,6 +231,8 @@ public final class RunCommand implements Callable<Integer> {
             signal.checkpoint("starting the MQTT uplink");
             MqttUplink mqtt = new MqttUplink(spine.buffer(), spine.key().certificateChain(), uplinkConfig.mqtt(),
                     Clock.systemUTC(), scheduler, new SplittableRandom());
+            startRoutes(routes.routes().stream().filter(r -> r.mqttTopic() != null).toList(), spine, metrics, sources,
+                    (r, cursor) -> mqtt.route(r.mqttTopic(), cursor, r.filter()), r -> "MQTT topic " + r.mqttTopic());
             if (aggregated) {
                 aggregation = io.certigate.app.anchor.RunAggregatedAnchoring.prepare(values, spine.buffer(), spine.key(),
                         mqtt, Clock.systemUTC());
@@ -226,7 +246,10 @@ public final class RunCommand implements Callable<Integer> {
         if (uplinkConfig != null && uplinkConfig.coap() != null) {
             signal.checkpoint("starting the CoAP uplink");
             CoapUplink coap = new CoapUplink(spine.buffer(), uplinkConfig.coap(), Clock.systemUTC(), scheduler,
-                    new SplittableRandom()).start();
+                    new SplittableRandom());
+            startRoutes(routes.routes().stream().filter(r -> r.coapPath() != null).toList(), spine, metrics, sources,
+                    (r, cursor) -> coap.route(r.coapPath(), cursor, r.filter()), r -> "CoAP path /" + r.coapPath());
+            coap.start();
             spine.sequencer().addCommitListener(coap.commitListener());
             sources.add(0, coap);
             UplinkMetrics.register(metrics, "coap", coap::health);
@@ -248,6 +271,30 @@ public final class RunCommand implements Callable<Integer> {
             signal.checkpoint("starting the synthetic source");
             sources.add(new SyntheticLoadScenario(cfg.syntheticRate()).start(ctx));
         }
+    }
+
+    /**
+     * Opens each route's cursor (closed with the sources, which releases its hold on the purge),
+     * hands it to its uplink, registers its backlog gauge and prints one line for it.
+     */
+    private static void startRoutes(List<RouteConfig.Route> routes, Spine spine, Metrics metrics,
+            List<AutoCloseable> sources, java.util.function.BiConsumer<RouteConfig.Route, RouteCursor> uplink,
+            java.util.function.Function<RouteConfig.Route, String> destination) throws BufferException {
+        for (RouteConfig.Route r : routes) {
+            RouteCursor cursor = RouteCursor.open(spine.buffer(), r.name());
+            sources.add(0, cursor);
+            uplink.accept(r, cursor);
+            registerRoute(metrics, spine, r, cursor);
+            System.out.println("certigate run: route " + r.name() + " (" + r.purpose() + "): " + r.filter() + " to "
+                    + destination.apply(r) + ", from seq " + (cursor.deliveredThrough() + 1));
+        }
+    }
+
+    /** A route's backlog for operators (docs/metrics.md): what its destination has not acknowledged yet. */
+    private static void registerRoute(Metrics metrics, Spine spine, RouteConfig.Route r, RouteCursor cursor) {
+        metrics.gauge("certigate_route_undelivered", "Records a forwarding route's destination has not acknowledged "
+                + "(head seq - the route's cursor); they also hold the buffer's purge back.",
+                () -> Math.max(0, spine.buffer().head().seq() - cursor.deliveredThrough()), "route", r.name());
     }
 
     /** Prints one line when the first reading of this run is committed, with the time since launch. */

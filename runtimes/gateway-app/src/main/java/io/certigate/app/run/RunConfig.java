@@ -49,7 +49,7 @@ public record RunConfig(String deviceId, KeySource key, Path bufferFile, RecordB
     private static List<Setting> settings() {
         List<Setting> all = new java.util.ArrayList<>();
         for (List<Setting> capability : List.of(SpineSettings.ALL, List.of(SYNTHETIC_RATE), ObdSettings.ALL, TicSettings.ALL,
-                RfidSettings.ALL, CoapIngestSettings.ALL, UplinkSettings.ALL, AnchorSettings.RUN, MetricsSettings.ALL,
+                RfidSettings.ALL, CoapIngestSettings.ALL, UplinkSettings.ALL, io.certigate.uplink.RouteSettings.ALL, AnchorSettings.RUN, MetricsSettings.ALL,
                 ProvisioningSettings.ALL, io.certigate.gnss.GnssSettings.ALL, MotionSettings.ALL)) {
             capability.stream().filter(s -> s.scope().standalone()).forEach(all::add);
         }

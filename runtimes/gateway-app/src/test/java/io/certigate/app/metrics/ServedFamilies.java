@@ -17,7 +17,7 @@ public final class ServedFamilies {
                 "certigate_uplink_connected", "certigate_uplink_last_error_timestamp_seconds", "certigate_uplink_last_error_info",
                 "certigate_anchor_last_anchored_seq", "certigate_anchor_lag_records", "certigate_anchor_ledger_reachable",
                 "certigate_adapter_connected", "certigate_gnss_fix_usable", "certigate_gnss_clock_offset_seconds",
-                "certigate_gnss_satellites_used"}) {
+                "certigate_gnss_satellites_used", "certigate_route_undelivered"}) {
             m.put(g, "gauge");
         }
         for (String c : new String[] {"certigate_readings_total", "certigate_readings_refused_total", "certigate_alerts_total",

@@ -41,7 +41,8 @@ class ConfigurationDocsTest {
     static List<Setting> everySetting() {
         List<Setting> all = new ArrayList<>();
         for (List<Setting> capability : List.of(SpineSettings.ALL, List.of(RunConfig.SYNTHETIC_RATE), ObdSettings.ALL,
-                TicSettings.ALL, RfidSettings.ALL, CoapIngestSettings.ALL, UplinkSettings.ALL, AnchorSettings.ALL,
+                TicSettings.ALL, RfidSettings.ALL, CoapIngestSettings.ALL, UplinkSettings.ALL,
+                io.certigate.uplink.RouteSettings.ALL, AnchorSettings.ALL,
                 MetricsSettings.ALL, ProvisioningSettings.ALL, ProvisioningSettings.KURA,
                 io.certigate.app.fleet.FleetConfig.OWN, io.certigate.gnss.GnssSettings.ALL, MotionSettings.ALL)) {
             all.addAll(capability);

@@ -116,8 +116,19 @@ class GnssRunTest {
         p.setProperty("gnss.baud", "9600");
         p.setProperty("gnss.position-kinds", "road.shock, Vehicle speed");
         assertThatThrownBy(() -> GnssConfig.parse(p, "f.conf")).hasMessageContaining("'Vehicle speed' is not a reading kind");
+        p.setProperty("gnss.position-kinds", "road.shock");
+        p.setProperty("gnss.position-decimals", "road.shock = 3");
+        assertThat(GnssConfig.parse(p, "f.conf").positionDecimals()).containsEntry("road.shock", 3);
+        p.setProperty("gnss.position-decimals", "road.shock=x");
+        assertThatThrownBy(() -> GnssConfig.parse(p, "f.conf"))
+                .hasMessageContaining("f.conf: gnss.position-decimals: 'road.shock=x' is not kind=decimals");
+        p.setProperty("gnss.position-decimals", "vehicle.speed=2");
+        assertThatThrownBy(() -> GnssConfig.parse(p, "f.conf"))
+                .hasMessageContaining("gnss.position-decimals: 'vehicle.speed' gets no position: it is not in gnss.position-kinds");
+        p.remove("gnss.position-decimals");
         p.setProperty("gnss.position-kinds", "");
         assertThat(GnssConfig.parse(p, "f.conf").positionKinds()).isEmpty();
+        assertThat(GnssConfig.parse(p, "f.conf").positionDecimals()).isEmpty();
         p.setProperty("gnss.postion-kinds", "x");
         assertThatThrownBy(() -> GnssConfig.parse(p, "f.conf")).hasMessageContaining("gnss.postion-kinds");
     }
