@@ -63,6 +63,9 @@ class GnssRunTest {
                         NmeaRouteGenerator.Options.of(30, Instant.now().truncatedTo(ChronoUnit.SECONDS))))
                         .start(device, Duration.ofSeconds(1))) {
             p.setProperty("gnss.port", pty.gatewaySide().toString());
+            // the wiring is under test, not the age policy (GnssServiceTest, on virtual time): a loaded machine
+            // that delays the simulator's 1 Hz sentences must not make the fix stale between two of them
+            p.setProperty("gnss.max-fix-age-ms", "15000");
             Metrics metrics = new Metrics();
             ByteArrayOutputStream log = new ByteArrayOutputStream();
             try (AutoCloseable gnss = GnssRun.start(GnssConfig.parse(p, "test.conf"), spine.sequencer, TestSpine.DEVICE,
@@ -78,10 +81,10 @@ class GnssRunTest {
 
                 Reading signedShock = committed(spine, 1);
                 assertThat(signedShock.timeQuality()).isEqualTo(TimeQuality.GNSS);
-                assertThat(Math.abs(signedShock.observedAtMillis() - shock.observedAtMillis())).isLessThan(2000);
+                assertThat(Math.abs(signedShock.observedAtMillis() - shock.observedAtMillis())).isLessThan(5000);
                 assertThat(signedShock.position()).isNotNull();
                 assertThat(signedShock.position().latitude()).isBetween(new BigDecimal("45.75"), new BigDecimal("45.77"));
-                assertThat(signedShock.position().ageMillis()).isLessThan(3000);
+                assertThat(signedShock.position().ageMillis()).isLessThan(15_000);
                 Reading signedSpeed = committed(spine, 2);
                 assertThat(signedSpeed.timeQuality()).isEqualTo(TimeQuality.GNSS);
                 assertThat(signedSpeed.position()).as("not a position kind by default").isNull();
