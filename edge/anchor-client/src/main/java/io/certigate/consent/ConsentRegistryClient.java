@@ -1,8 +1,8 @@
 package io.certigate.consent;
 
 import io.certigate.anchor.ledger.LedgerAccount;
+import io.certigate.anchor.ledger.LedgerAdmin;
 import io.certigate.anchor.ledger.LedgerClient;
-import io.certigate.anchor.ledger.SignedTx;
 import io.certigate.verifier.consent.ConsentAbi;
 import io.certigate.verifier.consent.ConsentCodes;
 import io.certigate.verifier.consent.ConsentReader;
@@ -116,20 +116,6 @@ public final class ConsentRegistryClient extends ConsentReader {
     /** Sends one transaction and waits for its receipt; a reverted transaction is an error. */
     static TransactionReceipt send(LedgerClient client, LedgerAccount from, String to, String data, BigInteger gas,
             Duration timeout) throws LedgerException, InterruptedException {
-        SignedTx tx = client.sign(from, client.nonce(from.address(), true), to, BigInteger.ZERO, data, gas);
-        client.broadcast(tx.raw());
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            var r = client.receipt(tx.hash());
-            if (r.isPresent()) {
-                if (!r.get().isStatusOK()) {
-                    throw new LedgerException("consent transaction " + tx.hash() + " from " + from.address()
-                            + " reverted", false, null);
-                }
-                return r.get();
-            }
-            Thread.sleep(client.config().pollInterval().toMillis());
-        }
-        throw new LedgerException("no receipt for consent transaction " + tx.hash() + " within " + timeout, false, null);
+        return new LedgerAdmin(client, from, timeout).send(to, BigInteger.ZERO, data, gas);
     }
 }

@@ -52,12 +52,14 @@ public final class LedgerAdmin {
             var r = client.receipt(tx.hash());
             if (r.isPresent()) {
                 if (!r.get().isStatusOK()) {
-                    throw new LedgerException("admin transaction " + tx.hash() + " reverted", false, null);
+                    throw new LedgerException("transaction " + tx.hash() + " from " + admin.address() + " reverted", false,
+                            null);
                 }
                 return r.get();
             }
             Thread.sleep(client.config().pollInterval().toMillis());
         }
-        throw new LedgerException("no receipt for admin transaction " + tx.hash() + " within " + timeout, false, null);
+        throw new LedgerException("no receipt for transaction " + tx.hash() + " from " + admin.address() + " within "
+                + timeout, false, null);
     }
 }

@@ -85,9 +85,25 @@ public final class StatementChainServer implements AutoCloseable {
     }
 
     private ObjectNode chainOn(Connection c, String device) throws SQLException {
+        return document(c, device, fleetId);
+    }
+
+    /**
+     * The document this server answers for {@code device}: its accepted statements, oldest first, each
+     * with its interval and receipt (null until anchored); no statement when the aggregator's tables
+     * do not exist (yet) in this database.
+     */
+    public static ObjectNode document(Connection c, String device, String fleetId) throws SQLException {
         Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
         ObjectNode doc = JSON.createObjectNode().put("device", device).put("fleet", fleetId);
         ArrayNode list = doc.putArray("statements");
+        try (java.sql.Statement st = c.createStatement();
+                ResultSet exists = st.executeQuery("SELECT to_regclass('fleet_anchor.statements') IS NOT NULL")) {
+            exists.next();
+            if (!exists.getBoolean(1)) {
+                return doc;
+            }
+        }
         try (PreparedStatement q = c.prepareStatement("SELECT first_seq, last_seq, interval_id, cose, receipt"
                 + " FROM fleet_anchor.statements WHERE device = ? AND state = 'accepted' ORDER BY last_seq")) {
             q.setString(1, device);

@@ -10,6 +10,7 @@ import com.sun.net.httpserver.HttpsParameters;
 import com.sun.net.httpserver.HttpsServer;
 import io.certigate.core.export.ExportWriter;
 import io.certigate.core.model.StoredRecord;
+import io.certigate.fleet.anchor.StatementChainServer;
 import io.certigate.fleet.store.FleetStore;
 import io.certigate.fleet.store.StoreConnector;
 import io.certigate.fleet.topics.VerifiedRecord;
@@ -256,38 +257,9 @@ public final class ConsumerApiServer implements AutoCloseable {
      */
     private void receipts(HttpExchange x, AccessLog.Access base, String device, ConsentGate.Decision d)
             throws Exception {
-        java.util.Base64.Encoder b64 = java.util.Base64.getUrlEncoder().withoutPadding();
-        ObjectNode doc = JSON.createObjectNode().put("device", device).put("fleet", b.fleetId());
-        ArrayNode list = doc.putArray("statements");
-        try (java.sql.Connection c = b.db().open();
-                java.sql.Statement st = c.createStatement();
-                java.sql.ResultSet exists = st.executeQuery("SELECT to_regclass('fleet_anchor.statements') IS NOT NULL")) {
-            exists.next();
-            if (exists.getBoolean(1)) {
-                try (java.sql.PreparedStatement ps = c.prepareStatement("SELECT first_seq, last_seq, interval_id, cose,"
-                        + " receipt FROM fleet_anchor.statements WHERE device = ? AND state = 'accepted'"
-                        + " ORDER BY last_seq")) {
-                    ps.setString(1, device);
-                    try (java.sql.ResultSet rs = ps.executeQuery()) {
-                        while (rs.next()) {
-                            ObjectNode o = list.addObject().put("first", rs.getLong(1)).put("last", rs.getLong(2));
-                            long iv = rs.getLong(3);
-                            if (rs.wasNull()) {
-                                o.putNull("interval");
-                            } else {
-                                o.put("interval", iv);
-                            }
-                            o.put("cose", b64.encodeToString(rs.getBytes(4)));
-                            byte[] r = rs.getBytes(5);
-                            if (r == null) {
-                                o.putNull("receipt");
-                            } else {
-                                o.put("receipt", b64.encodeToString(r));
-                            }
-                        }
-                    }
-                }
-            }
+        ObjectNode doc;
+        try (java.sql.Connection c = b.db().open()) {
+            doc = StatementChainServer.document(c, device, b.fleetId());
         }
         log.append(new AccessLog.Access(0, base.at(), base.block(), base.consumerAccount(),
                 base.consumerCertificate(), base.holder(), base.subjectHash(), base.purpose(), base.endpoint(), "served",

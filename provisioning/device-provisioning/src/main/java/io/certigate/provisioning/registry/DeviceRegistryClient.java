@@ -1,8 +1,8 @@
 package io.certigate.provisioning.registry;
 
 import io.certigate.anchor.ledger.LedgerAccount;
+import io.certigate.anchor.ledger.LedgerAdmin;
 import io.certigate.anchor.ledger.LedgerClient;
-import io.certigate.anchor.ledger.SignedTx;
 import io.certigate.verifier.ledger.DeviceRegistryReader;
 import io.certigate.verifier.ledger.LedgerException;
 import io.certigate.verifier.ledger.RegistryAbi;
@@ -77,20 +77,6 @@ public final class DeviceRegistryClient extends DeviceRegistryReader {
     /** Sends one transaction and waits for its receipt; a reverted transaction is an error. */
     static TransactionReceipt send(LedgerClient client, LedgerAccount from, String to, String data, BigInteger gas,
             Duration timeout) throws LedgerException, InterruptedException {
-        SignedTx tx = client.sign(from, client.nonce(from.address(), true), to, BigInteger.ZERO, data, gas);
-        client.broadcast(tx.raw());
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            var r = client.receipt(tx.hash());
-            if (r.isPresent()) {
-                if (!r.get().isStatusOK()) {
-                    throw new LedgerException("registry transaction " + tx.hash() + " from " + from.address()
-                            + " reverted", false, null);
-                }
-                return r.get();
-            }
-            Thread.sleep(client.config().pollInterval().toMillis());
-        }
-        throw new LedgerException("no receipt for registry transaction " + tx.hash() + " within " + timeout, false, null);
+        return new LedgerAdmin(client, from, timeout).send(to, BigInteger.ZERO, data, gas);
     }
 }
