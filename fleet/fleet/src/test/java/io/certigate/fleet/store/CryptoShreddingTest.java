@@ -184,6 +184,10 @@ class CryptoShreddingTest {
             assertThatThrownBy(() -> w.write(List.of(StorePostgres.signed("gw-1", 3, T0 + 2000, "VIN1")), List.of()))
                     .hasMessageContaining("fleet.store.master-key-source is not set");
         }
+        assertThatThrownBy(() -> new FleetStore(noKeys).eraseSubject("VIN1"))
+                .hasMessageContaining("payloads are encrypted: set fleet.store.master-key-source");
+        assertThatThrownBy(() -> read(new FleetStore(noKeys), "gw-1"))
+                .hasMessageContaining("payloads are encrypted: set fleet.store.master-key-source");
         assertThat(store.countRecords()).isEqualTo(2);
     }
 
