@@ -38,6 +38,8 @@ public final class StoreKeys {
     private final byte[] ownerKey;
     private final byte[] check;
     private final Map<Long, SecretKey> cache = new ConcurrentHashMap<>();
+    /** One HMAC under the owner key per thread: getting a Mac from the providers costs more than the hash. */
+    private final ThreadLocal<Mac> ownerMac = ThreadLocal.withInitial(this::newOwnerMac);
 
     private StoreKeys(byte[] master) {
         if (master.length != 32) {
@@ -114,12 +116,17 @@ public final class StoreKeys {
     }
 
     private byte[] tag(String kind, String id) {
+        Mac mac = ownerMac.get();
+        mac.update(kind.getBytes(StandardCharsets.US_ASCII));
+        mac.update((byte) 0);
+        return mac.doFinal(id.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private Mac newOwnerMac() {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(ownerKey, "HmacSHA256"));
-            mac.update(kind.getBytes(StandardCharsets.US_ASCII));
-            mac.update((byte) 0);
-            return mac.doFinal(id.getBytes(StandardCharsets.UTF_8));
+            return mac;
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }
