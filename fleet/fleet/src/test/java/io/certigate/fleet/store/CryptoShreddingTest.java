@@ -191,6 +191,65 @@ class CryptoShreddingTest {
         assertThat(store.countRecords()).isEqualTo(2);
     }
 
+    @Test
+    void anErasureWaitsForARecordOfTheSubjectBeingWrittenAndShredsItToo() throws Exception {
+        StoreOptions options = pg.newDatabase();
+        StoreConnector db = options.connector();
+        FleetStore store = new FleetStore(db);
+        store.createOrUpdateSchema();
+        try (StoreWriter w = new StoreWriter(db)) {
+            w.write(List.of(StorePostgres.signed("gw-1", 1, T0, "VIN-W")), List.of());
+        }
+        VerifiedRecord late = StorePostgres.signed("gw-1", 2, T0 + 1000, "VIN-W");
+        java.util.concurrent.ExecutorService erasing = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try (Connection writer = db.open()) {
+            // what StoreWriter does in its transaction: the subject's key taken FOR SHARE, a record sealed under it
+            writer.setAutoCommit(false);
+            byte[] owner = db.keys().subjectTag("VIN-W");
+            DataKeys.Key key = DataKeys.liveOrNew(writer, db.keys(), List.of(owner)).values().iterator().next();
+            try (PreparedStatement ps = writer.prepareStatement("INSERT INTO records (device, seq, t, kind, leaf, hash,"
+                    + " cose, linked, verified_at, key_id, owner) VALUES (?, ?, now(), ?, ?, ?, ?, true, now(), ?, ?)")) {
+                ps.setString(1, late.device());
+                ps.setLong(2, late.seq());
+                ps.setString(3, late.kind());
+                ps.setBytes(4, late.leafHash());
+                ps.setBytes(5, late.chainHash());
+                ps.setBytes(6, RecordEnvelope.seal(key.key(), late.device(), late.seq(), late.subject(), late.cose()));
+                ps.setLong(7, key.id());
+                ps.setBytes(8, owner);
+                ps.executeUpdate();
+            }
+            java.util.concurrent.Future<FleetStore.Erasure> erasure = erasing.submit(() -> store.eraseSubject("VIN-W"));
+            // the erasure is waiting for the writer's lock on the key
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (!erasureWaits(db)) {
+                assertThat(erasure).isNotDone();
+                assertThat(System.nanoTime()).as("the erasure waits on the key's lock").isLessThan(deadline);
+                Thread.sleep(20);
+            }
+            writer.commit();
+            assertThat(erasure.get(30, TimeUnit.SECONDS)).isEqualTo(new FleetStore.Erasure("VIN-W", 1, 2));
+        } finally {
+            erasing.shutdownNow();
+        }
+        assertThat(read(store, "gw-1")).extracting(VerifiedRecord::erased).containsExactly(true, true);
+        // a record of the subject stored after its erasure is under a new key, readable
+        try (StoreWriter w = new StoreWriter(db)) {
+            w.write(List.of(StorePostgres.signed("gw-1", 3, T0 + 2000, "VIN-W")), List.of());
+        }
+        assertThat(read(store, "gw-1")).extracting(VerifiedRecord::erased).containsExactly(true, true, false);
+        assertThat(store.timeline("VIN-W", r -> {})).isEqualTo(1);
+    }
+
+    private static boolean erasureWaits(StoreConnector db) throws Exception {
+        try (Connection c = db.open(); var st = c.createStatement(); ResultSet rs = st.executeQuery(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"
+                        + " AND query LIKE 'UPDATE store_keys%'")) {
+            rs.next();
+            return rs.getLong(1) > 0;
+        }
+    }
+
     private static List<VerifiedRecord> read(FleetStore store) throws Exception {
         return read(store, DEVICE);
     }
