@@ -20,7 +20,8 @@ import java.util.function.Consumer;
  * time, through a server-side cursor ({@code setFetchSize} in a read-only transaction), so that the
  * memory used does not grow with their number; each call opens and closes its own connection.
  * Stored rows come back as {@link VerifiedRecord}s (an erased one without time, kind, subject or COSE
- * bytes).
+ * bytes). Payloads are decrypted transparently with the connector's {@link StoreKeys}; a record whose
+ * data key was destroyed ({@link #eraseSubject}) comes back hash-only, as an erased one does.
  */
 public final class FleetStore {
     /** Rows fetched from the server at a time by the streaming queries. */
@@ -29,8 +30,11 @@ public final class FleetStore {
     private static final long YEAR_1_MS = -62_135_596_800_000L;
     private static final long YEAR_10000_MS = 253_402_300_800_000L;
 
+    private static final System.Logger LOG = System.getLogger(FleetStore.class.getName());
+
     private final StoreConnector connector;
 
+    /** The store read (and erased) through {@code connector}, decrypting with its {@link StoreConnector#keys()}. */
     public FleetStore(StoreConnector connector) {
         this.connector = connector;
     }
@@ -38,8 +42,98 @@ public final class FleetStore {
     /** Makes the tables or brings them up to date ({@link StoreSchema}); returns the versions applied. */
     public int createOrUpdateSchema() throws SQLException {
         try (Connection c = connector.open()) {
-            return StoreSchema.createOrUpdate(c);
+            return StoreSchema.createOrUpdate(c, connector.keys());
         }
+    }
+
+    /**
+     * What {@link #eraseSubject} did.
+     *
+     * @param keysDestroyed    data keys destroyed now (0 when the subject was erased before)
+     * @param recordsShredded  records made unreadable now
+     */
+    public record Erasure(String subject, int keysDestroyed, long recordsShredded) {
+        public boolean alreadyErased() {
+            return keysDestroyed == 0;
+        }
+    }
+
+    /**
+     * Erases a subject (right to erasure) by crypto-shredding, in one transaction: its data key is
+     * destroyed, and its records lose their time, kind and owner tag; their leaf and chain hashes stay,
+     * so the devices' chains and every proof of other records keep verifying. Records of the subject
+     * being written meanwhile are waited for and shredded too. Idempotent: a second erasure destroys
+     * nothing; records stored for the subject after an erasure are under a new key. Logs the counts,
+     * never a payload.
+     *
+     * @throws IllegalArgumentException when the store never held a record of {@code subject}
+     */
+    public Erasure eraseSubject(String subject) throws SQLException {
+        StoreKeys keys = requireKeys();
+        byte[] owner = keys.subjectTag(subject);
+        try (Connection c = connector.open()) {
+            c.setAutoCommit(false);
+            try {
+                try (PreparedStatement ps = c.prepareStatement(StoreSql.OWNER_KNOWN)) {
+                    ps.setBytes(1, owner);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        rs.next();
+                        if (rs.getLong(1) == 0) {
+                            throw new IllegalArgumentException("the fleet store holds no record of subject '"
+                                    + subject + "' (nothing to erase; check the subject's spelling)");
+                        }
+                    }
+                }
+                List<Long> destroyed = new ArrayList<>();
+                try (PreparedStatement ps = c.prepareStatement(StoreSql.DESTROY_KEYS)) {
+                    ps.setBytes(1, owner);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            destroyed.add(rs.getLong(1));
+                        }
+                    }
+                }
+                long shredded = 0;
+                List<long[]> perKey = new ArrayList<>();
+                try (PreparedStatement ps = c.prepareStatement(StoreSql.SHRED_RECORDS)) {
+                    ps.setBytes(1, owner);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            perKey.add(new long[] {rs.getLong(1), rs.getLong(2)});
+                            shredded += rs.getLong(2);
+                        }
+                    }
+                }
+                try (PreparedStatement ps = c.prepareStatement(StoreSql.COUNT_SHREDDED)) {
+                    for (long[] k : perKey) {
+                        ps.setLong(1, k[1]);
+                        ps.setLong(2, k[0]);
+                        ps.addBatch();
+                    }
+                    ps.executeBatch();
+                }
+                c.commit();
+                destroyed.forEach(keys::forget);
+                Erasure e = new Erasure(subject, destroyed.size(), shredded);
+                LOG.log(System.Logger.Level.INFO, e.alreadyErased()
+                        ? "fleet store: subject erased before; nothing more to shred (" + shredded + " records)"
+                        : "fleet store: subject erased: " + destroyed.size() + " data key(s) destroyed, "
+                                + shredded + " records made unreadable (their hashes kept)");
+                return e;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        }
+    }
+
+    private StoreKeys requireKeys() throws SQLException {
+        StoreKeys keys = connector.keys();
+        if (keys == null) {
+            throw new SQLException("the fleet store's payloads are encrypted: set "
+                    + StoreSettings.MASTER_KEY_SOURCE.key() + " to read or erase them");
+        }
+        return keys;
     }
 
     /**
@@ -55,8 +149,9 @@ public final class FleetStore {
     /** {@link #timeline(String, Consumer)} limited to readings taken in {@code [fromMs, toMs)}, epoch ms. */
     public long timeline(String subject, long fromMs, long toMs, Consumer<? super VerifiedRecord> each)
             throws SQLException {
+        byte[] owner = requireKeys().subjectTag(subject);
         return stream(StoreSql.TIMELINE, ps -> {
-            ps.setString(1, StoreWriter.pgText(subject));
+            ps.setBytes(1, owner);
             ps.setObject(2, time(fromMs));
             ps.setObject(3, time(toMs));
         }, each);
@@ -155,7 +250,7 @@ public final class FleetStore {
                 long n = 0;
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        each.accept(record(rs));
+                        each.accept(record(rs, connector.keys()));
                         n++;
                     }
                 }
@@ -166,11 +261,41 @@ public final class FleetStore {
         }
     }
 
-    /** A row of {@link StoreSql#RECORD_COLUMNS}. */
-    private static VerifiedRecord record(ResultSet rs) throws SQLException {
-        return new VerifiedRecord(rs.getString(1), rs.getLong(2), StoreWriter.ms(rs.getObject(3, OffsetDateTime.class)),
-                rs.getString(4), rs.getString(5), rs.getBytes(6), rs.getBytes(7), rs.getBytes(8), rs.getBoolean(9),
-                StoreWriter.ms(rs.getObject(10, OffsetDateTime.class)));
+    /**
+     * A row of {@link StoreSql#RECORD_COLUMNS}, decrypted; hash-only when erased or its key destroyed (or
+     * the envelope does not open under its key: never an error for one record).
+     */
+    private static VerifiedRecord record(ResultSet rs, StoreKeys keys) throws SQLException {
+        String device = rs.getString(1);
+        long seq = rs.getLong(2);
+        byte[] cose = rs.getBytes(8);
+        long keyId = rs.getLong(11);
+        boolean encrypted = !rs.wasNull();
+        long verifiedAt = StoreWriter.ms(rs.getObject(10, OffsetDateTime.class));
+        if (cose == null || !encrypted) {
+            return new VerifiedRecord(device, seq, StoreWriter.ms(rs.getObject(3, OffsetDateTime.class)),
+                    rs.getString(4), rs.getString(5), rs.getBytes(6), rs.getBytes(7), cose, rs.getBoolean(9),
+                    verifiedAt);
+        }
+        byte[] wrapped = rs.getBytes(13);
+        if (wrapped != null && rs.getString(4) != null) {
+            if (keys == null) {
+                throw new SQLException("the fleet store's payloads are encrypted: set "
+                        + StoreSettings.MASTER_KEY_SOURCE.key() + " to read them");
+            }
+            try {
+                RecordEnvelope.Opened o = RecordEnvelope.open(keys.dataKey(keyId, rs.getBytes(12), wrapped), device,
+                        seq, cose);
+                return new VerifiedRecord(device, seq, StoreWriter.ms(rs.getObject(3, OffsetDateTime.class)),
+                        rs.getString(4), o.subject(), rs.getBytes(6), rs.getBytes(7), o.cose(), rs.getBoolean(9),
+                        verifiedAt);
+            } catch (java.security.GeneralSecurityException e) {
+                LOG.log(System.Logger.Level.WARNING, "fleet store: the payload of a record of seq " + seq
+                        + " does not decrypt under its key (" + e.getClass().getSimpleName() + "); returned hash-only");
+            }
+        }
+        return new VerifiedRecord(device, seq, -1, null, null, rs.getBytes(6), rs.getBytes(7), null, rs.getBoolean(9),
+                verifiedAt);
     }
 
     private static OffsetDateTime time(long ms) {

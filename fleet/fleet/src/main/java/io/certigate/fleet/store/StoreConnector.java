@@ -5,11 +5,35 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.Properties;
 
-/** Opens a connection to the store's PostgreSQL database; the caller closes it. */
+/**
+ * Opens a connection to the store's PostgreSQL database (the caller closes it), and carries the
+ * store's keys ({@link StoreKeys}, null when no master key is configured) to the writer and the reads.
+ */
 @FunctionalInterface
 public interface StoreConnector {
 
     Connection open() throws SQLException;
+
+    /** The keys payloads are encrypted under; null when none were given. */
+    default StoreKeys keys() {
+        return null;
+    }
+
+    /** This connector carrying {@code keys}. */
+    default StoreConnector withKeys(StoreKeys keys) {
+        StoreConnector self = this;
+        return new StoreConnector() {
+            @Override
+            public Connection open() throws SQLException {
+                return self.open();
+            }
+
+            @Override
+            public StoreKeys keys() {
+                return keys;
+            }
+        };
+    }
 
     /**
      * Connections by the PostgreSQL JDBC driver to {@code jdbcUrl} as {@code user} ({@code password}

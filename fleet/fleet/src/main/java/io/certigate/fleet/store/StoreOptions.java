@@ -17,9 +17,17 @@ import java.util.Map;
  * @param batchSize      Kafka records per poll (and per transaction) at most
  * @param retryMin       first wait after a failed write
  * @param retryMax       longest wait between attempts
+ * @param masterKeySource {@code file:PATH}, {@code env:NAME} of the master key the data keys are
+ *                       wrapped with, or "" for none (then the store cannot write or read payloads)
  */
 public record StoreOptions(String jdbcUrl, String user, String passwordSource, String group, int batchSize,
-        Duration retryMin, Duration retryMax) {
+        Duration retryMin, Duration retryMax, String masterKeySource) {
+
+    /** Options without a master key source. */
+    public StoreOptions(String jdbcUrl, String user, String passwordSource, String group, int batchSize,
+            Duration retryMin, Duration retryMax) {
+        this(jdbcUrl, user, passwordSource, group, batchSize, retryMin, retryMax, "");
+    }
 
     public StoreOptions {
         if (!jdbcUrl.startsWith("jdbc:postgresql:")) {
@@ -42,8 +50,9 @@ public record StoreOptions(String jdbcUrl, String user, String passwordSource, S
         int batch = v.wholeInt(StoreSettings.BATCH_SIZE);
         Duration min = Duration.ofMillis(v.whole(StoreSettings.RETRY_MIN_MS));
         Duration max = Duration.ofMillis(v.whole(StoreSettings.RETRY_MAX_MS));
+        String master = v.secretSource(StoreSettings.MASTER_KEY_SOURCE.key(), false);
         try {
-            return new StoreOptions(url, user, password, group, batch, min, max);
+            return new StoreOptions(url, user, password, group, batch, min, max, master);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(origin + ": " + e.getMessage(), e);
         }
@@ -51,10 +60,24 @@ public record StoreOptions(String jdbcUrl, String user, String passwordSource, S
 
     /** The same options with another consumer group. */
     public StoreOptions withGroup(String otherGroup) {
-        return new StoreOptions(jdbcUrl, user, passwordSource, otherGroup, batchSize, retryMin, retryMax);
+        return new StoreOptions(jdbcUrl, user, passwordSource, otherGroup, batchSize, retryMin, retryMax,
+                masterKeySource);
     }
 
-    /** Connections with these options, the password read from its source now. */
+    /** These options with another master key source ("" for none). */
+    public StoreOptions withMasterKeySource(String source) {
+        return new StoreOptions(jdbcUrl, user, passwordSource, group, batchSize, retryMin, retryMax, source);
+    }
+
+    /** The keys of {@link #masterKeySource()}, read now; a clear error when it is not set or not a key. */
+    public StoreKeys keys() {
+        return StoreKeys.fromSource(StoreSettings.MASTER_KEY_SOURCE.key(), masterKeySource);
+    }
+
+    /**
+     * Connections with these options, the password read from its source now; they carry the store's
+     * keys ({@link StoreConnector#keys()}) when a master key source is set.
+     */
     public StoreConnector connector() {
         char[] password = null;
         if (!passwordSource.isEmpty()) {
@@ -66,6 +89,7 @@ public record StoreOptions(String jdbcUrl, String user, String passwordSource, S
             }
         }
         String pw = password == null ? null : new String(password).strip();
-        return StoreConnector.of(jdbcUrl, user, pw == null ? null : pw.toCharArray());
+        StoreConnector c = StoreConnector.of(jdbcUrl, user, pw == null ? null : pw.toCharArray());
+        return masterKeySource.isEmpty() ? c : c.withKeys(keys());
     }
 }

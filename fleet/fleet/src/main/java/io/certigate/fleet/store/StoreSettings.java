@@ -23,6 +23,10 @@ public final class StoreSettings {
     public static final Setting RETRY_MAX_MS = Setting.whole("fleet.store.retry-max-ms", 5000, 1, 600_000, "ms",
             "longest wait between two attempts to write while PostgreSQL fails");
 
+    public static final Setting MASTER_KEY_SOURCE = Setting.of("fleet.store.master-key-source", Type.SECRET_SOURCE,
+            null, "where the store's master key is read from (file:PATH or env:NAME; 32 bytes as 64 hex digits or"
+                    + " base64): it wraps the per-subject data keys payloads are encrypted under; required by the store role");
+
     public static final List<Setting> ALL = List.of(JDBC_URL, USER, PASSWORD, GROUP, BATCH_SIZE, RETRY_MIN_MS,
-            RETRY_MAX_MS);
+            RETRY_MAX_MS, MASTER_KEY_SOURCE);
 }

@@ -8,17 +8,17 @@ final class StoreSql {
     static final String CREATE_INCOMING = "CREATE TEMP TABLE IF NOT EXISTS incoming ("
             + " ord int NOT NULL, device text NOT NULL, seq bigint NOT NULL, t timestamptz, kind text, subject text,"
             + " leaf bytea NOT NULL, hash bytea NOT NULL, cose bytea, linked boolean NOT NULL,"
-            + " verified_at timestamptz NOT NULL) ON COMMIT DELETE ROWS";
+            + " verified_at timestamptz NOT NULL, key_id bigint, owner bytea) ON COMMIT DELETE ROWS";
     static final String COPY_INCOMING = "COPY incoming FROM STDIN";
-    static final String INSERT_INCOMING = "INSERT INTO incoming VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    static final String INSERT_INCOMING = "INSERT INTO incoming VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
     /**
      * The signed records of the batch not stored yet (the first of the batch per (device, seq)), and
      * the devices' figures updated with them; answers how many were stored.
      */
     static final String STORE_SIGNED = "WITH ins AS ("
-            + " INSERT INTO records (device, seq, t, kind, subject, leaf, hash, cose, linked, verified_at)"
-            + " SELECT DISTINCT ON (device, seq) device, seq, t, kind, subject, leaf, hash, cose, linked, verified_at"
+            + " INSERT INTO records (device, seq, t, kind, leaf, hash, cose, linked, verified_at, key_id, owner)"
+            + " SELECT DISTINCT ON (device, seq) device, seq, t, kind, leaf, hash, cose, linked, verified_at, key_id, owner"
             + " FROM incoming WHERE cose IS NOT NULL ORDER BY device, seq, ord"
             + " ON CONFLICT (device, seq) DO NOTHING RETURNING device, seq, verified_at),"
             + " dev AS (INSERT INTO devices AS d (device, first_seen, last_seen, records, max_seq)"
@@ -35,7 +35,8 @@ final class StoreSql {
 
     /** Erasures whose leaf and chain hashes match the signed record stored: the record is erased. */
     static final String ERASE = "WITH e AS ("
-            + " UPDATE records r SET t = NULL, kind = NULL, subject = NULL, cose = NULL, erased_at = i.verified_at"
+            + " UPDATE records r SET t = NULL, kind = NULL, subject = NULL, owner = NULL, cose = NULL,"
+            + " erased_at = i.verified_at"
             + " FROM incoming i WHERE i.cose IS NULL AND r.device = i.device AND r.seq = i.seq"
             + " AND r.hash = i.hash AND r.leaf = i.leaf AND r.cose IS NOT NULL RETURNING r.device),"
             + " dev AS (UPDATE devices d SET erased = d.erased + c.n"
@@ -56,12 +57,26 @@ final class StoreSql {
             + " ON CONFLICT (device) DO UPDATE SET findings = d.findings + excluded.findings,"
             + " forks = d.forks + excluded.forks";
 
-    static final String RECORD_COLUMNS = "device, seq, t, kind, subject, leaf, hash, cose, linked, verified_at";
+    /** A record with its data key's row (absent for a row of version 1, wrapped NULL once destroyed). */
+    static final String RECORD_COLUMNS = "r.device, r.seq, r.t, r.kind, r.subject, r.leaf, r.hash, r.cose, r.linked,"
+            + " r.verified_at, r.key_id, k.owner, k.wrapped FROM records r LEFT JOIN store_keys k ON k.id = r.key_id";
 
-    static final String TIMELINE = "SELECT " + RECORD_COLUMNS + " FROM records"
-            + " WHERE subject = ? AND t >= ? AND t < ? ORDER BY t, device, seq";
-    static final String DEVICE_RECORDS = "SELECT " + RECORD_COLUMNS + " FROM records"
-            + " WHERE device = ? AND seq BETWEEN ? AND ? ORDER BY seq";
+    static final String TIMELINE = "SELECT " + RECORD_COLUMNS
+            + " WHERE r.owner = ? AND r.t >= ? AND r.t < ? ORDER BY r.t, r.device, r.seq";
+    static final String DEVICE_RECORDS = "SELECT " + RECORD_COLUMNS
+            + " WHERE r.device = ? AND r.seq BETWEEN ? AND ? ORDER BY r.seq";
+
+    /** Erasure of a subject: had it ever a key? */
+    static final String OWNER_KNOWN = "SELECT count(*) FROM store_keys WHERE owner = ?";
+    /** Erasure of a subject: its live key destroyed (waits for writers holding it FOR SHARE). */
+    static final String DESTROY_KEYS = "UPDATE store_keys SET wrapped = NULL, destroyed_at = now()"
+            + " WHERE owner = ? AND destroyed_at IS NULL RETURNING id";
+    /** Erasure of a subject: its records made hash-only (time, kind and owner tag cleared). */
+    static final String SHRED_RECORDS = "WITH s AS (UPDATE records SET t = NULL, kind = NULL, subject = NULL,"
+            + " owner = NULL, shredded_at = now() WHERE owner = ? AND shredded_at IS NULL RETURNING key_id)"
+            + " SELECT key_id, count(*) FROM s GROUP BY key_id";
+    static final String COUNT_SHREDDED = "UPDATE store_keys SET records_shredded = coalesce(records_shredded, 0) + ?"
+            + " WHERE id = ?";
     static final String DEVICES = "SELECT device, first_seen, last_seen, records, erased, findings, forks, max_seq"
             + " FROM devices ORDER BY device";
     static final String FINDINGS_OF_TYPE = "SELECT device, seq, last_seq, type, detail, at FROM findings"

@@ -5,6 +5,7 @@ import io.certigate.fleet.topics.FindingType;
 import io.certigate.fleet.topics.VerifiedRecord;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -16,8 +17,10 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import org.postgresql.PGConnection;
 
 /**
@@ -36,6 +39,10 @@ import org.postgresql.PGConnection;
  *       store's own findings, dated by the refused record's verification time, are not doubled by a
  *       replay either.</li>
  * </ul>
+ *
+ * <p>Payloads at rest are encrypted ({@link RecordEnvelope}): each signed record's COSE bytes (and its
+ * subject) under its owner's data key (the subject's, or the device's when the reading has none;
+ * {@link DataKeys}), the owner tag stored instead of the subject; the leaf and chain hashes stay in clear.
  *
  * <p>Holds one connection, opened at the first write; a failed write rolls back, closes it and
  * throws, and the next write opens a new one. Not thread-safe: one writer per sink thread.
@@ -101,7 +108,7 @@ public final class StoreWriter implements AutoCloseable {
         long erased = 0;
         long refused = 0;
         if (!records.isEmpty()) {
-            stage(c, records);
+            stage(c, records, seal(c, records, signed));
             try (Statement st = c.createStatement()) {
                 if (signed > 0) {
                     stored = single(st, StoreSql.STORE_SIGNED);
@@ -175,7 +182,42 @@ public final class StoreWriter implements AutoCloseable {
         return n;
     }
 
-    private void stage(Connection c, List<VerifiedRecord> records) throws SQLException {
+    /** What a signed record is staged with: its envelope, data key and owner tag (erasures: nulls). */
+    private record Sealed(byte[][] envelopes, long[] keyIds, byte[][] owners) {}
+
+    private Sealed seal(Connection c, List<VerifiedRecord> records, long signed) throws SQLException {
+        int n = records.size();
+        Sealed out = new Sealed(new byte[n][], new long[n], new byte[n][]);
+        if (signed == 0) {
+            return out;
+        }
+        StoreKeys keys = connector.keys();
+        if (keys == null) {
+            throw new IllegalStateException(StoreSettings.MASTER_KEY_SOURCE.key() + " is not set: the fleet store"
+                    + " writes payloads only encrypted, under data keys wrapped by the master key");
+        }
+        Map<ByteBuffer, byte[]> owners = new HashMap<>();
+        for (int i = 0; i < n; i++) {
+            VerifiedRecord r = records.get(i);
+            if (!r.erased()) {
+                byte[] owner = r.subject() == null ? keys.deviceTag(r.device()) : keys.subjectTag(r.subject());
+                byte[] known = owners.putIfAbsent(ByteBuffer.wrap(owner), owner);
+                out.owners[i] = known == null ? owner : known;
+            }
+        }
+        Map<ByteBuffer, DataKeys.Key> live = DataKeys.liveOrNew(c, keys, owners.values());
+        for (int i = 0; i < n; i++) {
+            VerifiedRecord r = records.get(i);
+            if (!r.erased()) {
+                DataKeys.Key k = live.get(ByteBuffer.wrap(out.owners[i]));
+                out.keyIds[i] = k.id();
+                out.envelopes[i] = RecordEnvelope.seal(k.key(), r.device(), r.seq(), r.subject(), r.cose());
+            }
+        }
+        return out;
+    }
+
+    private void stage(Connection c, List<VerifiedRecord> records, Sealed sealed) throws SQLException {
         if (staging == Staging.COPY) {
             StringBuilder sb = new StringBuilder(records.size() * 600);
             int ord = 0;
@@ -187,22 +229,23 @@ public final class StoreWriter implements AutoCloseable {
                 } else {
                     sb.append(Instant.ofEpochMilli(r.observedAtMs())).append('\t');
                     text(sb, r.kind()).append('\t');
-                    if (r.subject() == null) {
-                        sb.append("\\N");
-                    } else {
-                        text(sb, r.subject());
-                    }
-                    sb.append('\t');
+                    sb.append("\\N\t");
                 }
                 bytea(sb, r.leafHash()).append('\t');
                 bytea(sb, r.chainHash()).append('\t');
                 if (r.erased()) {
                     sb.append("\\N");
                 } else {
-                    bytea(sb, r.cose());
+                    bytea(sb, sealed.envelopes[ord - 1]);
                 }
                 sb.append('\t').append(r.linked() ? 't' : 'f').append('\t')
-                        .append(Instant.ofEpochMilli(r.verifiedAtMs())).append('\n');
+                        .append(Instant.ofEpochMilli(r.verifiedAtMs())).append('\t');
+                if (r.erased()) {
+                    sb.append("\\N\t\\N\n");
+                } else {
+                    sb.append(sealed.keyIds[ord - 1]).append('\t');
+                    bytea(sb, sealed.owners[ord - 1]).append('\n');
+                }
             }
             try {
                 c.unwrap(PGConnection.class).getCopyAPI().copyIn(StoreSql.COPY_INCOMING,
@@ -220,12 +263,18 @@ public final class StoreWriter implements AutoCloseable {
                 ps.setLong(3, r.seq());
                 ps.setObject(4, r.erased() ? null : time(r.observedAtMs()), Types.TIMESTAMP_WITH_TIMEZONE);
                 ps.setString(5, pgText(r.kind()));
-                ps.setString(6, pgText(r.subject()));
+                ps.setString(6, null);
                 ps.setBytes(7, r.leafHash());
                 ps.setBytes(8, r.chainHash());
-                ps.setBytes(9, r.cose());
+                ps.setBytes(9, sealed.envelopes[ord - 1]);
                 ps.setBoolean(10, r.linked());
                 ps.setObject(11, time(r.verifiedAtMs()));
+                if (r.erased()) {
+                    ps.setNull(12, Types.BIGINT);
+                } else {
+                    ps.setLong(12, sealed.keyIds[ord - 1]);
+                }
+                ps.setBytes(13, sealed.owners[ord - 1]);
                 ps.addBatch();
             }
             ps.executeBatch();
@@ -282,6 +331,9 @@ public final class StoreWriter implements AutoCloseable {
                 c.setAutoCommit(false);
                 try (Statement st = c.createStatement()) {
                     st.execute(StoreSql.CREATE_INCOMING);
+                }
+                if (connector.keys() != null) {
+                    StoreSchema.checkMasterKey(c, connector.keys());
                 }
                 c.commit();
             } catch (SQLException e) {

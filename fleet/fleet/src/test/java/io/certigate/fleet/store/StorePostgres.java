@@ -21,8 +21,13 @@ final class StorePostgres implements AutoCloseable {
 
     final PostgresServer server;
 
+    /** A file holding a master key for the store (64 hex digits). */
+    final Path masterKey;
+
     StorePostgres(Path dir) throws IOException, InterruptedException {
         this.server = PostgresServer.start(dir);
+        this.masterKey = java.nio.file.Files.writeString(dir.resolve("store-master.key"),
+                StoreKeys.newMasterKeyHex() + "\n");
     }
 
     /** A new, empty database; its options read the password from the server's password file. */
@@ -35,7 +40,8 @@ final class StorePostgres implements AutoCloseable {
         String url = server.jdbcUrl().substring(0, server.jdbcUrl().lastIndexOf('/') + 1) + name;
         return StoreOptions.of("test", Map.of(StoreSettings.JDBC_URL.key(), url, StoreSettings.USER.key(),
                 server.user(), StoreSettings.PASSWORD.key(), "file:" + server.passwordFile(),
-                StoreSettings.RETRY_MIN_MS.key(), "50", StoreSettings.RETRY_MAX_MS.key(), "500"))
+                StoreSettings.RETRY_MIN_MS.key(), "50", StoreSettings.RETRY_MAX_MS.key(), "500",
+                StoreSettings.MASTER_KEY_SOURCE.key(), "file:" + masterKey))
                 .withGroup("store-test-" + name);
     }
 

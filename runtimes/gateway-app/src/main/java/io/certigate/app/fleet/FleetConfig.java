@@ -250,6 +250,11 @@ public record FleetConfig(Set<Role> roles, String bootstrapServers, TopicLayout 
         }
         FleetVerifySettings verify = FleetVerifySettings.from(v);
         StoreOptions store = roles.contains(Role.STORE) ? StoreOptions.of(origin, values) : null;
+        if (store != null && store.masterKeySource().isEmpty()) {
+            throw new IllegalArgumentException(origin + ": " + StoreSettings.MASTER_KEY_SOURCE.key()
+                    + " is required with the store role: payloads are stored encrypted under data keys wrapped by"
+                    + " this master key (file:PATH or env:NAME holding 32 bytes as 64 hex digits or base64)");
+        }
         String instanceId = v.text(GROUP_INSTANCE_ID);
         GroupMembership membership;
         try {

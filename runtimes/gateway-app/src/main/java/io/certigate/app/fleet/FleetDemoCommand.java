@@ -255,7 +255,23 @@ public final class FleetDemoCommand implements Callable<Integer> {
         p.setProperty("fleet.store.jdbc-url", pg.jdbcUrl());
         p.setProperty("fleet.store.user", pg.user());
         p.setProperty("fleet.store.password", "file:" + pg.passwordFile());
+        p.setProperty("fleet.store.master-key-source", "file:" + masterKey(pg));
         return p;
+    }
+
+    /** The store's master key of a demo: one file beside the database's folder, shared by its instances, made once. */
+    static synchronized Path masterKey(PostgresServer pg) {
+        Path f = pg.home().toAbsolutePath().resolveSibling(pg.home().getFileName() + "-store-master.key");
+        try {
+            if (!Files.exists(f)) {
+                Path tmp = Files.createTempFile(f.getParent(), "master", ".tmp");
+                Files.writeString(tmp, io.certigate.fleet.store.StoreKeys.newMasterKeyHex() + "\n");
+                Files.move(tmp, f, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("cannot write the fleet store's master key " + f, e);
+        }
+        return f;
     }
 
     static void awaitSubscribed(List<FleetNode> nodes) throws InterruptedException, IOException {

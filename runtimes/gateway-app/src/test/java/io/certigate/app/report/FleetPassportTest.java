@@ -12,7 +12,9 @@ import io.certigate.core.model.RecordHashes;
 import io.certigate.core.model.TimeQuality;
 import io.certigate.fleet.store.FleetStore;
 import io.certigate.fleet.store.StoreConnector;
+import io.certigate.fleet.store.StoreKeys;
 import io.certigate.fleet.store.StoreOptions;
+import io.certigate.fleet.store.StoreSchema;
 import io.certigate.fleet.store.StoreWriter;
 import io.certigate.fleet.topics.Finding;
 import io.certigate.fleet.topics.FindingType;
@@ -56,9 +58,11 @@ class FleetPassportTest {
     @BeforeAll
     static void storeAndRun() throws Exception {
         pg = PostgresServer.start(dir.resolve("pg"));
+        Path masterKey = Files.writeString(dir.resolve("store-master.key"), StoreKeys.newMasterKeyHex());
         StoreConnector db = StoreOptions.of("test", Map.of("fleet.store.jdbc-url", pg.jdbcUrl(), "fleet.store.user", pg.user(),
-                "fleet.store.password", "file:" + pg.passwordFile())).connector();
-        assertThat(new FleetStore(db).createOrUpdateSchema()).isEqualTo(1);
+                "fleet.store.password", "file:" + pg.passwordFile(), "fleet.store.master-key-source", "file:" + masterKey))
+                .connector();
+        assertThat(new FleetStore(db).createOrUpdateSchema()).isEqualTo(StoreSchema.VERSION);
         TestPki pki = TestPki.create("fleet passport test CA");
         Path ca = TestPki.writePem(dir.resolve("ca.pem"), List.of(pki.caCertificate()));
 
@@ -97,6 +101,7 @@ class FleetPassportTest {
         p.setProperty("fleet.store.jdbc-url", pg.jdbcUrl());
         p.setProperty("fleet.store.user", pg.user());
         p.setProperty("fleet.store.password", "file:" + pg.passwordFile());
+        p.setProperty("fleet.store.master-key-source", "file:" + masterKey);
         config = dir.resolve("fleet.properties");
         try (var out = Files.newBufferedWriter(config)) {
             p.store(out, null);

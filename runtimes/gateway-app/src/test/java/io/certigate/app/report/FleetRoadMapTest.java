@@ -10,6 +10,7 @@ import io.certigate.core.model.ReadingCodec;
 import io.certigate.core.model.RecordHashes;
 import io.certigate.fleet.store.FleetStore;
 import io.certigate.fleet.store.StoreConnector;
+import io.certigate.fleet.store.StoreKeys;
 import io.certigate.fleet.store.StoreOptions;
 import io.certigate.fleet.store.StoreWriter;
 import io.certigate.fleet.topics.Finding;
@@ -48,8 +49,10 @@ class FleetRoadMapTest {
     @BeforeAll
     static void storeAndRun() throws Exception {
         pg = PostgresServer.start(dir.resolve("pg"));
+        Path masterKey = Files.writeString(dir.resolve("store-master.key"), StoreKeys.newMasterKeyHex());
         StoreConnector db = StoreOptions.of("test", Map.of("fleet.store.jdbc-url", pg.jdbcUrl(), "fleet.store.user", pg.user(),
-                "fleet.store.password", "file:" + pg.passwordFile())).connector();
+                "fleet.store.password", "file:" + pg.passwordFile(), "fleet.store.master-key-source", "file:" + masterKey))
+                .connector();
         new FleetStore(db).createOrUpdateSchema();
         TestPki pki = TestPki.create("fleet road map test CA");
         Path ca = TestPki.writePem(dir.resolve("ca.pem"), List.of(pki.caCertificate()));
@@ -68,6 +71,7 @@ class FleetRoadMapTest {
         p.setProperty("fleet.store.jdbc-url", pg.jdbcUrl());
         p.setProperty("fleet.store.user", pg.user());
         p.setProperty("fleet.store.password", "file:" + pg.passwordFile());
+        p.setProperty("fleet.store.master-key-source", "file:" + masterKey);
         Path config = dir.resolve("fleet.properties");
         try (var out = Files.newBufferedWriter(config)) {
             p.store(out, null);
