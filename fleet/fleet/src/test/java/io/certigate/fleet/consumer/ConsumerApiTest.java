@@ -34,6 +34,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import io.certigate.fleet.store.FleetStore;
 import io.certigate.fleet.store.StoreConnector;
+import io.certigate.fleet.store.StoreKeys;
 import io.certigate.fleet.store.StoreOptions;
 import io.certigate.fleet.store.StoreSettings;
 import io.certigate.fleet.store.StoreWriter;
@@ -57,6 +58,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.KeyStore;
@@ -130,9 +132,10 @@ class ConsumerApiTest {
         chain = TestChain.start(dir.resolve("chain"));
         parties = TestParties.deploy(chain);
         pg = PostgresServer.start(dir.resolve("pg"));
+        Path masterKey = Files.writeString(dir.resolve("master.key"), StoreKeys.newMasterKeyHex() + "\n");
         StoreConnector db = StoreOptions.of("test", Map.of(StoreSettings.JDBC_URL.key(), pg.jdbcUrl(),
-                StoreSettings.USER.key(), pg.user(), StoreSettings.PASSWORD.key(), "file:" + pg.passwordFile()))
-                .connector();
+                StoreSettings.USER.key(), pg.user(), StoreSettings.PASSWORD.key(), "file:" + pg.passwordFile(),
+                StoreSettings.MASTER_KEY_SOURCE.key(), "file:" + masterKey)).connector();
         FleetStore store = new FleetStore(db);
         store.createOrUpdateSchema();
 

@@ -288,6 +288,11 @@ public record FleetConfig(Set<Role> roles, String bootstrapServers, TopicLayout 
                 throw new IllegalArgumentException(origin + ": " + StoreSettings.JDBC_URL.key()
                         + " is required with the consumer role: it serves the store's records and logs accesses there");
             }
+            if (v.text(StoreSettings.MASTER_KEY_SOURCE).isEmpty()) {
+                throw new IllegalArgumentException(origin + ": " + StoreSettings.MASTER_KEY_SOURCE.key()
+                        + " is required with the consumer role: the store's payloads are encrypted under data keys"
+                        + " wrapped by this master key");
+            }
             String ca = v.text(CONSUMER_CA).isEmpty() ? v.text(FleetVerifyTrust.CA) : v.text(CONSUMER_CA);
             if (ca.isEmpty()) {
                 throw new IllegalArgumentException(origin + ": " + CONSUMER_CA.key() + " (or " + FleetVerifyTrust.CA.key()

@@ -20,6 +20,7 @@ import io.certigate.fleet.collector.DeviceKeys;
 import io.certigate.fleet.consumer.PartyCertificates;
 import io.certigate.fleet.store.FleetStore;
 import io.certigate.fleet.store.StoreConnector;
+import io.certigate.fleet.store.StoreKeys;
 import io.certigate.fleet.store.StoreWriter;
 import io.certigate.fleet.topics.VerifiedRecord;
 import io.certigate.signing.CoseSign1;
@@ -87,6 +88,8 @@ class FleetConsumerRoleTest {
             p.setProperty("fleet.store.jdbc-url", pg.jdbcUrl());
             p.setProperty("fleet.store.user", pg.user());
             p.setProperty("fleet.store.password", "file:" + pg.passwordFile());
+            p.setProperty("fleet.store.master-key-source", "file:" + Files.writeString(dir.resolve("master.key"),
+                    StoreKeys.newMasterKeyHex() + "\n"));
             p.setProperty("fleet.verify.ca", caPem.toString());
             KeyPair serverKeys = TestPki.p256();
             p.setProperty("fleet.consumer.key-store", keyStore(dir, "server", serverKeys,
@@ -169,6 +172,9 @@ class FleetConsumerRoleTest {
         p.setProperty("fleet.kafka.bootstrap-servers", "127.0.0.1:9");
         assertThatThrownBy(() -> FleetConfig.parse(p, "f.properties")).hasMessageContaining("fleet.store.jdbc-url");
         p.setProperty("fleet.store.jdbc-url", "jdbc:postgresql://127.0.0.1/x");
+        assertThatThrownBy(() -> FleetConfig.parse(p, "f.properties"))
+                .hasMessageContaining("fleet.store.master-key-source");
+        p.setProperty("fleet.store.master-key-source", "env:FLEET_MASTER_KEY");
         assertThatThrownBy(() -> FleetConfig.parse(p, "f.properties")).hasMessageContaining("fleet.consumer.ca");
         p.setProperty("fleet.verify.ca", "ca.pem");
         assertThatThrownBy(() -> FleetConfig.parse(p, "f.properties"))
