@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
@@ -67,6 +68,11 @@ public final class SubjectSalts {
             save();
         }
         return salt.clone();
+    }
+
+    /** The subject ids with a salt, sorted. */
+    public List<String> subjects() {
+        return List.copyOf(salts.keySet());
     }
 
     /** The subject whose salted hash is {@code hash}, if it is one of these. */

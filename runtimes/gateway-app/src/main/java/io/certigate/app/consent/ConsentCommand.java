@@ -6,11 +6,16 @@ import io.certigate.anchor.ledger.LedgerSettings;
 import io.certigate.consent.ConsentGrant;
 import io.certigate.consent.ConsentRegistryClient;
 import io.certigate.consent.SubjectSalts;
+import io.certigate.fleet.consumer.ConsumerApiServer;
+import io.certigate.signing.Passphrase;
+import io.certigate.signing.SigningException;
+import io.certigate.uplink.mqtt.TlsSettings;
 import io.certigate.verifier.consent.Consent;
 import io.certigate.verifier.consent.ConsentReader;
 import io.certigate.verifier.consent.SubjectHash;
 import io.certigate.verifier.ledger.LedgerReader;
 import java.io.PrintStream;
+import java.net.URI;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -20,6 +25,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
 import org.web3j.crypto.Keys;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -33,7 +39,7 @@ import picocli.CommandLine.Option;
 @Command(name = "consent", mixinStandardHelpOptions = true,
         description = "Grant, revoke and list a data holder's consents on the ledger.",
         subcommands = {ConsentCommand.Grant.class, ConsentCommand.Revoke.class, ConsentCommand.ListConsents.class,
-            ConsentCommand.Deploy.class})
+            ConsentCommand.Deploy.class, ConsentCommand.Page.class})
 public final class ConsentCommand implements Runnable {
     static final Duration TIMEOUT = Duration.ofMinutes(2);
 
@@ -182,6 +188,71 @@ public final class ConsentCommand implements Runnable {
                     System.out.println();
                     System.out.println("consent " + k.id() + "  " + k.stateAt(head.number(), head.time()));
                     print(System.out, k, subjectName(subjects, k));
+                }
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "page", mixinStandardHelpOptions = true,
+            description = {"Serve the holder's page on this machine (127.0.0.1 only): the subjects, the consents in"
+                + " force, the accesses the fleet logged, and a Revoke button per consent in force.",
+                "Revocations are signed here with the holder's ledger account; the page's address carries a random"
+                    + " token for this run, which its forms must return. Runs until interrupted."})
+    static final class Page implements Callable<Integer> {
+        @Mixin
+        Ledger ledger;
+
+        @Option(names = "--subjects", required = true, description = "The holder's subject salts file.")
+        Path subjects;
+
+        @Option(names = "--fleet", paramLabel = "URL",
+                description = "The fleet's consumer API (https://host:port), to show the accesses it logged.")
+        URI fleet;
+
+        @Option(names = "--key-store", paramLabel = "P12",
+                description = "The holder's client key store (PKCS#12, a certificate of the consortium CA), for --fleet.")
+        Path keyStore;
+
+        @Option(names = "--passphrase-source", paramLabel = "SRC",
+                description = "The key store's passphrase: file:PATH or env:NAME.")
+        String passphraseSource;
+
+        @Option(names = "--ca", paramLabel = "PEM", description = "The consortium CA (PEM) that the fleet's certificate chains to.")
+        Path ca;
+
+        @Option(names = "--port", defaultValue = "8089", description = "Port on 127.0.0.1 (0: any free port; default ${DEFAULT-VALUE}).")
+        int port;
+
+        @Override
+        public Integer call() throws Exception {
+            HolderPage.FleetAccesses accesses = null;
+            if (fleet != null) {
+                if (keyStore == null || passphraseSource == null || ca == null) {
+                    throw new IllegalArgumentException("--fleet needs --key-store, --passphrase-source and --ca");
+                }
+                if (!"https".equals(fleet.getScheme())) {
+                    throw new IllegalArgumentException("--fleet " + fleet + " is not an https:// address");
+                }
+                char[] pass;
+                try {
+                    pass = Passphrase.resolve("--passphrase-source", passphraseSource);
+                } catch (SigningException e) {
+                    throw new IllegalArgumentException(e.getMessage(), e);
+                }
+                accesses = new HolderPage.FleetAccesses(fleet,
+                        ConsumerApiServer.tls(keyStore, pass, TlsSettings.readCertificates(ca)));
+            }
+            LedgerSettings s = ledger.settings();
+            try (LedgerClient c = LedgerClient.connect(s.config())) {
+                c.checkChain();
+                LedgerAccount holder = s.openAccount();
+                ConsentRegistryClient registry = new ConsentRegistryClient(c, ledger.registry, holder, TIMEOUT);
+                try (HolderPage page = HolderPage.start(registry, holder.address(), subjects, accesses, port)) {
+                    System.out.println("the holder's page: " + page.url());
+                    System.out.println("(this address is the key to the page: do not share it; Ctrl-C ends it)");
+                    System.out.flush();
+                    new CountDownLatch(1).await();
                 }
             }
             return 0;

@@ -21,17 +21,17 @@ import java.util.regex.Pattern;
  * browser on a copy of the page with a probe script appended: the passport itself has no script);
  * and a screenshot.
  */
-final class Chromium {
+public final class Chromium {
     private final List<String> base;
 
     /** What Chromium rendered. */
-    record Rendered(String dom, String text, Map<String, Integer> counts) {
-        int count(String selector) {
+    public record Rendered(String dom, String text, Map<String, Integer> counts) {
+        public int count(String selector) {
             return counts.get(selector);
         }
     }
 
-    Chromium(Path profile) {
+    public Chromium(Path profile) {
         String exe = Files.isExecutable(Path.of("/usr/bin/chromium")) ? "/usr/bin/chromium" : "chromium";
         base = List.of(exe, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
@@ -60,10 +60,26 @@ final class Chromium {
             assertThat(m.find()).as("probe " + selectors[i]).isTrue();
             counts.put(selectors[i], Integer.parseInt(m.group(1)));
         }
-        String text = dom.replaceAll("(?s)<style>.*?</style>", " ").replaceAll("(?s)<script>.*?</script>", " ")
+        return new Rendered(dom, text(dom), counts);
+    }
+
+    /**
+     * Renders a page a local server serves (--dump-dom): its DOM and text, no selector counts (the
+     * page is not copied, so no probe is added). Loopback addresses bypass the dead proxy.
+     */
+    public Rendered render(java.net.URI url) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(concat("--dump-dom", url.toString())).redirectError(ProcessBuilder.Redirect.DISCARD)
+                .start();
+        String dom = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(90, TimeUnit.SECONDS)).isTrue();
+        assertThat(dom).as("rendered DOM").contains("</html>");
+        return new Rendered(dom, text(dom), Map.of());
+    }
+
+    private static String text(String dom) {
+        return dom.replaceAll("(?s)<style>.*?</style>", " ").replaceAll("(?s)<script>.*?</script>", " ")
                 .replaceAll("<[^>]+>", " ").replace("&nbsp;", " ").replace("&lt;", "<").replace("&gt;", ">")
                 .replace("&quot;", "\"").replace("&#39;", "'").replace("&amp;", "&").replaceAll("\\s+", " ");
-        return new Rendered(dom, text, counts);
     }
 
     /** A screenshot of the top of the page. */

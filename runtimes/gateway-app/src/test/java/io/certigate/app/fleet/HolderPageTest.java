@@ -1,0 +1,146 @@
+package io.certigate.app.fleet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.certigate.anchor.ledger.LedgerAccount;
+import io.certigate.anchor.ledger.LedgerClient;
+import io.certigate.anchor.ledger.LedgerSettings;
+import io.certigate.anchor.testing.TestChain;
+import io.certigate.anchor.testing.TestParties;
+import io.certigate.app.CliRun;
+import io.certigate.app.consent.HolderPage;
+import io.certigate.app.report.Chromium;
+import io.certigate.consent.ConsentRegistryClient;
+import io.certigate.fleet.collector.DeviceKeys;
+import io.certigate.fleet.consumer.ConsumerApiServer;
+import io.certigate.fleet.store.FleetStore;
+import io.certigate.fleet.store.StoreConnector;
+import io.certigate.testbed.PostgresServer;
+import io.certigate.testbed.device.TestDevice;
+import io.certigate.testbed.device.TestPki;
+import io.certigate.verifier.consent.Consent;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.net.ssl.SSLContext;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The holder's page ({@code certigate consent page}) against the consumer role on PostgreSQL and the
+ * anvil dev chain, rendered by headless Chromium: it shows the subject, the consent in force and the
+ * consumer's access; the revocation its form makes lands on chain, and the consumer's next request is
+ * refused as {@code revoked}.
+ *
+ * <p>The test helper runs Chromium with {@code --dump-dom}, which renders a page but clicks
+ * nothing; the revocation is the POST the page's form makes (its action and hidden fields taken from
+ * the DOM Chromium rendered), sent by the test's HTTP client.
+ */
+@Tag("integration")
+class HolderPageTest {
+    static final String VIN = "WVWZZZ1JZXW000078";
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void theHolderSeesTheConsentAndTheAccessAndARevocationThroughThePageStopsTheConsumer() throws Exception {
+        try (TestChain chain = TestChain.start(dir.resolve("chain"));
+                PostgresServer pg = PostgresServer.start(dir.resolve("pg"))) {
+            TestParties parties = TestParties.deploy(chain);
+            TestPki ca = TestPki.create("consortium");
+            Path caPem = TestPki.writePem(dir.resolve("ca.pem"), List.of(ca.caCertificate()));
+            LedgerAccount holder = parties.account(dir, "holder");
+            LedgerAccount insurer = parties.account(dir, "insurer");
+            SSLContext insurerTls = ConsumerFixture.client(dir, ca, ConsumerFixture.register(chain, parties, ca, dir,
+                    "consumer:insurer", insurer.address()));
+            Path holderKeys = ConsumerFixture.register(chain, parties, ca, dir, "holder:carol", holder.address());
+            Path config = ConsumerFixture.config(dir, chain, parties, pg, ca, caPem);
+            FleetConfig cfg = FleetConfig.load(config);
+            TestDevice device = TestDevice.create(dir, "tcu-8");
+            StoreConnector db = cfg.consumer().store().connector();
+            new FleetStore(db).createOrUpdateSchema();
+            ConsumerFixture.writeVehicle(db, device, VIN);
+
+            Path pass = dir.resolve("ledger.pass");
+            Files.writeString(pass, new String(TestChain.PASSPHRASE));
+            Path holderLedger = dir.resolve("holder-ledger.properties");
+            new LedgerSettings(chain.config(), dir.resolve("holder.key.json"), "file:" + pass).save(holderLedger);
+            Path subjects = dir.resolve("subjects.properties");
+            CliRun.Result g = CliRun.run("consent", "grant", "--ledger", holderLedger.toString(), "--consent-registry",
+                    parties.consentRegistry, "--subjects", subjects.toString(), "--subject", VIN, "--consumer",
+                    insurer.address(), "--purpose", "insurance.mileage", "--kinds", "vehicle.odometer", "--until",
+                    "2099-01-01");
+            assertThat(g.exit()).as(g.err()).isZero();
+            CliRun.Result add = CliRun.run("fleet", "subject", "add", "--config", config.toString(), "--subject", VIN, "--subjects", subjects.toString(),
+                    "--holder", holder.address());
+            assertThat(add.exit()).as(add.err()).isZero();
+
+            DeviceKeys keys = new DeviceKeys(List.of(), false);
+            keys.add(device.id(), device.key().publicKey());
+            String records = "/v1/subjects/" + VIN + "/records?purpose=insurance.mileage";
+            try (FleetConsumerRole role = FleetConsumerRole.start(cfg.consumer(), keys, List.of(), null, Clock.systemUTC());
+                    LedgerClient ledger = chain.client()) {
+                assertThat(ConsumerFixture.get(insurerTls, role.port(), records).statusCode()).isEqualTo(200);
+
+                ConsentRegistryClient registry = new ConsentRegistryClient(ledger, parties.consentRegistry, holder,
+                        Duration.ofSeconds(30));
+                HolderPage.FleetAccesses fleet = new HolderPage.FleetAccesses(URI.create("https://localhost:" + role.port()),
+                        ConsumerApiServer.tls(holderKeys, ConsumerFixture.PW, List.of(ca.caCertificate())));
+                try (HolderPage page = HolderPage.start(registry, holder.address(), subjects, fleet, 0)) {
+                    assertThat(page.url().getHost()).isEqualTo("127.0.0.1");
+                    Chromium chromium = new Chromium(dir.resolve("chromium"));
+                    Chromium.Rendered before = chromium.render(page.url());
+                    assertThat(before.text()).contains(VIN).contains("insurance.mileage").contains("vehicle.odometer")
+                            .contains("in force").contains(VIN + " insurance.mileage records served");
+                    long id = registry.consentsOf(holder.address()).get(0).id();
+
+                    // the form as Chromium rendered it
+                    Matcher form = Pattern.compile("<form method=\"post\" action=\"([^\"]+)\"><input type=\"hidden\""
+                            + " name=\"token\" value=\"([^\"]+)\"><input type=\"hidden\" name=\"id\" value=\"(\\d+)\">")
+                            .matcher(before.dom());
+                    assertThat(form.find()).as(before.dom()).isTrue();
+                    assertThat(Long.parseLong(form.group(3))).isEqualTo(id);
+                    URI action = page.url().resolve(form.group(1));
+
+                    // without the page's token (another page or local user): refused, nothing sent to the chain
+                    assertThat(post(action, "token=guess&id=" + id).statusCode()).isEqualTo(403);
+                    assertThat(post(URI.create(page.url().resolve("/").toString() + "x/revoke"), "token=" + form.group(2)
+                            + "&id=" + id).statusCode()).isEqualTo(404);
+                    assertThat(registry.consent(id).orElseThrow().revokedIn()).isZero();
+
+                    HttpResponse<String> revoked = post(action, "token=" + form.group(2) + "&id=" + form.group(3));
+                    assertThat(revoked.statusCode()).as(revoked.body()).isEqualTo(200);
+                    Matcher block = Pattern.compile("in block <span class=\"block\">(\\d+)</span>").matcher(revoked.body());
+                    assertThat(block.find()).as(revoked.body()).isTrue();
+                    Consent onChain = registry.consent(id).orElseThrow();
+                    assertThat(onChain.revokedIn()).isEqualTo(Long.parseLong(block.group(1)));
+
+                    HttpResponse<String> refused = ConsumerFixture.get(insurerTls, role.port(), records);
+                    assertThat(refused.statusCode()).isEqualTo(403);
+                    assertThat(refused.body()).contains("\"refused\":\"revoked\"");
+
+                    Chromium.Rendered after = chromium.render(page.url());
+                    assertThat(after.text()).contains("revoked at block " + onChain.revokedIn())
+                            .contains(VIN + " insurance.mileage records refused revoked:");
+                    assertThat(after.dom()).doesNotContain("<form");
+                }
+            }
+        }
+    }
+
+    static HttpResponse<String> post(URI uri, String form) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(60))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+}
