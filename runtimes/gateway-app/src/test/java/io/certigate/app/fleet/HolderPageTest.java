@@ -116,6 +116,8 @@ class HolderPageTest {
                     assertThat(post(action, "token=guess&id=" + id).statusCode()).isEqualTo(403);
                     assertThat(post(URI.create(page.url().resolve("/").toString() + "x/revoke"), "token=" + form.group(2)
                             + "&id=" + id).statusCode()).isEqualTo(404);
+                    // with the token, from a page of another origin (a local file's form sends Origin: null)
+                    assertThat(post(action, "token=" + form.group(2) + "&id=" + id, "null").statusCode()).isEqualTo(403);
                     assertThat(registry.consent(id).orElseThrow().revokedIn()).isZero();
 
                     HttpResponse<String> revoked = post(action, "token=" + form.group(2) + "&id=" + form.group(3));
@@ -139,8 +141,13 @@ class HolderPageTest {
     }
 
     static HttpResponse<String> post(URI uri, String form) throws Exception {
+        return post(uri, form, uri.getScheme() + "://" + uri.getAuthority());
+    }
+
+    /** The POST a browser's form submission makes, with its Origin header. */
+    static HttpResponse<String> post(URI uri, String form, String origin) throws Exception {
         return HttpClient.newHttpClient().send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(60))
-                .header("Content-Type", "application/x-www-form-urlencoded")
+                .header("Content-Type", "application/x-www-form-urlencoded").header("Origin", origin)
                 .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
     }
 }
