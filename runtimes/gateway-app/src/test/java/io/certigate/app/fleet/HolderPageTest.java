@@ -119,6 +119,14 @@ class HolderPageTest {
                     // with the token, from a page of another origin (a local file's form sends Origin: null)
                     assertThat(post(action, "token=" + form.group(2) + "&id=" + id, "null").statusCode()).isEqualTo(403);
                     assertThat(registry.consent(id).orElseThrow().revokedIn()).isZero();
+                    // the same from Chromium: a local page that knows the token and submits the form on load
+                    Path hostile = Files.writeString(dir.resolve("hostile.html"), "<!DOCTYPE html><html><body><form"
+                            + " method=\"post\" action=\"" + action + "\"><input type=\"hidden\" name=\"token\" value=\""
+                            + form.group(2) + "\"><input type=\"hidden\" name=\"id\" value=\"" + id + "\"></form>"
+                            + "<script>document.forms[0].submit()</script></body></html>");
+                    Chromium.Rendered answer = chromium.render(hostile.toUri());
+                    assertThat(answer.text()).as("the server's answer to the submission").contains("refused: a revocation is made from this page only");
+                    assertThat(registry.consent(id).orElseThrow().revokedIn()).isZero();
 
                     HttpResponse<String> revoked = post(action, "token=" + form.group(2) + "&id=" + form.group(3));
                     assertThat(revoked.statusCode()).as(revoked.body()).isEqualTo(200);
