@@ -2,13 +2,18 @@ package io.certigate.app.consent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.certigate.app.CliRun;
 import io.certigate.verifier.consent.Consent;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
-/** The holder's page's escaping, form decoding and state wording (the page itself: fleet.HolderPageTest). */
+/**
+ * The holder's page's escaping, form decoding and state wording, and {@code consent page}'s options
+ * for the fleet, refused before anything is opened (the page itself: fleet.HolderPageTest).
+ */
 @Tag("unit")
 class HolderPageHtmlTest {
     @Test
@@ -32,5 +37,24 @@ class HolderPageHtmlTest {
         Consent open = new Consent(3, k.holder(), k.consumer(), new byte[32], k.purpose(), k.kinds(), k.validFrom(),
                 k.validUntil(), 5, 0);
         assertThat(HolderPage.stateText(open, open.stateAt(8, Instant.ofEpochSecond(1000)))).isEqualTo("expired");
+    }
+
+    @Test
+    void theFleetNeedsTheHoldersKeyStoreItsPassphraseAndTheCaAndHttps() {
+        String[] base = {"consent", "page", "--ledger", "missing-ledger.properties", "--consent-registry",
+            "0x" + "ab".repeat(20), "--subjects", "subjects.properties", "--port", "0"};
+        CliRun.Result noKeys = CliRun.run(concat(base, "--fleet", "https://fleet.example:8443"));
+        assertThat(noKeys.exit()).isEqualTo(1);
+        assertThat(noKeys.err()).contains("--fleet needs --key-store, --passphrase-source and --ca");
+        CliRun.Result plain = CliRun.run(concat(base, "--fleet", "http://fleet.example:8080", "--key-store", "h.p12",
+                "--passphrase-source", "env:NONE", "--ca", "ca.pem"));
+        assertThat(plain.exit()).isEqualTo(1);
+        assertThat(plain.err()).contains("is not an https:// address");
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        String[] all = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, all, a.length, b.length);
+        return all;
     }
 }
