@@ -104,12 +104,15 @@ public final class HolderPage implements AutoCloseable {
     private void handle(HttpExchange x) throws IOException {
         try (x) {
             String path = x.getRequestURI().getRawPath();
-            String prefix = "/" + token + "/";
-            if (!equal(path.startsWith(prefix) ? prefix : path, prefix)) {
+            int slash = path.indexOf('/', 1);
+            // the token compared in constant time; a Host other than the page's own (a name rebound to
+            // 127.0.0.1 by another site's DNS) is refused as well
+            if (slash < 0 || !equal(path.substring(1, slash), token)
+                    || !("127.0.0.1:" + server.getAddress().getPort()).equals(x.getRequestHeaders().getFirst("Host"))) {
                 send(x, 404, "text/plain; charset=utf-8", "not found\n");
                 return;
             }
-            String rest = path.substring(prefix.length());
+            String rest = path.substring(slash + 1);
             if (rest.isEmpty() && "GET".equals(x.getRequestMethod())) {
                 send(x, 200, "text/html; charset=utf-8", page(null));
             } else if (rest.equals("revoke") && "POST".equals(x.getRequestMethod())) {

@@ -116,6 +116,9 @@ class HolderPageTest {
                     assertThat(post(action, "token=guess&id=" + id).statusCode()).isEqualTo(403);
                     assertThat(post(URI.create(page.url().resolve("/").toString() + "x/revoke"), "token=" + form.group(2)
                             + "&id=" + id).statusCode()).isEqualTo(404);
+                    assertThat(post(URI.create(action.toString().replace("127.0.0.1", "localhost")), "token="
+                            + form.group(2) + "&id=" + id, "http://localhost:" + action.getPort()).statusCode())
+                            .as("another host name for 127.0.0.1").isEqualTo(404);
                     // with the token, from a page of another origin (a local file's form sends Origin: null)
                     assertThat(post(action, "token=" + form.group(2) + "&id=" + id, "null").statusCode()).isEqualTo(403);
                     assertThat(registry.consent(id).orElseThrow().revokedIn()).isZero();
