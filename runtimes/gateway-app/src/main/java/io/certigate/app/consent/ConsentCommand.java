@@ -15,6 +15,7 @@ import io.certigate.verifier.consent.ConsentReader;
 import io.certigate.verifier.consent.SubjectHash;
 import io.certigate.verifier.ledger.LedgerReader;
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.net.URI;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -200,6 +201,9 @@ public final class ConsentCommand implements Runnable {
                 "Revocations are signed here with the holder's ledger account; the page's address carries a random"
                     + " token for this run, which its forms must return. Runs until interrupted."})
     static final class Page implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
         @Mixin
         Ledger ledger;
 
@@ -249,10 +253,11 @@ public final class ConsentCommand implements Runnable {
                 LedgerAccount holder = s.openAccount();
                 ConsentRegistryClient registry = new ConsentRegistryClient(c, ledger.registry, holder, TIMEOUT);
                 try (HolderPage page = HolderPage.start(registry, holder.address(), subjects, accesses, port)) {
-                    System.out.println("the holder's page: " + page.url());
-                    System.out.println("(this address is the key to the page: do not share it; Ctrl-C ends it)");
-                    System.out.flush();
-                    new CountDownLatch(1).await();
+                    PrintWriter out = spec.commandLine().getOut();
+                    out.println("the holder's page: " + page.url());
+                    out.println("(this address is the key to the page: do not share it; Ctrl-C ends it)");
+                    out.flush();
+                    new CountDownLatch(1).await(); // until interrupted
                 }
             }
             return 0;

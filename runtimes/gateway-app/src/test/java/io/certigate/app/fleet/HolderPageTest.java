@@ -7,6 +7,7 @@ import io.certigate.anchor.ledger.LedgerClient;
 import io.certigate.anchor.ledger.LedgerSettings;
 import io.certigate.anchor.testing.TestChain;
 import io.certigate.anchor.testing.TestParties;
+import io.certigate.app.CertigateCli;
 import io.certigate.app.CliRun;
 import io.certigate.app.consent.HolderPage;
 import io.certigate.app.report.Chromium;
@@ -19,6 +20,10 @@ import io.certigate.testbed.PostgresServer;
 import io.certigate.testbed.device.TestDevice;
 import io.certigate.testbed.device.TestPki;
 import io.certigate.verifier.consent.Consent;
+import java.io.BufferedReader;
+import java.io.PipedReader;
+import java.io.PipedWriter;
+import java.io.PrintWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -34,6 +39,7 @@ import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 /**
  * The holder's page ({@code certigate consent page}) against the consumer role on PostgreSQL and the
@@ -147,6 +153,30 @@ class HolderPageTest {
                             .contains(VIN + " insurance.mileage records refused revoked:");
                     assertThat(after.dom()).doesNotContain("<form");
                 }
+
+                // the same page as `certigate consent page` serves it, the fleet reached with the holder's files
+                Files.writeString(dir.resolve("holder-tls.pass"), new String(ConsumerFixture.PW));
+                PipedReader printed = new PipedReader();
+                CommandLine cli = CertigateCli.commandLine().setOut(new PrintWriter(new PipedWriter(printed), true));
+                Thread command = new Thread(() -> cli.execute("consent", "page", "--ledger", holderLedger.toString(),
+                        "--consent-registry", parties.consentRegistry, "--subjects", subjects.toString(), "--fleet",
+                        "https://localhost:" + role.port(), "--key-store", holderKeys.toString(), "--passphrase-source",
+                        "file:" + dir.resolve("holder-tls.pass"), "--ca", caPem.toString(), "--port", "0"));
+                command.start();
+                try {
+                    String line = new BufferedReader(printed).readLine();
+                    assertThat(line).startsWith("the holder's page: http://127.0.0.1:");
+                    HttpResponse<String> served = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
+                            line.substring(line.indexOf("http")))).build(), HttpResponse.BodyHandlers.ofString());
+                    assertThat(served.statusCode()).isEqualTo(200);
+                    assertThat(served.body()).contains(VIN).contains("revoked at block "
+                            + registry.consentsOf(holder.address()).get(0).revokedIn())
+                            .contains("Logged by the fleet at https://localhost:" + role.port() + ": 2.");
+                } finally {
+                    command.interrupt();
+                    command.join(30_000);
+                }
+                assertThat(command.isAlive()).as("the command ends when interrupted").isFalse();
             }
         }
     }
