@@ -19,6 +19,7 @@ import io.certigate.core.model.ReadingCodec;
 import io.certigate.core.model.ReadingValue;
 import io.certigate.core.model.TimeQuality;
 import io.certigate.fleet.collector.DeviceKeys;
+import io.certigate.fleet.consumer.AccessLog;
 import io.certigate.fleet.consumer.Refusal;
 import io.certigate.fleet.store.FleetStore;
 import io.certigate.fleet.store.StoreConnector;
@@ -60,10 +61,10 @@ import org.junit.jupiter.api.io.TempDir;
  * <p>Each case has a device whose chain of really signed records holds its subject's readings of
  * several kinds and, interleaved, readings of a second subject that the same gateway signs into the
  * same chain. Each case runs: no consent → refused; grant → served, the export verifies with the
- * verifier and holds only the consented kinds of the subject in full (the rest hash-only); a kind
- * the consent does not cover → refused; revoke → refused as revoked; erasure of the subject → its
- * records read back from the store hash-only, and the export of the second subject from the same
- * chain still verifies across the erased records.
+ * verifier and holds only the consented kinds of the subject in full (the rest hash-only), the
+ * access logged with those seqs and kinds; a kind the consent does not cover → refused; revoke →
+ * refused as revoked; erasure of the subject → its records read back from the store hash-only, and
+ * the export of the second subject from the same chain still verifies across the erased records.
  */
 @Tag("integration")
 class FieldCasesTest {
@@ -247,6 +248,18 @@ class FieldCasesTest {
                 c.servedReading().accept(served1);
             }
         }
+
+        List<AccessLog.Access> accesses = new AccessLog(db).all();
+        AccessLog.Access access = accesses.get(accesses.size() - 1);
+        assertThat(access.outcome()).isEqualTo("served");
+        assertThat(access.consumerAccount()).isEqualToIgnoringCase(c.consumer().address());
+        assertThat(access.purpose()).isEqualTo(c.purpose());
+        assertThat(access.device()).isEqualTo(c.device().id());
+        assertThat(access.kinds()).containsExactlyInAnyOrderElementsOf(c.kinds());
+        assertThat(access.fullSeqs()).containsExactlyElementsOf(written.stream()
+                .filter(r -> c.subject().equals(r.subject()) && c.kinds().contains(r.kind()))
+                .map(VerifiedRecord::seq).toList());
+        assertThat(access.hashOnly()).isEqualTo(written.size() - full);
 
         // a kind the consent does not cover
         assertRefused(get(c.tls(), role.port(), records + "&kinds=" + c.notCovered()), Refusal.KIND_NOT_COVERED);
