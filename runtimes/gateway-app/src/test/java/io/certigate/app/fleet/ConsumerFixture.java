@@ -7,9 +7,7 @@ import io.certigate.anchor.testing.TestParties;
 import io.certigate.core.model.ChainedReading;
 import io.certigate.core.model.Reading;
 import io.certigate.core.model.ReadingCodec;
-import io.certigate.core.model.ReadingValue;
 import io.certigate.core.model.RecordHashes;
-import io.certigate.core.model.TimeQuality;
 import io.certigate.fleet.consumer.PartyCertificates;
 import io.certigate.fleet.store.StoreConnector;
 import io.certigate.fleet.store.StoreKeys;
@@ -45,19 +43,22 @@ import org.web3j.abi.datatypes.Function;
 import org.web3j.abi.datatypes.generated.Bytes32;
 
 /**
- * The set-up of the consumer role's tests on PostgreSQL and the anvil dev chain: parties registered
- * in the DeviceRegistry with a certificate of the test CA and their PKCS#12 key stores, the role's
- * configuration, a vehicle's signed chain in the fleet store, and HTTPS requests with a client
- * certificate.
+ * What the tests of the {@code consumer} role share: parties registered in the dev chain's
+ * DeviceRegistry with real client certificates of the test consortium CA, the role's configuration
+ * on a PostgreSQL store and the ConsentRegistry, a device's chain of really signed records written
+ * to the store, and HTTPS requests with a party's client certificate.
  */
-public final class ConsumerFixture {
-    public static final char[] PW = "tls-pass".toCharArray();
+final class ConsumerFixture {
+    static final char[] PW = "tls-pass".toCharArray();
 
     private ConsumerFixture() {}
 
-    /** A fleet.properties with role {@code consumer} on {@code pg} and {@code chain}'s consent registry (any port). */
-    public static Path config(Path dir, TestChain chain, TestParties parties, PostgresServer pg, TestPki ca, Path caPem)
-            throws Exception {
+    /**
+     * A {@code fleet.properties} with the {@code consumer} role only, on {@code pg}, the CA
+     * {@code caPem}, a server certificate of {@code ca} for localhost and the chain's ConsentRegistry.
+     */
+    static Path consumerConfig(Path dir, PostgresServer pg, TestChain chain, TestParties parties, TestPki ca,
+            Path caPem) throws Exception {
         Properties p = new Properties();
         p.setProperty("fleet.roles", "consumer");
         p.setProperty("fleet.kafka.bootstrap-servers", "127.0.0.1:9");
@@ -83,32 +84,40 @@ public final class ConsumerFixture {
         return config;
     }
 
-    /** Four records of {@code device} about {@code vin} in the store: odometer (seq 1, 3) and speed (seq 2, 4). */
-    public static void writeVehicle(StoreConnector db, TestDevice device, String vin) throws Exception {
+    /**
+     * The device's chain over {@code readings} (seqs 1.., each linked to the one before), each
+     * reading signed by the device as the gateway signs it, written to the store.
+     */
+    static List<VerifiedRecord> writeChain(StoreConnector db, TestDevice device, List<Reading> readings)
+            throws Exception {
         List<VerifiedRecord> records = new ArrayList<>();
         byte[] prev = new byte[32];
-        for (long seq = 1; seq <= 4; seq++) {
-            String kind = seq % 2 == 1 ? "vehicle.odometer" : "vehicle.speed";
-            ChainedReading c = new ChainedReading(device.id(), seq, prev, new byte[16], new Reading(
-                    1_700_000_000_000L + seq * 60_000, TimeQuality.NTP, "obd", kind, vin, ReadingValue.of(500 + seq),
-                    seq % 2 == 1 ? "km" : "km/h"));
+        long seq = 0;
+        for (Reading r : readings) {
+            seq++;
+            ChainedReading c = new ChainedReading(device.id(), seq, prev, new byte[16], r);
             byte[] cose = CoseSign1.sign(device.key(), ReadingCodec.encode(c));
-            records.add(new VerifiedRecord(device.id(), seq, c.reading().observedAtMillis(), kind, vin,
+            records.add(new VerifiedRecord(device.id(), seq, r.observedAtMillis(), r.kind(), r.subject(),
                     RecordHashes.leafHash(cose), RecordHashes.chainHash(cose), cose, seq > 1, System.currentTimeMillis()));
             prev = RecordHashes.chainHash(cose);
         }
         try (StoreWriter w = new StoreWriter(db)) {
             w.write(records, List.of());
         }
+        return records;
     }
 
-    public static HttpResponse<String> get(SSLContext tls, int port, String path) throws Exception {
+    static HttpResponse<String> get(SSLContext tls, int port, String path) throws Exception {
         return HttpClient.newBuilder().sslContext(tls).build().send(HttpRequest.newBuilder(
                 URI.create("https://localhost:" + port + path)).timeout(Duration.ofSeconds(30)).build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
-    public static Path register(TestChain chain, TestParties parties, TestPki ca, Path dir, String id, String account)
+    /**
+     * Registers {@code account} in the DeviceRegistry as party {@code id} with the key and certificate
+     * hashes of a new client certificate of {@code ca}; returns the party's PKCS#12 key store.
+     */
+    static Path register(TestChain chain, TestParties parties, TestPki ca, Path dir, String id, String account)
             throws Exception {
         KeyPair k = TestPki.p256();
         X509Certificate cert = ca.issue(k.getPublic(), id, false);
@@ -122,7 +131,7 @@ public final class ConsumerFixture {
         return keyStore(dir, id.replace(':', '-'), k, cert);
     }
 
-    public static Path keyStore(Path dir, String name, KeyPair k, X509Certificate cert) throws Exception {
+    static Path keyStore(Path dir, String name, KeyPair k, X509Certificate cert) throws Exception {
         KeyStore ks = KeyStore.getInstance("PKCS12");
         ks.load(null, null);
         ks.setKeyEntry(name, k.getPrivate(), PW, new Certificate[] {cert});
@@ -133,7 +142,8 @@ public final class ConsumerFixture {
         return file;
     }
 
-    public static SSLContext client(Path dir, TestPki ca, Path keyStore) throws Exception {
+    /** A client TLS context with the party's key store, trusting only {@code ca}. */
+    static SSLContext client(TestPki ca, Path keyStore) throws Exception {
         KeyStore ks = KeyStore.getInstance("PKCS12");
         try (var in = Files.newInputStream(keyStore)) {
             ks.load(in, PW);

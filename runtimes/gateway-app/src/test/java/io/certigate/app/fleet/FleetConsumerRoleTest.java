@@ -1,5 +1,8 @@
 package io.certigate.app.fleet;
 
+import static io.certigate.app.fleet.ConsumerFixture.client;
+import static io.certigate.app.fleet.ConsumerFixture.get;
+import static io.certigate.app.fleet.ConsumerFixture.register;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -8,6 +11,9 @@ import io.certigate.anchor.ledger.LedgerSettings;
 import io.certigate.anchor.testing.TestChain;
 import io.certigate.anchor.testing.TestParties;
 import io.certigate.app.CliRun;
+import io.certigate.core.model.Reading;
+import io.certigate.core.model.ReadingValue;
+import io.certigate.core.model.TimeQuality;
 import io.certigate.fleet.collector.DeviceKeys;
 import io.certigate.fleet.store.FleetStore;
 import io.certigate.fleet.store.StoreConnector;
@@ -18,6 +24,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import javax.net.ssl.SSLContext;
@@ -47,11 +54,10 @@ class FleetConsumerRoleTest {
             Path caPem = TestPki.writePem(dir.resolve("ca.pem"), List.of(ca.caCertificate()));
             LedgerAccount holder = parties.account(dir, "holder");
             LedgerAccount insurer = parties.account(dir, "insurer");
-            SSLContext insurerTls = ConsumerFixture.client(dir, ca, ConsumerFixture.register(chain, parties, ca, dir,
-                    "consumer:insurer", insurer.address()));
-            ConsumerFixture.register(chain, parties, ca, dir, "holder:carol", holder.address());
+            SSLContext insurerTls = client(ca, register(chain, parties, ca, dir, "consumer:insurer", insurer.address()));
+            register(chain, parties, ca, dir, "holder:carol", holder.address());
 
-            Path config = ConsumerFixture.config(dir, chain, parties, pg, ca, caPem);
+            Path config = ConsumerFixture.consumerConfig(dir, pg, chain, parties, ca, caPem);
             FleetConfig cfg = FleetConfig.load(config);
             assertThat(cfg.roles()).containsExactly(FleetConfig.Role.CONSUMER);
             assertThat(cfg.consumer().ca()).isEqualTo(caPem);
@@ -60,7 +66,13 @@ class FleetConsumerRoleTest {
             TestDevice device = TestDevice.create(dir, "tcu-7");
             StoreConnector db = cfg.consumer().store().connector();
             new FleetStore(db).createOrUpdateSchema();
-            ConsumerFixture.writeVehicle(db, device, VIN);
+            List<Reading> readings = new ArrayList<>();
+            for (long seq = 1; seq <= 4; seq++) {
+                String kind = seq % 2 == 1 ? "vehicle.odometer" : "vehicle.speed";
+                readings.add(new Reading(1_700_000_000_000L + seq * 60_000, TimeQuality.NTP, "obd", kind, VIN,
+                        ReadingValue.of(500 + seq), seq % 2 == 1 ? "km" : "km/h"));
+            }
+            ConsumerFixture.writeChain(db, device, readings);
 
             // the holder grants with the consent command, then hands the salt to the fleet
             Path pass = dir.resolve("ledger.pass");
@@ -81,16 +93,16 @@ class FleetConsumerRoleTest {
             DeviceKeys keys = new DeviceKeys(List.of(), false);
             keys.add(device.id(), device.key().publicKey());
             try (FleetConsumerRole role = FleetConsumerRole.start(cfg.consumer(), keys, List.of(), null, Clock.systemUTC())) {
-                HttpResponse<String> page = ConsumerFixture.get(insurerTls, role.port(), "/v1/subjects/" + VIN
+                HttpResponse<String> page = get(insurerTls, role.port(), "/v1/subjects/" + VIN
                         + "/passport?purpose=insurance.mileage");
                 assertThat(page.statusCode()).as(page.body()).isEqualTo(200);
                 assertThat(page.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).contains("text/html"));
                 assertThat(page.body()).contains("vehicle.odometer").doesNotContain("vehicle.speed");
-                HttpResponse<String> export = ConsumerFixture.get(insurerTls, role.port(), "/v1/subjects/" + VIN
+                HttpResponse<String> export = get(insurerTls, role.port(), "/v1/subjects/" + VIN
                         + "/records?purpose=insurance.mileage");
                 assertThat(export.statusCode()).as(export.body()).isEqualTo(200);
                 assertThat(export.body()).contains("\"omitted\" : true").contains(device.id());
-                assertThat(ConsumerFixture.get(insurerTls, role.port(), "/v1/subjects/" + VIN + "/records?purpose=fleet.maintenance")
+                assertThat(get(insurerTls, role.port(), "/v1/subjects/" + VIN + "/records?purpose=fleet.maintenance")
                         .statusCode()).as("another purpose").isEqualTo(403);
             }
 

@@ -12,6 +12,9 @@ import io.certigate.app.CliRun;
 import io.certigate.app.consent.HolderPage;
 import io.certigate.app.report.Chromium;
 import io.certigate.consent.ConsentRegistryClient;
+import io.certigate.core.model.Reading;
+import io.certigate.core.model.ReadingValue;
+import io.certigate.core.model.TimeQuality;
 import io.certigate.fleet.collector.DeviceKeys;
 import io.certigate.fleet.consumer.ConsumerApiServer;
 import io.certigate.fleet.store.FleetStore;
@@ -32,6 +35,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -67,15 +71,21 @@ class HolderPageTest {
             Path caPem = TestPki.writePem(dir.resolve("ca.pem"), List.of(ca.caCertificate()));
             LedgerAccount holder = parties.account(dir, "holder");
             LedgerAccount insurer = parties.account(dir, "insurer");
-            SSLContext insurerTls = ConsumerFixture.client(dir, ca, ConsumerFixture.register(chain, parties, ca, dir,
+            SSLContext insurerTls = ConsumerFixture.client(ca, ConsumerFixture.register(chain, parties, ca, dir,
                     "consumer:insurer", insurer.address()));
             Path holderKeys = ConsumerFixture.register(chain, parties, ca, dir, "holder:carol", holder.address());
-            Path config = ConsumerFixture.config(dir, chain, parties, pg, ca, caPem);
+            Path config = ConsumerFixture.consumerConfig(dir, pg, chain, parties, ca, caPem);
             FleetConfig cfg = FleetConfig.load(config);
             TestDevice device = TestDevice.create(dir, "tcu-8");
             StoreConnector db = cfg.consumer().store().connector();
             new FleetStore(db).createOrUpdateSchema();
-            ConsumerFixture.writeVehicle(db, device, VIN);
+            List<Reading> readings = new ArrayList<>();
+            for (long seq = 1; seq <= 4; seq++) {
+                String kind = seq % 2 == 1 ? "vehicle.odometer" : "vehicle.speed";
+                readings.add(new Reading(1_700_000_000_000L + seq * 60_000, TimeQuality.NTP, "obd", kind, VIN,
+                        ReadingValue.of(500 + seq), seq % 2 == 1 ? "km" : "km/h"));
+            }
+            ConsumerFixture.writeChain(db, device, readings);
 
             Path pass = dir.resolve("ledger.pass");
             Files.writeString(pass, new String(TestChain.PASSPHRASE));
