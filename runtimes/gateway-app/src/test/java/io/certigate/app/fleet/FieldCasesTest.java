@@ -12,7 +12,6 @@ import io.certigate.anchor.ledger.LedgerSettings;
 import io.certigate.anchor.testing.TestChain;
 import io.certigate.anchor.testing.TestParties;
 import io.certigate.app.CliRun;
-import io.certigate.core.model.ChainedReading;
 import io.certigate.core.model.Position;
 import io.certigate.core.model.Reading;
 import io.certigate.core.model.ReadingCodec;
