@@ -7,6 +7,7 @@ import io.certigate.fleet.anchor.FleetAggregator;
 import io.certigate.fleet.anchor.RecordLeaves;
 import io.certigate.fleet.anchor.StatementInbox;
 import io.certigate.fleet.store.StoreConnector;
+import io.certigate.fleet.store.StoreKeys;
 import io.certigate.fleet.store.StoreSchema;
 import io.certigate.fleet.store.StoreWriter;
 import io.certigate.provisioning.registry.DeviceRegistryClient;
@@ -155,7 +156,9 @@ public final class FleetAnchorBench {
                 PostgresServer pg = PostgresServer.start(work.resolve("postgresql"));
                 LedgerClient client = LedgerClient.connect(ledger.config())) {
             registerFleet(ledger, client, fleetKey);
-            StoreConnector db = StoreConnector.of(pg.jdbcUrl(), pg.user(), pg.password().toCharArray());
+            // the store writes payloads encrypted under per-subject keys: a master key of this run only
+            StoreConnector db = StoreConnector.of(pg.jdbcUrl(), pg.user(), pg.password().toCharArray())
+                    .withKeys(StoreKeys.of(java.util.HexFormat.of().parseHex(StoreKeys.newMasterKeyHex())));
             try (Connection aggregatorDb = db.open(); Connection inboxDb = db.open();
                     StoreWriter store = new StoreWriter(db)) {
                 StoreSchema.createOrUpdate(aggregatorDb);

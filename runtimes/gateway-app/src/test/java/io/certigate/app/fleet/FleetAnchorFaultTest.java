@@ -392,6 +392,7 @@ class FleetAnchorFaultTest {
         p.setProperty("fleet.store.jdbc-url", pg.jdbcUrl());
         p.setProperty("fleet.store.user", pg.user());
         p.setProperty("fleet.store.password", "file:" + pg.passwordFile());
+        p.setProperty("fleet.store.master-key-source", "file:" + FleetDemoCommand.masterKey(pg));
         p.setProperty("fleet.anchor.fleet-id", FLEET);
         p.setProperty("fleet.anchor.key-store", dir.resolve("fleet.p12").toString());
         p.setProperty("fleet.anchor.passphrase-source", "file:" + dir.resolve("fleet.pass"));
