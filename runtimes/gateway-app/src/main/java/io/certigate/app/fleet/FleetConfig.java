@@ -216,6 +216,16 @@ public record FleetConfig(Set<Role> roles, String bootstrapServers, TopicLayout 
     }
 
     /** Reads and checks {@code file}; an {@link IllegalArgumentException} names what is wrong. */
+    /**
+     * The store settings of the configuration in {@code file}: the store role's, or, for an instance
+     * without that role, the {@code fleet.store.*} keys read on their own (commands that read or erase
+     * the store: {@code fleet road-map}, {@code fleet erase-subject}).
+     */
+    public static StoreOptions storeOptions(Path file) throws IOException {
+        FleetConfig cfg = load(file);
+        return cfg.store() != null ? cfg.store() : StoreOptions.of(file.toString(), cfg.trust().asMap());
+    }
+
     public static FleetConfig load(Path file) throws IOException {
         return parse(PropertiesFile.load(file), file.toString());
     }

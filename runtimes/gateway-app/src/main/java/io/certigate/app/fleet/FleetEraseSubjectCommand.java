@@ -41,8 +41,7 @@ public final class FleetEraseSubjectCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         StoreOptions store;
         try {
-            FleetConfig cfg = FleetConfig.load(config);
-            store = cfg.store() != null ? cfg.store() : StoreOptions.of(config.toString(), cfg.trust().asMap());
+            store = FleetConfig.storeOptions(config);
         } catch (IOException | IllegalArgumentException e) {
             err.println("fleet erase-subject: " + e.getMessage());
             return 2;
