@@ -44,6 +44,7 @@ public final class FleetVerifier implements AutoCloseable {
     /** The Kafka Streams properties of an instance: exactly-once v2, bytes in and out, keys that fail to read skipped. */
     public static Properties properties(String bootstrapServers, FleetVerifySettings settings) {
         Properties p = new Properties();
+        p.putAll(settings.streams()); // first: the stage's own properties below win (the settings refuse them anyway)
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, settings.applicationId());
         p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
@@ -54,10 +55,11 @@ public final class FleetVerifier implements AutoCloseable {
         }
         p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);
         // a new application reads what the ingest wrote before it first started
-        p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+        p.putIfAbsent(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
         // a verified record carries its COSE bytes: allow outputs as large as the largest accepted input
-        p.put(StreamsConfig.producerPrefix(org.apache.kafka.clients.producer.ProducerConfig.MAX_REQUEST_SIZE_CONFIG),
-                Math.max(1 << 20, settings.maxPayloadBytes() + 4096));
+        String maxRequest = StreamsConfig.producerPrefix(org.apache.kafka.clients.producer.ProducerConfig.MAX_REQUEST_SIZE_CONFIG);
+        long set = settings.streams().containsKey(maxRequest) ? Long.parseLong(settings.streams().get(maxRequest)) : 0;
+        p.put(maxRequest, (int) Math.max(set, Math.max(1 << 20, settings.maxPayloadBytes() + 4096)));
         return p;
     }
 

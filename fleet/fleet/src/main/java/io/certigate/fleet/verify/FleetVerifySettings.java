@@ -7,6 +7,8 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * The verification stage's settings, defined once (key, default, unit, range, meaning), and their
@@ -24,10 +26,13 @@ import java.util.Map;
  * @param stateDir          where the RocksDB state stores live; null for Kafka Streams' default
  * @param streamThreads     stream threads of one instance
  * @param replicationFactor replication factor of the internal (changelog) topics
+ * @param unknownDeviceAfter how long a device's records may stay parked before an unknown-device finding
+ * @param streams           Kafka Streams properties passed through ({@code fleet.verify.kafka.streams.<NAME>}),
+ *                          such as {@code commit.interval.ms} or {@code producer.linger.ms}
  */
 public record FleetVerifySettings(int aheadBuffer, Duration gapTimeout, int maxPayloadBytes, int duplicateWindow,
         Duration gapCheckInterval, Duration registryRetry, String applicationId, String stateDir, int streamThreads,
-        int replicationFactor, Duration unknownDeviceAfter) {
+        int replicationFactor, Duration unknownDeviceAfter, Map<String, String> streams) {
 
     public static final Setting AHEAD_BUFFER = Setting.whole("fleet.verify.ahead-buffer", 1000, 1, 1_000_000, "records",
             "records of one device held at most while a gap before them is open; when full, the gap is reported"
@@ -59,8 +64,23 @@ public record FleetVerifySettings(int aheadBuffer, Duration gapTimeout, int maxP
                     + " its status may come through another ingest instance after its readings) before an"
                     + " unknown-device finding is emitted (0: at once)");
 
+    /** A family: {@code fleet.verify.kafka.streams.commit.interval.ms = 200} sets Kafka Streams' {@code commit.interval.ms}. */
+    public static final Setting KAFKA_STREAMS = Setting.of("fleet.verify.kafka.streams.<NAME>", Type.TEXT, null,
+            "a Kafka Streams property passed through, its producer's and consumer's with the prefixes producer. and"
+                    + " consumer. (not the ones the stage sets for its guarantees: application.id, bootstrap.servers,"
+                    + " processing.guarantee, num.stream.threads, replication.factor, state.dir, which have keys of"
+                    + " their own or are fixed)");
+
     public static final List<Setting> ALL = List.of(UNKNOWN_DEVICE_AFTER_MS, AHEAD_BUFFER, GAP_TIMEOUT_MS, MAX_PAYLOAD_BYTES, DUPLICATE_WINDOW,
-            GAP_CHECK_INTERVAL_MS, REGISTRY_RETRY_MS, APPLICATION_ID, STATE_DIR, STREAM_THREADS, REPLICATION_FACTOR);
+            GAP_CHECK_INTERVAL_MS, REGISTRY_RETRY_MS, APPLICATION_ID, STATE_DIR, STREAM_THREADS, REPLICATION_FACTOR,
+            KAFKA_STREAMS);
+
+    /** Kafka Streams properties the stage sets itself (exactly-once, its own keys); refused as pass-through. */
+    static final Set<String> FIXED_STREAMS_PROPERTIES = Set.of("application.id", "bootstrap.servers",
+            "processing.guarantee", "num.stream.threads", "replication.factor", "state.dir",
+            "default.deserialization.exception.handler", "deserialization.exception.handler",
+            "producer.transactional.id", "producer.enable.idempotence", "producer.acks",
+            "consumer.isolation.level", "consumer.enable.auto.commit");
 
     public FleetVerifySettings {
         if (aheadBuffer < 1 || maxPayloadBytes < 1 || duplicateWindow < 1 || streamThreads < 1 || replicationFactor < 1) {
@@ -72,6 +92,13 @@ public record FleetVerifySettings(int aheadBuffer, Duration gapTimeout, int maxP
         }
         if (applicationId == null || applicationId.isBlank()) {
             throw new IllegalArgumentException("an application id is required");
+        }
+        streams = Map.copyOf(new TreeMap<>(streams));
+        for (String k : streams.keySet()) {
+            if (FIXED_STREAMS_PROPERTIES.contains(k)) {
+                throw new IllegalArgumentException(KAFKA_STREAMS.prefix() + k + " cannot be set: the verification sets "
+                        + k + " itself (exactly-once processing) or has a key of its own for it");
+            }
         }
     }
 
@@ -87,7 +114,18 @@ public record FleetVerifySettings(int aheadBuffer, Duration gapTimeout, int maxP
                 c.wholeInt(MAX_PAYLOAD_BYTES), c.wholeInt(DUPLICATE_WINDOW),
                 Duration.ofMillis(c.whole(GAP_CHECK_INTERVAL_MS)), Duration.ofMillis(c.whole(REGISTRY_RETRY_MS)),
                 c.text(APPLICATION_ID), stateDir.isEmpty() ? null : stateDir, c.wholeInt(STREAM_THREADS),
-                c.wholeInt(REPLICATION_FACTOR), Duration.ofMillis(c.whole(UNKNOWN_DEVICE_AFTER_MS)));
+                c.wholeInt(REPLICATION_FACTOR), Duration.ofMillis(c.whole(UNKNOWN_DEVICE_AFTER_MS)), streams(c));
+    }
+
+    /** The {@code fleet.verify.kafka.streams.} family's values, by Kafka Streams property name. */
+    private static Map<String, String> streams(ConfigValues c) {
+        Map<String, String> streams = new TreeMap<>();
+        c.asMap().forEach((k, v) -> {
+            if (KAFKA_STREAMS.matches(k)) {
+                streams.put(k.substring(KAFKA_STREAMS.prefix().length()), String.valueOf(v).trim());
+            }
+        });
+        return streams;
     }
 
     /**
@@ -112,6 +150,7 @@ public record FleetVerifySettings(int aheadBuffer, Duration gapTimeout, int maxP
         values.put(STREAM_THREADS.key(), Integer.toString(streamThreads));
         values.put(REPLICATION_FACTOR.key(), Integer.toString(replicationFactor));
         values.put(UNKNOWN_DEVICE_AFTER_MS.key(), Long.toString(unknownDeviceAfter.toMillis()));
+        streams.forEach((k, v) -> values.put(KAFKA_STREAMS.prefix() + k, v));
         values.put(setting.key(), value.toString());
         return from(new ConfigValues("changed verification settings", values));
     }

@@ -65,6 +65,31 @@ class FleetVerifySettingsTest {
     }
 
     @Test
+    void kafkaStreamsPropertiesPassThroughButNotTheOnesTheGuaranteesNeed() {
+        FleetVerifySettings s = FleetVerifySettings.from(new ConfigValues("fleet.properties", Map.of(
+                "fleet.verify.kafka.streams.commit.interval.ms", "250",
+                "fleet.verify.kafka.streams.producer.linger.ms", " 20 ",
+                "fleet.verify.kafka.streams.producer.max.request.size", "4194304")));
+        assertThat(s.streams()).containsEntry("commit.interval.ms", "250").containsEntry("producer.linger.ms", "20");
+        assertThat(s.with(FleetVerifySettings.AHEAD_BUFFER, 7).streams()).isEqualTo(s.streams());
+        Properties p = FleetVerifier.properties("k1:9092", s);
+        assertThat(p).containsEntry("commit.interval.ms", "250").containsEntry("producer.linger.ms", "20")
+                .containsEntry(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2)
+                .containsEntry("producer.max.request.size", 4194304);
+        assertThat(new StreamsConfig(p).getLong(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG)).isEqualTo(250L);
+        // a smaller request size than the largest accepted record needs is raised, never lowered
+        assertThat(FleetVerifier.properties("k1:9092", FleetVerifySettings.from(new ConfigValues("f",
+                Map.of("fleet.verify.kafka.streams.producer.max.request.size", "1000")))))
+                .containsEntry("producer.max.request.size", (1 << 20) + 4096);
+        for (String fixed : new String[] {"processing.guarantee", "application.id", "producer.transactional.id",
+            "consumer.isolation.level"}) {
+            assertThatThrownBy(() -> FleetVerifySettings.from(new ConfigValues("fleet.properties",
+                    Map.of("fleet.verify.kafka.streams." + fixed, "x"))))
+                    .hasMessageContaining("fleet.verify.kafka.streams." + fixed + " cannot be set");
+        }
+    }
+
+    @Test
     void metricsNameEveryCounter() {
         FleetVerifyMetrics m = new FleetVerifyMetrics();
         m.onRefused(FindingType.BAD_SIGNATURE);

@@ -21,6 +21,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Properties;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -59,8 +60,12 @@ final class FleetBench {
     /** PostgreSQL's home, whose server (started by pg_ctl) is not a child of this JVM. */
     private Path postgres;
 
-    /** The bench's settings; {@code recoverySeconds} 0 leaves the recovery phase out. */
-    record Options(int gateways, int rate, int records, int seconds, int batch, int recoverySeconds) {
+    /**
+     * The bench's settings; {@code recoverySeconds} 0 leaves the recovery phase out; {@code settings} are
+     * added to every instance's configuration.
+     */
+    record Options(int gateways, int rate, int records, int seconds, int batch, int recoverySeconds,
+            Map<String, String> settings) {
         int rounds(long recordsWanted) {
             return (int) Math.max(1, (recordsWanted + (long) gateways * batch - 1) / ((long) gateways * batch));
         }
@@ -105,8 +110,8 @@ final class FleetBench {
                 MosquittoBroker mqtt = MosquittoBroker.start(work.resolve("mosquitto"));
                 Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
             postgres = pg.home();
-            FleetInstanceProcess a = FleetInstanceProcess.start(work.resolve("a"), FleetDemoCommand.config(
-                    kafka.bootstrapServers(), mqtt.url(), ca, pg, "a", work.resolve("a/state")));
+            FleetInstanceProcess a = FleetInstanceProcess.start(work.resolve("a"), instance(FleetDemoCommand.config(
+                    kafka.bootstrapServers(), mqtt.url(), ca, pg, "a", work.resolve("a/state"))));
             FleetInstanceProcess b = null;
             StoreConnector db = FleetConfig.parse(FleetDemoCommand.config(kafka.bootstrapServers(), mqtt.url(), ca, pg,
                     "bench", work), "bench").store().connector();
@@ -120,8 +125,8 @@ final class FleetBench {
                 phase(load, fleet, progress, next, next += warm1, List.of(a));
                 one = phase(load, fleet, progress, next, next += thr, List.of(a));
                 // 2 instances
-                b = FleetInstanceProcess.start(work.resolve("b"), FleetDemoCommand.config(kafka.bootstrapServers(),
-                        mqtt.url(), ca, pg, "b", work.resolve("b/state")));
+                b = FleetInstanceProcess.start(work.resolve("b"), instance(FleetDemoCommand.config(
+                        kafka.bootstrapServers(), mqtt.url(), ca, pg, "b", work.resolve("b/state"))));
                 phase(load, fleet, progress, next, next += warm2, List.of(a, b));
                 awaitLag(lag, 0, 120);
                 two = phase(load, fleet, progress, next, next += thr, List.of(a, b));
@@ -155,11 +160,19 @@ final class FleetBench {
         return r;
     }
 
+    /** {@code p} with the bench's {@code --set} settings. */
+    private Properties instance(Properties p) {
+        o.settings().forEach(p::setProperty);
+        return p;
+    }
+
     /** A throughput phase: rounds {@code from..to} of every gateway as fast as taken, until all visible. */
     private Phase phase(GatewayLoad load, List<SimulatedGateways.Gateway> fleet, Progress progress, int from, int to,
             List<FleetInstanceProcess> instances) throws Exception {
         long[] cpu0 = instances.stream().mapToLong(FleetInstanceProcess::cpuNanos).toArray();
         long[] jit0 = instances.stream().mapToLong(FleetInstanceProcess::compilerCpuNanos).toArray();
+        List<Map<FleetInstanceProcess.ThreadGroup, Long>> threads0 = instances.stream()
+                .map(FleetInstanceProcess::threadCpuNanos).toList();
         Set<Long> pids = instances.stream().map(FleetInstanceProcess::pid).collect(Collectors.toSet());
         long services0 = servicesCpuNanos(pids);
         long t0 = System.nanoTime();
@@ -174,7 +187,12 @@ final class FleetBench {
             long j = instances.get(i).compilerCpuNanos();
             jit = jit < 0 || j < 0 || jit0[i] < 0 ? -1 : jit + j - jit0[i];
         }
-        Phase p = new Phase(sent.records(), wall, cpu, services, jit);
+        Map<FleetInstanceProcess.ThreadGroup, Long> threads = new java.util.EnumMap<>(FleetInstanceProcess.ThreadGroup.class);
+        for (int i = 0; i < cpu.length; i++) {
+            Map<FleetInstanceProcess.ThreadGroup, Long> before = threads0.get(i);
+            instances.get(i).threadCpuNanos().forEach((g, n) -> threads.merge(g, n - before.getOrDefault(g, 0L), Long::sum));
+        }
+        Phase p = new Phase(sent.records(), wall, cpu, services, jit, threads);
         out.printf("%d instance(s), rounds %d..%d: %d records stored in %.2f s (%.0f records/s; published at %.0f/s);"
                 + " instance CPU %s s, of which JIT compiler threads %.2f s; brokers, PostgreSQL and Mosquitto CPU"
                 + " %.2f s%n", instances.size(), from, to, sent.records(), wall / 1e9, p.rate(), sent.recordsPerSecond(),
@@ -184,7 +202,8 @@ final class FleetBench {
     }
 
     /** {@code jitCpuNanos}: of {@code cpuNanos}, the instances' JIT compiler threads' (-1: not known). */
-    private record Phase(long records, long wallNanos, long[] cpuNanos, long servicesCpuNanos, long jitCpuNanos) {
+    private record Phase(long records, long wallNanos, long[] cpuNanos, long servicesCpuNanos, long jitCpuNanos,
+            Map<FleetInstanceProcess.ThreadGroup, Long> threadCpuNanos) {
         double rate() {
             return records * 1e9 / wallNanos;
         }
@@ -210,6 +229,10 @@ final class FleetBench {
             r.put("cpu_us_per_record_excl_jit_" + n + "inst", String.format("%.1f", 1e6 / steady));
             r.put("fleet_ratio_excl_jit_" + n + "inst", String.format("%.3f", steady / raw));
         }
+        // where an instance's CPU goes, per record, by thread (the verify threads' share holds the signature checks)
+        p.threadCpuNanos().forEach((g, nanos) -> r.put("us_per_record_" + g.key + "_" + n + "inst",
+                String.format("%.1f", nanos / 1e3 / p.records())));
+        r.put("raw_verify_us", String.format("%.1f", 1e6 / raw));
     }
 
     private void latency(Map<String, String> r, GatewayLoad load, List<SimulatedGateways.Gateway> fleet, Progress progress,

@@ -2,6 +2,8 @@ package io.certigate.app.fleet;
 
 import io.certigate.app.bench.BenchRun;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -47,6 +49,11 @@ public final class FleetBenchCommand implements Callable<Integer> {
             description = "How long the lag is watched after the kill; 0 leaves the recovery out (default ${DEFAULT-VALUE}).")
     int recoverySeconds;
 
+    @Option(names = "--set", paramLabel = "KEY=VALUE",
+            description = "A setting of every fleet instance's configuration (repeatable), e.g."
+                    + " --set fleet.verify.kafka.streams.commit.interval.ms=200, to measure a tuning.")
+    Map<String, String> settings = new LinkedHashMap<>();
+
     @Option(names = "--dir", description = "Work directory (default: a temp dir, deleted).")
     Path dir;
 
@@ -57,7 +64,15 @@ public final class FleetBenchCommand implements Callable<Integer> {
                     + " --recovery-seconds at least 0");
             return 2;
         }
-        FleetBench.Options o = new FleetBench.Options(gateways, rate, records, seconds, batch, recoverySeconds);
+        for (String key : settings.keySet()) {
+            if (FleetConfig.ALL.stream().noneMatch(x -> x.matches(key))) {
+                System.err.println("bench fleet: --set " + key + ": not a setting of a fleet configuration"
+                        + " (docs/configuration.md lists them)");
+                return 2;
+            }
+        }
+        FleetBench.Options o = new FleetBench.Options(gateways, rate, records, seconds, batch, recoverySeconds,
+                Map.copyOf(settings));
         return BenchRun.run(dir, "certigate-bench-fleet-", work -> new FleetBench(o, System.out).run(work));
     }
 }

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 
 /**
@@ -77,31 +78,84 @@ final class FleetInstanceProcess implements AutoCloseable {
     }
 
     /**
-     * CPU time so far of the process's JIT compiler threads ({@code C1/C2 CompilerThread}, read from
-     * {@code /proc/<pid>/task}), in nanoseconds: the warm-up share of {@link #cpuNanos()}, which a long-running
-     * instance pays once. -1 where {@code /proc} cannot be read.
+     * CPU time so far of the process's JIT compiler threads ({@code C1/C2 CompilerThread}), in
+     * nanoseconds: the warm-up share of {@link #cpuNanos()}, which a long-running instance pays once.
+     * -1 where {@code /proc} cannot be read.
      */
     long compilerCpuNanos() {
+        Map<ThreadGroup, Long> groups = threadCpuNanos();
+        return groups.isEmpty() ? -1 : groups.getOrDefault(ThreadGroup.JIT, 0L);
+    }
+
+    /** What the threads of an instance do, told by their names. */
+    enum ThreadGroup {
+        /** C1/C2 compiler threads: warm-up. */
+        JIT("jit"),
+        /** Kafka Streams' stream threads: splitting batches, signature checks, the chain, state stores. */
+        VERIFY("verify"),
+        /** The Kafka clients' own threads: producer network threads, heartbeats, admin clients, state updaters. */
+        KAFKA_IO("kafka_io"),
+        /** The store's sink thread and the JDBC driver's. */
+        STORE("store"),
+        /** Paho's threads and the ingest's. */
+        MQTT("ingest_mqtt"),
+        /** The garbage collector's threads. */
+        GC("gc"),
+        OTHER("other");
+
+        final String key;
+
+        ThreadGroup(String key) {
+            this.key = key;
+        }
+
+        static ThreadGroup of(String comm) {
+            if (comm.contains("CompilerThre")) {
+                return JIT;
+            }
+            if (comm.startsWith("kafka-") || comm.contains("StateUpdater") || comm.startsWith("rocksdb")) {
+                return KAFKA_IO;
+            }
+            if (comm.startsWith("certigate-flee") || comm.contains("StreamThread")) {
+                return VERIFY;
+            }
+            if (comm.startsWith("fleet-store") || comm.startsWith("PostgreSQL")) {
+                return STORE;
+            }
+            if (comm.startsWith("MQTT") || comm.startsWith("fleet-ingest")) {
+                return MQTT;
+            }
+            if (comm.startsWith("GC ") || comm.startsWith("G1 ") || comm.equals("VM Thread")) {
+                return GC;
+            }
+            return OTHER;
+        }
+    }
+
+    /**
+     * CPU time so far (user and system) of the process's threads by {@link ThreadGroup}, read from
+     * {@code /proc/<pid>/task/<tid>/stat}, in nanoseconds; empty where {@code /proc} cannot be read.
+     * Threads that ended are not counted: the figures are for threads that live as long as the instance.
+     */
+    Map<ThreadGroup, Long> threadCpuNanos() {
         Path tasks = Path.of("/proc", Long.toString(process.pid()), "task");
-        long ticks = 0;
+        Map<ThreadGroup, Long> ticks = new java.util.EnumMap<>(ThreadGroup.class);
         try (java.util.stream.Stream<Path> all = Files.list(tasks)) {
             for (Path t : (Iterable<Path>) all::iterator) {
                 try {
-                    if (!Files.readString(t.resolve("comm")).startsWith("C")
-                            || !Files.readString(t.resolve("comm")).contains("CompilerThre")) {
-                        continue;
-                    }
                     String stat = Files.readString(t.resolve("stat"));
+                    String comm = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
                     String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                    ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]);
+                    ticks.merge(ThreadGroup.of(comm), Long.parseLong(f[11]) + Long.parseLong(f[12]), Long::sum);
                 } catch (IOException | RuntimeException gone) {
                     // the thread ended meanwhile
                 }
             }
         } catch (IOException | RuntimeException e) {
-            return -1;
+            return Map.of();
         }
-        return ticks * 10_000_000L; // USER_HZ is 100 on Linux
+        ticks.replaceAll((g, n) -> n * 10_000_000L); // USER_HZ is 100 on Linux
+        return ticks;
     }
 
     long pid() {

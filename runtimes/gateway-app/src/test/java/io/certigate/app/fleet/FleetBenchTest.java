@@ -33,7 +33,8 @@ class FleetBenchTest {
         System.setOut(new PrintStream(printed, true, StandardCharsets.UTF_8));
         try {
             status = new CommandLine(new BenchCommand()).execute("fleet", "--gateways", "4", "--records", "400", "--rate",
-                    "400", "--seconds", "2", "--batch", "10", "--recovery-seconds", "60", "--dir", dir.toString());
+                    "400", "--seconds", "2", "--batch", "10", "--recovery-seconds", "60",
+                    "--set", "fleet.verify.kafka.streams.commit.interval.ms=200", "--dir", dir.toString());
         } finally {
             System.setOut(stdout);
         }
@@ -53,5 +54,11 @@ class FleetBenchTest {
         assertThat(Long.parseLong(r.get("e2e_p99_ms"))).isNotNegative()
                 .isGreaterThanOrEqualTo(Long.parseLong(r.get("e2e_p50_ms")));
         assertThat(text).contains("recovery at");
+        // where the instance's CPU went, by thread group; the verify threads hold the signature checks
+        assertThat(Double.parseDouble(r.get("us_per_record_verify_1inst"))).isPositive();
+        assertThat(r).containsKeys("us_per_record_kafka_io_1inst", "us_per_record_store_1inst", "raw_verify_us");
+        // --set reached the instances' configurations
+        assertThat(java.nio.file.Files.readString(dir.resolve("a/fleet.properties")))
+                .contains("fleet.verify.kafka.streams.commit.interval.ms=200");
     }
 }
