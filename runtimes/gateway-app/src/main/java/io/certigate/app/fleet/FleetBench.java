@@ -104,7 +104,8 @@ final class FleetBench {
         Phase two;
 
         out.println("starting 3 Kafka brokers, PostgreSQL and Mosquitto");
-        try (KafkaCluster kafka = KafkaCluster.builder(work.resolve("kafka")).brokers(3)
+        // the brokers with the JVM's full JIT, as in production (the testbed's default stops at C1 for quick starts)
+        try (KafkaCluster kafka = KafkaCluster.builder(work.resolve("kafka")).brokers(3).jvmOption("-XX:TieredStopAtLevel=4")
                     .classpath(FleetDemoCommand.kafkaClasspath()).start();
                 PostgresServer pg = PostgresServer.start(work.resolve("postgresql"));
                 MosquittoBroker mqtt = MosquittoBroker.start(work.resolve("mosquitto"));
@@ -171,8 +172,8 @@ final class FleetBench {
             List<FleetInstanceProcess> instances) throws Exception {
         long[] cpu0 = instances.stream().mapToLong(FleetInstanceProcess::cpuNanos).toArray();
         long[] jit0 = instances.stream().mapToLong(FleetInstanceProcess::compilerCpuNanos).toArray();
-        List<Map<FleetInstanceProcess.ThreadGroup, Long>> threads0 = instances.stream()
-                .map(FleetInstanceProcess::threadCpuNanos).toList();
+        List<Map<Long, FleetInstanceProcess.ThreadCpu>> threads0 = instances.stream()
+                .map(FleetInstanceProcess::threadCpu).toList();
         Set<Long> pids = instances.stream().map(FleetInstanceProcess::pid).collect(Collectors.toSet());
         long services0 = servicesCpuNanos(pids);
         long t0 = System.nanoTime();
@@ -189,8 +190,8 @@ final class FleetBench {
         }
         Map<FleetInstanceProcess.ThreadGroup, Long> threads = new java.util.EnumMap<>(FleetInstanceProcess.ThreadGroup.class);
         for (int i = 0; i < cpu.length; i++) {
-            Map<FleetInstanceProcess.ThreadGroup, Long> before = threads0.get(i);
-            instances.get(i).threadCpuNanos().forEach((g, n) -> threads.merge(g, n - before.getOrDefault(g, 0L), Long::sum));
+            FleetInstanceProcess.since(threads0.get(i), instances.get(i).threadCpu())
+                    .forEach((g, n) -> threads.merge(g, n, Long::sum));
         }
         Phase p = new Phase(sent.records(), wall, cpu, services, jit, threads);
         out.printf("%d instance(s), rounds %d..%d: %d records stored in %.2f s (%.0f records/s; published at %.0f/s);"

@@ -83,8 +83,8 @@ final class FleetInstanceProcess implements AutoCloseable {
      * -1 where {@code /proc} cannot be read.
      */
     long compilerCpuNanos() {
-        Map<ThreadGroup, Long> groups = threadCpuNanos();
-        return groups.isEmpty() ? -1 : groups.getOrDefault(ThreadGroup.JIT, 0L);
+        Map<Long, ThreadCpu> threads = threadCpu();
+        return threads.isEmpty() ? -1 : since(Map.of(), threads).getOrDefault(ThreadGroup.JIT, 0L);
     }
 
     /** What the threads of an instance do, told by their names. */
@@ -132,21 +132,26 @@ final class FleetInstanceProcess implements AutoCloseable {
         }
     }
 
+    /** A thread's CPU time so far (user and system), in nanoseconds, and what it does. */
+    record ThreadCpu(ThreadGroup group, long nanos) {
+    }
+
     /**
-     * CPU time so far (user and system) of the process's threads by {@link ThreadGroup}, read from
-     * {@code /proc/<pid>/task/<tid>/stat}, in nanoseconds; empty where {@code /proc} cannot be read.
-     * Threads that ended are not counted: the figures are for threads that live as long as the instance.
+     * CPU time so far of each of the process's threads by thread id, read from
+     * {@code /proc/<pid>/task/<tid>/stat}; empty where {@code /proc} cannot be read.
      */
-    Map<ThreadGroup, Long> threadCpuNanos() {
+    Map<Long, ThreadCpu> threadCpu() {
         Path tasks = Path.of("/proc", Long.toString(process.pid()), "task");
-        Map<ThreadGroup, Long> ticks = new java.util.EnumMap<>(ThreadGroup.class);
+        Map<Long, ThreadCpu> threads = new java.util.HashMap<>();
         try (java.util.stream.Stream<Path> all = Files.list(tasks)) {
             for (Path t : (Iterable<Path>) all::iterator) {
                 try {
                     String stat = Files.readString(t.resolve("stat"));
                     String comm = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
                     String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                    ticks.merge(ThreadGroup.of(comm), Long.parseLong(f[11]) + Long.parseLong(f[12]), Long::sum);
+                    long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]);
+                    threads.put(Long.parseLong(t.getFileName().toString()),
+                            new ThreadCpu(ThreadGroup.of(comm), ticks * 10_000_000L)); // USER_HZ is 100 on Linux
                 } catch (IOException | RuntimeException gone) {
                     // the thread ended meanwhile
                 }
@@ -154,8 +159,20 @@ final class FleetInstanceProcess implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             return Map.of();
         }
-        ticks.replaceAll((g, n) -> n * 10_000_000L); // USER_HZ is 100 on Linux
-        return ticks;
+        return threads;
+    }
+
+    /**
+     * CPU time by {@link ThreadGroup} between two {@link #threadCpu()} readings: the threads alive at
+     * the second, from the first reading (or from their start); a thread that ended in between is not counted.
+     */
+    static Map<ThreadGroup, Long> since(Map<Long, ThreadCpu> before, Map<Long, ThreadCpu> after) {
+        Map<ThreadGroup, Long> groups = new java.util.EnumMap<>(ThreadGroup.class);
+        after.forEach((tid, t) -> {
+            ThreadCpu b = before.get(tid);
+            groups.merge(t.group(), t.nanos() - (b == null ? 0 : b.nanos()), Long::sum);
+        });
+        return groups;
     }
 
     long pid() {
