@@ -102,19 +102,19 @@ public final class RecordProofs {
                 out.add(new Outcome(r.seq(), r.kind(), null, null, tree.error()));
                 continue;
             }
-            List<X509Certificate> chain;
+            Optional<List<X509Certificate>> chain;
             try {
-                chain = CertificateChains.forRecord(chains, r.cose());
+                chain = CertificateChains.ofSigningKey(chains, r.cose());
             } catch (CoseException e) {
                 throw new IllegalStateException("a stored record is not a COSE_Sign1: " + e.getMessage(), e);
             }
             if (chain.isEmpty()) {
-                out.add(new Outcome(r.seq(), r.kind(), null, null, "the fleet holds no certificate of device " + device
-                        + "'s key: a bundle needs it"));
+                out.add(new Outcome(r.seq(), r.kind(), null, null, "the fleet holds no certificate of the key of device "
+                        + device + " that signed record " + r.seq() + ": a bundle needs it"));
                 continue;
             }
             BatchTree t = tree.tree();
-            out.add(new Outcome(r.seq(), r.kind(), new ProofBundle(device, chain, List.of(t.anchor()),
+            out.add(new Outcome(r.seq(), r.kind(), new ProofBundle(device, chain.get(), List.of(t.anchor()),
                     List.of(t.entry(r.seq(), r.cose(), 0, null))), null, null));
         }
         return new Answer(device, history.contract(), history.chainId(), history.headBlock(), out);

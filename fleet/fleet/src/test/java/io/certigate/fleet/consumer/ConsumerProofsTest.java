@@ -257,6 +257,19 @@ class ConsumerProofsTest {
         assertThat(log.all().get(log.all().size() - 1).fullSeqs()).isEmpty();
     }
 
+    @Test
+    void withoutTheCertificateOfTheSigningKeyARecordGetsAnErrorNotABundle() throws Exception {
+        java.util.TreeMap<Long, VerifiedRecord> first = new java.util.TreeMap<>();
+        store.deviceRecords(direct.id, 1, 1, r -> first.put(r.seq(), r));
+        RecordProofs.Answer a = new RecordProofs(store, anchorLedger, d -> List.of(forked.key.certificateChain()))
+                .prove(direct.id, first);
+        assertThat(a.outcomes()).singleElement().satisfies(o -> {
+            assertThat(o.bundle()).isNull();
+            assertThat(o.error()).contains("no certificate of the key of device " + direct.id + " that signed record 1");
+        });
+        assertThat(a.proven()).isEmpty();
+    }
+
     /**
      * Issue #19: a proof still verifies after its subject's payloads were shredded. Erasing subject B,
      * whose records sit in the same batches as A's, turns them into hashes only; their leaf hashes
