@@ -8,7 +8,7 @@ import io.certigate.core.model.StoredRecord;
 import io.certigate.signing.DeviceKey;
 import io.certigate.signing.SigningException;
 import io.certigate.verifier.merkle.InclusionProof;
-import io.certigate.verifier.merkle.MerkleTree;
+import io.certigate.verifier.proof.BatchTree;
 import io.certigate.verifier.proof.ProofBundle;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
@@ -18,7 +18,8 @@ import java.util.Optional;
 /**
  * Builds proof bundles from a device's buffer: for each anchored batch that a requested seq range
  * touches, the batch's tree is rebuilt from the stored records (erased records keep their leaf
- * hash, so trees stay whole) and the requested records get their audit paths. Records that are not
+ * hash, so trees stay whole; the verifier's {@link BatchTree}, which the fleet's consumer API uses too) and
+ * the requested records get their audit paths. Records that are not
  * anchored yet, or were erased or purged, cannot be proven and are refused by name. Given the
  * anchoring device key, each record also gets its RFC 9942 receipt ({@link BatchReceipts}).
  */
@@ -71,17 +72,17 @@ public final class ProofExporter {
                 throw new ProofException("batch " + b.id() + " (seq " + b.firstSeq() + ".." + b.lastSeq() + ") has only "
                         + records.size() + " records left in the buffer (purged?): its proofs cannot be rebuilt");
             }
-            byte[] flat = new byte[records.size() * MerkleTree.HASH_LEN];
-            for (int i = 0; i < records.size(); i++) {
-                System.arraycopy(records.get(i).leafHash(), 0, flat, i * MerkleTree.HASH_LEN, MerkleTree.HASH_LEN);
-            }
-            MerkleTree tree = MerkleTree.buildFlat(flat);
-            if (!java.util.Arrays.equals(tree.root(), b.root())) {
-                throw new ProofException("records of batch " + b.id() + " no longer hash to its anchored root");
-            }
             int anchorIndex = anchors.size();
-            anchors.add(new ProofBundle.Anchor(b.chainId(), b.contract(), b.txHash(), b.blockNumber(), b.root(),
-                    b.firstSeq(), b.lastSeq()));
+            ProofBundle.Anchor anchor = new ProofBundle.Anchor(b.chainId(), b.contract(), b.txHash(), b.blockNumber(),
+                    b.root(), b.firstSeq(), b.lastSeq());
+            BatchTree tree;
+            try {
+                tree = BatchTree.rebuild(anchor, records.stream().map(StoredRecord::leafHash).toList());
+            } catch (BatchTree.Mismatch e) {
+                throw new ProofException("records of batch " + b.id() + " no longer hash to its anchored root: "
+                        + e.getMessage());
+            }
+            anchors.add(anchor);
             BatchReceipts receipts;
             try {
                 receipts = receiptKey == null ? null : BatchReceipts.sign(receiptKey, b);
@@ -94,7 +95,7 @@ public final class ProofExporter {
                 if (!(r instanceof StoredRecord.Signed s)) {
                     throw new ProofException("record " + seq + " was erased: only its hashes remain, nothing to prove");
                 }
-                InclusionProof proof = tree.inclusionProof((int) (seq - b.firstSeq()));
+                InclusionProof proof = tree.proofOf(seq);
                 entries.add(new ProofBundle.Entry(seq, s.coseUnsafe(), anchorIndex, proof,
                         receipts == null ? null : receipts.receipt(proof)));
             }

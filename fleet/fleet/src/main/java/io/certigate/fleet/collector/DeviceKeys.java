@@ -72,6 +72,7 @@ public final class DeviceKeys {
     private final Registry registry;
     private final Clock clock;
     private final Map<String, List<PublicKey>> keys = new ConcurrentHashMap<>();
+    private final Map<String, List<List<X509Certificate>>> chains = new ConcurrentHashMap<>();
 
     /** No registry; certificate chains validated at the system clock's time. */
     public DeviceKeys(List<X509Certificate> caCertificates, boolean trustOnFirstUse) {
@@ -107,6 +108,31 @@ public final class DeviceKeys {
         return true;
     }
 
+    /**
+     * The certificate chains (leaf first) of the device's keys that came with one, oldest first: a
+     * configured certificate or export file's chain, or a status message's chain accepted by the
+     * policy above. Proof bundles carry them (the fleet's consumer API).
+     */
+    public List<List<X509Certificate>> chainsFor(String device) {
+        return chains.getOrDefault(device, List.of());
+    }
+
+    private synchronized void keepChain(String device, List<X509Certificate> chain) {
+        if (chain.isEmpty()) {
+            return;
+        }
+        List<List<X509Certificate>> list = chains.getOrDefault(device, List.of());
+        byte[] leaf = chain.get(0).getPublicKey().getEncoded();
+        List<List<X509Certificate>> copy = new ArrayList<>();
+        for (List<X509Certificate> c : list) {
+            if (!java.util.Arrays.equals(c.get(0).getPublicKey().getEncoded(), leaf)) {
+                copy.add(c);
+            }
+        }
+        copy.add(List.copyOf(chain)); // the newest chain of a key replaces an older one (a renewed certificate)
+        chains.put(device, List.copyOf(copy));
+    }
+
     /** Devices with at least one key. */
     public Set<String> devices() {
         return Set.copyOf(keys.keySet());
@@ -136,8 +162,10 @@ public final class DeviceKeys {
                 for (PublicKey k : c.keys()) {
                     add(c.device(), k);
                 }
+                c.chainsByKey().values().forEach(chain -> keepChain(c.device(), chain));
                 if (c.keys().isEmpty() && !c.certificateChain().isEmpty()) {
                     add(c.device(), c.certificateChain().get(0).getPublicKey());
+                    keepChain(c.device(), c.certificateChain());
                 }
             } catch (ExportFormatException e) {
                 throw new IOException(e.getMessage(), e);
@@ -150,6 +178,7 @@ public final class DeviceKeys {
                 throw new IOException(file + ": certificate " + cert.getSubjectX500Principal() + " has no CN (device id)");
             }
             add(cn, cert.getPublicKey());
+            keepChain(cn, List.of(cert));
         }
     }
 
@@ -171,7 +200,11 @@ public final class DeviceKeys {
         if (!validators.isEmpty()) {
             String problem = validate(status.device(), status.certificateChain());
             if (problem == null) {
-                return registered(device, key) && add(status.device(), key);
+                if (!registered(device, key)) {
+                    return false;
+                }
+                keepChain(status.device(), status.certificateChain());
+                return add(status.device(), key);
             }
             if (!trustOnFirstUse) {
                 LOG.log(System.Logger.Level.WARNING, "status of {0}: certificate chain not accepted: {1}",
@@ -187,6 +220,7 @@ public final class DeviceKeys {
                         return false;
                     }
                     LOG.log(System.Logger.Level.INFO, "trusting the key of {0} on first use", device);
+                    keepChain(status.device(), status.certificateChain());
                     return add(status.device(), key);
                 }
                 if (known.stream().noneMatch(k -> java.util.Arrays.equals(k.getEncoded(), key.getEncoded()))) {

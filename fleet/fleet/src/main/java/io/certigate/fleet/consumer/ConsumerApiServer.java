@@ -68,6 +68,9 @@ import javax.net.ssl.TrustManagerFactory;
  *   <li>{@code GET /v1/subjects/<subject>/receipts?purpose=P[&device=D]}: the device's batch statements
  *       and their receipts (aggregated anchoring), as {@code io.certigate.fleet.anchor.StatementChainServer}
  *       serves them, for the verifier's {@code StatementHistoryVerifier}.</li>
+ *   <li>{@code GET /v1/subjects/<subject>/proofs?purpose=P[&device=D][&seq=N,...]}: a proof bundle
+ *       ({@code certigate-proof/1}) per covered record of the subject (or per seq asked for, each of
+ *       which must be one), for gateways that anchor directly ({@link RecordProofs}).</li>
  *   <li>{@code GET /v1/holders/<account>/accesses}: the access log of the holder's subjects, for the
  *       holder's own certificate only.</li>
  * </ul>
@@ -81,6 +84,7 @@ public final class ConsumerApiServer implements AutoCloseable {
     static final String RECORDS = "records";
     static final String PASSPORT = "passport";
     static final String RECEIPTS = "receipts";
+    static final String PROOFS = "proofs";
 
     /**
      * What the server reads and writes.
@@ -100,9 +104,17 @@ public final class ConsumerApiServer implements AutoCloseable {
     private final FleetStore store;
     private final SubjectDirectory subjects;
     private final AccessLog log;
+    private final RecordProofs proofs;
 
     public ConsumerApiServer(InetSocketAddress at, SSLContext tls, Backends backends, int threads) throws IOException {
+        this(at, tls, backends, null, threads);
+    }
+
+    /** @param proofs builds the proof bundles of {@code proofs}, or null when this instance serves none */
+    public ConsumerApiServer(InetSocketAddress at, SSLContext tls, Backends backends, RecordProofs proofs, int threads)
+            throws IOException {
         this.b = backends;
+        this.proofs = proofs;
         this.gate = new ConsentGate(backends.consents());
         this.store = new FleetStore(backends.db());
         this.subjects = new SubjectDirectory(backends.db());
@@ -158,7 +170,7 @@ public final class ConsumerApiServer implements AutoCloseable {
         try (x) {
             String[] parts = x.getRequestURI().getPath().split("/");
             if (!"GET".equals(x.getRequestMethod()) || parts.length != 5) {
-                json(x, 404, error("GET /v1/subjects/<subject>/records|passport?purpose=P or"
+                json(x, 404, error("GET /v1/subjects/<subject>/records|passport|receipts|proofs?purpose=P or"
                         + " /v1/holders/<account>/accesses"));
                 return;
             }
@@ -166,7 +178,7 @@ public final class ConsumerApiServer implements AutoCloseable {
             Map<String, String> q = query(x.getRequestURI().getRawQuery());
             try {
                 if ("subjects".equals(parts[2]) && (RECORDS.equals(parts[4]) || PASSPORT.equals(parts[4])
-                        || RECEIPTS.equals(parts[4]))) {
+                        || RECEIPTS.equals(parts[4]) || PROOFS.equals(parts[4]))) {
                     subject(x, cert, parts[3], parts[4], q);
                 } else if ("holders".equals(parts[2]) && "accesses".equals(parts[4])) {
                     accesses(x, cert, parts[3]);
@@ -228,6 +240,8 @@ public final class ConsumerApiServer implements AutoCloseable {
             passport(x, base, subject, d);
         } else if (RECEIPTS.equals(endpoint)) {
             receipts(x, base, device(devices, q.get("device")), d);
+        } else if (PROOFS.equals(endpoint)) {
+            proofs(x, base, subject, device(devices, q.get("device")), q.get("seq"), d);
         } else {
             records(x, base, subject, devices, q.get("device"), d);
         }
@@ -265,6 +279,42 @@ public final class ConsumerApiServer implements AutoCloseable {
                 base.consumerCertificate(), base.holder(), base.subjectHash(), base.purpose(), base.endpoint(), "served",
                 d.basis(), device, List.of(), List.of(), 0));
         reply(x, 200, "application/json", JSON.writeValueAsBytes(doc), d);
+    }
+
+    /**
+     * A proof bundle per covered record of the subject on {@code device} ({@link RecordProofs}), or
+     * per seq of {@code seqs}: a seq that is not such a record refuses the whole request.
+     */
+    private void proofs(HttpExchange x, AccessLog.Access base, String subject, String device, String seqs,
+            ConsentGate.Decision d) throws Exception {
+        if (proofs == null) {
+            json(x, 404, error("this instance serves no proof bundles (no anchor contract is configured)"));
+            return;
+        }
+        java.util.TreeMap<Long, VerifiedRecord> covered = new java.util.TreeMap<>();
+        store.timeline(subject, r -> {
+            if (r.device().equals(device) && d.covered().containsKey(r.kind())) {
+                covered.put(r.seq(), r);
+            }
+        });
+        java.util.TreeMap<Long, VerifiedRecord> asked = null;
+        if (seqs != null) {
+            asked = new java.util.TreeMap<>();
+            for (long seq : RecordProofs.seqs(seqs)) {
+                if (!covered.containsKey(seq)) {
+                    refuse(x, base, new Refusal(Refusal.RECORD_NOT_COVERED, "record " + seq + " of device " + device
+                            + " is not one of the subject's records of the kinds a consent in force covers for purpose "
+                            + base.purpose() + " (" + String.join(", ", d.covered().keySet()) + ")"));
+                    return;
+                }
+                asked.put(seq, covered.get(seq));
+            }
+        }
+        RecordProofs.Answer answer = proofs.prove(device, asked == null ? covered : asked);
+        log.append(new AccessLog.Access(0, base.at(), base.block(), base.consumerAccount(),
+                base.consumerCertificate(), base.holder(), base.subjectHash(), base.purpose(), base.endpoint(), "served",
+                d.basis(), device, answer.proven(), List.copyOf(d.covered().keySet()), 0));
+        reply(x, 200, "application/json", answer.json(), d);
     }
 
     private void records(HttpExchange x, AccessLog.Access base, String subject, Set<String> devices, String device,

@@ -17,6 +17,8 @@ public record Refusal(String code, String reason) {
     public static final String NOT_YET_VALID = "not-yet-valid";
     /** A consent is in force, but not for the reading kinds asked for (or held). */
     public static final String KIND_NOT_COVERED = "kind-not-covered";
+    /** A record asked for by seq is not one of the subject's records of a kind a consent in force covers. */
+    public static final String RECORD_NOT_COVERED = "record-not-covered";
     /** The holder's listing was asked for with another party's certificate. */
     public static final String NOT_HOLDER = "not-holder";
 

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.certigate.anchor.ledger.LedgerAccount;
-import io.certigate.anchor.ledger.LedgerAdmin;
 import io.certigate.anchor.ledger.LedgerClient;
 import io.certigate.anchor.testing.TestChain;
 import io.certigate.anchor.testing.TestParties;
@@ -48,22 +47,14 @@ import io.certigate.verifier.chain.VerificationReport;
 import io.certigate.verifier.consent.ConsentReader;
 import io.certigate.verifier.consent.SubjectHash;
 import io.certigate.verifier.export.ExportFile;
-import io.certigate.verifier.ledger.AnchorAbi;
 import io.certigate.verifier.ledger.LedgerReader;
-import io.certigate.verifier.ledger.RegistryAbi;
 import java.io.IOException;
-import java.math.BigInteger;
 import java.net.InetSocketAddress;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
-import java.security.KeyStore;
 import java.security.SecureRandom;
-import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
@@ -71,18 +62,12 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.web3j.abi.FunctionEncoder;
-import org.web3j.abi.datatypes.Address;
-import org.web3j.abi.datatypes.Function;
-import org.web3j.abi.datatypes.generated.Bytes32;
 import org.web3j.protocol.core.Request;
 import org.web3j.protocol.core.Response;
 import org.web3j.protocol.http.HttpService;
@@ -411,59 +396,30 @@ class ConsumerApiTest {
     }
 
     static HttpResponse<String> get(SSLContext tls, String path) throws Exception {
-        HttpClient http = HttpClient.newBuilder().sslContext(tls).connectTimeout(Duration.ofSeconds(10)).build();
-        return http.send(HttpRequest.newBuilder(URI.create("https://localhost:" + server.port() + path))
-                .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+        return ConsumerParties.get(tls, server.port(), path);
     }
 
-    /** A client key store for a fresh key certified by the consortium CA, the party registered with its hashes. */
     static Path registered(String id, String account) throws Exception {
-        KeyPair k = TestPki.p256();
-        X509Certificate cert = ca.issue(k.getPublic(), id, false);
-        String data = FunctionEncoder.encode(new Function("register", List.of(new Bytes32(AnchorAbi.deviceKey(id)),
-                new Bytes32(RegistryAbi.keyHash(cert.getPublicKey())), new Bytes32(PartyCertificates.certHash(cert)),
-                new Address(account)), List.of()));
-        try (LedgerClient c = chain.client()) {
-            new LedgerAdmin(c, chain.admin, Duration.ofSeconds(30)).send(parties.deviceRegistry, BigInteger.ZERO, data,
-                    BigInteger.valueOf(400_000));
-        }
-        return keyStore(id.replace(':', '-'), k, cert);
+        return fixture().registered(id, account);
     }
 
     static Path issued(String id) throws Exception {
-        KeyPair k = TestPki.p256();
-        return keyStore(id.replace(':', '-'), k, ca.issue(k.getPublic(), id, false));
+        return fixture().issued(id);
     }
 
     static Path keyStore(String name, KeyPair k, X509Certificate cert) throws Exception {
-        KeyStore ks = KeyStore.getInstance("PKCS12");
-        ks.load(null, null);
-        ks.setKeyEntry(name, k.getPrivate(), PW, new Certificate[] {cert});
-        Path file = dir.resolve(name + ".p12");
-        try (var out = java.nio.file.Files.newOutputStream(file)) {
-            ks.store(out, PW);
-        }
-        return file;
+        return fixture().keyStore(name, k, cert);
     }
 
     static SSLContext client(Path keyStore, X509Certificate trusted) throws Exception {
-        KeyStore ks = KeyStore.getInstance("PKCS12");
-        try (var in = java.nio.file.Files.newInputStream(keyStore)) {
-            ks.load(in, PW);
-        }
-        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-        kmf.init(ks, PW);
-        SSLContext ctx = SSLContext.getInstance("TLS");
-        ctx.init(kmf.getKeyManagers(), trust(trusted), null);
-        return ctx;
+        return ConsumerParties.client(keyStore, trusted);
     }
 
     static javax.net.ssl.TrustManager[] trust(X509Certificate ca) throws Exception {
-        KeyStore ts = KeyStore.getInstance("PKCS12");
-        ts.load(null, null);
-        ts.setCertificateEntry("ca", ca);
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance("PKIX");
-        tmf.init(ts);
-        return tmf.getTrustManagers();
+        return ConsumerParties.trust(ca);
+    }
+
+    private static ConsumerParties fixture() {
+        return new ConsumerParties(chain, parties, ca, dir);
     }
 }

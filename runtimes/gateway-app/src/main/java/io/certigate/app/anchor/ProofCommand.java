@@ -8,18 +8,16 @@ import io.certigate.core.model.StoredRecord;
 import io.certigate.core.spine.DeviceIdentity;
 import io.certigate.core.spine.KeySource;
 import io.certigate.signing.DeviceKey;
-import io.certigate.signing.CoseSign1;
-import io.certigate.signing.KeyIds;
 import io.certigate.verifier.Verdict;
 import io.certigate.verifier.Verifier;
 import io.certigate.verifier.proof.BundleVerifier;
+import io.certigate.verifier.proof.CertificateChains;
 import io.certigate.verifier.proof.ProofBundle;
 import io.certigate.verifier.proof.ProofBundleJson;
 import io.certigate.verifier.proof.ProofFormatException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
@@ -117,7 +115,7 @@ public final class ProofCommand implements Runnable {
             try (RecordBuffer rb = RecordBuffer.openReadOnly(buffer, device)) {
                 List<StoredRecord> first = rb.range(a, a);
                 List<X509Certificate> chain = first.isEmpty() || !(first.get(0) instanceof StoredRecord.Signed s)
-                        ? List.of() : chainFor(DeviceIdentity.chains(rb), s.coseUnsafe());
+                        ? List.of() : CertificateChains.forRecord(DeviceIdentity.chains(rb), s.coseUnsafe());
                 ProofBundle bundle = new ProofExporter(rb, new BatchStore(rb)).export(a, b, chain, key);
                 OutputFile.write(out, ProofBundleJson.write(bundle), buffer);
                 if (receiptsDir != null) {
@@ -161,17 +159,6 @@ public final class ProofCommand implements Runnable {
             }
             return new KeySource.Pkcs11(pkcs11Library, slot, keyAlias, passphrase);
         }
-    }
-
-    /** The stored certificate chain whose key id the record carries (the newest one if none matches). */
-    static List<X509Certificate> chainFor(List<List<X509Certificate>> chains, byte[] cose) throws Exception {
-        byte[] kid = CoseSign1.parse(cose).keyId();
-        for (List<X509Certificate> c : chains) {
-            if (!c.isEmpty() && Arrays.equals(KeyIds.of(c.get(0).getPublicKey()), kid)) {
-                return c;
-            }
-        }
-        return chains.isEmpty() ? List.of() : chains.get(chains.size() - 1);
     }
 
     /**

@@ -68,9 +68,12 @@ public record FleetConfig(Set<Role> roles, String bootstrapServers, TopicLayout 
      * @param consentRegistry  the ConsentRegistry contract's address (its DeviceRegistry is read from it)
      * @param threads          requests handled at once
      * @param store            the PostgreSQL database (the store's {@code fleet.store.*} keys)
+     * @param anchorContract   the CertigateAnchor contract gateways anchor their batches in (direct
+     *                         anchoring), for the proof bundles; null: none are served
      */
     public record ConsumerOptions(int port, String address, Path keyStore, String passphraseSource, Path ca,
-            String rpcUrl, long chainId, String consentRegistry, int threads, StoreOptions store) {}
+            String rpcUrl, long chainId, String consentRegistry, int threads, StoreOptions store,
+            String anchorContract) {}
 
     /**
      * The anchor role's settings (aggregated anchoring, issue #17).
@@ -192,6 +195,10 @@ public record FleetConfig(Set<Role> roles, String bootstrapServers, TopicLayout 
     public static final Setting CONSUMER_CONSENT_REGISTRY = Setting.of("fleet.consumer.consent-registry", Type.TEXT,
             null, "consumer role: address of the ConsentRegistry contract (the DeviceRegistry that maps client"
                     + " certificates to accounts is the one it is bound to); required");
+    public static final Setting CONSUMER_ANCHOR_CONTRACT = Setting.of("fleet.consumer.anchor-contract", Type.TEXT,
+            null, "consumer role: address of the CertigateAnchor contract the gateways anchor their batches in"
+                    + " (direct anchoring), on the ledger of fleet.consumer.ledger.rpc-url; without it no proof"
+                    + " bundles are served");
     public static final Setting CONSUMER_THREADS = Setting.whole("fleet.consumer.threads", 4, 1, 256, "threads",
             "consumer role: requests handled at once");
 
@@ -201,7 +208,7 @@ public record FleetConfig(Set<Role> roles, String bootstrapServers, TopicLayout 
             ANCHOR_INTERVAL_MS, ANCHOR_FLEET_ID, ANCHOR_KEY_STORE, ANCHOR_PASSPHRASE, ANCHOR_LEDGER, ANCHOR_HTTP_PORT,
             ANCHOR_HTTP_ADDRESS, ANCHOR_GROUP, CONSUMER_PORT, CONSUMER_ADDRESS, CONSUMER_KEY_STORE,
             CONSUMER_PASSPHRASE, CONSUMER_CA, CONSUMER_RPC, CONSUMER_CHAIN_ID, CONSUMER_CONSENT_REGISTRY,
-            CONSUMER_THREADS);
+            CONSUMER_THREADS, CONSUMER_ANCHOR_CONTRACT);
 
     /** Every setting a fleet configuration may hold. */
     public static final List<Setting> ALL = all();
@@ -310,16 +317,20 @@ public record FleetConfig(Set<Role> roles, String bootstrapServers, TopicLayout 
             }
             String rpc = v.required(CONSUMER_RPC.key());
             String registry = v.required(CONSUMER_CONSENT_REGISTRY.key());
+            String anchorContract = v.text(CONSUMER_ANCHOR_CONTRACT).isEmpty() ? null : v.text(CONSUMER_ANCHOR_CONTRACT);
             try {
                 io.certigate.verifier.ledger.LedgerReader.checkRpcUrl(rpc);
                 io.certigate.verifier.ledger.LedgerReader.checkAddress(registry);
+                if (anchorContract != null) {
+                    io.certigate.verifier.ledger.LedgerReader.checkAddress(anchorContract);
+                }
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException(origin + ": " + e.getMessage(), e);
             }
             consumer = new ConsumerOptions(v.wholeInt(CONSUMER_PORT), v.text(CONSUMER_ADDRESS),
                     Path.of(v.required(CONSUMER_KEY_STORE.key())), v.secretSource(CONSUMER_PASSPHRASE.key(), true),
                     Path.of(ca), rpc, v.requiredWhole(CONSUMER_CHAIN_ID.key(), 1), registry, v.wholeInt(CONSUMER_THREADS),
-                    StoreOptions.of(origin, values));
+                    StoreOptions.of(origin, values), anchorContract);
         }
         return new FleetConfig(roles, bootstrap, topics, v, metricsPort, metricsAddress, ingest, verify, store,
                 membership, anchor, consumer);

@@ -4,6 +4,7 @@ import io.certigate.fleet.collector.DeviceKeys;
 import io.certigate.fleet.consumer.ConsumerApiServer;
 import io.certigate.fleet.consumer.PartyCertificates;
 import io.certigate.fleet.consumer.PassportSource;
+import io.certigate.fleet.consumer.RecordProofs;
 import io.certigate.fleet.consumer.SubjectDirectory;
 import io.certigate.fleet.store.FleetStore;
 import io.certigate.signing.Passphrase;
@@ -28,14 +29,18 @@ import java.util.Optional;
  * subjects in {@code fleet_consumer.subjects}, each request checked against the consent registry at
  * the current block and logged. The device keys put in the served exports are those this instance
  * trusts ({@code fleet.verify.keys}, and the keys learned from certified status messages when the
- * verify role runs in the same instance).
+ * verify role runs in the same instance). With {@code fleet.consumer.anchor-contract}, it also serves
+ * proof bundles of records whose gateways anchor directly in that contract ({@link RecordProofs}), with
+ * the certificate chains this instance holds for the device keys ({@link DeviceKeys#chainsFor}).
  */
 public final class FleetConsumerRole implements AutoCloseable {
     private final LedgerReader ledger;
+    private final LedgerReader anchors;
     private final ConsumerApiServer server;
 
-    private FleetConsumerRole(LedgerReader ledger, ConsumerApiServer server) {
+    private FleetConsumerRole(LedgerReader ledger, LedgerReader anchors, ConsumerApiServer server) {
         this.ledger = ledger;
+        this.anchors = anchors;
         this.server = server;
     }
 
@@ -43,8 +48,15 @@ public final class FleetConsumerRole implements AutoCloseable {
     public static FleetConsumerRole start(FleetConfig.ConsumerOptions o, DeviceKeys keys, List<String> trustWords,
             String fleetId, Clock clock) throws FleetNode.FleetStartException {
         LedgerReader ledger = LedgerReader.connect(o.rpcUrl(), o.consentRegistry());
+        LedgerReader anchors = o.anchorContract() == null ? null : LedgerReader.connect(o.rpcUrl(), o.anchorContract());
         try {
             ledger.checkChain(o.chainId());
+            if (anchors != null && !anchors.hasCode(o.anchorContract())) {
+                close(ledger, anchors);
+                throw new FleetNode.FleetStartException("consumer API: no contract at "
+                        + FleetConfig.CONSUMER_ANCHOR_CONTRACT.key() + " " + o.anchorContract() + " on the ledger at "
+                        + o.rpcUrl(), null);
+            }
             ConsentReader consents = new ConsentReader(ledger, o.consentRegistry());
             PartyCertificates parties = new PartyCertificates(ledger, consents.partyRegistry());
             FleetStore store = new FleetStore(o.store().connector());
@@ -66,16 +78,18 @@ public final class FleetConsumerRole implements AutoCloseable {
                     TlsSettings.readCertificates(o.ca()));
             ConsumerApiServer server = new ConsumerApiServer(new InetSocketAddress(o.address(), o.port()), tls,
                     new ConsumerApiServer.Backends(o.store().connector(), parties, consents,
-                            keys == null ? d -> List.of() : keys::keysFor, passport, fleetId, clock), o.threads());
-            return new FleetConsumerRole(ledger, server);
+                            keys == null ? d -> List.of() : keys::keysFor, passport, fleetId, clock),
+                    anchors == null ? null : new RecordProofs(store, anchors,
+                            keys == null ? d -> List.of() : keys::chainsFor), o.threads());
+            return new FleetConsumerRole(ledger, anchors, server);
         } catch (LedgerException e) {
-            ledger.close();
+            close(ledger, anchors);
             throw new FleetNode.FleetStartException("consumer API: the ledger at " + o.rpcUrl() + ": " + e.getMessage(), e);
         } catch (SQLException e) {
-            ledger.close();
+            close(ledger, anchors);
             throw new FleetNode.FleetStartException("consumer API: cannot set up its tables: " + e.getMessage(), e);
         } catch (IOException | GeneralSecurityException | SigningException | RuntimeException e) {
-            ledger.close();
+            close(ledger, anchors);
             throw new FleetNode.FleetStartException("consumer API: cannot serve HTTPS on " + o.address() + ":" + o.port()
                     + ": " + e.getMessage(), e);
         }
@@ -86,9 +100,16 @@ public final class FleetConsumerRole implements AutoCloseable {
         return server.port();
     }
 
+    private static void close(LedgerReader ledger, LedgerReader anchors) {
+        ledger.close();
+        if (anchors != null) {
+            anchors.close();
+        }
+    }
+
     @Override
     public void close() {
         server.close();
-        ledger.close();
+        close(ledger, anchors);
     }
 }

@@ -104,6 +104,27 @@ class FleetConsumerRoleTest {
                 assertThat(export.body()).contains("\"omitted\" : true").contains(device.id());
                 assertThat(get(insurerTls, role.port(), "/v1/subjects/" + VIN + "/records?purpose=fleet.maintenance")
                         .statusCode()).as("another purpose").isEqualTo(403);
+                assertThat(get(insurerTls, role.port(), "/v1/subjects/" + VIN + "/proofs?purpose=insurance.mileage")
+                        .statusCode()).as("no anchor contract configured: no proof bundles").isEqualTo(404);
+            }
+
+            // with the anchor contract the gateways anchor in: proof bundles (these records were never anchored)
+            Properties withAnchors = new Properties();
+            try (var in = Files.newInputStream(config)) {
+                withAnchors.load(in);
+            }
+            withAnchors.setProperty("fleet.consumer.anchor-contract", "0x" + "ab".repeat(20));
+            assertThatThrownBy(() -> FleetConsumerRole.start(FleetConfig.parse(withAnchors, "f.properties").consumer(),
+                    keys, List.of(), null, Clock.systemUTC())).isInstanceOf(FleetNode.FleetStartException.class)
+                    .hasMessageContaining("no contract at fleet.consumer.anchor-contract");
+            withAnchors.setProperty("fleet.consumer.anchor-contract", chain.contract);
+            try (FleetConsumerRole role = FleetConsumerRole.start(FleetConfig.parse(withAnchors, "f.properties")
+                    .consumer(), keys, List.of(), null, Clock.systemUTC())) {
+                HttpResponse<String> proofs = get(insurerTls, role.port(), "/v1/subjects/" + VIN
+                        + "/proofs?purpose=insurance.mileage");
+                assertThat(proofs.statusCode()).as(proofs.body()).isEqualTo(200);
+                assertThat(proofs.body()).contains("record 1 is not anchored yet").contains("record 3 is not anchored yet")
+                        .doesNotContain("\"bundle\"").doesNotContain("\"seq\":2");
             }
 
             CliRun.Result removed = CliRun.run("fleet", "subject", "remove", "--config", config.toString(), "--subject", VIN);
@@ -136,6 +157,11 @@ class FleetConsumerRoleTest {
         assertThat(c.consumer().port()).isEqualTo(8443);
         assertThat(c.consumer().ca()).isEqualTo(Path.of("ca.pem"));
         assertThat(c.consumer().chainId()).isEqualTo(31337);
+        assertThat(c.consumer().anchorContract()).as("no proof bundles by default").isNull();
+        p.setProperty("fleet.consumer.anchor-contract", "0x1234");
+        assertThatThrownBy(() -> FleetConfig.parse(p, "f.properties")).hasMessageContaining("0x1234");
+        p.setProperty("fleet.consumer.anchor-contract", "0x" + "cd".repeat(20));
+        assertThat(FleetConfig.parse(p, "f.properties").consumer().anchorContract()).isEqualTo("0x" + "cd".repeat(20));
         p.setProperty("fleet.consumer.prot", "1");
         assertThatThrownBy(() -> FleetConfig.parse(p, "f.properties")).hasMessageContaining("fleet.consumer.port");
     }
