@@ -190,6 +190,23 @@ public final class CopyKeys {
         return destroy("subject_hash = ?", (c, ps) -> ps.setBytes(3, subjectHash), null, SUBJECT_ERASED);
     }
 
+    /**
+     * Destroys every live copy key of {@code subject} (found by its hash through
+     * {@code fleet_consumer.subjects}), as {@code fleet erase-subject} does; 0 when the fleet serves no
+     * such subject or the consumer API never ran on this store (no tables).
+     */
+    public int destroySubjectKeys(String subject) throws SQLException {
+        try {
+            Optional<SubjectDirectory.Entry> e = new SubjectDirectory(connector).find(subject);
+            return e.isEmpty() ? 0 : destroySubject(e.get().hash()).size();
+        } catch (SQLException x) {
+            if ("42P01".equals(x.getSQLState())) { // undefined_table
+                return 0;
+            }
+            throw x;
+        }
+    }
+
     /** Binds the condition's one parameter, the third of the statement. */
     @FunctionalInterface
     private interface Bind {

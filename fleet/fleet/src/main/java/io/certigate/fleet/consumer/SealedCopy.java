@@ -150,6 +150,12 @@ public final class SealedCopy {
         if (export == null || !export.isObject() || !EXPORT_FORMAT.equals(export.path("format").asText())) {
             throw new IllegalArgumentException(origin + ": export is missing or not a " + EXPORT_FORMAT);
         }
+        for (JsonNode r : export.path("records")) {
+            if (r.has("cose")) {
+                throw new IllegalArgumentException(origin + ": the export holds record " + r.path("seq").asLong()
+                        + " in full: a sealed copy holds every record hash-only");
+            }
+        }
         if (!device.equals(export.path("device").asText())) {
             throw new IllegalArgumentException(origin + ": the export is device " + export.path("device").asText()
                     + "'s, the copy names " + device);
