@@ -68,9 +68,17 @@ public record FleetConfig(Set<Role> roles, String bootstrapServers, TopicLayout 
      * @param consentRegistry  the ConsentRegistry contract's address (its DeviceRegistry is read from it)
      * @param threads          requests handled at once
      * @param store            the PostgreSQL database (the store's {@code fleet.store.*} keys)
+     * @param copyKeyPollMs    how often the copy-key watcher looks for new blocks (revocations, expiries)
      */
     public record ConsumerOptions(int port, String address, Path keyStore, String passphraseSource, Path ca,
-            String rpcUrl, long chainId, String consentRegistry, int threads, StoreOptions store) {}
+            String rpcUrl, long chainId, String consentRegistry, int threads, StoreOptions store, long copyKeyPollMs) {
+        /** With the default watcher period. */
+        public ConsumerOptions(int port, String address, Path keyStore, String passphraseSource, Path ca,
+                String rpcUrl, long chainId, String consentRegistry, int threads, StoreOptions store) {
+            this(port, address, keyStore, passphraseSource, ca, rpcUrl, chainId, consentRegistry, threads, store,
+                    1_000);
+        }
+    }
 
     /**
      * The anchor role's settings (aggregated anchoring, issue #17).
@@ -194,6 +202,10 @@ public record FleetConfig(Set<Role> roles, String bootstrapServers, TopicLayout 
                     + " certificates to accounts is the one it is bound to); required");
     public static final Setting CONSUMER_THREADS = Setting.whole("fleet.consumer.threads", 4, 1, 256, "threads",
             "consumer role: requests handled at once");
+    public static final Setting CONSUMER_COPY_KEY_POLL_MS = Setting.whole("fleet.consumer.copy-key-poll-ms", 1_000, 100,
+            3_600_000, "ms", "consumer role: how often the copy keys of the sealed copies are checked against the"
+                    + " ledger's new blocks (revoked consents by their events, ended ones by the block's time): keep it"
+                    + " below the chain's block time so that a revocation takes effect at the next block");
 
     /** Keys of this class; the roles' own keys come from their settings classes. */
     public static final List<Setting> OWN = List.of(ROLES, BOOTSTRAP_SERVERS, PARTITIONS, REPLICATION,
@@ -201,7 +213,7 @@ public record FleetConfig(Set<Role> roles, String bootstrapServers, TopicLayout 
             ANCHOR_INTERVAL_MS, ANCHOR_FLEET_ID, ANCHOR_KEY_STORE, ANCHOR_PASSPHRASE, ANCHOR_LEDGER, ANCHOR_HTTP_PORT,
             ANCHOR_HTTP_ADDRESS, ANCHOR_GROUP, CONSUMER_PORT, CONSUMER_ADDRESS, CONSUMER_KEY_STORE,
             CONSUMER_PASSPHRASE, CONSUMER_CA, CONSUMER_RPC, CONSUMER_CHAIN_ID, CONSUMER_CONSENT_REGISTRY,
-            CONSUMER_THREADS);
+            CONSUMER_THREADS, CONSUMER_COPY_KEY_POLL_MS);
 
     /** Every setting a fleet configuration may hold. */
     public static final List<Setting> ALL = all();
@@ -319,7 +331,7 @@ public record FleetConfig(Set<Role> roles, String bootstrapServers, TopicLayout 
             consumer = new ConsumerOptions(v.wholeInt(CONSUMER_PORT), v.text(CONSUMER_ADDRESS),
                     Path.of(v.required(CONSUMER_KEY_STORE.key())), v.secretSource(CONSUMER_PASSPHRASE.key(), true),
                     Path.of(ca), rpc, v.requiredWhole(CONSUMER_CHAIN_ID.key(), 1), registry, v.wholeInt(CONSUMER_THREADS),
-                    StoreOptions.of(origin, values));
+                    StoreOptions.of(origin, values), v.wholeInt(CONSUMER_COPY_KEY_POLL_MS));
         }
         return new FleetConfig(roles, bootstrap, topics, v, metricsPort, metricsAddress, ingest, verify, store,
                 membership, anchor, consumer);

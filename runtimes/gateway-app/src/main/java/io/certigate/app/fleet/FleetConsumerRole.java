@@ -2,6 +2,8 @@ package io.certigate.app.fleet;
 
 import io.certigate.fleet.collector.DeviceKeys;
 import io.certigate.fleet.consumer.ConsumerApiServer;
+import io.certigate.fleet.consumer.CopyKeyWatcher;
+import io.certigate.fleet.consumer.CopyKeys;
 import io.certigate.fleet.consumer.PartyCertificates;
 import io.certigate.fleet.consumer.PassportSource;
 import io.certigate.fleet.consumer.SubjectDirectory;
@@ -19,8 +21,11 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 
 /**
  * The {@code consumer} role of {@code certigate fleet run} (issue #19, the consumer API): serves
@@ -28,20 +33,55 @@ import java.util.Optional;
  * subjects in {@code fleet_consumer.subjects}, each request checked against the consent registry at
  * the current block and logged. The device keys put in the served exports are those this instance
  * trusts ({@code fleet.verify.keys}, and the keys learned from certified status messages when the
- * verify role runs in the same instance).
+ * verify role runs in the same instance). Its {@link CopyKeyWatcher} destroys the copy keys of sealed
+ * copies whose consent was revoked or ended, at the first poll after the block that did it.
  */
 public final class FleetConsumerRole implements AutoCloseable {
     private final LedgerReader ledger;
     private final ConsumerApiServer server;
+    private final CopyKeyWatcher watcher;
+    private final ScheduledExecutorService ownScheduler;
 
-    private FleetConsumerRole(LedgerReader ledger, ConsumerApiServer server) {
+    private FleetConsumerRole(LedgerReader ledger, ConsumerApiServer server, CopyKeyWatcher watcher,
+            ScheduledExecutorService ownScheduler) {
         this.ledger = ledger;
         this.server = server;
+        this.watcher = watcher;
+        this.ownScheduler = ownScheduler;
     }
 
-    /** @param fleetId the fleet's id in aggregated anchoring ({@code fleet.anchor.fleet-id}), or null */
+    /**
+     * The role with its copy-key watcher on a scheduler thread of its own.
+     *
+     * @param fleetId the fleet's id in aggregated anchoring ({@code fleet.anchor.fleet-id}), or null
+     */
     public static FleetConsumerRole start(FleetConfig.ConsumerOptions o, DeviceKeys keys, List<String> trustWords,
             String fleetId, Clock clock) throws FleetNode.FleetStartException {
+        ScheduledExecutorService own = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "fleet-copy-keys");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            return start(o, keys, trustWords, fleetId, clock, own, own);
+        } catch (FleetNode.FleetStartException | RuntimeException e) {
+            own.shutdownNow();
+            throw e;
+        }
+    }
+
+    /**
+     * The role with its copy-key watcher ({@link CopyKeyWatcher}, every {@code fleet.consumer.copy-key-poll-ms})
+     * on {@code scheduler} (a test's virtual time).
+     */
+    public static FleetConsumerRole start(FleetConfig.ConsumerOptions o, DeviceKeys keys, List<String> trustWords,
+            String fleetId, Clock clock, ScheduledExecutorService scheduler) throws FleetNode.FleetStartException {
+        return start(o, keys, trustWords, fleetId, clock, scheduler, null);
+    }
+
+    private static FleetConsumerRole start(FleetConfig.ConsumerOptions o, DeviceKeys keys, List<String> trustWords,
+            String fleetId, Clock clock, ScheduledExecutorService scheduler, ScheduledExecutorService own)
+            throws FleetNode.FleetStartException {
         LedgerReader ledger = LedgerReader.connect(o.rpcUrl(), o.consentRegistry());
         try {
             ledger.checkChain(o.chainId());
@@ -67,7 +107,9 @@ public final class FleetConsumerRole implements AutoCloseable {
             ConsumerApiServer server = new ConsumerApiServer(new InetSocketAddress(o.address(), o.port()), tls,
                     new ConsumerApiServer.Backends(o.store().connector(), parties, consents,
                             keys == null ? d -> List.of() : keys::keysFor, passport, fleetId, clock), o.threads());
-            return new FleetConsumerRole(ledger, server);
+            CopyKeyWatcher watcher = new CopyKeyWatcher(consents, new CopyKeys(o.store().connector()))
+                    .start(scheduler, Duration.ofMillis(o.copyKeyPollMs()));
+            return new FleetConsumerRole(ledger, server, watcher, own);
         } catch (LedgerException e) {
             ledger.close();
             throw new FleetNode.FleetStartException("consumer API: the ledger at " + o.rpcUrl() + ": " + e.getMessage(), e);
@@ -88,6 +130,10 @@ public final class FleetConsumerRole implements AutoCloseable {
 
     @Override
     public void close() {
+        watcher.close();
+        if (ownScheduler != null) {
+            ownScheduler.shutdownNow();
+        }
         server.close();
         ledger.close();
     }
