@@ -45,6 +45,9 @@ import java.security.cert.X509Certificate;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.TrustManagerFactory;
 import org.web3j.abi.FunctionEncoder;
+import org.web3j.protocol.core.Request;
+import org.web3j.protocol.core.Response;
+import org.web3j.protocol.http.HttpService;
 import org.web3j.abi.datatypes.Address;
 import org.web3j.abi.datatypes.Function;
 import org.web3j.abi.datatypes.generated.Bytes32;
@@ -67,6 +70,9 @@ import java.util.Map;
 import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -81,9 +87,11 @@ import org.junit.jupiter.api.io.TempDir;
  * its other copies.
  */
 @Tag("integration")
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class) // the last test erases the subject
 class SealedCopyTest {
     static final String VIN = "WVWZZZ1JZXW000077";
     static final String PURPOSE = "insurance.mileage";
+    static final String OTHER_VIN = "WVWZZZ1JZXW000078";
     static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
@@ -142,6 +150,7 @@ class SealedCopyTest {
         subjects.createSchema();
         salt = SubjectHash.newSalt(new SecureRandom());
         subjects.put(VIN, salt, holder.address());
+        subjects.put(OTHER_VIN, SubjectHash.newSalt(new SecureRandom()), holder.address());
 
         ledger = LedgerReader.connect(chain.chain.rpcUrl(), parties.consentRegistry);
         consents = new ConsentReader(ledger, parties.consentRegistry);
@@ -172,6 +181,7 @@ class SealedCopyTest {
     }
 
     @Test
+    @Order(2)
     void aSealedCopyOpensWhileTheConsentIsInForceAndBecomesUnreadableAtTheNextBlockAfterRevocation()
             throws Exception {
         CopyKeys keys = new CopyKeys(db);
@@ -218,6 +228,10 @@ class SealedCopyTest {
         assertThat(opened.omitted()).isEqualTo(3);
         assertThat(get("/v1/subjects/" + VIN + "/copy-key?purpose=insurance.claims&key=" + copy.header().keyId())
                 .statusCode()).as("the key under another purpose").isEqualTo(403);
+        HttpResponse<String> otherSubject = get("/v1/subjects/" + OTHER_VIN + "/copy-key?purpose=" + PURPOSE
+                + "&key=" + copy.header().keyId());
+        assertThat(otherSubject.statusCode()).as("the key asked for with another subject").isEqualTo(403);
+        assertThat(JSON.readTree(otherSubject.body()).path("refused").asText()).isEqualTo(Refusal.UNKNOWN_KEY);
 
         long revokedIn;
         try (LedgerClient c = chain.client()) {
@@ -253,13 +267,55 @@ class SealedCopyTest {
         assertThat(erased.statusCode()).isEqualTo(403);
         assertThat(JSON.readTree(erased.body()).path("refused").asText()).isEqualTo(Refusal.KEY_DESTROYED);
         assertThat(JSON.readTree(erased.body()).path("reason").asText()).contains(CopyKeys.SUBJECT_ERASED);
-        assertThat(keys.ofSubject(SubjectHash.of(salt, VIN))).hasSize(2).noneMatch(CopyKeys.Row::live);
+        assertThat(keys.ofSubject(SubjectHash.of(salt, VIN))).noneMatch(CopyKeys.Row::live)
+                .filteredOn(r -> r.purpose().equals(PURPOSE)).extracting(CopyKeys.Row::destroyedReason)
+                .hasSize(2).last().isEqualTo(CopyKeys.SUBJECT_ERASED);
 
         List<AccessLog.Access> log = new AccessLog(db).all();
         assertThat(log).extracting(AccessLog.Access::endpoint).contains(ConsumerApiServer.SEALED_COPY,
                 ConsumerApiServer.COPY_KEY);
         assertThat(log).allSatisfy(a -> assertThat(a.reason() == null ? "" : a.reason()).doesNotContain(VIN));
         watcher.close();
+        assertThat(scheduler.failures()).isEmpty();
+    }
+
+    @Test
+    @Order(1)
+    void theKeyOfAConsentWhoseValidityEndedByTheChainsClockIsDestroyedAsExpired() throws Exception {
+        String purpose = "insurance.pricing";
+        Instant until;
+        try (LedgerClient c = chain.client()) {
+            until = c.blockTime(c.blockNumber()).plus(Duration.ofHours(1));
+            new ConsentRegistryClient(c, parties.consentRegistry, holder, Duration.ofSeconds(30))
+                    .grant(new ConsentGrant(insurer.address(), SubjectHash.of(salt, VIN), purpose,
+                            List.of("vehicle.odometer"), Instant.EPOCH, until));
+        }
+        HttpResponse<String> served = get("/v1/subjects/" + VIN + "/records?purpose=" + purpose + "&format=sealed");
+        assertThat(served.statusCode()).as(served.body()).isEqualTo(200);
+        String keyId = JSON.readTree(served.body()).path("keyId").asText();
+        CopyKeys keys = new CopyKeys(db);
+        assertThat(keys.find(keyId).orElseThrow().validUntil()).isEqualTo(until);
+        ManualScheduler scheduler = new ManualScheduler();
+        try (CopyKeyWatcher watcher = new CopyKeyWatcher(consents, keys).start(scheduler, Duration.ofSeconds(1))) {
+            scheduler.runDue();
+            assertThat(keys.find(keyId).orElseThrow().live()).isTrue();
+            // two hours later on the chain's clock
+            HttpService http = new HttpService(chain.chain.rpcUrl());
+            try {
+                assertThat(new Request<>("evm_increaseTime", List.of(7200), http, Response.class).send().hasError())
+                        .isFalse();
+            } finally {
+                http.close();
+            }
+            chain.chain.rpc("evm_mine");
+            scheduler.advance(Duration.ofSeconds(1));
+        }
+        CopyKeys.Row row = keys.find(keyId).orElseThrow();
+        assertThat(row.live()).isFalse();
+        assertThat(row.destroyedReason()).startsWith(CopyKeys.EXPIRED);
+        HttpResponse<String> refused = get("/v1/subjects/" + VIN + "/copy-key?purpose=" + purpose + "&key=" + keyId);
+        assertThat(refused.statusCode()).isEqualTo(403);
+        assertThat(JSON.readTree(refused.body()).path("refused").asText()).isEqualTo(Refusal.EXPIRED);
         assertThat(scheduler.failures()).isEmpty();
     }
 
