@@ -20,6 +20,11 @@ import java.util.concurrent.TimeUnit;
  * destroys the keys whose consents' validity ended by the head block's time (one indexed SQL update;
  * expiry emits no event). The cost per poll grows with the revocations, not with the keys held.
  *
+ * <p>Each poll reads the events from the first block of the previous poll's range on, so that a key
+ * made by a delivery that was checked just before a revocation and written just after the poll that
+ * saw it is destroyed by the next poll (destroying is idempotent; the copy-key endpoint refuses such a
+ * key in any case, as it checks the consent itself).
+ *
  * <p>At its first poll it has no last block: it checks once each consent the live keys were served
  * under ({@link CopyKeys#liveConsents}) at the head block, so that revocations made while no watcher
  * ran are caught, then follows the events from there. A ledger or store error is logged and the same
@@ -35,6 +40,7 @@ public final class CopyKeyWatcher implements AutoCloseable {
     private final ConsentReader consents;
     private final CopyKeys keys;
     private long last = -1;
+    private long overlapFrom;
     private ScheduledFuture<?> task;
 
     public CopyKeyWatcher(ConsentReader consents, CopyKeys keys) {
@@ -70,10 +76,13 @@ public final class CopyKeyWatcher implements AutoCloseable {
                 }
             }
         } else {
-            revoked.addAll(consents.revokedBetween(last + 1, head.number()));
+            // from the start of the previous poll's range: a key made by a delivery checked just before a
+            // revocation, and written just after the poll that saw it, is caught by the next one
+            revoked.addAll(consents.revokedBetween(overlapFrom, head.number()));
         }
         List<String> destroyed = keys.destroyForConsents(revoked, head.number(), CopyKeys.REVOKED);
         List<String> expired = keys.destroyExpired(head.time(), head.number());
+        overlapFrom = last < 0 ? head.number() : last + 1;
         last = head.number();
         if (!destroyed.isEmpty() || !expired.isEmpty()) {
             LOG.log(System.Logger.Level.INFO, "copy keys: at block " + head.number() + " destroyed "
