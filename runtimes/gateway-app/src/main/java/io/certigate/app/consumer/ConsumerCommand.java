@@ -35,7 +35,7 @@ import picocli.CommandLine.Option;
  * copies ({@link SealedCopy}). {@code fetch} stores a sealed copy (never plaintext); {@code open} asks
  * the fleet for the copy's key, which the fleet gives only while the holder's consent is in force,
  * decrypts in memory, checks every decrypted record against the leaf hash the copy's export holds,
- * and writes a normal export for {@code certigate verify --export}.
+ * and writes a normal export for {@code certigate verify FILE}.
  */
 @Command(name = "consumer", mixinStandardHelpOptions = true,
         description = "A consumer's sealed copies of a subject's records, readable only while the holder's consent"
@@ -174,7 +174,7 @@ public final class ConsumerCommand implements Runnable {
     @Command(name = "open", mixinStandardHelpOptions = true,
             description = {"Open a sealed copy: ask the fleet for its key (given only while the holder's consent is in"
                 + " force), decrypt in memory, check each record against the leaf hash in the copy, and write a"
-                + " normal export that `certigate verify --export` checks.",
+                + " normal export that `certigate verify` checks.",
                 "The key is never written; once the consent is revoked or has ended, the fleet destroys it and the"
                     + " copy stays a hash-only chain."},
             exitCodeListHeading = "Exit codes:%n",
@@ -232,7 +232,7 @@ public final class ConsumerCommand implements Runnable {
             }
             JSON.writerWithDefaultPrettyPrinter().writeValue(out.toFile(), export);
             spec.commandLine().getOut().println("opened " + copyFile + " into " + out + ": " + copy.sealed().size()
-                    + " record(s) in full, each matching its leaf hash; check it with `certigate verify --export "
+                    + " record(s) in full, each matching its leaf hash; check it with `certigate verify "
                     + out + "`");
             return 0;
         }

@@ -298,6 +298,8 @@ class FieldCasesTest {
         CliRun.Result open = consumer(c, "open", "--copy", copy.toString(), "--out", opened.toString());
         assertThat(open.exit()).as(open.err()).isZero();
         assertThat(verify(Files.readString(opened), c.device()).verified()).isEqualTo(full);
+        CliRun.Result verified = CliRun.run("verify", "-q", opened.toString());
+        assertThat(verified.exit()).as(verified.out() + verified.err()).isZero();
         Files.delete(opened);
 
         // revocation: the next request is refused, and at the watcher's next poll the copy's key is gone
