@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
             io.certigate.app.anchor.AnchorCommand.class,
             io.certigate.app.anchor.ProofCommand.class,
             io.certigate.app.consent.ConsentCommand.class,
+            io.certigate.app.consumer.ConsumerCommand.class,
             io.certigate.app.provision.CaCommand.class,
             io.certigate.app.provision.ProvisionCommand.class,
             io.certigate.app.provision.DecommissionCommand.class,

@@ -9,11 +9,13 @@ import com.sun.net.httpserver.HttpsExchange;
 import com.sun.net.httpserver.HttpsParameters;
 import com.sun.net.httpserver.HttpsServer;
 import io.certigate.core.export.ExportWriter;
+import io.certigate.core.model.RecordHashes;
 import io.certigate.core.model.StoredRecord;
 import io.certigate.fleet.anchor.StatementChainServer;
 import io.certigate.fleet.store.FleetStore;
 import io.certigate.fleet.store.StoreConnector;
 import io.certigate.fleet.topics.VerifiedRecord;
+import io.certigate.verifier.consent.Consent;
 import io.certigate.verifier.consent.ConsentCodes;
 import io.certigate.verifier.consent.ConsentReader;
 import io.certigate.verifier.consent.SubjectHash;
@@ -34,6 +36,7 @@ import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -71,6 +74,14 @@ import javax.net.ssl.TrustManagerFactory;
  *   <li>{@code GET /v1/subjects/<subject>/proofs?purpose=P[&device=D][&seq=N,...]}: a proof bundle
  *       ({@code certigate-proof/1}) per covered record of the subject (or per seq asked for, each of
  *       which must be one), for gateways that anchor directly ({@link RecordProofs}).</li>
+ *   <li>{@code GET /v1/subjects/<subject>/records?purpose=P&format=sealed[&device=D][&kinds=K1,K2]}: a
+ *       sealed copy ({@link SealedCopy}, {@code certigate-sealed-copy/1}): the same export with every
+ *       record hash-only, and the records served in full above each encrypted under the copy key of
+ *       (holder, subject, consumer, purpose) ({@link CopyKeys}, made at the first sealed delivery).</li>
+ *   <li>{@code GET /v1/subjects/<subject>/copy-key?purpose=P&key=<id>}: that key, only while a consent
+ *       for the kinds it sealed is in force at the current block and the key is not destroyed; a key
+ *       asked for after its consent ended is destroyed there and then ({@link CopyKeyWatcher} destroys
+ *       the others within a block).</li>
  *   <li>{@code GET /v1/holders/<account>/accesses}: the access log of the holder's subjects, for the
  *       holder's own certificate only.</li>
  * </ul>
@@ -85,6 +96,9 @@ public final class ConsumerApiServer implements AutoCloseable {
     static final String PASSPORT = "passport";
     static final String RECEIPTS = "receipts";
     static final String PROOFS = "proofs";
+    static final String COPY_KEY = "copy-key";
+    /** The access log's endpoint of a sealed copy served ({@code records?format=sealed}). */
+    static final String SEALED_COPY = "sealed-copy";
 
     /**
      * What the server reads and writes.
@@ -105,6 +119,7 @@ public final class ConsumerApiServer implements AutoCloseable {
     private final SubjectDirectory subjects;
     private final AccessLog log;
     private final RecordProofs proofs;
+    private final CopyKeys copyKeys;
 
     public ConsumerApiServer(InetSocketAddress at, SSLContext tls, Backends backends, int threads) throws IOException {
         this(at, tls, backends, null, threads);
@@ -119,6 +134,7 @@ public final class ConsumerApiServer implements AutoCloseable {
         this.store = new FleetStore(backends.db());
         this.subjects = new SubjectDirectory(backends.db());
         this.log = new AccessLog(backends.db());
+        this.copyKeys = new CopyKeys(backends.db());
         this.server = HttpsServer.create(at, 0);
         server.setHttpsConfigurator(new HttpsConfigurator(tls) {
             @Override
@@ -170,7 +186,7 @@ public final class ConsumerApiServer implements AutoCloseable {
         try (x) {
             String[] parts = x.getRequestURI().getPath().split("/");
             if (!"GET".equals(x.getRequestMethod()) || parts.length != 5) {
-                json(x, 404, error("GET /v1/subjects/<subject>/records|passport|receipts|proofs?purpose=P or"
+                json(x, 404, error("GET /v1/subjects/<subject>/records|passport|receipts|proofs|copy-key?purpose=P or"
                         + " /v1/holders/<account>/accesses"));
                 return;
             }
@@ -178,7 +194,8 @@ public final class ConsumerApiServer implements AutoCloseable {
             Map<String, String> q = query(x.getRequestURI().getRawQuery());
             try {
                 if ("subjects".equals(parts[2]) && (RECORDS.equals(parts[4]) || PASSPORT.equals(parts[4])
-                        || RECEIPTS.equals(parts[4]) || PROOFS.equals(parts[4]))) {
+                        || RECEIPTS.equals(parts[4]) || PROOFS.equals(parts[4])
+                        || COPY_KEY.equals(parts[4]))) {
                     subject(x, cert, parts[3], parts[4], q);
                 } else if ("holders".equals(parts[2]) && "accesses".equals(parts[4])) {
                     accesses(x, cert, parts[3]);
@@ -224,6 +241,16 @@ public final class ConsumerApiServer implements AutoCloseable {
         }
         SubjectDirectory.Entry s = entry.get();
         base = with(base, s);
+        if (COPY_KEY.equals(endpoint)) {
+            copyKey(x, base, s, purpose, q.get("key"), head);
+            return;
+        }
+        boolean sealed = RECORDS.equals(endpoint) && sealed(q.get("format"));
+        if (sealed) {
+            base = new AccessLog.Access(0, base.at(), base.block(), base.consumerAccount(), base.consumerCertificate(),
+                    base.holder(), base.subjectHash(), base.purpose(), SEALED_COPY, base.outcome(), base.reason(),
+                    base.device(), base.fullSeqs(), base.kinds(), base.hashOnly());
+        }
         Set<String> devices = new LinkedHashSet<>();
         Set<String> kinds = new TreeSet<>();
         store.timeline(subject, r -> {
@@ -243,8 +270,66 @@ public final class ConsumerApiServer implements AutoCloseable {
         } else if (PROOFS.equals(endpoint)) {
             proofs(x, base, subject, device(devices, q.get("device")), q.get("seq"), d);
         } else {
-            records(x, base, subject, devices, q.get("device"), d);
+            records(x, base, subject, devices, q.get("device"), d, sealed ? s : null);
         }
+    }
+
+    /** {@code format=export} (the default) or {@code format=sealed}. */
+    private static boolean sealed(String format) {
+        if (format == null || "export".equals(format)) {
+            return false;
+        }
+        if ("sealed".equals(format)) {
+            return true;
+        }
+        throw new IllegalArgumentException("format is export (the default) or sealed, not '" + format + "'");
+    }
+
+    /**
+     * A copy key: refused unless it is this consumer's for this subject and purpose, a consent for the
+     * kinds it sealed is in force at the current block (a key found otherwise is destroyed at once), and
+     * it is not destroyed.
+     */
+    private void copyKey(HttpExchange x, AccessLog.Access base, SubjectDirectory.Entry s, String purpose, String keyId,
+            ConsentReader.BlockRef head) throws Exception {
+        if (keyId == null || !keyId.matches("[0-9a-f]{32}")) {
+            throw new IllegalArgumentException("key=<id> is required: the keyId of the sealed copy (32 hex digits)");
+        }
+        Optional<CopyKeys.Row> found = copyKeys.find(keyId);
+        if (found.isEmpty() || !found.get().holder().equals(s.holder())
+                || !java.util.Arrays.equals(found.get().subjectHash(), s.hash())
+                || !found.get().consumer().equals(base.consumerAccount()) || !found.get().purpose().equals(purpose)) {
+            refuse(x, base, new Refusal(Refusal.UNKNOWN_KEY, "no copy key " + keyId + " of this consumer for this"
+                    + " subject and purpose " + purpose));
+            return;
+        }
+        CopyKeys.Row row = found.get();
+        ConsentGate.Decision d = gate.check(s.holder(), base.consumerAccount(), s.hash(), purpose, row.kinds(),
+                row.kinds(), head.number(), head.time());
+        if (!d.served()) {
+            if (row.live()) {
+                copyKeys.destroy(keyId, head.number(), d.refusal().code() + ": " + d.refusal().reason());
+            }
+            refuse(x, base, d.refusal());
+            return;
+        }
+        Optional<javax.crypto.SecretKey> key = row.live() ? copyKeys.key(keyId) : Optional.empty();
+        if (key.isEmpty()) {
+            CopyKeys.Row now = copyKeys.find(keyId).orElse(row);
+            refuse(x, base, new Refusal(Refusal.KEY_DESTROYED, "copy key " + keyId + " was destroyed"
+                    + (now.destroyedBlock() == null ? "" : " at block " + now.destroyedBlock())
+                    + (now.destroyedAt() == null ? "" : " (" + now.destroyedAt() + ")") + ": "
+                    + now.destroyedReason()));
+            return;
+        }
+        log.append(new AccessLog.Access(0, base.at(), base.block(), base.consumerAccount(),
+                base.consumerCertificate(), base.holder(), base.subjectHash(), base.purpose(), base.endpoint(), "served",
+                d.basis() + "; copy key " + keyId, null, List.of(), List.copyOf(d.covered().keySet()), 0));
+        ObjectNode doc = JSON.createObjectNode();
+        doc.put("keyId", keyId);
+        doc.put("key", java.util.Base64.getEncoder().encodeToString(key.get().getEncoded()));
+        doc.put("block", head.number());
+        reply(x, 200, "application/json", JSON.writeValueAsBytes(doc), d);
     }
 
     /** The device named, or the subject's only device. */
@@ -317,8 +402,9 @@ public final class ConsumerApiServer implements AutoCloseable {
         reply(x, 200, "application/json", answer.json(), d);
     }
 
+    /** @param sealedFor the subject when a sealed copy is asked for, else null */
     private void records(HttpExchange x, AccessLog.Access base, String subject, Set<String> devices, String device,
-            ConsentGate.Decision d) throws Exception {
+            ConsentGate.Decision d, SubjectDirectory.Entry sealedFor) throws Exception {
         device = device(devices, device);
         List<ExportWriter.ExportEntry> entries = new ArrayList<>();
         List<Long> full = new ArrayList<>();
@@ -336,12 +422,54 @@ public final class ConsumerApiServer implements AutoCloseable {
                 hashOnly[0]++;
             }
         });
+        if (sealedFor != null) {
+            sealedCopy(x, base, device, entries, full, hashOnly[0], d, sealedFor);
+            return;
+        }
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ExportWriter.write(out, device, b.deviceKeys().apply(device), List.of(), entries);
         log.append(new AccessLog.Access(0, base.at(), base.block(), base.consumerAccount(),
                 base.consumerCertificate(), base.holder(), base.subjectHash(), base.purpose(), base.endpoint(), "served",
                 d.basis(), device, full, List.copyOf(d.covered().keySet()), hashOnly[0]));
         reply(x, 200, "application/json", out.toByteArray(), d);
+    }
+
+    /**
+     * The sealed copy of the export {@code entries} would make: every entry hash-only, the ones in full
+     * sealed under the copy key of (holder, subject, consumer, purpose), made if there is none live.
+     */
+    private void sealedCopy(HttpExchange x, AccessLog.Access base, String device, List<ExportWriter.ExportEntry> entries,
+            List<Long> full, long hashOnly, ConsentGate.Decision d, SubjectDirectory.Entry s) throws Exception {
+        Instant until = null;
+        for (long id : new TreeSet<>(d.covered().values())) {
+            Instant u = b.consents().consent(id).map(Consent::validUntil).orElse(d.blockTime());
+            until = until == null || u.isBefore(until) ? u : until;
+        }
+        CopyKeys.Key key = copyKeys.liveOrNew(s.holder(), s.hash(), base.consumerAccount(), base.purpose(),
+                d.covered().values(), d.covered().keySet(), until == null ? d.blockTime() : until, d.block());
+        List<ExportWriter.ExportEntry> hashes = new ArrayList<>();
+        List<SealedCopy.Sealed> sealed = new ArrayList<>();
+        for (ExportWriter.ExportEntry e : entries) {
+            if (e.record() instanceof StoredRecord.Signed signed && !e.omitted()) {
+                byte[] cose = signed.coseUnsafe();
+                byte[] leaf = RecordHashes.leafHash(cose);
+                hashes.add(new ExportWriter.ExportEntry(new StoredRecord.Erased(signed.seq(),
+                        RecordHashes.chainHash(cose), leaf), true));
+                sealed.add(SealedCopy.seal(key.key(), key.id(), device, signed.seq(), leaf, cose));
+            } else {
+                hashes.add(e);
+            }
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ExportWriter.write(out, device, b.deviceKeys().apply(device), List.of(), hashes);
+        ObjectNode doc = SealedCopy.document(new SealedCopy.Header(key.id(), base.consumerAccount(), base.purpose(),
+                s.hash(), device, d.block(), List.copyOf(d.covered().keySet())), JSON.readTree(out.toByteArray()),
+                sealed);
+        log.append(new AccessLog.Access(0, base.at(), base.block(), base.consumerAccount(),
+                base.consumerCertificate(), base.holder(), base.subjectHash(), base.purpose(), base.endpoint(), "served",
+                d.basis() + "; sealed under copy key " + key.id(), device, full, List.copyOf(d.covered().keySet()),
+                hashOnly));
+        reply(x, 200, "application/json", JSON.writeValueAsBytes(doc), d);
     }
 
     private void passport(HttpExchange x, AccessLog.Access base, String subject, ConsentGate.Decision d)

@@ -17,6 +17,11 @@ import java.util.List;
  *       block, the consumer's account and certificate subject, the holder, the subject's hash (never
  *       its id), the purpose, the endpoint, the outcome and its reason, the device and the seqs served
  *       in full, the kinds served and how many records went out hash-only.</li>
+ *   <li>{@code copy_keys}: the keys of the sealed consumer copies ({@link CopyKeys}): one live key per
+ *       (holder, subject hash, consumer account, purpose), wrapped by the store's master key, with the
+ *       consents and kinds it was served under, the earliest end of their validity, the block it was
+ *       made at; once destroyed, the wrapped key is gone and the row stays as a tombstone with the
+ *       block, the time and the reason.</li>
  * </ul>
  */
 public final class ConsumerSchema {
@@ -44,7 +49,30 @@ public final class ConsumerSchema {
                     + " full_seqs bigint[] NOT NULL DEFAULT '{}',"
                     + " kinds text[] NOT NULL DEFAULT '{}',"
                     + " hash_only bigint NOT NULL DEFAULT 0)",
-            "CREATE INDEX IF NOT EXISTS accesses_holder ON fleet_consumer.accesses (holder, id)");
+            "CREATE INDEX IF NOT EXISTS accesses_holder ON fleet_consumer.accesses (holder, id)",
+            "CREATE TABLE IF NOT EXISTS fleet_consumer.copy_keys ("
+                    + " key_id text PRIMARY KEY,"
+                    + " holder text NOT NULL,"
+                    + " subject_hash bytea NOT NULL,"
+                    + " consumer text NOT NULL,"
+                    + " purpose text NOT NULL,"
+                    + " wrapped bytea,"
+                    + " consent_ids bigint[] NOT NULL DEFAULT '{}',"
+                    + " kinds text[] NOT NULL DEFAULT '{}',"
+                    + " valid_until timestamptz,"
+                    + " created_block bigint NOT NULL,"
+                    + " created_at timestamptz NOT NULL DEFAULT now(),"
+                    + " destroyed_block bigint,"
+                    + " destroyed_at timestamptz,"
+                    + " destroyed_reason text,"
+                    + " CHECK ((destroyed_at IS NULL) = (wrapped IS NOT NULL)))",
+            "CREATE UNIQUE INDEX IF NOT EXISTS copy_keys_live ON fleet_consumer.copy_keys"
+                    + " (holder, subject_hash, consumer, purpose) WHERE destroyed_at IS NULL",
+            "CREATE INDEX IF NOT EXISTS copy_keys_consents ON fleet_consumer.copy_keys USING gin (consent_ids)"
+                    + " WHERE destroyed_at IS NULL",
+            "CREATE INDEX IF NOT EXISTS copy_keys_until ON fleet_consumer.copy_keys (valid_until)"
+                    + " WHERE destroyed_at IS NULL",
+            "CREATE INDEX IF NOT EXISTS copy_keys_subject ON fleet_consumer.copy_keys (subject_hash)");
 
     private ConsumerSchema() {}
 

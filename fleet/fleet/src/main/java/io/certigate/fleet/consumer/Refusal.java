@@ -22,6 +22,11 @@ public record Refusal(String code, String reason) {
     /** The holder's listing was asked for with another party's certificate. */
     public static final String NOT_HOLDER = "not-holder";
 
+    /** The copy key asked for is not one of this consumer's for this subject and purpose. */
+    public static final String UNKNOWN_KEY = "unknown-key";
+    /** The copy key was destroyed (its consent revoked or expired, the subject erased). */
+    public static final String KEY_DESTROYED = "key-destroyed";
+
     public String logLine() {
         return code + ": " + reason;
     }

@@ -140,15 +140,19 @@ public final class StoreKeys {
         return MessageDigest.isEqual(check, storedCheck);
     }
 
-    /** A new random data key. */
-    static SecretKey newDataKey() {
+    /** A new random data key (AES-256). */
+    public static SecretKey newDataKey() {
         byte[] b = new byte[32];
         RANDOM.nextBytes(b);
         return new SecretKeySpec(b, "AES");
     }
 
-    /** {@code nonce (12) ‖ AES-256-GCM(wrapping key, data key, aad = owner tag)}. */
-    byte[] wrap(byte[] owner, SecretKey dataKey) {
+    /**
+     * {@code nonce (12) ‖ AES-256-GCM(wrapping key, data key, aad = owner tag)}. Public for the other
+     * keys kept under the master key (the consumer API's copy keys), which pass an owner of their own
+     * that no subject or device tag can equal.
+     */
+    public byte[] wrap(byte[] owner, SecretKey dataKey) {
         byte[] nonce = new byte[12];
         RANDOM.nextBytes(nonce);
         try {
@@ -176,10 +180,7 @@ public final class StoreKeys {
             return k;
         }
         try {
-            Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
-            c.init(Cipher.DECRYPT_MODE, wrapKey, new GCMParameterSpec(128, wrapped, 0, 12));
-            c.updateAAD(owner);
-            k = new SecretKeySpec(c.doFinal(wrapped, 12, wrapped.length - 12), "AES");
+            k = unwrap(owner, wrapped);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("data key " + id + " of the fleet store does not unwrap with this"
                     + " master key (fleet.store.master-key-source): it is not the key the store was written with", e);
@@ -189,6 +190,21 @@ public final class StoreKeys {
         }
         cache.put(id, k);
         return k;
+    }
+
+    /**
+     * A key {@link #wrap wrapped} for {@code owner}, not cached.
+     *
+     * @throws GeneralSecurityException when it does not unwrap: another master key or another owner
+     */
+    public SecretKey unwrap(byte[] owner, byte[] wrapped) throws GeneralSecurityException {
+        if (wrapped.length < 12 + 16) {
+            throw new GeneralSecurityException("a wrapped key is longer than " + wrapped.length + " bytes");
+        }
+        Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
+        c.init(Cipher.DECRYPT_MODE, wrapKey, new GCMParameterSpec(128, wrapped, 0, 12));
+        c.updateAAD(owner);
+        return new SecretKeySpec(c.doFinal(wrapped, 12, wrapped.length - 12), "AES");
     }
 
     /** Drops a key from the cache (it was destroyed). */

@@ -70,10 +70,18 @@ public record FleetConfig(Set<Role> roles, String bootstrapServers, TopicLayout 
      * @param store            the PostgreSQL database (the store's {@code fleet.store.*} keys)
      * @param anchorContract   the CertigateAnchor contract gateways anchor their batches in (direct
      *                         anchoring), for the proof bundles; null: none are served
+     * @param copyKeyPollMs    how often the copy-key watcher looks for new blocks (revocations, expiries)
      */
     public record ConsumerOptions(int port, String address, Path keyStore, String passphraseSource, Path ca,
             String rpcUrl, long chainId, String consentRegistry, int threads, StoreOptions store,
-            String anchorContract) {}
+            String anchorContract, long copyKeyPollMs) {
+        /** With no anchor contract and the default watcher period. */
+        public ConsumerOptions(int port, String address, Path keyStore, String passphraseSource, Path ca,
+                String rpcUrl, long chainId, String consentRegistry, int threads, StoreOptions store) {
+            this(port, address, keyStore, passphraseSource, ca, rpcUrl, chainId, consentRegistry, threads, store,
+                    null, 1_000);
+        }
+    }
 
     /**
      * The anchor role's settings (aggregated anchoring, issue #17).
@@ -201,6 +209,10 @@ public record FleetConfig(Set<Role> roles, String bootstrapServers, TopicLayout 
                     + " bundles are served");
     public static final Setting CONSUMER_THREADS = Setting.whole("fleet.consumer.threads", 4, 1, 256, "threads",
             "consumer role: requests handled at once");
+    public static final Setting CONSUMER_COPY_KEY_POLL_MS = Setting.whole("fleet.consumer.copy-key-poll-ms", 1_000, 100,
+            3_600_000, "ms", "consumer role: how often the copy keys of the sealed copies are checked against the"
+                    + " ledger's new blocks (revoked consents by their events, ended ones by the block's time): keep it"
+                    + " below the chain's block time so that a revocation takes effect at the next block");
 
     /** Keys of this class; the roles' own keys come from their settings classes. */
     public static final List<Setting> OWN = List.of(ROLES, BOOTSTRAP_SERVERS, PARTITIONS, REPLICATION,
@@ -208,7 +220,7 @@ public record FleetConfig(Set<Role> roles, String bootstrapServers, TopicLayout 
             ANCHOR_INTERVAL_MS, ANCHOR_FLEET_ID, ANCHOR_KEY_STORE, ANCHOR_PASSPHRASE, ANCHOR_LEDGER, ANCHOR_HTTP_PORT,
             ANCHOR_HTTP_ADDRESS, ANCHOR_GROUP, CONSUMER_PORT, CONSUMER_ADDRESS, CONSUMER_KEY_STORE,
             CONSUMER_PASSPHRASE, CONSUMER_CA, CONSUMER_RPC, CONSUMER_CHAIN_ID, CONSUMER_CONSENT_REGISTRY,
-            CONSUMER_THREADS, CONSUMER_ANCHOR_CONTRACT);
+            CONSUMER_THREADS, CONSUMER_ANCHOR_CONTRACT, CONSUMER_COPY_KEY_POLL_MS);
 
     /** Every setting a fleet configuration may hold. */
     public static final List<Setting> ALL = all();
@@ -330,7 +342,7 @@ public record FleetConfig(Set<Role> roles, String bootstrapServers, TopicLayout 
             consumer = new ConsumerOptions(v.wholeInt(CONSUMER_PORT), v.text(CONSUMER_ADDRESS),
                     Path.of(v.required(CONSUMER_KEY_STORE.key())), v.secretSource(CONSUMER_PASSPHRASE.key(), true),
                     Path.of(ca), rpc, v.requiredWhole(CONSUMER_CHAIN_ID.key(), 1), registry, v.wholeInt(CONSUMER_THREADS),
-                    StoreOptions.of(origin, values), anchorContract);
+                    StoreOptions.of(origin, values), anchorContract, v.wholeInt(CONSUMER_COPY_KEY_POLL_MS));
         }
         return new FleetConfig(roles, bootstrap, topics, v, metricsPort, metricsAddress, ingest, verify, store,
                 membership, anchor, consumer);

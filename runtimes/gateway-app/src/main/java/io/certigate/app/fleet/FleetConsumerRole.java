@@ -2,6 +2,8 @@ package io.certigate.app.fleet;
 
 import io.certigate.fleet.collector.DeviceKeys;
 import io.certigate.fleet.consumer.ConsumerApiServer;
+import io.certigate.fleet.consumer.CopyKeyWatcher;
+import io.certigate.fleet.consumer.CopyKeys;
 import io.certigate.fleet.consumer.PartyCertificates;
 import io.certigate.fleet.consumer.PassportSource;
 import io.certigate.fleet.consumer.RecordProofs;
@@ -20,8 +22,11 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 
 /**
  * The {@code consumer} role of {@code certigate fleet run} (issue #19, the consumer API): serves
@@ -32,21 +37,57 @@ import java.util.Optional;
  * verify role runs in the same instance). With {@code fleet.consumer.anchor-contract}, it also serves
  * proof bundles of records whose gateways anchor directly in that contract ({@link RecordProofs}), with
  * the certificate chains this instance holds for the device keys ({@link DeviceKeys#chainsFor}).
+ * Its {@link CopyKeyWatcher} destroys the copy keys of sealed copies whose consent was revoked or
+ * ended, at the first poll after the block that did it.
  */
 public final class FleetConsumerRole implements AutoCloseable {
     private final LedgerReader ledger;
     private final LedgerReader anchors;
     private final ConsumerApiServer server;
+    private final CopyKeyWatcher watcher;
+    private final ScheduledExecutorService ownScheduler;
 
-    private FleetConsumerRole(LedgerReader ledger, LedgerReader anchors, ConsumerApiServer server) {
+    private FleetConsumerRole(LedgerReader ledger, LedgerReader anchors, ConsumerApiServer server,
+            CopyKeyWatcher watcher, ScheduledExecutorService ownScheduler) {
         this.ledger = ledger;
         this.anchors = anchors;
         this.server = server;
+        this.watcher = watcher;
+        this.ownScheduler = ownScheduler;
     }
 
-    /** @param fleetId the fleet's id in aggregated anchoring ({@code fleet.anchor.fleet-id}), or null */
+    /**
+     * The role with its copy-key watcher on a scheduler thread of its own.
+     *
+     * @param fleetId the fleet's id in aggregated anchoring ({@code fleet.anchor.fleet-id}), or null
+     */
     public static FleetConsumerRole start(FleetConfig.ConsumerOptions o, DeviceKeys keys, List<String> trustWords,
             String fleetId, Clock clock) throws FleetNode.FleetStartException {
+        ScheduledExecutorService own = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "fleet-copy-keys");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            return start(o, keys, trustWords, fleetId, clock, own, own);
+        } catch (FleetNode.FleetStartException | RuntimeException e) {
+            own.shutdownNow();
+            throw e;
+        }
+    }
+
+    /**
+     * The role with its copy-key watcher ({@link CopyKeyWatcher}, every {@code fleet.consumer.copy-key-poll-ms})
+     * on {@code scheduler} (a test's virtual time).
+     */
+    public static FleetConsumerRole start(FleetConfig.ConsumerOptions o, DeviceKeys keys, List<String> trustWords,
+            String fleetId, Clock clock, ScheduledExecutorService scheduler) throws FleetNode.FleetStartException {
+        return start(o, keys, trustWords, fleetId, clock, scheduler, null);
+    }
+
+    private static FleetConsumerRole start(FleetConfig.ConsumerOptions o, DeviceKeys keys, List<String> trustWords,
+            String fleetId, Clock clock, ScheduledExecutorService scheduler, ScheduledExecutorService own)
+            throws FleetNode.FleetStartException {
         LedgerReader ledger = LedgerReader.connect(o.rpcUrl(), o.consentRegistry());
         LedgerReader anchors = o.anchorContract() == null ? null : LedgerReader.connect(o.rpcUrl(), o.anchorContract());
         try {
@@ -81,7 +122,9 @@ public final class FleetConsumerRole implements AutoCloseable {
                             keys == null ? d -> List.of() : keys::keysFor, passport, fleetId, clock),
                     anchors == null ? null : new RecordProofs(store, anchors,
                             keys == null ? d -> List.of() : keys::chainsFor), o.threads());
-            return new FleetConsumerRole(ledger, anchors, server);
+            CopyKeyWatcher watcher = new CopyKeyWatcher(consents, new CopyKeys(o.store().connector()))
+                    .start(scheduler, Duration.ofMillis(o.copyKeyPollMs()));
+            return new FleetConsumerRole(ledger, anchors, server, watcher, own);
         } catch (LedgerException e) {
             close(ledger, anchors);
             throw new FleetNode.FleetStartException("consumer API: the ledger at " + o.rpcUrl() + ": " + e.getMessage(), e);
@@ -109,6 +152,10 @@ public final class FleetConsumerRole implements AutoCloseable {
 
     @Override
     public void close() {
+        watcher.close();
+        if (ownScheduler != null) {
+            ownScheduler.shutdownNow();
+        }
         server.close();
         close(ledger, anchors);
     }

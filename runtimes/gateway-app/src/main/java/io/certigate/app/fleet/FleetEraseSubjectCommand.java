@@ -1,5 +1,6 @@
 package io.certigate.app.fleet;
 
+import io.certigate.fleet.consumer.CopyKeys;
 import io.certigate.fleet.store.FleetStore;
 import io.certigate.fleet.store.StoreOptions;
 import java.io.IOException;
@@ -19,7 +20,8 @@ import picocli.CommandLine.Option;
         description = {"Erase a subject (a VIN, a meter id) from the fleet store: its data key is destroyed in one"
                 + " transaction, so its records' payloads can no longer be decrypted, and their time, kind and subject"
                 + " tag are cleared. Their leaf and chain hashes stay: the devices' chains, the Merkle trees and every"
-                + " proof of other records keep verifying; the subject's records read back hash-only.",
+                + " proof of other records keep verifying; the subject's records read back hash-only. The copy keys of"
+                + " the consumers' sealed copies of the subject are destroyed too (consumer API).",
             "Running it again changes nothing. The store is the one named by the configuration's fleet.store.* keys,"
                 + " with its fleet.store.master-key-source."},
         exitCodeListHeading = "Exit codes:%n",
@@ -47,6 +49,18 @@ public final class FleetEraseSubjectCommand implements Callable<Integer> {
             return 2;
         }
         FleetStore.Erasure e;
+        int copyKeys;
+        try {
+            // the consumers' sealed copies first: their keys are destroyed even when the store holds no record
+            copyKeys = new CopyKeys(store.connector()).destroySubjectKeys(subject);
+        } catch (SQLException | IllegalStateException x) {
+            err.println("fleet erase-subject: " + x.getMessage());
+            return 2;
+        }
+        if (copyKeys > 0) {
+            out.println("fleet erase-subject: " + copyKeys + " copy key(s) of consumers' sealed copies of '" + subject
+                    + "' destroyed: those copies can no longer be opened");
+        }
         try {
             FleetStore fs = new FleetStore(store.connector());
             e = fs.eraseSubject(subject);
@@ -62,6 +76,7 @@ public final class FleetEraseSubjectCommand implements Callable<Integer> {
                 : "fleet erase-subject: '" + subject + "' erased: " + e.keysDestroyed() + " data key(s) destroyed, "
                         + e.recordsShredded() + " records made unreadable (their leaf and chain hashes kept)");
         out.println("erased_keys=" + e.keysDestroyed() + " records_shredded=" + e.recordsShredded());
+        out.println("copy_keys_destroyed=" + copyKeys);
         return 0;
     }
 }

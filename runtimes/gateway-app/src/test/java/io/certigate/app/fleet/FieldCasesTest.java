@@ -19,6 +19,7 @@ import io.certigate.core.model.ReadingValue;
 import io.certigate.core.model.TimeQuality;
 import io.certigate.fleet.collector.DeviceKeys;
 import io.certigate.fleet.consumer.AccessLog;
+import io.certigate.fleet.consumer.CopyKeys;
 import io.certigate.fleet.consumer.Refusal;
 import io.certigate.fleet.store.FleetStore;
 import io.certigate.fleet.store.StoreConnector;
@@ -27,6 +28,7 @@ import io.certigate.signing.CoseSign1;
 import io.certigate.testbed.PostgresServer;
 import io.certigate.testbed.device.TestDevice;
 import io.certigate.testbed.device.TestPki;
+import io.certigate.testbed.time.ManualScheduler;
 import io.certigate.verifier.Verifier;
 import io.certigate.verifier.chain.VerificationReport;
 import io.certigate.verifier.consent.ConsentCodes;
@@ -36,9 +38,12 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -64,6 +69,11 @@ import org.junit.jupiter.api.io.TempDir;
  * access logged with those seqs and kinds; a kind the consent does not cover → refused; revoke →
  * refused as revoked; erasure of the subject → its records read back from the store hash-only, and
  * the export of the second subject from the same chain still verifies across the erased records.
+ * Each case's consumer also keeps a sealed copy ({@code certigate consumer fetch}) that holds no
+ * payload, opens it ({@code certigate consumer open}) into an export that verifies, and after the
+ * revocation, at the copy-key watcher's next poll on virtual time, can no longer open it (the copy
+ * itself still verifies hash-only); a copy fetched under a new consent becomes unreadable when the
+ * subject is erased.
  */
 @Tag("integration")
 class FieldCasesTest {
@@ -92,6 +102,9 @@ class FieldCasesTest {
     static TestDevice meterGateway;
     static TestDevice cityBox;
     static FleetConsumerRole role;
+    static ManualScheduler scheduler;
+    static Path caPem;
+    static final Map<String, Path> KEY_STORES = new HashMap<>();
 
     @BeforeAll
     static void start() throws Exception {
@@ -99,15 +112,19 @@ class FieldCasesTest {
         parties = TestParties.deploy(chain);
         pg = PostgresServer.start(dir.resolve("pg"));
         TestPki ca = TestPki.create("consortium");
-        Path caPem = TestPki.writePem(dir.resolve("ca.pem"), List.of(ca.caCertificate()));
+        caPem = TestPki.writePem(dir.resolve("ca.pem"), List.of(ca.caCertificate()));
         holder = parties.account(dir, "holder");
         insurer = parties.account(dir, "insurer");
         energyService = parties.account(dir, "energy");
         city = parties.account(dir, "city");
         register(chain, parties, ca, dir, "holder:dana", holder.address());
-        insurerTls = client(ca, register(chain, parties, ca, dir, "consumer:insurer", insurer.address()));
-        energyTls = client(ca, register(chain, parties, ca, dir, "consumer:energy-coach", energyService.address()));
-        cityTls = client(ca, register(chain, parties, ca, dir, "consumer:city-roads", city.address()));
+        KEY_STORES.put(insurer.address(), register(chain, parties, ca, dir, "consumer:insurer", insurer.address()));
+        KEY_STORES.put(energyService.address(), register(chain, parties, ca, dir, "consumer:energy-coach",
+                energyService.address()));
+        KEY_STORES.put(city.address(), register(chain, parties, ca, dir, "consumer:city-roads", city.address()));
+        insurerTls = client(ca, KEY_STORES.get(insurer.address()));
+        energyTls = client(ca, KEY_STORES.get(energyService.address()));
+        cityTls = client(ca, KEY_STORES.get(city.address()));
 
         config = ConsumerFixture.consumerConfig(dir, pg, chain, parties, ca, caPem);
         FleetConfig cfg = FleetConfig.load(config);
@@ -127,7 +144,9 @@ class FieldCasesTest {
         for (TestDevice d : List.of(vehicleBox, meterGateway, cityBox)) {
             keys.add(d.id(), d.key().publicKey());
         }
-        role = FleetConsumerRole.start(cfg.consumer(), keys, List.of(), null, Clock.systemUTC());
+        scheduler = new ManualScheduler();
+        role = FleetConsumerRole.start(cfg.consumer(), keys, List.of(), null, Clock.systemUTC(), scheduler);
+        scheduler.runDue(); // the copy-key watcher's first look at the chain
     }
 
     @AfterAll
@@ -263,21 +282,61 @@ class FieldCasesTest {
         // a kind the consent does not cover
         assertRefused(get(c.tls(), role.port(), records + "&kinds=" + c.notCovered()), Refusal.KIND_NOT_COVERED);
 
-        // revocation: the next request is refused
+        // a sealed copy, fetched and opened by the consumer with `certigate consumer`
+        Path copy = dir.resolve(c.device().id() + ".sealed.json");
+        CliRun.Result fetched = consumer(c, "fetch", "--out", copy.toString());
+        assertThat(fetched.exit()).as(fetched.err()).isZero();
+        String copyText = Files.readString(copy);
+        assertThat(copyText).as("the subject as a value").doesNotContain("\"" + c.subject() + "\"");
+        for (VerifiedRecord w : written) {
+            assertThat(copyText).as("seq " + w.seq() + "'s COSE bytes")
+                    .doesNotContain(Base64.getUrlEncoder().withoutPadding().encodeToString(w.cose()));
+        }
+        assertThat(verify(JSON.readTree(copyText).path("export").toString(), c.device()).verified())
+                .as("the copy alone: a hash-only chain").isZero();
+        Path opened = dir.resolve(c.device().id() + ".opened.json");
+        CliRun.Result open = consumer(c, "open", "--copy", copy.toString(), "--out", opened.toString());
+        assertThat(open.exit()).as(open.err()).isZero();
+        assertThat(verify(Files.readString(opened), c.device()).verified()).isEqualTo(full);
+        CliRun.Result verified = CliRun.run("verify", "-q", opened.toString());
+        assertThat(verified.exit()).as(verified.out() + verified.err()).isZero();
+        Files.delete(opened);
+
+        // revocation: the next request is refused, and at the watcher's next poll the copy's key is gone
         CliRun.Result revoked = CliRun.run("consent", "revoke", "--ledger", holderLedger.toString(),
                 "--consent-registry", parties.consentRegistry, "--id", Long.toString(consent));
         assertThat(revoked.exit()).as(revoked.err()).isZero();
         assertRefused(get(c.tls(), role.port(), records), Refusal.REVOKED);
+        String keyId = JSON.readTree(copyText).path("keyId").asText();
+        scheduler.advance(Duration.ofSeconds(1));
+        assertThat(new CopyKeys(db).find(keyId).orElseThrow().live()).as("copy key after the next poll").isFalse();
+        CliRun.Result unreadable = consumer(c, "open", "--copy", copy.toString(), "--out", opened.toString());
+        assertThat(unreadable.exit()).as(unreadable.out()).isEqualTo(1);
+        assertThat(unreadable.err()).contains("refused (" + Refusal.REVOKED + ")");
+        assertThat(opened).doesNotExist();
+        assertThat(verify(Files.readString(copy), "export", c.device()).ok()).as("the kept copy still verifies").isTrue();
 
         // the second subject on the same chain is shared with its own consumer
         grant(c.other(), c.otherConsumer(), c.otherPurpose(), c.otherKinds());
+
+        // a new consent and a new sealed copy, whose key the erasure destroys
+        long regranted = grant(c.subject(), c.consumer(), c.purpose(), c.kinds());
+        Path copy2 = dir.resolve(c.device().id() + ".sealed2.json");
+        CliRun.Result fetched2 = consumer(c, "fetch", "--out", copy2.toString());
+        assertThat(fetched2.exit()).as(fetched2.err()).isZero();
 
         // erasure of the subject: its records hash-only in the store, the other subject's export still verifies
         long ofSubject = written.stream().filter(r -> c.subject().equals(r.subject())).count();
         CliRun.Result erased = CliRun.run("fleet", "erase-subject", "--config", config.toString(), "--subject",
                 c.subject());
         assertThat(erased.exit()).as(erased.err()).isZero();
-        assertThat(erased.out()).contains("records_shredded=" + ofSubject);
+        assertThat(erased.out()).contains("records_shredded=" + ofSubject).contains("copy_keys_destroyed=1");
+        CliRun.Result afterErasure2 = consumer(c, "open", "--copy", copy2.toString(), "--out", opened.toString());
+        assertThat(afterErasure2.exit()).as(afterErasure2.out()).isEqualTo(1);
+        assertThat(afterErasure2.err()).contains("refused (" + Refusal.KEY_DESTROYED + ")").contains("subject-erased");
+        CliRun.Result revoked2 = CliRun.run("consent", "revoke", "--ledger", holderLedger.toString(),
+                "--consent-registry", parties.consentRegistry, "--id", Long.toString(regranted));
+        assertThat(revoked2.exit()).as(revoked2.err()).isZero();
         List<VerifiedRecord> back = new ArrayList<>();
         store.deviceRecords(c.device().id(), 1, Long.MAX_VALUE, back::add);
         assertThat(back).hasSize(written.size());
@@ -300,6 +359,20 @@ class FieldCasesTest {
         assertThat(afterErasure.verified()).isEqualTo(written.stream()
                 .filter(r -> c.other().equals(r.subject()) && c.otherKinds().contains(r.kind())).count());
         assertRefused(get(c.tls(), role.port(), records), Refusal.REVOKED);
+    }
+
+    /** {@code certigate consumer fetch|open} as the case's consumer, with its key store and the CA. */
+    private static CliRun.Result consumer(FieldCase c, String command, String... more) {
+        List<String> args = new ArrayList<>(List.of("consumer", command, "--api", "https://localhost:" + role.port(),
+                "--key-store", KEY_STORES.get(c.consumer().address()).toString(), "--passphrase-source",
+                "file:" + dir.resolve("tls.pass"), "--ca", caPem.toString(), "--subject", c.subject(), "--purpose",
+                c.purpose()));
+        args.addAll(List.of(more));
+        return CliRun.run(args.toArray(String[]::new));
+    }
+
+    private static VerificationReport verify(String body, String field, TestDevice device) throws Exception {
+        return verify(JSON.readTree(body).path(field).toString(), device);
     }
 
     private static VerificationReport verify(String body, TestDevice device) throws Exception {

@@ -86,6 +86,24 @@ public class ConsentReader {
         return id == 0 ? OptionalLong.empty() : OptionalLong.of(id);
     }
 
+    /**
+     * The ids of the consents revoked in blocks {@code fromBlock} to {@code toBlock} (inclusive), from
+     * the registry's {@code Revoked} events (the id is the event's first indexed topic), in ledger order.
+     */
+    public List<Long> revokedBetween(long fromBlock, long toBlock) throws LedgerException {
+        List<Long> out = new ArrayList<>();
+        if (toBlock < fromBlock) {
+            return out;
+        }
+        for (org.web3j.protocol.core.methods.response.Log log
+                : ledger.eventLogs(registry, ConsentAbi.REVOKED_TOPIC, fromBlock, toBlock)) {
+            if (log.getTopics().size() > 1) {
+                out.add(Numeric.toBigInt(log.getTopics().get(1)).longValueExact());
+            }
+        }
+        return out;
+    }
+
     /** The current block and its time, for states "now". */
     public BlockRef head() throws LedgerException {
         long block = ledger.blockNumber();

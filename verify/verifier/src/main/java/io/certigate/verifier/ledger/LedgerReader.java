@@ -224,6 +224,24 @@ public class LedgerReader implements AutoCloseable {
         return out;
     }
 
+    /**
+     * The logs of event {@code topic0} emitted by contract {@code address} in blocks {@code fromBlock}
+     * to {@code toBlock} (inclusive), in ledger order: one {@code eth_getLogs}. Callers keep the range
+     * short (a watcher reads the blocks added since its last look).
+     */
+    public List<Log> eventLogs(String address, String topic0, long fromBlock, long toBlock) throws LedgerException {
+        EthFilter filter = new EthFilter(DefaultBlockParameter.valueOf(BigInteger.valueOf(fromBlock)),
+                DefaultBlockParameter.valueOf(BigInteger.valueOf(toBlock)), checkAddress(address));
+        filter.addSingleTopic(topic0);
+        List<Log> out = new ArrayList<>();
+        for (EthLog.LogResult<?> r : call("eth_getLogs", () -> web3j.ethGetLogs(filter).send()).getLogs()) {
+            if (r.get() instanceof Log log) {
+                out.add(log);
+            }
+        }
+        return out;
+    }
+
     /** Whether {@code address} holds contract code at the latest block. */
     public boolean hasCode(String address) throws LedgerException {
         String code = call("eth_getCode", () -> web3j.ethGetCode(checkAddress(address), DefaultBlockParameterName.LATEST)
