@@ -34,28 +34,12 @@ import io.certigate.verifier.consent.ConsentReader;
 import io.certigate.verifier.consent.SubjectHash;
 import io.certigate.verifier.export.ExportFile;
 import io.certigate.verifier.ledger.LedgerReader;
-import io.certigate.anchor.ledger.LedgerAdmin;
-import io.certigate.verifier.ledger.AnchorAbi;
-import io.certigate.verifier.ledger.RegistryAbi;
-import java.math.BigInteger;
 import java.net.InetSocketAddress;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
-import javax.net.ssl.KeyManagerFactory;
-import javax.net.ssl.TrustManagerFactory;
-import org.web3j.abi.FunctionEncoder;
 import org.web3j.protocol.core.Request;
 import org.web3j.protocol.core.Response;
 import org.web3j.protocol.http.HttpService;
-import org.web3j.abi.datatypes.Address;
-import org.web3j.abi.datatypes.Function;
-import org.web3j.abi.datatypes.generated.Bytes32;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
@@ -109,7 +93,7 @@ class SealedCopyTest {
     static SSLContext insurerTls;
     static byte[] salt;
     static TestPki ca;
-    static final char[] PW = "tls-pass".toCharArray();
+    static final char[] PW = ConsumerParties.PW;
     static List<VerifiedRecord> chainRecords = new ArrayList<>();
 
     @BeforeAll
@@ -329,51 +313,19 @@ class SealedCopyTest {
     }
 
     static HttpResponse<String> get(String path) throws Exception {
-        HttpClient http = HttpClient.newBuilder().sslContext(insurerTls).connectTimeout(Duration.ofSeconds(10))
-                .build();
-        return http.send(HttpRequest.newBuilder(URI.create("https://localhost:" + server.port() + path))
-                .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        return ConsumerParties.get(insurerTls, server.port(), path);
     }
 
     /** A client key store for a fresh key certified by the test CA, the party registered with its hashes. */
     static Path registered(String id, String account) throws Exception {
-        KeyPair k = TestPki.p256();
-        X509Certificate cert = ca.issue(k.getPublic(), id, false);
-        String data = FunctionEncoder.encode(new Function("register", List.of(new Bytes32(AnchorAbi.deviceKey(id)),
-                new Bytes32(RegistryAbi.keyHash(cert.getPublicKey())), new Bytes32(PartyCertificates.certHash(cert)),
-                new Address(account)), List.of()));
-        try (LedgerClient c = chain.client()) {
-            new LedgerAdmin(c, chain.admin, Duration.ofSeconds(30)).send(parties.deviceRegistry, BigInteger.ZERO, data,
-                    BigInteger.valueOf(400_000));
-        }
-        return keyStore(id.replace(':', '-'), k, cert);
+        return new ConsumerParties(chain, parties, ca, dir).registered(id, account);
     }
 
     static Path keyStore(String name, KeyPair k, X509Certificate cert) throws Exception {
-        KeyStore ks = KeyStore.getInstance("PKCS12");
-        ks.load(null, null);
-        ks.setKeyEntry(name, k.getPrivate(), PW, new Certificate[] {cert});
-        Path file = dir.resolve(name + ".p12");
-        try (var out = Files.newOutputStream(file)) {
-            ks.store(out, PW);
-        }
-        return file;
+        return new ConsumerParties(chain, parties, ca, dir).keyStore(name, k, cert);
     }
 
     static SSLContext client(Path keyStore, X509Certificate trusted) throws Exception {
-        KeyStore ks = KeyStore.getInstance("PKCS12");
-        try (var in = Files.newInputStream(keyStore)) {
-            ks.load(in, PW);
-        }
-        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-        kmf.init(ks, PW);
-        KeyStore ts = KeyStore.getInstance("PKCS12");
-        ts.load(null, null);
-        ts.setCertificateEntry("ca", trusted);
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance("PKIX");
-        tmf.init(ts);
-        SSLContext ctx = SSLContext.getInstance("TLS");
-        ctx.init(kmf.getKeyManagers(), tmf.getTrustManagers(), null);
-        return ctx;
+        return ConsumerParties.client(keyStore, trusted);
     }
 }
