@@ -53,8 +53,9 @@ import org.junit.jupiter.api.io.TempDir;
  * Mosquitto, and the fleet operator's (vehicle.speed) to a CoAP path on a real Californium server
  * over DTLS 1.2 (PSK), the gateway's {@code uplink.coap.url}, which also takes the main uplink's
  * POSTs as the operator's collector would (the main MQTT and CoAP uplinks share the buffer's
- * delivery mark: the two main streams together carry the chain). The gateway is killed (SIGKILL) while forwarding,
- * started again, stopped, and started once more without the car so that everything is delivered.
+ * delivery mark: the two main streams together carry the chain). The gateway is killed (SIGKILL)
+ * while forwarding, started again, stopped, and started once more without the car so that
+ * everything is delivered.
  * The CoAP destination then holds every seq from 1 to the head, each exactly as often as the
  * route's stored cursor allows (a batch the gateway sent but had not marked when it was killed or
  * stopped may come again; nothing at or below the cursor comes twice): speed readings as the
@@ -179,7 +180,8 @@ class CoapRouteRunTest {
                     + DEVICE + ", from seq 1");
             gateway.awaitLog("run-1.log", "route insurer (insurance): vehicle.odometer to MQTT topic " + INSURER);
             gateway.awaitLog("run-1.log", "CoAP uplink to coaps://127.0.0.1:" + coapPort);
-            Await.until(Duration.ofSeconds(60), () -> "the route's cursor past seq 10, the insurer's and the main uplink's first batches",
+            Await.until(Duration.ofSeconds(60),
+                    () -> "the route's cursor past seq 10, the insurer's and the main uplinks' first batches",
                     () -> storedCursors().getOrDefault("driving", 0L) > 10 && !insurer.isEmpty() && !main.isEmpty());
             gateway.kill();
             cursorAtEnd.put(1, storedCursors().get("driving"));
