@@ -43,7 +43,7 @@ import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
  */
 public final class Csr {
     private static final BouncyCastleProvider BC = new BouncyCastleProvider();
-    static final String URN = "urn:certigate:";
+    public static final String URN = "urn:certigate:";
 
     private Csr() {}
 

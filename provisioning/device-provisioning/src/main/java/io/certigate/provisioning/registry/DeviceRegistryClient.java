@@ -30,6 +30,13 @@ public final class DeviceRegistryClient extends DeviceRegistryReader {
     /** A registered or revoked key: where the transaction landed. */
     public record Receipt(String txHash, long block) {}
 
+    /**
+     * A key's entry as the registry holds it ({@code entries(keyHash)}): the hashed id it was
+     * registered for (device or party), its certificate's hash, its account (lower-case 0x-hex) and
+     * the blocks of its registration, rotation and revocation (0: not happened).
+     */
+    public record Entry(byte[] id, byte[] certHash, String account, long registeredIn, long supersededIn, long revokedIn) {}
+
     /** @param registrar the registrar account, or null for read-only use */
     public DeviceRegistryClient(LedgerClient client, String registry, LedgerAccount registrar, Duration timeout) {
         super(client, registry);
@@ -61,6 +68,51 @@ public final class DeviceRegistryClient extends DeviceRegistryReader {
     public Receipt revoke(PublicKey key, String reason) throws LedgerException, InterruptedException {
         return receipt(send(client, registrar(), registry, RegistryContract.encodeRevoke(RegistryAbi.keyHash(key),
                 reason), CALL_GAS, timeout));
+    }
+
+    /** Revokes the key whose hash ({@link RegistryAbi#keyHash}) is {@code keyHash}. */
+    public Receipt revoke(byte[] keyHash, String reason) throws LedgerException, InterruptedException {
+        return receipt(send(client, registrar(), registry, RegistryContract.encodeRevoke(keyHash, reason), CALL_GAS,
+                timeout));
+    }
+
+    /** The entry of the key whose hash is {@code keyHash}; empty when it was never registered. */
+    public java.util.Optional<Entry> entryOf(byte[] keyHash) throws LedgerException {
+        byte[] out = words(client.callContract(registry, RegistryAbi.encodeEntries(keyHash)));
+        if (out.length != 6 * 32 || word(out, 3).signum() == 0) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(new Entry(java.util.Arrays.copyOfRange(out, 0, 32),
+                java.util.Arrays.copyOfRange(out, 32, 64), address(java.util.Arrays.copyOfRange(out, 76, 96)),
+                word(out, 3).longValueExact(), word(out, 4).longValueExact(), word(out, 5).longValueExact()));
+    }
+
+    /** The hash of the key currently registered for {@code id} (a device or a party); empty when none. */
+    public java.util.Optional<byte[]> currentKey(String id) throws LedgerException {
+        return nonZero(words(client.callContract(registry, RegistryContract.encodeCurrentKey(RegistryContract.device(id)))));
+    }
+
+    /** The hash of the current, unrevoked key that uses {@code account}; empty when none does. */
+    public java.util.Optional<byte[]> keyOfAccount(String account) throws LedgerException {
+        return nonZero(words(client.callContract(registry, RegistryContract.encodeKeyOfAccount(account))));
+    }
+
+    private static java.util.Optional<byte[]> nonZero(byte[] word) {
+        return word.length == 32 && new BigInteger(1, word).signum() != 0 ? java.util.Optional.of(word)
+                : java.util.Optional.empty();
+    }
+
+    private static byte[] words(String hex) {
+        return hex == null || hex.equals("0x") ? new byte[0] : org.web3j.utils.Numeric.hexStringToByteArray(hex);
+    }
+
+    private static BigInteger word(byte[] words, int i) {
+        return new BigInteger(1, java.util.Arrays.copyOfRange(words, i * 32, i * 32 + 32));
+    }
+
+    private static String address(byte[] twenty) {
+        return org.web3j.utils.Numeric.toHexStringWithPrefixZeroPadded(new BigInteger(1, twenty), 40)
+                .toLowerCase(java.util.Locale.ROOT);
     }
 
     private LedgerAccount registrar() throws LedgerException {

@@ -45,6 +45,16 @@ public final class RegistryContract {
                 new Bytes32(certHash), new Address(account)), List.of()));
     }
 
+    /** The public getter {@code currentKey(bytes32 device)}. */
+    public static String encodeCurrentKey(byte[] device) {
+        return FunctionEncoder.encode(new Function("currentKey", List.of(new Bytes32(device)), List.of()));
+    }
+
+    /** The public getter {@code keyOfAccount(address)}. */
+    public static String encodeKeyOfAccount(String account) {
+        return FunctionEncoder.encode(new Function("keyOfAccount", List.of(new Address(account)), List.of()));
+    }
+
     public static String encodeRevoke(byte[] keyHash, String reason) {
         return FunctionEncoder.encode(new Function("revoke", List.of(new Bytes32(keyHash), new Utf8String(reason)),
                 List.of()));

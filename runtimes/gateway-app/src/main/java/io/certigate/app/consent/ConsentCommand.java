@@ -38,9 +38,9 @@ import picocli.CommandLine.Option;
  * the holder's ledger account (the {@code ledger.properties} of the {@code anchor} commands).
  */
 @Command(name = "consent", mixinStandardHelpOptions = true,
-        description = "Grant, revoke and list a data holder's consents on the ledger.",
+        description = "Grant, revoke and list a data holder's consents on the ledger; register consent parties (registrar).",
         subcommands = {ConsentCommand.Grant.class, ConsentCommand.Revoke.class, ConsentCommand.ListConsents.class,
-            ConsentCommand.Deploy.class, ConsentCommand.Page.class})
+            ConsentCommand.Deploy.class, ConsentCommand.Page.class, io.certigate.app.provision.PartyCommand.class})
 public final class ConsentCommand implements Runnable {
     static final Duration TIMEOUT = Duration.ofMinutes(2);
 

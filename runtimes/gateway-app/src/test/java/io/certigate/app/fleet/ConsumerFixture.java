@@ -1,6 +1,7 @@
 package io.certigate.app.fleet;
 
 import io.certigate.anchor.ledger.LedgerAdmin;
+import io.certigate.app.CliRun;
 import io.certigate.anchor.ledger.LedgerClient;
 import io.certigate.anchor.testing.TestChain;
 import io.certigate.anchor.testing.TestParties;
@@ -129,6 +130,38 @@ final class ConsumerFixture {
                     BigInteger.valueOf(400_000));
         }
         return keyStore(dir, id.replace(':', '-'), k, cert);
+    }
+
+    /**
+     * As {@link #register}, through the registrar's command {@code certigate consent party register}:
+     * the party's new client certificate of {@code ca} as a PEM file, checked against the CA's
+     * certificate {@code caPem}, registered by the chain's admin (the registrar) whose key file is
+     * {@code registrarKey}; the command's output is checked. {@code byId}: name the party with
+     * {@code --id} rather than by its certificate's CN.
+     */
+    static Path registerByCommand(TestChain chain, Path registrarKey, TestParties parties, TestPki ca, Path caPem,
+            Path dir, String id, String account, boolean byId) throws Exception {
+        KeyPair k = TestPki.p256();
+        X509Certificate cert = ca.issue(k.getPublic(), id, false);
+        String name = id.replace(':', '-');
+        Path pem = TestPki.writePem(dir.resolve(name + ".pem"), List.of(cert));
+        Path pass = dir.resolve("registrar.pass");
+        if (!Files.exists(pass)) {
+            Files.writeString(pass, new String(TestChain.PASSPHRASE));
+        }
+        List<String> args = new ArrayList<>(List.of("consent", "party", "register", "--rpc", chain.config().rpcUrl(),
+                "--chain-id", Long.toString(chain.config().chainId()), "--registry", parties.deviceRegistry,
+                "--registrar-key", registrarKey.toString(), "--registrar-passphrase", "file:" + pass,
+                "--ca", caPem.toString(), "--cert", pem.toString(), "--account", account));
+        if (byId) {
+            args.addAll(List.of("--id", id));
+        }
+        CliRun.Result r = CliRun.run(args.toArray(String[]::new));
+        org.assertj.core.api.Assertions.assertThat(r.exit()).as("party register: %s %s", r.out(), r.err()).isZero();
+        org.assertj.core.api.Assertions.assertThat(r.out()).contains("registered party " + id + " in the DeviceRegistry")
+                .contains("account      " + account.toLowerCase(java.util.Locale.ROOT))
+                .contains(org.web3j.utils.Numeric.toHexString(PartyCertificates.certHash(cert)));
+        return keyStore(dir, name, k, cert);
     }
 
     static Path keyStore(Path dir, String name, KeyPair k, X509Certificate cert) throws Exception {

@@ -2,7 +2,7 @@ package io.certigate.app.fleet;
 
 import static io.certigate.app.fleet.ConsumerFixture.client;
 import static io.certigate.app.fleet.ConsumerFixture.get;
-import static io.certigate.app.fleet.ConsumerFixture.register;
+import static io.certigate.app.fleet.ConsumerFixture.registerByCommand;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -57,8 +57,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The three field cases of docs/minimisation.md and docs/consent.md end to end, on one set-up:
  * PostgreSQL (the fleet store, payloads encrypted per subject), the anvil dev chain with the
- * DeviceRegistry and the ConsentRegistry (holder and consumers registered with client certificates
- * of the test consortium CA), the {@code consumer} role as {@code certigate fleet run} starts it,
+ * DeviceRegistry and the ConsentRegistry (holder and consumers registered by the registrar's
+ * {@code consent party register} with client certificates of the test consortium CA), the {@code consumer} role as {@code certigate fleet run} starts it,
  * and the holder's and the operator's commands ({@code consent grant|revoke}, {@code fleet subject
  * add}, {@code fleet erase-subject}).
  *
@@ -117,11 +117,15 @@ class FieldCasesTest {
         insurer = parties.account(dir, "insurer");
         energyService = parties.account(dir, "energy");
         city = parties.account(dir, "city");
-        register(chain, parties, ca, dir, "holder:dana", holder.address());
-        KEY_STORES.put(insurer.address(), register(chain, parties, ca, dir, "consumer:insurer", insurer.address()));
-        KEY_STORES.put(energyService.address(), register(chain, parties, ca, dir, "consumer:energy-coach",
-                energyService.address()));
-        KEY_STORES.put(city.address(), register(chain, parties, ca, dir, "consumer:city-roads", city.address()));
+        // the parties get on the ledger as a registrar puts them there: `certigate consent party register`
+        Path registrar = dir.resolve("chain").resolve("admin.key.json"); // TestChain's admin is the registrar
+        registerByCommand(chain, registrar, parties, ca, caPem, dir, "holder:dana", holder.address(), true);
+        KEY_STORES.put(insurer.address(), registerByCommand(chain, registrar, parties, ca, caPem, dir,
+                "consumer:insurer", insurer.address(), false));
+        KEY_STORES.put(energyService.address(), registerByCommand(chain, registrar, parties, ca, caPem, dir,
+                "consumer:energy-coach", energyService.address(), false));
+        KEY_STORES.put(city.address(), registerByCommand(chain, registrar, parties, ca, caPem, dir,
+                "consumer:city-roads", city.address(), true));
         insurerTls = client(ca, KEY_STORES.get(insurer.address()));
         energyTls = client(ca, KEY_STORES.get(energyService.address()));
         cityTls = client(ca, KEY_STORES.get(city.address()));

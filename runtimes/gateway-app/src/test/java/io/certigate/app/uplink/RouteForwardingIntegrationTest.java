@@ -2,13 +2,9 @@ package io.certigate.app.uplink;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.certigate.app.CertigateCli;
 import io.certigate.core.buffer.RecordBuffer;
-import io.certigate.core.model.ChainedReading;
-import io.certigate.core.model.ReadingCodec;
 import io.certigate.core.model.StoredRecord;
 import io.certigate.signing.CoseAlgorithm;
-import io.certigate.signing.CoseSign1;
 import io.certigate.signing.SignatureVerifier;
 import io.certigate.simulators.elm327.Elm327Switches;
 import io.certigate.simulators.elm327.Elm327TcpServer;
@@ -21,8 +17,6 @@ import io.certigate.uplink.RouteCursor;
 import io.certigate.uplink.UplinkTopics;
 import io.certigate.uplink.testing.Await;
 import io.certigate.verifier.route.RouteStreamVerifier;
-import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.PublicKey;
@@ -32,11 +26,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -61,14 +55,17 @@ class RouteForwardingIntegrationTest {
 
     @TempDir
     Path dir;
-    private Process gateway;
+    private GatewayProcess gateway;
     private final Map<String, List<byte[]>> received = new ConcurrentHashMap<>();
+
+    @BeforeEach
+    void setUp() {
+        gateway = new GatewayProcess(dir);
+    }
 
     @AfterEach
     void stopGateway() throws Exception {
-        if (gateway != null && gateway.isAlive()) {
-            gateway.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-        }
+        gateway.close();
     }
 
     @Test
@@ -108,39 +105,38 @@ class RouteForwardingIntegrationTest {
             Path parked = Files.writeString(dir.resolve("parked.conf"), common);
 
             // first run: killed while forwarding
-            start(withCar, "run-1.log");
-            awaitLog("run-1.log", "route insurer (insurance): vehicle.odometer to MQTT topic " + INSURER + ", from seq 1");
-            awaitLog("run-1.log", "route fleet (fleet-operations): vehicle.speed, vehicle.engine.* to MQTT topic " + FLEET);
+            gateway.start(withCar, "run-1.log");
+            gateway.awaitLog("run-1.log", "route insurer (insurance): vehicle.odometer to MQTT topic " + INSURER + ", from seq 1");
+            gateway.awaitLog("run-1.log", "route fleet (fleet-operations): vehicle.speed, vehicle.engine.* to MQTT topic " + FLEET);
             Await.until(Duration.ofSeconds(60), () -> "batches on every topic: " + counts(),
                     () -> received.values().stream().allMatch(l -> l.size() >= 4));
             Await.until(Duration.ofSeconds(60), () -> "both routes' cursors past seq 3 in the running gateway's buffer",
                     () -> storedCursors().getOrDefault("insurer", 0L) > 3 && storedCursors().getOrDefault("fleet", 0L) > 3);
-            gateway.destroyForcibly(); // SIGKILL: nothing is closed or marked on the way out
-            assertThat(gateway.waitFor(10, TimeUnit.SECONDS)).isTrue();
+            gateway.kill();
             int beforeRestart = received.get(INSURER).size();
 
             // second run: each route resumes after its cursor
-            start(withCar, "run-2.log");
-            String resumed = awaitLog("run-2.log", "route insurer (insurance)");
+            gateway.start(withCar, "run-2.log");
+            String resumed = gateway.awaitLog("run-2.log", "route insurer (insurance)");
             assertThat(Long.parseLong(resumed.replaceAll(".*from seq ", "").strip())).as(resumed).isGreaterThan(1);
             Await.until(Duration.ofSeconds(60), () -> "more on the insurer's topic: " + counts(),
                     () -> received.get(INSURER).size() >= beforeRestart + 3);
-            stop("run-2.log");
+            gateway.stop("run-2.log");
 
             // third run, without the car: every route delivers what is left
             long head;
             try (RecordBuffer b = RecordBuffer.openReadOnly(dir.resolve("buffer.db"), DEVICE)) {
                 head = b.head().seq();
             }
-            start(parked, "run-3.log");
-            awaitLog("run-3.log", "route fleet (fleet-operations)");
-            awaitLog("run-3.log", "MQTT uplink to");
+            gateway.start(parked, "run-3.log");
+            gateway.awaitLog("run-3.log", "route fleet (fleet-operations)");
+            gateway.awaitLog("run-3.log", "MQTT uplink to");
             RouteStreamVerifier verifier = new RouteStreamVerifier(DEVICE, List.of(deviceKey), SignatureVerifier.JDK);
             for (String topic : List.of(INSURER, FLEET, MAIN)) {
                 Await.until(Duration.ofSeconds(60), () -> topic + " up to seq " + head + ": " + counts(),
                         () -> verifier.verify(received.get(topic), 1).chain().lastSeq() >= head);
             }
-            stop("run-3.log");
+            gateway.stop("run-3.log");
             assertThat(Files.readString(dir.resolve("run-3.log")))
                     .contains("certigate run: route insurer: everything delivered")
                     .contains("certigate run: route fleet: everything delivered");
@@ -172,35 +168,11 @@ class RouteForwardingIntegrationTest {
             assertThat(main.chain().lastSeq()).isEqualTo(head);
             assertThat(main.omitted()).as("the main uplink forwards everything").isZero();
 
-            assertNoTraceOfUncovered(received.get(INSURER), chain, RecordFilter.of(List.of("vehicle.odometer")),
+            GatewayProcess.assertNoTraceOfUncovered(received.get(INSURER), chain, RecordFilter.of(List.of("vehicle.odometer")),
                     "vehicle.speed", "vehicle.vin", "vehicle.engine");
-            assertNoTraceOfUncovered(received.get(FLEET), chain,
+            GatewayProcess.assertNoTraceOfUncovered(received.get(FLEET), chain,
                     RecordFilter.of(List.of("vehicle.speed", "vehicle.engine.*")), "vehicle.odometer", "vehicle.vin");
         }
-    }
-
-    /** Neither the salt of any record the route does not cover nor the names of those kinds are in what the broker delivered. */
-    private static void assertNoTraceOfUncovered(List<byte[]> delivered, List<StoredRecord> chain, RecordFilter route,
-            String... kindsLeftOut) throws Exception {
-        ByteArrayOutputStream all = new ByteArrayOutputStream();
-        delivered.forEach(all::writeBytes);
-        String wire = all.toString(StandardCharsets.ISO_8859_1);
-        for (String kind : kindsLeftOut) {
-            assertThat(wire).as("kind name " + kind).doesNotContain(kind);
-        }
-        int leftOut = 0;
-        for (StoredRecord r : chain) {
-            byte[] cose = ((StoredRecord.Signed) r).cose();
-            ChainedReading c = ReadingCodec.decode(CoseSign1.parse(cose).payload());
-            String salt = new String(c.salt(), StandardCharsets.ISO_8859_1);
-            if (route.covers(cose)) {
-                assertThat(wire).as("covered seq %d arrived whole", r.seq()).contains(salt);
-            } else {
-                leftOut++;
-                assertThat(wire).as("salt of uncovered seq %d (%s)", r.seq(), c.reading().kind()).doesNotContain(salt);
-            }
-        }
-        assertThat(leftOut).isPositive();
     }
 
     /** The routes' cursors as the (running or stopped) gateway's buffer holds them. */
@@ -210,35 +182,9 @@ class RouteForwardingIntegrationTest {
         }
     }
 
-    private void start(Path config, String log) throws Exception {
-        gateway = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
-                System.getProperty("java.class.path"), CertigateCli.class.getName(), "run", "--config", config.toString())
-                .redirectErrorStream(true).redirectOutput(dir.resolve(log).toFile()).start();
-    }
-
-    private void stop(String log) throws Exception {
-        new ProcessBuilder("kill", "-TERM", Long.toString(gateway.pid())).start().waitFor();
-        assertThat(gateway.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(gateway.exitValue()).as("exit; log:\n%s", Files.readString(dir.resolve(log))).isZero();
-    }
-
     private String counts() {
         StringBuilder sb = new StringBuilder();
         received.forEach((t, l) -> sb.append(t).append('=').append(l.size()).append(' '));
         return sb.toString();
-    }
-
-    private String awaitLog(String log, String text) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (System.nanoTime() < deadline) {
-            for (String line : Files.readAllLines(dir.resolve(log), StandardCharsets.UTF_8)) {
-                if (line.contains(text)) {
-                    return line;
-                }
-            }
-            assertThat(gateway.isAlive()).as("gateway running; log:\n%s", Files.readString(dir.resolve(log))).isTrue();
-            TimeUnit.MILLISECONDS.sleep(100);
-        }
-        throw new AssertionError("no line with '" + text + "' in:\n" + Files.readString(dir.resolve(log)));
     }
 }

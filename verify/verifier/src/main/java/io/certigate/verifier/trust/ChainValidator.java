@@ -37,9 +37,30 @@ public final class ChainValidator {
         if (chain.isEmpty()) {
             throw new TrustException("empty certificate chain");
         }
-        List<X509Certificate> path = chain.get(chain.size() - 1).equals(root) ? chain.subList(0, chain.size() - 1) : chain;
         X509Certificate leaf = chain.get(0);
         String who = leaf.getSubjectX500Principal().getName();
+        validatePath(chain, root, at);
+        if (leaf.getBasicConstraints() >= 0) {
+            throw new TrustException(who + " is a CA certificate, not a device certificate");
+        }
+        boolean[] ku = leaf.getKeyUsage();
+        if (ku == null || !ku[0] || countTrue(ku) != 1) {
+            throw new TrustException(who + " is not restricted to digitalSignature");
+        }
+        return identity(leaf);
+    }
+
+    /**
+     * Validates {@code chain} (leaf first; the root at its end or left out) up to {@code root} at
+     * {@code at} with PKIX, revocation checking off, and nothing about the leaf's profile: what a
+     * device certificate and a consent party's certificate share.
+     */
+    public static void validatePath(List<X509Certificate> chain, X509Certificate root, Instant at) throws TrustException {
+        if (chain.isEmpty()) {
+            throw new TrustException("empty certificate chain");
+        }
+        List<X509Certificate> path = chain.get(chain.size() - 1).equals(root) ? chain.subList(0, chain.size() - 1) : chain;
+        String who = chain.get(0).getSubjectX500Principal().getName();
         try {
             CertPath cp = CertificateFactory.getInstance("X.509").generateCertPath(path);
             PKIXParameters params = new PKIXParameters(Set.of(new TrustAnchor(root, null)));
@@ -52,14 +73,6 @@ public final class ChainValidator {
         } catch (GeneralSecurityException e) {
             throw new TrustException("certificate chain of " + who + " cannot be checked: " + e.getMessage(), e);
         }
-        if (leaf.getBasicConstraints() >= 0) {
-            throw new TrustException(who + " is a CA certificate, not a device certificate");
-        }
-        boolean[] ku = leaf.getKeyUsage();
-        if (ku == null || !ku[0] || countTrue(ku) != 1) {
-            throw new TrustException(who + " is not restricted to digitalSignature");
-        }
-        return identity(leaf);
     }
 
     /** The device identity written in a device certificate. */
