@@ -50,8 +50,9 @@ public final class FleetBenchCommand implements Callable<Integer> {
     int recoverySeconds;
 
     @Option(names = "--set", paramLabel = "KEY=VALUE",
-            description = "A setting of every fleet instance's configuration (repeatable), e.g."
-                    + " --set fleet.verify.kafka.streams.commit.interval.ms=200, to measure a tuning.")
+            description = "A setting of every fleet instance's configuration (repeatable), to measure a tuning: KEY is"
+                    + " a fleet key of docs/configuration.md, a Kafka Streams property under fleet.verify.kafka.streams.*"
+                    + " for instance.")
     Map<String, String> settings = new LinkedHashMap<>();
 
     @Option(names = "--dir", description = "Work directory (default: a temp dir, deleted).")
