@@ -35,6 +35,8 @@ public final class CopyKeys {
     public static final String REVOKED = "revoked";
     public static final String EXPIRED = "expired";
     public static final String SUBJECT_ERASED = "subject-erased";
+    /** Destroyed by the operator for one consumer ({@code fleet erase-copy}), the consent left as it is. */
+    public static final String COPY_ERASED = "copy-erased";
 
     /** A live key, unwrapped. */
     public record Key(String id, SecretKey key) {}
@@ -207,6 +209,64 @@ public final class CopyKeys {
         }
     }
 
+    /**
+     * Destroys the live copy keys of one consumer ({@code fleet erase-copy}): all of them, or those of
+     * one subject and/or one purpose; the consents stay as they are (a consumer offboarded, a copy
+     * leaked, a holder's request to erase that consumer's copy). Their rows, before the destruction.
+     *
+     * @param consumer    the consumer's account, 0x and 20 bytes of hex
+     * @param subject     the subject (found by its hash through {@code fleet_consumer.subjects}), or null for all
+     * @param purpose     the purpose code, or null for all
+     * @param why         the operator's words, kept in the tombstone after {@value #COPY_ERASED}
+     * @throws IllegalArgumentException a malformed account, or a subject the fleet does not serve
+     */
+    public List<Row> destroyCopies(String consumer, String subject, String purpose, String why) throws SQLException {
+        String account = SubjectDirectory.account(consumer);
+        byte[] hash = null;
+        if (subject != null) {
+            Optional<SubjectDirectory.Entry> e = new SubjectDirectory(connector).find(subject);
+            if (e.isEmpty()) {
+                throw new IllegalArgumentException("the fleet serves no subject '" + subject
+                        + "' (fleet_consumer.subjects): no copy of it was ever sealed");
+            }
+            hash = e.get().hash();
+        }
+        String reason = COPY_ERASED + (why == null || why.isBlank() ? "" : ": " + why.strip());
+        List<Row> out = new ArrayList<>();
+        try (Connection c = connector.open()) {
+            c.setAutoCommit(false);
+            String where = " WHERE destroyed_at IS NULL AND consumer = ?" + (hash == null ? "" : " AND subject_hash = ?")
+                    + (purpose == null ? "" : " AND purpose = ?");
+            try {
+                out.addAll(rows(c, where + " FOR UPDATE", bindCopies(account, hash, purpose, 1)));
+                try (PreparedStatement ps = c.prepareStatement("UPDATE fleet_consumer.copy_keys SET wrapped = NULL,"
+                        + " destroyed_at = now(), destroyed_block = NULL, destroyed_reason = ?" + where)) {
+                    ps.setString(1, reason);
+                    bindCopies(account, hash, purpose, 2).bind(ps);
+                    ps.executeUpdate();
+                }
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        }
+        return out;
+    }
+
+    private static Binder bindCopies(String account, byte[] hash, String purpose, int first) {
+        return ps -> {
+            int i = first;
+            ps.setString(i++, account);
+            if (hash != null) {
+                ps.setBytes(i++, hash);
+            }
+            if (purpose != null) {
+                ps.setString(i, purpose);
+            }
+        };
+    }
+
     /** Binds the condition's one parameter, the third of the statement. */
     @FunctionalInterface
     private interface Bind {
@@ -235,11 +295,20 @@ public final class CopyKeys {
     }
 
     private List<Row> rows(String where, Binder bind) throws SQLException {
+        try (Connection c = connector.open()) {
+            return rows(c, where, bind);
+        }
+    }
+
+    private static List<Row> rows(Connection c, String where, Binder bind) throws SQLException {
         List<Row> out = new ArrayList<>();
-        try (Connection c = connector.open(); PreparedStatement ps = c.prepareStatement(
+        boolean locking = where.endsWith(" FOR UPDATE");
+        String condition = locking ? where.substring(0, where.length() - " FOR UPDATE".length()) : where;
+        try (PreparedStatement ps = c.prepareStatement(
                 "SELECT key_id, holder, subject_hash, consumer, purpose, wrapped IS NOT NULL, consent_ids, kinds,"
                         + " valid_until, created_block, destroyed_block, destroyed_at, destroyed_reason"
-                        + " FROM fleet_consumer.copy_keys " + where + " ORDER BY created_at, key_id")) {
+                        + " FROM fleet_consumer.copy_keys " + condition + " ORDER BY created_at, key_id"
+                        + (locking ? " FOR UPDATE" : ""))) {
             bind.bind(ps);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {

@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
                 + " (Kafka Streams, exactly once) and stores it in PostgreSQL, queryable by subject.",
             "Run one instance per role or all roles in one process; instances with the same configuration share the work."},
         subcommands = {FleetRunCommand.class, FleetStatusCommand.class, FleetPassportCommand.class, FleetRoadMapCommand.class,
-            FleetEraseSubjectCommand.class,
+            FleetEraseSubjectCommand.class, FleetEraseCopyCommand.class,
             FleetDemoCommand.class, FleetSubjectCommand.class})
 public final class FleetCommand implements Callable<Integer> {
     @CommandLine.Spec
