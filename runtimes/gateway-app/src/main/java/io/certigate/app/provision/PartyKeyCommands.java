@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.web3j.utils.Numeric;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -66,7 +67,7 @@ final class PartyKeyCommands {
         @Option(names = "--id", required = true, description = "The party's id: holder:<name> or consumer:<name>.")
         String id;
 
-        @picocli.CommandLine.Mixin
+        @Mixin
         KeyStoreOptions store;
 
         @Option(names = "--alg", defaultValue = "es256",
@@ -107,7 +108,7 @@ final class PartyKeyCommands {
                 "The chain's first certificate must be for the key store's key and have the party profile, and the"
                     + " chain must lead to the consortium root (--ca, or the root at the chain's end)."})
     static final class Install implements Callable<Integer> {
-        @picocli.CommandLine.Mixin
+        @Mixin
         KeyStoreOptions store;
 
         @Option(names = "--chain", required = true, paramLabel = "PEM",

@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.X509KeyManager;
@@ -58,7 +59,7 @@ class PartyCertificateCliTest {
     }
 
     CliRun.Result request(String id, Path keyStore, Path csr, String... more) throws Exception {
-        List<String> args = new java.util.ArrayList<>(List.of("consent", "party", "request", "--id", id, "--key-store",
+        List<String> args = new ArrayList<>(List.of("consent", "party", "request", "--id", id, "--key-store",
                 keyStore.toString(), "--passphrase-source", "file:" + partyPass(), "--out", csr.toString()));
         args.addAll(List.of(more));
         return CliRun.run(args.toArray(String[]::new));
@@ -70,7 +71,7 @@ class PartyCertificateCliTest {
     }
 
     CliRun.Result install(Path keyStore, Path chain, String... more) throws Exception {
-        List<String> args = new java.util.ArrayList<>(List.of("consent", "party", "install", "--key-store",
+        List<String> args = new ArrayList<>(List.of("consent", "party", "install", "--key-store",
                 keyStore.toString(), "--passphrase-source", "file:" + partyPass(), "--chain", chain.toString()));
         args.addAll(List.of(more));
         return CliRun.run(args.toArray(String[]::new));
