@@ -4,6 +4,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.security.PublicKey;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.edec.EdECObjectIdentifiers;
@@ -14,11 +16,13 @@ import org.bouncycastle.asn1.x500.X500NameBuilder;
 import org.bouncycastle.asn1.x500.style.BCStyle;
 import org.bouncycastle.asn1.x500.style.IETFUtils;
 import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
+import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
 import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.Extensions;
 import org.bouncycastle.asn1.x509.ExtensionsGenerator;
 import org.bouncycastle.asn1.x509.GeneralName;
 import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.asn1.x509.KeyUsage;
 import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
@@ -40,6 +44,11 @@ import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
  * OU=certigate device}; and, in the requested extensions (PKCS#9 extensionRequest), a
  * subjectAltName with the URIs {@code urn:certigate:model:<model>} and
  * {@code urn:certigate:<vin|meter|site>:<subject>}, plus keyUsage digitalSignature.
+ *
+ * <p>A TLS client that is not a device (a consent party: a data holder or a consumer) requests
+ * its certificate with {@link #buildClient}: subject {@code CN=<party id>} alone, keyUsage
+ * digitalSignature and extendedKeyUsage clientAuth, no device identity. {@link #verifySignature}
+ * checks the proof of possession of either kind without reading a device identity.
  */
 public final class Csr {
     private static final BouncyCastleProvider BC = new BouncyCastleProvider();
@@ -131,6 +140,46 @@ public final class Csr {
      * algorithm (Ed25519 or ECDSA P-256 with SHA-256 only), and reads the device identity.
      */
     public static Verified verify(byte[] der) throws SigningException {
+        Signed req = verifySignature(der);
+        Identity identity;
+        try {
+            identity = identityOf(req.subject(), req.alternativeNames());
+        } catch (RuntimeException e) {
+            throw new SigningException("CSR identity cannot be read: " + e.getMessage(), e);
+        }
+        return new Verified(req.publicKey(), identity, req.der());
+    }
+
+    /**
+     * A CSR whose signature has been checked, before anything is read of the identity it names: its
+     * key, its subject and the subjectAltName it requests (null when it requests none).
+     */
+    public record Signed(PublicKey publicKey, X500Name subject, GeneralNames alternativeNames, byte[] der) {
+        /** The subject's CN, when it has exactly one (single-valued); null otherwise. */
+        public String commonName() {
+            RDN[] cn = subject.getRDNs(BCStyle.CN);
+            return cn.length == 1 && !cn[0].isMultiValued() ? IETFUtils.valueToString(cn[0].getFirst().getValue()) : null;
+        }
+
+        /** The certigate device URIs ({@value #URN}...) of its subjectAltName: empty for a CSR that names no device. */
+        public List<String> deviceNames() {
+            List<String> out = new ArrayList<>();
+            if (alternativeNames != null) {
+                for (GeneralName n : alternativeNames.getNames()) {
+                    if (n.getTagNo() == GeneralName.uniformResourceIdentifier && n.getName().toString().startsWith(URN)) {
+                        out.add(n.getName().toString());
+                    }
+                }
+            }
+            return out;
+        }
+    }
+
+    /**
+     * Parses a DER CSR and checks its self-signature (proof of possession of the private key) and
+     * its algorithm (Ed25519 or ECDSA P-256 with SHA-256 only); reads no identity.
+     */
+    public static Signed verifySignature(byte[] der) throws SigningException {
         JcaPKCS10CertificationRequest req;
         PublicKey pub;
         try {
@@ -158,19 +207,37 @@ public final class Csr {
             // with unused bits, and IllegalArgumentException for malformed contents
             throw new SigningException("CSR signature cannot be checked: " + e.getMessage(), e);
         }
-        Identity identity;
         try {
-            identity = identity(req);
+            Extensions ext = req.getRequestedExtensions();
+            return new Signed(pub, req.getSubject(),
+                    ext == null ? null : GeneralNames.fromExtensions(ext, Extension.subjectAlternativeName), der.clone());
         } catch (RuntimeException e) {
             throw new SigningException("CSR identity cannot be read: " + e.getMessage(), e);
         }
-        return new Verified(pub, identity, der.clone());
     }
 
-    private static Identity identity(PKCS10CertificationRequest req) throws SigningException {
-        Extensions ext = req.getRequestedExtensions();
-        return identityOf(req.getSubject(),
-                ext == null ? null : GeneralNames.fromExtensions(ext, Extension.subjectAlternativeName));
+    /**
+     * Builds and signs a DER-encoded CSR for a TLS client that is not a device (a consent party):
+     * subject {@code CN=<commonName>} alone, and in the requested extensions keyUsage
+     * digitalSignature and extendedKeyUsage clientAuth; no certigate device identity.
+     */
+    public static byte[] buildClient(DeviceKey key, String commonName) throws SigningException {
+        try {
+            X500Name name = new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.CN, commonName).build();
+            ExtensionsGenerator ext = new ExtensionsGenerator();
+            ext.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
+            ext.addExtension(Extension.extendedKeyUsage, false,
+                    new ExtendedKeyUsage(KeyPurposeId.id_kp_clientAuth));
+            return new JcaPKCS10CertificationRequestBuilder(name, key.publicKey())
+                    .addAttribute(PKCSObjectIdentifiers.pkcs_9_at_extensionRequest, ext.generate())
+                    .build(new DeviceKeySigner(key)).getEncoded();
+        } catch (IOException e) {
+            throw new SigningException("cannot encode a CSR for " + commonName + ": " + e.getMessage(), e);
+        } catch (RuntimeOperatorException e) {
+            Throwable cause = e.getCause();
+            throw new SigningException("cannot sign a CSR with " + key.describe() + ": "
+                    + (cause != null ? cause.getMessage() : e.getMessage()), e);
+        }
     }
 
     /**

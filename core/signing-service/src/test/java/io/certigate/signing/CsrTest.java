@@ -38,6 +38,35 @@ class CsrTest {
         assertThat(v.identity().qualifiedSubject()).isEqualTo("vin:WVWZZZ1JZXW000001");
     }
 
+    @ParameterizedTest
+    @EnumSource(CoseAlgorithm.class)
+    void aClientRequestNamesItsCnAloneAndProvesPossession(CoseAlgorithm alg) throws Exception {
+        SoftwareDeviceKey key = key(alg);
+        byte[] der = Csr.buildClient(key, "consumer:insurer");
+
+        Csr.Signed s = Csr.verifySignature(der);
+        assertThat(s.publicKey()).isEqualTo(key.publicKey());
+        assertThat(s.commonName()).isEqualTo("consumer:insurer");
+        assertThat(s.subject().toString()).isEqualTo("CN=consumer:insurer");
+        assertThat(s.alternativeNames()).isNull();
+        assertThat(s.deviceNames()).isEmpty();
+        org.bouncycastle.asn1.x509.Extensions ext = new org.bouncycastle.pkcs.PKCS10CertificationRequest(der)
+                .getRequestedExtensions();
+        assertThat(org.bouncycastle.asn1.x509.ExtendedKeyUsage.fromExtensions(ext)
+                .hasKeyPurposeId(org.bouncycastle.asn1.x509.KeyPurposeId.id_kp_clientAuth)).isTrue();
+        assertThat(org.bouncycastle.asn1.x509.KeyUsage.fromExtensions(ext)
+                .hasUsages(org.bouncycastle.asn1.x509.KeyUsage.digitalSignature)).isTrue();
+        assertThatThrownBy(() -> Csr.verify(der)).isInstanceOf(SigningException.class)
+                .hasMessageContaining("must hold exactly one SERIALNUMBER");
+    }
+
+    @Test
+    void aDeviceRequestNamesItsDeviceUris() throws Exception {
+        Csr.Signed s = Csr.verifySignature(Csr.build(key(CoseAlgorithm.ES256), VEHICLE));
+        assertThat(s.commonName()).isEqualTo("gw-0042");
+        assertThat(s.deviceNames()).containsExactly("urn:certigate:model:CG-OBD-2", "urn:certigate:vin:WVWZZZ1JZXW000001");
+    }
+
     @Test
     void everySubjectKindRoundTrips() throws Exception {
         SoftwareDeviceKey key = key(CoseAlgorithm.EDDSA);

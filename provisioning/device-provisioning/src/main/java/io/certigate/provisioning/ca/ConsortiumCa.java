@@ -1,5 +1,6 @@
 package io.certigate.provisioning.ca;
 
+import io.certigate.provisioning.registry.PartyCertificate;
 import io.certigate.signing.Csr;
 import io.certigate.signing.DeviceKey;
 import io.certigate.signing.SigningException;
@@ -17,7 +18,9 @@ import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x500.X500NameBuilder;
 import org.bouncycastle.asn1.x500.style.BCStyle;
 import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
 import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.asn1.x509.KeyUsage;
 import org.bouncycastle.cert.CertIOException;
 import org.bouncycastle.cert.X509v3CertificateBuilder;
@@ -28,7 +31,7 @@ import org.bouncycastle.operator.RuntimeOperatorException;
 
 /**
  * The consortium's certification authority: a root that only certifies issuing CAs, and an issuing
- * CA that certifies devices. Both keys are {@link DeviceKey}s, so they live in a PKCS#12 file or on a
+ * CA that certifies devices and consent parties (data holders and consumers, {@link #issueParty}). Both keys are {@link DeviceKey}s, so they live in a PKCS#12 file or on a
  * PKCS#11 token and sign there. Device certificates (RFC 5280 profile): the CSR's subject and
  * identity subjectAltName, keyUsage digitalSignature only (critical), basicConstraints cA=false
  * (critical), subject and authority key identifiers, validity clipped to the issuing CA's.
@@ -110,25 +113,87 @@ public final class ConsortiumCa {
      */
     public List<X509Certificate> issue(byte[] csrDer, Csr.Identity expected, Duration validity)
             throws ProvisioningException {
-        Csr.Verified csr;
+        Csr.Signed signed = signed(csrDer);
+        Csr.Identity identity;
         try {
-            csr = Csr.verify(csrDer);
+            identity = Csr.identityOf(signed.subject(), signed.alternativeNames());
+        } catch (SigningException | RuntimeException e) {
+            String cn = signed.commonName();
+            if (signed.deviceNames().isEmpty() && cn != null && PartyCertificate.ID.matcher(cn).matches()) {
+                throw new ProvisioningException("refused CSR: it is the request of party " + cn + ", not a device's;"
+                        + " a party's certificate is issued by 'certigate ca issue-party'", e);
+            }
+            throw new ProvisioningException("refused CSR: " + e.getMessage(), e);
+        }
+        if (!identity.equals(expected)) {
+            throw new ProvisioningException("refused CSR: it names " + describe(identity)
+                    + " but the device to provision is " + describe(expected));
+        }
+        return issueLeaf(subjectName(expected), signed.publicKey(), validity, b -> {
+            b.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
+            b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
+            b.addExtension(Extension.subjectAlternativeName, false, Csr.alternativeNames(expected));
+        });
+    }
+
+    /**
+     * Issues a consent party's certificate (a data holder's or a consumer's, docs/consent.md) for a
+     * CSR after checking its proof of possession, that its subject's CN is the party id the
+     * registrar expects ({@link PartyCertificate#checkId}: {@code holder:<name>} or
+     * {@code consumer:<name>}) and that it names no device. The certificate has exactly the party
+     * profile {@link PartyCertificate#check} accepts: subject {@code CN=<party id>}, basicConstraints
+     * cA=false (critical), keyUsage digitalSignature (critical), extendedKeyUsage clientAuth, key
+     * identifiers, no subjectAltName; validity clipped to the issuing CA's. Returns
+     * {@code [party, issuing, root]}.
+     */
+    public List<X509Certificate> issueParty(byte[] csrDer, String expectedId, Duration validity)
+            throws ProvisioningException {
+        PartyCertificate.checkId(expectedId);
+        Csr.Signed signed = signed(csrDer);
+        if (!signed.deviceNames().isEmpty()) {
+            throw new ProvisioningException("refused CSR: it is a device's request (" + String.join(", ",
+                    signed.deviceNames()) + "), not a party's; a device's certificate is issued by 'certigate ca issue'");
+        }
+        String cn = signed.commonName();
+        if (cn == null) {
+            throw new ProvisioningException("refused CSR: its subject '" + signed.subject()
+                    + "' must hold exactly one CN, the party id");
+        }
+        try {
+            PartyCertificate.checkId(cn);
+        } catch (ProvisioningException e) {
+            throw new ProvisioningException("refused CSR: its CN is not a party id: " + e.getMessage(), e);
+        }
+        if (!cn.equals(expectedId)) {
+            throw new ProvisioningException("refused CSR: it names party " + cn + " but the party to certify is "
+                    + expectedId);
+        }
+        X500Name subject = new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.CN, cn).build();
+        return issueLeaf(subject, signed.publicKey(), validity, b -> {
+            b.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
+            b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
+            b.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_clientAuth));
+        });
+    }
+
+    private static Csr.Signed signed(byte[] csrDer) throws ProvisioningException {
+        try {
+            return Csr.verifySignature(csrDer);
         } catch (SigningException e) {
             throw new ProvisioningException("refused CSR: " + e.getMessage(), e);
         }
-        if (!csr.identity().equals(expected)) {
-            throw new ProvisioningException("refused CSR: it names " + describe(csr.identity())
-                    + " but the device to provision is " + describe(expected));
-        }
+    }
+
+    /** An end-entity certificate under the issuing CA, with key identifiers beside {@code ext}: {@code [leaf, issuing, root]}. */
+    private List<X509Certificate> issueLeaf(X500Name subject, PublicKey key, Duration validity, Extensions ext)
+            throws ProvisioningException {
         X509Certificate issuing = issuingChain.get(0);
         Instant now = clock.instant();
         Instant end = min(now.plus(validity), issuing.getNotAfter().toInstant());
         X509Certificate leaf = sign(issuingKey, X500Name.getInstance(issuing.getSubjectX500Principal().getEncoded()),
-                subjectName(expected), csr.publicKey(), issuing, now, end, b -> {
-                    b.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
-                    b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
-                    b.addExtension(Extension.subjectAlternativeName, false, Csr.alternativeNames(expected));
-                    keyIdentifiers(b, csr.publicKey(), issuing);
+                subject, key, issuing, now, end, b -> {
+                    ext.add(b);
+                    keyIdentifiers(b, key, issuing);
                 });
         List<X509Certificate> chain = new ArrayList<>();
         chain.add(leaf);

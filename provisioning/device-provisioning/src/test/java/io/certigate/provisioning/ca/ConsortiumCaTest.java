@@ -140,6 +140,20 @@ class ConsortiumCaTest {
     }
 
     @Test
+    void openSslIndependentlyVerifiesAPartysChainForTlsClientUse() throws Exception {
+        DeviceKey key = new MemoryKey(CoseAlgorithm.ES256);
+        List<X509Certificate> chain = ca.issueParty(Csr.buildClient(key, "consumer:insurer"), "consumer:insurer",
+                Duration.ofDays(1));
+        Path rootPem = pem(dir.resolve("root.pem"), List.of(root));
+        Path untrusted = pem(dir.resolve("issuing.pem"), List.of(chain.get(1)));
+        Path leaf = pem(dir.resolve("party.pem"), List.of(chain.get(0)));
+        String out = SoftHsmToken.run(List.of("openssl", "verify", "-attime", Long.toString(NOW.getEpochSecond() + 60),
+                "-purpose", "sslclient", "-CAfile", rootPem.toString(), "-untrusted", untrusted.toString(),
+                leaf.toString()));
+        assertThat(out).contains(leaf + ": OK");
+    }
+
+    @Test
     void aCsrNamingAnotherSubjectIsRefused() throws Exception {
         DeviceKey key = new MemoryKey(CoseAlgorithm.EDDSA);
         Csr.Identity other = new Csr.Identity("gw-m-7", "SN-7", "CG-TIC-1", Csr.SubjectKind.METER, "09999999999999");

@@ -19,14 +19,16 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code certigate ca init | init-root | init-issuing | issue}: the consortium CA. {@code init} makes
+ * {@code certigate ca init | init-root | init-issuing | issue | issue-party}: the consortium CA. {@code init} makes
  * root and issuing CA in one folder under one secret (demos, tests); for an offline root,
  * {@code init-root} makes the root alone in its own folder under its own secret, {@code init-issuing}
  * uses it once to certify an issuing CA in another folder under another secret, and {@code issue}
- * needs only the issuing CA's folder.
+ * needs only the issuing CA's folder, as does {@code issue-party}, which certifies a consent party
+ * (a data holder or a consumer) from the CSR {@code certigate consent party request} made.
  */
 @Command(name = "ca", mixinStandardHelpOptions = true, description = "Run the consortium's certification authority.",
-        subcommands = {CaCommand.Init.class, CaCommand.InitRoot.class, CaCommand.InitIssuing.class, CaCommand.Issue.class})
+        subcommands = {CaCommand.Init.class, CaCommand.InitRoot.class, CaCommand.InitIssuing.class, CaCommand.Issue.class,
+            CaCommand.IssueParty.class})
 public final class CaCommand {
     static final String ROOT = "ca-root";
     static final String ISSUING = "ca-issuing";
@@ -190,6 +192,48 @@ public final class CaCommand {
             Identities.writePem(out, chain, inputs);
             System.out.println("issued " + chain.get(0).getSubjectX500Principal().getName() + " valid until "
                     + chain.get(0).getNotAfter().toInstant() + "; chain written to " + out);
+            return 0;
+        }
+    }
+
+    @Command(name = "issue-party", mixinStandardHelpOptions = true,
+            description = {"Issue a consent party's certificate (a data holder's or a consumer's) for a CSR made by"
+                + " 'certigate consent party request', after checking its proof of possession and that it names --id.",
+                "The certificate: CN=<party id>, an end entity with key usage digitalSignature and extended key usage"
+                    + " clientAuth, naming no device; 'consent party register' accepts it, the consumer API and the"
+                    + " holder page take it as a TLS client certificate."})
+    static final class IssueParty implements Callable<Integer> {
+        @Option(names = "--dir", required = true, description = "CA directory made by 'ca init' or 'ca init-issuing'.")
+        Path dir;
+
+        @Option(names = "--csr", required = true, description = "DER PKCS#10 file from the party.")
+        Path csr;
+
+        @Option(names = "--id", required = true,
+                description = "The party to certify: holder:<name> or consumer:<name>; the CSR's CN must be it.")
+        String id;
+
+        @Option(names = "--validity", defaultValue = "P730D", converter = io.certigate.app.DurationConverter.class,
+                description = "Party certificate validity (default P730D; clipped to the issuing CA's).")
+        Duration validity;
+
+        @Option(names = {"-o", "--out"}, required = true,
+                description = "PEM chain to write: party, issuing CA, root (not the CSR nor a file of the CA).")
+        Path out;
+
+        @Mixin
+        KeyOptions keys;
+
+        @Override
+        public Integer call() throws Exception {
+            Path[] inputs = Stream.concat(Stream.of(csr), Arrays.stream(keys.inputs(dir))).toArray(Path[]::new);
+            OutputFile.checkNotAnInput(out, inputs);
+            ConsortiumCa ca = open(keys, dir, Clock.systemUTC());
+            List<X509Certificate> chain = ca.issueParty(Files.readAllBytes(csr), id, validity);
+            Identities.writePem(out, chain, inputs);
+            System.out.println("issued " + chain.get(0).getSubjectX500Principal().getName() + " valid until "
+                    + chain.get(0).getNotAfter().toInstant() + "; chain written to " + out + " (install it with"
+                    + " 'certigate consent party install', register it with 'certigate consent party register')");
             return 0;
         }
     }

@@ -32,13 +32,16 @@ import picocli.CommandLine.Option;
  * {@code decommission} do for a device: the party's certificate of the consortium CA is checked
  * ({@link PartyCertificate}: chain and party profile), then its key hash, certificate hash and
  * ledger account are registered in the DeviceRegistry under the party's id (hashed), signed by the
- * registrar account.
+ * registrar account. {@code request} and {@code install} ({@link PartyKeyCommands}) are the party's
+ * own: its key and CSR, then the chain {@code certigate ca issue-party} issued, put beside the key.
  */
 @Command(name = "party", mixinStandardHelpOptions = true,
-        description = {"Register, show and revoke consent parties (data holders and consumers) in the DeviceRegistry.",
+        description = {"Get consent parties (data holders and consumers) their certificates of the consortium CA"
+                + " (request, install), and register, show and revoke them in the DeviceRegistry.",
             "The registrar binds a party's certificate of the consortium CA to its ledger account, as it does for a"
                 + " device; the ConsentRegistry accepts grants only between parties active there."},
-        subcommands = {PartyCommand.Register.class, PartyCommand.Show.class, PartyCommand.Revoke.class})
+        subcommands = {PartyKeyCommands.Request.class, PartyKeyCommands.Install.class, PartyCommand.Register.class,
+            PartyCommand.Show.class, PartyCommand.Revoke.class})
 public final class PartyCommand implements Runnable {
     static final Duration TIMEOUT = Duration.ofMinutes(2);
 

@@ -106,7 +106,8 @@ class PartyCommandTest {
     @Test
     void everyPartyCommandHasHelp() {
         for (String[] c : new String[][] {{"consent", "party"}, {"consent", "party", "register"},
-            {"consent", "party", "show"}, {"consent", "party", "revoke"}}) {
+            {"consent", "party", "show"}, {"consent", "party", "revoke"}, {"consent", "party", "request"},
+            {"consent", "party", "install"}, {"ca", "issue-party"}}) {
             CliRun.Result r = CliRun.run(ConsentCliTest.with(c, "--help"));
             assertThat(r.exit()).as(String.join(" ", c)).isZero();
             assertThat(r.out()).contains("Usage: certigate " + String.join(" ", c));
@@ -157,6 +158,40 @@ class PartyCommandTest {
         CliRun.Result unknown = show("--id", "consumer:nobody");
         assertThat(unknown.exit()).isEqualTo(1);
         assertThat(unknown.out()).contains("party consumer:nobody: not registered");
+    }
+
+    @Test
+    void aPartyCertifiedByTheProjectsOwnCaIsRegistered() throws Exception {
+        Path caDir = dir.resolve("own-ca");
+        CliRun.Result init = CliRun.run("ca", "init", "--dir", caDir.toString(), "--consortium", "Party Fleet",
+                "--secret", "file:" + pass);
+        assertThat(init.exit()).as(init.err()).isZero();
+        Path keyStore = dir.resolve("insurer.p12");
+        Path csr = dir.resolve("insurer.csr");
+        Path chainPem = dir.resolve("insurer.pem");
+        Path partyPass = Files.writeString(dir.resolve("insurer.pass"), "insurer pass\n");
+        CliRun.Result req = CliRun.run("consent", "party", "request", "--id", "consumer:insurer", "--key-store",
+                keyStore.toString(), "--passphrase-source", "file:" + partyPass, "--out", csr.toString());
+        assertThat(req.exit()).as(req.err()).isZero();
+        CliRun.Result issued = CliRun.run("ca", "issue-party", "--dir", caDir.toString(), "--csr", csr.toString(),
+                "--id", "consumer:insurer", "--out", chainPem.toString(), "--secret", "file:" + pass);
+        assertThat(issued.exit()).as(issued.err()).isZero();
+        CliRun.Result installed = CliRun.run("consent", "party", "install", "--key-store", keyStore.toString(),
+                "--passphrase-source", "file:" + partyPass, "--chain", chainPem.toString());
+        assertThat(installed.exit()).as(installed.err()).isZero();
+
+        LedgerAccount insurer = parties.account(dir, "insurer");
+        List<String> args = new ArrayList<>(List.of("consent", "party", "register", "--ca",
+                caDir.resolve("root.pem").toString(), "--cert", chainPem.toString(), "--account", insurer.address()));
+        args.addAll(ledger());
+        CliRun.Result r = CliRun.run(args.toArray(String[]::new));
+        assertThat(r.exit()).as(r.err()).isZero();
+        String account = insurer.address().toLowerCase(Locale.ROOT);
+        assertThat(r.out()).contains("registered party consumer:insurer").contains("account      " + account);
+        X509Certificate cert = io.certigate.uplink.mqtt.TlsSettings.readCertificates(chainPem).get(0);
+        assertThat(partyOf(cert).account()).as("the consumer API maps the certificate to the account").isEqualTo(account);
+        assertThat(io.certigate.signing.Pkcs12KeyStore.open(keyStore, "insurer pass".toCharArray()).certificateChain()
+                .get(0)).isEqualTo(cert);
     }
 
     @Test
