@@ -1,14 +1,19 @@
 package io.certigate.app.fleet;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.certigate.anchor.ledger.LedgerAdmin;
 import io.certigate.app.CliRun;
 import io.certigate.anchor.ledger.LedgerClient;
+import io.certigate.anchor.ledger.LedgerSettings;
 import io.certigate.anchor.testing.TestChain;
 import io.certigate.anchor.testing.TestParties;
 import io.certigate.core.model.ChainedReading;
 import io.certigate.core.model.Reading;
 import io.certigate.core.model.ReadingCodec;
+import io.certigate.core.model.ReadingValue;
 import io.certigate.core.model.RecordHashes;
+import io.certigate.core.model.TimeQuality;
 import io.certigate.fleet.consumer.PartyCertificates;
 import io.certigate.fleet.store.StoreConnector;
 import io.certigate.fleet.store.StoreKeys;
@@ -106,6 +111,41 @@ final class ConsumerFixture {
             w.write(records, List.of());
         }
         return records;
+    }
+
+    /** A vehicle's readings, seq 1 to 4: odometer (odd seqs, km) and speed (even seqs, km/h), one minute apart. */
+    static List<Reading> odometerAndSpeed(String vin) {
+        List<Reading> readings = new ArrayList<>();
+        for (long seq = 1; seq <= 4; seq++) {
+            String kind = seq % 2 == 1 ? "vehicle.odometer" : "vehicle.speed";
+            readings.add(new Reading(1_700_000_000_000L + seq * 60_000, TimeQuality.NTP, "obd", kind, vin,
+                    ReadingValue.of(500 + seq), seq % 2 == 1 ? "km" : "km/h"));
+        }
+        return readings;
+    }
+
+    /**
+     * The holder grants {@code consumer} the odometer of {@code vin} for {@code insurance.mileage} with
+     * {@code certigate consent grant} (its ledger key is TestChain's {@code holder.key.json} in {@code dir}),
+     * then hands the subject's salt to the fleet with {@code certigate fleet subject add}; the holder's
+     * subjects file.
+     */
+    static Path grantMileageAndAddSubject(TestChain chain, TestParties parties, Path dir, Path config, String vin,
+            String holder, String consumer) throws Exception {
+        Path pass = dir.resolve("ledger.pass");
+        Files.writeString(pass, new String(TestChain.PASSPHRASE));
+        Path holderLedger = dir.resolve("holder-ledger.properties");
+        new LedgerSettings(chain.config(), dir.resolve("holder.key.json"), "file:" + pass).save(holderLedger);
+        Path subjects = dir.resolve("subjects.properties");
+        CliRun.Result g = CliRun.run("consent", "grant", "--ledger", holderLedger.toString(), "--consent-registry",
+                parties.consentRegistry, "--subjects", subjects.toString(), "--subject", vin, "--consumer", consumer,
+                "--purpose", "insurance.mileage", "--kinds", "vehicle.odometer", "--until", "2099-01-01");
+        assertThat(g.exit()).as(g.err()).isZero();
+        CliRun.Result add = CliRun.run("fleet", "subject", "add", "--config", config.toString(), "--subject", vin,
+                "--subjects", subjects.toString(), "--holder", holder);
+        assertThat(add.exit()).as(add.err()).isZero();
+        assertThat(add.out()).contains(vin).containsIgnoringCase(holder);
+        return subjects;
     }
 
     static HttpResponse<String> get(SSLContext tls, int port, String path) throws Exception {

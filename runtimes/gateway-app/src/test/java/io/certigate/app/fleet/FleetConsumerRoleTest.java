@@ -7,13 +7,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.certigate.anchor.ledger.LedgerAccount;
-import io.certigate.anchor.ledger.LedgerSettings;
 import io.certigate.anchor.testing.TestChain;
 import io.certigate.anchor.testing.TestParties;
 import io.certigate.app.CliRun;
-import io.certigate.core.model.Reading;
-import io.certigate.core.model.ReadingValue;
-import io.certigate.core.model.TimeQuality;
 import io.certigate.fleet.collector.DeviceKeys;
 import io.certigate.fleet.store.FleetStore;
 import io.certigate.fleet.store.StoreConnector;
@@ -24,7 +20,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import javax.net.ssl.SSLContext;
@@ -66,29 +61,11 @@ class FleetConsumerRoleTest {
             TestDevice device = TestDevice.create(dir, "tcu-7");
             StoreConnector db = cfg.consumer().store().connector();
             new FleetStore(db).createOrUpdateSchema();
-            List<Reading> readings = new ArrayList<>();
-            for (long seq = 1; seq <= 4; seq++) {
-                String kind = seq % 2 == 1 ? "vehicle.odometer" : "vehicle.speed";
-                readings.add(new Reading(1_700_000_000_000L + seq * 60_000, TimeQuality.NTP, "obd", kind, VIN,
-                        ReadingValue.of(500 + seq), seq % 2 == 1 ? "km" : "km/h"));
-            }
-            ConsumerFixture.writeChain(db, device, readings);
+            ConsumerFixture.writeChain(db, device, ConsumerFixture.odometerAndSpeed(VIN));
 
             // the holder grants with the consent command, then hands the salt to the fleet
-            Path pass = dir.resolve("ledger.pass");
-            Files.writeString(pass, new String(TestChain.PASSPHRASE));
-            Path holderLedger = dir.resolve("holder-ledger.properties");
-            new LedgerSettings(chain.config(), dir.resolve("holder.key.json"), "file:" + pass).save(holderLedger);
-            Path subjects = dir.resolve("subjects.properties");
-            CliRun.Result g = CliRun.run("consent", "grant", "--ledger", holderLedger.toString(), "--consent-registry",
-                    parties.consentRegistry, "--subjects", subjects.toString(), "--subject", VIN, "--consumer",
-                    insurer.address(), "--purpose", "insurance.mileage", "--kinds", "vehicle.odometer", "--until",
-                    "2099-01-01");
-            assertThat(g.exit()).as(g.err()).isZero();
-            CliRun.Result add = CliRun.run("fleet", "subject", "add", "--config", config.toString(), "--subject", VIN,
-                    "--subjects", subjects.toString(), "--holder", holder.address());
-            assertThat(add.exit()).as(add.err()).isZero();
-            assertThat(add.out()).contains(VIN).containsIgnoringCase(holder.address());
+            ConsumerFixture.grantMileageAndAddSubject(chain, parties, dir, config, VIN, holder.address(),
+                    insurer.address());
 
             DeviceKeys keys = new DeviceKeys(List.of(), false);
             keys.add(device.id(), device.key().publicKey());

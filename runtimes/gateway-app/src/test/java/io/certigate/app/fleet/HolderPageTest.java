@@ -4,17 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.certigate.anchor.ledger.LedgerAccount;
 import io.certigate.anchor.ledger.LedgerClient;
-import io.certigate.anchor.ledger.LedgerSettings;
 import io.certigate.anchor.testing.TestChain;
 import io.certigate.anchor.testing.TestParties;
 import io.certigate.app.CertigateCli;
-import io.certigate.app.CliRun;
 import io.certigate.app.consent.HolderPage;
 import io.certigate.app.report.Chromium;
 import io.certigate.consent.ConsentRegistryClient;
-import io.certigate.core.model.Reading;
-import io.certigate.core.model.ReadingValue;
-import io.certigate.core.model.TimeQuality;
 import io.certigate.fleet.collector.DeviceKeys;
 import io.certigate.fleet.consumer.ConsumerApiServer;
 import io.certigate.fleet.store.FleetStore;
@@ -35,7 +30,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -79,27 +73,11 @@ class HolderPageTest {
             TestDevice device = TestDevice.create(dir, "tcu-8");
             StoreConnector db = cfg.consumer().store().connector();
             new FleetStore(db).createOrUpdateSchema();
-            List<Reading> readings = new ArrayList<>();
-            for (long seq = 1; seq <= 4; seq++) {
-                String kind = seq % 2 == 1 ? "vehicle.odometer" : "vehicle.speed";
-                readings.add(new Reading(1_700_000_000_000L + seq * 60_000, TimeQuality.NTP, "obd", kind, VIN,
-                        ReadingValue.of(500 + seq), seq % 2 == 1 ? "km" : "km/h"));
-            }
-            ConsumerFixture.writeChain(db, device, readings);
+            ConsumerFixture.writeChain(db, device, ConsumerFixture.odometerAndSpeed(VIN));
 
-            Path pass = dir.resolve("ledger.pass");
-            Files.writeString(pass, new String(TestChain.PASSPHRASE));
-            Path holderLedger = dir.resolve("holder-ledger.properties");
-            new LedgerSettings(chain.config(), dir.resolve("holder.key.json"), "file:" + pass).save(holderLedger);
-            Path subjects = dir.resolve("subjects.properties");
-            CliRun.Result g = CliRun.run("consent", "grant", "--ledger", holderLedger.toString(), "--consent-registry",
-                    parties.consentRegistry, "--subjects", subjects.toString(), "--subject", VIN, "--consumer",
-                    insurer.address(), "--purpose", "insurance.mileage", "--kinds", "vehicle.odometer", "--until",
-                    "2099-01-01");
-            assertThat(g.exit()).as(g.err()).isZero();
-            CliRun.Result add = CliRun.run("fleet", "subject", "add", "--config", config.toString(), "--subject", VIN, "--subjects", subjects.toString(),
-                    "--holder", holder.address());
-            assertThat(add.exit()).as(add.err()).isZero();
+            Path subjects = ConsumerFixture.grantMileageAndAddSubject(chain, parties, dir, config, VIN,
+                    holder.address(), insurer.address());
+            Path holderLedger = dir.resolve("holder-ledger.properties"); // the holder's, saved by the fixture
 
             DeviceKeys keys = new DeviceKeys(List.of(), false);
             keys.add(device.id(), device.key().publicKey());
