@@ -24,8 +24,10 @@ import java.util.Set;
  *
  * @param mqtt the MQTT uplink's options, or null when {@code uplink.mqtt.url} is absent
  * @param coap the CoAP uplink's options, or null when {@code uplink.coap.url} is absent
+ * @param coapMain whether the CoAP uplink carries the main stream ({@code uplink.coap.main}; default: when
+ *                 there is no MQTT uplink); false: it carries the forwarding routes only
  */
-public record UplinkConfig(MqttUplinkOptions mqtt, CoapUplink.Options coap) {
+public record UplinkConfig(MqttUplinkOptions mqtt, CoapUplink.Options coap, boolean coapMain) {
     public static final String PREFIX = "uplink.";
     /** The former clear-text key, still recognised so that its error says what to use instead. */
     private static final String CLEAR_PSK = "uplink.coap.psk-secret-hex";
@@ -52,7 +54,20 @@ public record UplinkConfig(MqttUplinkOptions mqtt, CoapUplink.Options coap) {
                 throw new IllegalArgumentException(origin + ": " + io.certigate.core.config.KeySuggestion.unknownKey(k, KEYS));
             }
         }
-        return new UplinkConfig(mqtt(p, device, origin), coap(p, device, origin));
+        MqttUplinkOptions mqtt = mqtt(p, device, origin);
+        CoapUplink.Options coap = coap(p, device, origin);
+        String main = p.getProperty(UplinkSettings.COAP_MAIN.key(), "").trim();
+        boolean coapMain = main.isEmpty() ? mqtt == null : ConfigValues.of(origin, p).bool(UplinkSettings.COAP_MAIN);
+        if (!main.isEmpty() && coap == null) {
+            throw new IllegalArgumentException(origin + ": " + UplinkSettings.COAP_MAIN.key()
+                    + " is set but there is no CoAP uplink (uplink.coap.url)");
+        }
+        if (coap != null && !coapMain && mqtt == null) {
+            throw new IllegalArgumentException(origin + ": " + UplinkSettings.COAP_MAIN.key() + " = false needs"
+                    + " uplink.mqtt.url: the main stream (every record, which the buffer keeps until it is delivered)"
+                    + " must go to one uplink");
+        }
+        return new UplinkConfig(mqtt, coap, coapMain);
     }
 
     private static MqttUplinkOptions mqtt(Properties p, String device, String origin) {

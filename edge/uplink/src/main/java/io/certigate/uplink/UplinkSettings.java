@@ -87,6 +87,14 @@ public final class UplinkSettings {
 
     public static final Setting COAP_URL = Setting.of("uplink.coap.url", Type.TEXT, null,
             "coaps://host:port; enables the CoAP uplink").only(Scope.STANDALONE);
+    /**
+     * Issue #19: a CoAP route needs the CoAP connection, which must not carry the main stream (every
+     * record in full) to the route's server unless asked.
+     */
+    public static final Setting COAP_MAIN = Setting.of("uplink.coap.main", Type.BOOLEAN, null,
+            "whether the CoAP uplink also carries the main stream (every record in full, to"
+                    + " <url>/certigate/v1/<device>/readings); default: true without uplink.mqtt.url, false with it"
+                    + " (the CoAP connection then carries only the routes' paths)").only(Scope.STANDALONE);
     public static final Setting COAP_PSK_IDENTITY = Setting.of("uplink.coap.psk-identity", Type.TEXT, null,
             "DTLS PSK identity; absent: the device id").only(Scope.STANDALONE);
     public static final Setting COAP_PSK_SECRET_SOURCE = Setting.of("uplink.coap.psk-secret-source", Type.SECRET_SOURCE, null,
@@ -104,6 +112,6 @@ public final class UplinkSettings {
 
     public static final List<Setting> ALL = List.of(MQTT_URL, MQTT_CLIENT_ID, MQTT_USERNAME, MQTT_PASSWORD_SOURCE,
             MQTT_ALLOW_PLAINTEXT_CREDENTIALS, MQTT_RECORDS_PER_BATCH, MQTT_WINDOW, MQTT_MAX_PACKET_BYTES, MQTT_RECONNECT_MIN_MS, MQTT_RECONNECT_MAX_MS, MQTT_TLS_CA,
-            MQTT_TLS_CLIENT_KEYSTORE, MQTT_TLS_CLIENT_PASSPHRASE_SOURCE, COAP_URL, COAP_PSK_IDENTITY, COAP_PSK_SECRET_SOURCE,
+            MQTT_TLS_CLIENT_KEYSTORE, MQTT_TLS_CLIENT_PASSPHRASE_SOURCE, COAP_URL, COAP_MAIN, COAP_PSK_IDENTITY, COAP_PSK_SECRET_SOURCE,
             COAP_RECORDS_PER_BATCH, COAP_WINDOW, COAP_MAX_BODY_BYTES, COAP_RETRY_MIN_MS, COAP_RETRY_MAX_MS);
 }

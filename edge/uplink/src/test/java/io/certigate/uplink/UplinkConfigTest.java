@@ -41,6 +41,37 @@ class UplinkConfigTest {
     }
 
     /**
+     * Issue #19: the CoAP connection a CoAP route needs carries the main stream (every record in
+     * full) only when there is no MQTT uplink, or when asked.
+     */
+    @Test
+    void theCoapUplinkCarriesTheMainStreamOnlyWithoutMqttOrWhenAsked() throws Exception {
+        Path secret = Files.writeString(dir.resolve("coap.psk"), "00112233445566778899aabbccddeeff\n");
+        String[] coap = {"uplink.coap.url", "coaps://collector:5684", "uplink.coap.psk-secret-source", "file:" + secret};
+        String[] mqtt = {"uplink.mqtt.url", "tcp://broker:1883"};
+        assertThat(UplinkConfig.parse(props(coap), "gw-1", "f").coapMain()).as("CoAP alone").isTrue();
+        assertThat(UplinkConfig.parse(props(concat(mqtt, coap)), "gw-1", "f").coapMain()).as("beside MQTT").isFalse();
+        assertThat(UplinkConfig.parse(props(concat(mqtt, coap, "uplink.coap.main", "true")), "gw-1", "f").coapMain())
+                .as("asked for").isTrue();
+        assertThatThrownBy(() -> UplinkConfig.parse(props(concat(coap, "uplink.coap.main", "false")), "gw-1", "f.properties"))
+                .hasMessageContaining("f.properties: uplink.coap.main = false needs uplink.mqtt.url");
+        assertThatThrownBy(() -> UplinkConfig.parse(props(concat(mqtt, "uplink.coap.main", "true")), "gw-1", "f"))
+                .hasMessageContaining("uplink.coap.main is set but there is no CoAP uplink");
+        assertThatThrownBy(() -> UplinkConfig.parse(props(concat(mqtt, coap, "uplink.coap.main", "yes")), "gw-1", "f"))
+                .hasMessageContaining("uplink.coap.main").hasMessageContaining("must be true or false");
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
+    private static String[] concat(String[] a, String[] b, String... c) {
+        return concat(concat(a, b), c);
+    }
+
+    /**
      * Issue #20: a user name and password over tcp:// to a broker elsewhere travel in clear; refused
      * (before the password is read) unless the host is loopback or the allow key is set.
      */

@@ -84,6 +84,8 @@ public final class CoapUplink implements AutoCloseable {
     private final RecordBuffer buffer;
     private final ScheduledExecutorService scheduler;
     private final RandomGenerator random;
+    /** Whether the main pump runs (false: the forwarding routes only, {@code uplink.coap.main = false}). */
+    private volatile boolean main = true;
     /** Forwarding routes: target URI to its pump. */
     private final java.util.Map<URI, ForwardingPump> routes = new java.util.concurrent.ConcurrentSkipListMap<>();
     /** A route's last problem (logged once), by target. */
@@ -104,6 +106,24 @@ public final class CoapUplink implements AutoCloseable {
                 scheduler, random);
     }
 
+    /**
+     * Leaves the main stream out: this uplink then POSTs its forwarding routes' batches only, never a
+     * record in full to {@link #target()} (a CoAP route beside an MQTT main uplink: the route's server
+     * gets what its route covers and nothing else). Before {@link #start()}.
+     */
+    public synchronized CoapUplink routesOnly() {
+        if (client != null) {
+            throw new IllegalStateException("routesOnly() must come before start()");
+        }
+        main = false;
+        return this;
+    }
+
+    /** Whether this uplink carries the main stream. */
+    public boolean carriesMainStream() {
+        return main;
+    }
+
     public synchronized CoapUplink start() throws UplinkException {
         if (client != null) {
             return this;
@@ -115,7 +135,9 @@ public final class CoapUplink implements AutoCloseable {
             throw new UplinkException("cannot start the CoAP client of " + device + ": " + e.getMessage(), e);
         }
         client = new CoapClient(target).setEndpoint(endpoint);
-        pump.linkUp();
+        if (main) {
+            pump.linkUp();
+        }
         routes.values().forEach(ForwardingPump::linkUp);
         return this;
     }
@@ -128,7 +150,9 @@ public final class CoapUplink implements AutoCloseable {
     /** For {@code Sequencer.addCommitListener}: wakes the main pump and every route's. */
     public LongConsumer commitListener() {
         return seq -> {
-            pump.onCommit(seq);
+            if (main) {
+                pump.onCommit(seq);
+            }
             for (ForwardingPump p : routes.values()) {
                 p.onCommit(seq);
             }

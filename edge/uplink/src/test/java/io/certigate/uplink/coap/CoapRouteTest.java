@@ -1,6 +1,7 @@
 package io.certigate.uplink.coap;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.certigate.cbor.CborItem;
 import io.certigate.cbor.CborReader;
@@ -149,5 +150,43 @@ class CoapRouteTest {
             }
         }
         assertThat(wire.toString()).contains("road.shock").doesNotContain("vehicle.speed", "VF1PRIVATEVIN0001", "km/h");
+    }
+
+    /**
+     * {@code uplink.coap.main = false} (a CoAP route beside an MQTT main uplink): the connection
+     * carries the route alone, even to a server that would take the main path.
+     */
+    @Test
+    void aRoutesOnlyUplinkNeverPostsTheMainStream() throws Exception {
+        device = TestDevice.create(dir, "dev-k", io.certigate.signing.CoseAlgorithm.ES256);
+        InetSocketAddress city = startCity();
+        java.util.concurrent.atomic.AtomicInteger mainPosts = new java.util.concurrent.atomic.AtomicInteger();
+        CoapResource readings = new CoapResource("readings") {
+            @Override
+            public void handlePOST(CoapExchange exchange) {
+                mainPosts.incrementAndGet();
+                exchange.respond(ResponseCode.CHANGED);
+            }
+        };
+        server.add(new CoapResource("certigate").add(new CoapResource("v1").add(new CoapResource("dev-k")
+                .add(readings))));
+        produce(12);
+        CoapUplink.Options o = CoapUplink.Options.defaults(URI.create("coaps://127.0.0.1:" + city.getPort()),
+                new DtlsCredentials.Psk("dev-k", SECRET)).with(10, 1, 64 * 1024, FAST,
+                new Backoff(Duration.ofMillis(100), Duration.ofMillis(400)));
+        uplink = new CoapUplink(device.buffer(), o, Clock.systemUTC(), scheduler, new SplittableRandom(3)).routesOnly();
+        assertThat(uplink.target().getPath()).isEqualTo("/certigate/v1/dev-k/readings");
+        cursor = RouteCursor.open(device.buffer(), "city");
+        uplink.route("/city/roads/dev-k", cursor, RecordFilter.of(List.of("road.shock")));
+        device.sequencer().addCommitListener(uplink.commitListener());
+        uplink.start();
+        produce(6);
+        Await.until(Duration.ofSeconds(60), () -> "route at " + cursor.deliveredThrough(),
+                () -> cursor.deliveredThrough() == 18);
+        assertThat(uplink.carriesMainStream()).isFalse();
+        assertThat(uplink.stats().batchesSent()).as("the main pump sent nothing").isZero();
+        assertThat(mainPosts).as("POSTs to the main path").hasValue(0);
+        assertThat(device.buffer().deliveredThrough()).isZero();
+        assertThatThrownBy(uplink::routesOnly).isInstanceOf(IllegalStateException.class);
     }
 }

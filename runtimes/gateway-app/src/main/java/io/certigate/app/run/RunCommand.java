@@ -247,13 +247,21 @@ public final class RunCommand implements Callable<Integer> {
             signal.checkpoint("starting the CoAP uplink");
             CoapUplink coap = new CoapUplink(spine.buffer(), uplinkConfig.coap(), Clock.systemUTC(), scheduler,
                     new SplittableRandom());
+            if (!uplinkConfig.coapMain()) {
+                coap.routesOnly();
+            }
             startRoutes(routes.routes().stream().filter(r -> r.coapPath() != null).toList(), spine, metrics, sources,
                     (r, cursor) -> coap.route(r.coapPath(), cursor, r.filter()), r -> "CoAP path /" + r.coapPath());
             coap.start();
             spine.sequencer().addCommitListener(coap.commitListener());
             sources.add(0, coap);
-            UplinkMetrics.register(metrics, "coap", coap::health);
-            System.out.println("certigate run: CoAP uplink to " + uplinkConfig.coap().endpoint());
+            if (uplinkConfig.coapMain()) {
+                UplinkMetrics.register(metrics, "coap", coap::health);
+                System.out.println("certigate run: CoAP uplink to " + uplinkConfig.coap().endpoint());
+            } else {
+                System.out.println("certigate run: CoAP connection to " + uplinkConfig.coap().endpoint()
+                        + " for the routes only (the main stream goes over MQTT; uplink.coap.main)");
+            }
         }
         if (aggregation != null) {
             signal.checkpoint("starting the aggregated anchoring");
