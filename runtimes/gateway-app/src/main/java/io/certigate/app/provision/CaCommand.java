@@ -160,6 +160,25 @@ public final class CaCommand {
         }
     }
 
+    /** How the CA certifies a request: a device's or a party's. */
+    @FunctionalInterface
+    private interface Issuance {
+        List<X509Certificate> issue(ConsortiumCa ca, byte[] csr) throws Exception;
+    }
+
+    /**
+     * Opens the CA in {@code dir}, certifies the request in {@code csr} and writes the chain to
+     * {@code out}, which may be none of the files read.
+     */
+    private static List<X509Certificate> issueTo(KeyOptions keys, Path dir, Path csr, Path out, Issuance issuance)
+            throws Exception {
+        Path[] inputs = Stream.concat(Stream.of(csr), Arrays.stream(keys.inputs(dir))).toArray(Path[]::new);
+        OutputFile.checkNotAnInput(out, inputs);
+        List<X509Certificate> chain = issuance.issue(open(keys, dir, Clock.systemUTC()), Files.readAllBytes(csr));
+        Identities.writePem(out, chain, inputs);
+        return chain;
+    }
+
     @Command(name = "issue", mixinStandardHelpOptions = true,
             description = "Issue a device certificate for a CSR after checking its proof of possession and identity.")
     static final class Issue implements Callable<Integer> {
@@ -185,11 +204,8 @@ public final class CaCommand {
 
         @Override
         public Integer call() throws Exception {
-            Path[] inputs = Stream.concat(Stream.of(csr), Arrays.stream(keys.inputs(dir))).toArray(Path[]::new);
-            OutputFile.checkNotAnInput(out, inputs);
-            ConsortiumCa ca = open(keys, dir, Clock.systemUTC());
-            List<X509Certificate> chain = ca.issue(Files.readAllBytes(csr), expected.identity(), validity);
-            Identities.writePem(out, chain, inputs);
+            List<X509Certificate> chain = issueTo(keys, dir, csr, out,
+                    (ca, request) -> ca.issue(request, expected.identity(), validity));
             System.out.println("issued " + chain.get(0).getSubjectX500Principal().getName() + " valid until "
                     + chain.get(0).getNotAfter().toInstant() + "; chain written to " + out);
             return 0;
@@ -226,11 +242,7 @@ public final class CaCommand {
 
         @Override
         public Integer call() throws Exception {
-            Path[] inputs = Stream.concat(Stream.of(csr), Arrays.stream(keys.inputs(dir))).toArray(Path[]::new);
-            OutputFile.checkNotAnInput(out, inputs);
-            ConsortiumCa ca = open(keys, dir, Clock.systemUTC());
-            List<X509Certificate> chain = ca.issueParty(Files.readAllBytes(csr), id, validity);
-            Identities.writePem(out, chain, inputs);
+            List<X509Certificate> chain = issueTo(keys, dir, csr, out, (ca, request) -> ca.issueParty(request, id, validity));
             System.out.println("issued " + chain.get(0).getSubjectX500Principal().getName() + " valid until "
                     + chain.get(0).getNotAfter().toInstant() + "; chain written to " + out + " (install it with"
                     + " 'certigate consent party install', register it with 'certigate consent party register')");
