@@ -49,14 +49,12 @@ import io.certigate.verifier.consent.SubjectHash;
 import io.certigate.verifier.export.ExportFile;
 import io.certigate.verifier.ledger.LedgerReader;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -162,13 +160,8 @@ class ConsumerApiTest {
 
         ledger = LedgerReader.connect(chain.chain.rpcUrl(), parties.consentRegistry);
         ConsentReader consents = new ConsentReader(ledger, parties.consentRegistry);
-        KeyPair serverKeys = TestPki.p256();
-        Path serverStore = keyStore("fleet-api", serverKeys, ca.issue(serverKeys.getPublic(), "localhost", true));
-        server = new ConsumerApiServer(new InetSocketAddress("127.0.0.1", 0),
-                ConsumerApiServer.tls(serverStore, PW, List.of(ca.caCertificate())),
-                new ConsumerApiServer.Backends(db, new PartyCertificates(ledger, consents.partyRegistry()), consents,
-                        d -> d.equals(device.id()) ? List.of(device.key().publicKey()) : List.of(), null, FLEET,
-                        Clock.systemUTC()), 2);
+        server = fixture().server(db, ledger, consents,
+                d -> d.equals(device.id()) ? List.of(device.key().publicKey()) : List.of(), FLEET, null);
     }
 
     @AfterAll

@@ -4,10 +4,14 @@ import io.certigate.anchor.ledger.LedgerAdmin;
 import io.certigate.anchor.ledger.LedgerClient;
 import io.certigate.anchor.testing.TestChain;
 import io.certigate.anchor.testing.TestParties;
+import io.certigate.fleet.store.StoreConnector;
 import io.certigate.testbed.device.TestPki;
+import io.certigate.verifier.consent.ConsentReader;
+import io.certigate.verifier.ledger.LedgerReader;
 import io.certigate.verifier.ledger.AnchorAbi;
 import io.certigate.verifier.ledger.RegistryAbi;
 import java.math.BigInteger;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -16,8 +20,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.KeyStore;
+import java.security.PublicKey;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import javax.net.ssl.KeyManagerFactory;
@@ -61,6 +67,19 @@ record ConsumerParties(TestChain chain, TestParties parties, TestPki ca, Path di
     Path serverKeyStore() throws Exception {
         KeyPair k = TestPki.p256();
         return keyStore("fleet-api", k, ca.issue(k.getPublic(), "localhost", true));
+    }
+
+    /**
+     * The consumer API on a free loopback port, with this CA's server certificate, the parties read
+     * from {@code ledger}'s registries, and {@code deviceKeys} put in the exports.
+     */
+    ConsumerApiServer server(StoreConnector db, LedgerReader ledger, ConsentReader consents,
+            java.util.function.Function<String, List<PublicKey>> deviceKeys, String fleetId, RecordProofs proofs)
+            throws Exception {
+        return new ConsumerApiServer(new InetSocketAddress("127.0.0.1", 0),
+                ConsumerApiServer.tls(serverKeyStore(), PW, List.of(ca.caCertificate())),
+                new ConsumerApiServer.Backends(db, new PartyCertificates(ledger, consents.partyRegistry()), consents,
+                        deviceKeys, null, fleetId, Clock.systemUTC()), proofs, 2);
     }
 
     Path keyStore(String name, KeyPair k, X509Certificate cert) throws Exception {

@@ -43,7 +43,6 @@ import io.certigate.verifier.proof.BundleVerifier;
 import io.certigate.verifier.proof.ProofBundle;
 import io.certigate.verifier.proof.ProofBundleJson;
 import java.math.BigInteger;
-import java.net.InetSocketAddress;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -168,11 +167,8 @@ class ConsumerProofsTest {
         consentLedger = LedgerReader.connect(chain.chain.rpcUrl(), parties.consentRegistry);
         anchorLedger = LedgerReader.connect(chain.chain.rpcUrl(), chain.contract);
         ConsentReader consents = new ConsentReader(consentLedger, parties.consentRegistry);
-        server = new ConsumerApiServer(new InetSocketAddress("127.0.0.1", 0),
-                ConsumerApiServer.tls(tls.serverKeyStore(), ConsumerParties.PW, List.of(ca.caCertificate())),
-                new ConsumerApiServer.Backends(db, new PartyCertificates(consentLedger, consents.partyRegistry()),
-                        consents, keys::keysFor, null, null, Clock.systemUTC()),
-                new RecordProofs(store, anchorLedger, keys::chainsFor), 2);
+        server = tls.server(db, consentLedger, consents, keys::keysFor, null,
+                new RecordProofs(store, anchorLedger, keys::chainsFor));
     }
 
     @AfterAll

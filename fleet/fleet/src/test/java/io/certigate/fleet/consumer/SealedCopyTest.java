@@ -34,7 +34,6 @@ import io.certigate.verifier.consent.ConsentReader;
 import io.certigate.verifier.consent.SubjectHash;
 import io.certigate.verifier.export.ExportFile;
 import io.certigate.verifier.ledger.LedgerReader;
-import java.net.InetSocketAddress;
 import java.security.cert.X509Certificate;
 import org.web3j.protocol.core.Request;
 import org.web3j.protocol.core.Response;
@@ -44,7 +43,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.SecureRandom;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -138,14 +136,8 @@ class SealedCopyTest {
 
         ledger = LedgerReader.connect(chain.chain.rpcUrl(), parties.consentRegistry);
         consents = new ConsentReader(ledger, parties.consentRegistry);
-        KeyPair serverKeys = TestPki.p256();
-        Path serverStore = keyStore("fleet-api", serverKeys,
-                ca.issue(serverKeys.getPublic(), "localhost", true));
-        server = new ConsumerApiServer(new InetSocketAddress("127.0.0.1", 0),
-                ConsumerApiServer.tls(serverStore, PW, List.of(ca.caCertificate())),
-                new ConsumerApiServer.Backends(db, new PartyCertificates(ledger, consents.partyRegistry()), consents,
-                        d -> d.equals(device.id()) ? List.of(device.key().publicKey()) : List.of(), null, null,
-                        Clock.systemUTC()), 2);
+        server = new ConsumerParties(chain, parties, ca, dir).server(db, ledger, consents,
+                d -> d.equals(device.id()) ? List.of(device.key().publicKey()) : List.of(), null, null);
     }
 
     @AfterAll
