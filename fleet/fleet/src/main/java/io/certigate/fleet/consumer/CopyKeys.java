@@ -238,7 +238,7 @@ public final class CopyKeys {
             String where = " WHERE destroyed_at IS NULL AND consumer = ?" + (hash == null ? "" : " AND subject_hash = ?")
                     + (purpose == null ? "" : " AND purpose = ?");
             try {
-                out.addAll(rows(c, where + " FOR UPDATE", bindCopies(account, hash, purpose, 1)));
+                out.addAll(rows(c, where, true, bindCopies(account, hash, purpose, 1)));
                 try (PreparedStatement ps = c.prepareStatement("UPDATE fleet_consumer.copy_keys SET wrapped = NULL,"
                         + " destroyed_at = now(), destroyed_block = NULL, destroyed_reason = ?" + where)) {
                     ps.setString(1, reason);
@@ -296,19 +296,18 @@ public final class CopyKeys {
 
     private List<Row> rows(String where, Binder bind) throws SQLException {
         try (Connection c = connector.open()) {
-            return rows(c, where, bind);
+            return rows(c, where, false, bind);
         }
     }
 
-    private static List<Row> rows(Connection c, String where, Binder bind) throws SQLException {
+    /** @param lock whether the rows are locked until {@code c}'s transaction ends ({@code FOR UPDATE}) */
+    private static List<Row> rows(Connection c, String where, boolean lock, Binder bind) throws SQLException {
         List<Row> out = new ArrayList<>();
-        boolean locking = where.endsWith(" FOR UPDATE");
-        String condition = locking ? where.substring(0, where.length() - " FOR UPDATE".length()) : where;
         try (PreparedStatement ps = c.prepareStatement(
                 "SELECT key_id, holder, subject_hash, consumer, purpose, wrapped IS NOT NULL, consent_ids, kinds,"
                         + " valid_until, created_block, destroyed_block, destroyed_at, destroyed_reason"
-                        + " FROM fleet_consumer.copy_keys " + condition + " ORDER BY created_at, key_id"
-                        + (locking ? " FOR UPDATE" : ""))) {
+                        + " FROM fleet_consumer.copy_keys " + where + " ORDER BY created_at, key_id"
+                        + (lock ? " FOR UPDATE" : ""))) {
             bind.bind(ps);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {

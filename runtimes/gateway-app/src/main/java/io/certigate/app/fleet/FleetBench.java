@@ -171,7 +171,6 @@ final class FleetBench {
     private Phase phase(GatewayLoad load, List<SimulatedGateways.Gateway> fleet, Progress progress, int from, int to,
             List<FleetInstanceProcess> instances) throws Exception {
         long[] cpu0 = instances.stream().mapToLong(FleetInstanceProcess::cpuNanos).toArray();
-        long[] jit0 = instances.stream().mapToLong(FleetInstanceProcess::compilerCpuNanos).toArray();
         List<Map<Long, FleetInstanceProcess.ThreadCpu>> threads0 = instances.stream()
                 .map(FleetInstanceProcess::threadCpu).toList();
         Set<Long> pids = instances.stream().map(FleetInstanceProcess::pid).collect(Collectors.toSet());
@@ -182,17 +181,16 @@ final class FleetBench {
         long wall = System.nanoTime() - t0;
         long services = servicesCpuNanos(pids) - services0;
         long[] cpu = new long[instances.size()];
-        long jit = 0;
+        Map<FleetInstanceProcess.ThreadGroup, Long> threads = new java.util.EnumMap<>(FleetInstanceProcess.ThreadGroup.class);
+        boolean perThread = true;
         for (int i = 0; i < cpu.length; i++) {
             cpu[i] = instances.get(i).cpuNanos() - cpu0[i];
-            long j = instances.get(i).compilerCpuNanos();
-            jit = jit < 0 || j < 0 || jit0[i] < 0 ? -1 : jit + j - jit0[i];
+            Map<Long, FleetInstanceProcess.ThreadCpu> now = instances.get(i).threadCpu();
+            perThread &= !now.isEmpty() && !threads0.get(i).isEmpty();
+            FleetInstanceProcess.since(threads0.get(i), now).forEach((g, n) -> threads.merge(g, n, Long::sum));
         }
-        Map<FleetInstanceProcess.ThreadGroup, Long> threads = new java.util.EnumMap<>(FleetInstanceProcess.ThreadGroup.class);
-        for (int i = 0; i < cpu.length; i++) {
-            FleetInstanceProcess.since(threads0.get(i), instances.get(i).threadCpu())
-                    .forEach((g, n) -> threads.merge(g, n, Long::sum));
-        }
+        // the JIT compiler threads' share, from the same per-thread readings (-1 where /proc cannot be read)
+        long jit = perThread ? threads.getOrDefault(FleetInstanceProcess.ThreadGroup.JIT, 0L) : -1;
         Phase p = new Phase(sent.records(), wall, cpu, services, jit, threads);
         out.printf("%d instance(s), rounds %d..%d: %d records stored in %.2f s (%.0f records/s; published at %.0f/s);"
                 + " instance CPU %s s, of which JIT compiler threads %.2f s; brokers, PostgreSQL and Mosquitto CPU"

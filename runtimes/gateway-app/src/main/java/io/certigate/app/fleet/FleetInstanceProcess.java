@@ -77,16 +77,6 @@ final class FleetInstanceProcess implements AutoCloseable {
                 "the CPU time of process " + process.pid() + " cannot be read on this system")).toNanos();
     }
 
-    /**
-     * CPU time so far of the process's JIT compiler threads ({@code C1/C2 CompilerThread}), in
-     * nanoseconds: the warm-up share of {@link #cpuNanos()}, which a long-running instance pays once.
-     * -1 where {@code /proc} cannot be read.
-     */
-    long compilerCpuNanos() {
-        Map<Long, ThreadCpu> threads = threadCpu();
-        return threads.isEmpty() ? -1 : since(Map.of(), threads).getOrDefault(ThreadGroup.JIT, 0L);
-    }
-
     /** What the threads of an instance do, told by their names. */
     enum ThreadGroup {
         /** C1/C2 compiler threads: warm-up. */
